@@ -1,0 +1,25 @@
+namespace SocketChat.Hosting.CommandLine;
+
+/// <summary>Keeps the seed's positional forms working: <c>server 8080</c>, <c>client 127.0.0.1 8080</c>.</summary>
+public static class PositionalArguments
+{
+    /// <summary>
+    /// Rewrites the leading positional arguments as <c>--KEY=VALUE</c> switches for <paramref name="keys"/>, in order.
+    /// A leading <paramref name="programWord"/> (the seed's <c>server</c> or <c>client</c>) is skipped.
+    /// </summary>
+    public static string[] Expand(string[] args, string programWord, params string[] keys)
+    {
+        var start = args.Length > 0 && string.Equals(args[0], programWord, StringComparison.OrdinalIgnoreCase) ? 1 : 0;
+        var result = new List<string>(args.Length);
+        var next = 0;
+        for (var i = start; i < args.Length; i++)
+        {
+            var arg = args[i];
+            var positional = next < keys.Length && !arg.StartsWith('-') && !arg.Contains('=', StringComparison.Ordinal)
+                && (i == start || result.Count == 0 || !result[^1].StartsWith('-') || result[^1].Contains('=', StringComparison.Ordinal));
+            result.Add(positional ? $"--{keys[next++]}={arg}" : arg);
+        }
+
+        return [.. result];
+    }
+}

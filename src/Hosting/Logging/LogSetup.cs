@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Configuration;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting;
+using Serilog.Formatting.Compact;
+using Serilog.Formatting.Display;
+using SocketChat.Hosting.Options;
+
+namespace SocketChat.Hosting.Logging;
+
+/// <summary>Serilog from configuration: levels from the <c>Serilog</c> section, sinks from the <c>Log</c> section.</summary>
+public static class LogSetup
+{
+    public const string TextTemplate = "[{Timestamp:yyyy-MM-dd HH:mm:ss.fff} {Level:u3}] {Message:lj}{NewLine}{Exception}";
+
+    /// <summary>Reads and validates the <c>Log</c> section; throws OptionsValidationException when it is wrong.</summary>
+    public static LogOptions ReadOptions(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(LogOptions.SectionName).Get<LogOptions>() ?? new LogOptions();
+        var result = new SettingsValidator<LogOptions>(LogOptions.SectionName).Validate(null, options);
+        return result.Failed
+            ? throw new Microsoft.Extensions.Options.OptionsValidationException(LogOptions.SectionName, typeof(LogOptions), result.Failures)
+            : options;
+    }
+
+    /// <summary>
+    /// Configures <paramref name="logger"/>. Every sink is asynchronous, so logging never blocks the network path.
+    /// </summary>
+    /// <param name="logger">The configuration to extend.</param>
+    /// <param name="configuration">The program's configuration, whose <c>Serilog</c> section sets levels.</param>
+    /// <param name="options">The <c>Log</c> section.</param>
+    /// <param name="consoleMinimum">The lowest level shown on the console; null keeps the console free of log.</param>
+    /// <param name="consoleToStandardError">Write console log to stderr instead of stdout.</param>
+    /// <param name="filePath">A log file, or null.</param>
+    public static LoggerConfiguration Configure(
+        LoggerConfiguration logger,
+        IConfiguration configuration,
+        LogOptions options,
+        LogEventLevel? consoleMinimum,
+        bool consoleToStandardError,
+        string? filePath)
+    {
+        logger.ReadFrom.Configuration(configuration).Enrich.FromLogContext();
+        if (consoleMinimum is { } minimum)
+        {
+            var standardErrorFrom = consoleToStandardError ? LogEventLevel.Verbose : (LogEventLevel?)null;
+            logger.WriteTo.Async(sink => sink.Console(Formatter(options), minimum, standardErrorFromLevel: standardErrorFrom));
+        }
+
+        if (!string.IsNullOrEmpty(filePath))
+        {
+            logger.WriteTo.Async(sink => sink.File(Formatter(options), filePath, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14));
+        }
+
+        return logger;
+    }
+
+    /// <summary>Resolves a configured log path against the program's folder.</summary>
+    public static string ResolvePath(string path) => System.IO.Path.GetFullPath(path, AppContext.BaseDirectory);
+
+    private static ITextFormatter Formatter(LogOptions options) =>
+        options.Format == "json"
+            ? new CompactJsonFormatter()
+            : new MessageTemplateTextFormatter(TextTemplate, System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,85 @@
+using System.Text.Json;
+
+namespace SocketChat.Protocol.Commands;
+
+/// <summary>Parses a JSON-mode line: one object with a <c>type</c> and, optionally, a string <c>cid</c>.</summary>
+public static class JsonCommandParser
+{
+    /// <summary>The longest client id accepted, in characters.</summary>
+    public const int MaxCidLength = 64;
+
+    /// <summary>Returns the command in <paramref name="line"/>, or null for a blank line.</summary>
+    public static ClientCommand? Parse(string line)
+    {
+        if (string.IsNullOrWhiteSpace(line))
+        {
+            return null;
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(line);
+        }
+        catch (JsonException)
+        {
+            return Invalid("not a JSON object", null);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return Invalid("not a JSON object", null);
+            }
+
+            if (!TryGetString(root, "cid", out var cid) || cid?.Length > MaxCidLength)
+            {
+                return Invalid($"\"cid\" must be a string of at most {MaxCidLength} characters", null);
+            }
+
+            if (!TryGetString(root, "type", out var type) || type is null)
+            {
+                return Invalid("\"type\" (a string) is required", cid);
+            }
+
+            return type switch
+            {
+                "message" => Required(root, "text", cid, text => new SayCommand(text, cid)),
+                "private" => Required(root, "to", cid, to => Required(root, "text", cid, text => new PrivateMessageCommand(to, text, cid))),
+                "nick" => Required(root, "nick", cid, nick => new NickCommand(nick, cid)),
+                "join" => Required(root, "room", cid, room => new JoinCommand(room, cid)),
+                "who" => new WhoCommand(cid),
+                "help" => new HelpCommand(cid),
+                "quit" => new QuitCommand(cid),
+                _ => new InvalidCommand(ErrorCodes.UnknownCommand, $"unknown type \"{type}\"", cid),
+            };
+        }
+    }
+
+    private static ClientCommand Required(JsonElement root, string name, string? cid, Func<string, ClientCommand> create) =>
+        TryGetString(root, name, out var value) && !string.IsNullOrWhiteSpace(value)
+            ? create(value)
+            : new InvalidCommand(ErrorCodes.BadArguments, $"\"{name}\" (a non-empty string) is required", cid);
+
+    // True when the property is absent (value null) or a string; false when it has another JSON type.
+    private static bool TryGetString(JsonElement root, string name, out string? value)
+    {
+        value = null;
+        if (!root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        value = element.GetString();
+        return true;
+    }
+
+    private static InvalidCommand Invalid(string message, string? cid) => new(ErrorCodes.InvalidJson, message, cid);
+}

@@ -1,0 +1,65 @@
+namespace SocketChat.Protocol.Commands;
+
+/// <summary>Parses a text-mode line (already decoded and sanitised) into a command.</summary>
+public static class TextCommandParser
+{
+    /// <summary>
+    /// Returns the command on <paramref name="line"/>, or null for a blank line. A line starting with
+    /// <c>/</c> is a command; <c>//</c> escapes a message that itself starts with a slash.
+    /// </summary>
+    public static ClientCommand? Parse(string line)
+    {
+        if (string.IsNullOrWhiteSpace(line))
+        {
+            return null;
+        }
+
+        if (line[0] != '/')
+        {
+            return new SayCommand(line);
+        }
+
+        if (line.StartsWith("//", StringComparison.Ordinal))
+        {
+            return new SayCommand(line[1..]);
+        }
+
+        var (verb, rest) = SplitWord(line.AsSpan(1));
+        return verb.ToLowerInvariant() switch
+        {
+            "nick" => OneName(rest, "/nick NAME", static name => new NickCommand(name)),
+            "join" => OneName(rest, "/join ROOM", static room => new JoinCommand(room)),
+            "msg" => PrivateMessage(rest),
+            "who" => new WhoCommand(),
+            "help" => new HelpCommand(),
+            "quit" => new QuitCommand(),
+            "json" => new JsonModeCommand(),
+            _ => new InvalidCommand(ErrorCodes.UnknownCommand, $"unknown command /{verb} (try /help)"),
+        };
+    }
+
+    private static ClientCommand OneName(string rest, string usage, Func<string, ClientCommand> create)
+    {
+        var (name, extra) = SplitWord(rest);
+        return name.Length == 0 || extra.Length != 0
+            ? new InvalidCommand(ErrorCodes.BadArguments, $"usage: {usage}")
+            : create(name);
+    }
+
+    private static ClientCommand PrivateMessage(string rest)
+    {
+        var (to, text) = SplitWord(rest);
+        return to.Length == 0 || string.IsNullOrWhiteSpace(text)
+            ? new InvalidCommand(ErrorCodes.BadArguments, "usage: /msg NICK TEXT")
+            : new PrivateMessageCommand(to, text);
+    }
+
+    private static (string Word, string Remainder) SplitWord(ReadOnlySpan<char> text)
+    {
+        text = text.TrimStart();
+        var end = text.IndexOfAny(' ', '\t');
+        return end < 0
+            ? (text.ToString(), string.Empty)
+            : (text[..end].ToString(), text[(end + 1)..].TrimStart().ToString());
+    }
+}

@@ -1,0 +1,125 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using SocketChat.Protocol.Events;
+using SocketChat.Protocol.Text;
+
+namespace SocketChat.Protocol.Encoding;
+
+/// <summary>The JSON mode: one object per line with a <c>type</c> field.</summary>
+public static class JsonEventWriter
+{
+    // Relaxed escaping keeps non-ASCII text readable in logs and jq; the output never lands in HTML.
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Appends the JSON line for <paramref name="serverEvent"/>.</summary>
+    public static void Write(ServerEvent serverEvent, IBufferWriter<byte> output)
+    {
+        using (var json = new Utf8JsonWriter(output, Options))
+        {
+            json.WriteStartObject();
+            WriteFields(json, serverEvent);
+            json.WriteEndObject();
+        }
+
+        output.GetSpan(1)[0] = (byte)'\n';
+        output.Advance(1);
+    }
+
+    private static void WriteFields(Utf8JsonWriter json, ServerEvent serverEvent)
+    {
+        switch (serverEvent)
+        {
+            case RoomMessageEvent m:
+                Header(json, "message", m.Id, m.Timestamp);
+                json.WriteString("room", m.Room);
+                json.WriteString("from", m.From);
+                json.WriteString("text", m.Text);
+                break;
+            case PrivateMessageEvent p:
+                Header(json, "private", p.Id, p.Timestamp);
+                json.WriteString("from", p.From);
+                json.WriteString("to", p.To);
+                json.WriteString("text", p.Text);
+                break;
+            case AnnouncementEvent a:
+                Header(json, "announce", a.Id, a.Timestamp);
+                json.WriteString("from", ChatNames.Server);
+                json.WriteString("text", a.Text);
+                break;
+            case PresenceEvent p:
+                json.WriteString("type", "presence");
+                json.WriteString("ts", EventWriter.FormatTimestamp(p.Timestamp));
+                json.WriteString("room", p.Room);
+                json.WriteString("nick", p.Nick);
+                json.WriteString("action", p.Action switch
+                {
+                    PresenceAction.Join => "join",
+                    PresenceAction.Leave => "leave",
+                    _ => "rename",
+                });
+                if (p.OldNick is not null)
+                {
+                    json.WriteString("old", p.OldNick);
+                }
+
+                break;
+            case AckEvent a:
+                json.WriteString("type", "ack");
+                Cid(json, a.Cid);
+                json.WriteNumber("id", a.Id);
+                json.WriteString("ts", EventWriter.FormatTimestamp(a.Timestamp));
+                break;
+            case ErrorEvent e:
+                json.WriteString("type", "error");
+                json.WriteString("code", e.Code);
+                json.WriteString("message", e.Message);
+                Cid(json, e.Cid);
+                break;
+            case WelcomeEvent w:
+                json.WriteString("type", "welcome");
+                json.WriteString("nick", w.Nick);
+                json.WriteString("room", w.Room);
+                json.WriteNumber("protocol", 1);
+                break;
+            case WhoEvent w:
+                json.WriteString("type", "who");
+                json.WriteString("room", w.Room);
+                json.WriteStartArray("nicks");
+                foreach (var nick in w.Nicks)
+                {
+                    json.WriteStringValue(nick);
+                }
+
+                json.WriteEndArray();
+                Cid(json, w.Cid);
+                break;
+            case InfoEvent i:
+                json.WriteString("type", "info");
+                json.WriteString("text", i.Text);
+                Cid(json, i.Cid);
+                break;
+            case ShutdownEvent s:
+                json.WriteString("type", "shutdown");
+                json.WriteString("text", s.Text);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(serverEvent), serverEvent.GetType().Name, "unknown event");
+        }
+    }
+
+    private static void Header(Utf8JsonWriter json, string type, long id, DateTimeOffset timestamp)
+    {
+        json.WriteString("type", type);
+        json.WriteNumber("id", id);
+        json.WriteString("ts", EventWriter.FormatTimestamp(timestamp));
+    }
+
+    private static void Cid(Utf8JsonWriter json, string? cid)
+    {
+        if (cid is not null)
+        {
+            json.WriteString("cid", cid);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using System.Buffers;
+using SocketChat.Protocol.Events;
+using SocketChat.Protocol.Text;
+
+namespace SocketChat.Protocol.Encoding;
+
+/// <summary>The human-readable text mode.</summary>
+public static class TextEventWriter
+{
+    /// <summary>Appends the text line for <paramref name="serverEvent"/>; an ack has none.</summary>
+    public static void Write(ServerEvent serverEvent, IBufferWriter<byte> output)
+    {
+        var line = Format(serverEvent);
+        if (line is null)
+        {
+            return;
+        }
+
+        var span = output.GetSpan(System.Text.Encoding.UTF8.GetMaxByteCount(line.Length) + 1);
+        var written = System.Text.Encoding.UTF8.GetBytes(line, span);
+        span[written] = (byte)'\n';
+        output.Advance(written + 1);
+    }
+
+    /// <summary>The line for <paramref name="serverEvent"/> without its LF, or null when text mode shows nothing.</summary>
+    public static string? Format(ServerEvent serverEvent) => serverEvent switch
+    {
+        RoomMessageEvent m => $"{m.From}: {m.Text}",
+        PrivateMessageEvent p => $"[private] {p.From}: {p.Text}",
+        AnnouncementEvent a => $"{ChatNames.Server}: {a.Text}",
+        PresenceEvent { Action: PresenceAction.Join } p => $"* {p.Nick} joined {p.Room}",
+        PresenceEvent { Action: PresenceAction.Leave } p => $"* {p.Nick} left {p.Room}",
+        PresenceEvent p => $"* {p.OldNick} is now known as {p.Nick}",
+        ErrorEvent e => $"! error: {e.Message}",
+        WelcomeEvent w => $"* welcome to SocketChat, {w.Nick}! You are in {w.Room}. Type /help for commands.",
+        WhoEvent w => $"* {w.Room} ({w.Nicks.Count}): {string.Join(", ", w.Nicks)}",
+        InfoEvent i => $"* {i.Text}",
+        ShutdownEvent s => $"* {s.Text}",
+        AckEvent => null,
+        _ => throw new ArgumentOutOfRangeException(nameof(serverEvent), serverEvent.GetType().Name, "unknown event"),
+    };
+}

@@ -1,0 +1,11 @@
+namespace SocketChat.Protocol.Encoding;
+
+/// <summary>How a connection speaks.</summary>
+public enum WireMode
+{
+    /// <summary>Human-readable lines, for nc and telnet (the default).</summary>
+    Text,
+
+    /// <summary>One JSON object per line, for programs; chosen by sending <c>/json</c> first.</summary>
+    Json,
+}

@@ -1,0 +1,35 @@
+namespace SocketChat.Protocol;
+
+/// <summary>The machine-readable <c>code</c> of every error the server sends.</summary>
+public static class ErrorCodes
+{
+    /// <summary>A line exceeded <c>Chat:MaxLineBytes</c>.</summary>
+    public const string LineTooLong = "line_too_long";
+
+    /// <summary>A line was not valid UTF-8.</summary>
+    public const string InvalidUtf8 = "invalid_utf8";
+
+    /// <summary>A JSON-mode line was not a JSON object of a known shape.</summary>
+    public const string InvalidJson = "invalid_json";
+
+    /// <summary>An unknown command or JSON <c>type</c>.</summary>
+    public const string UnknownCommand = "unknown_command";
+
+    /// <summary>A command's arguments were missing or malformed.</summary>
+    public const string BadArguments = "bad_arguments";
+
+    /// <summary>A nickname or room name broke the naming rule.</summary>
+    public const string InvalidName = "invalid_name";
+
+    /// <summary>The nickname belongs to another connection.</summary>
+    public const string NickTaken = "nick_taken";
+
+    /// <summary>No connection has that nickname.</summary>
+    public const string NoSuchNick = "no_such_nick";
+
+    /// <summary><c>/json</c> came after the first line.</summary>
+    public const string ModeSwitchTooLate = "mode_switch_too_late";
+
+    /// <summary>The client's outbound queue overflowed and it was disconnected.</summary>
+    public const string SlowConsumer = "slow_consumer";
+}

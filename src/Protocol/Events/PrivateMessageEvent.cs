@@ -1,0 +1,4 @@
+namespace SocketChat.Protocol.Events;
+
+/// <summary>A message from one user to another. Text: <c>[private] FROM: TEXT</c>.</summary>
+public sealed record PrivateMessageEvent(long Id, DateTimeOffset Timestamp, string From, string To, string Text) : ServerEvent;

@@ -1,0 +1,9 @@
+namespace SocketChat.Protocol.Events;
+
+/// <summary>A message said in a room. Text: <c>FROM: TEXT</c>.</summary>
+/// <param name="Id">The server-assigned message id; ids only increase.</param>
+/// <param name="Timestamp">When the server accepted the message (UTC).</param>
+/// <param name="Room">The room it was said in.</param>
+/// <param name="From">The sender's nickname.</param>
+/// <param name="Text">The sanitised text.</param>
+public sealed record RoomMessageEvent(long Id, DateTimeOffset Timestamp, string Room, string From, string Text) : ServerEvent;

@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SocketChat.Server.Configuration;
+
+/// <summary>The server's part of the <c>Chat</c> section.</summary>
+internal sealed class ChatOptions
+{
+    public const string SectionName = "Chat";
+
+    [HostAddress]
+    public string Host { get; set; } = "*";
+
+    [Range(0, 65535, ErrorMessage = "must be from {1} to {2} (0 picks a free port)")]
+    public int Port { get; set; } = 8080;
+
+    [Range(64, 1_048_576, ErrorMessage = "must be from {1} to {2} bytes")]
+    public int MaxLineBytes { get; set; } = 4096;
+
+    [Range(4096, 1_073_741_824, ErrorMessage = "must be from {1} to {2} bytes")]
+    public int MaxQueuedBytesPerClient { get; set; } = 1_048_576;
+
+    [Range(1, 1_000_000, ErrorMessage = "must be from {1} to {2}")]
+    public int MaxQueuedMessagesPerClient { get; set; } = 10_000;
+
+    [Range(1, 65535, ErrorMessage = "must be from {1} to {2}")]
+    public int ListenBacklog { get; set; } = 512;
+
+    [Range(0, 3600, ErrorMessage = "must be from {1} to {2} seconds")]
+    public int ShutdownGraceSeconds { get; set; } = 5;
+
+    public OperatorConsoleMode OperatorConsole { get; set; } = OperatorConsoleMode.Auto;
+
+    [ChatName]
+    public string DefaultRoom { get; set; } = "lobby";
+}

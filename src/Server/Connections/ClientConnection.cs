@@ -1,0 +1,161 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using SocketChat.Protocol.Events;
+using SocketChat.Protocol.Framing;
+using SocketChat.Server.Logging;
+using SocketChat.Server.Sessions;
+
+namespace SocketChat.Server.Connections;
+
+/// <summary>One socket: a read loop feeding <see cref="SessionCommands"/> and a writer loop draining the outbound queue.</summary>
+internal sealed class ClientConnection(
+    Socket socket,
+    ChatSession session,
+    SessionCommands commands,
+    int maxLineBytes,
+    TimeSpan flushGrace,
+    ILogger logger)
+{
+    public ChatSession Session => session;
+
+    /// <summary>Tells the client the server is stopping, then stops reading; the queue is still flushed.</summary>
+    public void BeginShutdown()
+    {
+        session.Send(new ShutdownEvent("server shutting down"));
+        session.StopReading("server shutting down");
+    }
+
+    public async Task RunAsync()
+    {
+        using var scope = logger.BeginScope(new Dictionary<string, object>
+        {
+            ["ConnectionId"] = session.Id,
+            ["RemoteEndPoint"] = session.RemoteEndPoint,
+        });
+        await using var stream = new NetworkStream(socket, ownsSocket: true);
+        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true));
+        var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+
+        commands.Connect(session);
+        var writing = WriteLoopAsync(writer);
+        var reason = await ReadUntilClosedAsync(reader);
+        commands.Disconnect(session, reason);
+
+        // Let the writer flush what is queued (the bye, the shutdown notice), but not forever.
+        session.Outbound.Complete();
+        if (await Task.WhenAny(writing, Task.Delay(flushGrace)) != writing)
+        {
+            session.Abort("flush timed out");
+        }
+
+        await writing;
+        await reader.CompleteAsync();
+        await writer.CompleteAsync();
+        try
+        {
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // The peer is already gone.
+        }
+    }
+
+    private async Task<string> ReadUntilClosedAsync(PipeReader reader)
+    {
+        try
+        {
+            return await ReadLoopAsync(reader, session.ReadingStopped);
+        }
+        catch (OperationCanceledException)
+        {
+            return session.CloseReason ?? "closed";
+        }
+        catch (Exception ex) when (ex is IOException or SocketException)
+        {
+            return session.CloseReason ?? "connection reset";
+        }
+        catch (Exception ex)
+        {
+            ServerLog.ConnectionFaulted(logger, session.Nick, ex);
+            return "internal error";
+        }
+    }
+
+    private async Task<string> ReadLoopAsync(PipeReader reader, CancellationToken cancellationToken)
+    {
+        var framer = new LineFramer(maxLineBytes);
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken);
+            var buffer = result.Buffer;
+            try
+            {
+                while (true)
+                {
+                    var status = framer.TryReadLine(ref buffer, out var line);
+                    if (status == FrameStatus.Incomplete)
+                    {
+                        break;
+                    }
+
+                    if (status == FrameStatus.TooLong)
+                    {
+                        commands.RejectTooLong(session, maxLineBytes);
+                    }
+                    else if (!commands.HandleLine(session, line))
+                    {
+                        return "quit";
+                    }
+                }
+
+                // A last line without LF (printf 'hi' | nc) still counts when the peer closes.
+                if (result.IsCompleted)
+                {
+                    if (!buffer.IsEmpty && buffer.Length <= maxLineBytes)
+                    {
+                        commands.HandleLine(session, buffer);
+                    }
+
+                    return "peer closed the connection";
+                }
+            }
+            finally
+            {
+                reader.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+    }
+
+    private async Task WriteLoopAsync(PipeWriter writer)
+    {
+        var cancellationToken = session.Aborted;
+        try
+        {
+            while (await session.Outbound.WaitToReadAsync(cancellationToken))
+            {
+                // Coalesce everything queued into one flush: one write for many messages.
+                while (session.Outbound.TryDequeue(out var message))
+                {
+                    writer.Write(message.For(session.Mode).Span);
+                }
+
+                var flushed = await writer.FlushAsync(cancellationToken);
+                if (flushed.IsCompleted || flushed.IsCanceled)
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Aborted: the reason is already recorded.
+        }
+        catch (Exception ex) when (ex is IOException or SocketException)
+        {
+            session.Abort("connection reset");
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SocketChat.Server.Configuration;
+using SocketChat.Server.Logging;
+using SocketChat.Server.Sessions;
+
+namespace SocketChat.Server.Connections;
+
+/// <summary>Owns every connection's task, so shutdown can tell them all and await them.</summary>
+internal sealed class ConnectionTracker(SessionCommands commands, IOptions<ChatOptions> options, ILogger<ClientConnection> logger)
+{
+    private readonly ConcurrentDictionary<long, (ClientConnection Connection, Task Running)> _live = new();
+    private long _lastId;
+    private volatile bool _stopping;
+
+    public int Count => _live.Count;
+
+    public void Accept(Socket socket)
+    {
+        var settings = options.Value;
+        socket.NoDelay = true;
+        var session = new ChatSession(
+            Interlocked.Increment(ref _lastId),
+            EndPointFormat.Format(socket.RemoteEndPoint),
+            new OutboundQueue(settings.MaxQueuedMessagesPerClient, settings.MaxQueuedBytesPerClient));
+        var connection = new ClientConnection(
+            socket, session, commands, settings.MaxLineBytes, TimeSpan.FromSeconds(settings.ShutdownGraceSeconds), logger);
+        // The connection starts only once it is tracked, so its own removal can never come first.
+        var tracked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _live.TryAdd(session.Id, (connection, RunAsync(connection, tracked.Task)));
+        tracked.SetResult();
+
+        if (_stopping)
+        {
+            connection.BeginShutdown();
+        }
+    }
+
+    /// <summary>Tells every client the server is stopping, waits up to the grace period for queues to flush, then closes.</summary>
+    public async Task ShutdownAsync(CancellationToken cancellationToken)
+    {
+        _stopping = true;
+        var live = _live.Values.ToArray();
+        ServerLog.ShuttingDown(logger, live.Length);
+        foreach (var (connection, _) in live)
+        {
+            connection.BeginShutdown();
+        }
+
+        var all = Task.WhenAll(live.Select(entry => entry.Running));
+        try
+        {
+            await all.WaitAsync(TimeSpan.FromSeconds(options.Value.ShutdownGraceSeconds), cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            foreach (var (connection, _) in live)
+            {
+                connection.Session.Abort("server shutting down");
+            }
+
+            await all;
+        }
+    }
+
+    private async Task RunAsync(ClientConnection connection, Task tracked)
+    {
+        await tracked;
+        try
+        {
+            await connection.RunAsync();
+        }
+        finally
+        {
+            _live.TryRemove(connection.Session.Id, out _);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SocketChat.Server.Configuration;
+using SocketChat.Server.Connections;
+using SocketChat.Server.Logging;
+
+namespace SocketChat.Server.Listening;
+
+/// <summary>Accepts connections on <c>Chat:Host</c>/<c>Chat:Port</c> and hands them to the tracker.</summary>
+internal sealed class ChatServerService(
+    IOptions<ChatOptions> options,
+    ConnectionTracker connections,
+    ILogger<ChatServerService> logger) : BackgroundService
+{
+    private IReadOnlyList<Socket> _listeners = [];
+
+    /// <summary>The endpoints actually bound (port 0 resolved), available once the host has started.</summary>
+    public IReadOnlyList<IPEndPoint> EndPoints { get; private set; } = [];
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Bind before the host counts as started: ExecuteAsync runs on a background thread in .NET 10.
+        var settings = options.Value;
+        _listeners = ListenerBinder.Bind(settings.Host, settings.Port, settings.ListenBacklog);
+        EndPoints = _listeners.Select(listener => (IPEndPoint)listener.LocalEndPoint!).ToArray();
+        foreach (var endPoint in EndPoints)
+        {
+            ServerLog.Listening(logger, endPoint.ToString());
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Unbind first so no connection arrives while the others are told to leave.
+        foreach (var listener in _listeners)
+        {
+            listener.Dispose();
+        }
+
+        await base.StopAsync(cancellationToken);
+        await connections.ShutdownAsync(cancellationToken);
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_listeners.Select(listener => AcceptLoopAsync(listener, stoppingToken)));
+
+    private async Task AcceptLoopAsync(Socket listener, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                connections.Accept(await listener.AcceptAsync(stoppingToken));
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.OperationAborted)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                // For example out of file descriptors: log, pause briefly so the loop does not spin, go on.
+                ServerLog.AcceptFailed(logger, ex);
+                await Task.Delay(TimeSpan.FromMilliseconds(50), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SocketChat.Hosting.Terminal;
+using SocketChat.Protocol.Text;
+using SocketChat.Server.Listening;
+using SocketChat.Server.Logging;
+using SocketChat.Server.Rooms;
+
+namespace SocketChat.Server.Operator;
+
+/// <summary>
+/// The seed's server terminal: typed lines go to every client as <c>server: TEXT</c>; <c>exit</c> stops the server.
+/// End of input stops only this console: under systemd or in a container the server keeps running.
+/// </summary>
+internal sealed class OperatorConsoleService(
+    IConsoleBridge console,
+    OperatorDisplay display,
+    ChatServerService server,
+    IRoomFanout fanout,
+    IHostApplicationLifetime lifetime,
+    ILogger<OperatorConsoleService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!display.Enabled)
+        {
+            return;
+        }
+
+        ServerLog.OperatorConsoleOn(logger);
+        foreach (var endPoint in server.EndPoints)
+        {
+            display.Show($"Server is listening {endPoint}");
+        }
+
+        display.Show("Type a line to send it to every client as 'server', or 'exit' to stop the server.");
+        try
+        {
+            await foreach (var line in console.Input.ReadAllAsync(stoppingToken))
+            {
+                var text = TextSanitizer.RemoveControlCharacters(line).Trim();
+                if (text.Equals("exit", StringComparison.OrdinalIgnoreCase))
+                {
+                    display.Show("Shutting down...");
+                    lifetime.StopApplication();
+                    return;
+                }
+
+                if (text.Length > 0)
+                {
+                    var announcement = fanout.Announce(text);
+                    ServerLog.OperatorMessage(logger, announcement.Id, announcement.Text);
+                }
+            }
+
+            ServerLog.OperatorInputEnded(logger);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping.
+        }
+    }
+}

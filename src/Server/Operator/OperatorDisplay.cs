@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Options;
+using SocketChat.Hosting.Terminal;
+using SocketChat.Server.Configuration;
+
+namespace SocketChat.Server.Operator;
+
+/// <summary>The operator's view of the chat, shown only when the operator console is on.</summary>
+internal sealed class OperatorDisplay(IConsoleBridge console, IOptions<ChatOptions> options)
+{
+    public bool Enabled { get; } = options.Value.OperatorConsole switch
+    {
+        OperatorConsoleMode.On => true,
+        OperatorConsoleMode.Off => false,
+        _ => console.IsInputTerminal,
+    };
+
+    // TryWrite: a stalled terminal drops display lines rather than stalling the chat.
+    public void Show(string line)
+    {
+        if (Enabled)
+        {
+            console.Output.TryWrite(line);
+        }
+    }
+}

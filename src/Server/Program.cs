@@ -1,0 +1,3 @@
+using SocketChat.Server;
+
+return await ServerApp.RunAsync(args);

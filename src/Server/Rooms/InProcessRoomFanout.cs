@@ -1,0 +1,75 @@
+using SocketChat.Protocol.Events;
+using SocketChat.Server.Connections;
+using SocketChat.Server.Sessions;
+
+namespace SocketChat.Server.Rooms;
+
+/// <summary>Delivers to this process's connections: each message is encoded once and only ever TryWrite-queued.</summary>
+internal sealed class InProcessRoomFanout(RoomDirectory directory, MessageIds ids, TimeProvider clock) : IRoomFanout
+{
+    public RoomMessageEvent Publish(ChatSession sender, string text)
+    {
+        var room = directory.FindRoom(sender.Room) ?? throw new InvalidOperationException($"{sender.Nick} is in no room");
+        var overflowed = new List<ChatSession>();
+        var message = room.Deliver(() => new RoomMessageEvent(ids.Next(), clock.GetUtcNow(), room.Name, sender.Nick, text), sender, overflowed);
+        DropAll(overflowed);
+        return (RoomMessageEvent)message.Event;
+    }
+
+    public PrivateMessageEvent? SendPrivate(ChatSession sender, string recipient, string text)
+    {
+        var target = directory.FindByNick(recipient);
+        if (target is null)
+        {
+            return null;
+        }
+
+        var message = new PrivateMessageEvent(ids.Next(), clock.GetUtcNow(), sender.Nick, target.Nick, text);
+        if (target.Deliver(new EncodedEvent(message)) == EnqueueResult.Full)
+        {
+            target.Abort(ChatSession.SlowConsumerReason);
+        }
+
+        return message;
+    }
+
+    public AnnouncementEvent Announce(string text)
+    {
+        var announcement = new AnnouncementEvent(ids.Next(), clock.GetUtcNow(), text);
+        NotifyEveryone(announcement);
+        return announcement;
+    }
+
+    public void Notify(string room, ServerEvent notice, ChatSession? except = null)
+    {
+        if (directory.FindRoom(room) is not { } target)
+        {
+            return;
+        }
+
+        var overflowed = new List<ChatSession>();
+        target.Deliver(() => notice, except, overflowed);
+        DropAll(overflowed);
+    }
+
+    public void NotifyEveryone(ServerEvent notice)
+    {
+        var message = new EncodedEvent(notice);
+        foreach (var session in directory.Sessions)
+        {
+            if (session.Deliver(message) == EnqueueResult.Full)
+            {
+                session.Abort(ChatSession.SlowConsumerReason);
+            }
+        }
+    }
+
+    // Outside the room's lock: aborting cancels socket operations, which need not hold up the other members.
+    private static void DropAll(List<ChatSession> overflowed)
+    {
+        foreach (var session in overflowed)
+        {
+            session.Abort(ChatSession.SlowConsumerReason);
+        }
+    }
+}

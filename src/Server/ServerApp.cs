@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serilog;
+using Serilog.Events;
+using SocketChat.Hosting.CommandLine;
+using SocketChat.Hosting.Logging;
+using SocketChat.Hosting.Options;
+using SocketChat.Hosting.Terminal;
+using SocketChat.Server.Listening;
+
+namespace SocketChat.Server;
+
+internal static class ServerApp
+{
+    public const string DefaultOperatorLogPath = "logs/socketchat-server-.log";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        Log.Logger = new LoggerConfiguration().WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose).CreateBootstrapLogger();
+        await using var console = new SystemConsoleBridge();
+        try
+        {
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+            {
+                Args = PositionalArguments.Expand(args, "server", "Chat:Port"),
+                // appsettings.json is copied next to the binary; find it whatever the working directory.
+                ContentRootPath = AppContext.BaseDirectory,
+            });
+            ConfigureLogging(builder, console);
+            builder.Services.AddChatServer(console);
+
+            using var host = builder.Build();
+            await host.RunAsync();
+            return 0;
+        }
+        catch (Exception ex) when (StartupErrors.TryDescribe(ex, out var lines))
+        {
+            foreach (var line in lines)
+            {
+                await Console.Error.WriteLineAsync(line);
+            }
+
+            return StartupErrors.BadSettingExitCode;
+        }
+        catch (ListenException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message);
+            return 1;
+        }
+        catch (Exception ex)
+        {
+            Log.Fatal(ex, "The server stopped unexpectedly");
+            return 1;
+        }
+        finally
+        {
+            await Log.CloseAndFlushAsync();
+        }
+    }
+
+    private static void ConfigureLogging(HostApplicationBuilder builder, IConsoleBridge console)
+    {
+        var logOptions = LogSetup.ReadOptions(builder.Configuration);
+        var operatorConsole = ServerHost.OperatorConsoleOn(builder.Configuration["Chat:OperatorConsole"], console);
+
+        // With an operator console the terminal shows the chat; the full log goes to a file so nothing appears twice,
+        // and only warnings and errors reach the terminal (on stderr). Otherwise stdout carries the log alone.
+        var filePath = logOptions.Path is { Length: > 0 } configured
+            ? LogSetup.ResolvePath(configured)
+            : operatorConsole ? LogSetup.ResolvePath(DefaultOperatorLogPath) : null;
+        builder.Logging.ClearProviders();
+        builder.Services.AddSerilog((_, logger) => LogSetup.Configure(
+            logger,
+            builder.Configuration,
+            logOptions,
+            operatorConsole ? LogEventLevel.Warning : LogEventLevel.Verbose,
+            consoleToStandardError: operatorConsole,
+            filePath));
+    }
+}

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using SocketChat.Hosting.Options;
+using SocketChat.Hosting.Terminal;
+using SocketChat.Server.Configuration;
+using SocketChat.Server.Connections;
+using SocketChat.Server.Listening;
+using SocketChat.Server.Operator;
+using SocketChat.Server.Rooms;
+using SocketChat.Server.Sessions;
+
+namespace SocketChat.Server;
+
+/// <summary>The server's services, shared by Program and the tests' hosts.</summary>
+internal static class ServerHost
+{
+    public static void AddChatServer(this IServiceCollection services, IConsoleBridge console)
+    {
+        // DataAnnotations validation worded as "Chat:Port=70000 is not allowed: ..." (key, value, what is allowed).
+        services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ChatOptions>>(new SettingsValidator<ChatOptions>(ChatOptions.SectionName));
+
+        services.AddSingleton(console);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<MessageIds>();
+        services.AddSingleton<RoomDirectory>();
+        services.AddSingleton<IRoomFanout, InProcessRoomFanout>();
+        services.AddSingleton<OperatorDisplay>();
+        services.AddSingleton<SessionCommands>();
+        services.AddSingleton<ConnectionTracker>();
+
+        // Registered before the operator console so the listeners are bound when it prints where they are.
+        services.AddSingleton<ChatServerService>();
+        services.AddHostedService(provider => provider.GetRequiredService<ChatServerService>());
+        services.AddHostedService<OperatorConsoleService>();
+    }
+
+    /// <summary>Whether the operator console will be on, decided before the host exists so logging can be routed.</summary>
+    public static bool OperatorConsoleOn(string? configured, IConsoleBridge console) =>
+        Enum.TryParse<OperatorConsoleMode>(configured, ignoreCase: true, out var mode) switch
+        {
+            true when mode == OperatorConsoleMode.On => true,
+            true when mode == OperatorConsoleMode.Off => false,
+            _ => console.IsInputTerminal,
+        };
+}

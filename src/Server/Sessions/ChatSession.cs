@@ -1,0 +1,68 @@
+using System.Diagnostics.CodeAnalysis;
+using SocketChat.Protocol.Encoding;
+using SocketChat.Protocol.Events;
+using SocketChat.Server.Connections;
+
+namespace SocketChat.Server.Sessions;
+
+/// <summary>One connected client: who it is, where it is, how it speaks, and its outbound queue.</summary>
+[SuppressMessage("Design", "CA1001", Justification = "The token sources hold no timer; other threads may still call Abort after the connection ends.")]
+internal sealed class ChatSession(long id, string remoteEndPoint, OutboundQueue outbound)
+{
+    public const string SlowConsumerReason = "slow consumer: outbound queue full";
+
+    private readonly CancellationTokenSource _stopReading = new();
+    private readonly CancellationTokenSource _abort = new();
+    private string? _closeReason;
+    private volatile string _nick = string.Empty;
+    private volatile string _room = string.Empty;
+    private volatile WireMode _mode;
+
+    public long Id => id;
+
+    public string RemoteEndPoint => remoteEndPoint;
+
+    public OutboundQueue Outbound => outbound;
+
+    public string Nick { get => _nick; set => _nick = value; }
+
+    public string Room { get => _room; set => _room = value; }
+
+    public WireMode Mode { get => _mode; set => _mode = value; }
+
+    /// <summary>Lines read so far; <c>/json</c> is accepted only as the first.</summary>
+    public long LinesReceived { get; set; }
+
+    public string? CloseReason => Volatile.Read(ref _closeReason);
+
+    public CancellationToken ReadingStopped => _stopReading.Token;
+
+    public CancellationToken Aborted => _abort.Token;
+
+    /// <summary>Queues an event that may be shared with other recipients; never waits.</summary>
+    public EnqueueResult Deliver(EncodedEvent message) => outbound.TryEnqueue(message, Mode);
+
+    /// <summary>Queues an event for this client alone, dropping the client if it is not reading.</summary>
+    public void Send(ServerEvent serverEvent)
+    {
+        if (Deliver(new EncodedEvent(serverEvent)) == EnqueueResult.Full)
+        {
+            Abort(SlowConsumerReason);
+        }
+    }
+
+    /// <summary>Stops reading; queued events are still flushed.</summary>
+    public void StopReading(string reason)
+    {
+        Interlocked.CompareExchange(ref _closeReason, reason, null);
+        _stopReading.Cancel();
+    }
+
+    /// <summary>Stops reading and writing at once.</summary>
+    public void Abort(string reason)
+    {
+        Interlocked.CompareExchange(ref _closeReason, reason, null);
+        _stopReading.Cancel();
+        _abort.Cancel();
+    }
+}

@@ -1,0 +1,235 @@
+using System.Buffers;
+using Microsoft.Extensions.Logging;
+using SocketChat.Protocol;
+using SocketChat.Protocol.Commands;
+using SocketChat.Protocol.Encoding;
+using SocketChat.Protocol.Events;
+using SocketChat.Protocol.Text;
+using SocketChat.Server.Logging;
+using SocketChat.Server.Operator;
+using SocketChat.Server.Rooms;
+
+namespace SocketChat.Server.Sessions;
+
+/// <summary>What each line a client sends does: decode, parse, act, reply. Never waits on another client.</summary>
+internal sealed class SessionCommands(
+    RoomDirectory directory,
+    IRoomFanout fanout,
+    OperatorDisplay display,
+    TimeProvider clock,
+    ILogger<SessionCommands> logger)
+{
+    private static readonly string[] HelpLines =
+    [
+        "commands:",
+        "  TEXT             say TEXT to your room (//TEXT sends a line starting with /)",
+        "  /nick NAME       change your nickname",
+        "  /join ROOM       move to ROOM, creating it if it is new",
+        "  /who             list who is in your room",
+        "  /msg NICK TEXT   send TEXT to NICK alone",
+        "  /help            show this help",
+        "  /quit            leave",
+        $"names: {ChatNames.Rule}",
+    ];
+
+    public void Connect(ChatSession session)
+    {
+        var room = directory.Register(session);
+        session.Send(new WelcomeEvent(session.Nick, room.Name));
+        fanout.Notify(room.Name, new PresenceEvent(clock.GetUtcNow(), room.Name, session.Nick, PresenceAction.Join), except: session);
+        ServerLog.ClientConnected(logger, session.Nick, session.RemoteEndPoint);
+        display.Show($"* {session.Nick} ({session.RemoteEndPoint}) connected");
+    }
+
+    public void Disconnect(ChatSession session, string reason)
+    {
+        if (directory.Unregister(session) is { } room)
+        {
+            fanout.Notify(room.Name, new PresenceEvent(clock.GetUtcNow(), room.Name, session.Nick, PresenceAction.Leave));
+        }
+
+        if (reason == ChatSession.SlowConsumerReason)
+        {
+            ServerLog.SlowClientDropped(logger, session.Nick, reason);
+        }
+
+        ServerLog.ClientDisconnected(logger, session.Nick, reason);
+        display.Show($"* {session.Nick} ({session.RemoteEndPoint}) disconnected: {reason}");
+    }
+
+    /// <summary>Reports a line that exceeded the limit; the connection stays up.</summary>
+    public void RejectTooLong(ChatSession session, int maxLineBytes)
+    {
+        session.LinesReceived++;
+        Reject(session, new InvalidCommand(ErrorCodes.LineTooLong, $"line too long (max {maxLineBytes} bytes); it was dropped"));
+    }
+
+    /// <summary>Acts on one framed line; false when the client asked to leave.</summary>
+    public bool HandleLine(ChatSession session, in ReadOnlySequence<byte> line)
+    {
+        session.LinesReceived++;
+        if (!Utf8Line.TryDecode(line, out var decoded))
+        {
+            Reject(session, new InvalidCommand(ErrorCodes.InvalidUtf8, "line is not valid UTF-8; it was dropped"));
+            return true;
+        }
+
+        var command = session.Mode == WireMode.Json
+            ? JsonCommandParser.Parse(decoded)
+            : TextCommandParser.Parse(TextSanitizer.RemoveControlCharacters(decoded));
+        return command is null || Execute(session, command);
+    }
+
+    private bool Execute(ChatSession session, ClientCommand command)
+    {
+        switch (command)
+        {
+            case SayCommand say:
+                Say(session, say);
+                break;
+            case PrivateMessageCommand message:
+                SendPrivate(session, message);
+                break;
+            case NickCommand nick:
+                ChangeNick(session, nick);
+                break;
+            case JoinCommand join:
+                Join(session, join);
+                break;
+            case WhoCommand who:
+                session.Send(new WhoEvent(session.Room, directory.FindRoom(session.Room)?.Nicks() ?? [], who.Cid));
+                break;
+            case HelpCommand help:
+                foreach (var line in HelpLines)
+                {
+                    session.Send(new InfoEvent(line, help.Cid));
+                }
+
+                break;
+            case QuitCommand quit:
+                session.Send(new InfoEvent("bye", quit.Cid));
+                return false;
+            case JsonModeCommand:
+                SwitchToJson(session);
+                break;
+            case InvalidCommand invalid:
+                Reject(session, invalid);
+                break;
+        }
+
+        return true;
+    }
+
+    private void Say(ChatSession session, SayCommand say)
+    {
+        var text = TextSanitizer.RemoveControlCharacters(say.Text);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            Reject(session, new InvalidCommand(ErrorCodes.BadArguments, "message text is empty", say.Cid));
+            return;
+        }
+
+        var message = fanout.Publish(session, text);
+        ServerLog.MessageReceived(logger, message.Id, message.Room, message.From, message.Text);
+        display.Show($"{message.From} ({session.RemoteEndPoint}) [{message.Room}]: {message.Text}");
+        Acknowledge(session, say.Cid, message.Id, message.Timestamp);
+    }
+
+    private void SendPrivate(ChatSession session, PrivateMessageCommand command)
+    {
+        var text = TextSanitizer.RemoveControlCharacters(command.Text);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            Reject(session, new InvalidCommand(ErrorCodes.BadArguments, "message text is empty", command.Cid));
+            return;
+        }
+
+        if (fanout.SendPrivate(session, command.To, text) is not { } message)
+        {
+            Reject(session, new InvalidCommand(ErrorCodes.NoSuchNick, $"no such nick: {TextSanitizer.RemoveControlCharacters(command.To)}", command.Cid));
+            return;
+        }
+
+        ServerLog.PrivateMessage(logger, message.Id, message.From, message.To, message.Text);
+        display.Show($"{message.From} ({session.RemoteEndPoint}) -> {message.To}: {message.Text}");
+        Acknowledge(session, command.Cid, message.Id, message.Timestamp);
+    }
+
+    private void ChangeNick(ChatSession session, NickCommand command)
+    {
+        var nick = command.Nick;
+        if (!ChatNames.IsValid(nick) || string.Equals(nick, ChatNames.Server, StringComparison.OrdinalIgnoreCase))
+        {
+            Reject(session, new InvalidCommand(ErrorCodes.InvalidName, $"invalid nickname; use {ChatNames.Rule} (not \"{ChatNames.Server}\")", command.Cid));
+            return;
+        }
+
+        var old = session.Nick;
+        if (string.Equals(old, nick, StringComparison.Ordinal))
+        {
+            session.Send(new InfoEvent($"you are already {nick}", command.Cid));
+            return;
+        }
+
+        if (!directory.TryRename(session, nick))
+        {
+            Reject(session, new InvalidCommand(ErrorCodes.NickTaken, $"nickname {nick} is already taken", command.Cid));
+            return;
+        }
+
+        fanout.Notify(session.Room, new PresenceEvent(clock.GetUtcNow(), session.Room, nick, PresenceAction.Rename, old));
+        ServerLog.NickChanged(logger, old, nick);
+    }
+
+    private void Join(ChatSession session, JoinCommand command)
+    {
+        if (!ChatNames.IsValid(command.Room))
+        {
+            Reject(session, new InvalidCommand(ErrorCodes.InvalidName, $"invalid room name; use {ChatNames.Rule}", command.Cid));
+            return;
+        }
+
+        if (string.Equals(session.Room, command.Room, StringComparison.OrdinalIgnoreCase))
+        {
+            session.Send(new InfoEvent($"you are already in {session.Room}", command.Cid));
+            return;
+        }
+
+        var (left, joined) = directory.Move(session, command.Room);
+        var now = clock.GetUtcNow();
+        if (left is not null)
+        {
+            fanout.Notify(left.Name, new PresenceEvent(now, left.Name, session.Nick, PresenceAction.Leave));
+        }
+
+        fanout.Notify(joined.Name, new PresenceEvent(now, joined.Name, session.Nick, PresenceAction.Join));
+        ServerLog.RoomChanged(logger, session.Nick, left?.Name ?? string.Empty, joined.Name);
+    }
+
+    private void SwitchToJson(ChatSession session)
+    {
+        if (session.LinesReceived != 1)
+        {
+            Reject(session, new InvalidCommand(ErrorCodes.ModeSwitchTooLate, "/json is accepted only as the first line of a connection"));
+            return;
+        }
+
+        session.Mode = WireMode.Json;
+        session.Send(new WelcomeEvent(session.Nick, session.Room));
+        ServerLog.JsonModeOn(logger, session.Nick);
+    }
+
+    private static void Acknowledge(ChatSession session, string? cid, long id, DateTimeOffset timestamp)
+    {
+        if (session.Mode == WireMode.Json)
+        {
+            session.Send(new AckEvent(cid, id, timestamp));
+        }
+    }
+
+    private void Reject(ChatSession session, InvalidCommand invalid)
+    {
+        session.Send(new ErrorEvent(invalid.Code, invalid.Message, invalid.Cid));
+        ServerLog.LineRejected(logger, session.Nick, invalid.Code, invalid.Message);
+    }
+}
