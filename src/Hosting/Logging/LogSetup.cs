@@ -40,7 +40,10 @@ public static class LogSetup
         bool consoleToStandardError,
         string? filePath)
     {
-        logger.ReadFrom.Configuration(configuration).Enrich.FromLogContext();
+        // A bad setting is reported by the program as one line; the host's own log of it would add a stack trace.
+        logger.ReadFrom.Configuration(configuration)
+            .Enrich.FromLogContext()
+            .Filter.ByExcluding(logEvent => logEvent.Exception is { } exception && (StartupErrors.TryDescribe(exception, out _) || exception is IReportedAtStartup));
         if (consoleMinimum is { } minimum)
         {
             var standardErrorFrom = consoleToStandardError ? LogEventLevel.Verbose : (LogEventLevel?)null;

@@ -1,4 +1,4 @@
-using SocketChat.Protocol.Encoding;
+using SocketChat.Protocol.Encoders;
 using SocketChat.Protocol.Events;
 
 namespace SocketChat.Server.Connections;

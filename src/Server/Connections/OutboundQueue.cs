@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using SocketChat.Protocol.Encoding;
+using SocketChat.Protocol.Encoders;
 
 namespace SocketChat.Server.Connections;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using SocketChat.Protocol.Encoding;
+using SocketChat.Protocol.Encoders;
 using SocketChat.Protocol.Events;
 using SocketChat.Server.Connections;
 

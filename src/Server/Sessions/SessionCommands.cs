@@ -2,7 +2,7 @@ using System.Buffers;
 using Microsoft.Extensions.Logging;
 using SocketChat.Protocol;
 using SocketChat.Protocol.Commands;
-using SocketChat.Protocol.Encoding;
+using SocketChat.Protocol.Encoders;
 using SocketChat.Protocol.Events;
 using SocketChat.Protocol.Text;
 using SocketChat.Server.Logging;

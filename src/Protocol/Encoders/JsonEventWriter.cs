@@ -4,7 +4,7 @@ using System.Text.Json;
 using SocketChat.Protocol.Events;
 using SocketChat.Protocol.Text;
 
-namespace SocketChat.Protocol.Encoding;
+namespace SocketChat.Protocol.Encoders;
 
 /// <summary>The JSON mode: one object per line with a <c>type</c> field.</summary>
 public static class JsonEventWriter

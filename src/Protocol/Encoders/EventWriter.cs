@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using SocketChat.Protocol.Events;
 
-namespace SocketChat.Protocol.Encoding;
+namespace SocketChat.Protocol.Encoders;
 
 /// <summary>Encodes server events as LF-terminated lines in either wire mode.</summary>
 public static class EventWriter

@@ -1,4 +1,4 @@
-namespace SocketChat.Protocol.Encoding;
+namespace SocketChat.Protocol.Encoders;
 
 /// <summary>How a connection speaks.</summary>
 public enum WireMode

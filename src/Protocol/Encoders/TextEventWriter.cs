@@ -2,7 +2,7 @@ using System.Buffers;
 using SocketChat.Protocol.Events;
 using SocketChat.Protocol.Text;
 
-namespace SocketChat.Protocol.Encoding;
+namespace SocketChat.Protocol.Encoders;
 
 /// <summary>The human-readable text mode.</summary>
 public static class TextEventWriter

@@ -1,0 +1,7 @@
+namespace SocketChat.Hosting.Options;
+
+/// <summary>
+/// Marks an exception the program reports itself as one clear line (a port in use, an unknown host),
+/// so the host's own log of it, stack trace and all, is left out.
+/// </summary>
+public interface IReportedAtStartup;

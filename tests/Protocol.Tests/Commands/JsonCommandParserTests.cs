@@ -1,0 +1,32 @@
+using SocketChat.Protocol.Commands;
+
+namespace SocketChat.Protocol.Tests.Commands;
+
+public sealed class JsonCommandParserTests
+{
+    public static TheoryData<string, ClientCommand?> Lines => new()
+    {
+        { """{"type":"message","cid":"c1","text":"hi"}""", new SayCommand("hi", "c1") },
+        { """{"type":"message","text":"no cid"}""", new SayCommand("no cid") },
+        { """{"type":"private","cid":"c2","to":"bob","text":"psst"}""", new PrivateMessageCommand("bob", "psst", "c2") },
+        { """{"type":"nick","nick":"alice"}""", new NickCommand("alice") },
+        { """{"type":"join","room":"dev","cid":"j"}""", new JoinCommand("dev", "j") },
+        { """{"type":"who"}""", new WhoCommand() },
+        { """{"type":"help"}""", new HelpCommand() },
+        { """{"type":"quit"}""", new QuitCommand() },
+        { "", null },
+        { "not json", new InvalidCommand(ErrorCodes.InvalidJson, "not a JSON object") },
+        { "[1,2]", new InvalidCommand(ErrorCodes.InvalidJson, "not a JSON object") },
+        { """{"text":"no type"}""", new InvalidCommand(ErrorCodes.InvalidJson, "\"type\" (a string) is required") },
+        { """{"type":"message","cid":7,"text":"x"}""", new InvalidCommand(ErrorCodes.InvalidJson, "\"cid\" must be a string of at most 64 characters") },
+        { """{"type":"message","cid":"c3"}""", new InvalidCommand(ErrorCodes.BadArguments, "\"text\" (a non-empty string) is required", "c3") },
+        { """{"type":"dance","cid":"c4"}""", new InvalidCommand(ErrorCodes.UnknownCommand, "unknown type \"dance\"", "c4") },
+    };
+
+    [Theory]
+    [MemberData(nameof(Lines))]
+    public void Parse_Line_ReturnsCommand(string line, ClientCommand? expected)
+    {
+        Assert.Equal(expected, JsonCommandParser.Parse(line));
+    }
+}

@@ -1,0 +1,32 @@
+using SocketChat.Protocol.Commands;
+
+namespace SocketChat.Protocol.Tests.Commands;
+
+public sealed class TextCommandParserTests
+{
+    public static TheoryData<string, ClientCommand?> Lines => new()
+    {
+        { "hello there", new SayCommand("hello there") },
+        { "//not a command", new SayCommand("/not a command") },
+        { "   ", null },
+        { "/nick alice", new NickCommand("alice") },
+        { "/NICK  alice  ", new NickCommand("alice") },
+        { "/join dev", new JoinCommand("dev") },
+        { "/who", new WhoCommand() },
+        { "/help", new HelpCommand() },
+        { "/quit", new QuitCommand() },
+        { "/json", new JsonModeCommand() },
+        { "/msg bob hi there", new PrivateMessageCommand("bob", "hi there") },
+        { "/msg bob", new InvalidCommand(ErrorCodes.BadArguments, "usage: /msg NICK TEXT") },
+        { "/nick", new InvalidCommand(ErrorCodes.BadArguments, "usage: /nick NAME") },
+        { "/nick two words", new InvalidCommand(ErrorCodes.BadArguments, "usage: /nick NAME") },
+        { "/dance", new InvalidCommand(ErrorCodes.UnknownCommand, "unknown command /dance (try /help)") },
+    };
+
+    [Theory]
+    [MemberData(nameof(Lines))]
+    public void Parse_Line_ReturnsCommand(string line, ClientCommand? expected)
+    {
+        Assert.Equal(expected, TextCommandParser.Parse(line));
+    }
+}
