@@ -24,7 +24,7 @@ internal sealed class ClientConnection(
     public void BeginShutdown()
     {
         session.Send(new ShutdownEvent("server shutting down"));
-        session.StopReading("server shutting down");
+        session.StopReading(ChatSession.ShutdownReason);
     }
 
     public async Task RunAsync()
@@ -51,15 +51,20 @@ internal sealed class ClientConnection(
         }
 
         await writing;
-        await reader.CompleteAsync();
-        await writer.CompleteAsync();
+        await CloseAsync(reader, writer);
+    }
+
+    private async Task CloseAsync(PipeReader reader, PipeWriter writer)
+    {
         try
         {
+            await reader.CompleteAsync();
+            await writer.CompleteAsync();
             socket.Shutdown(SocketShutdown.Both);
         }
-        catch (SocketException)
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
-            // The peer is already gone.
+            // The peer is already gone; completing the writer tried to flush what it had left.
         }
     }
 

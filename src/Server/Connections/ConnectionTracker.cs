@@ -58,7 +58,7 @@ internal sealed class ConnectionTracker(SessionCommands commands, IOptions<ChatO
         {
             foreach (var (connection, _) in live)
             {
-                connection.Session.Abort("server shutting down");
+                connection.Session.Abort(ChatSession.ShutdownReason);
             }
 
             await all;
@@ -71,6 +71,11 @@ internal sealed class ConnectionTracker(SessionCommands commands, IOptions<ChatO
         try
         {
             await connection.RunAsync();
+        }
+        catch (Exception ex)
+        {
+            // A connection's failure ends that connection only.
+            ServerLog.ConnectionFaulted(logger, connection.Session.Nick, ex);
         }
         finally
         {

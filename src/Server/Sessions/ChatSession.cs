@@ -10,6 +10,7 @@ namespace SocketChat.Server.Sessions;
 internal sealed class ChatSession(long id, string remoteEndPoint, OutboundQueue outbound)
 {
     public const string SlowConsumerReason = "slow consumer: outbound queue full";
+    public const string ShutdownReason = "server shutting down";
 
     private readonly CancellationTokenSource _stopReading = new();
     private readonly CancellationTokenSource _abort = new();

@@ -43,7 +43,8 @@ internal sealed class SessionCommands(
 
     public void Disconnect(ChatSession session, string reason)
     {
-        if (directory.Unregister(session) is { } room)
+        // While the server shuts down everyone is leaving; the shutdown notice says so once.
+        if (directory.Unregister(session) is { } room && reason != ChatSession.ShutdownReason)
         {
             fanout.Notify(room.Name, new PresenceEvent(clock.GetUtcNow(), room.Name, session.Nick, PresenceAction.Leave));
         }

@@ -1,0 +1,305 @@
+using System.Text;
+using SocketChat.Server.Tests.Infrastructure;
+
+namespace SocketChat.Server.Tests;
+
+public sealed class ChatServerTests
+{
+    [Fact]
+    public async Task Connect_NewClients_GetGuestNicknamesInLobby()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var first = await server.ConnectAsync();
+        Assert.Equal("* welcome to SocketChat, guest1! You are in lobby. Type /help for commands.", await first.ReadLineAsync());
+
+        await using var second = await server.ConnectAsync();
+
+        Assert.Equal("* welcome to SocketChat, guest2! You are in lobby. Type /help for commands.", await second.ReadLineAsync());
+        Assert.Equal("* guest2 joined lobby", await first.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task Broadcast_TwoClients_OtherClientReceivesLine()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await server.ConnectAsAsync("alice");
+        await using var bob = await server.ConnectAsAsync("bob");
+        await alice.ExpectAsync(line => line == "* guest2 is now known as bob");
+
+        await alice.SendAsync("hello bob");
+        await bob.SendAsync("hi alice");
+
+        Assert.Equal("alice: hello bob", await bob.ReadLineAsync());
+        Assert.Equal("bob: hi alice", await alice.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task Broadcast_Sender_DoesNotReceiveOwnLine()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await server.ConnectAsAsync("alice");
+
+        await alice.SendAsync("talking to myself");
+        await alice.SendAsync("/who");
+
+        Assert.Equal("* lobby (1): alice", await alice.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task Broadcast_TwentyClientsFiveLinesEach_EveryoneReceivesEveryOtherLineInOrder()
+    {
+        await using var server = await TestServer.StartAsync();
+        var clients = new List<TestClient>();
+        for (var i = 0; i < 20; i++)
+        {
+            clients.Add(await server.ConnectAsAsync($"user{i}"));
+        }
+
+        // Everyone has seen the last rename, so everyone is in the room before the first line is sent.
+        foreach (var client in clients.SkipLast(1))
+        {
+            await client.ExpectAsync(line => line == "* guest20 is now known as user19");
+        }
+
+        await Task.WhenAll(clients.Select(async (client, i) =>
+        {
+            for (var n = 0; n < 5; n++)
+            {
+                await client.SendAsync($"line {n} from {i}");
+            }
+        }));
+
+        var received = await Task.WhenAll(clients.Select(async client =>
+        {
+            var lines = new List<string>();
+            for (var n = 0; n < 19 * 5; n++)
+            {
+                lines.Add((await client.ReadLineAsync())!);
+            }
+
+            return lines;
+        }));
+
+        for (var i = 0; i < 20; i++)
+        {
+            for (var sender = 0; sender < 20; sender++)
+            {
+                var fromSender = received[i].Where(line => line.StartsWith($"user{sender}: ", StringComparison.Ordinal)).ToList();
+                var expected = sender == i ? [] : Enumerable.Range(0, 5).Select(n => $"user{sender}: line {n} from {sender}").ToList();
+                Assert.Equal(expected, fromSender);
+            }
+        }
+
+        foreach (var client in clients)
+        {
+            await client.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Nick_TakenByAnother_GetsErrorAndKeepsName()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await server.ConnectAsAsync("alice");
+        await using var other = await server.ConnectAsync();
+        await other.ReadLineAsync();
+
+        await other.SendAsync("/nick ALICE");
+        await other.SendAsync("/nick bad name");
+        await other.SendAsync("/nick server");
+
+        Assert.Equal("! error: nickname ALICE is already taken", await other.ReadLineAsync());
+        Assert.Equal("! error: usage: /nick NAME", await other.ReadLineAsync());
+        Assert.StartsWith("! error: invalid nickname", await other.ReadLineAsync(), StringComparison.Ordinal);
+        await other.SendAsync("/who");
+        Assert.Equal("* lobby (2): alice, guest2", await other.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task Join_OtherRoom_MessagesStayInTheirRoom()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await server.ConnectAsAsync("alice");
+        await using var bob = await server.ConnectAsAsync("bob");
+        await using var carol = await server.ConnectAsAsync("carol");
+        await alice.ExpectAsync(line => line == "* guest3 is now known as carol");
+        await bob.ExpectAsync(line => line == "* guest3 is now known as carol");
+
+        await bob.SendAsync("/join dev");
+        Assert.Equal("* bob joined dev", await bob.ReadLineAsync());
+        Assert.Equal("* bob left lobby", await alice.ReadLineAsync());
+        await carol.SendAsync("/join DEV");
+        Assert.Equal("* carol joined dev", await carol.ExpectAsync(line => line.Contains("dev", StringComparison.Ordinal)));
+        Assert.Equal("* carol joined dev", await bob.ReadLineAsync());
+        await alice.SendAsync("lobby only");
+        await carol.SendAsync("dev only");
+
+        Assert.Equal("carol: dev only", await bob.ReadLineAsync());
+        await alice.SendAsync("/who");
+        Assert.Equal("* carol left lobby", await alice.ReadLineAsync());
+        Assert.Equal("* lobby (1): alice", await alice.ReadLineAsync());
+        await bob.SendAsync("/who");
+        Assert.Equal("* dev (2): bob, carol", await bob.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task Msg_ToNick_OnlyRecipientReceives()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await server.ConnectAsAsync("alice");
+        await using var bob = await server.ConnectAsAsync("bob");
+        await using var carol = await server.ConnectAsAsync("carol");
+        await alice.ExpectAsync(line => line == "* guest3 is now known as carol");
+
+        await alice.SendAsync("/msg carol just for you");
+        await alice.SendAsync("/msg nobody hello?");
+        await alice.SendAsync("everyone");
+
+        Assert.Equal("[private] alice: just for you", await carol.ReadLineAsync());
+        Assert.Equal("alice: everyone", await carol.ReadLineAsync());
+        Assert.Equal("alice: everyone", await bob.ExpectAsync(line => !line.StartsWith('*')));
+        Assert.Equal("! error: no such nick: nobody", await alice.ExpectAsync(line => line.StartsWith('!')));
+    }
+
+    [Fact]
+    public async Task Help_ListsEveryCommand()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+        await client.ReadLineAsync();
+
+        await client.SendAsync("/help");
+        await client.SendAsync("/who");
+        var lines = new List<string>();
+        while (await client.ReadLineAsync() is { } line && !line.StartsWith("* lobby", StringComparison.Ordinal))
+        {
+            lines.Add(line);
+        }
+
+        foreach (var command in new[] { "/nick NAME", "/join ROOM", "/who", "/msg NICK TEXT", "/help", "/quit" })
+        {
+            Assert.Contains(lines, line => line.Contains(command, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task LongLine_GetsErrorAndConnectionStaysUp()
+    {
+        await using var server = await TestServer.StartAsync(new() { ["Chat:MaxLineBytes"] = "100" });
+        await using var alice = await server.ConnectAsAsync("alice");
+        await using var bob = await server.ConnectAsAsync("bob");
+
+        await alice.SendAsync(new string('x', 101));
+        await alice.SendAsync(new string('y', 100));
+
+        Assert.Equal("! error: line too long (max 100 bytes); it was dropped", await alice.ExpectAsync(line => line.StartsWith('!')));
+        Assert.Equal("alice: " + new string('y', 100), await bob.ExpectAsync(line => line.StartsWith("alice:", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task InvalidUtf8_GetsErrorAndConnectionStaysUp()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await server.ConnectAsAsync("alice");
+        await using var bob = await server.ConnectAsAsync("bob");
+
+        await alice.SendBytesAsync([0x62, 0x61, 0x64, 0xff, 0xfe, (byte)'\n']);
+        await alice.SendAsync("still here");
+
+        Assert.Equal("! error: line is not valid UTF-8; it was dropped", await alice.ExpectAsync(line => line.StartsWith('!')));
+        Assert.Equal("alice: still here", await bob.ExpectAsync(line => line.StartsWith("alice:", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task ControlCharacters_RemovedBeforeDelivery()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await server.ConnectAsAsync("alice");
+        await using var bob = await server.ConnectAsAsync("bob");
+        await alice.ExpectAsync(line => line == "* guest2 is now known as bob");
+
+        await alice.SendAsync("\u001b[2Jgone\u0007\u009b31m\tok\rforged: line");
+
+        Assert.Equal("alice: [2Jgone31m\tokforged: line", await bob.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task CrLfAndSplitCharacter_ArriveWhole()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await server.ConnectAsAsync("alice");
+        await using var bob = await server.ConnectAsAsync("bob");
+        await alice.ExpectAsync(line => line == "* guest2 is now known as bob");
+        var bytes = Encoding.UTF8.GetBytes("grüße 😀\r\n");
+
+        await alice.SendBytesAsync(bytes[..3]);
+        await alice.SendBytesAsync(bytes[3..9]);
+        await alice.SendBytesAsync(bytes[9..]);
+
+        Assert.Equal("alice: grüße 😀", await bob.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task Quit_SaysByeAndCloses_OthersSeeLeave()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await server.ConnectAsAsync("alice");
+        await using var bob = await server.ConnectAsAsync("bob");
+        await alice.ExpectAsync(line => line == "* guest2 is now known as bob");
+
+        await bob.SendAsync("/quit");
+
+        Assert.Equal(["* bye"], await bob.ReadToEndAsync());
+        Assert.Equal("* bob left lobby", await alice.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task Shutdown_TellsEveryClientAndStops()
+    {
+        var server = await TestServer.StartAsync();
+        await using var alice = await server.ConnectAsAsync("alice");
+        await using var bob = await server.ConnectAsync();
+        await bob.ReadLineAsync();
+
+        await server.Host.StopAsync().WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal(["* guest2 joined lobby", "* server shutting down"], await alice.ReadToEndAsync());
+        Assert.Equal(["* server shutting down"], await bob.ReadToEndAsync());
+        server.Host.Dispose();
+    }
+
+    [Fact]
+    public async Task SlowClient_NeverReads_IsDroppedWhileOthersKeepReceiving()
+    {
+        await using var server = await TestServer.StartAsync(new()
+        {
+            ["Chat:MaxQueuedBytesPerClient"] = "65536",
+            ["Chat:ShutdownGraceSeconds"] = "1",
+        });
+        await using var slow = await TestClient.ConnectAsync(server.Port, receiveBufferSize: 4096);
+        await using var sender = await server.ConnectAsAsync("sender");
+        await using var reader = await server.ConnectAsAsync("reader");
+        await sender.ExpectAsync(line => line == "* guest3 is now known as reader");
+        var payload = new string('z', 1000);
+
+        // Far more than the slow client's kernel buffers plus its 64 KiB queue can hold; sent in small batches
+        // that the reader takes in turn, so only the client that never reads falls behind.
+        for (var batch = 0; batch < 400; batch++)
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                await sender.SendAsync($"{batch}.{i} {payload}");
+            }
+
+            for (var i = 0; i < 20; i++)
+            {
+                Assert.Equal($"sender: {batch}.{i} {payload}", await reader.ExpectAsync(line => !line.StartsWith('*')));
+            }
+        }
+
+        await reader.SendAsync("/who");
+        Assert.Equal("* lobby (2): reader, sender", await reader.ExpectAsync(line => line.StartsWith("* lobby", StringComparison.Ordinal)));
+        Assert.Contains(server.Log.Events, e => e.MessageTemplate.Text.StartsWith("Dropped slow client", StringComparison.Ordinal)
+            && e.Properties["Nick"].ToString() == "\"guest1\"");
+    }
+}

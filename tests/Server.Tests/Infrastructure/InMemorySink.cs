@@ -1,0 +1,12 @@
+using System.Collections.Concurrent;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace SocketChat.Server.Tests.Infrastructure;
+
+internal sealed class InMemorySink : ILogEventSink
+{
+    public ConcurrentQueue<LogEvent> Events { get; } = new();
+
+    public void Emit(LogEvent logEvent) => Events.Enqueue(logEvent);
+}

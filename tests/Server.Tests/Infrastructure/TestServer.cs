@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Serilog;
+using SocketChat.Server.Listening;
+
+namespace SocketChat.Server.Tests.Infrastructure;
+
+/// <summary>The real server host on 127.0.0.1 port 0, with in-memory configuration and log.</summary>
+internal sealed class TestServer : IAsyncDisposable
+{
+    private TestServer(IHost host, TestConsoleBridge console, InMemorySink log)
+    {
+        Host = host;
+        Console = console;
+        Log = log;
+    }
+
+    public IHost Host { get; }
+
+    public TestConsoleBridge Console { get; }
+
+    public InMemorySink Log { get; }
+
+    public int Port => Host.Services.GetRequiredService<ChatServerService>().EndPoints[0].Port;
+
+    public static async Task<TestServer> StartAsync(Dictionary<string, string?>? settings = null, TestConsoleBridge? console = null)
+    {
+        var host = Build(settings, console ??= new TestConsoleBridge(isTerminal: false), out var log);
+        await host.StartAsync().WaitAsync(TestTimeouts.Default);
+        return new TestServer(host, console, log);
+    }
+
+    public static IHost Build(Dictionary<string, string?>? settings, TestConsoleBridge console, out InMemorySink log)
+    {
+        var configuration = new ConfigurationManager();
+        configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Chat:Host"] = "127.0.0.1",
+            ["Chat:Port"] = "0",
+            ["Chat:OperatorConsole"] = "Off",
+            ["Chat:ShutdownGraceSeconds"] = "2",
+        });
+        configuration.AddInMemoryCollection(settings ?? []);
+        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Configuration = configuration });
+        builder.Services.AddChatServer(console);
+        var sink = log = new InMemorySink();
+        builder.Services.AddSerilog(logger => logger.MinimumLevel.Debug().Enrich.FromLogContext().WriteTo.Sink(sink));
+        return builder.Build();
+    }
+
+    public Task<TestClient> ConnectAsync() => TestClient.ConnectAsync(Port);
+
+    /// <summary>Connects and reads the welcome line; returns the client and its guest nickname.</summary>
+    public async Task<TestClient> ConnectAsAsync(string nick)
+    {
+        var client = await ConnectAsync();
+        await client.ReadLineAsync();
+        await client.SendAsync($"/nick {nick}");
+        await client.ExpectAsync(line => line.EndsWith($"is now known as {nick}", StringComparison.Ordinal));
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.StopAsync().WaitAsync(TestTimeouts.Default);
+        Host.Dispose();
+    }
+}
