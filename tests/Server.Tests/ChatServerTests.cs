@@ -302,4 +302,17 @@ public sealed class ChatServerTests
         Assert.Contains(server.Log.Events, e => e.MessageTemplate.Text.StartsWith("Dropped slow client", StringComparison.Ordinal)
             && e.Properties["Nick"].ToString() == "\"guest1\"");
     }
+
+    [Fact]
+    public async Task DefaultHost_AcceptsIPv4AndIPv6Loopback()
+    {
+        await using var server = await TestServer.StartAsync(new() { ["Chat:Host"] = "*" });
+        using var v6 = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetworkV6, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await v6.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.IPv6Loopback, server.Port)).WaitAsync(TestTimeouts.Default);
+        await using var v4 = await server.ConnectAsync();
+
+        Assert.StartsWith("* welcome", await v4.ReadLineAsync(), StringComparison.Ordinal);
+        await v4.SendAsync("/who");
+        Assert.Equal("* lobby (2): guest1, guest2", await v4.ReadLineAsync());
+    }
 }

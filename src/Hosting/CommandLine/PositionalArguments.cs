@@ -15,8 +15,9 @@ public static class PositionalArguments
         for (var i = start; i < args.Length; i++)
         {
             var arg = args[i];
-            var positional = next < keys.Length && !arg.StartsWith('-') && !arg.Contains('=', StringComparison.Ordinal)
-                && (i == start || result.Count == 0 || !result[^1].StartsWith('-') || result[^1].Contains('=', StringComparison.Ordinal));
+            // A word right after a bare switch (--Chat:Port 9000) is that switch's value, not a positional argument.
+            var afterBareSwitch = result.Count > 0 && result[^1].StartsWith('-') && !result[^1].Contains('=', StringComparison.Ordinal);
+            var positional = next < keys.Length && !afterBareSwitch && !arg.StartsWith('-') && !arg.Contains('=', StringComparison.Ordinal);
             result.Add(positional ? $"--{keys[next++]}={arg}" : arg);
         }
 

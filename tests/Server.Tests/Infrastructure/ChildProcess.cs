@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+
+namespace SocketChat.Server.Tests.Infrastructure;
+
+/// <summary>A program run by a test, with its output lines readable under a timeout.</summary>
+internal sealed class ChildProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Channel<string> _stdout = Channel.CreateUnbounded<string>();
+    private readonly Channel<string> _stderr = Channel.CreateUnbounded<string>();
+
+    private ChildProcess(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) => Forward(_stdout, e.Data);
+        process.ErrorDataReceived += (_, e) => Forward(_stderr, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public int Id => _process.Id;
+
+    public StreamWriter StandardInput => _process.StandardInput;
+
+    public static ChildProcess Start(string fileName, IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        return new ChildProcess(Process.Start(start) ?? throw new InvalidOperationException($"could not start {fileName}"));
+    }
+
+    /// <summary>Runs the server built next to the tests, as `dotnet SocketChat.Server.dll ARGS`.</summary>
+    public static ChildProcess StartServer(IEnumerable<string> arguments, IDictionary<string, string>? environment = null) =>
+        Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "SocketChat.Server.dll"), .. arguments], environment);
+
+    public Task<string> ReadOutputLineAsync(Func<string, bool> match) => ReadAsync(_stdout, match);
+
+    public Task<string> ReadErrorLineAsync(Func<string, bool> match) => ReadAsync(_stderr, match);
+
+    /// <summary>Waits for exit and returns the exit code with everything written to stdout and stderr.</summary>
+    public async Task<(int ExitCode, List<string> Output, List<string> Error)> WaitForExitAsync()
+    {
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+        await _process.WaitForExitAsync(timeout.Token);
+        var output = await _stdout.Reader.ReadAllAsync(timeout.Token).ToListAsync(timeout.Token);
+        var error = await _stderr.Reader.ReadAllAsync(timeout.Token).ToListAsync(timeout.Token);
+        return (_process.ExitCode, output, error);
+    }
+
+    /// <summary>Sends SIGTERM, as systemd and docker stop do.</summary>
+    public async Task TerminateAsync()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync().WaitAsync(TestTimeouts.Default);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().WaitAsync(TestTimeouts.Default);
+        }
+
+        _process.Dispose();
+    }
+
+    private static void Forward(Channel<string> channel, string? line)
+    {
+        if (line is null)
+        {
+            channel.Writer.TryComplete();
+        }
+        else
+        {
+            channel.Writer.TryWrite(line);
+        }
+    }
+
+    private static async Task<string> ReadAsync(Channel<string> channel, Func<string, bool> match)
+    {
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+        await foreach (var line in channel.Reader.ReadAllAsync(timeout.Token))
+        {
+            if (match(line))
+            {
+                return line;
+            }
+        }
+
+        throw new InvalidOperationException("the process closed its output before the expected line");
+    }
+}

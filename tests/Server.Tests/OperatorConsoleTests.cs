@@ -1,0 +1,94 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using SocketChat.Server.Tests.Infrastructure;
+
+namespace SocketChat.Server.Tests;
+
+public sealed class OperatorConsoleTests
+{
+    private static readonly Dictionary<string, string?> ConsoleOn = new() { ["Chat:OperatorConsole"] = "Auto" };
+
+    [Fact]
+    public async Task TypedLine_ReachesEveryClientAsServer()
+    {
+        await using var server = await TestServer.StartAsync(ConsoleOn, new TestConsoleBridge(isTerminal: true));
+        await using var lobby = await server.ConnectAsAsync("alice");
+        await using var elsewhere = await server.ConnectAsAsync("bob");
+        await elsewhere.SendAsync("/join dev");
+        await elsewhere.ExpectAsync(line => line == "* bob joined dev");
+        await lobby.ExpectAsync(line => line == "* bob left lobby");
+
+        await server.Console.Typed.WriteAsync("maintenance at \u001b[5mnoon");
+
+        Assert.Equal("server: maintenance at [5mnoon", await lobby.ReadLineAsync());
+        Assert.Equal("server: maintenance at [5mnoon", await elsewhere.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task IncomingMessage_ShownWithNickAddressAndRoom()
+    {
+        await using var server = await TestServer.StartAsync(ConsoleOn, new TestConsoleBridge(isTerminal: true));
+        await using var alice = await server.ConnectAsAsync("alice");
+
+        await alice.SendAsync("hello operator");
+
+        var shown = await server.Console.WaitForOutputAsync(line => line.Contains("hello operator", StringComparison.Ordinal));
+        Assert.Matches(@"^alice \(127\.0\.0\.1:\d+\) \[lobby\]: hello operator$", shown);
+    }
+
+    [Fact]
+    public async Task Exit_StopsTheHost()
+    {
+        await using var server = await TestServer.StartAsync(ConsoleOn, new TestConsoleBridge(isTerminal: true));
+        var lifetime = server.Host.Services.GetRequiredService<IHostApplicationLifetime>();
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lifetime.ApplicationStopping.Register(() => stopping.SetResult());
+
+        await server.Console.Typed.WriteAsync("exit");
+
+        await stopping.Task.WaitAsync(TestTimeouts.Default);
+    }
+
+    [Fact]
+    public async Task EndOfInput_ServerKeepsRunning()
+    {
+        await using var server = await TestServer.StartAsync(ConsoleOn, new TestConsoleBridge(isTerminal: true));
+        var lifetime = server.Host.Services.GetRequiredService<IHostApplicationLifetime>();
+
+        server.Console.Typed.Complete();
+        await server.Console.WaitForOutputAsync(line => line.StartsWith("Type a line", StringComparison.Ordinal));
+        await WaitForLogAsync(server, "OperatorInputEnded");
+        await using var alice = await server.ConnectAsAsync("alice");
+        await using var bob = await server.ConnectAsAsync("bob");
+        await alice.ExpectAsync(line => line == "* guest2 is now known as bob");
+        await bob.SendAsync("still up");
+
+        Assert.Equal("bob: still up", await alice.ReadLineAsync());
+        Assert.False(lifetime.ApplicationStopping.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task NotATerminal_ConsoleOffAndInputNeverRead()
+    {
+        var console = new TestConsoleBridge(isTerminal: false);
+        await using var server = await TestServer.StartAsync(ConsoleOn, console);
+        await using var alice = await server.ConnectAsAsync("alice");
+
+        await console.Typed.WriteAsync("exit");
+        await alice.SendAsync("/who");
+
+        Assert.Equal("* lobby (1): alice", await alice.ReadLineAsync());
+        Assert.True(console.Input.TryRead(out var unread));
+        Assert.Equal("exit", unread);
+    }
+
+    private static async Task WaitForLogAsync(TestServer server, string eventName)
+    {
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
+        while (!server.Log.Events.Any(e => e.Properties.TryGetValue("EventId", out var id) && id.ToString().Contains(eventName, StringComparison.Ordinal)))
+        {
+            await timer.WaitForNextTickAsync(timeout.Token);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using SocketChat.Server.Tests.Infrastructure;
+
+namespace SocketChat.Server.Tests;
+
+/// <summary>The published program as an operator runs it: arguments, environment, signals, exit codes.</summary>
+public sealed partial class ProgramTests
+{
+    [Theory]
+    [InlineData("--Chat:Port=70000", "Chat:Port=70000 is not allowed: must be from 0 to 65535 (0 picks a free port)")]
+    [InlineData("--Chat:Port=abc", "Chat:Port=abc is not allowed: must be a whole number")]
+    [InlineData("--Chat:MaxLineBytes=0", "Chat:MaxLineBytes=0 is not allowed: must be from 64 to 1048576 bytes")]
+    [InlineData("--Chat:OperatorConsole=maybe", "Chat:OperatorConsole=maybe is not allowed: must be one of Auto, On, Off")]
+    [InlineData("--Chat:Host=bad_host!", "Chat:Host=bad_host! is not allowed: must be *, an IP address or a host name")]
+    [InlineData("--Log:Format=xml", "Log:Format=xml is not allowed: must be text or json")]
+    public async Task BadSetting_ExitsTwoWithOneLineNamingKeyValueAndRange(string argument, string expected)
+    {
+        await using var server = ChildProcess.StartServer([argument]);
+        server.StandardInput.Close();
+
+        var (exitCode, output, error) = await server.WaitForExitAsync();
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal([expected], error);
+        Assert.Empty(output);
+    }
+
+    [Fact]
+    public async Task BadSetting_FromEnvironment_NamedTheSameWay()
+    {
+        await using var server = ChildProcess.StartServer([], new Dictionary<string, string> { ["Chat__ShutdownGraceSeconds"] = "-1" });
+        server.StandardInput.Close();
+
+        var (exitCode, _, error) = await server.WaitForExitAsync();
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal(["Chat:ShutdownGraceSeconds=-1 is not allowed: must be from 0 to 3600 seconds"], error);
+    }
+
+    [Fact]
+    public async Task PortInUse_ExitsOneWithOneLine()
+    {
+        using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        taken.Listen();
+        var port = ((IPEndPoint)taken.LocalEndPoint!).Port;
+        await using var server = ChildProcess.StartServer([$"--Chat:Port={port}", "--Chat:Host=127.0.0.1"]);
+        server.StandardInput.Close();
+
+        var (exitCode, _, error) = await server.WaitForExitAsync();
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal([$"cannot listen on 127.0.0.1:{port}: Address already in use"], error);
+    }
+
+    [Fact]
+    public async Task PositionalPort_StdinClosed_KeepsServingUntilSigtermThenTellsClientsAndExitsZero()
+    {
+        await using var server = ChildProcess.StartServer(["0", "--Chat:Host=127.0.0.1"]);
+        server.StandardInput.Close();
+        var listening = await server.ReadOutputLineAsync(line => line.Contains("Listening on", StringComparison.Ordinal));
+        var port = int.Parse(ListeningPort().Match(listening).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        await using var client = await TestClient.ConnectAsync(port);
+        Assert.Equal("* welcome to SocketChat, guest1! You are in lobby. Type /help for commands.", await client.ReadLineAsync());
+
+        await server.TerminateAsync();
+
+        Assert.Equal(["* server shutting down"], await client.ReadToEndAsync());
+        var (exitCode, output, error) = await server.WaitForExitAsync();
+        Assert.Equal(0, exitCode);
+        Assert.Empty(error);
+        Assert.Contains(output, line => line.Contains("Client guest1 disconnected: server shutting down", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task JsonLogFormat_EveryStdoutLineIsCompactJson()
+    {
+        await using var server = ChildProcess.StartServer(["--Chat:Port=0", "--Chat:Host=127.0.0.1", "--Log:Format=json"]);
+        server.StandardInput.Close();
+        var listening = await server.ReadOutputLineAsync(line => line.Contains("Listening on", StringComparison.Ordinal));
+        using (var document = JsonDocument.Parse(listening))
+        {
+            Assert.Equal("Listening on {EndPoint}", document.RootElement.GetProperty("@mt").GetString());
+            var endPoint = document.RootElement.GetProperty("EndPoint").GetString()!;
+            await using var client = await TestClient.ConnectAsync(IPEndPoint.Parse(endPoint).Port);
+            await client.ReadLineAsync();
+            await client.SendAsync("logged as json");
+            await client.SendAsync("/quit");
+            await client.ReadToEndAsync();
+        }
+
+        var message = await server.ReadOutputLineAsync(line => line.Contains("logged as json", StringComparison.Ordinal));
+        await server.TerminateAsync();
+        var (exitCode, output, _) = await server.WaitForExitAsync();
+
+        using var logged = JsonDocument.Parse(message);
+        Assert.Equal("Message {MessageId} in {Room} from {Nick}: {Text}", logged.RootElement.GetProperty("@mt").GetString());
+        Assert.Equal("guest1", logged.RootElement.GetProperty("Nick").GetString());
+        Assert.Equal("lobby", logged.RootElement.GetProperty("Room").GetString());
+        Assert.Equal(0, exitCode);
+        Assert.All(output, line => JsonDocument.Parse(line).Dispose());
+    }
+
+    [GeneratedRegex(@"Listening on 127\.0\.0\.1:(\d+)")]
+    private static partial Regex ListeningPort();
+}
