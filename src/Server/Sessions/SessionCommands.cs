@@ -180,6 +180,7 @@ internal sealed class SessionCommands(
 
         fanout.Notify(session.Room, new PresenceEvent(clock.GetUtcNow(), session.Room, nick, PresenceAction.Rename, old));
         ServerLog.NickChanged(logger, old, nick);
+        display.Show($"* {old} ({session.RemoteEndPoint}) is now known as {nick}");
     }
 
     private void Join(ChatSession session, JoinCommand command)
@@ -205,6 +206,7 @@ internal sealed class SessionCommands(
 
         fanout.Notify(joined.Name, new PresenceEvent(now, joined.Name, session.Nick, PresenceAction.Join));
         ServerLog.RoomChanged(logger, session.Nick, left?.Name ?? string.Empty, joined.Name);
+        display.Show($"* {session.Nick} ({session.RemoteEndPoint}) moved to {joined.Name}");
     }
 
     private void SwitchToJson(ChatSession session)

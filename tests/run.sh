@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The one test command: installs what the tests need when it is missing, then runs every test.
+# Usage: bash tests/run.sh [extra dotnet test arguments]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+# ncat is the real third-party client the tests drive; kill (procps) sends SIGTERM to the server under test.
+missing=()
+command -v ncat >/dev/null || missing+=(ncat)
+command -v kill >/dev/null || missing+=(procps)
+if ((${#missing[@]})); then
+    if [[ $(id -u) -ne 0 ]]; then
+        echo "tests/run.sh: missing ${missing[*]}; install with: sudo apt-get install -y ${missing[*]}" >&2
+        exit 1
+    fi
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test SocketChat.sln --nologo "$@" 2>&1 | tee "$log" || status=$?
+
+# One closing line for the whole run, summed over the test projects.
+awk '/(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1) } }
+     END { printf "%d passed, %d failed\n", p, f }' "$log"
+exit "$status"
