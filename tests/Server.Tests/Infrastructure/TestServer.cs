@@ -45,7 +45,8 @@ internal sealed class TestServer : IAsyncDisposable
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Configuration = configuration });
         builder.Services.AddChatServer(console);
         var sink = log = new InMemorySink();
-        builder.Services.AddSerilog(logger => logger.MinimumLevel.Debug().Enrich.FromLogContext().WriteTo.Sink(sink));
+        // preserveStaticLogger: each test host keeps its own logger; the static one is shared by tests running in parallel.
+        builder.Services.AddSerilog(logger => logger.MinimumLevel.Debug().Enrich.FromLogContext().WriteTo.Sink(sink), preserveStaticLogger: true);
         return builder.Build();
     }
 
