@@ -307,12 +307,14 @@ public sealed class ChatServerTests
     public async Task DefaultHost_AcceptsIPv4AndIPv6Loopback()
     {
         await using var server = await TestServer.StartAsync(new() { ["Chat:Host"] = "*" });
-        using var v6 = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetworkV6, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-        await v6.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.IPv6Loopback, server.Port)).WaitAsync(TestTimeouts.Default);
-        await using var v4 = await server.ConnectAsync();
+        await using var v6 = await TestClient.ConnectAsync(System.Net.IPAddress.IPv6Loopback, server.Port);
+        Assert.StartsWith("* welcome to SocketChat, guest1!", await v6.ReadLineAsync(), StringComparison.Ordinal);
+        await using var v4 = await TestClient.ConnectAsync(System.Net.IPAddress.Loopback, server.Port);
+        Assert.StartsWith("* welcome to SocketChat, guest2!", await v4.ReadLineAsync(), StringComparison.Ordinal);
 
-        Assert.StartsWith("* welcome", await v4.ReadLineAsync(), StringComparison.Ordinal);
-        await v4.SendAsync("/who");
-        Assert.Equal("* lobby (2): guest1, guest2", await v4.ReadLineAsync());
+        await v4.SendAsync("hello over IPv4");
+
+        Assert.Equal("* guest2 joined lobby", await v6.ReadLineAsync());
+        Assert.Equal("guest2: hello over IPv4", await v6.ReadLineAsync());
     }
 }

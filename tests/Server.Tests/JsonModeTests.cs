@@ -75,10 +75,10 @@ public sealed class JsonModeTests
         await text.ExpectAsync(line => line == "* guest2 is now known as jsoner");
 
         await json.SendAsync("""{"type":"message","cid":"1","text":"from a program"}""");
-        await text.SendAsync("from a person");
-
         Assert.Equal("jsoner: from a program", await text.ReadLineAsync());
         Assert.StartsWith("""{"type":"ack","cid":"1","id":""", await json.ReadLineAsync(), StringComparison.Ordinal);
+        await text.SendAsync("from a person");
+
         Assert.Contains("\"from\":\"texter\",\"text\":\"from a person\"", await json.ReadLineAsync(), StringComparison.Ordinal);
     }
 

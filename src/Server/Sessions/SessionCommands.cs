@@ -35,8 +35,9 @@ internal sealed class SessionCommands(
     public void Connect(ChatSession session)
     {
         var room = directory.Register(session);
-        session.Send(new WelcomeEvent(session.Nick, room.Name));
+        // The others hear of the newcomer before the newcomer hears back, so nothing it does can overtake the notice.
         fanout.Notify(room.Name, new PresenceEvent(clock.GetUtcNow(), room.Name, session.Nick, PresenceAction.Join), except: session);
+        session.Send(new WelcomeEvent(session.Nick, room.Name));
         ServerLog.ClientConnected(logger, session.Nick, session.RemoteEndPoint);
         display.Show($"* {session.Nick} ({session.RemoteEndPoint}) connected");
     }

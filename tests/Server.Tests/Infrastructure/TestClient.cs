@@ -18,15 +18,17 @@ internal sealed class TestClient : IAsyncDisposable
         _reader = new StreamReader(_stream, new UTF8Encoding(false));
     }
 
-    public static async Task<TestClient> ConnectAsync(int port, int? receiveBufferSize = null)
+    public static Task<TestClient> ConnectAsync(int port, int? receiveBufferSize = null) => ConnectAsync(IPAddress.Loopback, port, receiveBufferSize);
+
+    public static async Task<TestClient> ConnectAsync(IPAddress address, int port, int? receiveBufferSize = null)
     {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         if (receiveBufferSize is { } size)
         {
             socket.ReceiveBufferSize = size;
         }
 
-        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port)).WaitAsync(TestTimeouts.Default);
+        await socket.ConnectAsync(new IPEndPoint(address, port)).WaitAsync(TestTimeouts.Default);
         return new TestClient(socket);
     }
 
