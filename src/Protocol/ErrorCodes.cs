@@ -30,6 +30,12 @@ public static class ErrorCodes
     /// <summary><c>/json</c> came after the first line.</summary>
     public const string ModeSwitchTooLate = "mode_switch_too_late";
 
+    /// <summary>The resume token is unknown or expired; the connection continues as a new guest.</summary>
+    public const string ResumeFailed = "resume_failed";
+
+    /// <summary>The server will not serve this client; it closes the connection and the client must not retry.</summary>
+    public const string Refused = "refused";
+
     /// <summary>The client's outbound queue overflowed and it was disconnected.</summary>
     public const string SlowConsumer = "slow_consumer";
 }

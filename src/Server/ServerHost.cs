@@ -27,6 +27,9 @@ internal static class ServerHost
         services.AddSingleton<RoomDirectory>();
         services.AddSingleton<IRoomFanout, InProcessRoomFanout>();
         services.AddSingleton<OperatorDisplay>();
+        services.AddSingleton<IMessageHistory, InMemoryMessageHistory>();
+        services.AddSingleton<ResumeRegistry>();
+        services.AddSingleton<SessionLifecycle>();
         services.AddSingleton<SessionCommands>();
         services.AddSingleton<ConnectionTracker>();
 

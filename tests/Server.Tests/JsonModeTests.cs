@@ -96,13 +96,30 @@ public sealed class JsonModeTests
         Assert.Equal("! error: /json is accepted only as the first line of a connection", await client.ReadLineAsync());
     }
 
-    private static async Task<TestClient> ConnectJsonAsync(TestServer server, string nick)
+    [Fact]
+    public async Task Json_FirstLineAfterTextGreeting_StillSwitches()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+        Assert.StartsWith("* welcome", await client.ReadLineAsync(), StringComparison.Ordinal);
+
+        await client.SendAsync("/json");
+
+        Assert.Matches("""^\{"type":"welcome","nick":"guest2","room":"lobby","protocol":1,"token":"[A-Za-z0-9_-]{22}"\}$""", await client.ReadLineAsync());
+    }
+
+    internal static async Task<TestClient> ConnectJsonAsync(TestServer server, string nick)
     {
         var client = await server.ConnectAsync();
         await client.SendAsync("/json");
         // The text greeting may come first; a JSON client skips lines until the first object.
         var welcome = await client.ExpectAsync(line => line.StartsWith('{'));
-        Assert.Matches("""^\{"type":"welcome","nick":"guest\d+","room":"lobby","protocol":1\}$""", welcome);
+        Assert.Matches("""^\{"type":"welcome","nick":"guest\d+","room":"lobby","protocol":1,"token":"[A-Za-z0-9_-]{22}"\}$""", welcome);
+        using (var document = JsonDocument.Parse(welcome))
+        {
+            client.Token = document.RootElement.GetProperty("token").GetString();
+        }
+
         await client.SendAsync($$"""{"type":"nick","nick":"{{nick}}"}""");
         await client.ExpectAsync(line => line.Contains($"\"nick\":\"{nick}\",\"action\":\"rename\"", StringComparison.Ordinal));
         return client;

@@ -33,7 +33,7 @@ public static class TextCommandParser
             "who" => new WhoCommand(),
             "help" => new HelpCommand(),
             "quit" => new QuitCommand(),
-            "json" => new JsonModeCommand(),
+            "json" => JsonMode(rest),
             _ => new InvalidCommand(ErrorCodes.UnknownCommand, $"unknown command /{verb} (try /help)"),
         };
     }
@@ -52,6 +52,20 @@ public static class TextCommandParser
         return to.Length == 0 || string.IsNullOrWhiteSpace(text)
             ? new InvalidCommand(ErrorCodes.BadArguments, "usage: /msg NICK TEXT")
             : new PrivateMessageCommand(to, text);
+    }
+
+    private static ClientCommand JsonMode(string rest)
+    {
+        if (rest.Length == 0)
+        {
+            return new JsonModeCommand();
+        }
+
+        var (verb, arguments) = SplitWord(rest);
+        var (token, last) = SplitWord(arguments);
+        return verb == "resume" && token.Length > 0 && long.TryParse(last, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var lastId)
+            ? new JsonModeCommand(token, lastId)
+            : new InvalidCommand(ErrorCodes.BadArguments, "usage: /json or /json resume TOKEN LAST");
     }
 
     private static (string Word, string Remainder) SplitWord(ReadOnlySpan<char> text)

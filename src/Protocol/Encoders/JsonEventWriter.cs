@@ -35,6 +35,11 @@ public static class JsonEventWriter
                 json.WriteString("room", m.Room);
                 json.WriteString("from", m.From);
                 json.WriteString("text", m.Text);
+                if (m.History)
+                {
+                    json.WriteBoolean("history", true);
+                }
+
                 break;
             case PrivateMessageEvent p:
                 Header(json, "private", p.Id, p.Timestamp);
@@ -81,6 +86,16 @@ public static class JsonEventWriter
                 json.WriteString("nick", w.Nick);
                 json.WriteString("room", w.Room);
                 json.WriteNumber("protocol", 1);
+                if (w.Token is not null)
+                {
+                    json.WriteString("token", w.Token);
+                }
+
+                if (w.Resumed)
+                {
+                    json.WriteBoolean("resumed", true);
+                }
+
                 break;
             case WhoEvent w:
                 json.WriteString("type", "who");

@@ -25,6 +25,7 @@ public static class TextEventWriter
     /// <summary>The line for <paramref name="serverEvent"/> without its LF, or null when text mode shows nothing.</summary>
     public static string? Format(ServerEvent serverEvent) => serverEvent switch
     {
+        RoomMessageEvent { History: true } m => $"[history] {m.From}: {m.Text}",
         RoomMessageEvent m => $"{m.From}: {m.Text}",
         PrivateMessageEvent p => $"[private] {p.From}: {p.Text}",
         AnnouncementEvent a => $"{ChatNames.Server}: {a.Text}",

@@ -6,4 +6,5 @@ namespace SocketChat.Protocol.Events;
 /// <param name="Room">The room it was said in.</param>
 /// <param name="From">The sender's nickname.</param>
 /// <param name="Text">The sanitised text.</param>
-public sealed record RoomMessageEvent(long Id, DateTimeOffset Timestamp, string Room, string From, string Text) : ServerEvent;
+/// <param name="History">True when sent again from the room's history (after a resume), not live.</param>
+public sealed record RoomMessageEvent(long Id, DateTimeOffset Timestamp, string Room, string From, string Text, bool History = false) : ServerEvent;

@@ -28,6 +28,12 @@ internal sealed class ChatOptions
     [Range(0, 3600, ErrorMessage = "must be from {1} to {2} seconds")]
     public int ShutdownGraceSeconds { get; set; } = 5;
 
+    [Range(0, 86_400, ErrorMessage = "must be from {1} to {2} seconds (0 turns resuming off)")]
+    public int ResumeWindowSeconds { get; set; } = 120;
+
+    [Range(0, 100_000, ErrorMessage = "must be from {1} to {2} messages")]
+    public int HistoryPerRoom { get; set; } = 100;
+
     public OperatorConsoleMode OperatorConsole { get; set; } = OperatorConsoleMode.Auto;
 
     [ChatName]

@@ -18,6 +18,8 @@ internal sealed class ClientConnection(
     TimeSpan flushGrace,
     ILogger logger)
 {
+    private static readonly TimeSpan GreetingDelay = TimeSpan.FromMilliseconds(100);
+
     public ChatSession Session => session;
 
     /// <summary>Tells the client the server is stopping, then stops reading; the queue is still flushed.</summary>
@@ -38,7 +40,6 @@ internal sealed class ClientConnection(
         var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true));
         var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
 
-        commands.Connect(session);
         var writing = WriteLoopAsync(writer);
         var reason = await ReadUntilClosedAsync(reader);
         commands.Disconnect(session, reason);
@@ -92,13 +93,24 @@ internal sealed class ClientConnection(
     private async Task<string> ReadLoopAsync(PipeReader reader, CancellationToken cancellationToken)
     {
         var framer = new LineFramer(maxLineBytes);
+
+        // A program says "/json" at once and is greeted in JSON (or resumes its identity without a guest's
+        // coming and going); a person who says nothing for a moment gets the text greeting.
+        var first = reader.ReadAsync(cancellationToken).AsTask();
+        if (await Task.WhenAny(first, Task.Delay(GreetingDelay, cancellationToken)) != first)
+        {
+            commands.EnsureGreeted(session);
+        }
+
+        var pending = new ValueTask<ReadResult>(first);
         while (true)
         {
-            var result = await reader.ReadAsync(cancellationToken);
+            var result = await pending;
             var buffer = result.Buffer;
             try
             {
-                while (true)
+                // Once aborted (dropped, or replaced by a resumed connection) no further line of this read counts.
+                while (!cancellationToken.IsCancellationRequested)
                 {
                     var status = framer.TryReadLine(ref buffer, out var line);
                     if (status == FrameStatus.Incomplete)
@@ -131,6 +143,8 @@ internal sealed class ClientConnection(
             {
                 reader.AdvanceTo(buffer.Start, buffer.End);
             }
+
+            pending = reader.ReadAsync(cancellationToken);
         }
     }
 

@@ -52,4 +52,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(16, LogLevel.Debug, "{Nick} switched to JSON mode", EventName = "JsonModeOn")]
     public static partial void JsonModeOn(ILogger logger, string nick);
+
+    [LoggerMessage(17, LogLevel.Information, "Client {Nick} resumed from {RemoteEndPoint} after message {LastMessageId}", EventName = "ClientResumed")]
+    public static partial void ClientResumed(ILogger logger, string nick, string remoteEndPoint, long lastMessageId);
+
+    [LoggerMessage(18, LogLevel.Information, "Acknowledged again {Nick}'s resent message {MessageId} (client id {ClientId})", EventName = "DuplicateAcknowledged")]
+    public static partial void DuplicateAcknowledged(ILogger logger, string nick, long messageId, string clientId);
 }

@@ -5,13 +5,21 @@ using SocketChat.Server.Sessions;
 namespace SocketChat.Server.Rooms;
 
 /// <summary>Delivers to this process's connections: each message is encoded once and only ever TryWrite-queued.</summary>
-internal sealed class InProcessRoomFanout(RoomDirectory directory, MessageIds ids, TimeProvider clock) : IRoomFanout
+internal sealed class InProcessRoomFanout(RoomDirectory directory, MessageIds ids, IMessageHistory history, TimeProvider clock) : IRoomFanout
 {
     public RoomMessageEvent Publish(ChatSession sender, string text)
     {
         var room = directory.FindRoom(sender.Room) ?? throw new InvalidOperationException($"{sender.Nick} is in no room");
         var overflowed = new List<ChatSession>();
-        var message = room.Deliver(() => new RoomMessageEvent(ids.Next(), clock.GetUtcNow(), room.Name, sender.Nick, text), sender, overflowed);
+        var message = room.Deliver(
+            () =>
+            {
+                var created = new RoomMessageEvent(ids.Next(), clock.GetUtcNow(), room.Name, sender.Nick, text);
+                history.Append(created);
+                return created;
+            },
+            sender,
+            overflowed);
         DropAll(overflowed);
         return (RoomMessageEvent)message.Event;
     }

@@ -6,4 +6,6 @@ internal sealed class MessageIds
     private long _last;
 
     public long Next() => Interlocked.Increment(ref _last);
+
+    public long Current => Interlocked.Read(ref _last);
 }

@@ -23,10 +23,12 @@ internal sealed class Room(string name)
         }
     }
 
-    public void Add(ChatSession session)
+    /// <summary>Adds a member; <paramref name="whileLocked"/> runs first under the room's lock, so what it sends precedes every later message.</summary>
+    public void Add(ChatSession session, Action<Room>? whileLocked = null)
     {
         lock (_gate)
         {
+            whileLocked?.Invoke(this);
             _members.Add(session);
         }
     }

@@ -5,14 +5,18 @@ using SocketChat.Server.Sessions;
 
 namespace SocketChat.Server.Rooms;
 
-/// <summary>This server's connections: their unique nicknames and which room each is in.</summary>
-internal sealed class RoomDirectory(IOptions<ChatOptions> options)
+/// <summary>
+/// This server's connections: their unique nicknames and which room each is in. A dropped JSON client's nickname
+/// stays reserved for its identity until it resumes or the resume window ends.
+/// </summary>
+internal sealed class RoomDirectory(IOptions<ChatOptions> options, TimeProvider clock)
 {
     // Guards nickname claims and room membership changes, which are rare; lookups and deliveries do not take it.
     private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<string, Room> _rooms = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, ChatSession> _nicks = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<long, ChatSession> _sessions = new();
+    private readonly Dictionary<string, ResumableIdentity> _reserved = new(StringComparer.OrdinalIgnoreCase);
     private long _guests;
 
     public int Count => _sessions.Count;
@@ -24,20 +28,31 @@ internal sealed class RoomDirectory(IOptions<ChatOptions> options)
     {
         lock (_gate)
         {
-            _sessions[session.Id] = session;
             string nick;
             do
             {
                 nick = $"guest{++_guests}";
             }
-            while (!_nicks.TryAdd(nick, session));
+            while (IsTaken(nick, session));
 
-            session.Nick = nick;
-            return Enter(session, options.Value.DefaultRoom);
+            return Attach(session, nick, options.Value.DefaultRoom, whileEntering: null);
         }
     }
 
-    /// <summary>Releases the connection's nickname and takes it out of its room, which is returned.</summary>
+    /// <summary>
+    /// Gives a resuming connection its identity's nickname and room back. <paramref name="whileEntering"/> runs
+    /// under the room's lock, so the history it replays and the live messages that follow neither overlap nor leave a gap.
+    /// </summary>
+    public Room Register(ChatSession session, string nick, string room, Action<Room> whileEntering)
+    {
+        lock (_gate)
+        {
+            _reserved.Remove(nick);
+            return Attach(session, nick, room, whileEntering);
+        }
+    }
+
+    /// <summary>Releases the connection's nickname and takes it out of its room, which is returned; null when it was not registered.</summary>
     public Room? Unregister(ChatSession session)
     {
         lock (_gate)
@@ -52,12 +67,21 @@ internal sealed class RoomDirectory(IOptions<ChatOptions> options)
         }
     }
 
-    /// <summary>Claims <paramref name="nick"/> for the session; false when another connection has it.</summary>
+    /// <summary>Keeps a dropped identity's nickname from others while it may resume.</summary>
+    public void Reserve(string nick, ResumableIdentity identity)
+    {
+        lock (_gate)
+        {
+            _reserved[nick] = identity;
+        }
+    }
+
+    /// <summary>Claims <paramref name="nick"/> for the session; false when another connection or a parked identity has it.</summary>
     public bool TryRename(ChatSession session, string nick)
     {
         lock (_gate)
         {
-            if (_nicks.TryGetValue(nick, out var owner) && !ReferenceEquals(owner, session))
+            if (IsTaken(nick, session))
             {
                 return false;
             }
@@ -79,14 +103,42 @@ internal sealed class RoomDirectory(IOptions<ChatOptions> options)
         lock (_gate)
         {
             var left = Exit(session);
-            return (left, Enter(session, roomName));
+            return (left, Enter(session, roomName, whileEntering: null));
         }
     }
 
-    private Room Enter(ChatSession session, string roomName)
+    private bool IsTaken(string nick, ChatSession session)
+    {
+        if (_nicks.TryGetValue(nick, out var owner) && !ReferenceEquals(owner, session))
+        {
+            return true;
+        }
+
+        if (_reserved.TryGetValue(nick, out var identity))
+        {
+            if (identity.IsParked(clock.GetUtcNow()) && string.Equals(identity.ParkedNick, nick, StringComparison.OrdinalIgnoreCase))
+            {
+                return !ReferenceEquals(identity, session.Identity);
+            }
+
+            _reserved.Remove(nick);
+        }
+
+        return false;
+    }
+
+    private Room Attach(ChatSession session, string nick, string roomName, Action<Room>? whileEntering)
+    {
+        _sessions[session.Id] = session;
+        _nicks[nick] = session;
+        session.Nick = nick;
+        return Enter(session, roomName, whileEntering);
+    }
+
+    private Room Enter(ChatSession session, string roomName, Action<Room>? whileEntering)
     {
         var room = _rooms.GetOrAdd(roomName, static name => new Room(name));
-        room.Add(session);
+        room.Add(session, whileEntering);
         session.Room = room.Name;
         return room;
     }

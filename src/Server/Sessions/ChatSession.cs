@@ -15,7 +15,7 @@ internal sealed class ChatSession(long id, string remoteEndPoint, OutboundQueue 
     private readonly CancellationTokenSource _stopReading = new();
     private readonly CancellationTokenSource _abort = new();
     private string? _closeReason;
-    private volatile string _nick = string.Empty;
+    private volatile string _nick = "(unnamed)";
     private volatile string _room = string.Empty;
     private volatile WireMode _mode;
 
@@ -35,6 +35,12 @@ internal sealed class ChatSession(long id, string remoteEndPoint, OutboundQueue 
     public long LinesReceived { get; set; }
 
     public string? CloseReason => Volatile.Read(ref _closeReason);
+
+    /// <summary>True once the connection has been greeted and has a nickname and a room.</summary>
+    public bool Registered { get; set; }
+
+    /// <summary>JSON mode: the identity this connection holds, which a later connection can resume.</summary>
+    public ResumableIdentity? Identity { get; set; }
 
     public CancellationToken ReadingStopped => _stopReading.Token;
 

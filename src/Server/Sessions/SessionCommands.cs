@@ -15,6 +15,8 @@ namespace SocketChat.Server.Sessions;
 internal sealed class SessionCommands(
     RoomDirectory directory,
     IRoomFanout fanout,
+    SessionLifecycle lifecycle,
+    MessageIds ids,
     OperatorDisplay display,
     TimeProvider clock,
     ILogger<SessionCommands> logger)
@@ -32,37 +34,11 @@ internal sealed class SessionCommands(
         $"names: {ChatNames.Rule}",
     ];
 
-    public void Connect(ChatSession session)
-    {
-        var room = directory.Register(session);
-        // The others hear of the newcomer before the newcomer hears back, so nothing it does can overtake the notice.
-        fanout.Notify(room.Name, new PresenceEvent(clock.GetUtcNow(), room.Name, session.Nick, PresenceAction.Join), except: session);
-        session.Send(new WelcomeEvent(session.Nick, room.Name));
-        ServerLog.ClientConnected(logger, session.Nick, session.RemoteEndPoint);
-        display.Show($"* {session.Nick} ({session.RemoteEndPoint}) connected");
-    }
-
-    public void Disconnect(ChatSession session, string reason)
-    {
-        // While the server shuts down everyone is leaving; the shutdown notice says so once.
-        if (directory.Unregister(session) is { } room && reason != ChatSession.ShutdownReason)
-        {
-            fanout.Notify(room.Name, new PresenceEvent(clock.GetUtcNow(), room.Name, session.Nick, PresenceAction.Leave));
-        }
-
-        if (reason == ChatSession.SlowConsumerReason)
-        {
-            ServerLog.SlowClientDropped(logger, session.Nick, reason);
-        }
-
-        ServerLog.ClientDisconnected(logger, session.Nick, reason);
-        display.Show($"* {session.Nick} ({session.RemoteEndPoint}) disconnected: {reason}");
-    }
-
     /// <summary>Reports a line that exceeded the limit; the connection stays up.</summary>
     public void RejectTooLong(ChatSession session, int maxLineBytes)
     {
         session.LinesReceived++;
+        EnsureGreeted(session);
         Reject(session, new InvalidCommand(ErrorCodes.LineTooLong, $"line too long (max {maxLineBytes} bytes); it was dropped"));
     }
 
@@ -79,8 +55,27 @@ internal sealed class SessionCommands(
         var command = session.Mode == WireMode.Json
             ? JsonCommandParser.Parse(decoded)
             : TextCommandParser.Parse(TextSanitizer.RemoveControlCharacters(decoded));
+        if (command is JsonModeCommand mode && session.LinesReceived == 1)
+        {
+            lifecycle.StartJson(session, mode);
+            return true;
+        }
+
+        EnsureGreeted(session);
+
         return command is null || Execute(session, command);
     }
+
+    /// <summary>Greets a connection that has not said how it speaks; called when it sends nothing for a moment.</summary>
+    public void EnsureGreeted(ChatSession session)
+    {
+        if (!session.Registered)
+        {
+            lifecycle.GreetAsText(session);
+        }
+    }
+
+    public void Disconnect(ChatSession session, string reason) => lifecycle.Disconnect(session, reason);
 
     private bool Execute(ChatSession session, ClientCommand command)
     {
@@ -112,7 +107,7 @@ internal sealed class SessionCommands(
                 session.Send(new InfoEvent("bye", quit.Cid));
                 return false;
             case JsonModeCommand:
-                SwitchToJson(session);
+                Reject(session, new InvalidCommand(ErrorCodes.ModeSwitchTooLate, "/json is accepted only as the first line of a connection"));
                 break;
             case InvalidCommand invalid:
                 Reject(session, invalid);
@@ -131,10 +126,43 @@ internal sealed class SessionCommands(
             return;
         }
 
-        var message = fanout.Publish(session, text);
-        ServerLog.MessageReceived(logger, message.Id, message.Room, message.From, message.Text);
-        display.Show($"{message.From} ({session.RemoteEndPoint}) [{message.Room}]: {message.Text}");
-        Acknowledge(session, say.Cid, message.Id, message.Timestamp);
+        AcceptOnce(session, say.Cid, () =>
+        {
+            var message = fanout.Publish(session, text);
+            ServerLog.MessageReceived(logger, message.Id, message.Room, message.From, message.Text);
+            display.Show($"{message.From} ({session.RemoteEndPoint}) [{message.Room}]: {message.Text}");
+            return (message.Id, message.Timestamp);
+        });
+    }
+
+    // A client id seen before (a line resent after a reconnect) is acknowledged again with its first id, not delivered twice.
+    private void AcceptOnce(ChatSession session, string? cid, Func<(long Id, DateTimeOffset Timestamp)?> deliver)
+    {
+        if (session.Identity is not { } identity || cid is null)
+        {
+            if (deliver() is { } delivered)
+            {
+                Acknowledge(session, cid, delivered.Id, delivered.Timestamp);
+            }
+
+            return;
+        }
+
+        lock (identity.Gate)
+        {
+            if (identity.TryGetAccepted(cid, out var id, out var timestamp))
+            {
+                ServerLog.DuplicateAcknowledged(logger, session.Nick, id, cid);
+                Acknowledge(session, cid, id, timestamp);
+                return;
+            }
+
+            if (deliver() is { } delivered)
+            {
+                identity.Accept(cid, delivered.Id, delivered.Timestamp);
+                Acknowledge(session, cid, delivered.Id, delivered.Timestamp);
+            }
+        }
     }
 
     private void SendPrivate(ChatSession session, PrivateMessageCommand command)
@@ -146,15 +174,18 @@ internal sealed class SessionCommands(
             return;
         }
 
-        if (fanout.SendPrivate(session, command.To, text) is not { } message)
+        AcceptOnce(session, command.Cid, () =>
         {
-            Reject(session, new InvalidCommand(ErrorCodes.NoSuchNick, $"no such nick: {TextSanitizer.RemoveControlCharacters(command.To)}", command.Cid));
-            return;
-        }
+            if (fanout.SendPrivate(session, command.To, text) is not { } message)
+            {
+                Reject(session, new InvalidCommand(ErrorCodes.NoSuchNick, $"no such nick: {TextSanitizer.RemoveControlCharacters(command.To)}", command.Cid));
+                return null;
+            }
 
-        ServerLog.PrivateMessage(logger, message.Id, message.From, message.To, message.Text);
-        display.Show($"{message.From} ({session.RemoteEndPoint}) -> {message.To}: {message.Text}");
-        Acknowledge(session, command.Cid, message.Id, message.Timestamp);
+            ServerLog.PrivateMessage(logger, message.Id, message.From, message.To, message.Text);
+            display.Show($"{message.From} ({session.RemoteEndPoint}) -> {message.To}: {message.Text}");
+            return (message.Id, message.Timestamp);
+        });
     }
 
     private void ChangeNick(ChatSession session, NickCommand command)
@@ -199,6 +230,11 @@ internal sealed class SessionCommands(
         }
 
         var (left, joined) = directory.Move(session, command.Room);
+        if (session.Identity is { } identity)
+        {
+            identity.JoinedAtId = ids.Current;
+        }
+
         var now = clock.GetUtcNow();
         if (left is not null)
         {
@@ -208,19 +244,6 @@ internal sealed class SessionCommands(
         fanout.Notify(joined.Name, new PresenceEvent(now, joined.Name, session.Nick, PresenceAction.Join));
         ServerLog.RoomChanged(logger, session.Nick, left?.Name ?? string.Empty, joined.Name);
         display.Show($"* {session.Nick} ({session.RemoteEndPoint}) moved to {joined.Name}");
-    }
-
-    private void SwitchToJson(ChatSession session)
-    {
-        if (session.LinesReceived != 1)
-        {
-            Reject(session, new InvalidCommand(ErrorCodes.ModeSwitchTooLate, "/json is accepted only as the first line of a connection"));
-            return;
-        }
-
-        session.Mode = WireMode.Json;
-        session.Send(new WelcomeEvent(session.Nick, session.Room));
-        ServerLog.JsonModeOn(logger, session.Nick);
     }
 
     private static void Acknowledge(ChatSession session, string? cid, long id, DateTimeOffset timestamp)

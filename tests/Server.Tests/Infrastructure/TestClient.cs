@@ -32,6 +32,9 @@ internal sealed class TestClient : IAsyncDisposable
         return new TestClient(socket);
     }
 
+    /// <summary>JSON mode: the resume token from the welcome.</summary>
+    public string? Token { get; set; }
+
     public Task SendAsync(string line) => SendBytesAsync(Encoding.UTF8.GetBytes(line + "\n"));
 
     public async Task SendBytesAsync(byte[] bytes) => await _stream.WriteAsync(bytes).AsTask().WaitAsync(TestTimeouts.Default);

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using SocketChat.Protocol.Events;
+
+namespace SocketChat.Protocol.Decoders;
+
+/// <summary>The client side of JSON mode: turns a server line back into an event.</summary>
+public static class JsonEventReader
+{
+    /// <summary>
+    /// Parses one line; null when it is not a JSON object of a known type (clients ignore those, so newer servers
+    /// can add types).
+    /// </summary>
+    public static ServerEvent? Parse(string line)
+    {
+        if (line.Length == 0 || line[0] != '{')
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            var root = document.RootElement;
+            return root.ValueKind == JsonValueKind.Object ? Read(root) : null;
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private static ServerEvent? Read(JsonElement root) => String(root, "type") switch
+    {
+        "message" => new RoomMessageEvent(Id(root), Ts(root), Required(root, "room"), Required(root, "from"), Required(root, "text"), Bool(root, "history")),
+        "private" => new PrivateMessageEvent(Id(root), Ts(root), Required(root, "from"), Required(root, "to"), Required(root, "text")),
+        "announce" => new AnnouncementEvent(Id(root), Ts(root), Required(root, "text")),
+        "presence" => new PresenceEvent(Ts(root), Required(root, "room"), Required(root, "nick"), Action(Required(root, "action")), String(root, "old")),
+        "ack" => new AckEvent(String(root, "cid"), Id(root), Ts(root)),
+        "error" => new ErrorEvent(Required(root, "code"), Required(root, "message"), String(root, "cid")),
+        "welcome" => new WelcomeEvent(Required(root, "nick"), Required(root, "room"), String(root, "token"), Bool(root, "resumed")),
+        "who" => new WhoEvent(Required(root, "room"), root.GetProperty("nicks").EnumerateArray().Select(nick => nick.GetString() ?? string.Empty).ToArray(), String(root, "cid")),
+        "info" => new InfoEvent(Required(root, "text"), String(root, "cid")),
+        "shutdown" => new ShutdownEvent(Required(root, "text")),
+        _ => null,
+    };
+
+    private static PresenceAction Action(string action) => action switch
+    {
+        "join" => PresenceAction.Join,
+        "leave" => PresenceAction.Leave,
+        "rename" => PresenceAction.Rename,
+        _ => throw new FormatException($"unknown presence action {action}"),
+    };
+
+    private static long Id(JsonElement root) => root.GetProperty("id").GetInt64();
+
+    private static DateTimeOffset Ts(JsonElement root) => root.GetProperty("ts").GetDateTimeOffset();
+
+    private static bool Bool(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
+
+    private static string Required(JsonElement root, string name) =>
+        String(root, name) ?? throw new FormatException($"\"{name}\" is missing");
+
+    private static string? String(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

@@ -1,0 +1,70 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using SocketChat.Protocol.Commands;
+
+namespace SocketChat.Protocol.Encoders;
+
+/// <summary>The client side of JSON mode: encodes a command as the line the server expects.</summary>
+public static class JsonCommandWriter
+{
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The line for <paramref name="command"/>, without its LF.</summary>
+    public static string Format(ClientCommand command)
+    {
+        if (command is JsonModeCommand mode)
+        {
+            return mode.ResumeToken is null
+                ? "/json"
+                : string.Create(CultureInfo.InvariantCulture, $"/json resume {mode.ResumeToken} {mode.LastId}");
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var json = new Utf8JsonWriter(buffer, Options))
+        {
+            json.WriteStartObject();
+            switch (command)
+            {
+                case SayCommand say:
+                    json.WriteString("type", "message");
+                    json.WriteString("text", say.Text);
+                    break;
+                case PrivateMessageCommand message:
+                    json.WriteString("type", "private");
+                    json.WriteString("to", message.To);
+                    json.WriteString("text", message.Text);
+                    break;
+                case NickCommand nick:
+                    json.WriteString("type", "nick");
+                    json.WriteString("nick", nick.Nick);
+                    break;
+                case JoinCommand join:
+                    json.WriteString("type", "join");
+                    json.WriteString("room", join.Room);
+                    break;
+                case WhoCommand:
+                    json.WriteString("type", "who");
+                    break;
+                case HelpCommand:
+                    json.WriteString("type", "help");
+                    break;
+                case QuitCommand:
+                    json.WriteString("type", "quit");
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "not a request a client sends");
+            }
+
+            if (command.Cid is not null)
+            {
+                json.WriteString("cid", command.Cid);
+            }
+
+            json.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}

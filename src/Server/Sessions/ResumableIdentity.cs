@@ -1,0 +1,61 @@
+namespace SocketChat.Server.Sessions;
+
+/// <summary>
+/// What a JSON-mode client keeps across reconnects: its token, the client ids the server has accepted from it
+/// (so a resent line is acknowledged again, never delivered twice) and, while it is away, its nickname and room.
+/// </summary>
+internal sealed class ResumableIdentity(string token, int dedupeWindow)
+{
+    private readonly Dictionary<string, (long Id, DateTimeOffset Timestamp)> _accepted = new(StringComparer.Ordinal);
+    private readonly Queue<string> _acceptedOrder = new();
+
+    public string Token => token;
+
+    /// <summary>Held while accepting a message, so two connections of one identity cannot accept one client id twice.</summary>
+    public Lock Gate { get; } = new();
+
+    /// <summary>The connection that has this identity now; null while it is parked.</summary>
+    public ChatSession? Owner { get; set; }
+
+    public string ParkedNick { get; private set; } = string.Empty;
+
+    public string ParkedRoom { get; private set; } = string.Empty;
+
+    public DateTimeOffset ExpiresAt { get; private set; } = DateTimeOffset.MaxValue;
+
+    /// <summary>The last message id when the identity entered its room: history before that is not "missed".</summary>
+    public long JoinedAtId { get; set; }
+
+    public bool IsParked(DateTimeOffset now) => Owner is null && ExpiresAt > now;
+
+    public void Park(string nick, string room, DateTimeOffset expiresAt)
+    {
+        Owner = null;
+        ParkedNick = nick;
+        ParkedRoom = room;
+        ExpiresAt = expiresAt;
+    }
+
+    public void Attach(ChatSession owner)
+    {
+        Owner = owner;
+        ExpiresAt = DateTimeOffset.MaxValue;
+    }
+
+    public bool TryGetAccepted(string cid, out long id, out DateTimeOffset timestamp)
+    {
+        var found = _accepted.TryGetValue(cid, out var accepted);
+        (id, timestamp) = accepted;
+        return found;
+    }
+
+    public void Accept(string cid, long id, DateTimeOffset timestamp)
+    {
+        _accepted[cid] = (id, timestamp);
+        _acceptedOrder.Enqueue(cid);
+        if (_acceptedOrder.Count > dedupeWindow)
+        {
+            _accepted.Remove(_acceptedOrder.Dequeue());
+        }
+    }
+}

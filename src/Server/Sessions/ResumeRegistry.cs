@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using SocketChat.Server.Configuration;
+
+namespace SocketChat.Server.Sessions;
+
+/// <summary>Every resumable identity, live or parked, by token. Parked ones expire after Chat:ResumeWindowSeconds.</summary>
+internal sealed class ResumeRegistry(IOptions<ChatOptions> options, TimeProvider clock)
+{
+    /// <summary>How many accepted client ids each identity remembers; clients keep fewer unacknowledged lines.</summary>
+    public const int DedupeWindow = 1024;
+
+    private readonly ConcurrentDictionary<string, ResumableIdentity> _identities = new(StringComparer.Ordinal);
+    private int _createdSincePrune;
+
+    public bool Enabled => options.Value.ResumeWindowSeconds > 0;
+
+    public ResumableIdentity Create(ChatSession owner)
+    {
+        if (Interlocked.Increment(ref _createdSincePrune) % 256 == 0)
+        {
+            PruneExpired();
+        }
+
+        // 128 random bits: a token cannot be guessed, so nobody can take over another client's identity.
+        var identity = new ResumableIdentity(Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_'), DedupeWindow);
+        identity.Attach(owner);
+        _identities[identity.Token] = identity;
+        return identity;
+    }
+
+    /// <summary>The identity for <paramref name="token"/>, live or parked; null when unknown or expired.</summary>
+    public ResumableIdentity? Find(string token)
+    {
+        if (!_identities.TryGetValue(token, out var identity))
+        {
+            return null;
+        }
+
+        if (identity.Owner is null && identity.ExpiresAt <= clock.GetUtcNow())
+        {
+            _identities.TryRemove(token, out _);
+            return null;
+        }
+
+        return identity;
+    }
+
+    public void Park(ResumableIdentity identity, string nick, string room) =>
+        identity.Park(nick, room, clock.GetUtcNow().AddSeconds(options.Value.ResumeWindowSeconds));
+
+    public void Forget(ResumableIdentity identity) => _identities.TryRemove(identity.Token, out _);
+
+    private void PruneExpired()
+    {
+        var now = clock.GetUtcNow();
+        foreach (var (token, identity) in _identities)
+        {
+            if (identity.Owner is null && identity.ExpiresAt <= now)
+            {
+                _identities.TryRemove(token, out _);
+            }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+using Microsoft.Extensions.Logging;
+using SocketChat.Protocol;
+using SocketChat.Protocol.Commands;
+using SocketChat.Protocol.Encoders;
+using SocketChat.Protocol.Events;
+using SocketChat.Server.Logging;
+using SocketChat.Server.Operator;
+using SocketChat.Server.Rooms;
+
+namespace SocketChat.Server.Sessions;
+
+/// <summary>How a connection gets its identity (greeted as a guest, or resuming a dropped one) and how it lets go of it.</summary>
+internal sealed class SessionLifecycle(
+    RoomDirectory directory,
+    IRoomFanout fanout,
+    IMessageHistory history,
+    ResumeRegistry resumes,
+    MessageIds ids,
+    OperatorDisplay display,
+    TimeProvider clock,
+    ILogger<SessionLifecycle> logger)
+{
+    /// <summary>Greets a connection whose first line was not <c>/json</c> (or that sent nothing yet) as a text-mode guest.</summary>
+    public void GreetAsText(ChatSession session) => Greet(session, token: null);
+
+    /// <summary>Handles the first line <c>/json</c>: resumes the identity it names, or greets a new JSON-mode guest.</summary>
+    public void StartJson(ChatSession session, JsonModeCommand command)
+    {
+        if (session.Registered && directory.Unregister(session) is { } guestRoom)
+        {
+            // Its /json came after the greeting delay: the text guest it was given leaves again.
+            session.Registered = false;
+            fanout.Notify(guestRoom.Name, new PresenceEvent(clock.GetUtcNow(), guestRoom.Name, session.Nick, PresenceAction.Leave));
+        }
+
+        session.Mode = WireMode.Json;
+        if (command.ResumeToken is { } token)
+        {
+            if (resumes.Enabled && TryResume(session, token, command.LastId))
+            {
+                return;
+            }
+
+            session.Send(new ErrorEvent(ErrorCodes.ResumeFailed, "cannot resume: the token is unknown or has expired; continuing as a new guest"));
+        }
+
+        if (resumes.Enabled)
+        {
+            session.Identity = resumes.Create(session);
+        }
+
+        Greet(session, session.Identity?.Token);
+    }
+
+    public void Disconnect(ChatSession session, string reason)
+    {
+        var identity = session.Identity;
+        Room? room;
+        if (identity is null)
+        {
+            room = directory.Unregister(session);
+        }
+        else
+        {
+            lock (identity.Gate)
+            {
+                room = directory.Unregister(session);
+                if (ReferenceEquals(identity.Owner, session) && room is not null)
+                {
+                    // A client that asked to leave is gone for good; one that dropped may come back for its lines.
+                    if (reason == "quit")
+                    {
+                        resumes.Forget(identity);
+                    }
+                    else
+                    {
+                        resumes.Park(identity, session.Nick, room.Name);
+                        directory.Reserve(session.Nick, identity);
+                    }
+                }
+            }
+        }
+
+        // While the server shuts down everyone is leaving; the shutdown notice says so once.
+        if (room is not null && reason != ChatSession.ShutdownReason)
+        {
+            fanout.Notify(room.Name, new PresenceEvent(clock.GetUtcNow(), room.Name, session.Nick, PresenceAction.Leave));
+        }
+
+        if (reason == ChatSession.SlowConsumerReason)
+        {
+            ServerLog.SlowClientDropped(logger, session.Nick, reason);
+        }
+
+        ServerLog.ClientDisconnected(logger, session.Nick, reason);
+        display.Show($"* {session.Nick} ({session.RemoteEndPoint}) disconnected: {reason}");
+    }
+
+    private void Greet(ChatSession session, string? token)
+    {
+        var room = directory.Register(session);
+        session.Registered = true;
+        if (session.Identity is { } identity)
+        {
+            identity.JoinedAtId = ids.Current;
+        }
+
+        // The others hear of the newcomer before the newcomer hears back, so nothing it does can overtake the notice.
+        fanout.Notify(room.Name, new PresenceEvent(clock.GetUtcNow(), room.Name, session.Nick, PresenceAction.Join), except: session);
+        session.Send(new WelcomeEvent(session.Nick, room.Name, token));
+        ServerLog.ClientConnected(logger, session.Nick, session.RemoteEndPoint);
+        display.Show($"* {session.Nick} ({session.RemoteEndPoint}) connected");
+    }
+
+    private bool TryResume(ChatSession session, string token, long lastId)
+    {
+        if (resumes.Find(token) is not { } identity)
+        {
+            return false;
+        }
+
+        string nick;
+        string roomName;
+        Room room;
+        lock (identity.Gate)
+        {
+            if (identity.Owner is { } previous)
+            {
+                // The old connection is not known to be dead yet (a half-open TCP connection): this one replaces it.
+                nick = previous.Nick;
+                roomName = previous.Room;
+                directory.Unregister(previous);
+                previous.Abort("replaced by a resumed connection");
+            }
+            else if (identity.IsParked(clock.GetUtcNow()))
+            {
+                nick = identity.ParkedNick;
+                roomName = identity.ParkedRoom;
+            }
+            else
+            {
+                return false;
+            }
+
+            identity.Attach(session);
+            session.Identity = identity;
+            session.Send(new WelcomeEvent(nick, roomName, token, Resumed: true));
+            var missedAfter = Math.Max(lastId, identity.JoinedAtId);
+            room = directory.Register(session, nick, roomName, entered =>
+            {
+                foreach (var missed in history.After(entered.Name, missedAfter, nick))
+                {
+                    session.Send(missed with { History = true });
+                }
+            });
+            session.Registered = true;
+        }
+
+        fanout.Notify(room.Name, new PresenceEvent(clock.GetUtcNow(), room.Name, nick, PresenceAction.Join), except: session);
+        ServerLog.ClientResumed(logger, nick, session.RemoteEndPoint, lastId);
+        display.Show($"* {nick} ({session.RemoteEndPoint}) reconnected");
+        return true;
+    }
+}

@@ -1,0 +1,159 @@
+using System.Text.Json;
+using SocketChat.Server.Tests.Infrastructure;
+
+namespace SocketChat.Server.Tests;
+
+public sealed class ResumeTests
+{
+    [Fact]
+    public async Task Resume_AfterDrop_SameNickAndRoomWithMissedMessagesAsHistory()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var bob = await server.ConnectAsAsync("bob");
+        var (token, _) = await DropJsonClientAsync(server, "alice", bob);
+        await bob.SendAsync("missed one");
+        await bob.SendAsync("missed two");
+
+        await using var back = await server.ConnectAsync();
+        await back.SendAsync($"/json resume {token} 0");
+
+        Assert.Equal($$"""{"type":"welcome","nick":"alice","room":"lobby","protocol":1,"token":"{{token}}","resumed":true}""", await back.ExpectAsync(line => line.StartsWith('{')));
+        Assert.Equal(("bob", "missed one", true), Message(await back.ReadLineAsync()));
+        Assert.Equal(("bob", "missed two", true), Message(await back.ReadLineAsync()));
+        Assert.Equal("* alice joined lobby", await bob.ReadLineAsync());
+        await bob.SendAsync("live again");
+        Assert.Equal(("bob", "live again", false), Message(await back.ReadLineAsync()));
+    }
+
+    [Fact]
+    public async Task Resume_LastIdGiven_OnlyLaterMessagesReplayed()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var bob = await server.ConnectAsAsync("bob");
+        var (token, lastSeen) = await DropJsonClientAsync(server, "alice", bob, bobSaysBeforeDrop: "seen before");
+        await bob.SendAsync("missed");
+
+        await using var back = await server.ConnectAsync();
+        await back.SendAsync($"/json resume {token} {lastSeen}");
+        await back.ExpectAsync(line => line.StartsWith('{'));
+
+        Assert.Equal(("bob", "missed", true), Message(await back.ReadLineAsync()));
+        await back.SendAsync("""{"type":"who"}""");
+        Assert.Equal("""{"type":"who","room":"lobby","nicks":["alice","bob"]}""", await back.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task Resume_ResentClientId_AcknowledgedAgainAndNotDeliveredTwice()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var bob = await server.ConnectAsAsync("bob");
+        await using var alice = await JsonModeTests.ConnectJsonAsync(server, "alice");
+        var token = await TokenAsync(alice);
+        await bob.ExpectAsync(line => line.EndsWith("is now known as alice", StringComparison.Ordinal));
+        await alice.SendAsync("""{"type":"message","cid":"c1","text":"only once"}""");
+        var firstAck = await alice.ReadLineAsync();
+        Assert.Equal("alice: only once", await bob.ReadLineAsync());
+        await alice.DisposeAsync();
+        Assert.Equal("* alice left lobby", await bob.ReadLineAsync());
+
+        await using var back = await server.ConnectAsync();
+        await back.SendAsync($"/json resume {token} 0");
+        await back.ExpectAsync(line => line.StartsWith('{'));
+        await back.SendAsync("""{"type":"message","cid":"c1","text":"only once"}""");
+        await back.SendAsync("""{"type":"message","cid":"c2","text":"new line"}""");
+
+        Assert.Equal(firstAck, await back.ReadLineAsync());
+        Assert.StartsWith("""{"type":"ack","cid":"c2",""", await back.ReadLineAsync(), StringComparison.Ordinal);
+        Assert.Equal("* alice joined lobby", await bob.ReadLineAsync());
+        Assert.Equal("alice: new line", await bob.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task Resume_WhileParked_NicknameReserved()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var bob = await server.ConnectAsAsync("bob");
+        await DropJsonClientAsync(server, "alice", bob);
+
+        await bob.SendAsync("/nick alice");
+
+        Assert.Equal("! error: nickname alice is already taken", await bob.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task Resume_UnknownToken_ErrorThenNewGuest()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+
+        await client.SendAsync("/json resume bogus 0");
+
+        Assert.Equal("""{"type":"error","code":"resume_failed","message":"cannot resume: the token is unknown or has expired; continuing as a new guest"}""", await client.ReadLineAsync());
+        Assert.Matches("""^\{"type":"welcome","nick":"guest1","room":"lobby","protocol":1,"token":"[A-Za-z0-9_-]{22}"\}$""", await client.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task Resume_AfterQuit_Refused()
+    {
+        await using var server = await TestServer.StartAsync();
+        string token;
+        await using (var alice = await JsonModeTests.ConnectJsonAsync(server, "alice"))
+        {
+            token = await TokenAsync(alice);
+            await alice.SendAsync("""{"type":"quit"}""");
+            await alice.ReadToEndAsync();
+        }
+
+        await using var back = await server.ConnectAsync();
+        await back.SendAsync($"/json resume {token} 0");
+
+        Assert.Contains("resume_failed", await back.ReadLineAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Resume_WhileOldConnectionStillOpen_ReplacesIt()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var bob = await server.ConnectAsAsync("bob");
+        await using var old = await JsonModeTests.ConnectJsonAsync(server, "alice");
+        var token = await TokenAsync(old);
+        await bob.ExpectAsync(line => line.EndsWith("is now known as alice", StringComparison.Ordinal));
+
+        await using var back = await server.ConnectAsync();
+        await back.SendAsync($"/json resume {token} 0");
+
+        Assert.Contains("\"resumed\":true", await back.ExpectAsync(line => line.StartsWith('{')), StringComparison.Ordinal);
+        Assert.Empty(await old.ReadToEndAsync());
+        await bob.SendAsync("/who");
+        Assert.Equal("* lobby (2): alice, bob", await bob.ExpectAsync(line => line.StartsWith("* lobby", StringComparison.Ordinal)));
+    }
+
+    // Connects a JSON client as nick, optionally lets it see one line from bob, then drops it without /quit.
+    private static async Task<(string Token, long LastSeen)> DropJsonClientAsync(TestServer server, string nick, TestClient bob, string? bobSaysBeforeDrop = null)
+    {
+        var client = await JsonModeTests.ConnectJsonAsync(server, nick);
+        var token = await TokenAsync(client);
+        await bob.ExpectAsync(line => line.EndsWith($"is now known as {nick}", StringComparison.Ordinal));
+        long lastSeen = 0;
+        if (bobSaysBeforeDrop is not null)
+        {
+            await bob.SendAsync(bobSaysBeforeDrop);
+            using var seen = JsonDocument.Parse(await client.ReadLineAsync() ?? "");
+            lastSeen = seen.RootElement.GetProperty("id").GetInt64();
+        }
+
+        await client.DisposeAsync();
+        Assert.Equal($"* {nick} left lobby", await bob.ReadLineAsync());
+        return (token, lastSeen);
+    }
+
+    private static Task<string> TokenAsync(TestClient client) => Task.FromResult(client.Token ?? throw new InvalidOperationException("not a JSON client"));
+
+    private static (string From, string Text, bool History) Message(string? line)
+    {
+        using var document = JsonDocument.Parse(line ?? "");
+        var root = document.RootElement;
+        Assert.Equal("message", root.GetProperty("type").GetString());
+        return (root.GetProperty("from").GetString()!, root.GetProperty("text").GetString()!, root.TryGetProperty("history", out var history) && history.GetBoolean());
+    }
+}
