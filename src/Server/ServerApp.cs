@@ -18,7 +18,7 @@ internal static class ServerApp
     public static async Task<int> RunAsync(string[] args)
     {
         Log.Logger = new LoggerConfiguration().WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose).CreateBootstrapLogger();
-        await using var console = new SystemConsoleBridge();
+        await using var console = new ConsoleBridge(new SystemTerminal());
         try
         {
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings

@@ -1,5 +1,5 @@
 using Serilog.Events;
-using SocketChat.Server.Tests.Infrastructure;
+using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests;
 

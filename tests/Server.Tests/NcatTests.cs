@@ -1,4 +1,4 @@
-using SocketChat.Server.Tests.Infrastructure;
+using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests;
 

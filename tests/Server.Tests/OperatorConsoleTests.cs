@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using SocketChat.Server.Tests.Infrastructure;
+using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests;
 

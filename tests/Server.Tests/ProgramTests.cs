@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using SocketChat.Server.Tests.Infrastructure;
+using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests;
 

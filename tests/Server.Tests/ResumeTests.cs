@@ -1,5 +1,5 @@
 using System.Text.Json;
-using SocketChat.Server.Tests.Infrastructure;
+using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests;
 

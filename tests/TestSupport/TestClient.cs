@@ -2,10 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace SocketChat.Server.Tests.Infrastructure;
+namespace SocketChat.TestSupport;
 
 /// <summary>A raw line client over a real loopback socket, like nc.</summary>
-internal sealed class TestClient : IAsyncDisposable
+public sealed class TestClient : IAsyncDisposable
 {
     private readonly Socket _socket;
     private readonly NetworkStream _stream;

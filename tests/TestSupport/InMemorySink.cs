@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using Serilog.Core;
 using Serilog.Events;
 
-namespace SocketChat.Server.Tests.Infrastructure;
+namespace SocketChat.TestSupport;
 
-internal sealed class InMemorySink : ILogEventSink
+public sealed class InMemorySink : ILogEventSink
 {
     public ConcurrentQueue<LogEvent> Events { get; } = new();
 

@@ -1,10 +1,10 @@
 using System.Threading.Channels;
 using SocketChat.Hosting.Terminal;
 
-namespace SocketChat.Server.Tests.Infrastructure;
+namespace SocketChat.TestSupport;
 
 /// <summary>A terminal made of channels: the test types into <see cref="Typed"/> and reads what was shown.</summary>
-internal sealed class TestConsoleBridge(bool isTerminal = true) : IConsoleBridge
+public sealed class TestConsoleBridge(bool isTerminal = true) : IConsoleBridge
 {
     private readonly Channel<string> _input = Channel.CreateUnbounded<string>();
     private readonly Channel<string> _output = Channel.CreateUnbounded<string>();

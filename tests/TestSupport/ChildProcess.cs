@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 
-namespace SocketChat.Server.Tests.Infrastructure;
+namespace SocketChat.TestSupport;
 
 /// <summary>A program run by a test, with its output lines readable under a timeout.</summary>
-internal sealed class ChildProcess : IAsyncDisposable
+public sealed class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Channel<string> _stdout = Channel.CreateUnbounded<string>();

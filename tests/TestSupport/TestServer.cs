@@ -2,12 +2,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Serilog;
+using SocketChat.Server;
 using SocketChat.Server.Listening;
 
-namespace SocketChat.Server.Tests.Infrastructure;
+namespace SocketChat.TestSupport;
 
 /// <summary>The real server host on 127.0.0.1 port 0, with in-memory configuration and log.</summary>
-internal sealed class TestServer : IAsyncDisposable
+public sealed class TestServer : IAsyncDisposable
 {
     private TestServer(IHost host, TestConsoleBridge console, InMemorySink log)
     {

@@ -1,0 +1,17 @@
+namespace SocketChat.Hosting.Terminal;
+
+/// <summary>The raw terminal under <see cref="ConsoleBridge"/>: keys in, text (with escape codes) out.</summary>
+public interface ITerminal
+{
+    bool IsInputRedirected { get; }
+
+    bool IsOutputRedirected { get; }
+
+    /// <summary>Reads a line in the terminal's own cooked mode; null at end of input.</summary>
+    string? ReadLine();
+
+    /// <summary>Reads one key without echoing it; Ctrl+C arrives as a key.</summary>
+    ConsoleKeyInfo ReadKey();
+
+    void Write(string text);
+}

@@ -1,0 +1,24 @@
+namespace SocketChat.Hosting.Terminal;
+
+/// <summary>System.Console as an <see cref="ITerminal"/>; the only type that touches it.</summary>
+public sealed class SystemTerminal : ITerminal
+{
+    public bool IsInputRedirected => Console.IsInputRedirected;
+
+    public bool IsOutputRedirected => Console.IsOutputRedirected;
+
+    public string? ReadLine() => Console.In.ReadLine();
+
+    public ConsoleKeyInfo ReadKey()
+    {
+        // Ctrl+C is the user's way out of the chat: the editor turns it into end of input, a clean close.
+        Console.TreatControlCAsInput = true;
+        return Console.ReadKey(intercept: true);
+    }
+
+    public void Write(string text)
+    {
+        Console.Out.Write(text);
+        Console.Out.Flush();
+    }
+}

@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Text;
+
+namespace SocketChat.Hosting.Terminal;
+
+/// <summary>Makes text from peers harmless to show: nothing in it can act on the terminal.</summary>
+public static class TerminalText
+{
+    /// <summary>
+    /// Replaces every control character with a visible placeholder: C0 and DEL in caret notation (ESC is <c>^[</c>),
+    /// C1 and the bidirectional overrides as <c>&lt;U+009B&gt;</c>. No escape sequence, cursor movement, colour
+    /// change or forged line survives; tab is kept.
+    /// </summary>
+    public static string Neutralize(string text)
+    {
+        var clean = true;
+        foreach (var c in text)
+        {
+            if (IsDangerous(c))
+            {
+                clean = false;
+                break;
+            }
+        }
+
+        if (clean)
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            if (!IsDangerous(c))
+            {
+                builder.Append(c);
+            }
+            else if (c < 0x20)
+            {
+                builder.Append('^').Append((char)(c + 0x40));
+            }
+            else if (c == 0x7f)
+            {
+                builder.Append("^?");
+            }
+            else
+            {
+                builder.Append(CultureInfo.InvariantCulture, $"<U+{(int)c:X4}>");
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static bool IsDangerous(char c) =>
+        (c != '\t' && char.IsControl(c)) || c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
+}

@@ -1,0 +1,6 @@
+namespace SocketChat.TestSupport;
+
+public static class TestTimeouts
+{
+    public static readonly TimeSpan Default = TimeSpan.FromSeconds(10);
+}
