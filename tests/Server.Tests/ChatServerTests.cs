@@ -277,6 +277,7 @@ public sealed class ChatServerTests
             ["Chat:ShutdownGraceSeconds"] = "1",
         });
         await using var slow = await TestClient.ConnectAsync(server.Port, receiveBufferSize: 4096);
+        Assert.StartsWith("* welcome to SocketChat, guest1!", await slow.ReadLineAsync(), StringComparison.Ordinal);
         await using var sender = await server.ConnectAsAsync("sender");
         await using var reader = await server.ConnectAsAsync("reader");
         await sender.ExpectAsync(line => line == "* guest3 is now known as reader");
