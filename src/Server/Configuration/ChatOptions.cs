@@ -1,3 +1,4 @@
+using SocketChat.Hosting.Options;
 using System.ComponentModel.DataAnnotations;
 
 namespace SocketChat.Server.Configuration;

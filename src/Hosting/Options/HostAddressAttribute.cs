@@ -1,11 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 
-namespace SocketChat.Server.Configuration;
+namespace SocketChat.Hosting.Options;
 
 /// <summary>A listen address: <c>*</c> (every interface, IPv4 and IPv6), an IP address, or a host name.</summary>
 [AttributeUsage(AttributeTargets.Property)]
-internal sealed class HostAddressAttribute : ValidationAttribute
+public sealed class HostAddressAttribute : ValidationAttribute
 {
     public HostAddressAttribute()
         : base("must be *, an IP address or a host name")

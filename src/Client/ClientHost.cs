@@ -1,0 +1,24 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using SocketChat.Client.Configuration;
+using SocketChat.Client.Session;
+using SocketChat.Hosting.Options;
+using SocketChat.Hosting.Terminal;
+
+namespace SocketChat.Client;
+
+/// <summary>The client's services, shared by Program and the tests' hosts.</summary>
+internal static class ClientHost
+{
+    /// <summary>The seed client's prompt, shown where the user types.</summary>
+    public const string Prompt = " You: ";
+
+    public static void AddChatClient(this IServiceCollection services, IConsoleBridge console)
+    {
+        services.AddOptions<ClientOptions>().BindConfiguration(ClientOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ClientOptions>>(new SettingsValidator<ClientOptions>(ClientOptions.SectionName));
+        services.AddSingleton(console);
+        services.AddSingleton<ClientExit>();
+        services.AddHostedService<ChatClientService>();
+    }
+}

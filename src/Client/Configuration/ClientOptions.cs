@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+using SocketChat.Hosting.Options;
+
+namespace SocketChat.Client.Configuration;
+
+/// <summary>The client's part of the <c>Chat</c> section, which it shares with the server.</summary>
+internal sealed class ClientOptions
+{
+    public const string SectionName = "Chat";
+
+    /// <summary>The server; <c>*</c> (the server's "every interface") means this machine.</summary>
+    [HostAddress]
+    public string Host { get; set; } = "127.0.0.1";
+
+    [Range(1, 65535, ErrorMessage = "must be from {1} to {2}")]
+    public int Port { get; set; } = 8080;
+
+    /// <summary>A nickname to take on connecting; empty keeps the server's guest name.</summary>
+    [ChatName(AllowEmpty = true)]
+    public string? Nick { get; set; }
+
+    // At most the server's dedupe window (1024 client ids), so every resent line is recognised.
+    [Range(1, 1000, ErrorMessage = "must be from {1} to {2} lines")]
+    public int MaxQueuedLines { get; set; } = 500;
+
+    [Range(1, 600, ErrorMessage = "must be from {1} to {2} seconds")]
+    public int ConnectTimeoutSeconds { get; set; } = 10;
+
+    public ReconnectOptions Reconnect { get; set; } = new();
+
+    public string ServerName => Host == "*" ? "localhost" : Host;
+}

@@ -1,0 +1,20 @@
+using SocketChat.Client.Configuration;
+
+namespace SocketChat.Client.Connection;
+
+/// <summary>Exponential backoff with jitter, so clients cut off together do not all come back at once.</summary>
+internal sealed class Backoff(ReconnectOptions options, Random random)
+{
+    /// <summary>The wait before attempt <paramref name="attempt"/> (1-based): first × 2^(attempt−1), capped, then 50–100% of that.</summary>
+    public TimeSpan Delay(int attempt)
+    {
+        var exponential = options.FirstDelaySeconds * Math.Pow(2, Math.Min(attempt - 1, 30));
+        var capped = Math.Min(exponential, options.MaxDelaySeconds);
+        return TimeSpan.FromSeconds(capped * (0.5 + (random.NextDouble() * 0.5)));
+    }
+
+    public bool GivesUpBefore(int attempt) => options.Attempts is { } limit && attempt > limit;
+
+    public static string Describe(TimeSpan delay) =>
+        delay.TotalSeconds < 10 ? $"{delay.TotalSeconds:0.#}s" : $"{delay.TotalSeconds:0}s";
+}

@@ -1,0 +1,3 @@
+using SocketChat.Client;
+
+return await ClientApp.RunAsync(args);

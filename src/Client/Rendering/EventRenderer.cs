@@ -1,0 +1,45 @@
+using SocketChat.Hosting.Terminal;
+using SocketChat.Protocol.Events;
+
+namespace SocketChat.Client.Rendering;
+
+/// <summary>
+/// Turns server events into the lines the user sees. Everything a peer chose (names, text) is neutralised first;
+/// colour is added only when the output is a terminal.
+/// </summary>
+internal sealed class EventRenderer(bool colour)
+{
+    private const string Reset = "\u001b[0m";
+    private const string Dim = "\u001b[2m";
+    private const string Red = "\u001b[31m";
+    private const string Yellow = "\u001b[33m";
+    private const string Magenta = "\u001b[35m";
+    private const string Cyan = "\u001b[36m";
+    private const string Bold = "\u001b[1m";
+
+    /// <summary>The line for <paramref name="serverEvent"/>, or null when it is not shown (acks, welcomes).</summary>
+    public string? Render(ServerEvent serverEvent) => serverEvent switch
+    {
+        RoomMessageEvent { History: true } m => Style(Dim, $"[missed] {Safe(m.From)}: {Safe(m.Text)}"),
+        RoomMessageEvent m => $"{Style(Bold, Safe(m.From))}: {Safe(m.Text)}",
+        PrivateMessageEvent p => Style(Magenta, $"[private] {Safe(p.From)}: {Safe(p.Text)}"),
+        AnnouncementEvent a => Style(Yellow, $"server: {Safe(a.Text)}"),
+        PresenceEvent { Action: PresenceAction.Join } p => Style(Dim, $"* {Safe(p.Nick)} joined {Safe(p.Room)}"),
+        PresenceEvent { Action: PresenceAction.Leave } p => Style(Dim, $"* {Safe(p.Nick)} left {Safe(p.Room)}"),
+        PresenceEvent p => Style(Dim, $"* {Safe(p.OldNick ?? "?")} is now known as {Safe(p.Nick)}"),
+        ErrorEvent e => Error(Safe(e.Message)),
+        WhoEvent w => Style(Cyan, $"* {Safe(w.Room)} ({w.Nicks.Count}): {string.Join(", ", w.Nicks.Select(Safe))}"),
+        InfoEvent i => Style(Cyan, $"* {Safe(i.Text)}"),
+        ShutdownEvent s => Style(Yellow, $"* {Safe(s.Text)}"),
+        _ => null,
+    };
+
+    /// <summary>A notice from the client itself (connection state).</summary>
+    public string Notice(string text) => Style(Cyan, $"* {text}");
+
+    public string Error(string text) => Style(Red, $"! error: {text}");
+
+    private static string Safe(string text) => TerminalText.Neutralize(text);
+
+    private string Style(string code, string text) => colour ? code + text + Reset : text;
+}

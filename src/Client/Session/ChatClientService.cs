@@ -1,0 +1,226 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SocketChat.Client.Configuration;
+using SocketChat.Client.Connection;
+using SocketChat.Client.Logging;
+using SocketChat.Client.Rendering;
+using SocketChat.Hosting.Terminal;
+using SocketChat.Protocol.Commands;
+
+namespace SocketChat.Client.Session;
+
+/// <summary>
+/// The chat client: reads the user's lines from the console bridge into the outbox, and keeps a connection to the
+/// server (reconnecting with backoff) that sends them and shows what arrives.
+/// </summary>
+internal sealed class ChatClientService(
+    IConsoleBridge console,
+    IOptions<ClientOptions> options,
+    ClientExit exit,
+    IHostApplicationLifetime lifetime,
+    ILogger<ChatClientService> logger) : BackgroundService
+{
+    public const string Greeting = "Enter your Message to server or 'terminate' (if you want to close the connection):";
+    public const string Farewell = "Terminating client.....";
+
+    // Leave now: 'terminate', /quit, Ctrl+C, Ctrl+D at the terminal, SIGTERM.
+    private readonly TaskCompletionSource _leave = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _leaving = new();
+
+    // The end of piped input: deliver what was queued, then leave.
+    private readonly TaskCompletionSource _inputEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ClientState _state = new();
+    private readonly EventRenderer _renderer = new(console.IsOutputTerminal);
+    private readonly Outbox.Outbox _outbox = new(options.Value.MaxQueuedLines);
+    private readonly Backoff _backoff = new(options.Value.Reconnect, Random.Shared);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Ctrl+C and SIGTERM (when the terminal does not hand Ctrl+C to the editor) end the chat like 'terminate'.
+        using var stopping = stoppingToken.Register(Leave);
+        using var inputStop = new CancellationTokenSource();
+        Show(Greeting);
+        var input = ReadInputAsync(inputStop.Token);
+        try
+        {
+            exit.Code = await ConnectLoopAsync();
+        }
+        finally
+        {
+            if (_outbox.Count > 0)
+            {
+                Show(_renderer.Error(_outbox.Count == 1 ? "1 line was not delivered" : $"{_outbox.Count} lines were not delivered"));
+            }
+
+            if (exit.Code == 0)
+            {
+                Show(Farewell);
+            }
+
+            await inputStop.CancelAsync();
+            await input;
+            lifetime.StopApplication();
+        }
+    }
+
+    private async Task ReadInputAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var line in console.Input.ReadAllAsync(cancellationToken))
+            {
+                if (line.Trim() is "terminate" or "/quit")
+                {
+                    Leave();
+                    return;
+                }
+
+                Queue(line);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        // A person at the terminal pressed Ctrl+D (or Ctrl+C): they are done. A pipe that ended has said everything
+        // it had to say, and those lines are delivered first.
+        if (console.IsInputTerminal)
+        {
+            Leave();
+        }
+        else
+        {
+            _inputEnded.TrySetResult();
+        }
+    }
+
+    private void Leave()
+    {
+        _leave.TrySetResult();
+        _leaving.Cancel();
+    }
+
+    // Completes when the session should say goodbye: at once, or once piped input is over and acknowledged.
+    private async Task WhenDoneAsync()
+    {
+        var inputDelivered = DeliveredAfterInputAsync();
+        await Task.WhenAny(_leave.Task, inputDelivered);
+    }
+
+    private async Task DeliveredAfterInputAsync()
+    {
+        await _inputEnded.Task;
+        await _outbox.WhenEmpty();
+    }
+
+    private bool Done => _leave.Task.IsCompleted || (_inputEnded.Task.IsCompleted && _outbox.Count == 0);
+
+    public override void Dispose()
+    {
+        _leaving.Dispose();
+        base.Dispose();
+    }
+
+    private void Queue(string line)
+    {
+        switch (TextCommandParser.Parse(line))
+        {
+            case null:
+                return;
+            case InvalidCommand invalid:
+                Show(_renderer.Error(invalid.Message));
+                return;
+            case JsonModeCommand:
+                Show(_renderer.Error("/json is for programs; this client already speaks it"));
+                return;
+            case { } command when !_outbox.TryAdd(command, out _):
+                Show(_renderer.Error($"not sent: {_outbox.Capacity} lines are already waiting for the server"));
+                return;
+        }
+    }
+
+    private async Task<int> ConnectLoopAsync()
+    {
+        var settings = options.Value;
+        var endPoint = $"{settings.ServerName}:{settings.Port}";
+        var attempt = 0;
+        var done = WhenDoneAsync();
+        var tried = false;
+
+        // The first attempt is made even when piped input is already over, so an unreachable server is reported.
+        while (!(tried ? Done : _leave.Task.IsCompleted))
+        {
+            tried = true;
+            ServerConnection connection;
+            try
+            {
+                connection = await ServerConnection.ConnectAsync(
+                    settings.ServerName, settings.Port, TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds), _leaving.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return 0;
+            }
+            catch (ConnectFailure failure)
+            {
+                ClientLog.ConnectFailed(logger, endPoint, failure.Message);
+                if (!await WaitToRetryAsync($"cannot connect to {endPoint}: {failure.Message}", ++attempt))
+                {
+                    return _leave.Task.IsCompleted ? 0 : 1;
+                }
+
+                continue;
+            }
+
+            SessionOutcome outcome;
+            await using (connection)
+            {
+                var session = new ConnectionSession(connection, endPoint, _state, _outbox, settings.Nick, console, _renderer, logger);
+                outcome = await session.RunAsync(done, CancellationToken.None);
+            }
+
+            switch (outcome)
+            {
+                case SessionOutcome.Terminated:
+                    return 0;
+                case SessionOutcome.Refused:
+                    return 1;
+            }
+
+            ClientLog.ConnectionLost(logger, endPoint);
+            attempt = _state.EverConnected ? 1 : attempt + 1;
+            if (!await WaitToRetryAsync("connection lost", attempt))
+            {
+                return _leave.Task.IsCompleted ? 0 : 1;
+            }
+        }
+
+        return 0;
+    }
+
+    // Says what happened and waits before the next attempt; false when giving up or the user terminated meanwhile.
+    private async Task<bool> WaitToRetryAsync(string what, int attempt)
+    {
+        if (_leave.Task.IsCompleted)
+        {
+            return false;
+        }
+
+        if (_backoff.GivesUpBefore(attempt))
+        {
+            Show(_renderer.Error($"{what}; giving up"));
+            ClientLog.GaveUp(logger, attempt - 1);
+            return false;
+        }
+
+        var delay = _backoff.Delay(attempt);
+        Show(_renderer.Notice($"{what}; reconnecting in {Backoff.Describe(delay)} (attempt {attempt})"));
+        ClientLog.Reconnecting(logger, delay, attempt);
+        await Task.WhenAny(Task.Delay(delay), _leave.Task);
+        return !_leave.Task.IsCompleted;
+    }
+
+    private void Show(string line) => console.Output.TryWrite(line);
+}

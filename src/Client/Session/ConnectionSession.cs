@@ -1,0 +1,224 @@
+using Microsoft.Extensions.Logging;
+using SocketChat.Client.Connection;
+using SocketChat.Client.Logging;
+using SocketChat.Client.Rendering;
+using SocketChat.Hosting.Terminal;
+using SocketChat.Protocol;
+using SocketChat.Protocol.Commands;
+using SocketChat.Protocol.Decoders;
+using SocketChat.Protocol.Encoders;
+using SocketChat.Protocol.Events;
+
+namespace SocketChat.Client.Session;
+
+/// <summary>
+/// One connection's life: the JSON handshake (resuming the earlier identity when there is one), then reading
+/// events and sending the outbox until the connection drops or the user terminates.
+/// </summary>
+internal sealed class ConnectionSession(
+    ServerConnection connection,
+    string endPoint,
+    ClientState state,
+    Outbox.Outbox outbox,
+    string? initialNick,
+    IConsoleBridge console,
+    EventRenderer renderer,
+    ILogger logger)
+{
+    private static readonly TimeSpan FlushOnExit = TimeSpan.FromSeconds(5);
+    private bool _refused;
+
+    public async Task<SessionOutcome> RunAsync(Task terminate, CancellationToken cancellationToken)
+    {
+        if (await HandshakeAsync(cancellationToken) is not { } welcome)
+        {
+            return _refused ? SessionOutcome.Refused : SessionOutcome.Dropped;
+        }
+
+        var restore = Restore(welcome);
+        outbox.Requeue();
+        foreach (var command in restore)
+        {
+            await SendAsync(command, cancellationToken);
+        }
+
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reading = ReadEventsAsync(session.Token);
+        var writing = WriteOutboxAsync(session.Token);
+        var first = await Task.WhenAny(reading, writing, terminate);
+        if (first == terminate)
+        {
+            await QuitAsync(reading);
+        }
+
+        await session.CancelAsync();
+        connection.Abort();
+        await Task.WhenAll(reading, writing);
+        return first == terminate ? SessionOutcome.Terminated
+            : _refused ? SessionOutcome.Refused
+            : SessionOutcome.Dropped;
+    }
+
+    private async Task<WelcomeEvent?> HandshakeAsync(CancellationToken cancellationToken)
+    {
+        var request = new JsonModeCommand(state.ResumeToken, state.ResumeToken is null ? 0 : state.LastMessageId);
+        await connection.SendAsync(JsonCommandWriter.Format(request), cancellationToken);
+
+        // The text greeting may come before the server reads /json; the JSON conversation starts at the first object.
+        while (await connection.ReadLineAsync(cancellationToken) is { } line)
+        {
+            switch (JsonEventReader.Parse(line))
+            {
+                case WelcomeEvent welcome:
+                    return welcome;
+                case ErrorEvent { Code: ErrorCodes.ResumeFailed }:
+                    ClientLog.ResumeFailed(logger);
+                    state.ResumeToken = null;
+                    break;
+                case ErrorEvent { Code: ErrorCodes.Refused } refused:
+                    Show(renderer.Error(TerminalText.Neutralize(refused.Message)));
+                    _refused = true;
+                    return null;
+            }
+        }
+
+        return null;
+    }
+
+    // Puts the user back where they were: a resumed identity needs nothing; a new one (the server restarted or the
+    // resume window passed) takes the old nickname and room again before any queued line is resent.
+    private List<ClientCommand> Restore(WelcomeEvent welcome)
+    {
+        var restore = new List<ClientCommand>();
+        var wanted = (Nick: state.Nick ?? initialNick, Room: state.Room);
+        if (!welcome.Resumed && !string.IsNullOrEmpty(wanted.Nick) && !string.Equals(wanted.Nick, welcome.Nick, StringComparison.Ordinal))
+        {
+            restore.Add(new NickCommand(wanted.Nick));
+        }
+
+        if (!welcome.Resumed && wanted.Room is not null && !string.Equals(wanted.Room, welcome.Room, StringComparison.OrdinalIgnoreCase))
+        {
+            restore.Add(new JoinCommand(wanted.Room));
+        }
+
+        var verb = !state.EverConnected ? "connected to " + endPoint : welcome.Resumed ? "reconnected" : "reconnected (a new session)";
+        Show(renderer.Notice($"{verb} as {TerminalText.Neutralize(welcome.Nick)} in {TerminalText.Neutralize(welcome.Room)}"));
+        ClientLog.Connected(logger, endPoint, welcome.Nick, welcome.Room, welcome.Resumed);
+        if (!welcome.Resumed)
+        {
+            state.LastMessageId = 0;
+        }
+
+        state.Nick = welcome.Nick;
+        state.Room = welcome.Room;
+        state.ResumeToken = welcome.Token;
+        return restore;
+    }
+
+    private async Task ReadEventsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await connection.ReadLineAsync(cancellationToken) is { } line)
+            {
+                ClientLog.Received(logger, line);
+                if (JsonEventReader.Parse(line) is { } serverEvent)
+                {
+                    Apply(serverEvent);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            // The connection ended; the caller decides what comes next.
+        }
+    }
+
+    private void Apply(ServerEvent serverEvent)
+    {
+        switch (serverEvent)
+        {
+            case AckEvent ack:
+                ClientLog.Acknowledged(logger, ack.Cid, ack.Id);
+                if (outbox.Settle(ack.Cid) is SayCommand && ack.Id > state.LastMessageId)
+                {
+                    state.LastMessageId = ack.Id;
+                }
+
+                return;
+            case ErrorEvent error:
+                outbox.Settle(error.Cid);
+                _refused |= error.Code == ErrorCodes.Refused;
+                break;
+            case RoomMessageEvent message when string.Equals(message.Room, state.Room, StringComparison.OrdinalIgnoreCase):
+                state.LastMessageId = Math.Max(state.LastMessageId, message.Id);
+                break;
+            case PresenceEvent { Action: PresenceAction.Rename } rename when string.Equals(rename.OldNick, state.Nick, StringComparison.Ordinal):
+                state.Nick = rename.Nick;
+                break;
+            case PresenceEvent { Action: PresenceAction.Join } join when string.Equals(join.Nick, state.Nick, StringComparison.Ordinal):
+                state.Room = join.Room;
+                state.LastMessageId = 0;
+                break;
+        }
+
+        if (renderer.Render(serverEvent) is { } shown)
+        {
+            Show(shown);
+        }
+    }
+
+    private async Task WriteOutboxAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                foreach (var command in outbox.TakeUnsent())
+                {
+                    await SendAsync(command, cancellationToken);
+                }
+
+                await outbox.Wake.ReadAsync(cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            // A failed write ends the connection; the read side sees it too.
+            connection.Abort();
+        }
+    }
+
+    // The user is leaving: let queued lines reach the server first (briefly), then say goodbye properly.
+    private async Task QuitAsync(Task reading)
+    {
+        try
+        {
+            await outbox.WhenEmpty().WaitAsync(FlushOnExit);
+        }
+        catch (TimeoutException)
+        {
+            // The server is not answering; leave anyway.
+        }
+
+        ClientLog.Terminating(logger, outbox.Count);
+        try
+        {
+            await connection.SendAsync(JsonCommandWriter.Format(new QuitCommand()), CancellationToken.None);
+            await reading.WaitAsync(FlushOnExit);
+        }
+        catch (Exception ex) when (ex is TimeoutException or IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            // Closing regardless.
+        }
+    }
+
+    private async Task SendAsync(ClientCommand command, CancellationToken cancellationToken)
+    {
+        var line = JsonCommandWriter.Format(command);
+        await connection.SendAsync(line, cancellationToken);
+        ClientLog.Sent(logger, command.Cid, line);
+    }
+
+    private void Show(string line) => console.Output.TryWrite(line);
+}
