@@ -1,0 +1,78 @@
+using SocketChat.Client.Tests.Infrastructure;
+using SocketChat.Hosting.Terminal;
+using SocketChat.TestSupport;
+
+namespace SocketChat.Client.Tests.Terminal;
+
+public sealed class ConsoleBridgeTests
+{
+    private const string Clear = "\r\u001b[2K";
+
+    [Fact]
+    public async Task IncomingLine_WhileTyping_PrintedAboveAndHalfTypedLineRedrawn()
+    {
+        var terminal = new FakeTerminal();
+        await using var bridge = new ConsoleBridge(terminal, " You: ");
+        _ = bridge.Input;
+        terminal.Type("half");
+        await terminal.WaitForEndingAsync(Clear + " You: half");
+
+        await bridge.Output.WriteAsync("bob: hi there");
+
+        await terminal.WaitForEndingAsync(Clear + "bob: hi there\r\n" + Clear + " You: half");
+    }
+
+    [Fact]
+    public async Task IncomingLine_CursorInsideLine_CursorPutBack()
+    {
+        var terminal = new FakeTerminal();
+        await using var bridge = new ConsoleBridge(terminal, " You: ");
+        _ = bridge.Input;
+        terminal.Type("abcd");
+        terminal.Press(ConsoleKey.LeftArrow);
+        terminal.Press(ConsoleKey.LeftArrow);
+        await terminal.WaitForEndingAsync(" You: abcd\u001b[2D");
+
+        await bridge.Output.WriteAsync("news");
+
+        await terminal.WaitForEndingAsync("news\r\n" + Clear + " You: abcd\u001b[2D");
+    }
+
+    [Fact]
+    public async Task Enter_LineKeptOnScreenAndDelivered()
+    {
+        var terminal = new FakeTerminal();
+        await using var bridge = new ConsoleBridge(terminal, " You: ");
+
+        terminal.Type("hello\n");
+
+        Assert.Equal("hello", await bridge.Input.ReadAsync().AsTask().WaitAsync(TestTimeouts.Default));
+        await terminal.WaitForEndingAsync(Clear + " You: hello\r\n" + Clear + " You: ");
+    }
+
+    [Fact]
+    public async Task CtrlD_OnEmptyLine_CompletesInput()
+    {
+        var terminal = new FakeTerminal();
+        await using var bridge = new ConsoleBridge(terminal, " You: ");
+
+        _ = bridge.Input;
+        terminal.Press(ConsoleKey.D, control: true);
+
+        await bridge.Input.Completion.WaitAsync(TestTimeouts.Default);
+    }
+
+    [Fact]
+    public async Task NotATerminal_PlainLinesWithoutPromptOrEscapes()
+    {
+        var terminal = new FakeTerminal(redirected: true);
+        await using (var bridge = new ConsoleBridge(terminal, " You: "))
+        {
+            await bridge.Output.WriteAsync("alice: one");
+            await bridge.Output.WriteAsync("bob: two");
+        }
+
+        Assert.Equal("alice: one" + Environment.NewLine + "bob: two" + Environment.NewLine, terminal.Written);
+        Assert.False(new ConsoleBridge(terminal, " You: ").IsEditing);
+    }
+}
