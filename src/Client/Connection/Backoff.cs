@@ -15,6 +15,10 @@ internal sealed class Backoff(ReconnectOptions options, Random random)
 
     public bool GivesUpBefore(int attempt) => options.Attempts is { } limit && attempt > limit;
 
-    public static string Describe(TimeSpan delay) =>
-        delay.TotalSeconds < 10 ? $"{delay.TotalSeconds:0.#}s" : $"{delay.TotalSeconds:0}s";
+    public static string Describe(TimeSpan delay) => delay.TotalSeconds switch
+    {
+        < 1 => FormattableString.Invariant($"{delay.TotalMilliseconds:0}ms"),
+        < 10 => FormattableString.Invariant($"{delay.TotalSeconds:0.#}s"),
+        _ => FormattableString.Invariant($"{delay.TotalSeconds:0}s"),
+    };
 }

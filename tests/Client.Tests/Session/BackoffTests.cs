@@ -21,6 +21,16 @@ public sealed class BackoffTests
         }
     }
 
+    [Theory]
+    [InlineData(0.25, "250ms")]
+    [InlineData(2, "2s")]
+    [InlineData(2.5, "2.5s")]
+    [InlineData(30, "30s")]
+    public void Describe_ReadableDelay(double seconds, string expected)
+    {
+        Assert.Equal(expected, Backoff.Describe(TimeSpan.FromSeconds(seconds)));
+    }
+
     [Fact]
     public void GivesUpBefore_CountsAttempts()
     {

@@ -1,0 +1,176 @@
+using SocketChat.Client.Session;
+using SocketChat.Client.Tests.Infrastructure;
+using SocketChat.TestSupport;
+
+namespace SocketChat.Client.Tests.Session;
+
+/// <summary>The real client host against the real server host over loopback.</summary>
+public sealed class ClientServerTests
+{
+    [Fact]
+    public async Task Chat_SendAndReceive_BothWays()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var bob = await server.ConnectAsAsync("bob");
+        await using var client = await ClientHarness.StartAsync(server.Port);
+        await bob.ExpectAsync(line => line == "* guest2 is now known as alice");
+
+        await client.TypeAsync("hello bob");
+        Assert.Equal("alice: hello bob", await bob.ReadLineAsync());
+        await bob.SendAsync("hi \u001b[31malice");
+
+        Assert.Equal("bob: hi [31malice", await client.Console.WaitForOutputAsync(line => line.StartsWith("bob:", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Start_ShowsGreetingThenConnection()
+    {
+        await using var server = await TestServer.StartAsync();
+
+        await using var client = await ClientHarness.StartAsync(server.Port);
+
+        Assert.Equal(ChatClientService.Greeting, await client.Console.WaitForOutputAsync(_ => true));
+        Assert.Equal($"* connected to 127.0.0.1:{server.Port} as guest1 in lobby", await client.Console.WaitForOutputAsync(_ => true));
+        Assert.Equal("* guest1 is now known as alice", await client.Console.WaitForOutputAsync(_ => true));
+    }
+
+    [Theory]
+    [InlineData("terminate")]
+    [InlineData("/quit")]
+    public async Task Terminate_DeliversQueuedLinesSaysGoodbyeAndStopsWithZero(string command)
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var bob = await server.ConnectAsAsync("bob");
+        await using var client = await ClientHarness.StartAsync(server.Port);
+        await bob.ExpectAsync(line => line == "* guest2 is now known as alice");
+
+        await client.TypeAsync("last words");
+        await client.TypeAsync(command);
+
+        await client.WaitForStopAsync();
+        Assert.Equal(ChatClientService.Farewell, await client.Console.WaitForOutputAsync(line => line.StartsWith("Terminating", StringComparison.Ordinal)));
+        Assert.Equal(0, client.Exit.Code);
+        Assert.Equal("alice: last words", await bob.ReadLineAsync());
+        Assert.Equal("* alice left lobby", await bob.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task Unreachable_AttemptsZero_SaysWhyAndExitsOne()
+    {
+        int port;
+        await using (var server = await TestServer.StartAsync())
+        {
+            port = server.Port;
+        }
+
+        await using var client = await ClientHarness.StartAsync(port, new() { ["Chat:Reconnect:Attempts"] = "0" });
+
+        await client.WaitForStopAsync();
+        Assert.Equal(
+            $"! error: cannot connect to 127.0.0.1:{port}: connection refused; giving up",
+            await client.Console.WaitForOutputAsync(line => line.StartsWith('!')));
+        Assert.Equal(1, client.Exit.Code);
+    }
+
+    [Fact]
+    public async Task Unreachable_KeepsRetryingWithBackoffUntilTheServerComes()
+    {
+        int port;
+        await using (var first = await TestServer.StartAsync())
+        {
+            port = first.Port;
+        }
+
+        await using var client = await ClientHarness.StartAsync(port);
+        Assert.Matches(
+            $@"^\* cannot connect to 127\.0\.0\.1:{port}: connection refused; reconnecting in \d+ms \(attempt 1\)$",
+            await client.Console.WaitForOutputAsync(line => line.Contains("attempt", StringComparison.Ordinal)));
+        await client.Console.WaitForOutputAsync(line => line.Contains("(attempt 2)", StringComparison.Ordinal));
+
+        await using var server = await TestServer.StartAsync(new() { ["Chat:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
+        await client.Console.WaitForOutputAsync(line => line == "* guest1 is now known as alice");
+    }
+
+    [Fact]
+    public async Task ServerRestartedOnSamePort_LinesTypedMeanwhileArriveExactlyOnceInOrder()
+    {
+        var first = await TestServer.StartAsync();
+        var port = first.Port;
+        var settings = new Dictionary<string, string?> { ["Chat:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        await using var client = await ClientHarness.StartAsync(port);
+        await client.Console.WaitForOutputAsync(line => line == "* guest1 is now known as alice");
+        for (var i = 1; i <= 5; i++)
+        {
+            await client.TypeAsync($"line {i}");
+        }
+
+        await WaitForMessagesAsync(first, 5);
+        await first.Host.StopAsync().WaitAsync(TestTimeouts.Default);
+        for (var i = 6; i <= 10; i++)
+        {
+            await client.TypeAsync($"line {i}");
+        }
+
+        await client.Console.WaitForOutputAsync(line => line.StartsWith("* connection lost; reconnecting", StringComparison.Ordinal));
+        await using var second = await TestServer.StartAsync(settings);
+        await WaitForMessagesAsync(second, 5);
+        await client.TypeAsync("line 11");
+        await WaitForMessagesAsync(second, 6);
+
+        Assert.Equal(Lines("alice", 1, 5), Messages(first));
+        Assert.Equal(Lines("alice", 6, 11), Messages(second));
+        first.Host.Dispose();
+    }
+
+    [Fact]
+    public async Task ConnectionCutRepeatedly_HundredLinesArriveExactlyOnceInOrder()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var bob = await server.ConnectAsAsync("bob");
+        await using var proxy = new TcpProxy(server.Port);
+        await using var client = await ClientHarness.StartAsync(proxy.Port);
+        await bob.ExpectAsync(line => line == "* guest2 is now known as alice");
+
+        for (var batch = 0; batch < 10; batch++)
+        {
+            for (var i = 1; i <= 10; i++)
+            {
+                await client.TypeAsync($"line {(batch * 10) + i}");
+            }
+
+            await proxy.CutAllAsync();
+        }
+
+        await client.TypeAsync("done");
+        var received = new List<string>();
+        while (await bob.ReadLineAsync() is { } line && line != "alice: done")
+        {
+            if (!line.StartsWith('*'))
+            {
+                received.Add(line);
+            }
+        }
+
+        Assert.Equal(Enumerable.Range(1, 100).Select(i => $"alice: line {i}"), received);
+        Assert.True(proxy.Connections > 1, "the client never had to reconnect");
+    }
+
+    private static List<string> Lines(string nick, int from, int to) =>
+        Enumerable.Range(from, to - from + 1).Select(i => $"{nick}: line {i}").ToList();
+
+    private static List<string> Messages(TestServer server) => server.Log.Events
+        .Where(e => e.MessageTemplate.Text.StartsWith("Message {MessageId}", StringComparison.Ordinal))
+        .Select(e => $"{e.Properties["Nick"].ToString().Trim('"')}: {e.Properties["Text"].ToString().Trim('"')}")
+        .ToList();
+
+    private static async Task WaitForMessagesAsync(TestServer server, int count)
+    {
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
+        while (Messages(server).Count < count)
+        {
+            await timer.WaitForNextTickAsync(timeout.Token);
+        }
+    }
+}
