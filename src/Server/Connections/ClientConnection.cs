@@ -18,7 +18,7 @@ internal sealed class ClientConnection(
     TimeSpan flushGrace,
     ILogger logger)
 {
-    private static readonly TimeSpan GreetingDelay = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan GreetingDelay = TimeSpan.FromMilliseconds(150);
 
     public ChatSession Session => session;
 

@@ -150,6 +150,12 @@ internal sealed class SessionCommands(
 
         lock (identity.Gate)
         {
+            // A connection replaced by a resumed one may still be finishing a line; the new owner resends it.
+            if (!ReferenceEquals(identity.Owner, session))
+            {
+                return;
+            }
+
             if (identity.TryGetAccepted(cid, out var id, out var timestamp))
             {
                 ServerLog.DuplicateAcknowledged(logger, session.Nick, id, cid);
