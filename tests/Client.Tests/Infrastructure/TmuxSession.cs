@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using SocketChat.TestSupport;
+
+namespace SocketChat.Client.Tests.Infrastructure;
+
+/// <summary>A program in a real terminal: tmux runs it, send-keys types, capture-pane reads the screen.</summary>
+internal sealed class TmuxSession : IAsyncDisposable
+{
+    private readonly string _name = $"socketchat-test-{Guid.NewGuid():N}";
+
+    private TmuxSession()
+    {
+    }
+
+    public static async Task<TmuxSession> StartAsync(string command)
+    {
+        var session = new TmuxSession();
+        await RunAsync("new-session", "-d", "-s", session._name, "-x", "120", "-y", "30", command);
+        return session;
+    }
+
+    /// <summary>Types text literally, as a person would.</summary>
+    public Task TypeAsync(string text) => RunAsync("send-keys", "-t", _name, "-l", text);
+
+    /// <summary>Presses keys by tmux name: Enter, C-u, C-c.</summary>
+    public Task PressAsync(params string[] keys) => RunAsync(["send-keys", "-t", _name, .. keys]);
+
+    public Task<string> CaptureAsync() => RunAsync("capture-pane", "-p", "-t", _name);
+
+    /// <summary>Reads the screen until <paramref name="ready"/> holds, failing with the last screen after the timeout.</summary>
+    public async Task<string[]> WaitForScreenAsync(Func<string[], bool> ready)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+        var lines = Array.Empty<string>();
+        while (true)
+        {
+            lines = (await CaptureAsync()).Split('\n').Select(line => line.TrimEnd()).Where(line => line.Length > 0).ToArray();
+            if (ready(lines))
+            {
+                return lines;
+            }
+
+            try
+            {
+                await timer.WaitForNextTickAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException("the terminal never showed what was expected; it showed:\n" + string.Join('\n', lines));
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await RunAsync("kill-session", "-t", _name);
+
+    private static async Task<string> RunAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("tmux") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start tmux");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TestTimeouts.Default);
+        if (process.ExitCode != 0 && arguments[0] != "kill-session")
+        {
+            throw new InvalidOperationException($"tmux {string.Join(' ', arguments)} failed: {await error}");
+        }
+
+        return await output;
+    }
+}
