@@ -157,6 +157,32 @@ public sealed class ClientServerTests
         Assert.True(proxy.Connections > 1, "the client never had to reconnect");
     }
 
+    [Fact]
+    public async Task ConnectionCut_MessagesSaidMeanwhileShownAsMissedAfterResume()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var bob = await server.ConnectAsAsync("bob");
+        await using var proxy = new TcpProxy(server.Port);
+        await using var client = await ClientHarness.StartAsync(proxy.Port, new()
+        {
+            // Long enough for bob to speak before the client is back.
+            ["Chat:Reconnect:FirstDelaySeconds"] = "2",
+            ["Chat:Reconnect:MaxDelaySeconds"] = "2",
+        });
+        await bob.ExpectAsync(line => line.EndsWith(" is now known as alice", StringComparison.Ordinal));
+        await bob.SendAsync("before the cut");
+        await client.Console.WaitForOutputAsync(line => line == "bob: before the cut");
+
+        await proxy.CutAllAsync();
+        await bob.ExpectAsync(line => line == "* alice left lobby");
+        await bob.SendAsync("while you were away");
+
+        await client.Console.WaitForOutputAsync(line => line == "* reconnected as alice in lobby");
+        Assert.Equal("[missed] bob: while you were away", await client.Console.WaitForOutputAsync(_ => true));
+        await bob.SendAsync("welcome back");
+        Assert.Equal("bob: welcome back", await client.Console.WaitForOutputAsync(line => line.StartsWith("bob:", StringComparison.Ordinal)));
+    }
+
     private static List<string> Lines(string nick, int from, int to) =>
         Enumerable.Range(from, to - from + 1).Select(i => $"{nick}: line {i}").ToList();
 

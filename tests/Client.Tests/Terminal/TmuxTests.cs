@@ -41,4 +41,20 @@ public sealed class TmuxTests
         Assert.Equal([ChatClientService.Farewell, "EXIT=0"], screen[^2..]);
         Assert.Equal("* alice left lobby", await bob.ReadLineAsync());
     }
+
+    [Fact]
+    public async Task RealTerminal_CtrlC_ClosesCleanlyWithZero()
+    {
+        await using var server = await TestServer.StartAsync();
+        var client = Path.Combine(AppContext.BaseDirectory, "SocketChat.Client.dll");
+        await using var terminal = await TmuxSession.StartAsync(
+            $"dotnet {client} --Chat:Host=127.0.0.1 --Chat:Port={server.Port}; echo EXIT=$?; sleep 60");
+        await terminal.WaitForScreenAsync(lines => lines.Any(line => line.StartsWith("* connected", StringComparison.Ordinal)) && lines[^1] == " You:");
+
+        await terminal.TypeAsync("never sent");
+        await terminal.PressAsync("C-c");
+
+        var screen = await terminal.WaitForScreenAsync(lines => lines.Any(line => line.StartsWith("EXIT=", StringComparison.Ordinal)));
+        Assert.Equal([ChatClientService.Farewell, "EXIT=0"], screen[^2..]);
+    }
 }

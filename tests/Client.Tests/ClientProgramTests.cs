@@ -1,0 +1,88 @@
+using SocketChat.Client.Session;
+using SocketChat.TestSupport;
+
+namespace SocketChat.Client.Tests;
+
+/// <summary>The built client as a person or a script runs it: arguments, pipes, signals, exit codes.</summary>
+public sealed class ClientProgramTests
+{
+    [Theory]
+    [InlineData("--Chat:Port=0", "Chat:Port=0 is not allowed: must be from 1 to 65535")]
+    [InlineData("--Chat:Port=http", "Chat:Port=http is not allowed: must be a whole number")]
+    [InlineData("--Chat:Reconnect:FirstDelaySeconds=0", "Chat:Reconnect:FirstDelaySeconds=0 is not allowed: must be from 0.01 to 3600 seconds")]
+    [InlineData("--Chat:Nick=no spaces", "Chat:Nick=no spaces is not allowed: must be 1-32 characters: ASCII letters, digits, '-', '_' or '.', starting with a letter")]
+    public async Task BadSetting_ExitsTwoWithOneLine(string argument, string expected)
+    {
+        await using var client = StartClient([argument]);
+        client.StandardInput.Close();
+
+        var (exitCode, output, error) = await client.WaitForExitAsync();
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal([expected], error);
+        Assert.Empty(output);
+    }
+
+    [Fact]
+    public async Task SeedForm_HostAndPortPositional_PipedLinesDeliveredThenExitZero()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var bob = await server.ConnectAsAsync("bob");
+        var port = server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var marker = $"piped {Guid.NewGuid():N}";
+
+        await using var client = StartClient(["client", "127.0.0.1", port]);
+        await client.StandardInput.WriteAsync($"/nick carol\n{marker}\n");
+        client.StandardInput.Close();
+
+        Assert.Equal($"carol: {marker}", await bob.ExpectAsync(line => line.StartsWith("carol:", StringComparison.Ordinal)));
+        var (exitCode, output, _) = await client.WaitForExitAsync();
+        Assert.Equal(0, exitCode);
+        Assert.Equal(ChatClientService.Greeting, output[0]);
+        Assert.Equal(ChatClientService.Farewell, output[^1]);
+        Assert.DoesNotContain(output, line => line.Contains('\u001b', StringComparison.Ordinal));
+        var log = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "logs"), "socketchat-client-*.log").Single();
+        Assert.Contains(marker, await ReadSharedAsync(log), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Interrupt_ClosesCleanlyAndExitsZero()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = StartClient(["--Chat:Host=127.0.0.1", $"--Chat:Port={server.Port}"]);
+        await client.ReadOutputLineAsync(line => line.StartsWith("* connected", StringComparison.Ordinal));
+
+        await client.SignalAsync("INT");
+
+        var (exitCode, output, _) = await client.WaitForExitAsync();
+        Assert.Equal(0, exitCode);
+        Assert.Equal(ChatClientService.Farewell, output[^1]);
+    }
+
+    [Fact]
+    public async Task Unreachable_AttemptsZero_NamesAddressAndReasonAndExitsOne()
+    {
+        int port;
+        await using (var server = await TestServer.StartAsync())
+        {
+            port = server.Port;
+        }
+
+        await using var client = StartClient(["--Chat:Host=127.0.0.1", $"--Chat:Port={port}", "--Chat:Reconnect:Attempts=0"]);
+
+        var (exitCode, output, _) = await client.WaitForExitAsync();
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"! error: cannot connect to 127.0.0.1:{port}: connection refused; giving up", output[^1]);
+    }
+
+    private static ChildProcess StartClient(string[] arguments) =>
+        ChildProcess.Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "SocketChat.Client.dll"), .. arguments]);
+
+    // The client may still hold the log open for appending.
+    private static async Task<string> ReadSharedAsync(string path)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync();
+    }
+}
