@@ -5,9 +5,8 @@ using Serilog;
 using Serilog.Events;
 using SocketChat.Hosting.CommandLine;
 using SocketChat.Hosting.Logging;
-using SocketChat.Hosting.Options;
+using SocketChat.Hosting;
 using SocketChat.Hosting.Terminal;
-using SocketChat.Server.Listening;
 
 namespace SocketChat.Server;
 
@@ -15,49 +14,22 @@ internal static class ServerApp
 {
     public const string DefaultOperatorLogPath = "logs/socketchat-server-.log";
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Task<int> RunAsync(string[] args) => ProgramRunner.RunAsync("The server", async () =>
     {
-        Log.Logger = new LoggerConfiguration().WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose).CreateBootstrapLogger();
         await using var console = new ConsoleBridge(new SystemTerminal());
-        try
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-            {
-                Args = PositionalArguments.Expand(args, "server", "Chat:Port"),
-                // appsettings.json is copied next to the binary; find it whatever the working directory.
-                ContentRootPath = AppContext.BaseDirectory,
-            });
-            ConfigureLogging(builder, console);
-            builder.Services.AddChatServer(console);
+            Args = PositionalArguments.Expand(args, "server", "Chat:Port"),
+            // appsettings.json is copied next to the binary; find it whatever the working directory.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        ConfigureLogging(builder, console);
+        builder.Services.AddChatServer(console);
 
-            using var host = builder.Build();
-            await host.RunAsync();
-            return 0;
-        }
-        catch (Exception ex) when (StartupErrors.TryDescribe(ex, out var lines))
-        {
-            foreach (var line in lines)
-            {
-                await Console.Error.WriteLineAsync(line);
-            }
-
-            return StartupErrors.BadSettingExitCode;
-        }
-        catch (ListenException ex)
-        {
-            await Console.Error.WriteLineAsync(ex.Message);
-            return 1;
-        }
-        catch (Exception ex)
-        {
-            Log.Fatal(ex, "The server stopped unexpectedly");
-            return 1;
-        }
-        finally
-        {
-            await Log.CloseAndFlushAsync();
-        }
-    }
+        using var host = builder.Build();
+        await host.RunAsync();
+        return 0;
+    });
 
     private static void ConfigureLogging(HostApplicationBuilder builder, IConsoleBridge console)
     {
