@@ -7,6 +7,7 @@ using SocketChat.Hosting.CommandLine;
 using SocketChat.Hosting.Logging;
 using SocketChat.Hosting;
 using SocketChat.Hosting.Terminal;
+using SocketChat.Server.Probe;
 
 namespace SocketChat.Server;
 
@@ -16,13 +17,19 @@ internal static class ServerApp
 
     public static Task<int> RunAsync(string[] args) => ProgramRunner.RunAsync("The server", async () =>
     {
-        await using var console = new ConsoleBridge(new SystemTerminal());
+        var probe = args.Contains(HealthProbe.Switch);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
-            Args = PositionalArguments.Expand(args, "server", "Chat:Port"),
+            Args = PositionalArguments.Expand([.. args.Where(arg => arg != HealthProbe.Switch)], "server", "Chat:Port"),
             // appsettings.json is copied next to the binary; find it whatever the working directory.
             ContentRootPath = AppContext.BaseDirectory,
         });
+        if (probe)
+        {
+            return await HealthProbe.RunAsync(builder.Configuration, Console.Out);
+        }
+
+        await using var console = new ConsoleBridge(new SystemTerminal());
         ConfigureLogging(builder, console);
         builder.Services.AddChatServer(console);
 

@@ -19,6 +19,22 @@ public sealed class ChatServerTests
     }
 
     [Fact]
+    public async Task Ping_FirstLine_AnsweredWithoutJoiningAnyRoom()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await server.ConnectAsAsync("alice");
+        await using (var probe = await server.ConnectAsync())
+        {
+            await probe.SendAsync("/ping");
+            Assert.Equal("* pong", await probe.ReadLineAsync());
+        }
+
+        await alice.SendAsync("/who");
+
+        Assert.Equal("* lobby (1): alice", await alice.ReadLineAsync());
+    }
+
+    [Fact]
     public async Task Broadcast_TwoClients_OtherClientReceivesLine()
     {
         await using var server = await TestServer.StartAsync();

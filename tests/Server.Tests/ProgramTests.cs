@@ -104,6 +104,35 @@ public sealed partial class ProgramTests
         Assert.All(output, line => JsonDocument.Parse(line).Dispose());
     }
 
+    [Fact]
+    public async Task Probe_LiveServer_ExitsZero()
+    {
+        await using var server = await TestServer.StartAsync();
+
+        await using var probe = ChildProcess.StartServer(["--probe", "--Chat:Host=127.0.0.1", $"--Chat:Port={server.Port}"]);
+        var (exitCode, output, error) = await probe.WaitForExitAsync();
+
+        Assert.Equal(0, exitCode);
+        Assert.Matches($@"^healthy: 127\.0\.0\.1:{server.Port} answered in \d+ ms$", Assert.Single(output));
+        Assert.Empty(error);
+    }
+
+    [Fact]
+    public async Task Probe_DeadPort_ExitsOneWithReason()
+    {
+        int port;
+        await using (var server = await TestServer.StartAsync())
+        {
+            port = server.Port;
+        }
+
+        await using var probe = ChildProcess.StartServer(["--probe", "--Chat:Host=127.0.0.1", $"--Chat:Port={port}"]);
+        var (exitCode, output, _) = await probe.WaitForExitAsync();
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal([$"unhealthy: cannot connect to 127.0.0.1:{port}: Connection refused"], output);
+    }
+
     [GeneratedRegex(@"Listening on 127\.0\.0\.1:(\d+)")]
     private static partial Regex ListeningPort();
 }

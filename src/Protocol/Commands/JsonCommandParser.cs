@@ -52,6 +52,7 @@ public static class JsonCommandParser
                 "join" => Required(root, "room", cid, room => new JoinCommand(room, cid)),
                 "who" => new WhoCommand(cid),
                 "help" => new HelpCommand(cid),
+                "ping" => new PingCommand(cid),
                 "quit" => new QuitCommand(cid),
                 _ => new InvalidCommand(ErrorCodes.UnknownCommand, $"unknown type \"{type}\"", cid),
             };

@@ -32,6 +32,7 @@ public static class TextCommandParser
             "msg" => PrivateMessage(rest),
             "who" => new WhoCommand(),
             "help" => new HelpCommand(),
+            "ping" => new PingCommand(),
             "quit" => new QuitCommand(),
             "json" => JsonMode(rest),
             _ => new InvalidCommand(ErrorCodes.UnknownCommand, $"unknown command /{verb} (try /help)"),

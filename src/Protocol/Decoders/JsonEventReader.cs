@@ -41,6 +41,7 @@ public static class JsonEventReader
         "who" => new WhoEvent(Required(root, "room"), root.GetProperty("nicks").EnumerateArray().Select(nick => nick.GetString() ?? string.Empty).ToArray(), String(root, "cid")),
         "info" => new InfoEvent(Required(root, "text"), String(root, "cid")),
         "shutdown" => new ShutdownEvent(Required(root, "text")),
+        "pong" => new PongEvent(String(root, "cid")),
         _ => null,
     };
 

@@ -50,6 +50,9 @@ public static class JsonCommandWriter
                 case HelpCommand:
                     json.WriteString("type", "help");
                     break;
+                case PingCommand:
+                    json.WriteString("type", "ping");
+                    break;
                 case QuitCommand:
                     json.WriteString("type", "quit");
                     break;

@@ -114,6 +114,10 @@ public static class JsonEventWriter
                 json.WriteString("text", i.Text);
                 Cid(json, i.Cid);
                 break;
+            case PongEvent p:
+                json.WriteString("type", "pong");
+                Cid(json, p.Cid);
+                break;
             case ShutdownEvent s:
                 json.WriteString("type", "shutdown");
                 json.WriteString("text", s.Text);

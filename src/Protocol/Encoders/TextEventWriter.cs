@@ -37,6 +37,7 @@ public static class TextEventWriter
         WhoEvent w => $"* {w.Room} ({w.Nicks.Count}): {string.Join(", ", w.Nicks)}",
         InfoEvent i => $"* {i.Text}",
         ShutdownEvent s => $"* {s.Text}",
+        PongEvent => "* pong",
         AckEvent => null,
         _ => throw new ArgumentOutOfRangeException(nameof(serverEvent), serverEvent.GetType().Name, "unknown event"),
     };

@@ -58,4 +58,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(18, LogLevel.Information, "Acknowledged again {Nick}'s resent message {MessageId} (client id {ClientId})", EventName = "DuplicateAcknowledged")]
     public static partial void DuplicateAcknowledged(ILogger logger, string nick, long messageId, string clientId);
+
+    [LoggerMessage(19, LogLevel.Debug, "Connection from {RemoteEndPoint} closed before it was greeted: {Reason}", EventName = "ConnectionClosedUngreeted")]
+    public static partial void ConnectionClosedUngreeted(ILogger logger, string remoteEndPoint, string reason);
 }

@@ -30,6 +30,7 @@ internal sealed class SessionCommands(
         "  /who             list who is in your room",
         "  /msg NICK TEXT   send TEXT to NICK alone",
         "  /help            show this help",
+        "  /ping            check the server answers (* pong)",
         "  /quit            leave",
         $"names: {ChatNames.Rule}",
     ];
@@ -58,6 +59,13 @@ internal sealed class SessionCommands(
         if (command is JsonModeCommand mode && session.LinesReceived == 1)
         {
             lifecycle.StartJson(session, mode);
+            return true;
+        }
+
+        if (command is PingCommand ping && !session.Registered)
+        {
+            // A health probe: answer without greeting, so it never appears in a room.
+            session.Send(new PongEvent(ping.Cid));
             return true;
         }
 
@@ -102,6 +110,9 @@ internal sealed class SessionCommands(
                     session.Send(new InfoEvent(line, help.Cid));
                 }
 
+                break;
+            case PingCommand ping:
+                session.Send(new PongEvent(ping.Cid));
                 break;
             case QuitCommand quit:
                 session.Send(new InfoEvent("bye", quit.Cid));

@@ -54,6 +54,13 @@ internal sealed class SessionLifecycle(
 
     public void Disconnect(ChatSession session, string reason)
     {
+        if (!session.Registered && session.Identity is null)
+        {
+            // Never greeted: a health probe or a port scan, not a chat user.
+            ServerLog.ConnectionClosedUngreeted(logger, session.RemoteEndPoint, reason);
+            return;
+        }
+
         var identity = session.Identity;
         Room? room;
         if (identity is null)

@@ -14,6 +14,7 @@ public sealed class JsonCommandParserTests
         { """{"type":"who"}""", new WhoCommand() },
         { """{"type":"help"}""", new HelpCommand() },
         { """{"type":"quit"}""", new QuitCommand() },
+        { """{"type":"ping","cid":"p"}""", new PingCommand("p") },
         { "", null },
         { "not json", new InvalidCommand(ErrorCodes.InvalidJson, "not a JSON object") },
         { "[1,2]", new InvalidCommand(ErrorCodes.InvalidJson, "not a JSON object") },

@@ -60,6 +60,21 @@ public sealed class EventWriterTests
             """{"type":"who","room":"lobby","nicks":["alice","bob"]}""" + "\n"
         },
         {
+            new WelcomeEvent("alice", "lobby", "tok", Resumed: true),
+            "* welcome to SocketChat, alice! You are in lobby. Type /help for commands.\n",
+            """{"type":"welcome","nick":"alice","room":"lobby","protocol":1,"token":"tok","resumed":true}""" + "\n"
+        },
+        {
+            new RoomMessageEvent(7, Noon, "lobby", "bob", "earlier", History: true),
+            "[history] bob: earlier\n",
+            """{"type":"message","id":7,"ts":"2026-11-27T12:00:00.123Z","room":"lobby","from":"bob","text":"earlier","history":true}""" + "\n"
+        },
+        {
+            new PongEvent(),
+            "* pong\n",
+            """{"type":"pong"}""" + "\n"
+        },
+        {
             new ShutdownEvent("server shutting down"),
             "* server shutting down\n",
             """{"type":"shutdown","text":"server shutting down"}""" + "\n"
@@ -80,5 +95,28 @@ public sealed class EventWriterTests
         var json = System.Text.Encoding.UTF8.GetString(EventWriter.Encode(new InfoEvent("a\nb\u001b"), WireMode.Json));
 
         Assert.Equal("""{"type":"info","text":"a\nb\u001B"}""" + "\n", json);
+    }
+
+    [Theory]
+    [MemberData(nameof(Events))]
+    public void JsonEventReader_ReadsBackWhatTheServerWrites(ServerEvent serverEvent, string text, string json)
+    {
+        _ = text;
+        var read = SocketChat.Protocol.Decoders.JsonEventReader.Parse(json.TrimEnd('\n'));
+
+        Assert.Equal(
+            System.Text.Encoding.UTF8.GetString(EventWriter.Encode(serverEvent, WireMode.Json)),
+            System.Text.Encoding.UTF8.GetString(EventWriter.Encode(read!, WireMode.Json)));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("* not json")]
+    [InlineData("{\"type\":\"from-the-future\"}")]
+    [InlineData("{\"type\":\"message\",\"id\":\"x\"}")]
+    [InlineData("{broken")]
+    public void JsonEventReader_UnknownOrMalformed_Null(string line)
+    {
+        Assert.Null(SocketChat.Protocol.Decoders.JsonEventReader.Parse(line));
     }
 }

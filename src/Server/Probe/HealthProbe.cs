@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Configuration;
+using SocketChat.Hosting.Options;
+using SocketChat.Server.Configuration;
+
+namespace SocketChat.Server.Probe;
+
+/// <summary>
+/// <c>SocketChat.Server --probe</c>: connects to the configured Chat:Host/Chat:Port, sends <c>/ping</c> and expects
+/// <c>* pong</c>. Exit 0 when the server answers, 1 with the reason when it does not (container HEALTHCHECK, monitoring).
+/// </summary>
+internal static class HealthProbe
+{
+    public const string Switch = "--probe";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+
+    public static async Task<int> RunAsync(IConfiguration configuration, TextWriter output)
+    {
+        var options = configuration.GetSection(ChatOptions.SectionName).Get<ChatOptions>() ?? new ChatOptions();
+        var validation = new SettingsValidator<ChatOptions>(ChatOptions.SectionName).Validate(null, options);
+        if (validation.Failed)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(ChatOptions.SectionName, typeof(ChatOptions), validation.Failures);
+        }
+
+        // The server's "every interface" is reached on this machine.
+        var host = options.Host is "*" ? "localhost" : options.Host;
+        var target = $"{host}:{options.Port}";
+        var clock = Stopwatch.StartNew();
+        using var timeout = new CancellationTokenSource(Timeout);
+        try
+        {
+            using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            await socket.ConnectAsync(host, options.Port, timeout.Token);
+            await using var stream = new NetworkStream(socket, ownsSocket: false);
+            await stream.WriteAsync("/ping\n"u8.ToArray(), timeout.Token);
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            var answer = await reader.ReadLineAsync(timeout.Token);
+            if (answer != "* pong")
+            {
+                await output.WriteLineAsync($"unhealthy: {target} answered {Describe(answer)} instead of \"* pong\"");
+                return 1;
+            }
+
+            await output.WriteLineAsync($"healthy: {target} answered in {clock.ElapsedMilliseconds} ms");
+            return 0;
+        }
+        catch (OperationCanceledException)
+        {
+            await output.WriteLineAsync($"unhealthy: {target} did not answer within {Timeout.TotalSeconds:0} s");
+        }
+        catch (SocketException ex)
+        {
+            await output.WriteLineAsync($"unhealthy: cannot connect to {target}: {ex.Message}");
+        }
+        catch (IOException ex)
+        {
+            await output.WriteLineAsync($"unhealthy: {target} closed the connection: {ex.Message}");
+        }
+
+        return 1;
+    }
+
+    private static string Describe(string? answer) => answer is null ? "nothing (it closed the connection)" : $"\"{answer}\"";
+}
