@@ -5,6 +5,7 @@ using SocketChat.Hosting.Options;
 using SocketChat.Hosting.Terminal;
 using SocketChat.Server.Configuration;
 using SocketChat.Server.Connections;
+using SocketChat.Server.Diagnostics;
 using SocketChat.Server.Listening;
 using SocketChat.Server.Operator;
 using SocketChat.Server.Rooms;
@@ -22,6 +23,8 @@ internal static class ServerHost
         services.AddSingleton<IValidateOptions<ChatOptions>>(new SettingsValidator<ChatOptions>(ChatOptions.SectionName));
 
         services.AddSingleton(console);
+        services.AddMetrics();
+        services.AddSingleton<ServerMetrics>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<MessageIds>();
         services.AddSingleton<RoomDirectory>();

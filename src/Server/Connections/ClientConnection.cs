@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using SocketChat.Protocol.Events;
 using SocketChat.Protocol.Framing;
+using SocketChat.Server.Diagnostics;
 using SocketChat.Server.Logging;
 using SocketChat.Server.Sessions;
 
@@ -14,6 +15,7 @@ internal sealed class ClientConnection(
     Socket socket,
     ChatSession session,
     SessionCommands commands,
+    ServerMetrics metrics,
     int maxLineBytes,
     TimeSpan flushGrace,
     ILogger logger)
@@ -107,6 +109,7 @@ internal sealed class ClientConnection(
         {
             var result = await pending;
             var buffer = result.Buffer;
+            var available = buffer.Length;
             try
             {
                 // Once aborted (dropped, or replaced by a resumed connection) no further line of this read counts.
@@ -141,6 +144,7 @@ internal sealed class ClientConnection(
             }
             finally
             {
+                metrics.BytesReceived(available - buffer.Length);
                 reader.AdvanceTo(buffer.Start, buffer.End);
             }
 
@@ -156,11 +160,15 @@ internal sealed class ClientConnection(
             while (await session.Outbound.WaitToReadAsync(cancellationToken))
             {
                 // Coalesce everything queued into one flush: one write for many messages.
+                var bytes = 0L;
                 while (session.Outbound.TryDequeue(out var message))
                 {
-                    writer.Write(message.For(session.Mode).Span);
+                    var frame = message.For(session.Mode).Span;
+                    writer.Write(frame);
+                    bytes += frame.Length;
                 }
 
+                metrics.BytesSent(bytes);
                 var flushed = await writer.FlushAsync(cancellationToken);
                 if (flushed.IsCompleted || flushed.IsCanceled)
                 {

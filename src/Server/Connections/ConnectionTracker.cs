@@ -3,13 +3,14 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SocketChat.Server.Configuration;
+using SocketChat.Server.Diagnostics;
 using SocketChat.Server.Logging;
 using SocketChat.Server.Sessions;
 
 namespace SocketChat.Server.Connections;
 
 /// <summary>Owns every connection's task, so shutdown can tell them all and await them.</summary>
-internal sealed class ConnectionTracker(SessionCommands commands, IOptions<ChatOptions> options, ILogger<ClientConnection> logger)
+internal sealed class ConnectionTracker(SessionCommands commands, ServerMetrics metrics, IOptions<ChatOptions> options, ILogger<ClientConnection> logger)
 {
     private readonly ConcurrentDictionary<long, (ClientConnection Connection, Task Running)> _live = new();
     private long _lastId;
@@ -26,7 +27,8 @@ internal sealed class ConnectionTracker(SessionCommands commands, IOptions<ChatO
             EndPointFormat.Format(socket.RemoteEndPoint),
             new OutboundQueue(settings.MaxQueuedMessagesPerClient, settings.MaxQueuedBytesPerClient));
         var connection = new ClientConnection(
-            socket, session, commands, settings.MaxLineBytes, TimeSpan.FromSeconds(settings.ShutdownGraceSeconds), logger);
+            socket, session, commands, metrics, settings.MaxLineBytes, TimeSpan.FromSeconds(settings.ShutdownGraceSeconds), logger);
+        metrics.Connected();
         // The connection starts only once it is tracked, so its own removal can never come first.
         var tracked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _live.TryAdd(session.Id, (connection, RunAsync(connection, tracked.Task)));
@@ -79,6 +81,7 @@ internal sealed class ConnectionTracker(SessionCommands commands, IOptions<ChatO
         }
         finally
         {
+            metrics.Disconnected();
             _live.TryRemove(connection.Session.Id, out _);
         }
     }

@@ -1,11 +1,12 @@
 using SocketChat.Protocol.Events;
 using SocketChat.Server.Connections;
+using SocketChat.Server.Diagnostics;
 using SocketChat.Server.Sessions;
 
 namespace SocketChat.Server.Rooms;
 
 /// <summary>Delivers to this process's connections: each message is encoded once and only ever TryWrite-queued.</summary>
-internal sealed class InProcessRoomFanout(RoomDirectory directory, MessageIds ids, IMessageHistory history, TimeProvider clock) : IRoomFanout
+internal sealed class InProcessRoomFanout(RoomDirectory directory, MessageIds ids, IMessageHistory history, ServerMetrics metrics, TimeProvider clock) : IRoomFanout
 {
     public RoomMessageEvent Publish(ChatSession sender, string text)
     {
@@ -19,7 +20,9 @@ internal sealed class InProcessRoomFanout(RoomDirectory directory, MessageIds id
                 return created;
             },
             sender,
-            overflowed);
+            overflowed,
+            out var delivered);
+        metrics.Delivered(delivered);
         DropAll(overflowed);
         return (RoomMessageEvent)message.Event;
     }
@@ -37,6 +40,10 @@ internal sealed class InProcessRoomFanout(RoomDirectory directory, MessageIds id
         {
             target.Abort(ChatSession.SlowConsumerReason);
         }
+        else
+        {
+            metrics.Delivered(1);
+        }
 
         return message;
     }
@@ -44,7 +51,7 @@ internal sealed class InProcessRoomFanout(RoomDirectory directory, MessageIds id
     public AnnouncementEvent Announce(string text)
     {
         var announcement = new AnnouncementEvent(ids.Next(), clock.GetUtcNow(), text);
-        NotifyEveryone(announcement);
+        metrics.Delivered(NotifyEveryoneCounted(announcement));
         return announcement;
     }
 
@@ -56,20 +63,29 @@ internal sealed class InProcessRoomFanout(RoomDirectory directory, MessageIds id
         }
 
         var overflowed = new List<ChatSession>();
-        target.Deliver(() => notice, except, overflowed);
+        target.Deliver(() => notice, except, overflowed, out _);
         DropAll(overflowed);
     }
 
-    public void NotifyEveryone(ServerEvent notice)
+    public void NotifyEveryone(ServerEvent notice) => NotifyEveryoneCounted(notice);
+
+    private int NotifyEveryoneCounted(ServerEvent notice)
     {
         var message = new EncodedEvent(notice);
+        var delivered = 0;
         foreach (var session in directory.Sessions)
         {
             if (session.Deliver(message) == EnqueueResult.Full)
             {
                 session.Abort(ChatSession.SlowConsumerReason);
             }
+            else
+            {
+                delivered++;
+            }
         }
+
+        return delivered;
     }
 
     // Outside the room's lock: aborting cancels socket operations, which need not hold up the other members.

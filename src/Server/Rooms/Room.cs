@@ -57,16 +57,26 @@ internal sealed class Room(string name)
     /// Creates the event under the lock, so message ids follow delivery order, encodes it once and hands it to
     /// every member but <paramref name="except"/>. Members whose queue is full are added to <paramref name="overflowed"/>.
     /// </summary>
-    public EncodedEvent Deliver(Func<ServerEvent> create, ChatSession? except, List<ChatSession> overflowed)
+    public EncodedEvent Deliver(Func<ServerEvent> create, ChatSession? except, List<ChatSession> overflowed, out int delivered)
     {
         lock (_gate)
         {
             var message = new EncodedEvent(create());
+            delivered = 0;
             foreach (var member in _members)
             {
-                if (!ReferenceEquals(member, except) && member.Deliver(message) == EnqueueResult.Full)
+                if (ReferenceEquals(member, except))
+                {
+                    continue;
+                }
+
+                if (member.Deliver(message) == EnqueueResult.Full)
                 {
                     overflowed.Add(member);
+                }
+                else
+                {
+                    delivered++;
                 }
             }
 

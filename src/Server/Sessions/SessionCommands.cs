@@ -5,6 +5,7 @@ using SocketChat.Protocol.Commands;
 using SocketChat.Protocol.Encoders;
 using SocketChat.Protocol.Events;
 using SocketChat.Protocol.Text;
+using SocketChat.Server.Diagnostics;
 using SocketChat.Server.Logging;
 using SocketChat.Server.Operator;
 using SocketChat.Server.Rooms;
@@ -17,6 +18,7 @@ internal sealed class SessionCommands(
     IRoomFanout fanout,
     SessionLifecycle lifecycle,
     MessageIds ids,
+    ServerMetrics metrics,
     OperatorDisplay display,
     TimeProvider clock,
     ILogger<SessionCommands> logger)
@@ -140,6 +142,7 @@ internal sealed class SessionCommands(
         AcceptOnce(session, say.Cid, () =>
         {
             var message = fanout.Publish(session, text);
+            metrics.MessageReceived();
             ServerLog.MessageReceived(logger, message.Id, message.Room, message.From, message.Text);
             display.Show($"{message.From} ({session.RemoteEndPoint}) [{message.Room}]: {message.Text}");
             return (message.Id, message.Timestamp);
@@ -199,6 +202,7 @@ internal sealed class SessionCommands(
                 return null;
             }
 
+            metrics.MessageReceived();
             ServerLog.PrivateMessage(logger, message.Id, message.From, message.To, message.Text);
             display.Show($"{message.From} ({session.RemoteEndPoint}) -> {message.To}: {message.Text}");
             return (message.Id, message.Timestamp);
@@ -274,6 +278,7 @@ internal sealed class SessionCommands(
     private void Reject(ChatSession session, InvalidCommand invalid)
     {
         session.Send(new ErrorEvent(invalid.Code, invalid.Message, invalid.Cid));
+        metrics.Rejected(invalid.Code);
         ServerLog.LineRejected(logger, session.Nick, invalid.Code, invalid.Message);
     }
 }

@@ -3,6 +3,7 @@ using SocketChat.Protocol;
 using SocketChat.Protocol.Commands;
 using SocketChat.Protocol.Encoders;
 using SocketChat.Protocol.Events;
+using SocketChat.Server.Diagnostics;
 using SocketChat.Server.Logging;
 using SocketChat.Server.Operator;
 using SocketChat.Server.Rooms;
@@ -16,6 +17,7 @@ internal sealed class SessionLifecycle(
     IMessageHistory history,
     ResumeRegistry resumes,
     MessageIds ids,
+    ServerMetrics metrics,
     OperatorDisplay display,
     TimeProvider clock,
     ILogger<SessionLifecycle> logger)
@@ -96,6 +98,7 @@ internal sealed class SessionLifecycle(
 
         if (reason == ChatSession.SlowConsumerReason)
         {
+            metrics.DroppedSlow();
             ServerLog.SlowClientDropped(logger, session.Nick, reason);
         }
 

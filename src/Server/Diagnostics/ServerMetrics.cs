@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace SocketChat.Server.Diagnostics;
+
+/// <summary>
+/// The server's counters, on the meter <c>SocketChat.Server</c>:
+/// <c>dotnet-counters monitor -n SocketChat.Server --counters SocketChat.Server</c>.
+/// </summary>
+internal sealed class ServerMetrics
+{
+    public const string MeterName = "SocketChat.Server";
+
+    private readonly UpDownCounter<long> _connections;
+    private readonly Counter<long> _received;
+    private readonly Counter<long> _delivered;
+    private readonly Counter<long> _bytesReceived;
+    private readonly Counter<long> _bytesSent;
+    private readonly Counter<long> _droppedSlow;
+    private readonly Counter<long> _rejected;
+
+    public ServerMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        _connections = meter.CreateUpDownCounter<long>("socketchat.connections", "{connection}", "Clients connected now");
+        _received = meter.CreateCounter<long>("socketchat.messages.received", "{message}", "Messages accepted from clients (room and private)");
+        _delivered = meter.CreateCounter<long>("socketchat.messages.delivered", "{message}", "Messages handed to recipients' queues (one per recipient)");
+        _bytesReceived = meter.CreateCounter<long>("socketchat.bytes.received", "By", "Bytes read from clients");
+        _bytesSent = meter.CreateCounter<long>("socketchat.bytes.sent", "By", "Bytes written to clients");
+        _droppedSlow = meter.CreateCounter<long>("socketchat.clients.dropped_slow", "{client}", "Clients disconnected because their outbound queue overflowed");
+        _rejected = meter.CreateCounter<long>("socketchat.lines.rejected", "{line}", "Lines answered with an error, by error code");
+    }
+
+    public void Connected() => _connections.Add(1);
+
+    public void Disconnected() => _connections.Add(-1);
+
+    public void MessageReceived() => _received.Add(1);
+
+    public void Delivered(int recipients)
+    {
+        if (recipients > 0)
+        {
+            _delivered.Add(recipients);
+        }
+    }
+
+    public void BytesReceived(long bytes) => _bytesReceived.Add(bytes);
+
+    public void BytesSent(long bytes) => _bytesSent.Add(bytes);
+
+    public void DroppedSlow() => _droppedSlow.Add(1);
+
+    public void Rejected(string code) => _rejected.Add(1, new TagList { { "code", code } });
+}
