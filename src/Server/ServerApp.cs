@@ -7,6 +7,7 @@ using SocketChat.Hosting.CommandLine;
 using SocketChat.Hosting.Logging;
 using SocketChat.Hosting;
 using SocketChat.Hosting.Terminal;
+using SocketChat.Server.Supervision;
 using SocketChat.Server.Probe;
 
 namespace SocketChat.Server;
@@ -32,6 +33,7 @@ internal static class ServerApp
         await using var console = new ConsoleBridge(new SystemTerminal());
         ConfigureLogging(builder, console);
         builder.Services.AddChatServer(console);
+        builder.Services.AddSystemdNotify();
 
         using var host = builder.Build();
         await host.RunAsync();

@@ -133,6 +133,45 @@ public sealed partial class ProgramTests
         Assert.Equal([$"unhealthy: cannot connect to 127.0.0.1:{port}: Connection refused"], output);
     }
 
+    [Fact]
+    public async Task NotifySocket_ReadyOnceListeningAndStoppingOnSigterm()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"socketchat-notify-{Guid.NewGuid():N}.sock");
+        using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        notify.Bind(new UnixDomainSocketEndPoint(path));
+        try
+        {
+            await using var server = ChildProcess.StartServer(["--Chat:Port=0", "--Chat:Host=127.0.0.1"], new Dictionary<string, string> { ["NOTIFY_SOCKET"] = path });
+            server.StandardInput.Close();
+
+            var ready = await ReceiveAsync(notify);
+            var listening = await server.ReadOutputLineAsync(line => line.Contains("Listening on", StringComparison.Ordinal));
+            var port = int.Parse(ListeningPort().Match(listening).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            await using (var client = await TestClient.ConnectAsync(port))
+            {
+                await client.SendAsync("/ping");
+                Assert.Equal("* pong", await client.ReadLineAsync());
+            }
+
+            await server.TerminateAsync();
+
+            Assert.Equal("READY=1", ready);
+            Assert.Equal("STOPPING=1", await ReceiveAsync(notify));
+            Assert.Equal(0, (await server.WaitForExitAsync()).ExitCode);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static async Task<string> ReceiveAsync(Socket socket)
+    {
+        var buffer = new byte[256];
+        var received = await socket.ReceiveAsync(buffer.AsMemory()).AsTask().WaitAsync(TestTimeouts.Default);
+        return System.Text.Encoding.ASCII.GetString(buffer, 0, received).Trim();
+    }
+
     [GeneratedRegex(@"Listening on 127\.0\.0\.1:(\d+)")]
     private static partial Regex ListeningPort();
 }
