@@ -6,10 +6,11 @@ cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 # ncat is the real third-party client the tests drive; tmux is the real terminal the client is driven in;
-# kill (procps) sends SIGTERM to the server under test.
+# kill (procps) sends SIGTERM to the server under test; systemd-analyze (systemd) checks the unit file.
 missing=()
 command -v ncat >/dev/null || missing+=(ncat)
 command -v tmux >/dev/null || missing+=(tmux)
+command -v systemd-analyze >/dev/null || missing+=(systemd)
 command -v kill >/dev/null || missing+=(procps)
 if ((${#missing[@]})); then
     if [[ $(id -u) -ne 0 ]]; then
