@@ -1,5 +1,7 @@
 # syntax=docker/dockerfile:1
 # Build with the .NET 10 SDK, run on the smaller runtime image as a non-root user.
+#   docker build -t socketchat .
+#   docker run -p 8080:8080 -v socketchat-data:/data socketchat
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /source
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig appsettings.json ./
@@ -9,10 +11,16 @@ RUN dotnet publish src/Server/SocketChat.Server.csproj -c Release -o /app
 FROM mcr.microsoft.com/dotnet/runtime:10.0
 WORKDIR /app
 COPY --from=build /app ./
+# The data volume, writable by the unprivileged user the image runs as.
+RUN mkdir -p /data && chown "$APP_UID" /data
+VOLUME /data
 # Containers are read by log collectors: one compact JSON event per line on stdout.
 ENV Log__Format=json \
     Chat__OperatorConsole=Off \
+    Chat__Host=* \
     Chat__Port=8080
 EXPOSE 8080
 USER $APP_UID
+# The probe speaks the protocol (/ping, * pong), so a hung server fails it, not only a closed port.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=15s --retries=3 CMD ["dotnet", "SocketChat.Server.dll", "--probe"]
 ENTRYPOINT ["dotnet", "SocketChat.Server.dll"]

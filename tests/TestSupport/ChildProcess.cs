@@ -23,10 +23,11 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public StreamWriter StandardInput => _process.StandardInput;
 
-    public static ChildProcess Start(string fileName, IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
+    public static ChildProcess Start(string fileName, IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
+            WorkingDirectory = workingDirectory ?? string.Empty,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -54,9 +55,9 @@ public sealed class ChildProcess : IAsyncDisposable
     public Task<string> ReadErrorLineAsync(Func<string, bool> match) => ReadAsync(_stderr, match);
 
     /// <summary>Waits for exit and returns the exit code with everything written to stdout and stderr.</summary>
-    public async Task<(int ExitCode, List<string> Output, List<string> Error)> WaitForExitAsync()
+    public async Task<(int ExitCode, List<string> Output, List<string> Error)> WaitForExitAsync(TimeSpan? limit = null)
     {
-        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+        using var timeout = new CancellationTokenSource(limit ?? TestTimeouts.Default);
         await _process.WaitForExitAsync(timeout.Token);
         var output = await _stdout.Reader.ReadAllAsync(timeout.Token).ToListAsync(timeout.Token);
         var error = await _stderr.Reader.ReadAllAsync(timeout.Token).ToListAsync(timeout.Token);
