@@ -21,6 +21,12 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# dotnet-counters reads the server's meter in one test; it is a .NET tool from NuGet, installed for this user.
+counters_version=10.0.750501
+if ! command -v dotnet-counters >/dev/null && [[ ! -x "$HOME/.dotnet/tools/dotnet-counters" ]]; then
+    dotnet tool install --tool-path "$HOME/.dotnet/tools" dotnet-counters --version "$counters_version" >/dev/null
+fi
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0

@@ -75,6 +75,12 @@ public sealed class MetricsTests
             };
             _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
             {
+                if (instrument.IsObservable)
+                {
+                    _totals[instrument.Name] = value;
+                    return;
+                }
+
                 var code = tags.ToArray().FirstOrDefault(tag => tag.Key == "code").Value as string;
                 _totals.AddOrUpdate(Key(instrument.Name, code), value, (_, total) => total + value);
                 if (code is not null)
@@ -85,7 +91,11 @@ public sealed class MetricsTests
             _listener.Start();
         }
 
-        public long Total(string instrument, string? code = null) => _totals.GetValueOrDefault(Key(instrument, code));
+        public long Total(string instrument, string? code = null)
+        {
+            _listener.RecordObservableInstruments();
+            return _totals.GetValueOrDefault(Key(instrument, code));
+        }
 
         public async Task WaitForAsync(string instrument, long total)
         {

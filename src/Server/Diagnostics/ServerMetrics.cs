@@ -11,7 +11,7 @@ internal sealed class ServerMetrics
 {
     public const string MeterName = "SocketChat.Server";
 
-    private readonly UpDownCounter<long> _connections;
+    private long _connections;
     private readonly Counter<long> _received;
     private readonly Counter<long> _delivered;
     private readonly Counter<long> _bytesReceived;
@@ -22,7 +22,8 @@ internal sealed class ServerMetrics
     public ServerMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
-        _connections = meter.CreateUpDownCounter<long>("socketchat.connections", "{connection}", "Clients connected now");
+        // Observed rather than counted, so every collection interval reports it, changed or not.
+        meter.CreateObservableUpDownCounter("socketchat.connections", () => Interlocked.Read(ref _connections), "{connection}", "Clients connected now");
         _received = meter.CreateCounter<long>("socketchat.messages.received", "{message}", "Messages accepted from clients (room and private)");
         _delivered = meter.CreateCounter<long>("socketchat.messages.delivered", "{message}", "Messages handed to recipients' queues (one per recipient)");
         _bytesReceived = meter.CreateCounter<long>("socketchat.bytes.received", "By", "Bytes read from clients");
@@ -31,9 +32,9 @@ internal sealed class ServerMetrics
         _rejected = meter.CreateCounter<long>("socketchat.lines.rejected", "{line}", "Lines answered with an error, by error code");
     }
 
-    public void Connected() => _connections.Add(1);
+    public void Connected() => Interlocked.Increment(ref _connections);
 
-    public void Disconnected() => _connections.Add(-1);
+    public void Disconnected() => Interlocked.Decrement(ref _connections);
 
     public void MessageReceived() => _received.Add(1);
 
