@@ -22,5 +22,7 @@ ENV Log__Format=json \
 EXPOSE 8080
 USER $APP_UID
 # The probe speaks the protocol (/ping, * pong), so a hung server fails it, not only a closed port.
-HEALTHCHECK --interval=30s --timeout=10s --start-period=15s --retries=3 CMD ["dotnet", "SocketChat.Server.dll", "--probe"]
-ENTRYPOINT ["dotnet", "SocketChat.Server.dll"]
+HEALTHCHECK --interval=30s --timeout=10s --start-period=15s --retries=3 CMD ["/app/SocketChat.Server", "--probe"]
+# The apphost rather than `dotnet SocketChat.Server.dll`, so the process is named SocketChat.Server
+# (dotnet-counters monitor -n SocketChat.Server).
+ENTRYPOINT ["/app/SocketChat.Server"]

@@ -31,14 +31,14 @@ public sealed partial class ContainerRecipeTests
             var environment = Environment(dockerfile);
             environment["Chat__Host"] = "127.0.0.1";
             environment["Chat__Port"] = "0";
-            var entrypoint = JsonSerializer.Deserialize<string[]>(Instruction(dockerfile, "ENTRYPOINT"))!;
+            var entrypoint = InApp(JsonSerializer.Deserialize<string[]>(Instruction(dockerfile, "ENTRYPOINT"))!, app.FullName);
             await using var server = ChildProcess.Start(entrypoint[0], entrypoint[1..], environment, app.FullName);
             server.StandardInput.Close();
             var listening = await server.ReadOutputLineAsync(line => line.Contains("Listening on", StringComparison.Ordinal));
             using var logged = JsonDocument.Parse(listening);
             var port = System.Net.IPEndPoint.Parse(logged.RootElement.GetProperty("EndPoint").GetString()!).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-            var healthcheck = JsonSerializer.Deserialize<string[]>(HealthcheckCommand().Match(dockerfile).Groups["command"].Value)!;
+            var healthcheck = InApp(JsonSerializer.Deserialize<string[]>(HealthcheckCommand().Match(dockerfile).Groups["command"].Value)!, app.FullName);
             await using (var probe = ChildProcess.Start(healthcheck[0], healthcheck[1..], new Dictionary<string, string>(environment) { ["Chat__Port"] = port }, app.FullName))
             {
                 var (code, output, _) = await probe.WaitForExitAsync();
@@ -83,6 +83,10 @@ public sealed partial class ContainerRecipeTests
             .Select(line => line.Split('=', 2))
             .ToDictionary(pair => pair[0], pair => pair[1]);
     }
+
+    // The image's /app is the test's publish directory.
+    private static string[] InApp(string[] command, string app) =>
+        command.Select(part => part.StartsWith("/app/", StringComparison.Ordinal) ? Path.Combine(app, part["/app/".Length..]) : part).ToArray();
 
     private static string[] Exec(string shellCommand) => shellCommand.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
