@@ -105,6 +105,32 @@ public sealed partial class ProgramTests
     }
 
     [Fact]
+    public async Task LogLevels_OverriddenPerNamespaceFromTheEnvironment()
+    {
+        await using var server = ChildProcess.StartServer(["--Chat:Port=0", "--Chat:Host=127.0.0.1"], new Dictionary<string, string>
+        {
+            ["Serilog__MinimumLevel__Override__SocketChat.Server.Sessions"] = "Debug",
+            ["Serilog__MinimumLevel__Override__Microsoft.Hosting.Lifetime"] = "Warning",
+        });
+        server.StandardInput.Close();
+        var listening = await server.ReadOutputLineAsync(line => line.Contains("Listening on", StringComparison.Ordinal));
+        var port = int.Parse(ListeningPort().Match(listening).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        await using (var client = await TestClient.ConnectAsync(port))
+        {
+            await client.SendAsync("/json");
+            await client.ReadLineAsync();
+        }
+
+        // Debug from one namespace, while another is held to warnings.
+        var debug = await server.ReadOutputLineAsync(line => line.Contains("switched to JSON mode", StringComparison.Ordinal));
+        await server.TerminateAsync();
+        var (_, output, _) = await server.WaitForExitAsync();
+
+        Assert.Matches(@" DBG\] Connection from 127\.0\.0\.1:\d+ switched to JSON mode$", debug);
+        Assert.DoesNotContain(output, line => line.Contains("Application started", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Probe_LiveServer_ExitsZero()
     {
         await using var server = await TestServer.StartAsync();

@@ -50,8 +50,8 @@ internal static partial class ServerLog
     [LoggerMessage(15, LogLevel.Information, "Operator console is on", EventName = "OperatorConsoleOn")]
     public static partial void OperatorConsoleOn(ILogger logger);
 
-    [LoggerMessage(16, LogLevel.Debug, "{Nick} switched to JSON mode", EventName = "JsonModeOn")]
-    public static partial void JsonModeOn(ILogger logger, string nick);
+    [LoggerMessage(16, LogLevel.Debug, "Connection from {RemoteEndPoint} switched to JSON mode", EventName = "JsonModeOn")]
+    public static partial void JsonModeOn(ILogger logger, string remoteEndPoint);
 
     [LoggerMessage(17, LogLevel.Information, "Client {Nick} resumed from {RemoteEndPoint} after message {LastMessageId}", EventName = "ClientResumed")]
     public static partial void ClientResumed(ILogger logger, string nick, string remoteEndPoint, long lastMessageId);

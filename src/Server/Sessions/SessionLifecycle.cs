@@ -36,6 +36,7 @@ internal sealed class SessionLifecycle(
         }
 
         session.Mode = WireMode.Json;
+        ServerLog.JsonModeOn(logger, session.RemoteEndPoint);
         if (command.ResumeToken is { } token)
         {
             if (resumes.Enabled && TryResume(session, token, command.LastId))
