@@ -113,6 +113,52 @@ public sealed class ChatServerTests
     }
 
     [Fact]
+    public async Task Burst_ManySendersSmallQueues_SendersHeldBackAndNobodyDropped()
+    {
+        await using var server = await TestServer.StartAsync(new()
+        {
+            ["Chat:MaxQueuedBytesPerClient"] = "65536",
+            ["Chat:MaxQueuedMessagesPerClient"] = "500",
+        });
+        var clients = new List<TestClient>();
+        for (var i = 0; i < 8; i++)
+        {
+            clients.Add(await server.ConnectAsAsync($"user{i}"));
+        }
+
+        foreach (var client in clients.SkipLast(1))
+        {
+            await client.ExpectAsync(line => line == "* guest8 is now known as user7");
+        }
+
+        // Every client sends 2,000 lines at once: each receives 14,000 (about 3 MB), far more than its 64 KiB queue.
+        var payload = new string('p', 150);
+        var sending = clients.Select((client, i) => client.SendBytesAsync(System.Text.Encoding.UTF8.GetBytes(
+            string.Concat(Enumerable.Range(0, 2000).Select(n => $"{i} {n} {payload}\n"))))).ToArray();
+        var received = await Task.WhenAll(clients.Select(async client =>
+        {
+            var count = 0;
+            for (var n = 0; n < 7 * 2000; n++)
+            {
+                if ((await client.ReadLineAsync())?.StartsWith("user", StringComparison.Ordinal) == true)
+                {
+                    count++;
+                }
+            }
+
+            return count;
+        }));
+        await Task.WhenAll(sending).WaitAsync(TestTimeouts.Default);
+
+        Assert.All(received, count => Assert.Equal(7 * 2000, count));
+        Assert.DoesNotContain(server.Log.Events, e => e.MessageTemplate.Text.StartsWith("Dropped slow client", StringComparison.Ordinal));
+        foreach (var client in clients)
+        {
+            await client.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Nick_TakenByAnother_GetsErrorAndKeepsName()
     {
         await using var server = await TestServer.StartAsync();

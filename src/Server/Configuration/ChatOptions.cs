@@ -29,6 +29,9 @@ internal sealed class ChatOptions
     [Range(0, 3600, ErrorMessage = "must be from {1} to {2} seconds")]
     public int ShutdownGraceSeconds { get; set; } = 5;
 
+    [Range(0, 300, ErrorMessage = "must be from {1} to {2} seconds (0 drops a full client without holding senders back)")]
+    public int SlowClientGraceSeconds { get; set; } = 5;
+
     [Range(0, 86_400, ErrorMessage = "must be from {1} to {2} seconds (0 turns resuming off)")]
     public int ResumeWindowSeconds { get; set; } = 120;
 

@@ -18,6 +18,7 @@ internal sealed class ClientConnection(
     ServerMetrics metrics,
     int maxLineBytes,
     TimeSpan flushGrace,
+    TimeSpan slowClientGrace,
     ILogger logger)
 {
     private static readonly TimeSpan GreetingDelay = TimeSpan.FromMilliseconds(150);
@@ -148,7 +149,37 @@ internal sealed class ClientConnection(
                 reader.AdvanceTo(buffer.Start, buffer.End);
             }
 
+            await HoldBackWhileRecipientsCatchUpAsync(cancellationToken);
             pending = reader.ReadAsync(cancellationToken);
+        }
+    }
+
+    // Backpressure: when this client's messages filled a recipient's queue past half, stop reading from this client
+    // (TCP then slows it down) until the recipient drains. A recipient that does not drain within the grace period
+    // is marked lagging and no longer waited for; if its queue then fills, it is dropped as a slow consumer.
+    private async Task HoldBackWhileRecipientsCatchUpAsync(CancellationToken cancellationToken)
+    {
+        if (session.TakeCongestion() is not { } congested)
+        {
+            return;
+        }
+
+        if (slowClientGrace <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var recipients = congested.Distinct().ToArray();
+        try
+        {
+            await Task.WhenAll(recipients.Select(queue => queue.WhenDrainedAsync())).WaitAsync(slowClientGrace, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            foreach (var queue in recipients.Where(queue => queue.IsCongested))
+            {
+                queue.Lagging = true;
+            }
         }
     }
 

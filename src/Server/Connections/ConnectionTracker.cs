@@ -27,7 +27,14 @@ internal sealed class ConnectionTracker(SessionCommands commands, ServerMetrics 
             EndPointFormat.Format(socket.RemoteEndPoint),
             new OutboundQueue(settings.MaxQueuedMessagesPerClient, settings.MaxQueuedBytesPerClient));
         var connection = new ClientConnection(
-            socket, session, commands, metrics, settings.MaxLineBytes, TimeSpan.FromSeconds(settings.ShutdownGraceSeconds), logger);
+            socket,
+            session,
+            commands,
+            metrics,
+            settings.MaxLineBytes,
+            TimeSpan.FromSeconds(settings.ShutdownGraceSeconds),
+            TimeSpan.FromSeconds(settings.SlowClientGraceSeconds),
+            logger);
         metrics.Connected();
         // The connection starts only once it is tracked, so its own removal can never come first.
         var tracked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -5,10 +5,14 @@ namespace SocketChat.Server.Connections;
 
 /// <summary>
 /// One client's outbound events, bounded by count and by bytes. Any thread may enqueue without waiting;
-/// the connection's single writer loop drains it.
+/// the connection's single writer loop drains it. Past half full it is congested: senders wait for it to drain
+/// to a quarter (backpressure) rather than overflow it, unless it has been lagging too long already.
 /// </summary>
 internal sealed class OutboundQueue(int maxMessages, long maxBytes)
 {
+    private readonly Lock _drainGate = new();
+    private TaskCompletionSource? _drained;
+
     private readonly Channel<(EncodedEvent Event, int Bytes)> _channel = Channel.CreateBounded<(EncodedEvent, int)>(
         new BoundedChannelOptions(maxMessages) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
@@ -16,6 +20,28 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes)
     private volatile bool _closed;
 
     public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+
+    public bool IsCongested => Interlocked.Read(ref _queuedBytes) > maxBytes / 2 || _channel.Reader.Count > maxMessages / 2;
+
+    /// <summary>Senders stopped waiting for this queue: it did not drain in time. Cleared once it drains.</summary>
+    public bool Lagging { get; set; }
+
+    /// <summary>Completes once the queue is down to a quarter of its limits, or closed.</summary>
+    public Task WhenDrainedAsync()
+    {
+        lock (_drainGate)
+        {
+            if (IsDrained || _closed)
+            {
+                return Task.CompletedTask;
+            }
+
+            _drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _drained.Task;
+        }
+    }
+
+    private bool IsDrained => Interlocked.Read(ref _queuedBytes) <= maxBytes / 4 && _channel.Reader.Count <= maxMessages / 4;
 
     public EnqueueResult TryEnqueue(EncodedEvent message, WireMode mode)
     {
@@ -40,6 +66,7 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes)
     {
         _closed = true;
         _channel.Writer.TryComplete();
+        SignalDrained();
     }
 
     public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken) => _channel.Reader.WaitToReadAsync(cancellationToken);
@@ -50,10 +77,28 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes)
         {
             Interlocked.Add(ref _queuedBytes, -item.Bytes);
             message = item.Event;
+            if ((_drained is not null || Lagging) && IsDrained)
+            {
+                SignalDrained();
+            }
+
             return true;
         }
 
         message = null!;
         return false;
+    }
+
+    private void SignalDrained()
+    {
+        TaskCompletionSource? drained;
+        lock (_drainGate)
+        {
+            drained = _drained;
+            _drained = null;
+            Lagging = false;
+        }
+
+        drained?.TrySetResult();
     }
 }

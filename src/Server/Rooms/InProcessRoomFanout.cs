@@ -43,6 +43,10 @@ internal sealed class InProcessRoomFanout(RoomDirectory directory, MessageIds id
         else
         {
             metrics.Delivered(1);
+            if (target.Outbound.IsCongested && !target.Outbound.Lagging)
+            {
+                sender.NoteCongestion(target.Outbound);
+            }
         }
 
         return message;

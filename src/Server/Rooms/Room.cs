@@ -73,10 +73,13 @@ internal sealed class Room(string name)
                 if (member.Deliver(message) == EnqueueResult.Full)
                 {
                     overflowed.Add(member);
+                    continue;
                 }
-                else
+
+                delivered++;
+                if (except is not null && member.Outbound.IsCongested && !member.Outbound.Lagging)
                 {
-                    delivered++;
+                    except.NoteCongestion(member.Outbound);
                 }
             }
 
