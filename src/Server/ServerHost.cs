@@ -34,6 +34,7 @@ internal static class ServerHost
         services.AddSingleton<ResumeRegistry>();
         services.AddSingleton<SessionLifecycle>();
         services.AddSingleton<SessionCommands>();
+        services.AddSingleton<ConnectionAdmission>();
         services.AddSingleton<ConnectionTracker>();
 
         // Registered before the operator console so the listeners are bound when it prints where they are.

@@ -38,6 +38,8 @@ internal sealed class ChatOptions
     [Range(0, 100_000, ErrorMessage = "must be from {1} to {2} messages")]
     public int HistoryPerRoom { get; set; } = 100;
 
+    public LimitsOptions Limits { get; set; } = new();
+
     public OperatorConsoleMode OperatorConsole { get; set; } = OperatorConsoleMode.Auto;
 
     [ChatName]

@@ -10,7 +10,12 @@ using SocketChat.Server.Sessions;
 namespace SocketChat.Server.Connections;
 
 /// <summary>Owns every connection's task, so shutdown can tell them all and await them.</summary>
-internal sealed class ConnectionTracker(SessionCommands commands, ServerMetrics metrics, IOptions<ChatOptions> options, ILogger<ClientConnection> logger)
+internal sealed class ConnectionTracker(
+    SessionCommands commands,
+    ConnectionAdmission admission,
+    ServerMetrics metrics,
+    IOptions<ChatOptions> options,
+    ILogger<ClientConnection> logger)
 {
     private readonly ConcurrentDictionary<long, (ClientConnection Connection, Task Running)> _live = new();
     private long _lastId;
@@ -22,6 +27,13 @@ internal sealed class ConnectionTracker(SessionCommands commands, ServerMetrics 
     {
         var settings = options.Value;
         socket.NoDelay = true;
+        var address = ConnectionAdmission.AddressOf(socket.RemoteEndPoint);
+        if (admission.TryAdmit(address) is { } refusal)
+        {
+            Refuse(socket, refusal);
+            return;
+        }
+
         var session = new ChatSession(
             Interlocked.Increment(ref _lastId),
             EndPointFormat.Format(socket.RemoteEndPoint),
@@ -38,7 +50,7 @@ internal sealed class ConnectionTracker(SessionCommands commands, ServerMetrics 
         metrics.Connected();
         // The connection starts only once it is tracked, so its own removal can never come first.
         var tracked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _live.TryAdd(session.Id, (connection, RunAsync(connection, tracked.Task)));
+        _live.TryAdd(session.Id, (connection, RunAsync(connection, address, tracked.Task)));
         tracked.SetResult();
 
         if (_stopping)
@@ -74,7 +86,29 @@ internal sealed class ConnectionTracker(SessionCommands commands, ServerMetrics 
         }
     }
 
-    private async Task RunAsync(ClientConnection connection, Task tracked)
+    // One line saying why, then close. A new socket's send buffer is empty, so this small write never blocks.
+    private void Refuse(Socket socket, string reason)
+    {
+        var remote = EndPointFormat.Format(socket.RemoteEndPoint);
+        try
+        {
+            socket.Send(System.Text.Encoding.UTF8.GetBytes($"! error: {reason}\n"), SocketFlags.None, out _);
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Gone already.
+        }
+        finally
+        {
+            socket.Dispose();
+        }
+
+        metrics.Refused();
+        ServerLog.ConnectionRefused(logger, remote, reason);
+    }
+
+    private async Task RunAsync(ClientConnection connection, System.Net.IPAddress address, Task tracked)
     {
         await tracked;
         try
@@ -88,6 +122,7 @@ internal sealed class ConnectionTracker(SessionCommands commands, ServerMetrics 
         }
         finally
         {
+            admission.Release(address);
             metrics.Disconnected();
             _live.TryRemove(connection.Session.Id, out _);
         }

@@ -18,6 +18,7 @@ internal sealed class ServerMetrics
     private readonly Counter<long> _bytesSent;
     private readonly Counter<long> _droppedSlow;
     private readonly Counter<long> _rejected;
+    private readonly Counter<long> _refused;
 
     public ServerMetrics(IMeterFactory meters)
     {
@@ -30,6 +31,7 @@ internal sealed class ServerMetrics
         _bytesSent = meter.CreateCounter<long>("socketchat.bytes.sent", "By", "Bytes written to clients");
         _droppedSlow = meter.CreateCounter<long>("socketchat.clients.dropped_slow", "{client}", "Clients disconnected because their outbound queue overflowed");
         _rejected = meter.CreateCounter<long>("socketchat.lines.rejected", "{line}", "Lines answered with an error, by error code");
+        _refused = meter.CreateCounter<long>("socketchat.connections.refused", "{connection}", "Connections refused by a connection limit");
     }
 
     public void Connected() => Interlocked.Increment(ref _connections);
@@ -51,6 +53,8 @@ internal sealed class ServerMetrics
     public void BytesSent(long bytes) => _bytesSent.Add(bytes);
 
     public void DroppedSlow() => _droppedSlow.Add(1);
+
+    public void Refused() => _refused.Add(1);
 
     public void Rejected(string code) => _rejected.Add(1, new TagList { { "code", code } });
 }

@@ -61,4 +61,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(19, LogLevel.Debug, "Connection from {RemoteEndPoint} closed before it was greeted: {Reason}", EventName = "ConnectionClosedUngreeted")]
     public static partial void ConnectionClosedUngreeted(ILogger logger, string remoteEndPoint, string reason);
+
+    [LoggerMessage(20, LogLevel.Warning, "Refused a connection from {RemoteEndPoint}: {Reason}", EventName = "ConnectionRefused")]
+    public static partial void ConnectionRefused(ILogger logger, string remoteEndPoint, string reason);
 }

@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.Extensions.Options;
+using SocketChat.Server.Configuration;
+
+namespace SocketChat.Server.Connections;
+
+/// <summary>Decides whether a new connection may stay: the server-wide and per-address connection limits.</summary>
+internal sealed class ConnectionAdmission(IOptions<ChatOptions> options)
+{
+    private readonly ConcurrentDictionary<IPAddress, int> _perAddress = new();
+    private int _total;
+
+    /// <summary>Admits the connection, or returns why not. Every admitted connection must be <see cref="Release"/>d.</summary>
+    public string? TryAdmit(IPAddress address)
+    {
+        var limits = options.Value.Limits;
+        if (Interlocked.Increment(ref _total) > limits.MaxConnections)
+        {
+            Interlocked.Decrement(ref _total);
+            return $"the server is full ({limits.MaxConnections} connections); try again later";
+        }
+
+        var count = _perAddress.AddOrUpdate(address, 1, static (_, current) => current + 1);
+        if (count > limits.MaxConnectionsPerIp && !IsExempt(address, limits))
+        {
+            Release(address);
+            return $"too many connections from your address (at most {limits.MaxConnectionsPerIp})";
+        }
+
+        return null;
+    }
+
+    public void Release(IPAddress address)
+    {
+        Interlocked.Decrement(ref _total);
+        // Remove the entry when it reaches zero so the table does not grow with every address ever seen.
+        while (_perAddress.TryGetValue(address, out var count))
+        {
+            if (count <= 1 ? _perAddress.TryRemove(new KeyValuePair<IPAddress, int>(address, count)) : _perAddress.TryUpdate(address, count - 1, count))
+            {
+                return;
+            }
+        }
+    }
+
+    public static bool IsExempt(IPAddress address, LimitsOptions limits) => limits.ExemptLoopback && IPAddress.IsLoopback(address);
+
+    /// <summary>The peer's address, with IPv4 peers of a dual-mode listener as plain IPv4.</summary>
+    public static IPAddress AddressOf(EndPoint? endPoint) => endPoint switch
+    {
+        IPEndPoint { Address.IsIPv4MappedToIPv6: true } ip => ip.Address.MapToIPv4(),
+        IPEndPoint ip => ip.Address,
+        _ => IPAddress.None,
+    };
+}
