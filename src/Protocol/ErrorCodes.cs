@@ -36,6 +36,9 @@ public static class ErrorCodes
     /// <summary>The server will not serve this client; it closes the connection and the client must not retry.</summary>
     public const string Refused = "refused";
 
+    /// <summary>The client sent faster than its rate for too long and is disconnected.</summary>
+    public const string Flooding = "flooding";
+
     /// <summary>The client's outbound queue overflowed and it was disconnected.</summary>
     public const string SlowConsumer = "slow_consumer";
 }

@@ -35,6 +35,7 @@ internal static class ServerHost
         services.AddSingleton<SessionLifecycle>();
         services.AddSingleton<SessionCommands>();
         services.AddSingleton<ConnectionAdmission>();
+        services.AddSingleton<FloodControl>();
         services.AddSingleton<ConnectionTracker>();
 
         // Registered before the operator console so the listeners are bound when it prints where they are.

@@ -50,4 +50,80 @@ public sealed class LimitsTests
 
         Assert.StartsWith("* welcome", await second.ReadLineAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Flood_PastedBlockOverTheBurst_SlowedButEveryLineArrives()
+    {
+        await using var server = await TestServer.StartAsync(new()
+        {
+            ["Chat:Limits:MessagesPerSecond"] = "20",
+            ["Chat:Limits:Burst"] = "5",
+            ["Chat:Limits:ExemptLoopback"] = "false",
+        });
+        using var meter = new MetricsTests.MeterProbe(server);
+        await using var alice = await server.ConnectAsAsync("alice");
+        await using var bob = await server.ConnectAsAsync("bob");
+        await alice.ExpectAsync(line => line == "* guest2 is now known as bob");
+
+        await alice.SendBytesAsync(System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(1, 30).Select(i => $"pasted line {i}\n"))));
+
+        for (var i = 1; i <= 30; i++)
+        {
+            Assert.Equal($"alice: pasted line {i}", await bob.ReadLineAsync());
+        }
+
+        Assert.True(meter.Total("socketchat.lines.throttled") > 0, "no line was held back");
+    }
+
+    [Fact]
+    public async Task Flood_OverTheRateForLong_DisconnectedWithReason()
+    {
+        await using var server = await TestServer.StartAsync(new()
+        {
+            ["Chat:Limits:MessagesPerSecond"] = "1",
+            ["Chat:Limits:Burst"] = "1",
+            ["Chat:Limits:FloodTimeoutSeconds"] = "1",
+            ["Chat:Limits:ExemptLoopback"] = "false",
+        });
+        await using var alice = await server.ConnectAsAsync("alice");
+        await using var bob = await server.ConnectAsAsync("bob");
+        await alice.ExpectAsync(line => line == "* guest2 is now known as bob");
+
+        await alice.SendBytesAsync(System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(1, 50).Select(i => $"spam {i}\n"))));
+
+        Assert.Equal(
+            "! error: disconnected for flooding (more than 1 lines a second for 1 s)",
+            (await alice.ReadToEndAsync())[^1]);
+        var seen = new List<string>();
+        while (await bob.ReadLineAsync() is { } line && line != "* alice left lobby")
+        {
+            seen.Add(line);
+        }
+
+        Assert.InRange(seen.Count, 1, 10);
+        Assert.Equal(Enumerable.Range(1, seen.Count).Select(i => $"alice: spam {i}"), seen);
+    }
+
+    [Fact]
+    public async Task Flood_LoopbackExemptByDefault_NothingHeldBack()
+    {
+        await using var server = await TestServer.StartAsync(new()
+        {
+            ["Chat:Limits:MessagesPerSecond"] = "1",
+            ["Chat:Limits:Burst"] = "1",
+        });
+        using var meter = new MetricsTests.MeterProbe(server);
+        await using var alice = await server.ConnectAsAsync("alice");
+        await using var bob = await server.ConnectAsAsync("bob");
+        await alice.ExpectAsync(line => line == "* guest2 is now known as bob");
+
+        await alice.SendBytesAsync(System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(1, 20).Select(i => $"fast {i}\n"))));
+
+        for (var i = 1; i <= 20; i++)
+        {
+            Assert.Equal($"alice: fast {i}", await bob.ReadLineAsync());
+        }
+
+        Assert.Equal(0, meter.Total("socketchat.lines.throttled"));
+    }
 }

@@ -58,7 +58,7 @@ public sealed class MetricsTests
     }
 
     // Listens to this server's meter only: parallel tests each have their own meter factory.
-    private sealed class MeterProbe : IDisposable
+    internal sealed class MeterProbe : IDisposable
     {
         private readonly MeterListener _listener = new();
         private readonly ConcurrentDictionary<string, long> _totals = new();

@@ -11,6 +11,18 @@ internal sealed class LimitsOptions
     [Range(1, 1_000_000, ErrorMessage = "must be from {1} to {2}")]
     public int MaxConnectionsPerIp { get; set; } = 20;
 
+    /// <summary>Lines a client may send per second, sustained; 0 turns flood control off.</summary>
+    [Range(0, 100_000, ErrorMessage = "must be from {1} to {2} (0 turns flood control off)")]
+    public int MessagesPerSecond { get; set; } = 5;
+
+    /// <summary>Lines a client may send at once before it is slowed to MessagesPerSecond.</summary>
+    [Range(1, 100_000, ErrorMessage = "must be from {1} to {2}")]
+    public int Burst { get; set; } = 20;
+
+    /// <summary>A client held back without a break for this long is disconnected for flooding.</summary>
+    [Range(1, 3600, ErrorMessage = "must be from {1} to {2} seconds")]
+    public int FloodTimeoutSeconds { get; set; } = 30;
+
     /// <summary>127.0.0.1 and ::1 are exempt from the per-address and flood limits (benchmarks, local tools).</summary>
     public bool ExemptLoopback { get; set; } = true;
 }

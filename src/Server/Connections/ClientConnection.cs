@@ -16,6 +16,7 @@ internal sealed class ClientConnection(
     ChatSession session,
     SessionCommands commands,
     ServerMetrics metrics,
+    FloodGate flood,
     int maxLineBytes,
     TimeSpan flushGrace,
     TimeSpan slowClientGrace,
@@ -111,14 +112,25 @@ internal sealed class ClientConnection(
             var result = await pending;
             var buffer = result.Buffer;
             var available = buffer.Length;
+            var throttled = false;
             try
             {
                 // Once aborted (dropped, or replaced by a resumed connection) no further line of this read counts.
                 while (!cancellationToken.IsCancellationRequested)
                 {
+                    var unread = buffer;
                     var status = framer.TryReadLine(ref buffer, out var line);
                     if (status == FrameStatus.Incomplete)
                     {
+                        flood.CaughtUp();
+                        break;
+                    }
+
+                    // Over its rate: leave the line where it is and stop reading until a token comes.
+                    if (status == FrameStatus.Line && !flood.TryPass())
+                    {
+                        buffer = unread;
+                        throttled = true;
                         break;
                     }
 
@@ -133,7 +145,7 @@ internal sealed class ClientConnection(
                 }
 
                 // A last line without LF (printf 'hi' | nc) still counts when the peer closes.
-                if (result.IsCompleted)
+                if (result.IsCompleted && !throttled)
                 {
                     if (!buffer.IsEmpty && buffer.Length <= maxLineBytes)
                     {
@@ -146,7 +158,13 @@ internal sealed class ClientConnection(
             finally
             {
                 metrics.BytesReceived(available - buffer.Length);
-                reader.AdvanceTo(buffer.Start, buffer.End);
+                reader.AdvanceTo(buffer.Start, throttled ? buffer.Start : buffer.End);
+            }
+
+            if (throttled && !await flood.WaitAsync(cancellationToken))
+            {
+                commands.DisconnectForFlooding(session);
+                return "flooding";
             }
 
             await HoldBackWhileRecipientsCatchUpAsync(cancellationToken);

@@ -13,6 +13,8 @@ namespace SocketChat.Server.Connections;
 internal sealed class ConnectionTracker(
     SessionCommands commands,
     ConnectionAdmission admission,
+    FloodControl floodControl,
+    TimeProvider clock,
     ServerMetrics metrics,
     IOptions<ChatOptions> options,
     ILogger<ClientConnection> logger)
@@ -43,6 +45,13 @@ internal sealed class ConnectionTracker(
             session,
             commands,
             metrics,
+            new FloodGate(
+                floodControl,
+                session.Id,
+                ConnectionAdmission.IsExempt(address, settings.Limits),
+                TimeSpan.FromSeconds(settings.Limits.FloodTimeoutSeconds),
+                clock,
+                metrics),
             settings.MaxLineBytes,
             TimeSpan.FromSeconds(settings.ShutdownGraceSeconds),
             TimeSpan.FromSeconds(settings.SlowClientGraceSeconds),

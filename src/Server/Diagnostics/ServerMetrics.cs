@@ -19,6 +19,7 @@ internal sealed class ServerMetrics
     private readonly Counter<long> _droppedSlow;
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _refused;
+    private readonly Counter<long> _throttled;
 
     public ServerMetrics(IMeterFactory meters)
     {
@@ -31,6 +32,7 @@ internal sealed class ServerMetrics
         _bytesSent = meter.CreateCounter<long>("socketchat.bytes.sent", "By", "Bytes written to clients");
         _droppedSlow = meter.CreateCounter<long>("socketchat.clients.dropped_slow", "{client}", "Clients disconnected because their outbound queue overflowed");
         _rejected = meter.CreateCounter<long>("socketchat.lines.rejected", "{line}", "Lines answered with an error, by error code");
+        _throttled = meter.CreateCounter<long>("socketchat.lines.throttled", "{line}", "Lines held back by flood control until the client's rate allowed them");
         _refused = meter.CreateCounter<long>("socketchat.connections.refused", "{connection}", "Connections refused by a connection limit");
     }
 
@@ -55,6 +57,8 @@ internal sealed class ServerMetrics
     public void DroppedSlow() => _droppedSlow.Add(1);
 
     public void Refused() => _refused.Add(1);
+
+    public void Throttled() => _throttled.Add(1);
 
     public void Rejected(string code) => _rejected.Add(1, new TagList { { "code", code } });
 }

@@ -19,6 +19,7 @@ internal sealed class SessionCommands(
     SessionLifecycle lifecycle,
     MessageIds ids,
     ServerMetrics metrics,
+    Microsoft.Extensions.Options.IOptions<Configuration.ChatOptions> limitsOptions,
     OperatorDisplay display,
     TimeProvider clock,
     ILogger<SessionCommands> logger)
@@ -86,6 +87,15 @@ internal sealed class SessionCommands(
     }
 
     public void Disconnect(ChatSession session, string reason) => lifecycle.Disconnect(session, reason);
+
+    /// <summary>Tells a client it sent too fast for too long; the caller closes the connection.</summary>
+    public void DisconnectForFlooding(ChatSession session)
+    {
+        var limits = limitsOptions.Value.Limits;
+        Reject(session, new InvalidCommand(
+            ErrorCodes.Flooding,
+            $"disconnected for flooding (more than {limits.MessagesPerSecond} lines a second for {limits.FloodTimeoutSeconds} s)"));
+    }
 
     private bool Execute(ChatSession session, ClientCommand command)
     {
