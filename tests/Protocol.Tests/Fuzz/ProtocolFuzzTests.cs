@@ -1,0 +1,97 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Reflection;
+using CsCheck;
+using SocketChat.Protocol.Commands;
+using SocketChat.Protocol.Framing;
+using SocketChat.Protocol.Text;
+
+namespace SocketChat.Protocol.Tests.Fuzz;
+
+/// <summary>Random bytes, random splits: the framing and both parsers never throw and answer every bad line with a known error.</summary>
+public sealed class ProtocolFuzzTests
+{
+    private const int MaxLineBytes = 64;
+
+    private static readonly HashSet<string> KnownCodes = typeof(ErrorCodes)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Select(field => (string)field.GetValue(null)!)
+        .ToHashSet();
+
+    // Mostly printable text with newlines, slashes, braces, CRs and arbitrary bytes mixed in.
+    private static readonly Gen<byte[]> Input = Gen.Frequency(
+        (8, Gen.Byte[0x20, 0x7e]),
+        (2, Gen.Const((byte)'\n')),
+        (1, Gen.Const((byte)'\r')),
+        (1, Gen.Const((byte)'/')),
+        (1, Gen.Const((byte)'{')),
+        (2, Gen.Byte)).Array[0, 400];
+
+    private static readonly Gen<int[]> Splits = Gen.Int[1, 50].Array[1, 30];
+
+    [Fact]
+    public void Framing_AnySplitOfTheSameBytes_SameFrames()
+    {
+        Gen.Select(Input, Splits).Sample((bytes, splits) =>
+        {
+            Assert.Equal(Frame(bytes, [bytes.Length]), Frame(bytes, splits));
+        }, iter: 3000);
+    }
+
+    [Fact]
+    public void Parsing_AnyFrame_NeverThrowsAndEveryRejectionHasAKnownCode()
+    {
+        Gen.Select(Input, Splits).Sample((bytes, splits) =>
+        {
+            foreach (var frame in Frame(bytes, splits))
+            {
+                if (frame is not byte[] line || !Utf8Line.TryDecode(new ReadOnlySequence<byte>(line), out var text))
+                {
+                    continue;
+                }
+
+                foreach (var command in new[] { TextCommandParser.Parse(TextSanitizer.RemoveControlCharacters(text)), JsonCommandParser.Parse(text) })
+                {
+                    if (command is InvalidCommand invalid)
+                    {
+                        Assert.Contains(invalid.Code, KnownCodes);
+                        Assert.False(string.IsNullOrWhiteSpace(invalid.Message));
+                    }
+
+                    if (command is SayCommand say)
+                    {
+                        Assert.DoesNotContain(TextSanitizer.RemoveControlCharacters(say.Text), c => c != '\t' && char.IsControl(c));
+                    }
+                }
+            }
+        }, iter: 3000);
+    }
+
+    // Feeds the bytes through a pipe in chunks of the given sizes (cycled) and frames as the server does.
+    // A frame is the line's bytes, or null for a line that was too long.
+    private static List<byte[]?> Frame(byte[] bytes, int[] splits)
+    {
+        var pipe = new Pipe();
+        var framer = new LineFramer(MaxLineBytes);
+        var frames = new List<byte[]?>();
+        var offset = 0;
+        var split = 0;
+        while (offset < bytes.Length)
+        {
+            var size = Math.Min(splits[split++ % splits.Length], bytes.Length - offset);
+            pipe.Writer.Write(bytes.AsSpan(offset, size));
+            pipe.Writer.FlushAsync().AsTask().GetAwaiter().GetResult();
+            offset += size;
+            var result = pipe.Reader.ReadAsync().AsTask().GetAwaiter().GetResult();
+            var buffer = result.Buffer;
+            while (framer.TryReadLine(ref buffer, out var line) is var status && status != FrameStatus.Incomplete)
+            {
+                frames.Add(status == FrameStatus.TooLong ? null : line.ToArray());
+            }
+
+            pipe.Reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+
+        return frames;
+    }
+}
