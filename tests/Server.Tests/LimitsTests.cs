@@ -9,7 +9,7 @@ public sealed class LimitsTests
     {
         await using var server = await TestServer.StartAsync(new() { ["Chat:Limits:MaxConnections"] = "2" });
         await using var first = await server.ConnectAsAsync("first");
-        await using var second = await server.ConnectAsAsync("second");
+        var second = await server.ConnectAsAsync("second");
 
         await using (var third = await server.ConnectAsync())
         {
@@ -18,7 +18,8 @@ public sealed class LimitsTests
 
         await second.SendAsync("/quit");
         await second.ReadToEndAsync();
-        await first.ExpectAsync(line => line == "* second left lobby");
+        await second.DisposeAsync();
+        await WaitForConnectionsAsync(server, 1);
         await using var fourth = await server.ConnectAsync();
         Assert.StartsWith("* welcome", await fourth.ReadLineAsync(), StringComparison.Ordinal);
     }
@@ -125,5 +126,16 @@ public sealed class LimitsTests
         }
 
         Assert.Equal(0, meter.Total("socketchat.lines.throttled"));
+    }
+
+    private static async Task WaitForConnectionsAsync(TestServer server, int count)
+    {
+        var tracker = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Connections.ConnectionTracker>(server.Host.Services);
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
+        while (tracker.Count != count)
+        {
+            await timer.WaitForNextTickAsync(timeout.Token);
+        }
     }
 }

@@ -23,6 +23,7 @@ internal sealed class ClientConnection(
     ILogger logger)
 {
     private static readonly TimeSpan GreetingDelay = TimeSpan.FromMilliseconds(150);
+    private static readonly TimeSpan LingerTimeout = TimeSpan.FromSeconds(2);
 
     public ChatSession Session => session;
 
@@ -65,7 +66,25 @@ internal sealed class ClientConnection(
         {
             await reader.CompleteAsync();
             await writer.CompleteAsync();
-            socket.Shutdown(SocketShutdown.Both);
+            if (session.Aborted.IsCancellationRequested)
+            {
+                socket.Shutdown(SocketShutdown.Both);
+                return;
+            }
+
+            // Lingering close: send FIN, then read and discard what the peer still sends for a moment. Closing with
+            // unread input makes the kernel send a reset, which can destroy our last lines (a goodbye, an error saying
+            // why) before the peer has read them.
+            socket.Shutdown(SocketShutdown.Send);
+            using var linger = new CancellationTokenSource(LingerTimeout);
+            var sink = new byte[4096];
+            while (await socket.ReceiveAsync(sink, SocketFlags.None, linger.Token) > 0)
+            {
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The peer kept sending; close anyway.
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
