@@ -101,7 +101,8 @@ public sealed class LimitsTests
             seen.Add(line);
         }
 
-        Assert.InRange(seen.Count, 1, 10);
+        // Whatever got through before the cut (at 1 line a second, a few at most) arrived in order.
+        Assert.InRange(seen.Count, 0, 10);
         Assert.Equal(Enumerable.Range(1, seen.Count).Select(i => $"alice: spam {i}"), seen);
     }
 
