@@ -129,6 +129,61 @@ public sealed class LimitsTests
         Assert.Equal(0, meter.Total("socketchat.lines.throttled"));
     }
 
+    [Fact]
+    public async Task Idle_SilentConnection_PingedThenClosed()
+    {
+        await using var server = await TestServer.StartAsync(new() { ["Chat:Limits:IdleTimeoutSeconds"] = "1" });
+        await using var client = await server.ConnectAsync();
+
+        Assert.Equal(
+            [
+                "* welcome to SocketChat, guest1! You are in lobby. Type /help for commands.",
+                "* ping: send any line within 1 s to stay connected",
+            ],
+            await client.ReadToEndAsync());
+        Assert.Contains(server.Log.Events, e => e.Properties.TryGetValue("Reason", out var reason) && reason.ToString() == "\"idle timeout\"");
+    }
+
+    [Fact]
+    public async Task Idle_AnsweringThePing_StaysConnected()
+    {
+        await using var server = await TestServer.StartAsync(new() { ["Chat:Limits:IdleTimeoutSeconds"] = "1" });
+        await using var client = await server.ConnectAsync();
+        await client.ReadLineAsync();
+
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal("* ping: send any line within 1 s to stay connected", await client.ReadLineAsync());
+            await client.SendAsync("/ping");
+            Assert.Equal("* pong", await client.ReadLineAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Idle_TricklingBytesWithoutEverEndingALine_PingedThenClosed()
+    {
+        await using var server = await TestServer.StartAsync(new() { ["Chat:Limits:IdleTimeoutSeconds"] = "1" });
+        await using var client = await server.ConnectAsync();
+        await client.ReadLineAsync();
+
+        // A byte every 100 ms, never a newline: activity, but not a line.
+        var reading = client.ReadToEndAsync();
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        while (!reading.IsCompleted && await timer.WaitForNextTickAsync())
+        {
+            try
+            {
+                await client.SendBytesAsync([(byte)'x']);
+            }
+            catch (IOException)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(["* ping: send any line within 1 s to stay connected"], await reading);
+    }
+
     private static async Task WaitForConnectionsAsync(TestServer server, int count)
     {
         var tracker = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Connections.ConnectionTracker>(server.Host.Services);

@@ -146,6 +146,10 @@ internal sealed class ConnectionSession(
                 }
 
                 return;
+            case KeepAliveEvent:
+                // The server heard nothing for a while; any line keeps the connection, and a ping says nothing to anyone.
+                outbox.TryAdd(new PingCommand(), out _);
+                return;
             case ErrorEvent error:
                 outbox.Settle(error.Cid);
                 _refused |= error.Code == ErrorCodes.Refused;

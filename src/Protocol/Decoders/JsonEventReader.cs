@@ -42,6 +42,7 @@ public static class JsonEventReader
         "info" => new InfoEvent(Required(root, "text"), String(root, "cid")),
         "shutdown" => new ShutdownEvent(Required(root, "text")),
         "pong" => new PongEvent(String(root, "cid")),
+        "ping" => new KeepAliveEvent(root.TryGetProperty("grace", out var grace) && grace.TryGetInt32(out var seconds) ? seconds : 0),
         _ => null,
     };
 

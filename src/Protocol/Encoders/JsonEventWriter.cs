@@ -114,6 +114,10 @@ public static class JsonEventWriter
                 json.WriteString("text", i.Text);
                 Cid(json, i.Cid);
                 break;
+            case KeepAliveEvent k:
+                json.WriteString("type", "ping");
+                json.WriteNumber("grace", k.GraceSeconds);
+                break;
             case PongEvent p:
                 json.WriteString("type", "pong");
                 Cid(json, p.Cid);

@@ -23,6 +23,10 @@ internal sealed class LimitsOptions
     [Range(1, 3600, ErrorMessage = "must be from {1} to {2} seconds")]
     public int FloodTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>A connection that sends no complete line this long is pinged, then closed if it stays silent; 0 = never.</summary>
+    [Range(0, 86_400, ErrorMessage = "must be from {1} to {2} seconds (0 turns it off)")]
+    public int IdleTimeoutSeconds { get; set; } = 900;
+
     /// <summary>127.0.0.1 and ::1 are exempt from the per-address and flood limits (benchmarks, local tools).</summary>
     public bool ExemptLoopback { get; set; } = true;
 }

@@ -17,6 +17,7 @@ internal sealed class ClientConnection(
     SessionCommands commands,
     ServerMetrics metrics,
     FloodGate flood,
+    IdleWatch idle,
     int maxLineBytes,
     TimeSpan flushGrace,
     TimeSpan slowClientGrace,
@@ -128,7 +129,11 @@ internal sealed class ClientConnection(
         var pending = new ValueTask<ReadResult>(first);
         while (true)
         {
-            var result = await pending;
+            if (await ReadOrIdleAsync(pending) is not { } result)
+            {
+                return "idle timeout";
+            }
+
             var buffer = result.Buffer;
             var available = buffer.Length;
             var throttled = false;
@@ -144,6 +149,8 @@ internal sealed class ClientConnection(
                         flood.CaughtUp();
                         break;
                     }
+
+                    idle.LineReceived();
 
                     // Over its rate: leave the line where it is and stop reading until a token comes.
                     if (status == FrameStatus.Line && !flood.TryPass())
@@ -188,6 +195,35 @@ internal sealed class ClientConnection(
 
             await HoldBackWhileRecipientsCatchUpAsync(cancellationToken);
             pending = reader.ReadAsync(cancellationToken);
+        }
+    }
+
+    // Waits for input, pinging the client when it has sent no line for the idle timeout; null when it stayed silent
+    // through the grace period after the ping as well.
+    private async Task<ReadResult?> ReadOrIdleAsync(ValueTask<ReadResult> pending)
+    {
+        if (!idle.Enabled)
+        {
+            return await pending;
+        }
+
+        var reading = pending.AsTask();
+        while (true)
+        {
+            try
+            {
+                return await reading.WaitAsync(idle.Remaining);
+            }
+            catch (TimeoutException)
+            {
+                if (idle.Pinged)
+                {
+                    return null;
+                }
+
+                idle.MarkPinged();
+                session.Send(new KeepAliveEvent((int)idle.Grace.TotalSeconds));
+            }
         }
     }
 

@@ -52,6 +52,7 @@ internal sealed class ConnectionTracker(
                 TimeSpan.FromSeconds(settings.Limits.FloodTimeoutSeconds),
                 clock,
                 metrics),
+            new IdleWatch(TimeSpan.FromSeconds(settings.Limits.IdleTimeoutSeconds), clock),
             settings.MaxLineBytes,
             TimeSpan.FromSeconds(settings.ShutdownGraceSeconds),
             TimeSpan.FromSeconds(settings.SlowClientGraceSeconds),

@@ -183,6 +183,22 @@ public sealed class ClientServerTests
         Assert.Equal("bob: welcome back", await client.Console.WaitForOutputAsync(line => line.StartsWith("bob:", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task IdleServer_ClientAnswersItsPingsAndStaysConnected()
+    {
+        await using var server = await TestServer.StartAsync(new() { ["Chat:Limits:IdleTimeoutSeconds"] = "1" });
+        await using var client = await ClientHarness.StartAsync(server.Port);
+        await client.Console.WaitForOutputAsync(line => line.EndsWith(" is now known as alice", StringComparison.Ordinal));
+
+        // Three idle periods pass: each ends in a ping the client answers by itself.
+        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        await using var bob = await server.ConnectAsAsync("bob");
+        await bob.SendAsync("still with us?");
+
+        Assert.Equal("bob: still with us?", await client.Console.WaitForOutputAsync(line => line.StartsWith("bob:", StringComparison.Ordinal)));
+        Assert.DoesNotContain(server.Log.Events, e => e.Properties.TryGetValue("Reason", out var reason) && reason.ToString() == "\"idle timeout\"");
+    }
+
     private static List<string> Lines(string nick, int from, int to) =>
         Enumerable.Range(from, to - from + 1).Select(i => $"{nick}: line {i}").ToList();
 
