@@ -46,10 +46,5 @@ internal static class ServerHost
 
     /// <summary>Whether the operator console will be on, decided before the host exists so logging can be routed.</summary>
     public static bool OperatorConsoleOn(string? configured, IConsoleBridge console) =>
-        Enum.TryParse<OperatorConsoleMode>(configured, ignoreCase: true, out var mode) switch
-        {
-            true when mode == OperatorConsoleMode.On => true,
-            true when mode == OperatorConsoleMode.Off => false,
-            _ => console.IsInputTerminal,
-        };
+        OperatorDisplay.IsOn(Enum.TryParse<OperatorConsoleMode>(configured, ignoreCase: true, out var mode) ? mode : OperatorConsoleMode.Auto, console);
 }

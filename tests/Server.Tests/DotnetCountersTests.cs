@@ -1,18 +1,16 @@
-using System.Text.RegularExpressions;
 using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests;
 
 /// <summary>The meter as an operator reads it: dotnet-counters (installed by tests/run.sh) against a running server.</summary>
-public sealed partial class DotnetCountersTests
+public sealed class DotnetCountersTests
 {
     [Fact]
     public async Task DotnetCounters_ReadsTheMeterFromARunningServer()
     {
         await using var server = ChildProcess.StartServer(["--Chat:Port=0", "--Chat:Host=127.0.0.1"]);
         server.StandardInput.Close();
-        var listening = await server.ReadOutputLineAsync(line => line.Contains("Listening on", StringComparison.Ordinal));
-        var port = int.Parse(ListeningPort().Match(listening).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var port = await server.ReadListeningPortAsync();
         await using var client = await TestClient.ConnectAsync(port);
         await client.ReadLineAsync();
         var output = Path.Combine(Path.GetTempPath(), $"socketchat-counters-{Guid.NewGuid():N}.csv");
@@ -51,7 +49,4 @@ public sealed partial class DotnetCountersTests
         var installed = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools", "dotnet-counters");
         return File.Exists(installed) ? installed : "dotnet-counters";
     }
-
-    [GeneratedRegex(@"Listening on 127\.0\.0\.1:(\d+)")]
-    private static partial Regex ListeningPort();
 }

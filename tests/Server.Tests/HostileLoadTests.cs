@@ -21,8 +21,7 @@ public sealed partial class HostileLoadTests(ITestOutputHelper output)
             "--Chat:Limits:ExemptLoopback=false", "--Chat:Limits:MaxConnectionsPerIp=2000",
             "--Chat:Limits:MessagesPerSecond=50", "--Chat:Limits:Burst=50", "--Chat:Limits:FloodTimeoutSeconds=2"]);
         server.StandardInput.Close();
-        var listening = await server.ReadOutputLineAsync(line => line.Contains("Listening on", StringComparison.Ordinal));
-        var port = int.Parse(ListeningPort().Match(listening).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var port = await server.ReadListeningPortAsync();
 
         var tricklers = new List<Socket>();
         for (var i = 0; i < 1000; i++)
@@ -177,7 +176,4 @@ public sealed partial class HostileLoadTests(ITestOutputHelper output)
 
         return Encoding.UTF8.GetString(received.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
     }
-
-    [GeneratedRegex(@"Listening on 127\.0\.0\.1:(\d+)")]
-    private static partial Regex ListeningPort();
 }

@@ -1,13 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests;
 
 /// <summary>The published program as an operator runs it: arguments, environment, signals, exit codes.</summary>
-public sealed partial class ProgramTests
+public sealed class ProgramTests
 {
     [Theory]
     [InlineData("--Chat:Port=70000", "Chat:Port=70000 is not allowed: must be from 0 to 65535 (0 picks a free port)")]
@@ -61,8 +60,7 @@ public sealed partial class ProgramTests
     {
         await using var server = ChildProcess.StartServer(["0", "--Chat:Host=127.0.0.1"]);
         server.StandardInput.Close();
-        var listening = await server.ReadOutputLineAsync(line => line.Contains("Listening on", StringComparison.Ordinal));
-        var port = int.Parse(ListeningPort().Match(listening).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var port = await server.ReadListeningPortAsync();
         await using var client = await TestClient.ConnectAsync(port);
         Assert.Equal("* welcome to SocketChat, guest1! You are in lobby. Type /help for commands.", await client.ReadLineAsync());
 
@@ -113,8 +111,7 @@ public sealed partial class ProgramTests
             ["Serilog__MinimumLevel__Override__Microsoft.Hosting.Lifetime"] = "Warning",
         });
         server.StandardInput.Close();
-        var listening = await server.ReadOutputLineAsync(line => line.Contains("Listening on", StringComparison.Ordinal));
-        var port = int.Parse(ListeningPort().Match(listening).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var port = await server.ReadListeningPortAsync();
         await using (var client = await TestClient.ConnectAsync(port))
         {
             await client.SendAsync("/json");
@@ -171,8 +168,7 @@ public sealed partial class ProgramTests
             server.StandardInput.Close();
 
             var ready = await ReceiveAsync(notify);
-            var listening = await server.ReadOutputLineAsync(line => line.Contains("Listening on", StringComparison.Ordinal));
-            var port = int.Parse(ListeningPort().Match(listening).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            var port = await server.ReadListeningPortAsync();
             await using (var client = await TestClient.ConnectAsync(port))
             {
                 await client.SendAsync("/ping");
@@ -197,7 +193,4 @@ public sealed partial class ProgramTests
         var received = await socket.ReceiveAsync(buffer.AsMemory()).AsTask().WaitAsync(TestTimeouts.Default);
         return System.Text.Encoding.ASCII.GetString(buffer, 0, received).Trim();
     }
-
-    [GeneratedRegex(@"Listening on 127\.0\.0\.1:(\d+)")]
-    private static partial Regex ListeningPort();
 }

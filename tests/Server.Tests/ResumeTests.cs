@@ -48,7 +48,7 @@ public sealed class ResumeTests
         await using var server = await TestServer.StartAsync();
         await using var bob = await server.ConnectAsAsync("bob");
         await using var alice = await JsonModeTests.ConnectJsonAsync(server, "alice");
-        var token = await TokenAsync(alice);
+        var token = TokenOf(alice);
         await bob.ExpectAsync(line => line.EndsWith("is now known as alice", StringComparison.Ordinal));
         await alice.SendAsync("""{"type":"message","cid":"c1","text":"only once"}""");
         var firstAck = await alice.ReadLineAsync();
@@ -99,7 +99,7 @@ public sealed class ResumeTests
         string token;
         await using (var alice = await JsonModeTests.ConnectJsonAsync(server, "alice"))
         {
-            token = await TokenAsync(alice);
+            token = TokenOf(alice);
             await alice.SendAsync("""{"type":"quit"}""");
             await alice.ReadToEndAsync();
         }
@@ -116,7 +116,7 @@ public sealed class ResumeTests
         await using var server = await TestServer.StartAsync();
         await using var bob = await server.ConnectAsAsync("bob");
         await using var old = await JsonModeTests.ConnectJsonAsync(server, "alice");
-        var token = await TokenAsync(old);
+        var token = TokenOf(old);
         await bob.ExpectAsync(line => line.EndsWith("is now known as alice", StringComparison.Ordinal));
 
         await using var back = await server.ConnectAsync();
@@ -132,7 +132,7 @@ public sealed class ResumeTests
     private static async Task<(string Token, long LastSeen)> DropJsonClientAsync(TestServer server, string nick, TestClient bob, string? bobSaysBeforeDrop = null)
     {
         var client = await JsonModeTests.ConnectJsonAsync(server, nick);
-        var token = await TokenAsync(client);
+        var token = TokenOf(client);
         await bob.ExpectAsync(line => line.EndsWith($"is now known as {nick}", StringComparison.Ordinal));
         long lastSeen = 0;
         if (bobSaysBeforeDrop is not null)
@@ -147,7 +147,7 @@ public sealed class ResumeTests
         return (token, lastSeen);
     }
 
-    private static Task<string> TokenAsync(TestClient client) => Task.FromResult(client.Token ?? throw new InvalidOperationException("not a JSON client"));
+    private static string TokenOf(TestClient client) => client.Token ?? throw new InvalidOperationException("not a JSON client");
 
     private static (string From, string Text, bool History) Message(string? line)
     {

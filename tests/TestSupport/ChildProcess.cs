@@ -52,6 +52,13 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public Task<string> ReadOutputLineAsync(Func<string, bool> match) => ReadAsync(_stdout, match);
 
+    /// <summary>A server child in text log format: waits for "Listening on 127.0.0.1:PORT" and returns the port.</summary>
+    public async Task<int> ReadListeningPortAsync()
+    {
+        var line = await ReadOutputLineAsync(text => text.Contains("Listening on 127.0.0.1:", StringComparison.Ordinal));
+        return int.Parse(line[(line.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public Task<string> ReadErrorLineAsync(Func<string, bool> match) => ReadAsync(_stderr, match);
 
     /// <summary>Waits for exit and returns the exit code with everything written to stdout and stderr.</summary>

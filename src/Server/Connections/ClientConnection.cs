@@ -202,7 +202,8 @@ internal sealed class ClientConnection(
     // through the grace period after the ping as well.
     private async Task<ReadResult?> ReadOrIdleAsync(ValueTask<ReadResult> pending)
     {
-        if (!idle.Enabled)
+        // Buffered data (the common case under load) needs no timer.
+        if (!idle.Enabled || pending.IsCompleted)
         {
             return await pending;
         }
@@ -232,17 +233,12 @@ internal sealed class ClientConnection(
     // is marked lagging and no longer waited for; if its queue then fills, it is dropped as a slow consumer.
     private async Task HoldBackWhileRecipientsCatchUpAsync(CancellationToken cancellationToken)
     {
-        if (session.TakeCongestion() is not { } congested)
+        if (session.TakeCongestion() is not { } congested || slowClientGrace <= TimeSpan.Zero)
         {
             return;
         }
 
-        if (slowClientGrace <= TimeSpan.Zero)
-        {
-            return;
-        }
-
-        var recipients = congested.Distinct().ToArray();
+        var recipients = congested.ToArray();
         try
         {
             await Task.WhenAll(recipients.Select(queue => queue.WhenDrainedAsync())).WaitAsync(slowClientGrace, cancellationToken);

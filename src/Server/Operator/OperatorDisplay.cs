@@ -7,7 +7,10 @@ namespace SocketChat.Server.Operator;
 /// <summary>The operator's view of the chat, shown only when the operator console is on.</summary>
 internal sealed class OperatorDisplay(IConsoleBridge console, IOptions<ChatOptions> options)
 {
-    public bool Enabled { get; } = options.Value.OperatorConsole switch
+    public bool Enabled { get; } = IsOn(options.Value.OperatorConsole, console);
+
+    /// <summary>On, off, or (Auto) on when standard input is a terminal.</summary>
+    public static bool IsOn(OperatorConsoleMode mode, IConsoleBridge console) => mode switch
     {
         OperatorConsoleMode.On => true,
         OperatorConsoleMode.Off => false,

@@ -47,11 +47,11 @@ internal sealed class ChatSession(long id, string remoteEndPoint, OutboundQueue 
     public CancellationToken Aborted => _abort.Token;
 
     /// <summary>Recipients this session's messages congested since its read loop last looked; only that loop touches it.</summary>
-    public List<OutboundQueue>? Congested { get; private set; }
+    public HashSet<OutboundQueue>? Congested { get; private set; }
 
     public void NoteCongestion(OutboundQueue recipient) => (Congested ??= []).Add(recipient);
 
-    public List<OutboundQueue>? TakeCongestion()
+    public HashSet<OutboundQueue>? TakeCongestion()
     {
         var congested = Congested;
         Congested = null;
