@@ -41,4 +41,19 @@ public static class ErrorCodes
 
     /// <summary>The client's outbound queue overflowed and it was disconnected.</summary>
     public const string SlowConsumer = "slow_consumer";
+
+    /// <summary>Password mode: the connection must log in (<c>/login NAME PASSWORD</c>) before this command.</summary>
+    public const string LoginRequired = "login_required";
+
+    /// <summary>The account name or password was wrong; the connection stays up and may try again.</summary>
+    public const string LoginFailed = "login_failed";
+
+    /// <summary>The connection did not log in within <c>Chat:Auth:LoginTimeoutSeconds</c> and is closed.</summary>
+    public const string LoginTimeout = "login_timeout";
+
+    /// <summary>Password mode: a nickname is the account's name and cannot be changed.</summary>
+    public const string NickFixed = "nick_fixed";
+
+    /// <summary>The server accepts only TLS from this address; the connection is closed.</summary>
+    public const string TlsRequired = "tls_required";
 }

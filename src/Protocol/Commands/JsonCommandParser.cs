@@ -54,6 +54,7 @@ public static class JsonCommandParser
                 "help" => new HelpCommand(cid),
                 "ping" => new PingCommand(cid),
                 "quit" => new QuitCommand(cid),
+                "login" => Required(root, "name", cid, name => Required(root, "password", cid, password => new LoginCommand(name, password, cid))),
                 _ => new InvalidCommand(ErrorCodes.UnknownCommand, $"unknown type \"{type}\"", cid),
             };
         }

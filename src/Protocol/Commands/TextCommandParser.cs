@@ -34,6 +34,7 @@ public static class TextCommandParser
             "help" => new HelpCommand(),
             "ping" => new PingCommand(),
             "quit" => new QuitCommand(),
+            "login" => Login(rest),
             "json" => JsonMode(rest),
             _ => new InvalidCommand(ErrorCodes.UnknownCommand, $"unknown command /{verb} (try /help)"),
         };
@@ -53,6 +54,15 @@ public static class TextCommandParser
         return to.Length == 0 || string.IsNullOrWhiteSpace(text)
             ? new InvalidCommand(ErrorCodes.BadArguments, "usage: /msg NICK TEXT")
             : new PrivateMessageCommand(to, text);
+    }
+
+    // The password is the rest of the line, so it may contain spaces.
+    private static ClientCommand Login(string rest)
+    {
+        var (name, password) = SplitWord(rest);
+        return name.Length == 0 || password.Length == 0
+            ? new InvalidCommand(ErrorCodes.BadArguments, "usage: /login NAME PASSWORD")
+            : new LoginCommand(name, password);
     }
 
     private static ClientCommand JsonMode(string rest)

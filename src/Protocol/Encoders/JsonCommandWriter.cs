@@ -56,6 +56,11 @@ public static class JsonCommandWriter
                 case QuitCommand:
                     json.WriteString("type", "quit");
                     break;
+                case LoginCommand login:
+                    json.WriteString("type", "login");
+                    json.WriteString("name", login.Name);
+                    json.WriteString("password", login.Password);
+                    break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "not a request a client sends");
             }

@@ -122,6 +122,9 @@ public static class JsonEventWriter
                 json.WriteString("type", "pong");
                 Cid(json, p.Cid);
                 break;
+            case LoginRequiredEvent:
+                json.WriteString("type", "login_required");
+                break;
             case ShutdownEvent s:
                 json.WriteString("type", "shutdown");
                 json.WriteString("text", s.Text);

@@ -38,6 +38,7 @@ public static class TextEventWriter
         InfoEvent i => $"* {i.Text}",
         ShutdownEvent s => $"* {s.Text}",
         PongEvent => "* pong",
+        LoginRequiredEvent => "* this server needs an account: /login NAME PASSWORD",
         KeepAliveEvent k => $"* ping: send any line within {k.GraceSeconds} s to stay connected",
         AckEvent => null,
         _ => throw new ArgumentOutOfRangeException(nameof(serverEvent), serverEvent.GetType().Name, "unknown event"),

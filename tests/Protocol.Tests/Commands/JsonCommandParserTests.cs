@@ -15,6 +15,8 @@ public sealed class JsonCommandParserTests
         { """{"type":"help"}""", new HelpCommand() },
         { """{"type":"quit"}""", new QuitCommand() },
         { """{"type":"ping","cid":"p"}""", new PingCommand("p") },
+        { """{"type":"login","name":"alice","password":"p w","cid":"l"}""", new LoginCommand("alice", "p w", "l") },
+        { """{"type":"login","name":"alice"}""", new InvalidCommand(ErrorCodes.BadArguments, "\"password\" (a non-empty string) is required") },
         { "", null },
         { "not json", new InvalidCommand(ErrorCodes.InvalidJson, "not a JSON object") },
         { "[1,2]", new InvalidCommand(ErrorCodes.InvalidJson, "not a JSON object") },
@@ -29,5 +31,13 @@ public sealed class JsonCommandParserTests
     public void Parse_Line_ReturnsCommand(string line, ClientCommand? expected)
     {
         Assert.Equal(expected, JsonCommandParser.Parse(line));
+    }
+
+    [Fact]
+    public void JsonCommandWriter_Login_ParsesBack()
+    {
+        var login = new LoginCommand("alice", "pa\"ss word", "c9");
+
+        Assert.Equal(login, JsonCommandParser.Parse(SocketChat.Protocol.Encoders.JsonCommandWriter.Format(login)));
     }
 }

@@ -23,6 +23,8 @@ public sealed class TextCommandParserTests
         { "/msg bob", new InvalidCommand(ErrorCodes.BadArguments, "usage: /msg NICK TEXT") },
         { "/nick", new InvalidCommand(ErrorCodes.BadArguments, "usage: /nick NAME") },
         { "/nick two words", new InvalidCommand(ErrorCodes.BadArguments, "usage: /nick NAME") },
+        { "/login alice correct horse", new LoginCommand("alice", "correct horse") },
+        { "/login alice", new InvalidCommand(ErrorCodes.BadArguments, "usage: /login NAME PASSWORD") },
         { "/dance", new InvalidCommand(ErrorCodes.UnknownCommand, "unknown command /dance (try /help)") },
     };
 
@@ -31,5 +33,13 @@ public sealed class TextCommandParserTests
     public void Parse_Line_ReturnsCommand(string line, ClientCommand? expected)
     {
         Assert.Equal(expected, TextCommandParser.Parse(line));
+    }
+
+    [Fact]
+    public void LoginCommand_ToString_HidesPassword()
+    {
+        var shown = TextCommandParser.Parse("/login alice hunter2")!.ToString();
+
+        Assert.Equal("LoginCommand { Name = alice, Password = ***, Cid =  }", shown);
     }
 }

@@ -75,6 +75,11 @@ public sealed class EventWriterTests
             """{"type":"pong"}""" + "\n"
         },
         {
+            new LoginRequiredEvent(),
+            "* this server needs an account: /login NAME PASSWORD\n",
+            """{"type":"login_required"}""" + "\n"
+        },
+        {
             new ShutdownEvent("server shutting down"),
             "* server shutting down\n",
             """{"type":"shutdown","text":"server shutting down"}""" + "\n"
