@@ -7,6 +7,7 @@ using SocketChat.Hosting.CommandLine;
 using SocketChat.Hosting.Logging;
 using SocketChat.Hosting;
 using SocketChat.Hosting.Terminal;
+using SocketChat.Server.Accounts;
 using SocketChat.Server.Supervision;
 using SocketChat.Server.Probe;
 
@@ -18,6 +19,17 @@ internal static class ServerApp
 
     public static Task<int> RunAsync(string[] args) => ProgramRunner.RunAsync("The server", async () =>
     {
+        if (args.Length > 0 && args[0] == UsersCommand.Word)
+        {
+            var (words, settings) = UsersCommand.Split(args);
+            var configuration = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+            {
+                Args = settings,
+                ContentRootPath = AppContext.BaseDirectory,
+            }).Configuration;
+            return UsersCommand.Run(words, configuration, new SystemTerminal(), Console.Out, Console.Error);
+        }
+
         var probe = args.Contains(HealthProbe.Switch);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {

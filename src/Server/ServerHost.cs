@@ -3,13 +3,16 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SocketChat.Hosting.Options;
 using SocketChat.Hosting.Terminal;
+using SocketChat.Server.Accounts;
 using SocketChat.Server.Configuration;
 using SocketChat.Server.Connections;
 using SocketChat.Server.Diagnostics;
 using SocketChat.Server.Listening;
 using SocketChat.Server.Operator;
 using SocketChat.Server.Rooms;
+using SocketChat.Server.Reloading;
 using SocketChat.Server.Sessions;
+using SocketChat.Server.Tls;
 
 namespace SocketChat.Server;
 
@@ -21,6 +24,7 @@ internal static class ServerHost
         // DataAnnotations validation worded as "Chat:Port=70000 is not allowed: ..." (key, value, what is allowed).
         services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ChatOptions>>(new SettingsValidator<ChatOptions>(ChatOptions.SectionName));
+        services.AddSingleton<IValidateOptions<ChatOptions>, SecurityFilesValidator>();
 
         services.AddSingleton(console);
         services.AddMetrics();
@@ -32,11 +36,19 @@ internal static class ServerHost
         services.AddSingleton<OperatorDisplay>();
         services.AddSingleton<IMessageHistory, InMemoryMessageHistory>();
         services.AddSingleton<ResumeRegistry>();
+        services.AddSingleton<AccountStore>();
+        services.AddSingleton<LoginThrottle>();
         services.AddSingleton<SessionLifecycle>();
+        services.AddSingleton<SessionLogin>();
         services.AddSingleton<SessionCommands>();
         services.AddSingleton<ConnectionAdmission>();
         services.AddSingleton<FloodControl>();
+        services.AddSingleton<CertificateStore>();
+        services.AddSingleton<TlsGate>();
         services.AddSingleton<ConnectionTracker>();
+
+        // The certificate and the accounts are loaded before the listeners open.
+        services.AddHostedService<ReloadService>();
 
         // Registered before the operator console so the listeners are bound when it prints where they are.
         services.AddSingleton<ChatServerService>();

@@ -38,7 +38,14 @@ internal sealed class ChatOptions
     [Range(0, 100_000, ErrorMessage = "must be from {1} to {2} messages")]
     public int HistoryPerRoom { get; set; } = 100;
 
+    /// <summary>Where the server keeps its files (accounts); empty means $STATE_DIRECTORY under systemd, else data/ beside the program.</summary>
+    public string DataDirectory { get; set; } = string.Empty;
+
     public LimitsOptions Limits { get; set; } = new();
+
+    public AuthOptions Auth { get; set; } = new();
+
+    public TlsOptions Tls { get; set; } = new();
 
     public OperatorConsoleMode OperatorConsole { get; set; } = OperatorConsoleMode.Auto;
 

@@ -7,6 +7,7 @@ using SocketChat.Protocol.Framing;
 using SocketChat.Server.Diagnostics;
 using SocketChat.Server.Logging;
 using SocketChat.Server.Sessions;
+using SocketChat.Server.Tls;
 
 namespace SocketChat.Server.Connections;
 
@@ -18,7 +19,9 @@ internal sealed class ClientConnection(
     ServerMetrics metrics,
     FloodGate flood,
     IdleWatch idle,
+    TlsGate? tls,
     int maxLineBytes,
+    TimeSpan loginTimeout,
     TimeSpan flushGrace,
     TimeSpan slowClientGrace,
     ILogger logger)
@@ -42,10 +45,23 @@ internal sealed class ClientConnection(
             ["ConnectionId"] = session.Id,
             ["RemoteEndPoint"] = session.RemoteEndPoint,
         });
-        await using var stream = new NetworkStream(socket, ownsSocket: true);
+        await using var network = new NetworkStream(socket, ownsSocket: true);
+        var stream = tls is null ? network : await tls.NegotiateAsync(socket, network, session.Address, session.RemoteEndPoint);
+        if (stream is null)
+        {
+            commands.Disconnect(session, "no TLS");
+            await LingerAsync();
+            return;
+        }
+
+        await using var secured = stream as System.Net.Security.SslStream;
         var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true));
         var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
 
+        // Password mode: a connection that has not logged in by then is told so and closed.
+        using var loginDeadline = loginTimeout > TimeSpan.Zero
+            ? new Timer(_ => commands.LoginTimedOut(session, loginTimeout), null, loginTimeout, Timeout.InfiniteTimeSpan)
+            : null;
         var writing = WriteLoopAsync(writer);
         var reason = await ReadUntilClosedAsync(reader);
         commands.Disconnect(session, reason);
@@ -58,10 +74,10 @@ internal sealed class ClientConnection(
         }
 
         await writing;
-        await CloseAsync(reader, writer);
+        await CloseAsync(reader, writer, secured);
     }
 
-    private async Task CloseAsync(PipeReader reader, PipeWriter writer)
+    private async Task CloseAsync(PipeReader reader, PipeWriter writer, System.Net.Security.SslStream? secured)
     {
         try
         {
@@ -73,9 +89,29 @@ internal sealed class ClientConnection(
                 return;
             }
 
-            // Lingering close: send FIN, then read and discard what the peer still sends for a moment. Closing with
-            // unread input makes the kernel send a reset, which can destroy our last lines (a goodbye, an error saying
-            // why) before the peer has read them.
+            if (secured is not null)
+            {
+                // TLS close_notify, so the peer knows the conversation ended and was not cut.
+                using var closing = new CancellationTokenSource(LingerTimeout);
+                await secured.ShutdownAsync().WaitAsync(closing.Token);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The peer is already gone; completing the writer tried to flush what it had left.
+            return;
+        }
+
+        await LingerAsync();
+    }
+
+    // Lingering close: send FIN, then read and discard what the peer still sends for a moment. Closing with unread
+    // input makes the kernel send a reset, which can destroy our last lines (a goodbye, an error saying why) before
+    // the peer has read them.
+    private async Task LingerAsync()
+    {
+        try
+        {
             socket.Shutdown(SocketShutdown.Send);
             using var linger = new CancellationTokenSource(LingerTimeout);
             var sink = new byte[4096];
@@ -164,7 +200,7 @@ internal sealed class ClientConnection(
                     {
                         commands.RejectTooLong(session, maxLineBytes);
                     }
-                    else if (!commands.HandleLine(session, line))
+                    else if (!await commands.HandleLine(session, line))
                     {
                         return "quit";
                     }
@@ -175,7 +211,7 @@ internal sealed class ClientConnection(
                 {
                     if (!buffer.IsEmpty && buffer.Length <= maxLineBytes)
                     {
-                        commands.HandleLine(session, buffer);
+                        await commands.HandleLine(session, buffer);
                     }
 
                     return "peer closed the connection";

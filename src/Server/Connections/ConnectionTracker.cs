@@ -6,6 +6,7 @@ using SocketChat.Server.Configuration;
 using SocketChat.Server.Diagnostics;
 using SocketChat.Server.Logging;
 using SocketChat.Server.Sessions;
+using SocketChat.Server.Tls;
 
 namespace SocketChat.Server.Connections;
 
@@ -14,6 +15,7 @@ internal sealed class ConnectionTracker(
     SessionCommands commands,
     ConnectionAdmission admission,
     FloodControl floodControl,
+    TlsGate tls,
     TimeProvider clock,
     ServerMetrics metrics,
     IOptions<ChatOptions> options,
@@ -38,6 +40,7 @@ internal sealed class ConnectionTracker(
 
         var session = new ChatSession(
             Interlocked.Increment(ref _lastId),
+            address,
             EndPointFormat.Format(socket.RemoteEndPoint),
             new OutboundQueue(settings.MaxQueuedMessagesPerClient, settings.MaxQueuedBytesPerClient));
         var connection = new ClientConnection(
@@ -53,7 +56,9 @@ internal sealed class ConnectionTracker(
                 clock,
                 metrics),
             new IdleWatch(TimeSpan.FromSeconds(settings.Limits.IdleTimeoutSeconds), clock),
+            tls.Enabled ? tls : null,
             settings.MaxLineBytes,
+            settings.Auth.Mode == AuthMode.Password ? TimeSpan.FromSeconds(settings.Auth.LoginTimeoutSeconds) : TimeSpan.Zero,
             TimeSpan.FromSeconds(settings.ShutdownGraceSeconds),
             TimeSpan.FromSeconds(settings.SlowClientGraceSeconds),
             logger);

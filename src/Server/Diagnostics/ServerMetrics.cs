@@ -20,6 +20,7 @@ internal sealed class ServerMetrics
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _refused;
     private readonly Counter<long> _throttled;
+    private readonly Counter<long> _tlsFailed;
 
     public ServerMetrics(IMeterFactory meters)
     {
@@ -33,6 +34,7 @@ internal sealed class ServerMetrics
         _droppedSlow = meter.CreateCounter<long>("socketchat.clients.dropped_slow", "{client}", "Clients disconnected because their outbound queue overflowed");
         _rejected = meter.CreateCounter<long>("socketchat.lines.rejected", "{line}", "Lines answered with an error, by error code");
         _throttled = meter.CreateCounter<long>("socketchat.lines.throttled", "{line}", "Lines held back by flood control until the client's rate allowed them");
+        _tlsFailed = meter.CreateCounter<long>("socketchat.tls.handshakes_failed", "{connection}", "TLS handshakes that failed or timed out, and plaintext refused where TLS is required");
         _refused = meter.CreateCounter<long>("socketchat.connections.refused", "{connection}", "Connections refused by a connection limit");
     }
 
@@ -59,6 +61,8 @@ internal sealed class ServerMetrics
     public void Refused() => _refused.Add(1);
 
     public void Throttled() => _throttled.Add(1);
+
+    public void TlsFailed() => _tlsFailed.Add(1);
 
     public void Rejected(string code) => _rejected.Add(1, new TagList { { "code", code } });
 }

@@ -64,4 +64,43 @@ internal static partial class ServerLog
 
     [LoggerMessage(20, LogLevel.Warning, "Refused a connection from {RemoteEndPoint}: {Reason}", EventName = "ConnectionRefused")]
     public static partial void ConnectionRefused(ILogger logger, string remoteEndPoint, string reason);
+
+    [LoggerMessage(21, LogLevel.Information, "{Account} logged in from {RemoteEndPoint}", EventName = "LoggedIn")]
+    public static partial void LoggedIn(ILogger logger, string account, string remoteEndPoint);
+
+    [LoggerMessage(22, LogLevel.Warning, "Failed login as {Account} from {RemoteEndPoint} ({Failures} from this address in the last minute)", EventName = "LoginFailed")]
+    public static partial void LoginFailed(ILogger logger, string account, string remoteEndPoint, int failures);
+
+    [LoggerMessage(23, LogLevel.Warning, "Too many failed logins from {RemoteEndPoint}: its next attempt waits {WaitSeconds} s", EventName = "LoginThrottled")]
+    public static partial void LoginThrottled(ILogger logger, string remoteEndPoint, int waitSeconds);
+
+    [LoggerMessage(24, LogLevel.Information, "{Account} logged in again from {RemoteEndPoint}; closing its connection from {PreviousEndPoint}", EventName = "LoginReplaced")]
+    public static partial void LoginReplaced(ILogger logger, string account, string remoteEndPoint, string previousEndPoint);
+
+    [LoggerMessage(25, LogLevel.Information, "Loaded {Count} accounts from {Path}", EventName = "AccountsLoaded")]
+    public static partial void AccountsLoaded(ILogger logger, int count, string path);
+
+    [LoggerMessage(26, LogLevel.Error, "Could not reload the accounts from {Path}; keeping the {Count} loaded before: {Reason}", EventName = "AccountsReloadFailed")]
+    public static partial void AccountsReloadFailed(ILogger logger, string path, int count, string reason);
+
+    [LoggerMessage(27, LogLevel.Information, "Loaded TLS certificate {Subject} ({Thumbprint}), valid until {NotAfter:u}, from {Path}", EventName = "CertificateLoaded")]
+    public static partial void CertificateLoaded(ILogger logger, string subject, string thumbprint, DateTime notAfter, string path);
+
+    [LoggerMessage(28, LogLevel.Error, "Could not reload the TLS certificate from {Path}; keeping {Thumbprint}: {Reason}", EventName = "CertificateReloadFailed")]
+    public static partial void CertificateReloadFailed(ILogger logger, string path, string thumbprint, string reason);
+
+    [LoggerMessage(29, LogLevel.Warning, "The TLS certificate {Subject} expires {NotAfter:u}", EventName = "CertificateExpiring")]
+    public static partial void CertificateExpiring(ILogger logger, string subject, DateTime notAfter);
+
+    [LoggerMessage(30, LogLevel.Debug, "TLS handshake with {RemoteEndPoint} failed: {Reason}", EventName = "TlsHandshakeFailed")]
+    public static partial void TlsHandshakeFailed(ILogger logger, string remoteEndPoint, string reason);
+
+    [LoggerMessage(31, LogLevel.Information, "Refused plaintext from {RemoteEndPoint}: this server requires TLS", EventName = "PlaintextRefused")]
+    public static partial void PlaintextRefused(ILogger logger, string remoteEndPoint);
+
+    [LoggerMessage(32, LogLevel.Information, "Reloading the certificate and accounts ({Trigger})", EventName = "Reloading")]
+    public static partial void Reloading(ILogger logger, string trigger);
+
+    [LoggerMessage(33, LogLevel.Warning, "Password mode is on but {Path} has no accounts yet; add one with: SocketChat.Server users add NAME", EventName = "NoAccounts")]
+    public static partial void NoAccounts(ILogger logger, string path);
 }

@@ -52,6 +52,33 @@ internal sealed class RoomDirectory(IOptions<ChatOptions> options, TimeProvider 
         }
     }
 
+    /// <summary>
+    /// Gives a logged-in connection its account's name as nickname. Whoever had it (an earlier login of the same
+    /// account, live or parked) loses it; the caller closes that connection or forgets that identity. The session
+    /// goes to the room the earlier holder was in, else the default room.
+    /// </summary>
+    public (Room Room, ChatSession? Displaced, ResumableIdentity? Released) Claim(ChatSession session, string nick)
+    {
+        lock (_gate)
+        {
+            var roomName = options.Value.DefaultRoom;
+            ChatSession? displaced = null;
+            if (_nicks.TryGetValue(nick, out var owner) && !ReferenceEquals(owner, session) && _sessions.TryRemove(owner.Id, out _))
+            {
+                _nicks.TryRemove(new KeyValuePair<string, ChatSession>(owner.Nick, owner));
+                roomName = Exit(owner)?.Name ?? roomName;
+                displaced = owner;
+            }
+
+            if (_reserved.Remove(nick, out var released) && released.IsParked(clock.GetUtcNow()))
+            {
+                roomName = released.ParkedRoom;
+            }
+
+            return (Attach(session, nick, roomName, whileEntering: null), displaced, released);
+        }
+    }
+
     /// <summary>Releases the connection's nickname and takes it out of its room, which is returned; null when it was not registered.</summary>
     public Room? Unregister(ChatSession session)
     {
@@ -73,6 +100,15 @@ internal sealed class RoomDirectory(IOptions<ChatOptions> options, TimeProvider 
         lock (_gate)
         {
             _reserved[nick] = identity;
+        }
+    }
+
+    /// <summary>Ends the reservation of a parked identity's nickname; returns that identity, or null.</summary>
+    public ResumableIdentity? Release(string nick)
+    {
+        lock (_gate)
+        {
+            return _reserved.Remove(nick, out var identity) ? identity : null;
         }
     }
 

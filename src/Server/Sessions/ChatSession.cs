@@ -7,7 +7,7 @@ namespace SocketChat.Server.Sessions;
 
 /// <summary>One connected client: who it is, where it is, how it speaks, and its outbound queue.</summary>
 [SuppressMessage("Design", "CA1001", Justification = "The token sources hold no timer; other threads may still call Abort after the connection ends.")]
-internal sealed class ChatSession(long id, string remoteEndPoint, OutboundQueue outbound)
+internal sealed class ChatSession(long id, System.Net.IPAddress address, string remoteEndPoint, OutboundQueue outbound)
 {
     public const string SlowConsumerReason = "slow consumer: outbound queue full";
     public const string ShutdownReason = "server shutting down";
@@ -20,6 +20,8 @@ internal sealed class ChatSession(long id, string remoteEndPoint, OutboundQueue 
     private volatile WireMode _mode;
 
     public long Id => id;
+
+    public System.Net.IPAddress Address => address;
 
     public string RemoteEndPoint => remoteEndPoint;
 
@@ -38,6 +40,12 @@ internal sealed class ChatSession(long id, string remoteEndPoint, OutboundQueue 
 
     /// <summary>True once the connection has been greeted and has a nickname and a room.</summary>
     public bool Registered { get; set; }
+
+    /// <summary>Password mode: told to log in and has not yet; no room, no nickname.</summary>
+    public bool AwaitingLogin { get; set; }
+
+    /// <summary>Password mode: the account this connection logged in to (or resumed); null until then.</summary>
+    public string? Account { get; set; }
 
     /// <summary>JSON mode: the identity this connection holds, which a later connection can resume.</summary>
     public ResumableIdentity? Identity { get; set; }

@@ -17,6 +17,7 @@ internal sealed class SessionCommands(
     RoomDirectory directory,
     IRoomFanout fanout,
     SessionLifecycle lifecycle,
+    SessionLogin login,
     MessageIds ids,
     ServerMetrics metrics,
     Microsoft.Extensions.Options.IOptions<Configuration.ChatOptions> limitsOptions,
@@ -28,6 +29,7 @@ internal sealed class SessionCommands(
     [
         "commands:",
         "  TEXT             say TEXT to your room (//TEXT sends a line starting with /)",
+        "  /login NAME PASS log in (on servers with accounts)",
         "  /nick NAME       change your nickname",
         "  /join ROOM       move to ROOM, creating it if it is new",
         "  /who             list who is in your room",
@@ -46,14 +48,17 @@ internal sealed class SessionCommands(
         Reject(session, new InvalidCommand(ErrorCodes.LineTooLong, $"line too long (max {maxLineBytes} bytes); it was dropped"));
     }
 
-    /// <summary>Acts on one framed line; false when the client asked to leave.</summary>
-    public bool HandleLine(ChatSession session, in ReadOnlySequence<byte> line)
+    /// <summary>
+    /// Acts on one framed line; false when the client asked to leave. Completes at once except for a login, which
+    /// the caller awaits before reading the next line, so nothing a client pipelines after it overtakes it.
+    /// </summary>
+    public ValueTask<bool> HandleLine(ChatSession session, in ReadOnlySequence<byte> line)
     {
         session.LinesReceived++;
         if (!Utf8Line.TryDecode(line, out var decoded))
         {
             Reject(session, new InvalidCommand(ErrorCodes.InvalidUtf8, "line is not valid UTF-8; it was dropped"));
-            return true;
+            return ValueTask.FromResult(true);
         }
 
         var command = session.Mode == WireMode.Json
@@ -62,28 +67,65 @@ internal sealed class SessionCommands(
         if (command is JsonModeCommand mode && session.LinesReceived == 1)
         {
             lifecycle.StartJson(session, mode);
-            return true;
+            return ValueTask.FromResult(true);
         }
 
         if (command is PingCommand ping && !session.Registered)
         {
             // A health probe: answer without greeting, so it never appears in a room.
             session.Send(new PongEvent(ping.Cid));
-            return true;
+            return ValueTask.FromResult(true);
         }
 
         EnsureGreeted(session);
-
-        return command is null || Execute(session, command);
+        switch (command)
+        {
+            case null:
+                return ValueTask.FromResult(true);
+            case LoginCommand request:
+                return new ValueTask<bool>(LogInAsync(session, request));
+            case not (HelpCommand or QuitCommand or InvalidCommand or JsonModeCommand) when login.Required && session.Account is null:
+                Reject(session, new InvalidCommand(ErrorCodes.LoginRequired, "log in first: /login NAME PASSWORD", command.Cid));
+                return ValueTask.FromResult(true);
+            default:
+                return ValueTask.FromResult(Execute(session, command));
+        }
     }
 
     /// <summary>Greets a connection that has not said how it speaks; called when it sends nothing for a moment.</summary>
     public void EnsureGreeted(ChatSession session)
     {
-        if (!session.Registered)
+        if (!session.Registered && !session.AwaitingLogin)
         {
             lifecycle.GreetAsText(session);
         }
+    }
+
+    /// <summary>Password mode: closes a connection that has not logged in within the login timeout.</summary>
+    public void LoginTimedOut(ChatSession session, TimeSpan timeout)
+    {
+        if (session.Account is null)
+        {
+            Reject(session, new InvalidCommand(ErrorCodes.LoginTimeout, $"not logged in within {timeout.TotalSeconds:0} s; closing"));
+            session.StopReading("login timeout");
+        }
+    }
+
+    private async Task<bool> LogInAsync(ChatSession session, LoginCommand request)
+    {
+        try
+        {
+            if (await login.LogInAsync(session, request) is { } failure)
+            {
+                Reject(session, failure);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The connection is closing.
+        }
+
+        return true;
     }
 
     public void Disconnect(ChatSession session, string reason) => lifecycle.Disconnect(session, reason);
@@ -221,6 +263,12 @@ internal sealed class SessionCommands(
 
     private void ChangeNick(ChatSession session, NickCommand command)
     {
+        if (login.Required)
+        {
+            Reject(session, new InvalidCommand(ErrorCodes.NickFixed, "on this server your nickname is your account name", command.Cid));
+            return;
+        }
+
         var nick = command.Nick;
         if (!ChatNames.IsValid(nick) || string.Equals(nick, ChatNames.Server, StringComparison.OrdinalIgnoreCase))
         {

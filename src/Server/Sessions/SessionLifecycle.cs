@@ -3,6 +3,7 @@ using SocketChat.Protocol;
 using SocketChat.Protocol.Commands;
 using SocketChat.Protocol.Encoders;
 using SocketChat.Protocol.Events;
+using SocketChat.Server.Accounts;
 using SocketChat.Server.Diagnostics;
 using SocketChat.Server.Logging;
 using SocketChat.Server.Operator;
@@ -13,6 +14,7 @@ namespace SocketChat.Server.Sessions;
 /// <summary>How a connection gets its identity (greeted as a guest, or resuming a dropped one) and how it lets go of it.</summary>
 internal sealed class SessionLifecycle(
     RoomDirectory directory,
+    AccountStore accounts,
     IRoomFanout fanout,
     IMessageHistory history,
     ResumeRegistry resumes,
@@ -23,7 +25,16 @@ internal sealed class SessionLifecycle(
     ILogger<SessionLifecycle> logger)
 {
     /// <summary>Greets a connection whose first line was not <c>/json</c> (or that sent nothing yet) as a text-mode guest.</summary>
-    public void GreetAsText(ChatSession session) => Greet(session, token: null);
+    public void GreetAsText(ChatSession session)
+    {
+        if (accounts.Required)
+        {
+            AskToLogIn(session);
+            return;
+        }
+
+        Greet(session, directory.Register(session), token: null);
+    }
 
     /// <summary>Handles the first line <c>/json</c>: resumes the identity it names, or greets a new JSON-mode guest.</summary>
     public void StartJson(ChatSession session, JsonModeCommand command)
@@ -44,7 +55,15 @@ internal sealed class SessionLifecycle(
                 return;
             }
 
-            session.Send(new ErrorEvent(ErrorCodes.ResumeFailed, "cannot resume: the token is unknown or has expired; continuing as a new guest"));
+            session.Send(new ErrorEvent(ErrorCodes.ResumeFailed, accounts.Required
+                ? "cannot resume: the token is unknown or has expired; log in again"
+                : "cannot resume: the token is unknown or has expired; continuing as a new guest"));
+        }
+
+        if (accounts.Required)
+        {
+            AskToLogIn(session);
+            return;
         }
 
         if (resumes.Enabled)
@@ -52,7 +71,70 @@ internal sealed class SessionLifecycle(
             session.Identity = resumes.Create(session);
         }
 
-        Greet(session, session.Identity?.Token);
+        Greet(session, directory.Register(session), session.Identity?.Token);
+    }
+
+    /// <summary>
+    /// Password mode: the connection proved it owns <paramref name="account"/>. One connection per account: an
+    /// earlier one (or a dropped JSON client's parked identity) is closed and this one takes its place and room.
+    /// </summary>
+    public void LogIn(ChatSession session, string account)
+    {
+        session.AwaitingLogin = false;
+        session.Account = account;
+        var (room, displaced, released) = directory.Claim(session, account);
+        if (released is not null)
+        {
+            resumes.Forget(released);
+        }
+
+        if (displaced is not null)
+        {
+            if (displaced.Identity is { } identity)
+            {
+                resumes.Forget(identity);
+            }
+
+            displaced.Send(new InfoEvent($"you logged in again from {session.RemoteEndPoint}; this connection closes"));
+            displaced.StopReading("logged in again elsewhere");
+            fanout.Notify(displaced.Room, new PresenceEvent(clock.GetUtcNow(), displaced.Room, account, PresenceAction.Leave), except: session);
+            ServerLog.LoginReplaced(logger, account, session.RemoteEndPoint, displaced.RemoteEndPoint);
+        }
+
+        if (session.Mode == WireMode.Json && resumes.Enabled)
+        {
+            session.Identity = resumes.Create(session);
+        }
+
+        ServerLog.LoggedIn(logger, account, session.RemoteEndPoint);
+        Greet(session, room, session.Identity?.Token);
+    }
+
+    /// <summary>Closes the connections of accounts removed from the accounts file, and forgets their parked identities.</summary>
+    public void Evict(IEnumerable<string> removedAccounts)
+    {
+        foreach (var account in removedAccounts)
+        {
+            if (directory.Release(account) is { } parked)
+            {
+                resumes.Forget(parked);
+            }
+
+            if (directory.FindByNick(account) is { Account: not null } session)
+            {
+                session.Send(new ErrorEvent(ErrorCodes.Refused, "your account was removed"));
+                session.StopReading("account removed");
+            }
+        }
+    }
+
+    private static void AskToLogIn(ChatSession session)
+    {
+        if (!session.AwaitingLogin)
+        {
+            session.AwaitingLogin = true;
+            session.Send(new LoginRequiredEvent());
+        }
     }
 
     public void Disconnect(ChatSession session, string reason)
@@ -107,9 +189,8 @@ internal sealed class SessionLifecycle(
         display.Show($"* {session.Nick} ({session.RemoteEndPoint}) disconnected: {reason}");
     }
 
-    private void Greet(ChatSession session, string? token)
+    private void Greet(ChatSession session, Room room, string? token)
     {
-        var room = directory.Register(session);
         session.Registered = true;
         if (session.Identity is { } identity)
         {
@@ -127,6 +208,13 @@ internal sealed class SessionLifecycle(
     {
         if (resumes.Find(token) is not { } identity)
         {
+            return false;
+        }
+
+        // The identity's nickname is its account in password mode; a removed account cannot come back this way.
+        if (accounts.Required && !accounts.Exists(identity.Owner?.Nick ?? identity.ParkedNick))
+        {
+            resumes.Forget(identity);
             return false;
         }
 
@@ -155,6 +243,7 @@ internal sealed class SessionLifecycle(
 
             identity.Attach(session);
             session.Identity = identity;
+            session.Account = accounts.Required ? nick : null;
             session.Send(new WelcomeEvent(nick, roomName, token, Resumed: true));
             var missedAfter = Math.Max(lastId, identity.JoinedAtId);
             room = directory.Register(session, nick, roomName, entered =>

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Text;
+using SocketChat.Protocol.Text;
+
+namespace SocketChat.Server.Accounts;
+
+/// <summary>
+/// The accounts file: one <c>NAME:HASH</c> line per account (see <see cref="PasswordHasher"/>), <c>#</c> comments.
+/// Written whole to a temporary file and renamed over the old one, readable by its owner only.
+/// </summary>
+internal static class UsersFile
+{
+    private const string Header = "# SocketChat accounts, managed with: SocketChat.Server users add|passwd|remove|list";
+
+    /// <summary>The accounts by name (case-insensitive); empty when the file does not exist yet.</summary>
+    /// <exception cref="InvalidDataException">A line is malformed; the message names the line.</exception>
+    public static Dictionary<string, (string Name, string Hash)> Read(string path)
+    {
+        var accounts = new Dictionary<string, (string Name, string Hash)>(StringComparer.OrdinalIgnoreCase);
+        if (!File.Exists(path))
+        {
+            return accounts;
+        }
+
+        var number = 0;
+        foreach (var raw in File.ReadLines(path))
+        {
+            number++;
+            var line = raw.Trim();
+            if (line.Length == 0 || line[0] == '#')
+            {
+                continue;
+            }
+
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            var name = colon < 0 ? line : line[..colon];
+            var hash = colon < 0 ? string.Empty : line[(colon + 1)..];
+            if (!ChatNames.IsValid(name) || !PasswordHasher.IsWellFormed(hash))
+            {
+                throw new InvalidDataException($"line {number} is not NAME:{PasswordHasher.Scheme}$ITERATIONS$SALT$HASH with at least {PasswordHasher.Iterations} iterations");
+            }
+
+            if (!accounts.TryAdd(name, (name, hash)))
+            {
+                throw new InvalidDataException($"line {number}: {name} appears twice");
+            }
+        }
+
+        return accounts;
+    }
+
+    public static void Write(string path, IEnumerable<(string Name, string Hash)> accounts)
+    {
+        var directory = Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(directory);
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
+        var text = new StringBuilder(Header).Append('\n');
+        foreach (var (name, hash) in accounts.OrderBy(account => account.Name, StringComparer.OrdinalIgnoreCase))
+        {
+            text.Append(name).Append(':').Append(hash).Append('\n');
+        }
+
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var stream = new FileStream(temporary, options))
+        {
+            stream.Write(Encoding.UTF8.GetBytes(text.ToString()));
+            stream.Flush(flushToDisk: true);
+        }
+
+        KeepDirectoryOwner(temporary, directory);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    // Root managing a service's file (sudo SocketChat.Server users add …) must leave it readable by the service,
+    // which owns the directory: give the file the directory's owner, as the service would have written it.
+    private static void KeepDirectoryOwner(string file, string directory)
+    {
+        if (!Environment.IsPrivilegedProcess || OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        using var chown = Process.Start(new ProcessStartInfo("chown", ["--reference=" + directory, file]) { UseShellExecute = false });
+        chown?.WaitForExit();
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Logging;
+using SocketChat.Protocol;
+using SocketChat.Protocol.Commands;
+using SocketChat.Protocol.Events;
+using SocketChat.Protocol.Text;
+using SocketChat.Server.Accounts;
+using SocketChat.Server.Logging;
+
+namespace SocketChat.Server.Sessions;
+
+/// <summary>Password mode: checks a login, slowing an address that keeps failing, and never logs the password.</summary>
+internal sealed class SessionLogin
+{
+    private readonly AccountStore _accounts;
+    private readonly LoginThrottle _throttle;
+    private readonly SessionLifecycle _lifecycle;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<SessionLogin> _logger;
+
+    public SessionLogin(AccountStore accounts, LoginThrottle throttle, SessionLifecycle lifecycle, TimeProvider clock, ILogger<SessionLogin> logger)
+    {
+        _accounts = accounts;
+        _throttle = throttle;
+        _lifecycle = lifecycle;
+        _clock = clock;
+        _logger = logger;
+        accounts.Removed += lifecycle.Evict;
+    }
+
+    public bool Required => _accounts.Required;
+
+    /// <summary>Logs the session in; returns the error to send when it did not.</summary>
+    public async Task<InvalidCommand?> LogInAsync(ChatSession session, LoginCommand login)
+    {
+        if (!Required)
+        {
+            return new InvalidCommand(ErrorCodes.BadArguments, "this server has no accounts; choose a nickname with /nick NAME", login.Cid);
+        }
+
+        if (!session.AwaitingLogin)
+        {
+            return new InvalidCommand(ErrorCodes.BadArguments, $"you are already logged in as {session.Nick}", login.Cid);
+        }
+
+        var wait = _throttle.WaitBefore(session.Address);
+        if (wait > TimeSpan.Zero)
+        {
+            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            ServerLog.LoginThrottled(_logger, session.RemoteEndPoint, seconds);
+            session.Send(new InfoEvent($"too many failed logins from your address; this attempt waits {seconds} s", login.Cid));
+            await Task.Delay(wait, _clock, session.ReadingStopped);
+        }
+
+        var account = await _accounts.VerifyAsync(login.Name, login.Password, session.ReadingStopped);
+        if (account is null)
+        {
+            var failures = _throttle.Failed(session.Address);
+            ServerLog.LoginFailed(_logger, TextSanitizer.RemoveControlCharacters(login.Name), session.RemoteEndPoint, failures);
+            return new InvalidCommand(ErrorCodes.LoginFailed, "wrong account name or password", login.Cid);
+        }
+
+        _lifecycle.LogIn(session, account);
+        return null;
+    }
+}
