@@ -8,14 +8,38 @@ namespace SocketChat.TestSupport;
 public sealed class TestClient : IAsyncDisposable
 {
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly StreamReader _reader;
 
-    private TestClient(Socket socket)
+    private TestClient(Socket socket, Stream? stream = null)
     {
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _stream = stream ?? new NetworkStream(socket, ownsSocket: true);
         _reader = new StreamReader(_stream, new UTF8Encoding(false));
+    }
+
+    /// <summary>The certificate the server presented (TLS connections).</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? ServerCertificate =>
+        (_stream as System.Net.Security.SslStream)?.RemoteCertificate as System.Security.Cryptography.X509Certificates.X509Certificate2;
+
+    /// <summary>Connects over TLS, trusting exactly <paramref name="trusted"/>; the handshake's failure is thrown.</summary>
+    public static async Task<TestClient> ConnectTlsAsync(int port, System.Security.Cryptography.X509Certificates.X509Certificate2 trusted)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port)).WaitAsync(TestTimeouts.Default);
+        var tls = new System.Net.Security.SslStream(new NetworkStream(socket, ownsSocket: true));
+        var options = new System.Net.Security.SslClientAuthenticationOptions
+        {
+            TargetHost = "localhost",
+            CertificateChainPolicy = new System.Security.Cryptography.X509Certificates.X509ChainPolicy
+            {
+                TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust,
+                RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
+                CustomTrustStore = { trusted },
+            },
+        };
+        await tls.AuthenticateAsClientAsync(options).WaitAsync(TestTimeouts.Default);
+        return new TestClient(socket, tls);
     }
 
     public static Task<TestClient> ConnectAsync(int port, int? receiveBufferSize = null) => ConnectAsync(IPAddress.Loopback, port, receiveBufferSize);
