@@ -6,13 +6,13 @@ namespace SocketChat.Server.Configuration;
 internal sealed class TlsOptions
 {
     /// <summary>A PEM certificate (its chain may follow it in the file) or a PFX/PKCS#12 file.</summary>
-    public string CertificatePath { get; set; } = string.Empty;
+    public string CertificatePath { get; set => field = value ?? string.Empty; } = string.Empty;
 
     /// <summary>The PEM private key; empty when the certificate file holds the key too (or is a PFX).</summary>
-    public string KeyPath { get; set; } = string.Empty;
+    public string KeyPath { get; set => field = value ?? string.Empty; } = string.Empty;
 
     /// <summary>The PFX password, or the password of an encrypted PEM key.</summary>
-    public string CertificatePassword { get; set; } = string.Empty;
+    public string CertificatePassword { get; set => field = value ?? string.Empty; } = string.Empty;
 
     /// <summary>Refuse plaintext connections; true by default once a certificate is set. When false, plaintext is accepted from loopback only.</summary>
     public bool? Required { get; set; }
