@@ -17,6 +17,7 @@ internal static class ClientHost
     {
         services.AddOptions<ClientOptions>().BindConfiguration(ClientOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ClientOptions>>(new SettingsValidator<ClientOptions>(ClientOptions.SectionName));
+        services.AddSingleton<IValidateOptions<ClientOptions>, ClientFilesValidator>();
         services.AddSingleton(console);
         services.AddSingleton<ClientExit>();
         services.AddHostedService<ChatClientService>();

@@ -19,6 +19,9 @@ public sealed class TestConsoleBridge(bool isTerminal = true) : IConsoleBridge
 
     public ChannelWriter<string> Typed => _input.Writer;
 
+    /// <summary>A question shows as a line of output, so tests wait for it like for any other line.</summary>
+    public void Ask(string prompt, bool secret) => _output.Writer.TryWrite(secret ? $"{prompt}(secret)" : prompt);
+
     /// <summary>Reads shown lines until one matches, failing after the default timeout.</summary>
     public async Task<string> WaitForOutputAsync(Func<string, bool> match)
     {

@@ -15,7 +15,10 @@ internal sealed class ClientOptions
     [Range(1, 65535, ErrorMessage = "must be from {1} to {2}")]
     public int Port { get; set; } = 8080;
 
-    /// <summary>A nickname to take on connecting; empty keeps the server's guest name.</summary>
+    /// <summary>A file whose first line is the account's password, for scripts; unset, the client asks when a server wants it.</summary>
+    public string PasswordFile { get; set => field = value ?? string.Empty; } = string.Empty;
+
+    /// <summary>A nickname to take on connecting (on a server with accounts, the account); empty keeps the server's guest name.</summary>
     [ChatName(AllowEmpty = true)]
     public string? Nick { get; set; }
 
@@ -27,6 +30,8 @@ internal sealed class ClientOptions
     public int ConnectTimeoutSeconds { get; set; } = 10;
 
     public ReconnectOptions Reconnect { get; set; } = new();
+
+    public ClientTlsOptions Tls { get; set; } = new();
 
     public string ServerName => Host == "*" ? "localhost" : Host;
 }

@@ -11,20 +11,21 @@ internal sealed class ServerConnection : IAsyncDisposable
 {
     private const int MaxIncomingLineBytes = 1 << 20;
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly PipeReader _reader;
     private readonly LineFramer _framer = new(MaxIncomingLineBytes);
     private readonly Queue<string> _lines = new();
     private readonly SemaphoreSlim _writing = new(1, 1);
 
-    private ServerConnection(Socket socket)
+    private ServerConnection(Socket socket, Stream stream)
     {
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _stream = stream;
         _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
     }
 
-    public static async Task<ServerConnection> ConnectAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken)
+    // tls: speaks TLS through it when given, plaintext otherwise.
+    public static async Task<ServerConnection> ConnectAsync(string host, int port, TlsConnector? tls, TimeSpan timeout, CancellationToken cancellationToken)
     {
         // An IPv6 socket in dual mode reaches IPv4 and IPv6 servers alike.
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -33,7 +34,8 @@ internal sealed class ServerConnection : IAsyncDisposable
         try
         {
             await socket.ConnectAsync(host, port, attempt.Token);
-            return new ServerConnection(socket);
+            var network = new NetworkStream(socket, ownsSocket: true);
+            return new ServerConnection(socket, tls is null ? network : await tls.SecureAsync(network, attempt.Token));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -44,6 +46,11 @@ internal sealed class ServerConnection : IAsyncDisposable
         {
             socket.Dispose();
             throw new ConnectFailure(Describe(ex), ex);
+        }
+        catch (IOException ex)
+        {
+            socket.Dispose();
+            throw new ConnectFailure(ex.Message, ex);
         }
         catch
         {

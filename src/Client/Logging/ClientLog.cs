@@ -34,4 +34,10 @@ internal static partial class ClientLog
 
     [LoggerMessage(10, LogLevel.Warning, "Giving up after {Attempts} attempts", EventName = "GaveUp")]
     public static partial void GaveUp(ILogger logger, int attempts);
+
+    [LoggerMessage(11, LogLevel.Warning, "Chat:Tls:AllowUntrusted=true: the server's certificate is not checked", EventName = "UntrustedAllowed")]
+    public static partial void UntrustedAllowed(ILogger logger);
+
+    [LoggerMessage(12, LogLevel.Warning, "Login as {Account} failed: {Reason}", EventName = "LoginFailed")]
+    public static partial void LoginFailed(ILogger logger, string account, string reason);
 }

@@ -39,6 +39,8 @@ internal sealed class EventRenderer(bool colour)
 
     public string Error(string text) => Style(Red, $"! error: {text}");
 
+    public string Warning(string text) => Style(Yellow, $"! warning: {text}");
+
     private static string Safe(string text) => TerminalText.Neutralize(text);
 
     private string Style(string code, string text) => colour ? code + text + Reset : text;

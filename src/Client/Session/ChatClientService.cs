@@ -34,6 +34,10 @@ internal sealed class ChatClientService(
     private readonly EventRenderer _renderer = new(console.IsOutputTerminal);
     private readonly Outbox.Outbox _outbox = new(options.Value.MaxQueuedLines);
     private readonly Backoff _backoff = new(options.Value.Reconnect, Random.Shared);
+    private readonly TlsConnector? _tls = options.Value.Tls.Enabled ? new TlsConnector(options.Value.Tls, options.Value.ServerName) : null;
+    private readonly Lock _questionGate = new();
+    private TaskCompletionSource<string?>? _question;
+    private Credentials? _credentials;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -41,6 +45,13 @@ internal sealed class ChatClientService(
         using var stopping = stoppingToken.Register(Leave);
         using var inputStop = new CancellationTokenSource();
         Show(Greeting);
+        if (_tls is not null && options.Value.Tls.AllowUntrusted)
+        {
+            Show(_renderer.Warning("Chat:Tls:AllowUntrusted=true, so the server's certificate is not checked; anyone on the way can read and change this chat"));
+            ClientLog.UntrustedAllowed(logger);
+        }
+
+        _credentials = new Credentials(options.Value.Nick, options.Value.PasswordFile, AskAsync);
         var input = ReadInputAsync(inputStop.Token);
         try
         {
@@ -70,6 +81,12 @@ internal sealed class ChatClientService(
         {
             await foreach (var line in console.Input.ReadAllAsync(cancellationToken))
             {
+                if (TakeQuestion() is { } question)
+                {
+                    question.TrySetResult(line);
+                    continue;
+                }
+
                 if (line.Trim() is "terminate" or "/quit")
                 {
                     Leave();
@@ -83,6 +100,10 @@ internal sealed class ChatClientService(
         {
             return;
         }
+        finally
+        {
+            TakeQuestion()?.TrySetResult(null);
+        }
 
         // A person at the terminal pressed Ctrl+D (or Ctrl+C): they are done. A pipe that ended has said everything
         // it had to say, and those lines are delivered first.
@@ -93,6 +114,30 @@ internal sealed class ChatClientService(
         else
         {
             _inputEnded.TrySetResult();
+        }
+    }
+
+    // Asks the user something (an account, a password); null when input ended or the user left first.
+    private async Task<string?> AskAsync(string prompt, bool secret)
+    {
+        var answer = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_questionGate)
+        {
+            _question = answer;
+        }
+
+        console.Ask(prompt, secret);
+        await Task.WhenAny(answer.Task, _leave.Task);
+        return answer.Task.IsCompletedSuccessfully ? answer.Task.Result : null;
+    }
+
+    private TaskCompletionSource<string?>? TakeQuestion()
+    {
+        lock (_questionGate)
+        {
+            var question = _question;
+            _question = null;
+            return question;
         }
     }
 
@@ -135,6 +180,9 @@ internal sealed class ChatClientService(
             case JsonModeCommand:
                 Show(_renderer.Error("/json is for programs; this client already speaks it"));
                 return;
+            case LoginCommand:
+                Show(_renderer.Error("this client logs in by itself: start it with --Chat:Nick=ACCOUNT and it asks for the password"));
+                return;
             case { } command when !_outbox.TryAdd(command, out _):
                 Show(_renderer.Error($"not sent: {_outbox.Capacity} lines are already waiting for the server"));
                 return;
@@ -157,11 +205,17 @@ internal sealed class ChatClientService(
             try
             {
                 connection = await ServerConnection.ConnectAsync(
-                    settings.ServerName, settings.Port, TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds), _leaving.Token);
+                    settings.ServerName, settings.Port, _tls, TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds), _leaving.Token);
             }
             catch (OperationCanceledException)
             {
                 return 0;
+            }
+            catch (ConnectFailure failure) when (failure.Fatal)
+            {
+                ClientLog.ConnectFailed(logger, endPoint, failure.Message);
+                Show(_renderer.Error($"cannot connect to {endPoint}: {failure.Message}"));
+                return 1;
             }
             catch (ConnectFailure failure)
             {
@@ -177,7 +231,7 @@ internal sealed class ChatClientService(
             SessionOutcome outcome;
             await using (connection)
             {
-                var session = new ConnectionSession(connection, endPoint, _state, _outbox, settings.Nick, console, _renderer, logger);
+                var session = new ConnectionSession(connection, endPoint, _state, _outbox, settings.Nick, _credentials!, _tls is not null, console, _renderer, logger);
                 outcome = await session.RunAsync(done, CancellationToken.None);
             }
 

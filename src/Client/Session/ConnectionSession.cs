@@ -21,12 +21,15 @@ internal sealed class ConnectionSession(
     ClientState state,
     Outbox.Outbox outbox,
     string? initialNick,
+    Credentials credentials,
+    bool encrypted,
     IConsoleBridge console,
     EventRenderer renderer,
     ILogger logger)
 {
     private static readonly TimeSpan FlushOnExit = TimeSpan.FromSeconds(5);
     private bool _refused;
+    private bool _loggedIn;
 
     public async Task<SessionOutcome> RunAsync(Task terminate, CancellationToken cancellationToken)
     {
@@ -67,10 +70,40 @@ internal sealed class ConnectionSession(
         // The text greeting may come before the server reads /json; the JSON conversation starts at the first object.
         while (await connection.ReadLineAsync(cancellationToken) is { } line)
         {
+            if (line.StartsWith("! error: this server requires TLS", StringComparison.Ordinal))
+            {
+                Show(renderer.Error("the server requires TLS: start the client with --Chat:Tls:Enabled=true"));
+                _refused = true;
+                return null;
+            }
+
             switch (JsonEventReader.Parse(line))
             {
                 case WelcomeEvent welcome:
                     return welcome;
+                case LoginRequiredEvent:
+                    if (!await LogInAsync(cancellationToken))
+                    {
+                        return null;
+                    }
+
+                    break;
+                case ErrorEvent { Code: ErrorCodes.LoginFailed } failed:
+                    Show(renderer.Error(TerminalText.Neutralize(failed.Message)));
+                    ClientLog.LoginFailed(logger, credentials.Account ?? string.Empty, failed.Message);
+                    credentials.Rejected();
+                    if (!await LogInAsync(cancellationToken))
+                    {
+                        return null;
+                    }
+
+                    break;
+                case ErrorEvent { Code: ErrorCodes.LoginTimeout } timedOut:
+                    Show(renderer.Error(TerminalText.Neutralize(timedOut.Message)));
+                    break;
+                case InfoEvent info:
+                    Show(renderer.Render(info)!);
+                    break;
                 case ErrorEvent { Code: ErrorCodes.ResumeFailed }:
                     ClientLog.ResumeFailed(logger);
                     state.ResumeToken = null;
@@ -85,13 +118,37 @@ internal sealed class ConnectionSession(
         return null;
     }
 
+    private async Task<bool> LogInAsync(CancellationToken cancellationToken)
+    {
+        if (await credentials.GetAsync() is not { } login)
+        {
+            return false;
+        }
+
+        if (!encrypted && !IsThisMachine(endPoint))
+        {
+            Show(renderer.Warning("sending the password without TLS; anyone on the way can read it (use --Chat:Tls:Enabled=true)"));
+        }
+
+        _loggedIn = true;
+        await SendAsync(login, cancellationToken);
+        return true;
+    }
+
+    private static bool IsThisMachine(string endPoint)
+    {
+        var host = endPoint[..endPoint.LastIndexOf(':')].Trim('[', ']');
+        return host == "localhost" || (System.Net.IPAddress.TryParse(host, out var address) && System.Net.IPAddress.IsLoopback(address));
+    }
+
     // Puts the user back where they were: a resumed identity needs nothing; a new one (the server restarted or the
     // resume window passed) takes the old nickname and room again before any queued line is resent.
     private List<ClientCommand> Restore(WelcomeEvent welcome)
     {
         var restore = new List<ClientCommand>();
         var wanted = (Nick: state.Nick ?? initialNick, Room: state.Room);
-        if (!welcome.Resumed && !string.IsNullOrEmpty(wanted.Nick) && !string.Equals(wanted.Nick, welcome.Nick, StringComparison.Ordinal))
+        // After a login the nickname is the account's; it cannot (and need not) be changed.
+        if (!welcome.Resumed && !_loggedIn && !string.IsNullOrEmpty(wanted.Nick) && !string.Equals(wanted.Nick, welcome.Nick, StringComparison.Ordinal))
         {
             restore.Add(new NickCommand(wanted.Nick));
         }
@@ -221,7 +278,7 @@ internal sealed class ConnectionSession(
     {
         var line = JsonCommandWriter.Format(command);
         await connection.SendAsync(line, cancellationToken);
-        ClientLog.Sent(logger, command.Cid, line);
+        ClientLog.Sent(logger, command.Cid, command is LoginCommand login ? JsonCommandWriter.Format(login with { Password = "***" }) : line);
     }
 
     private void Show(string line) => console.Output.TryWrite(line);

@@ -48,6 +48,26 @@ public sealed class ConsoleBridge : IConsoleBridge, IAsyncDisposable
 
     public bool IsOutputTerminal => !_terminal.IsOutputRedirected;
 
+    public void Ask(string prompt, bool secret)
+    {
+        if (_renderer is null)
+        {
+            // Plain lines: the question is a line of its own, and the answer is the next line read.
+            _output.Writer.TryWrite(prompt);
+            return;
+        }
+
+        lock (_screen)
+        {
+            _renderer.Ask(prompt, secret);
+            _editor.Remember = !secret;
+            if (_inputThread.IsValueCreated)
+            {
+                _terminal.Write(_renderer.Redraw(_editor));
+            }
+        }
+    }
+
     /// <summary>True when lines are edited in place with a prompt.</summary>
     public bool IsEditing => _renderer is not null;
 
@@ -114,6 +134,7 @@ public sealed class ConsoleBridge : IConsoleBridge, IAsyncDisposable
                             break;
                         case EditOutcome.Submitted:
                             _terminal.Write(renderer.Commit(submitted!, _editor));
+                            _editor.Remember = true;
                             break;
                         case EditOutcome.EndOfInput:
                             _input.Writer.TryComplete();

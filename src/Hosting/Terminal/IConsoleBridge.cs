@@ -15,4 +15,10 @@ public interface IConsoleBridge
     bool IsInputTerminal { get; }
 
     bool IsOutputTerminal { get; }
+
+    /// <summary>
+    /// Asks a question: the next line typed on <see cref="Input"/> answers <paramref name="prompt"/>, which is shown
+    /// in place of the usual prompt. A <paramref name="secret"/> answer (a password) is not echoed and not kept in history.
+    /// </summary>
+    void Ask(string prompt, bool secret);
 }

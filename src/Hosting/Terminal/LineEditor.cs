@@ -16,6 +16,9 @@ public sealed class LineEditor
 
     public string Text => _text.ToString();
 
+    /// <summary>False while typing a secret: the submitted line is not kept in history.</summary>
+    public bool Remember { get; set; } = true;
+
     /// <summary>The cursor position, in characters from the start of the line.</summary>
     public int Cursor { get; private set; }
 
@@ -79,7 +82,7 @@ public sealed class LineEditor
     private string Submit()
     {
         var line = _text.ToString();
-        if (line.Length > 0 && (_history.Count == 0 || _history[^1] != line))
+        if (Remember && line.Length > 0 && (_history.Count == 0 || _history[^1] != line))
         {
             _history.Add(line);
             if (_history.Count > HistoryLimit)

@@ -8,22 +8,42 @@ namespace SocketChat.Hosting.Terminal;
 /// </summary>
 public sealed class PromptRenderer(string prompt)
 {
+    private (string Prompt, bool Secret)? _question;
+
     // Carriage return, then erase the whole line.
     private const string ClearLine = "\r\u001b[2K";
 
     public string Prompt => prompt;
 
+    /// <summary>Until the next line is submitted, shows <paramref name="question"/> instead of the prompt; a secret line is not drawn.</summary>
+    public void Ask(string question, bool secret) => _question = (question, secret);
+
     public string Redraw(LineEditor editor)
     {
-        var back = editor.Text.Length - editor.Cursor;
-        var line = ClearLine + prompt + editor.Text;
-        return back > 0 ? line + string.Create(CultureInfo.InvariantCulture, $"\u001b[{back}D") : line;
+        if (_question is { } question)
+        {
+            // A secret shows neither its characters nor how many there are.
+            return question.Secret ? ClearLine + question.Prompt : ClearLine + question.Prompt + editor.Text + Back(editor);
+        }
+
+        return ClearLine + prompt + editor.Text + Back(editor);
     }
 
     public string PrintAbove(string line, LineEditor editor) => ClearLine + line + "\r\n" + Redraw(editor);
 
     /// <summary>Leaves the submitted line on screen, as typed after the prompt, and starts a fresh prompt.</summary>
-    public string Commit(string submitted, LineEditor editor) => ClearLine + prompt + submitted + "\r\n" + Redraw(editor);
+    public string Commit(string submitted, LineEditor editor)
+    {
+        var shown = _question is { } question ? question.Prompt + (question.Secret ? string.Empty : submitted) : prompt + submitted;
+        _question = null;
+        return ClearLine + shown + "\r\n" + Redraw(editor);
+    }
+
+    private static string Back(LineEditor editor)
+    {
+        var back = editor.Text.Length - editor.Cursor;
+        return back > 0 ? string.Create(CultureInfo.InvariantCulture, $"\u001b[{back}D") : string.Empty;
+    }
 
     /// <summary>Removes the prompt line, for a clean screen on exit.</summary>
     public static string Clear => ClearLine;

@@ -9,11 +9,14 @@ namespace SocketChat.Client.Tests.Infrastructure;
 /// <summary>The real client host, its console a pair of channels, talking to a server on a loopback port.</summary>
 internal sealed class ClientHarness : IAsyncDisposable
 {
-    private ClientHarness(IHost host, TestConsoleBridge console)
+    private ClientHarness(IHost host, TestConsoleBridge console, InMemorySink log)
     {
         Host = host;
         Console = console;
+        Log = log;
     }
+
+    public InMemorySink Log { get; }
 
     public IHost Host { get; }
 
@@ -36,10 +39,11 @@ internal sealed class ClientHarness : IAsyncDisposable
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Configuration = configuration });
         var console = new TestConsoleBridge(isTerminal: false);
         builder.Services.AddChatClient(console);
-        builder.Services.AddSerilog(logger => logger.WriteTo.Sink(new InMemorySink()), preserveStaticLogger: true);
+        var log = new InMemorySink();
+        builder.Services.AddSerilog(logger => logger.WriteTo.Sink(log), preserveStaticLogger: true);
         var host = builder.Build();
         await host.StartAsync().WaitAsync(TestTimeouts.Default);
-        return new ClientHarness(host, console);
+        return new ClientHarness(host, console, log);
     }
 
     public ValueTask TypeAsync(string line) => Console.Typed.WriteAsync(line);

@@ -75,4 +75,39 @@ public sealed class ConsoleBridgeTests
         Assert.Equal("alice: one" + Environment.NewLine + "bob: two" + Environment.NewLine, terminal.Written);
         Assert.False(new ConsoleBridge(terminal, " You: ").IsEditing);
     }
+
+    [Fact]
+    public async Task AskSecret_TypedPasswordNeverDrawn_NotInHistory_PromptComesBack()
+    {
+        var terminal = new FakeTerminal();
+        await using var bridge = new ConsoleBridge(terminal, " You: ");
+        _ = bridge.Input;
+        await terminal.WaitForEndingAsync(Clear + " You: ");
+
+        bridge.Ask("Password for alice: ", secret: true);
+        terminal.Type("hunter22\n");
+
+        Assert.Equal("hunter22", await bridge.Input.ReadAsync().AsTask().WaitAsync(TestTimeouts.Default));
+        await terminal.WaitForEndingAsync(Clear + "Password for alice: \r\n" + Clear + " You: ");
+        terminal.Press(ConsoleKey.UpArrow);
+        terminal.Type("x");
+        await terminal.WaitForEndingAsync(Clear + " You: x");
+        Assert.DoesNotContain("hunter", terminal.Written, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AskVisible_AnswerShownAfterTheQuestion()
+    {
+        var terminal = new FakeTerminal();
+        await using var bridge = new ConsoleBridge(terminal, " You: ");
+        _ = bridge.Input;
+        await terminal.WaitForEndingAsync(Clear + " You: ");
+
+        bridge.Ask("Account: ", secret: false);
+        await terminal.WaitForEndingAsync(Clear + "Account: ");
+        terminal.Type("alice\n");
+
+        Assert.Equal("alice", await bridge.Input.ReadAsync().AsTask().WaitAsync(TestTimeouts.Default));
+        await terminal.WaitForEndingAsync(Clear + "Account: alice\r\n" + Clear + " You: ");
+    }
 }
