@@ -6,12 +6,14 @@ cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 # ncat is the real third-party client the tests drive; tmux is the real terminal the client is driven in;
-# kill (procps) sends SIGTERM to the server under test; systemd-analyze (systemd) checks the unit file.
+# kill (procps) sends SIGTERM to the server under test; systemd-analyze (systemd) checks the unit file;
+# openssl s_client is the real TLS client the TLS tests drive.
 missing=()
 command -v ncat >/dev/null || missing+=(ncat)
 command -v tmux >/dev/null || missing+=(tmux)
 command -v systemd-analyze >/dev/null || missing+=(systemd)
 command -v kill >/dev/null || missing+=(procps)
+command -v openssl >/dev/null || missing+=(openssl)
 if ((${#missing[@]})); then
     if [[ $(id -u) -ne 0 ]]; then
         echo "tests/run.sh: missing ${missing[*]}; install with: sudo apt-get install -y ${missing[*]}" >&2

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using System.Threading.RateLimiting;
 using SocketChat.Client.Connection;
 using SocketChat.Client.Logging;
 using SocketChat.Client.Rendering;
@@ -30,6 +31,7 @@ internal sealed class ConnectionSession(
     private static readonly TimeSpan FlushOnExit = TimeSpan.FromSeconds(5);
     private bool _refused;
     private bool _loggedIn;
+    private TokenBucketRateLimiter? _pace;
 
     public async Task<SessionOutcome> RunAsync(Task terminate, CancellationToken cancellationToken)
     {
@@ -38,6 +40,18 @@ internal sealed class ConnectionSession(
             return _refused ? SessionOutcome.Refused : SessionOutcome.Dropped;
         }
 
+        // The server's flood limit, kept on this side: a backlog resent after a reconnect goes out at the allowed
+        // rate instead of being held back by the server and, if long, cut off as a flood.
+        using var pace = welcome.Rate is { } rate ? new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = rate.Burst,
+            TokensPerPeriod = rate.PerSecond,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = int.MaxValue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            AutoReplenishment = true,
+        }) : null;
+        _pace = pace;
         var restore = Restore(welcome);
         outbox.Requeue();
         foreach (var command in restore)
@@ -276,6 +290,11 @@ internal sealed class ConnectionSession(
 
     private async Task SendAsync(ClientCommand command, CancellationToken cancellationToken)
     {
+        if (_pace is not null)
+        {
+            using var lease = await _pace.AcquireAsync(1, cancellationToken);
+        }
+
         var line = JsonCommandWriter.Format(command);
         await connection.SendAsync(line, cancellationToken);
         ClientLog.Sent(logger, command.Cid, command is LoginCommand login ? JsonCommandWriter.Format(login with { Password = "***" }) : line);

@@ -37,7 +37,7 @@ public static class JsonEventReader
         "presence" => new PresenceEvent(Ts(root), Required(root, "room"), Required(root, "nick"), Action(Required(root, "action")), String(root, "old")),
         "ack" => new AckEvent(String(root, "cid"), Id(root), Ts(root)),
         "error" => new ErrorEvent(Required(root, "code"), Required(root, "message"), String(root, "cid")),
-        "welcome" => new WelcomeEvent(Required(root, "nick"), Required(root, "room"), String(root, "token"), Bool(root, "resumed")),
+        "welcome" => new WelcomeEvent(Required(root, "nick"), Required(root, "room"), String(root, "token"), Bool(root, "resumed"), Rate(root)),
         "who" => new WhoEvent(Required(root, "room"), root.GetProperty("nicks").EnumerateArray().Select(nick => nick.GetString() ?? string.Empty).ToArray(), String(root, "cid")),
         "info" => new InfoEvent(Required(root, "text"), String(root, "cid")),
         "shutdown" => new ShutdownEvent(Required(root, "text")),
@@ -54,6 +54,11 @@ public static class JsonEventReader
         "rename" => PresenceAction.Rename,
         _ => throw new FormatException($"unknown presence action {action}"),
     };
+
+    private static SendRate? Rate(JsonElement root) =>
+        root.TryGetProperty("rate", out var rate) && rate.ValueKind == JsonValueKind.Object
+            ? new SendRate(rate.GetProperty("per_second").GetInt32(), rate.GetProperty("burst").GetInt32())
+            : null;
 
     private static long Id(JsonElement root) => root.GetProperty("id").GetInt64();
 

@@ -96,6 +96,14 @@ public static class JsonEventWriter
                     json.WriteBoolean("resumed", true);
                 }
 
+                if (w.Rate is { } rate)
+                {
+                    json.WriteStartObject("rate");
+                    json.WriteNumber("per_second", rate.PerSecond);
+                    json.WriteNumber("burst", rate.Burst);
+                    json.WriteEndObject();
+                }
+
                 break;
             case WhoEvent w:
                 json.WriteString("type", "who");

@@ -5,4 +5,8 @@ namespace SocketChat.Protocol.Events;
 /// <param name="Room">The client's room.</param>
 /// <param name="Token">JSON mode: the token that lets a new connection resume this identity after a drop.</param>
 /// <param name="Resumed">JSON mode: true when this connection took back a dropped connection's identity.</param>
-public sealed record WelcomeEvent(string Nick, string Room, string? Token = null, bool Resumed = false) : ServerEvent;
+/// <param name="Rate">
+/// JSON mode: the lines per second this connection may send, sustained, and at once (flood control), so a client
+/// can pace itself (resending a backlog after a reconnect) instead of being slowed or cut off; null when unlimited.
+/// </param>
+public sealed record WelcomeEvent(string Nick, string Room, string? Token = null, bool Resumed = false, SendRate? Rate = null) : ServerEvent;

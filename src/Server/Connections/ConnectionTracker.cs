@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SocketChat.Protocol.Events;
 using SocketChat.Server.Configuration;
 using SocketChat.Server.Diagnostics;
 using SocketChat.Server.Logging;
@@ -38,11 +39,15 @@ internal sealed class ConnectionTracker(
             return;
         }
 
+        var exempt = ConnectionAdmission.IsExempt(address, settings.Limits);
         var session = new ChatSession(
             Interlocked.Increment(ref _lastId),
             address,
             EndPointFormat.Format(socket.RemoteEndPoint),
-            new OutboundQueue(settings.MaxQueuedMessagesPerClient, settings.MaxQueuedBytesPerClient));
+            new OutboundQueue(settings.MaxQueuedMessagesPerClient, settings.MaxQueuedBytesPerClient))
+        {
+            Rate = exempt || settings.Limits.MessagesPerSecond == 0 ? null : new SendRate(settings.Limits.MessagesPerSecond, settings.Limits.Burst),
+        };
         var connection = new ClientConnection(
             socket,
             session,
@@ -51,7 +56,7 @@ internal sealed class ConnectionTracker(
             new FloodGate(
                 floodControl,
                 session.Id,
-                ConnectionAdmission.IsExempt(address, settings.Limits),
+                exempt,
                 TimeSpan.FromSeconds(settings.Limits.FloodTimeoutSeconds),
                 clock,
                 metrics),

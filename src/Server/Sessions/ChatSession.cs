@@ -41,6 +41,9 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
     /// <summary>True once the connection has been greeted and has a nickname and a room.</summary>
     public bool Registered { get; set; }
 
+    /// <summary>The flood limit this connection is under, told to JSON clients in the welcome; null when exempt or off.</summary>
+    public SocketChat.Protocol.Events.SendRate? Rate { get; init; }
+
     /// <summary>Password mode: told to log in and has not yet; no room, no nickname.</summary>
     public bool AwaitingLogin { get; set; }
 

@@ -199,7 +199,7 @@ internal sealed class SessionLifecycle(
 
         // The others hear of the newcomer before the newcomer hears back, so nothing it does can overtake the notice.
         fanout.Notify(room.Name, new PresenceEvent(clock.GetUtcNow(), room.Name, session.Nick, PresenceAction.Join), except: session);
-        session.Send(new WelcomeEvent(session.Nick, room.Name, token));
+        session.Send(new WelcomeEvent(session.Nick, room.Name, token, Rate: session.Rate));
         ServerLog.ClientConnected(logger, session.Nick, session.RemoteEndPoint);
         display.Show($"* {session.Nick} ({session.RemoteEndPoint}) connected");
     }
@@ -244,7 +244,7 @@ internal sealed class SessionLifecycle(
             identity.Attach(session);
             session.Identity = identity;
             session.Account = accounts.Required ? nick : null;
-            session.Send(new WelcomeEvent(nick, roomName, token, Resumed: true));
+            session.Send(new WelcomeEvent(nick, roomName, token, Resumed: true, Rate: session.Rate));
             var missedAfter = Math.Max(lastId, identity.JoinedAtId);
             room = directory.Register(session, nick, roomName, entered =>
             {

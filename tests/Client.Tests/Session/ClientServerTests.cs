@@ -23,6 +23,35 @@ public sealed class ClientServerTests
     }
 
     [Fact]
+    public async Task FloodLimit_BacklogTypedAtOnce_PacedToTheServersRate_NotCutOff_EveryLineOnceInOrder()
+    {
+        await using var server = await TestServer.StartAsync(new()
+        {
+            ["Chat:Limits:ExemptLoopback"] = "false",
+            ["Chat:Limits:MessagesPerSecond"] = "25",
+            ["Chat:Limits:Burst"] = "5",
+            ["Chat:Limits:FloodTimeoutSeconds"] = "1",
+        });
+        await using var bob = await server.ConnectAsAsync("bob");
+        await using var client = await ClientHarness.StartAsync(server.Port);
+        await bob.ExpectAsync(line => line.EndsWith(" is now known as alice", StringComparison.Ordinal));
+
+        // 60 lines at 25 a second after a burst of 5 take over two seconds: unpaced, the server would hold the
+        // client back that long and cut it off after one.
+        for (var i = 0; i < 60; i++)
+        {
+            await client.TypeAsync($"line {i}");
+        }
+
+        for (var i = 0; i < 60; i++)
+        {
+            Assert.Equal($"alice: line {i}", await bob.ExpectAsync(line => line.StartsWith("alice:", StringComparison.Ordinal)));
+        }
+
+        Assert.DoesNotContain(server.Log.Events, e => e.RenderMessage().Contains("flooding", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Start_ShowsGreetingThenConnection()
     {
         await using var server = await TestServer.StartAsync();

@@ -65,6 +65,11 @@ public sealed class EventWriterTests
             """{"type":"welcome","nick":"alice","room":"lobby","protocol":1,"token":"tok","resumed":true}""" + "\n"
         },
         {
+            new WelcomeEvent("alice", "lobby", "tok", Rate: new SendRate(5, 20)),
+            "* welcome to SocketChat, alice! You are in lobby. Type /help for commands.\n",
+            """{"type":"welcome","nick":"alice","room":"lobby","protocol":1,"token":"tok","rate":{"per_second":5,"burst":20}}""" + "\n"
+        },
+        {
             new RoomMessageEvent(7, Noon, "lobby", "bob", "earlier", History: true),
             "[history] bob: earlier\n",
             """{"type":"message","id":7,"ts":"2026-11-27T12:00:00.123Z","room":"lobby","from":"bob","text":"earlier","history":true}""" + "\n"
