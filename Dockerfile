@@ -17,6 +17,7 @@ VOLUME /data
 # Containers are read by log collectors: one compact JSON event per line on stdout.
 ENV Log__Format=json \
     Chat__OperatorConsole=Off \
+    Chat__DataDirectory=/data \
     Chat__Host=* \
     Chat__Port=8080
 EXPOSE 8080
