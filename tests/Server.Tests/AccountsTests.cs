@@ -203,17 +203,7 @@ public sealed class AccountsTests : IDisposable
             UsersFile.Write(_data.File("users.txt"), accounts ?? Accounts.Value);
         }
 
-        var all = new Dictionary<string, string?>
-        {
-            ["Chat:Auth:Mode"] = "password",
-            ["Chat:DataDirectory"] = _data.Path,
-        };
-        foreach (var (key, value) in settings ?? [])
-        {
-            all[key] = value;
-        }
-
-        return await TestServer.StartAsync(all);
+        return await TestServer.StartAsync(new() { ["Chat:Auth:Mode"] = "password", ["Chat:DataDirectory"] = _data.Path }, settings);
     }
 
     private static async Task<TestClient> LogInAsync(TestServer server, string name, string password)

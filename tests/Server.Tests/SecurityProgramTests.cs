@@ -38,8 +38,8 @@ public sealed class SecurityProgramTests : IDisposable
         await using (var probe = ChildProcess.StartServer(["--probe", .. secure[..^4], $"--Chat:Port={port}", $"--Chat:Tls:CertificatePath={certificatePath}", $"--Chat:Tls:KeyPath={keyPath}"]))
         {
             var (exitCode, output, _) = await probe.WaitForExitAsync();
-            Assert.Equal(0, exitCode);
             Assert.StartsWith($"healthy: 127.0.0.1:{port} answered in ", Assert.Single(output), StringComparison.Ordinal);
+            Assert.Equal(0, exitCode);
         }
 
         await server.SignalAsync("HUP");

@@ -130,19 +130,6 @@ public sealed class TlsTests : IDisposable
         Assert.StartsWith($"Chat:Tls:CertificatePath={certificatePath} is not allowed: cannot load {certificatePath} with its private key: ", Assert.Single(failure.Failures), StringComparison.Ordinal);
     }
 
-    private Task<TestServer> StartAsync(string certificatePath, string? keyPath, Dictionary<string, string?>? settings = null)
-    {
-        var all = new Dictionary<string, string?>
-        {
-            ["Chat:DataDirectory"] = _data.Path,
-            ["Chat:Tls:CertificatePath"] = certificatePath,
-            ["Chat:Tls:KeyPath"] = keyPath,
-        };
-        foreach (var (key, value) in settings ?? [])
-        {
-            all[key] = value;
-        }
-
-        return TestServer.StartAsync(all);
-    }
+    private Task<TestServer> StartAsync(string certificatePath, string? keyPath, Dictionary<string, string?>? settings = null) =>
+        TestServer.StartAsync(TestServer.TlsSettings(_data.Path, certificatePath, keyPath), settings);
 }

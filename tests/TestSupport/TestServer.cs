@@ -25,9 +25,19 @@ public sealed class TestServer : IAsyncDisposable
 
     public int Port => Host.Services.GetRequiredService<ChatServerService>().EndPoints[0].Port;
 
-    public static async Task<TestServer> StartAsync(Dictionary<string, string?>? settings = null, TestConsoleBridge? console = null)
+    public static async Task<TestServer> StartAsync(Dictionary<string, string?>? settings = null, TestConsoleBridge? console = null) =>
+        await StartAsync(settings, more: null, console);
+
+    /// <summary>Starts with <paramref name="settings"/>, then <paramref name="more"/> on top (a test's own on a fixture's).</summary>
+    public static async Task<TestServer> StartAsync(Dictionary<string, string?>? settings, Dictionary<string, string?>? more, TestConsoleBridge? console = null)
     {
-        var host = Build(settings, console ??= new TestConsoleBridge(isTerminal: false), out var log);
+        var merged = new Dictionary<string, string?>(settings ?? []);
+        foreach (var (key, value) in more ?? [])
+        {
+            merged[key] = value;
+        }
+
+        var host = Build(merged, console ??= new TestConsoleBridge(isTerminal: false), out var log);
         await host.StartAsync().WaitAsync(TestTimeouts.Default);
         return new TestServer(host, console, log);
     }
@@ -50,6 +60,14 @@ public sealed class TestServer : IAsyncDisposable
         builder.Services.AddSerilog(logger => logger.MinimumLevel.Debug().Enrich.FromLogContext().WriteTo.Sink(sink), preserveStaticLogger: true);
         return builder.Build();
     }
+
+    /// <summary>The settings for TLS with these files, keeping other files in <paramref name="dataDirectory"/>.</summary>
+    public static Dictionary<string, string?> TlsSettings(string dataDirectory, string certificatePath, string? keyPath) => new()
+    {
+        ["Chat:DataDirectory"] = dataDirectory,
+        ["Chat:Tls:CertificatePath"] = certificatePath,
+        ["Chat:Tls:KeyPath"] = keyPath,
+    };
 
     public Task<TestClient> ConnectAsync() => TestClient.ConnectAsync(Port);
 

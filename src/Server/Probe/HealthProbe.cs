@@ -38,7 +38,13 @@ internal static class HealthProbe
             await using var stream = options.Tls.Enabled ? await SecureAsync(network, host, timeout.Token) : network;
             await stream.WriteAsync("/ping\n"u8.ToArray(), timeout.Token);
             using var reader = new StreamReader(stream, Encoding.UTF8);
+            // A slow probe may be greeted before its ping is read (the welcome, or a login prompt): skip those.
             var answer = await reader.ReadLineAsync(timeout.Token);
+            while (answer is not null && answer != "* pong" && answer.StartsWith("* ", StringComparison.Ordinal))
+            {
+                answer = await reader.ReadLineAsync(timeout.Token);
+            }
+
             if (answer != "* pong")
             {
                 await output.WriteLineAsync($"unhealthy: {target} answered {Describe(answer)} instead of \"* pong\"");

@@ -100,19 +100,6 @@ public sealed class ClientSecurityTests : IDisposable
         await client.Console.WaitForOutputAsync(line => line == $"* connected to 127.0.0.1:{server.Port} as alice in lobby");
     }
 
-    private Task<TestServer> StartTlsServerAsync(string certificatePath, string keyPath, Dictionary<string, string?>? settings = null)
-    {
-        var all = new Dictionary<string, string?>
-        {
-            ["Chat:DataDirectory"] = _data.Path,
-            ["Chat:Tls:CertificatePath"] = certificatePath,
-            ["Chat:Tls:KeyPath"] = keyPath,
-        };
-        foreach (var (key, value) in settings ?? [])
-        {
-            all[key] = value;
-        }
-
-        return TestServer.StartAsync(all);
-    }
+    private Task<TestServer> StartTlsServerAsync(string certificatePath, string keyPath, Dictionary<string, string?>? settings = null) =>
+        TestServer.StartAsync(TestServer.TlsSettings(_data.Path, certificatePath, keyPath), settings);
 }
