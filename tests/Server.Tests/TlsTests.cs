@@ -121,6 +121,42 @@ public sealed class TlsTests : IDisposable
     }
 
     [Fact]
+    public async Task PfxWithPassword_Loads_TlsClientWelcomed()
+    {
+        var (certificatePath, keyPath, certificate) = TestCertificates.CreateServer(_data.Path);
+        using (var withKey = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(certificatePath, keyPath))
+        {
+            await File.WriteAllBytesAsync(_data.File("server.pfx"), withKey.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "pfx password"));
+        }
+
+        await using var server = await TestServer.StartAsync(
+            TestServer.TlsSettings(_data.Path, "server.pfx", keyPath: null),
+            new Dictionary<string, string?> { ["Chat:Tls:CertificatePassword"] = "pfx password" });
+        await using var secure = await TestClient.ConnectTlsAsync(server.Port, certificate);
+
+        Assert.Equal(Welcome, await secure.ReadLineAsync());
+        Assert.DoesNotContain("pfx password", server.Log.RenderAll(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PfxWithWrongPassword_RefusedAtStart_PasswordNotShown()
+    {
+        var (certificatePath, keyPath, _) = TestCertificates.CreateServer(_data.Path);
+        using (var withKey = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(certificatePath, keyPath))
+        {
+            await File.WriteAllBytesAsync(_data.File("server.pfx"), withKey.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "pfx password"));
+        }
+
+        var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => TestServer.StartAsync(
+            TestServer.TlsSettings(_data.Path, "server.pfx", keyPath: null),
+            new Dictionary<string, string?> { ["Chat:Tls:CertificatePassword"] = "not the password" }));
+
+        var line = Assert.Single(failure.Failures);
+        Assert.StartsWith($"Chat:Tls:CertificatePath=server.pfx is not allowed: cannot load {_data.File("server.pfx")} with its private key: ", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("not the password", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CertificateWithoutItsKey_RefusedAtStart_NamingTheKey()
     {
         var (certificatePath, _, _) = TestCertificates.CreateServer(_data.Path);
