@@ -28,10 +28,10 @@ public static class ProgramRunner
 
             return StartupErrors.BadSettingExitCode;
         }
-        catch (Exception ex) when (ex is IReportedAtStartup)
+        catch (Exception ex) when (ex is IReportedAtStartup reported)
         {
             await Console.Error.WriteLineAsync(ex.Message);
-            return 1;
+            return reported.ExitCode;
         }
         catch (Exception ex)
         {

@@ -12,6 +12,7 @@ using SocketChat.Server.Operator;
 using SocketChat.Server.Rooms;
 using SocketChat.Server.Reloading;
 using SocketChat.Server.Sessions;
+using SocketChat.Server.Storage;
 using SocketChat.Server.Tls;
 
 namespace SocketChat.Server;
@@ -30,11 +31,14 @@ internal static class ServerHost
         services.AddMetrics();
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<MessageIds>();
+        services.AddSingleton<IMessageStore>(provider => provider.GetRequiredService<IOptions<ChatOptions>>().Value is var options && options.Storage.Provider == StorageProvider.Memory
+            ? new MemoryMessageStore(options.HistoryPerRoom)
+            : new SqliteMessageStore(ServerPaths.StorageFile(options)));
+        services.AddSingleton<MessageLog>();
+        services.AddSingleton<RoomHistory>();
         services.AddSingleton<RoomDirectory>();
         services.AddSingleton<IRoomFanout, InProcessRoomFanout>();
         services.AddSingleton<OperatorDisplay>();
-        services.AddSingleton<IMessageHistory, InMemoryMessageHistory>();
         services.AddSingleton<ResumeRegistry>();
         services.AddSingleton<AccountStore>();
         services.AddSingleton<LoginThrottle>();
@@ -47,8 +51,11 @@ internal static class ServerHost
         services.AddSingleton<TlsGate>();
         services.AddSingleton<ConnectionTracker>();
 
-        // The certificate and the accounts are loaded before the listeners open.
+        // The certificate and the accounts are loaded, and the store opened, before the listeners open; the store
+        // stops last, after every connection has closed, so what they sent is stored and delivered.
         services.AddHostedService<ReloadService>();
+        services.AddHostedService(provider => provider.GetRequiredService<MessageLog>());
+        services.AddHostedService<RetentionService>();
 
         // Registered before the operator console so the listeners are bound when it prints where they are.
         services.AddSingleton<ChatServerService>();

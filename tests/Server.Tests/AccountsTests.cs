@@ -34,7 +34,7 @@ public sealed class AccountsTests : IDisposable
         await client.ExpectAsync(line => line.StartsWith("* names:", StringComparison.Ordinal));
         await client.SendAsync("/quit");
         Assert.Equal(["* bye"], await client.ReadToEndAsync());
-        Assert.DoesNotContain(server.Log.Events, e => e.MessageTemplate.Text.StartsWith("Message", StringComparison.Ordinal));
+        Assert.DoesNotContain(server.Log.Events, e => e.MessageTemplate.Text.StartsWith("Message {MessageId}", StringComparison.Ordinal));
     }
 
     [Fact]

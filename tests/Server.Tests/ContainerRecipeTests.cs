@@ -27,10 +27,12 @@ public sealed partial class ContainerRecipeTests
                 Assert.True(code == 0, string.Join('\n', output));
             }
 
-            // The image's ENV, then what `docker run -e` would add for a test: loopback and a free port.
+            // The image's ENV, then what `docker run -e` (and -v) would add for a test: loopback, a free port, the volume.
             var environment = Environment(dockerfile);
+            Assert.Equal("/data", environment["Chat__DataDirectory"]);
             environment["Chat__Host"] = "127.0.0.1";
             environment["Chat__Port"] = "0";
+            environment["Chat__DataDirectory"] = Path.Combine(app.FullName, "data");
             var entrypoint = InApp(JsonSerializer.Deserialize<string[]>(Instruction(dockerfile, "ENTRYPOINT"))!, app.FullName);
             await using var server = ChildProcess.Start(entrypoint[0], entrypoint[1..], environment, app.FullName);
             server.StandardInput.Close();

@@ -5,6 +5,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests;
 
+[Collection(LoadTestsRunAlone.Name)]
 public sealed class FuzzTests
 {
     [Fact]

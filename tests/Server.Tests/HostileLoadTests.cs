@@ -11,6 +11,7 @@ namespace SocketChat.Server.Tests;
 /// The server under attack while people chat: 1,000 connections trickling bytes that never end a line, 50 sending
 /// random bytes, one flooding — and 20 ordinary clients exchange every line, with nothing lost and no error.
 /// </summary>
+[Collection(LoadTestsRunAlone.Name)]
 public sealed partial class HostileLoadTests(ITestOutputHelper output)
 {
     [Fact]

@@ -15,6 +15,7 @@ public sealed class LoggingTests
         await alice.SendAsync("/who");
         await alice.ReadLineAsync();
 
+        // /who is answered only once the message before it is stored, delivered and logged.
         var logged = Assert.Single(server.Log.Events, e => e.MessageTemplate.Text.StartsWith("Message {MessageId}", StringComparison.Ordinal));
         Assert.Equal(LogEventLevel.Information, logged.Level);
         Assert.Equal("\"alice\"", logged.Properties["Nick"].ToString());

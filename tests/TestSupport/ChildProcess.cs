@@ -47,8 +47,18 @@ public sealed class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>Runs the server built next to the tests, as `dotnet SocketChat.Server.dll ARGS`.</summary>
-    public static ChildProcess StartServer(IEnumerable<string> arguments, IDictionary<string, string>? environment = null) =>
-        Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "SocketChat.Server.dll"), .. arguments], environment);
+    /// <remarks>Unless the arguments name one, the server gets a data directory of its own, so parallel tests never share a store.</remarks>
+    public static ChildProcess StartServer(IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
+    {
+        var all = arguments.ToList();
+        if (!all.Any(argument => argument.StartsWith("--Chat:DataDirectory=", StringComparison.Ordinal) || argument == "users")
+            && environment?.ContainsKey("Chat__DataDirectory") != true)
+        {
+            all.Add($"--Chat:DataDirectory={Directory.CreateTempSubdirectory("socketchat-data-").FullName}");
+        }
+
+        return Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "SocketChat.Server.dll"), .. all], environment);
+    }
 
     public Task<string> ReadOutputLineAsync(Func<string, bool> match) => ReadAsync(_stdout, match);
 

@@ -10,11 +10,14 @@ namespace SocketChat.TestSupport;
 /// <summary>The real server host on 127.0.0.1 port 0, with in-memory configuration and log.</summary>
 public sealed class TestServer : IAsyncDisposable
 {
-    private TestServer(IHost host, TestConsoleBridge console, InMemorySink log)
+    private readonly TempDirectory? _data;
+
+    private TestServer(IHost host, TestConsoleBridge console, InMemorySink log, TempDirectory? data)
     {
         Host = host;
         Console = console;
         Log = log;
+        _data = data;
     }
 
     public IHost Host { get; }
@@ -37,9 +40,26 @@ public sealed class TestServer : IAsyncDisposable
             merged[key] = value;
         }
 
+        // Each server its own store, unless the test says where.
+        var data = merged.ContainsKey("Chat:DataDirectory") ? null : new TempDirectory();
+        if (data is not null)
+        {
+            merged["Chat:DataDirectory"] = data.Path;
+        }
+
         var host = Build(merged, console ??= new TestConsoleBridge(isTerminal: false), out var log);
-        await host.StartAsync().WaitAsync(TestTimeouts.Default);
-        return new TestServer(host, console, log);
+        try
+        {
+            await host.StartAsync().WaitAsync(TestTimeouts.Default);
+        }
+        catch
+        {
+            host.Dispose();
+            data?.Dispose();
+            throw;
+        }
+
+        return new TestServer(host, console, log, data);
     }
 
     public static IHost Build(Dictionary<string, string?>? settings, TestConsoleBridge console, out InMemorySink log)
@@ -85,5 +105,6 @@ public sealed class TestServer : IAsyncDisposable
     {
         await Host.StopAsync().WaitAsync(TestTimeouts.Default);
         Host.Dispose();
+        _data?.Dispose();
     }
 }

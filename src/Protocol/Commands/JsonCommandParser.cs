@@ -54,10 +54,40 @@ public static class JsonCommandParser
                 "help" => new HelpCommand(cid),
                 "ping" => new PingCommand(cid),
                 "quit" => new QuitCommand(cid),
+                "history" => History(root, cid),
                 "login" => Required(root, "name", cid, name => Required(root, "password", cid, password => new LoginCommand(name, password, cid))),
                 _ => new InvalidCommand(ErrorCodes.UnknownCommand, $"unknown type \"{type}\"", cid),
             };
         }
+    }
+
+    private static ClientCommand History(JsonElement root, string? cid)
+    {
+        if (!TryGetNumber(root, "limit", out var limit) || !TryGetNumber(root, "before", out var before) || !TryGetNumber(root, "after", out var after)
+            || limit is <= 0 or > HistoryCommand.MaxLimit)
+        {
+            return new InvalidCommand(ErrorCodes.BadArguments, $"\"limit\" must be from 1 to {HistoryCommand.MaxLimit}; \"before\" and \"after\" message ids", cid);
+        }
+
+        return new HistoryCommand((int)(limit ?? HistoryCommand.DefaultLimit), before, after, cid);
+    }
+
+    // True when the property is absent (value null) or a whole number; false when it is anything else.
+    private static bool TryGetNumber(JsonElement root, string name, out long? value)
+    {
+        value = null;
+        if (!root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt64(out var number) || number < 0)
+        {
+            return false;
+        }
+
+        value = number;
+        return true;
     }
 
     private static ClientCommand Required(JsonElement root, string name, string? cid, Func<string, ClientCommand> create) =>

@@ -35,6 +35,7 @@ public static class TextCommandParser
             "ping" => new PingCommand(),
             "quit" => new QuitCommand(),
             "login" => Login(rest),
+            "history" => History(rest),
             "json" => JsonMode(rest),
             _ => new InvalidCommand(ErrorCodes.UnknownCommand, $"unknown command /{verb} (try /help)"),
         };
@@ -54,6 +55,18 @@ public static class TextCommandParser
         return to.Length == 0 || string.IsNullOrWhiteSpace(text)
             ? new InvalidCommand(ErrorCodes.BadArguments, "usage: /msg NICK TEXT")
             : new PrivateMessageCommand(to, text);
+    }
+
+    private static ClientCommand History(string rest)
+    {
+        if (rest.Length == 0)
+        {
+            return new HistoryCommand(HistoryCommand.DefaultLimit);
+        }
+
+        return int.TryParse(rest, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var limit) && limit is > 0 and <= HistoryCommand.MaxLimit
+            ? new HistoryCommand(limit)
+            : new InvalidCommand(ErrorCodes.BadArguments, $"usage: /history [N], N from 1 to {HistoryCommand.MaxLimit}");
     }
 
     // The password is the rest of the line, so it may contain spaces.

@@ -41,6 +41,7 @@ public static class JsonEventReader
         "who" => new WhoEvent(Required(root, "room"), root.GetProperty("nicks").EnumerateArray().Select(nick => nick.GetString() ?? string.Empty).ToArray(), String(root, "cid")),
         "info" => new InfoEvent(Required(root, "text"), String(root, "cid")),
         "shutdown" => new ShutdownEvent(Required(root, "text")),
+        "history_end" => new HistoryEndEvent(Required(root, "room"), root.GetProperty("count").GetInt32(), String(root, "cid")),
         "login_required" => new LoginRequiredEvent(),
         "pong" => new PongEvent(String(root, "cid")),
         "ping" => new KeepAliveEvent(root.TryGetProperty("grace", out var grace) && grace.TryGetInt32(out var seconds) ? seconds : 0),

@@ -56,6 +56,20 @@ public static class JsonCommandWriter
                 case QuitCommand:
                     json.WriteString("type", "quit");
                     break;
+                case HistoryCommand history:
+                    json.WriteString("type", "history");
+                    json.WriteNumber("limit", history.Limit);
+                    if (history.BeforeId is { } before)
+                    {
+                        json.WriteNumber("before", before);
+                    }
+
+                    if (history.AfterId is { } after)
+                    {
+                        json.WriteNumber("after", after);
+                    }
+
+                    break;
                 case LoginCommand login:
                     json.WriteString("type", "login");
                     json.WriteString("name", login.Name);

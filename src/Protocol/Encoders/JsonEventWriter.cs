@@ -130,6 +130,12 @@ public static class JsonEventWriter
                 json.WriteString("type", "pong");
                 Cid(json, p.Cid);
                 break;
+            case HistoryEndEvent h:
+                json.WriteString("type", "history_end");
+                json.WriteString("room", h.Room);
+                json.WriteNumber("count", h.Count);
+                Cid(json, h.Cid);
+                break;
             case LoginRequiredEvent:
                 json.WriteString("type", "login_required");
                 break;

@@ -38,6 +38,7 @@ public static class TextEventWriter
         InfoEvent i => $"* {i.Text}",
         ShutdownEvent s => $"* {s.Text}",
         PongEvent => "* pong",
+        HistoryEndEvent h => $"* end of history ({h.Count} {(h.Count == 1 ? "message" : "messages")})",
         LoginRequiredEvent => "* this server needs an account: /login NAME PASSWORD",
         KeepAliveEvent k => $"* ping: send any line within {k.GraceSeconds} s to stay connected",
         AckEvent => null,

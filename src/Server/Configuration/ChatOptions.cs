@@ -35,8 +35,13 @@ internal sealed class ChatOptions
     [Range(0, 86_400, ErrorMessage = "must be from {1} to {2} seconds (0 turns resuming off)")]
     public int ResumeWindowSeconds { get; set; } = 120;
 
+    /// <summary>With <c>Chat:Storage:Provider=memory</c>: the messages kept per room.</summary>
     [Range(0, 100_000, ErrorMessage = "must be from {1} to {2} messages")]
     public int HistoryPerRoom { get; set; } = 100;
+
+    public StorageOptions Storage { get; set; } = new();
+
+    public HistoryOptions History { get; set; } = new();
 
     /// <summary>Where the server keeps its files (accounts); empty means $STATE_DIRECTORY under systemd, else data/ beside the program.</summary>
     public string DataDirectory { get; set; } = string.Empty;

@@ -24,4 +24,6 @@ internal static class ServerPaths
     public static string Resolve(ChatOptions options, string path) => Path.GetFullPath(path, DataDirectory(options));
 
     public static string UsersFile(ChatOptions options) => Resolve(options, options.Auth.UsersFile);
+
+    public static string StorageFile(ChatOptions options) => Resolve(options, options.Storage.Path);
 }

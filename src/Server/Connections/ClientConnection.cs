@@ -40,11 +40,7 @@ internal sealed class ClientConnection(
 
     public async Task RunAsync()
     {
-        using var scope = logger.BeginScope(new Dictionary<string, object>
-        {
-            ["ConnectionId"] = session.Id,
-            ["RemoteEndPoint"] = session.RemoteEndPoint,
-        });
+        using var scope = logger.BeginScope(session.LogScope);
         await using var network = new NetworkStream(socket, ownsSocket: true);
         var stream = tls is null ? network : await tls.NegotiateAsync(socket, network, session.Address, session.RemoteEndPoint);
         if (stream is null)
@@ -64,6 +60,9 @@ internal sealed class ClientConnection(
             : null;
         var writing = WriteLoopAsync(writer);
         var reason = await ReadUntilClosedAsync(reader);
+
+        // What it said is delivered before the room hears it left.
+        await commands.WhenDeliveredAsync(session).WaitAsync(flushGrace).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         commands.Disconnect(session, reason);
 
         // Let the writer flush what is queued (the bye, the shutdown notice), but not forever.
@@ -229,6 +228,8 @@ internal sealed class ClientConnection(
                 return "flooding";
             }
 
+            // Stored and delivered before more is read: the store sets the pace, and congestion is known below.
+            await commands.WhenDeliveredAsync(session).WaitAsync(cancellationToken);
             await HoldBackWhileRecipientsCatchUpAsync(cancellationToken);
             pending = reader.ReadAsync(cancellationToken);
         }

@@ -21,6 +21,8 @@ internal sealed class ServerMetrics
     private readonly Counter<long> _refused;
     private readonly Counter<long> _throttled;
     private readonly Counter<long> _tlsFailed;
+    private readonly Counter<long> _stored;
+    private readonly Histogram<double> _commitSeconds;
 
     public ServerMetrics(IMeterFactory meters)
     {
@@ -35,6 +37,8 @@ internal sealed class ServerMetrics
         _rejected = meter.CreateCounter<long>("socketchat.lines.rejected", "{line}", "Lines answered with an error, by error code");
         _throttled = meter.CreateCounter<long>("socketchat.lines.throttled", "{line}", "Lines held back by flood control until the client's rate allowed them");
         _tlsFailed = meter.CreateCounter<long>("socketchat.tls.handshakes_failed", "{connection}", "TLS handshakes that failed or timed out, and plaintext refused where TLS is required");
+        _stored = meter.CreateCounter<long>("socketchat.messages.stored", "{message}", "Messages committed to the store");
+        _commitSeconds = meter.CreateHistogram<double>("socketchat.store.commit.duration", "s", "Time to commit one batch of messages");
         _refused = meter.CreateCounter<long>("socketchat.connections.refused", "{connection}", "Connections refused by a connection limit");
     }
 
@@ -63,6 +67,15 @@ internal sealed class ServerMetrics
     public void Throttled() => _throttled.Add(1);
 
     public void TlsFailed() => _tlsFailed.Add(1);
+
+    public void Stored(int messages, TimeSpan elapsed)
+    {
+        if (messages > 0)
+        {
+            _stored.Add(messages);
+            _commitSeconds.Record(elapsed.TotalSeconds);
+        }
+    }
 
     public void Rejected(string code) => _rejected.Add(1, new TagList { { "code", code } });
 }

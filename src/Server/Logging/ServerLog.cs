@@ -103,4 +103,16 @@ internal static partial class ServerLog
 
     [LoggerMessage(33, LogLevel.Warning, "Password mode is on but {Path} has no accounts yet; add one with: SocketChat.Server users add NAME", EventName = "NoAccounts")]
     public static partial void NoAccounts(ILogger logger, string path);
+
+    [LoggerMessage(34, LogLevel.Error, "Could not store {Count} messages; retrying, and delivering nothing until it works", EventName = "StoreFailed")]
+    public static partial void StoreFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(35, LogLevel.Error, "Delivering message {MessageId} failed", EventName = "DeliveryFailed")]
+    public static partial void DeliveryFailed(ILogger logger, long messageId, Exception exception);
+
+    [LoggerMessage(36, LogLevel.Information, "Message store: {Provider} at {Path}, last message id {LastId}", EventName = "StoreOpened")]
+    public static partial void StoreOpened(ILogger logger, string provider, string path, long lastId);
+
+    [LoggerMessage(37, LogLevel.Information, "Pruned {Count} messages (retention)", EventName = "Pruned")]
+    public static partial void Pruned(ILogger logger, int count);
 }

@@ -5,6 +5,7 @@ using SocketChat.Protocol.Text;
 using SocketChat.Server.Listening;
 using SocketChat.Server.Logging;
 using SocketChat.Server.Rooms;
+using SocketChat.Server.Storage;
 
 namespace SocketChat.Server.Operator;
 
@@ -17,6 +18,7 @@ internal sealed class OperatorConsoleService(
     OperatorDisplay display,
     ChatServerService server,
     IRoomFanout fanout,
+    MessageLog log,
     IHostApplicationLifetime lifetime,
     ILogger<OperatorConsoleService> logger) : BackgroundService
 {
@@ -48,8 +50,13 @@ internal sealed class OperatorConsoleService(
 
                 if (text.Length > 0)
                 {
-                    var announcement = fanout.Announce(text);
-                    ServerLog.OperatorMessage(logger, announcement.Id, announcement.Text);
+                    log.Submit(
+                        (id, timestamp) => new StoredMessage(id, timestamp, MessageKind.Announcement, null, ChatNames.Server, null, text),
+                        announcement =>
+                        {
+                            fanout.DeliverAnnouncement(announcement);
+                            ServerLog.OperatorMessage(logger, announcement.Id, announcement.Text);
+                        });
                 }
             }
 

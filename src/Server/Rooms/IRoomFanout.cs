@@ -1,22 +1,24 @@
 using SocketChat.Protocol.Events;
 using SocketChat.Server.Sessions;
+using SocketChat.Server.Storage;
 
 namespace SocketChat.Server.Rooms;
 
 /// <summary>
 /// The one seam through which messages reach their recipients. The in-process implementation hands them to local
-/// queues; a backplane implementation can carry them to other servers. No method waits for a recipient.
+/// queues; a backplane implementation can carry them to other servers. No method waits for a recipient. Messages
+/// come here only once stored (<see cref="MessageLog"/>).
 /// </summary>
 internal interface IRoomFanout
 {
-    /// <summary>Assigns an id and delivers <paramref name="text"/> to everyone in the sender's room but the sender.</summary>
-    RoomMessageEvent Publish(ChatSession sender, string text);
+    /// <summary>Delivers a stored room message to everyone in its room but <paramref name="sender"/>.</summary>
+    void DeliverRoomMessage(StoredMessage message, ChatSession? sender);
 
-    /// <summary>Delivers a private message; null when nobody has the nickname <paramref name="recipient"/>.</summary>
-    PrivateMessageEvent? SendPrivate(ChatSession sender, string recipient, string text);
+    /// <summary>Delivers a stored private message to its recipient, if still connected.</summary>
+    void DeliverPrivate(StoredMessage message, ChatSession? sender);
 
-    /// <summary>Delivers an operator line to every connection.</summary>
-    AnnouncementEvent Announce(string text);
+    /// <summary>Delivers a stored operator line to every connection; returns how many got it.</summary>
+    int DeliverAnnouncement(StoredMessage message);
 
     /// <summary>Delivers a notice (presence) to a room's members, optionally leaving one out.</summary>
     void Notify(string room, ServerEvent notice, ChatSession? except = null);

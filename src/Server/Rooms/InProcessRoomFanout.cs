@@ -2,61 +2,51 @@ using SocketChat.Protocol.Events;
 using SocketChat.Server.Connections;
 using SocketChat.Server.Diagnostics;
 using SocketChat.Server.Sessions;
+using SocketChat.Server.Storage;
 
 namespace SocketChat.Server.Rooms;
 
 /// <summary>Delivers to this process's connections: each message is encoded once and only ever TryWrite-queued.</summary>
-internal sealed class InProcessRoomFanout(RoomDirectory directory, MessageIds ids, IMessageHistory history, ServerMetrics metrics, TimeProvider clock) : IRoomFanout
+internal sealed class InProcessRoomFanout(RoomDirectory directory, ServerMetrics metrics) : IRoomFanout
 {
-    public RoomMessageEvent Publish(ChatSession sender, string text)
+    public void DeliverRoomMessage(StoredMessage message, ChatSession? sender)
     {
-        var room = directory.FindRoom(sender.Room) ?? throw new InvalidOperationException($"{sender.Nick} is in no room");
+        if (directory.FindRoom(message.Room!) is not { } room)
+        {
+            return;
+        }
+
         var overflowed = new List<ChatSession>();
-        var message = room.Deliver(
-            () =>
-            {
-                var created = new RoomMessageEvent(ids.Next(), clock.GetUtcNow(), room.Name, sender.Nick, text);
-                history.Append(created);
-                return created;
-            },
-            sender,
-            overflowed,
-            out var delivered);
+        room.Deliver(() => message.ToRoomEvent(), sender, overflowed, out var delivered);
         metrics.Delivered(delivered);
         DropAll(overflowed);
-        return (RoomMessageEvent)message.Event;
     }
 
-    public PrivateMessageEvent? SendPrivate(ChatSession sender, string recipient, string text)
+    public void DeliverPrivate(StoredMessage message, ChatSession? sender)
     {
-        var target = directory.FindByNick(recipient);
-        if (target is null)
+        if (directory.FindByNick(message.To!) is not { } target)
         {
-            return null;
+            return;
         }
 
-        var message = new PrivateMessageEvent(ids.Next(), clock.GetUtcNow(), sender.Nick, target.Nick, text);
-        if (target.Deliver(new EncodedEvent(message)) == EnqueueResult.Full)
+        if (target.Deliver(new EncodedEvent(message.ToPrivateEvent())) == EnqueueResult.Full)
         {
             target.Abort(ChatSession.SlowConsumerReason);
-        }
-        else
-        {
-            metrics.Delivered(1);
-            if (target.Outbound.IsCongested && !target.Outbound.Lagging)
-            {
-                sender.NoteCongestion(target.Outbound);
-            }
+            return;
         }
 
-        return message;
+        metrics.Delivered(1);
+        if (sender is not null && target.Outbound.IsCongested && !target.Outbound.Lagging)
+        {
+            sender.NoteCongestion(target.Outbound);
+        }
     }
 
-    public AnnouncementEvent Announce(string text)
+    public int DeliverAnnouncement(StoredMessage message)
     {
-        var announcement = new AnnouncementEvent(ids.Next(), clock.GetUtcNow(), text);
-        metrics.Delivered(NotifyEveryoneCounted(announcement));
-        return announcement;
+        var delivered = NotifyEveryoneCounted(message.ToAnnouncement());
+        metrics.Delivered(delivered);
+        return delivered;
     }
 
     public void Notify(string room, ServerEvent notice, ChatSession? except = null)

@@ -21,6 +21,13 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
 
     public long Id => id;
 
+    /// <summary>The connection's log scope, also applied to what is logged for it after its messages are stored.</summary>
+    public IReadOnlyDictionary<string, object> LogScope { get; } = new Dictionary<string, object>
+    {
+        ["ConnectionId"] = id,
+        ["RemoteEndPoint"] = remoteEndPoint,
+    };
+
     public System.Net.IPAddress Address => address;
 
     public string RemoteEndPoint => remoteEndPoint;
@@ -44,6 +51,9 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
     /// <summary>The flood limit this connection is under, told to JSON clients in the welcome; null when exempt or off.</summary>
     public SocketChat.Protocol.Events.SendRate? Rate { get; init; }
 
+    /// <summary>The id of the last message this session submitted; only its read loop touches it.</summary>
+    public long LastSubmittedId { get; set; }
+
     /// <summary>Password mode: told to log in and has not yet; no room, no nickname.</summary>
     public bool AwaitingLogin { get; set; }
 
@@ -57,16 +67,29 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
 
     public CancellationToken Aborted => _abort.Token;
 
-    /// <summary>Recipients this session's messages congested since its read loop last looked; only that loop touches it.</summary>
-    public HashSet<OutboundQueue>? Congested { get; private set; }
+    /// <summary>
+    /// Recipients this session's messages congested since its read loop last looked. Noted by the store's writer as
+    /// it delivers, taken by the read loop.
+    /// </summary>
+    private HashSet<OutboundQueue>? _congested;
+    private readonly Lock _congestionGate = new();
 
-    public void NoteCongestion(OutboundQueue recipient) => (Congested ??= []).Add(recipient);
+    public void NoteCongestion(OutboundQueue recipient)
+    {
+        lock (_congestionGate)
+        {
+            (_congested ??= []).Add(recipient);
+        }
+    }
 
     public HashSet<OutboundQueue>? TakeCongestion()
     {
-        var congested = Congested;
-        Congested = null;
-        return congested;
+        lock (_congestionGate)
+        {
+            var congested = _congested;
+            _congested = null;
+            return congested;
+        }
     }
 
     /// <summary>Queues an event that may be shared with other recipients; never waits.</summary>

@@ -11,6 +11,11 @@ internal sealed class ResumableIdentity(string token, int dedupeWindow)
 
     public string Token => token;
 
+    /// <summary>Read back from the store after a restart: client ids it sent before are looked up there too.</summary>
+    public bool Restored { get; init; }
+
+    public Storage.IdentityRecord Record(string nick, string room, DateTimeOffset seen) => new(token, nick, room, seen);
+
     /// <summary>Held while accepting a message, so two connections of one identity cannot accept one client id twice.</summary>
     public Lock Gate { get; } = new();
 

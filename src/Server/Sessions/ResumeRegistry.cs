@@ -6,7 +6,7 @@ using SocketChat.Server.Configuration;
 namespace SocketChat.Server.Sessions;
 
 /// <summary>Every resumable identity, live or parked, by token. Parked ones expire after Chat:ResumeWindowSeconds.</summary>
-internal sealed class ResumeRegistry(IOptions<ChatOptions> options, TimeProvider clock)
+internal sealed class ResumeRegistry(IOptions<ChatOptions> options, Storage.MessageLog log, TimeProvider clock)
 {
     /// <summary>How many accepted client ids each identity remembers; clients keep fewer unacknowledged lines.</summary>
     public const int DedupeWindow = 1024;
@@ -33,7 +33,7 @@ internal sealed class ResumeRegistry(IOptions<ChatOptions> options, TimeProvider
     /// <summary>The identity for <paramref name="token"/>, live or parked; null when unknown or expired.</summary>
     public ResumableIdentity? Find(string token)
     {
-        if (!_identities.TryGetValue(token, out var identity))
+        if (!_identities.TryGetValue(token, out var identity) && (identity = Restore(token)) is null)
         {
             return null;
         }
@@ -47,10 +47,30 @@ internal sealed class ResumeRegistry(IOptions<ChatOptions> options, TimeProvider
         return identity;
     }
 
+    // An identity from before a restart (graceful or not), if it was active within the resume window: it resumes
+    // with its nickname and room, and its client ids are checked against the store.
+    private ResumableIdentity? Restore(string token)
+    {
+        var now = clock.GetUtcNow();
+        var window = TimeSpan.FromSeconds(options.Value.ResumeWindowSeconds);
+        if (log.Store.FindIdentity(token) is not { } record || record.Seen + window <= now)
+        {
+            return null;
+        }
+
+        var identity = new ResumableIdentity(token, DedupeWindow) { Restored = true };
+        identity.Park(record.Nick, record.Room, now + window);
+        return _identities.GetOrAdd(token, identity);
+    }
+
     public void Park(ResumableIdentity identity, string nick, string room) =>
         identity.Park(nick, room, clock.GetUtcNow().AddSeconds(options.Value.ResumeWindowSeconds));
 
-    public void Forget(ResumableIdentity identity) => _identities.TryRemove(identity.Token, out _);
+    public void Forget(ResumableIdentity identity)
+    {
+        _identities.TryRemove(identity.Token, out _);
+        log.Save(new Storage.IdentityRecord(identity.Token, string.Empty, string.Empty, clock.GetUtcNow(), Ended: true));
+    }
 
     private void PruneExpired()
     {

@@ -9,6 +9,7 @@ using SocketChat.Server.Diagnostics;
 using SocketChat.Server.Logging;
 using SocketChat.Server.Operator;
 using SocketChat.Server.Rooms;
+using SocketChat.Server.Storage;
 
 namespace SocketChat.Server.Sessions;
 
@@ -18,7 +19,8 @@ internal sealed class SessionCommands(
     IRoomFanout fanout,
     SessionLifecycle lifecycle,
     SessionLogin login,
-    MessageIds ids,
+    MessageLog log,
+    RoomHistory history,
     ServerMetrics metrics,
     Microsoft.Extensions.Options.IOptions<Configuration.ChatOptions> limitsOptions,
     OperatorDisplay display,
@@ -33,6 +35,7 @@ internal sealed class SessionCommands(
         "  /nick NAME       change your nickname",
         "  /join ROOM       move to ROOM, creating it if it is new",
         "  /who             list who is in your room",
+        "  /history [N]     show the room's last N messages (default 20)",
         "  /msg NICK TEXT   send TEXT to NICK alone",
         "  /help            show this help",
         "  /ping            check the server answers (* pong)",
@@ -87,9 +90,22 @@ internal sealed class SessionCommands(
             case not (HelpCommand or QuitCommand or InvalidCommand or JsonModeCommand) when login.Required && session.Account is null:
                 Reject(session, new InvalidCommand(ErrorCodes.LoginRequired, "log in first: /login NAME PASSWORD", command.Cid));
                 return ValueTask.FromResult(true);
+            case not (SayCommand or PrivateMessageCommand) when log.LastDelivered < session.LastSubmittedId:
+                // Whatever else the client asks happens after its messages before it are delivered (a rename, a
+                // move, leaving), so nobody sees them out of order.
+                return new ValueTask<bool>(ExecuteAfterDeliveredAsync(session, command));
             default:
                 return ValueTask.FromResult(Execute(session, command));
         }
+    }
+
+    /// <summary>Completes once every message the session has sent is stored and delivered.</summary>
+    public Task WhenDeliveredAsync(ChatSession session) => log.WhenDeliveredAsync(session.LastSubmittedId);
+
+    private async Task<bool> ExecuteAfterDeliveredAsync(ChatSession session, ClientCommand command)
+    {
+        await log.WhenDeliveredAsync(session.LastSubmittedId).WaitAsync(session.ReadingStopped);
+        return Execute(session, command);
     }
 
     /// <summary>Greets a connection that has not said how it speaks; called when it sends nothing for a moment.</summary>
@@ -155,6 +171,9 @@ internal sealed class SessionCommands(
             case JoinCommand join:
                 Join(session, join);
                 break;
+            case HistoryCommand request:
+                history.Page(session, request);
+                break;
             case WhoCommand who:
                 session.Send(new WhoEvent(session.Room, directory.FindRoom(session.Room)?.Nicks() ?? [], who.Cid));
                 break;
@@ -191,26 +210,35 @@ internal sealed class SessionCommands(
             return;
         }
 
-        AcceptOnce(session, say.Cid, () =>
-        {
-            var message = fanout.Publish(session, text);
-            metrics.MessageReceived();
-            ServerLog.MessageReceived(logger, message.Id, message.Room, message.From, message.Text);
-            display.Show($"{message.From} ({session.RemoteEndPoint}) [{message.Room}]: {message.Text}");
-            return (message.Id, message.Timestamp);
-        });
+        var room = session.Room;
+        var nick = session.Nick;
+        AcceptOnce(
+            session,
+            say.Cid,
+            (id, timestamp) => new StoredMessage(id, timestamp, MessageKind.Room, room, nick, null, text, session.Identity?.Token, say.Cid),
+            message =>
+            {
+                fanout.DeliverRoomMessage(message, session);
+                metrics.MessageReceived();
+                ServerLog.MessageReceived(logger, message.Id, room, nick, text);
+                display.Show($"{nick} ({session.RemoteEndPoint}) [{room}]: {text}");
+            });
     }
 
-    // A client id seen before (a line resent after a reconnect) is acknowledged again with its first id, not delivered twice.
-    private void AcceptOnce(ChatSession session, string? cid, Func<(long Id, DateTimeOffset Timestamp)?> deliver)
+    // Stored first, then delivered and acknowledged. A client id seen before (a line resent after a reconnect, even
+    // across a restart) is acknowledged again with its first id, not stored or delivered twice.
+    private void AcceptOnce(ChatSession session, string? cid, Func<long, DateTimeOffset, StoredMessage> create, Action<StoredMessage> deliver)
     {
+        StoredMessage Submit() => log.Submit(create, message =>
+        {
+            using var scope = logger.BeginScope(session.LogScope);
+            deliver(message);
+            Acknowledge(session, cid, message.Id, message.Timestamp);
+        });
+
         if (session.Identity is not { } identity || cid is null)
         {
-            if (deliver() is { } delivered)
-            {
-                Acknowledge(session, cid, delivered.Id, delivered.Timestamp);
-            }
-
+            session.LastSubmittedId = Submit().Id;
             return;
         }
 
@@ -222,20 +250,23 @@ internal sealed class SessionCommands(
                 return;
             }
 
-            if (identity.TryGetAccepted(cid, out var id, out var timestamp))
+            if (FindAccepted(identity, cid) is var (id, timestamp))
             {
                 ServerLog.DuplicateAcknowledged(logger, session.Nick, id, cid);
-                Acknowledge(session, cid, id, timestamp);
+                log.AfterStored(() => Acknowledge(session, cid, id, timestamp));
                 return;
             }
 
-            if (deliver() is { } delivered)
-            {
-                identity.Accept(cid, delivered.Id, delivered.Timestamp);
-                Acknowledge(session, cid, delivered.Id, delivered.Timestamp);
-            }
+            var message = Submit();
+            identity.Accept(cid, message.Id, message.Timestamp);
+            session.LastSubmittedId = message.Id;
         }
     }
+
+    private (long Id, DateTimeOffset Timestamp)? FindAccepted(ResumableIdentity identity, string cid) =>
+        identity.TryGetAccepted(cid, out var id, out var timestamp) ? (id, timestamp)
+        : identity.Restored ? log.Store.FindAccepted(identity.Token, cid)
+        : null;
 
     private void SendPrivate(ChatSession session, PrivateMessageCommand command)
     {
@@ -246,19 +277,25 @@ internal sealed class SessionCommands(
             return;
         }
 
-        AcceptOnce(session, command.Cid, () =>
+        if (directory.FindByNick(command.To) is not { } target)
         {
-            if (fanout.SendPrivate(session, command.To, text) is not { } message)
-            {
-                Reject(session, new InvalidCommand(ErrorCodes.NoSuchNick, $"no such nick: {TextSanitizer.RemoveControlCharacters(command.To)}", command.Cid));
-                return null;
-            }
+            Reject(session, new InvalidCommand(ErrorCodes.NoSuchNick, $"no such nick: {TextSanitizer.RemoveControlCharacters(command.To)}", command.Cid));
+            return;
+        }
 
-            metrics.MessageReceived();
-            ServerLog.PrivateMessage(logger, message.Id, message.From, message.To, message.Text);
-            display.Show($"{message.From} ({session.RemoteEndPoint}) -> {message.To}: {message.Text}");
-            return (message.Id, message.Timestamp);
-        });
+        var to = target.Nick;
+        var nick = session.Nick;
+        AcceptOnce(
+            session,
+            command.Cid,
+            (id, timestamp) => new StoredMessage(id, timestamp, MessageKind.Private, null, nick, to, text, session.Identity?.Token, command.Cid),
+            message =>
+            {
+                fanout.DeliverPrivate(message, session);
+                metrics.MessageReceived();
+                ServerLog.PrivateMessage(logger, message.Id, nick, to, text);
+                display.Show($"{nick} ({session.RemoteEndPoint}) -> {to}: {text}");
+            });
     }
 
     private void ChangeNick(ChatSession session, NickCommand command)
@@ -289,6 +326,11 @@ internal sealed class SessionCommands(
             return;
         }
 
+        if (session.Identity is { } identity)
+        {
+            log.Save(identity.Record(nick, session.Room, clock.GetUtcNow()));
+        }
+
         fanout.Notify(session.Room, new PresenceEvent(clock.GetUtcNow(), session.Room, nick, PresenceAction.Rename, old));
         ServerLog.NickChanged(logger, old, nick);
         display.Show($"* {old} ({session.RemoteEndPoint}) is now known as {nick}");
@@ -308,10 +350,10 @@ internal sealed class SessionCommands(
             return;
         }
 
-        var (left, joined) = directory.Move(session, command.Room);
+        var (left, joined) = history.Enter(session, () => directory.Move(session, command.Room), static moved => moved.Joined);
         if (session.Identity is { } identity)
         {
-            identity.JoinedAtId = ids.Current;
+            log.Save(identity.Record(session.Nick, joined.Name, clock.GetUtcNow()));
         }
 
         var now = clock.GetUtcNow();

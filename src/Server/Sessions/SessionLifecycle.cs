@@ -8,6 +8,7 @@ using SocketChat.Server.Diagnostics;
 using SocketChat.Server.Logging;
 using SocketChat.Server.Operator;
 using SocketChat.Server.Rooms;
+using SocketChat.Server.Storage;
 
 namespace SocketChat.Server.Sessions;
 
@@ -16,9 +17,9 @@ internal sealed class SessionLifecycle(
     RoomDirectory directory,
     AccountStore accounts,
     IRoomFanout fanout,
-    IMessageHistory history,
+    RoomHistory history,
+    MessageLog log,
     ResumeRegistry resumes,
-    MessageIds ids,
     ServerMetrics metrics,
     OperatorDisplay display,
     TimeProvider clock,
@@ -33,7 +34,7 @@ internal sealed class SessionLifecycle(
             return;
         }
 
-        Greet(session, directory.Register(session), token: null);
+        Greet(session, () => directory.Register(session), token: null);
     }
 
     /// <summary>Handles the first line <c>/json</c>: resumes the identity it names, or greets a new JSON-mode guest.</summary>
@@ -71,7 +72,7 @@ internal sealed class SessionLifecycle(
             session.Identity = resumes.Create(session);
         }
 
-        Greet(session, directory.Register(session), session.Identity?.Token);
+        Greet(session, () => directory.Register(session), session.Identity?.Token);
     }
 
     /// <summary>
@@ -82,32 +83,41 @@ internal sealed class SessionLifecycle(
     {
         session.AwaitingLogin = false;
         session.Account = account;
-        var (room, displaced, released) = directory.Claim(session, account);
-        if (released is not null)
-        {
-            resumes.Forget(released);
-        }
-
-        if (displaced is not null)
-        {
-            if (displaced.Identity is { } identity)
-            {
-                resumes.Forget(identity);
-            }
-
-            displaced.Send(new InfoEvent($"you logged in again from {session.RemoteEndPoint}; this connection closes"));
-            displaced.StopReading("logged in again elsewhere");
-            fanout.Notify(displaced.Room, new PresenceEvent(clock.GetUtcNow(), displaced.Room, account, PresenceAction.Leave), except: session);
-            ServerLog.LoginReplaced(logger, account, session.RemoteEndPoint, displaced.RemoteEndPoint);
-        }
-
         if (session.Mode == WireMode.Json && resumes.Enabled)
         {
             session.Identity = resumes.Create(session);
         }
 
         ServerLog.LoggedIn(logger, account, session.RemoteEndPoint);
-        Greet(session, room, session.Identity?.Token);
+        Greet(session, () =>
+        {
+            var (room, displaced, released) = directory.Claim(session, account);
+            if (released is not null)
+            {
+                resumes.Forget(released);
+            }
+
+            if (displaced is not null)
+            {
+                // The room hears the earlier connection leave before this one joins.
+                Displace(displaced, session, account);
+            }
+
+            return room;
+        }, session.Identity?.Token);
+    }
+
+    private void Displace(ChatSession displaced, ChatSession session, string account)
+    {
+        if (displaced.Identity is { } identity)
+        {
+            resumes.Forget(identity);
+        }
+
+        displaced.Send(new InfoEvent($"you logged in again from {session.RemoteEndPoint}; this connection closes"));
+        displaced.StopReading("logged in again elsewhere");
+        fanout.Notify(displaced.Room, new PresenceEvent(clock.GetUtcNow(), displaced.Room, account, PresenceAction.Leave), except: session);
+        ServerLog.LoginReplaced(logger, account, session.RemoteEndPoint, displaced.RemoteEndPoint);
     }
 
     /// <summary>Closes the connections of accounts removed from the accounts file, and forgets their parked identities.</summary>
@@ -168,6 +178,7 @@ internal sealed class SessionLifecycle(
                     {
                         resumes.Park(identity, session.Nick, room.Name);
                         directory.Reserve(session.Nick, identity);
+                        log.Save(identity.Record(session.Nick, room.Name, clock.GetUtcNow()));
                     }
                 }
             }
@@ -189,17 +200,27 @@ internal sealed class SessionLifecycle(
         display.Show($"* {session.Nick} ({session.RemoteEndPoint}) disconnected: {reason}");
     }
 
-    private void Greet(ChatSession session, Room room, string? token)
+    // Registers the session (register puts it in its room), then tells the room, welcomes it and shows it the room's
+    // newest messages, with no message delivered in between. The others hear of the newcomer before the newcomer
+    // hears back, so nothing it does can overtake the notice.
+    private void Greet(ChatSession session, Func<Room> register, string? token)
     {
-        session.Registered = true;
+        var room = history.Enter(
+            session,
+            () =>
+            {
+                var entered = register();
+                session.Registered = true;
+                fanout.Notify(entered.Name, new PresenceEvent(clock.GetUtcNow(), entered.Name, session.Nick, PresenceAction.Join), except: session);
+                session.Send(new WelcomeEvent(session.Nick, entered.Name, token, Rate: session.Rate));
+                return entered;
+            },
+            static entered => entered);
         if (session.Identity is { } identity)
         {
-            identity.JoinedAtId = ids.Current;
+            log.Save(identity.Record(session.Nick, room.Name, clock.GetUtcNow()));
         }
 
-        // The others hear of the newcomer before the newcomer hears back, so nothing it does can overtake the notice.
-        fanout.Notify(room.Name, new PresenceEvent(clock.GetUtcNow(), room.Name, session.Nick, PresenceAction.Join), except: session);
-        session.Send(new WelcomeEvent(session.Nick, room.Name, token, Rate: session.Rate));
         ServerLog.ClientConnected(logger, session.Nick, session.RemoteEndPoint);
         display.Show($"* {session.Nick} ({session.RemoteEndPoint}) connected");
     }
@@ -246,13 +267,7 @@ internal sealed class SessionLifecycle(
             session.Account = accounts.Required ? nick : null;
             session.Send(new WelcomeEvent(nick, roomName, token, Resumed: true, Rate: session.Rate));
             var missedAfter = Math.Max(lastId, identity.JoinedAtId);
-            room = directory.Register(session, nick, roomName, entered =>
-            {
-                foreach (var missed in history.After(entered.Name, missedAfter, nick))
-                {
-                    session.Send(missed with { History = true });
-                }
-            });
+            room = history.Resume(session, () => directory.Register(session, nick, roomName, static _ => { }), static entered => entered, missedAfter, nick);
             session.Registered = true;
         }
 

@@ -1,0 +1,34 @@
+namespace SocketChat.Server.Storage;
+
+/// <summary>
+/// Where messages are kept. One writer (<see cref="MessageLog"/>) commits; any thread may read. Everything the
+/// session code needs goes through here, so another store (one shared by several servers) can replace SQLite.
+/// </summary>
+internal interface IMessageStore : IDisposable
+{
+    /// <summary>Creates or migrates the store; throws <see cref="StorageException"/> with a reason a person can act on.</summary>
+    void Open();
+
+    /// <summary>Where it keeps messages, for the log: a path, or "memory".</summary>
+    string Location { get; }
+
+    /// <summary>The highest message id ever stored; new ids continue from it.</summary>
+    long LastId { get; }
+
+    /// <summary>Stores the messages and identity updates in one transaction, durably, before returning.</summary>
+    void Commit(IReadOnlyList<StoredMessage> messages, IReadOnlyList<IdentityRecord> identities);
+
+    /// <summary>A room's messages, oldest first: the newest <paramref name="limit"/> with ids in (<paramref name="afterId"/>, <paramref name="beforeId"/>).</summary>
+    IReadOnlyList<StoredMessage> Room(string room, long afterId, long beforeId, int limit);
+
+    /// <summary>The id and time a message from this identity with this client id was stored as; null when none was.</summary>
+    (long Id, DateTimeOffset Timestamp)? FindAccepted(string token, string cid);
+
+    IdentityRecord? FindIdentity(string token);
+
+    /// <summary>Deletes messages older than <paramref name="before"/> and beyond the newest <paramref name="maxPerRoom"/> of each room; returns how many.</summary>
+    int Prune(DateTimeOffset? before, int? maxPerRoom);
+
+    /// <summary>A room's messages since a time, oldest first, read lazily.</summary>
+    IEnumerable<StoredMessage> Export(string room, DateTimeOffset since);
+}

@@ -1,0 +1,108 @@
+namespace SocketChat.Server.Storage;
+
+/// <summary>
+/// <c>Chat:Storage:Provider=memory</c>: nothing on disk; the newest <c>Chat:HistoryPerRoom</c> messages of each room,
+/// lost when the process ends. Ids start again at 1 on every start.
+/// </summary>
+internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, LinkedList<StoredMessage>> _rooms = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, IdentityRecord> _identities = new(StringComparer.Ordinal);
+
+    public long LastId { get; private set; }
+
+    public string Location => "memory";
+
+    public void Open()
+    {
+    }
+
+    public void Commit(IReadOnlyList<StoredMessage> messages, IReadOnlyList<IdentityRecord> identities)
+    {
+        lock (_gate)
+        {
+            foreach (var message in messages)
+            {
+                LastId = message.Id;
+                if (message.Kind != MessageKind.Room || perRoom == 0)
+                {
+                    continue;
+                }
+
+                if (!_rooms.TryGetValue(message.Room!, out var room))
+                {
+                    _rooms[message.Room!] = room = new LinkedList<StoredMessage>();
+                }
+
+                room.AddLast(message);
+                if (room.Count > perRoom)
+                {
+                    room.RemoveFirst();
+                }
+            }
+
+            foreach (var identity in identities)
+            {
+                if (identity.Ended)
+                {
+                    _identities.Remove(identity.Token);
+                }
+                else
+                {
+                    _identities[identity.Token] = identity;
+                }
+            }
+        }
+    }
+
+    public IReadOnlyList<StoredMessage> Room(string room, long afterId, long beforeId, int limit)
+    {
+        lock (_gate)
+        {
+            if (!_rooms.TryGetValue(room, out var messages))
+            {
+                return [];
+            }
+
+            var found = messages.Where(message => message.Id > afterId && message.Id < beforeId).ToList();
+            return found.Count > limit ? found[^limit..] : found;
+        }
+    }
+
+    // Client ids are remembered by the live identities (the last 1,024 each), which is all memory can offer.
+    public (long Id, DateTimeOffset Timestamp)? FindAccepted(string token, string cid) => null;
+
+    public IdentityRecord? FindIdentity(string token)
+    {
+        lock (_gate)
+        {
+            return _identities.GetValueOrDefault(token);
+        }
+    }
+
+    public int Prune(DateTimeOffset? before, int? maxPerRoom)
+    {
+        var removed = 0;
+        lock (_gate)
+        {
+            foreach (var messages in _rooms.Values)
+            {
+                while (messages.First is { } oldest && ((before is { } cutoff && oldest.Value.Timestamp < cutoff) || (maxPerRoom is { } keep && messages.Count > keep)))
+                {
+                    messages.RemoveFirst();
+                    removed++;
+                }
+            }
+        }
+
+        return removed;
+    }
+
+    public IEnumerable<StoredMessage> Export(string room, DateTimeOffset since) =>
+        Room(room, 0, long.MaxValue, int.MaxValue).Where(message => message.Timestamp >= since);
+
+    public void Dispose()
+    {
+    }
+}

@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SocketChat.Server.Diagnostics;
+using SocketChat.Server.Logging;
+
+namespace SocketChat.Server.Storage;
+
+/// <summary>
+/// Every message goes through here: it gets its id at once, is stored, and is delivered and acknowledged only after
+/// its transaction commits. One writer takes whatever has queued up meanwhile into each transaction (group commit),
+/// so a busy server writes large batches and a quiet one writes each message at once.
+/// </summary>
+internal sealed class MessageLog(IMessageStore store, TimeProvider clock, ServerMetrics metrics, ILogger<MessageLog> logger) : IHostedService
+{
+    private const int MaxBatch = 8192;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    private readonly Channel<Entry> _pending = Channel.CreateUnbounded<Entry>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _submitGate = new();
+    private readonly Lock _deliveryGate = new();
+    private readonly List<(long Id, TaskCompletionSource Delivered)> _waiters = [];
+    private long _lastId;
+    private long _lastDelivered;
+    private Task _writing = Task.CompletedTask;
+
+    /// <summary>The newest id delivered; a member who joins now has seen nothing after it.</summary>
+    public long LastDelivered => Volatile.Read(ref _lastDelivered);
+
+    public IMessageStore Store => store;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        store.Open();
+        _lastId = _lastDelivered = store.LastId;
+        ServerLog.StoreOpened(logger, store is MemoryMessageStore ? "memory" : "sqlite", store.Location, store.LastId);
+        _writing = Task.Run(WriteLoopAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Runs after the listeners have stopped and every connection has closed: stores and delivers what is left.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _pending.Writer.TryComplete();
+        await _writing;
+        store.Dispose();
+    }
+
+    /// <summary>Gives a message the next id and queues it; <paramref name="delivered"/> runs once it is stored.</summary>
+    public StoredMessage Submit(Func<long, DateTimeOffset, StoredMessage> create, Action<StoredMessage> delivered)
+    {
+        lock (_submitGate)
+        {
+            var message = create(++_lastId, clock.GetUtcNow());
+            _pending.Writer.TryWrite(new Entry(message, null, () => delivered(message)));
+            return message;
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> once everything submitted before it is stored (a repeated acknowledgement).</summary>
+    public void AfterStored(Action action)
+    {
+        lock (_submitGate)
+        {
+            _pending.Writer.TryWrite(new Entry(null, null, action));
+        }
+    }
+
+    /// <summary>Stores a resumable identity's nickname and room with the next batch.</summary>
+    public void Save(IdentityRecord identity)
+    {
+        lock (_submitGate)
+        {
+            _pending.Writer.TryWrite(new Entry(null, identity, null));
+        }
+    }
+
+    /// <summary>Completes once the message <paramref name="id"/> (and so every one before it) has been stored and delivered.</summary>
+    public Task WhenDeliveredAsync(long id)
+    {
+        if (Volatile.Read(ref _lastDelivered) >= id)
+        {
+            return Task.CompletedTask;
+        }
+
+        lock (_waiters)
+        {
+            if (Volatile.Read(ref _lastDelivered) >= id)
+            {
+                return Task.CompletedTask;
+            }
+
+            var delivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((id, delivered));
+            return delivered.Task;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> while no message is being delivered: history read from the store then lines
+    /// up exactly with the live messages that follow (none missing, none twice).
+    /// </summary>
+    public T WhileNothingIsDelivered<T>(Func<T> action)
+    {
+        lock (_deliveryGate)
+        {
+            return action();
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Entry>(MaxBatch);
+        var messages = new List<StoredMessage>(MaxBatch);
+        var identities = new List<IdentityRecord>();
+        while (await _pending.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var entry))
+            {
+                batch.Add(entry);
+                if (entry.Message is { } message)
+                {
+                    messages.Add(message);
+                }
+
+                if (entry.Identity is { } identity)
+                {
+                    identities.Add(identity);
+                }
+            }
+
+            await CommitAsync(messages, identities);
+            lock (_deliveryGate)
+            {
+                foreach (var entry in batch)
+                {
+                    Deliver(entry);
+                }
+
+                if (messages.Count > 0)
+                {
+                    Volatile.Write(ref _lastDelivered, messages[^1].Id);
+                }
+            }
+
+            WakeWaiters();
+
+            batch.Clear();
+            messages.Clear();
+            identities.Clear();
+        }
+    }
+
+    private void WakeWaiters()
+    {
+        var delivered = Volatile.Read(ref _lastDelivered);
+        lock (_waiters)
+        {
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (_waiters[i].Id <= delivered)
+                {
+                    _waiters[i].Delivered.TrySetResult();
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+    }
+
+    // A store that fails (disk full, file removed) holds everything back until it works again; nothing is delivered
+    // that is not stored.
+    private async Task CommitAsync(List<StoredMessage> messages, List<IdentityRecord> identities)
+    {
+        while (true)
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                store.Commit(messages, identities);
+                metrics.Stored(messages.Count, Stopwatch.GetElapsedTime(started));
+                return;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                ServerLog.StoreFailed(logger, messages.Count, ex);
+                await Task.Delay(RetryDelay, clock);
+            }
+        }
+    }
+
+    private void Deliver(Entry entry)
+    {
+        try
+        {
+            entry.Delivered?.Invoke();
+        }
+        catch (Exception ex)
+        {
+            // One recipient's failure must not hold up the others or the log.
+            ServerLog.DeliveryFailed(logger, entry.Message?.Id ?? 0, ex);
+        }
+    }
+
+    private sealed record Entry(StoredMessage? Message, IdentityRecord? Identity, Action? Delivered);
+}

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SocketChat.Server.Configuration;
+using SocketChat.Server.Logging;
+
+namespace SocketChat.Server.Storage;
+
+/// <summary>Deletes messages past <c>Chat:History:RetentionDays</c> or <c>MaxMessagesPerRoom</c>, in small batches beside the traffic.</summary>
+internal sealed class RetentionService(MessageLog log, IOptions<ChatOptions> options, TimeProvider clock, ILogger<RetentionService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var history = options.Value.History;
+        if (history.RetentionDays == 0 && history.MaxMessagesPerRoom == 0)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(history.PruneIntervalMinutes), clock);
+        try
+        {
+            do
+            {
+                PruneOnce();
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    public int PruneOnce()
+    {
+        var history = options.Value.History;
+        try
+        {
+            var removed = log.Store.Prune(
+                history.RetentionDays > 0 ? clock.GetUtcNow().AddDays(-history.RetentionDays) : null,
+                history.MaxMessagesPerRoom > 0 ? history.MaxMessagesPerRoom : null);
+            if (removed > 0)
+            {
+                ServerLog.Pruned(logger, removed);
+            }
+
+            return removed;
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException)
+        {
+            ServerLog.StoreFailed(logger, 0, ex);
+            return 0;
+        }
+    }
+}

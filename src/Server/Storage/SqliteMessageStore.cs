@@ -1,0 +1,237 @@
+using Microsoft.Data.Sqlite;
+
+namespace SocketChat.Server.Storage;
+
+/// <summary>
+/// Messages in SQLite, WAL mode: one connection writes (whole batches per transaction, synchronous=FULL, so a commit
+/// survives a crash or power loss), pooled connections read alongside it.
+/// </summary>
+internal sealed class SqliteMessageStore(string path) : IMessageStore
+{
+    private static readonly string[] InsertParameters = ["$id", "$ts", "$kind", "$room", "$sender", "$recipient", "$text", "$token", "$cid"];
+    private SqliteConnection? _writer;
+    private string _connectionString = string.Empty;
+
+    public long LastId { get; private set; }
+
+    public string Location => path;
+
+    public void Open()
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
+            _writer = new SqliteConnection(_connectionString);
+            _writer.Open();
+            Execute(_writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+            SqliteSchema.Migrate(_writer, path);
+            LastId = Scalar(_writer, "SELECT coalesce(max(id), 0) FROM messages");
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            _writer?.Dispose();
+            _writer = null;
+            throw new StorageException($"cannot use {path} as the message store: {ex.Message}", ex);
+        }
+    }
+
+    public void Commit(IReadOnlyList<StoredMessage> messages, IReadOnlyList<IdentityRecord> identities)
+    {
+        var connection = _writer ?? throw new InvalidOperationException("The store is not open.");
+        using var transaction = connection.BeginTransaction();
+        if (messages.Count > 0)
+        {
+            using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO messages (id, ts, kind, room, sender, recipient, text, sender_token, cid) VALUES ($id, $ts, $kind, $room, $sender, $recipient, $text, $token, $cid)";
+            var parameters = InsertParameters.Select(name =>
+            {
+                var parameter = insert.CreateParameter();
+                parameter.ParameterName = name;
+                insert.Parameters.Add(parameter);
+                return parameter;
+            }).ToArray();
+            insert.Prepare();
+            foreach (var message in messages)
+            {
+                parameters[0].Value = message.Id;
+                parameters[1].Value = message.Timestamp.ToUnixTimeMilliseconds();
+                parameters[2].Value = (int)message.Kind;
+                parameters[3].Value = (object?)message.Room ?? DBNull.Value;
+                parameters[4].Value = message.From;
+                parameters[5].Value = (object?)message.To ?? DBNull.Value;
+                parameters[6].Value = message.Text;
+                parameters[7].Value = (object?)message.SenderToken ?? DBNull.Value;
+                parameters[8].Value = (object?)message.Cid ?? DBNull.Value;
+                insert.ExecuteNonQuery();
+            }
+        }
+
+        if (identities.Count > 0)
+        {
+            using var upsert = connection.CreateCommand();
+            upsert.Transaction = transaction;
+            upsert.CommandText = "INSERT INTO identities (token, nick, room, seen) VALUES ($token, $nick, $room, $seen) ON CONFLICT (token) DO UPDATE SET nick = excluded.nick, room = excluded.room, seen = excluded.seen";
+            using var delete = connection.CreateCommand();
+            delete.Transaction = transaction;
+            delete.CommandText = "DELETE FROM identities WHERE token = $token";
+            foreach (var identity in identities)
+            {
+                if (identity.Ended)
+                {
+                    delete.Parameters.Clear();
+                    delete.Parameters.AddWithValue("$token", identity.Token);
+                    delete.ExecuteNonQuery();
+                    continue;
+                }
+
+                upsert.Parameters.Clear();
+                upsert.Parameters.AddWithValue("$token", identity.Token);
+                upsert.Parameters.AddWithValue("$nick", identity.Nick);
+                upsert.Parameters.AddWithValue("$room", identity.Room);
+                upsert.Parameters.AddWithValue("$seen", identity.Seen.ToUnixTimeMilliseconds());
+                upsert.ExecuteNonQuery();
+            }
+        }
+
+        transaction.Commit();
+        if (messages.Count > 0)
+        {
+            LastId = messages[^1].Id;
+        }
+    }
+
+    public IReadOnlyList<StoredMessage> Room(string room, long afterId, long beforeId, int limit)
+    {
+        using var connection = OpenReader();
+        using var query = connection.CreateCommand();
+        query.CommandText = "SELECT id, ts, kind, room, sender, recipient, text, sender_token, cid FROM messages WHERE kind = 0 AND room = $room AND id > $after AND id < $before ORDER BY id DESC LIMIT $limit";
+        query.Parameters.AddWithValue("$room", room);
+        query.Parameters.AddWithValue("$after", afterId);
+        query.Parameters.AddWithValue("$before", beforeId);
+        query.Parameters.AddWithValue("$limit", limit);
+        var found = Read(query).ToList();
+        found.Reverse();
+        return found;
+    }
+
+    public (long Id, DateTimeOffset Timestamp)? FindAccepted(string token, string cid)
+    {
+        using var connection = OpenReader();
+        using var query = connection.CreateCommand();
+        query.CommandText = "SELECT id, ts FROM messages WHERE sender_token = $token AND cid = $cid";
+        query.Parameters.AddWithValue("$token", token);
+        query.Parameters.AddWithValue("$cid", cid);
+        using var reader = query.ExecuteReader();
+        return reader.Read() ? (reader.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1))) : null;
+    }
+
+    public IdentityRecord? FindIdentity(string token)
+    {
+        using var connection = OpenReader();
+        using var query = connection.CreateCommand();
+        // Seen last: its last save, or its last message if that came later (a crash saves nothing on the way out).
+        query.CommandText = "SELECT token, nick, room, max(seen, coalesce((SELECT max(ts) FROM messages WHERE sender_token = $token), 0)) FROM identities WHERE token = $token";
+        query.Parameters.AddWithValue("$token", token);
+        using var reader = query.ExecuteReader();
+        return reader.Read()
+            ? new IdentityRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)))
+            : null;
+    }
+
+    public int Prune(DateTimeOffset? before, int? maxPerRoom)
+    {
+        // Its own connection, in small transactions, so the writer is never blocked for long.
+        using var connection = OpenReader();
+        var removed = 0;
+        if (before is { } cutoff)
+        {
+            removed += DeleteInBatches(connection, "DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE ts < $cutoff LIMIT 5000)", ("$cutoff", cutoff.ToUnixTimeMilliseconds()));
+        }
+
+        if (maxPerRoom is { } keep)
+        {
+            removed += DeleteInBatches(
+                connection,
+                "DELETE FROM messages WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY room ORDER BY id DESC) AS newer FROM messages WHERE kind = 0) WHERE newer > $keep LIMIT 5000)",
+                ("$keep", keep));
+        }
+
+        return removed;
+    }
+
+    public IEnumerable<StoredMessage> Export(string room, DateTimeOffset since)
+    {
+        using var connection = OpenReader();
+        using var query = connection.CreateCommand();
+        query.CommandText = "SELECT id, ts, kind, room, sender, recipient, text, sender_token, cid FROM messages WHERE kind = 0 AND room = $room AND ts >= $since ORDER BY id";
+        query.Parameters.AddWithValue("$room", room);
+        query.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+        foreach (var message in Read(query))
+        {
+            yield return message;
+        }
+    }
+
+    public void Dispose()
+    {
+        _writer?.Dispose();
+        SqliteConnection.ClearAllPools();
+    }
+
+    private static int DeleteInBatches(SqliteConnection connection, string sql, (string Name, long Value) parameter)
+    {
+        var total = 0;
+        int removed;
+        do
+        {
+            using var delete = connection.CreateCommand();
+            delete.CommandText = sql;
+            delete.Parameters.AddWithValue(parameter.Name, parameter.Value);
+            removed = delete.ExecuteNonQuery();
+            total += removed;
+        }
+        while (removed > 0);
+        return total;
+    }
+
+    private static IEnumerable<StoredMessage> Read(SqliteCommand query)
+    {
+        using var reader = query.ExecuteReader();
+        while (reader.Read())
+        {
+            yield return new StoredMessage(
+                reader.GetInt64(0),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+                (MessageKind)reader.GetInt32(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8));
+        }
+    }
+
+    private SqliteConnection OpenReader()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    internal static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    internal static long Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.Data.Sqlite;
+
+namespace SocketChat.Server.Storage;
+
+/// <summary>The store's schema, created and migrated by the program itself; <c>schema_version</c> says how far it is.</summary>
+internal static class SqliteSchema
+{
+    // Each entry takes the schema from the version before it to its own number (index + 1). Append, never edit.
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY,
+            ts INTEGER NOT NULL,
+            kind INTEGER NOT NULL,
+            room TEXT COLLATE NOCASE,
+            sender TEXT NOT NULL,
+            recipient TEXT,
+            text TEXT NOT NULL,
+            sender_token TEXT,
+            cid TEXT
+        );
+        CREATE INDEX messages_by_room ON messages (room, id);
+        CREATE INDEX messages_by_time ON messages (ts);
+        CREATE UNIQUE INDEX messages_by_client_id ON messages (sender_token, cid) WHERE sender_token IS NOT NULL AND cid IS NOT NULL;
+        CREATE TABLE identities (
+            token TEXT PRIMARY KEY,
+            nick TEXT NOT NULL,
+            room TEXT NOT NULL,
+            seen INTEGER NOT NULL
+        );
+        """,
+    ];
+
+    public static int Current => Migrations.Length;
+
+    public static void Migrate(SqliteConnection connection, string path)
+    {
+        SqliteMessageStore.Execute(connection, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+        var version = SqliteMessageStore.Scalar(connection, "SELECT coalesce(max(version), 0) FROM schema_version");
+        if (version > Migrations.Length)
+        {
+            throw new StorageException($"cannot use {path} as the message store: it has schema version {version}, from a newer SocketChat (this one knows up to {Migrations.Length})");
+        }
+
+        for (var next = (int)version; next < Migrations.Length; next++)
+        {
+            using var transaction = connection.BeginTransaction();
+            using var migrate = connection.CreateCommand();
+            migrate.Transaction = transaction;
+            migrate.CommandText = Migrations[next] + $"; DELETE FROM schema_version; INSERT INTO schema_version (version) VALUES ({next + 1});";
+            migrate.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+}

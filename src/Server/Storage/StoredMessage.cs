@@ -1,0 +1,25 @@
+using SocketChat.Protocol.Events;
+
+namespace SocketChat.Server.Storage;
+
+/// <summary>
+/// A message as kept: a room message, a private one, or an operator announcement. <c>SenderToken</c> (the resume
+/// token of the JSON client that sent it) with <c>Cid</c> is what makes a resend exactly-once.
+/// </summary>
+internal sealed record StoredMessage(
+    long Id,
+    DateTimeOffset Timestamp,
+    MessageKind Kind,
+    string? Room,
+    string From,
+    string? To,
+    string Text,
+    string? SenderToken = null,
+    string? Cid = null)
+{
+    public RoomMessageEvent ToRoomEvent(bool history = false) => new(Id, Timestamp, Room ?? string.Empty, From, Text, history);
+
+    public PrivateMessageEvent ToPrivateEvent() => new(Id, Timestamp, From, To ?? string.Empty, Text);
+
+    public AnnouncementEvent ToAnnouncement() => new(Id, Timestamp, Text);
+}
