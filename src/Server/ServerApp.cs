@@ -8,6 +8,7 @@ using SocketChat.Hosting.Logging;
 using SocketChat.Hosting;
 using SocketChat.Hosting.Terminal;
 using SocketChat.Server.Accounts;
+using SocketChat.Server.Storage;
 using SocketChat.Server.Supervision;
 using SocketChat.Server.Probe;
 
@@ -28,6 +29,17 @@ internal static class ServerApp
                 ContentRootPath = AppContext.BaseDirectory,
             }).Configuration;
             return UsersCommand.Run(words, configuration, new SystemTerminal(), Console.Out, Console.Error);
+        }
+
+        if (args.Length > 0 && args[0] == ExportCommand.Word)
+        {
+            var (room, since, settings) = ExportCommand.Split(args);
+            var configuration = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+            {
+                Args = settings,
+                ContentRootPath = AppContext.BaseDirectory,
+            }).Configuration;
+            return ExportCommand.Run(room, since, configuration, Console.Out, Console.Error);
         }
 
         var probe = args.Contains(HealthProbe.Switch);

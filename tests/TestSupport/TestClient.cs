@@ -66,6 +66,18 @@ public sealed class TestClient : IAsyncDisposable
     /// <summary>The next line; null when the server closed the connection.</summary>
     public async Task<string?> ReadLineAsync() => await _reader.ReadLineAsync().WaitAsync(TestTimeouts.Default);
 
+    /// <summary>The next <paramref name="count"/> lines; fails if the server closes first.</summary>
+    public async Task<string[]> ReadLinesAsync(int count)
+    {
+        var lines = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            lines[i] = await ReadLineAsync() ?? throw new InvalidOperationException($"connection closed after {i} of {count} lines");
+        }
+
+        return lines;
+    }
+
     /// <summary>Reads lines until one matches, returning it; fails on close or timeout.</summary>
     public async Task<string> ExpectAsync(Func<string, bool> match)
     {

@@ -1,0 +1,82 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using SocketChat.Hosting.Options;
+using SocketChat.Protocol.Encoders;
+using SocketChat.Server.Configuration;
+
+namespace SocketChat.Server.Storage;
+
+/// <summary>
+/// <c>SocketChat.Server export --room NAME [--since TIME]</c>: a room's stored messages as JSON lines (the protocol's
+/// <c>message</c> objects), oldest first, for backups and audits. Reads the store beside a running server.
+/// </summary>
+internal static class ExportCommand
+{
+    public const string Word = "export";
+    private const string Usage = "usage: SocketChat.Server export --room NAME [--since 2026-11-27T00:00:00Z] [--Chat:DataDirectory=DIR]";
+
+    /// <summary>The subcommand's own switches (--room, --since) and the settings after them.</summary>
+    public static (string? Room, string? Since, string[] Settings) Split(string[] args)
+    {
+        string? room = null;
+        string? since = null;
+        var settings = new List<string>();
+        for (var i = 1; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--room" when i + 1 < args.Length:
+                    room = args[++i];
+                    break;
+                case "--since" when i + 1 < args.Length:
+                    since = args[++i];
+                    break;
+                default:
+                    settings.Add(args[i]);
+                    break;
+            }
+        }
+
+        return (room, since, [.. settings]);
+    }
+
+    public static int Run(string? room, string? since, IConfiguration configuration, TextWriter output, TextWriter error)
+    {
+        var options = configuration.GetSection(ChatOptions.SectionName).Get<ChatOptions>() ?? new ChatOptions();
+        var validation = new SettingsValidator<ChatOptions>(ChatOptions.SectionName).Validate(null, options);
+        if (validation.Failed)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(ChatOptions.SectionName, typeof(ChatOptions), validation.Failures);
+        }
+
+        var from = DateTimeOffset.MinValue;
+        if (room is null || (since is not null && !DateTimeOffset.TryParse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out from)))
+        {
+            error.WriteLine(Usage);
+            return StartupErrors.BadSettingExitCode;
+        }
+
+        if (options.Storage.Provider == StorageProvider.Memory)
+        {
+            error.WriteLine("Chat:Storage:Provider=memory keeps nothing to export");
+            return 1;
+        }
+
+        var path = ServerPaths.StorageFile(options);
+        if (!File.Exists(path))
+        {
+            error.WriteLine($"no message store at {path}");
+            return 1;
+        }
+
+        using var store = new SqliteMessageStore(path);
+        store.Open();
+        foreach (var message in store.Export(room, from == DateTimeOffset.MinValue ? DateTimeOffset.FromUnixTimeMilliseconds(0) : from))
+        {
+            output.Write(System.Text.Encoding.UTF8.GetString(EventWriter.Encode(message.ToRoomEvent(), WireMode.Json)));
+        }
+
+        output.Flush();
+        return 0;
+    }
+}

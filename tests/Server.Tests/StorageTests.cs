@@ -1,0 +1,154 @@
+using System.Text.Json;
+using SocketChat.TestSupport;
+
+namespace SocketChat.Server.Tests;
+
+public sealed class StorageTests : IDisposable
+{
+    private readonly TempDirectory _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    [Fact]
+    public async Task Join_NewcomerWelcomedThenShownTheRoomsLastMessagesMarkedAsHistory()
+    {
+        await using var server = await StartAsync(new() { ["Chat:History:OnJoin"] = "2" });
+        await using var alice = await server.ConnectAsAsync("alice");
+        foreach (var text in new[] { "one", "two", "three" })
+        {
+            await alice.SendAsync(text);
+        }
+
+        await ResumeTests.StoredAsync(server, "three");
+        await using var bob = await server.ConnectAsync();
+
+        Assert.Equal("* welcome to SocketChat, guest2! You are in lobby. Type /help for commands.", await bob.ReadLineAsync());
+        Assert.Equal("[history] alice: two", await bob.ReadLineAsync());
+        Assert.Equal("[history] alice: three", await bob.ReadLineAsync());
+        await alice.SendAsync("live");
+        Assert.Equal("alice: live", await bob.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task HistoryRequests_TextLastN_JsonPagesBeforeAndAfter_EachClosedByHistoryEnd()
+    {
+        await using var server = await StartAsync(new() { ["Chat:History:OnJoin"] = "0" });
+        await using var alice = await server.ConnectAsAsync("alice");
+        for (var i = 1; i <= 10; i++)
+        {
+            await alice.SendAsync($"m{i}");
+        }
+
+        await ResumeTests.StoredAsync(server, "m10");
+        await alice.SendAsync("/history 2");
+        Assert.Equal(["[history] alice: m9", "[history] alice: m10", "* end of history (2 messages)"], await alice.ReadLinesAsync(3));
+
+        await using var bob = await JsonModeTests.ConnectJsonAsync(server, "bob");
+        await bob.SendAsync("""{"type":"history","limit":3,"before":8,"cid":"h1"}""");
+        Assert.Equal(["m5", "m6", "m7"], [Text(await bob.ReadLineAsync()), Text(await bob.ReadLineAsync()), Text(await bob.ReadLineAsync())]);
+        Assert.Equal("""{"type":"history_end","room":"lobby","count":3,"cid":"h1"}""", await bob.ReadLineAsync());
+        await bob.SendAsync("""{"type":"history","limit":2,"after":8}""");
+        Assert.Equal(["m9", "m10"], [Text(await bob.ReadLineAsync()), Text(await bob.ReadLineAsync())]);
+        Assert.Equal("""{"type":"history_end","room":"lobby","count":2}""", await bob.ReadLineAsync());
+        await bob.SendAsync("""{"type":"history","limit":501}""");
+        Assert.Equal("""{"type":"error","code":"bad_arguments","message":"\"limit\" must be from 1 to 500; \"before\" and \"after\" message ids"}""", await bob.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task Restart_SameDataDirectory_HistoryKeptAndIdsGoOnIncreasing()
+    {
+        await using (var first = await StartAsync())
+        {
+            await using var alice = await JsonModeTests.ConnectJsonAsync(first, "alice");
+            await alice.SendAsync("""{"type":"message","cid":"a","text":"before the restart"}""");
+            Assert.Contains("\"id\":1,", await alice.ReadLineAsync(), StringComparison.Ordinal);
+        }
+
+        await using var second = await StartAsync();
+        await using var bob = await second.ConnectAsync();
+        Assert.StartsWith("* welcome", await bob.ReadLineAsync(), StringComparison.Ordinal);
+        Assert.Equal("[history] alice: before the restart", await bob.ReadLineAsync());
+        await using var carol = await JsonModeTests.ConnectJsonAsync(second, "carol");
+        await carol.SendAsync("""{"type":"message","cid":"c","text":"after"}""");
+        Assert.Equal(2, JsonDocument.Parse(await carol.ExpectAsync(line => line.StartsWith("{\"type\":\"ack\"", StringComparison.Ordinal))).RootElement.GetProperty("id").GetInt64());
+    }
+
+    [Fact]
+    public async Task MemoryProvider_NothingOnDisk_HistoryStillShown()
+    {
+        await using var server = await StartAsync(new() { ["Chat:Storage:Provider"] = "memory" });
+        await using var alice = await server.ConnectAsAsync("alice");
+        await alice.SendAsync("kept in memory");
+        await ResumeTests.StoredAsync(server, "kept in memory");
+
+        await using var bob = await server.ConnectAsync();
+        await bob.ReadLineAsync();
+
+        Assert.Equal("[history] alice: kept in memory", await bob.ReadLineAsync());
+        Assert.False(File.Exists(_data.File("messages.db")));
+    }
+
+    [Fact]
+    public async Task Retention_MaxMessagesPerRoom_OlderPrunedAtStart()
+    {
+        await using (var first = await StartAsync())
+        {
+            await using var alice = await first.ConnectAsAsync("alice");
+            for (var i = 1; i <= 5; i++)
+            {
+                await alice.SendAsync($"r{i}");
+            }
+
+            await ResumeTests.StoredAsync(first, "r5");
+        }
+
+        await using var second = await StartAsync(new() { ["Chat:History:MaxMessagesPerRoom"] = "2" });
+        await second.Log.WaitForAsync(e => e.RenderMessage() == "Pruned 3 messages (retention)");
+        await using var bob = await second.ConnectAsync();
+        await bob.ReadLineAsync();
+        await bob.SendAsync("/history 10");
+
+        // The two kept are shown on joining, and again when asked for.
+        Assert.Equal(["[history] alice: r4", "[history] alice: r5"], await bob.ReadLinesAsync(2));
+        Assert.Equal(["[history] alice: r4", "[history] alice: r5", "* end of history (2 messages)"], await bob.ReadLinesAsync(3));
+    }
+
+    [Fact]
+    public async Task StoragePathUnusable_OneClearLine_ExitCodeTwo()
+    {
+        await File.WriteAllTextAsync(_data.File("messages.db"), "this is not a database, just some text long enough to be read as a header");
+
+        await using var server = ChildProcess.StartServer(["--Chat:Port=0", "--Chat:Host=127.0.0.1", $"--Chat:DataDirectory={_data.Path}", "--Chat:OperatorConsole=Off"]);
+        var (exitCode, _, error) = await server.WaitForExitAsync();
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal([$"cannot use {_data.File("messages.db")} as the message store: SQLite Error 26: 'file is not a database'."], error);
+    }
+
+    [Fact]
+    public async Task Export_RoomAsJsonLines_SinceFilters()
+    {
+        await using (var server = await StartAsync())
+        {
+            await using var alice = await server.ConnectAsAsync("alice");
+            await alice.SendAsync("for the archive");
+            await alice.SendAsync("/join other");
+            await alice.SendAsync("elsewhere");
+            await ResumeTests.StoredAsync(server, "elsewhere");
+        }
+
+        await using var export = ChildProcess.StartServer(["export", "--room", "lobby", $"--Chat:DataDirectory={_data.Path}"]);
+        var (exitCode, output, _) = await export.WaitForExitAsync();
+
+        Assert.Equal(0, exitCode);
+        var line = Assert.Single(output);
+        Assert.Matches("""^\{"type":"message","id":1,"ts":"[0-9T:.Z-]+","room":"lobby","from":"alice","text":"for the archive"\}$""", line);
+        await using var later = ChildProcess.StartServer(["export", "--room", "lobby", "--since", "2999-01-01", $"--Chat:DataDirectory={_data.Path}"]);
+        Assert.Empty((await later.WaitForExitAsync()).Output);
+    }
+
+    private static string Text(string? line) => JsonDocument.Parse(line!).RootElement.GetProperty("text").GetString()!;
+
+    private Task<TestServer> StartAsync(Dictionary<string, string?>? settings = null) =>
+        TestServer.StartAsync(new Dictionary<string, string?> { ["Chat:DataDirectory"] = _data.Path }, settings);
+}
