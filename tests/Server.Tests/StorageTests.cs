@@ -147,6 +147,28 @@ public sealed class StorageTests : IDisposable
         Assert.Empty((await later.WaitForExitAsync()).Output);
     }
 
+    [Fact]
+    public async Task ClientIdReusedAfterMoreThanTheMemoryWindow_FoundInTheStore_AcknowledgedWithItsFirstId()
+    {
+        await using var server = await StartAsync();
+        await using var alice = await JsonModeTests.ConnectJsonAsync(server, "alice");
+        var lines = new System.Text.StringBuilder("""{"type":"message","cid":"first","text":"original"}""" + "\n");
+        for (var n = 0; n < 1100; n++)
+        {
+            lines.Append($$"""{"type":"message","cid":"n{{n}}","text":"filler {{n}}"}""").Append('\n');
+        }
+
+        await alice.SendBytesAsync(System.Text.Encoding.UTF8.GetBytes(lines.ToString()));
+        var firstAck = await alice.ExpectAsync(line => line.Contains("\"cid\":\"first\"", StringComparison.Ordinal));
+        await alice.ExpectAsync(line => line.Contains("\"cid\":\"n1099\"", StringComparison.Ordinal));
+
+        await alice.SendAsync("""{"type":"message","cid":"first","text":"original"}""");
+
+        Assert.Equal(firstAck, await alice.ExpectAsync(line => line.Contains("\"type\":\"ack\"", StringComparison.Ordinal)));
+        await alice.SendAsync("""{"type":"message","cid":"after","text":"still working"}""");
+        Assert.Contains("\"id\":1102,", await alice.ExpectAsync(line => line.Contains("\"type\":\"ack\"", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
     private static string Text(string? line) => JsonDocument.Parse(line!).RootElement.GetProperty("text").GetString()!;
 
     private Task<TestServer> StartAsync(Dictionary<string, string?>? settings = null) =>

@@ -47,6 +47,9 @@ internal sealed class ResumableIdentity(string token, int dedupeWindow)
         ExpiresAt = DateTimeOffset.MaxValue;
     }
 
+    /// <summary>Client ids have been forgotten from memory (more than the window); older ones are looked up in the store.</summary>
+    public bool Overflowed { get; private set; }
+
     public bool TryGetAccepted(string cid, out long id, out DateTimeOffset timestamp)
     {
         var found = _accepted.TryGetValue(cid, out var accepted);
@@ -61,6 +64,7 @@ internal sealed class ResumableIdentity(string token, int dedupeWindow)
         if (_acceptedOrder.Count > dedupeWindow)
         {
             _accepted.Remove(_acceptedOrder.Dequeue());
+            Overflowed = true;
         }
     }
 }

@@ -265,7 +265,7 @@ internal sealed class SessionCommands(
 
     private (long Id, DateTimeOffset Timestamp)? FindAccepted(ResumableIdentity identity, string cid) =>
         identity.TryGetAccepted(cid, out var id, out var timestamp) ? (id, timestamp)
-        : identity.Restored ? log.Store.FindAccepted(identity.Token, cid)
+        : identity.Restored || identity.Overflowed ? log.Store.FindAccepted(identity.Token, cid)
         : null;
 
     private void SendPrivate(ChatSession session, PrivateMessageCommand command)

@@ -44,7 +44,9 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
         {
             using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO messages (id, ts, kind, room, sender, recipient, text, sender_token, cid) VALUES ($id, $ts, $kind, $room, $sender, $recipient, $text, $token, $cid)";
+            // A client id used twice beyond what is checked (a client reusing ids on purpose) must not wedge the
+            // writer: the row already there stays, and the batch commits.
+            insert.CommandText = "INSERT INTO messages (id, ts, kind, room, sender, recipient, text, sender_token, cid) VALUES ($id, $ts, $kind, $room, $sender, $recipient, $text, $token, $cid) ON CONFLICT DO NOTHING";
             var parameters = InsertParameters.Select(name =>
             {
                 var parameter = insert.CreateParameter();

@@ -1,0 +1,145 @@
+using System.Text.Json;
+using SocketChat.TestSupport;
+
+namespace SocketChat.Server.Tests;
+
+/// <summary>kill -9 in the middle of a busy server, then a restart: nothing acknowledged is lost, nothing arrives twice.</summary>
+[Collection(LoadTestsRunAlone.Name)]
+public sealed class CrashTests : IDisposable
+{
+    private const int Clients = 20;
+    private const int PerClient = 1000;
+    private readonly TempDirectory _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    [Fact]
+    public async Task KillNine_WhileTwentyClientsSend_AcknowledgedKeptOnce_ResentArriveOnce_IdsIncrease()
+    {
+        string[] settings = ["--Chat:Port=0", "--Chat:Host=127.0.0.1", $"--Chat:DataDirectory={_data.Path}", "--Chat:OperatorConsole=Off"];
+        var clients = new (string Token, Dictionary<string, long> Acked)[Clients];
+        await using (var server = ChildProcess.StartServer(settings))
+        {
+            var port = await server.ReadListeningPortAsync();
+            var connected = await Task.WhenAll(Enumerable.Range(0, Clients).Select(i => JoinOwnRoomAsync(port, i)));
+            var enoughAcked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var total = 0;
+            var running = connected.Select((client, i) => SendUntilCutAsync(client, i, () =>
+            {
+                if (Interlocked.Increment(ref total) == Clients * PerClient / 10)
+                {
+                    enoughAcked.TrySetResult();
+                }
+            })).ToArray();
+
+            await enoughAcked.Task.WaitAsync(TestTimeouts.Default);
+            await server.SignalAsync("KILL");
+            var acked = await Task.WhenAll(running).WaitAsync(TestTimeouts.Default);
+            for (var i = 0; i < Clients; i++)
+            {
+                clients[i] = (connected[i].Token!, acked[i]);
+                await connected[i].DisposeAsync();
+            }
+
+            Assert.InRange(acked.Sum(a => a.Count), Clients * PerClient / 10, Clients * PerClient - 1);
+        }
+
+        await using (var restarted = ChildProcess.StartServer(settings))
+        {
+            var port = await restarted.ReadListeningPortAsync();
+            await Task.WhenAll(clients.Select((client, i) => ResumeAndResendAsync(port, i, client.Token, client.Acked)));
+        }
+
+        // Every line of every client stored exactly once, in order, with increasing ids.
+        for (var i = 0; i < Clients; i++)
+        {
+            await using var export = ChildProcess.StartServer(["export", "--room", $"r{i}", $"--Chat:DataDirectory={_data.Path}"]);
+            var (exitCode, lines, _) = await export.WaitForExitAsync();
+            Assert.Equal(0, exitCode);
+            var stored = lines.Select(line => JsonDocument.Parse(line).RootElement).Select(m => (Id: m.GetProperty("id").GetInt64(), Text: m.GetProperty("text").GetString())).ToList();
+            Assert.Equal(Enumerable.Range(0, PerClient).Select(n => $"c{i}-{n}"), stored.Select(m => m.Text));
+            Assert.Equal(stored.Select(m => m.Id).Order(), stored.Select(m => m.Id));
+            foreach (var (cid, id) in clients[i].Acked)
+            {
+                Assert.Equal(id, stored[int.Parse(cid[1..], System.Globalization.CultureInfo.InvariantCulture)].Id);
+            }
+        }
+    }
+
+    private static async Task<TestClient> JoinOwnRoomAsync(int port, int i)
+    {
+        var client = await TestClient.ConnectAsync(port);
+        await client.SendAsync("/json");
+        var welcome = await client.ExpectAsync(line => line.StartsWith("{\"type\":\"welcome\"", StringComparison.Ordinal));
+        client.Token = JsonDocument.Parse(welcome).RootElement.GetProperty("token").GetString();
+        await client.SendAsync($$"""{"type":"nick","nick":"c{{i}}"}""");
+        await client.SendAsync($$"""{"type":"join","room":"r{{i}}"}""");
+        await client.ExpectAsync(line => line.Contains($"\"room\":\"r{i}\",\"nick\":\"c{i}\",\"action\":\"join\"", StringComparison.Ordinal));
+        return client;
+    }
+
+    // Sends every line, and collects acknowledgements until the server dies.
+    private static async Task<Dictionary<string, long>> SendUntilCutAsync(TestClient client, int i, Action onAck)
+    {
+        var acked = new Dictionary<string, long>();
+        var sending = Task.Run(async () =>
+        {
+            try
+            {
+                for (var n = 0; n < PerClient; n++)
+                {
+                    await client.SendAsync($$"""{"type":"message","cid":"k{{n}}","text":"c{{i}}-{{n}}"}""");
+                }
+            }
+            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+            {
+                // The server was killed.
+            }
+        });
+        try
+        {
+            while (await client.ReadLineAsync() is { } line)
+            {
+                var root = JsonDocument.Parse(line).RootElement;
+                if (root.GetProperty("type").GetString() == "ack")
+                {
+                    acked[root.GetProperty("cid").GetString()!] = root.GetProperty("id").GetInt64();
+                    onAck();
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // Reset by the kill.
+        }
+
+        await sending;
+        return acked;
+    }
+
+    private static async Task ResumeAndResendAsync(int port, int i, string token, Dictionary<string, long> ackedBefore)
+    {
+        await using var client = await TestClient.ConnectAsync(port);
+        await client.SendAsync($"/json resume {token} 0");
+        Assert.Equal(
+            $$"""{"type":"welcome","nick":"c{{i}}","room":"r{{i}}","protocol":1,"token":"{{token}}","resumed":true}""",
+            await client.ExpectAsync(line => line.StartsWith('{')));
+
+        // Like our client: everything not seen acknowledged is sent again, with its client id; here, everything.
+        for (var n = 0; n < PerClient; n++)
+        {
+            await client.SendAsync($$"""{"type":"message","cid":"k{{n}}","text":"c{{i}}-{{n}}"}""");
+        }
+
+        for (var n = 0; n < PerClient; n++)
+        {
+            var ack = JsonDocument.Parse(await client.ExpectAsync(line => line.StartsWith("{\"type\":\"ack\"", StringComparison.Ordinal))).RootElement;
+            var cid = ack.GetProperty("cid").GetString()!;
+            Assert.Equal($"k{n}", cid);
+            if (ackedBefore.TryGetValue(cid, out var id))
+            {
+                Assert.Equal(id, ack.GetProperty("id").GetInt64());
+            }
+        }
+    }
+}
