@@ -13,7 +13,7 @@ public sealed class ResumeTests
         var (token, _) = await DropJsonClientAsync(server, "alice", bob);
         await bob.SendAsync("missed one");
         await bob.SendAsync("missed two");
-        await StoredAsync(server, "missed two");
+        await server.WaitUntilStoredAsync("missed two");
 
         await using var back = await server.ConnectAsync();
         await back.SendAsync($"/json resume {token} 0");
@@ -33,7 +33,7 @@ public sealed class ResumeTests
         await using var bob = await server.ConnectAsAsync("bob");
         var (token, lastSeen) = await DropJsonClientAsync(server, "alice", bob, bobSaysBeforeDrop: "seen before");
         await bob.SendAsync("missed");
-        await StoredAsync(server, "missed");
+        await server.WaitUntilStoredAsync("missed");
 
         await using var back = await server.ConnectAsync();
         await back.SendAsync($"/json resume {token} {lastSeen}");
@@ -158,8 +158,4 @@ public sealed class ResumeTests
         Assert.Equal("message", root.GetProperty("type").GetString());
         return (root.GetProperty("from").GetString()!, root.GetProperty("text").GetString()!, root.TryGetProperty("history", out var history) && history.GetBoolean());
     }
-
-    // A message is in the history once stored and delivered, which is when it is logged.
-    internal static Task StoredAsync(TestServer server, string text) =>
-        server.Log.WaitForAsync(e => e.MessageTemplate.Text.StartsWith("Message {MessageId}", StringComparison.Ordinal) && e.RenderMessage().EndsWith($": \"{text}\"", StringComparison.Ordinal));
 }

@@ -19,7 +19,7 @@ public sealed class StorageTests : IDisposable
             await alice.SendAsync(text);
         }
 
-        await ResumeTests.StoredAsync(server, "three");
+        await server.WaitUntilStoredAsync("three");
         await using var bob = await server.ConnectAsync();
 
         Assert.Equal("* welcome to SocketChat, guest2! You are in lobby. Type /help for commands.", await bob.ReadLineAsync());
@@ -39,7 +39,7 @@ public sealed class StorageTests : IDisposable
             await alice.SendAsync($"m{i}");
         }
 
-        await ResumeTests.StoredAsync(server, "m10");
+        await server.WaitUntilStoredAsync("m10");
         await alice.SendAsync("/history 2");
         Assert.Equal(["[history] alice: m9", "[history] alice: m10", "* end of history (2 messages)"], await alice.ReadLinesAsync(3));
 
@@ -79,7 +79,7 @@ public sealed class StorageTests : IDisposable
         await using var server = await StartAsync(new() { ["Chat:Storage:Provider"] = "memory" });
         await using var alice = await server.ConnectAsAsync("alice");
         await alice.SendAsync("kept in memory");
-        await ResumeTests.StoredAsync(server, "kept in memory");
+        await server.WaitUntilStoredAsync("kept in memory");
 
         await using var bob = await server.ConnectAsync();
         await bob.ReadLineAsync();
@@ -99,7 +99,7 @@ public sealed class StorageTests : IDisposable
                 await alice.SendAsync($"r{i}");
             }
 
-            await ResumeTests.StoredAsync(first, "r5");
+            await first.WaitUntilStoredAsync("r5");
         }
 
         await using var second = await StartAsync(new() { ["Chat:History:MaxMessagesPerRoom"] = "2" });
@@ -134,7 +134,7 @@ public sealed class StorageTests : IDisposable
             await alice.SendAsync("for the archive");
             await alice.SendAsync("/join other");
             await alice.SendAsync("elsewhere");
-            await ResumeTests.StoredAsync(server, "elsewhere");
+            await server.WaitUntilStoredAsync("elsewhere");
         }
 
         await using var export = ChildProcess.StartServer(["export", "--room", "lobby", $"--Chat:DataDirectory={_data.Path}"]);

@@ -91,6 +91,10 @@ public sealed class TestServer : IAsyncDisposable
 
     public Task<TestClient> ConnectAsync() => TestClient.ConnectAsync(Port);
 
+    /// <summary>Waits until a room message with this text is stored and delivered, which is when it is logged.</summary>
+    public Task WaitUntilStoredAsync(string text) =>
+        Log.WaitForAsync(e => e.MessageTemplate.Text.StartsWith("Message {MessageId}", StringComparison.Ordinal) && e.RenderMessage().EndsWith($": \"{text}\"", StringComparison.Ordinal));
+
     /// <summary>Connects and reads the welcome line; returns the client and its guest nickname.</summary>
     public async Task<TestClient> ConnectAsAsync(string nick)
     {

@@ -20,7 +20,7 @@ internal sealed class EventRenderer(bool colour)
     /// <summary>The line for <paramref name="serverEvent"/>, or null when it is not shown (acks, welcomes).</summary>
     public string? Render(ServerEvent serverEvent) => serverEvent switch
     {
-        RoomMessageEvent { History: true } m => Style(Dim, $"[missed] {Safe(m.From)}: {Safe(m.Text)}"),
+        RoomMessageEvent { History: true } m => Style(Dim, $"[history] {Safe(m.From)}: {Safe(m.Text)}"),
         RoomMessageEvent m => $"{Style(Bold, Safe(m.From))}: {Safe(m.Text)}",
         PrivateMessageEvent p => Style(Magenta, $"[private] {Safe(p.From)}: {Safe(p.Text)}"),
         AnnouncementEvent a => Style(Yellow, $"server: {Safe(a.Text)}"),

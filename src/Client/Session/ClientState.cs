@@ -13,4 +13,19 @@ internal sealed class ClientState
     public long LastMessageId { get; set; }
 
     public bool EverConnected => Nick is not null;
+
+    // The newest message id shown per room (ids are global and only grow, so per room is what tells "seen").
+    private readonly Dictionary<string, long> _shownThrough = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Records a room message as shown; false when it was shown before (history sent again after a reconnect).</summary>
+    public bool Show(string room, long id)
+    {
+        if (_shownThrough.TryGetValue(room, out var through) && id <= through)
+        {
+            return false;
+        }
+
+        _shownThrough[room] = id;
+        return true;
+    }
 }

@@ -214,6 +214,10 @@ internal sealed class ConnectionSession(
                 if (outbox.Settle(ack.Cid) is SayCommand && ack.Id > state.LastMessageId)
                 {
                     state.LastMessageId = ack.Id;
+                    if (state.Room is { } room)
+                    {
+                        state.Show(room, ack.Id);
+                    }
                 }
 
                 return;
@@ -225,7 +229,11 @@ internal sealed class ConnectionSession(
                 outbox.Settle(error.Cid);
                 _refused |= error.Code == ErrorCodes.Refused;
                 break;
+            case RoomMessageEvent { History: true } seen when !state.Show(seen.Room, seen.Id):
+                // The room's history is sent again on every new session; what was shown once is not shown twice.
+                return;
             case RoomMessageEvent message when string.Equals(message.Room, state.Room, StringComparison.OrdinalIgnoreCase):
+                state.Show(message.Room, message.Id);
                 state.LastMessageId = Math.Max(state.LastMessageId, message.Id);
                 break;
             case PresenceEvent { Action: PresenceAction.Rename } rename when string.Equals(rename.OldNick, state.Nick, StringComparison.Ordinal):

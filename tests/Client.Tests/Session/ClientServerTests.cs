@@ -154,6 +154,43 @@ public sealed class ClientServerTests
     }
 
     [Fact]
+    public async Task ServerRestartedWithItsStore_NewSession_RoomHistoryAlreadyShownIsNotShownAgain()
+    {
+        using var data = new TempDirectory();
+        var settings = new Dictionary<string, string?> { ["Chat:DataDirectory"] = data.Path, ["Chat:ResumeWindowSeconds"] = "0" };
+        int port;
+        await using (var first = await TestServer.StartAsync(settings))
+        {
+            port = first.Port;
+            await using var client1 = await first.ConnectAsAsync("bob");
+            await client1.SendAsync("said before anyone came");
+            await first.WaitUntilStoredAsync("said before anyone came");
+        }
+
+        await using var second = await TestServer.StartAsync(settings, new Dictionary<string, string?> { ["Chat:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        await using var client = await ClientHarness.StartAsync(port);
+        await client.Console.WaitForOutputAsync(line => line == "[history] bob: said before anyone came");
+        await client.Console.WaitForOutputAsync(line => line.EndsWith(" is now known as alice", StringComparison.Ordinal));
+        await client.TypeAsync("my own line");
+        await WaitForMessagesAsync(second, 1);
+        await second.Host.StopAsync().WaitAsync(TestTimeouts.Default);
+        await client.Console.WaitForOutputAsync(line => line.StartsWith("* connection lost; reconnecting", StringComparison.Ordinal));
+
+        await using var third = await TestServer.StartAsync(settings, new Dictionary<string, string?> { ["Chat:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        await using var carol = await third.ConnectAsAsync("carol");
+        await client.Console.WaitForOutputAsync(line => line.StartsWith("* reconnected (a new session)", StringComparison.Ordinal));
+        await carol.SendAsync("after the restart");
+        var shown = new List<string>();
+        await client.Console.WaitForOutputAsync(line =>
+        {
+            shown.Add(line);
+            return line == "carol: after the restart";
+        });
+
+        Assert.DoesNotContain(shown, line => line.StartsWith("[history]", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ConnectionCutRepeatedly_HundredLinesArriveExactlyOnceInOrder()
     {
         await using var server = await TestServer.StartAsync();
@@ -207,7 +244,7 @@ public sealed class ClientServerTests
         await bob.SendAsync("while you were away");
 
         await client.Console.WaitForOutputAsync(line => line == "* reconnected as alice in lobby");
-        Assert.Equal("[missed] bob: while you were away", await client.Console.WaitForOutputAsync(_ => true));
+        Assert.Equal("[history] bob: while you were away", await client.Console.WaitForOutputAsync(_ => true));
         await bob.SendAsync("welcome back");
         Assert.Equal("bob: welcome back", await client.Console.WaitForOutputAsync(line => line.StartsWith("bob:", StringComparison.Ordinal)));
     }

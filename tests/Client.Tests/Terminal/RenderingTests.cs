@@ -37,7 +37,7 @@ public sealed class RenderingTests
         Assert.Equal("server: hello", renderer.Render(new AnnouncementEvent(1, Now, "hello")));
         Assert.Equal("* bob joined lobby", renderer.Render(new PresenceEvent(Now, "lobby", "bob", PresenceAction.Join)));
         Assert.Equal("! error: nope", renderer.Render(new ErrorEvent("x", "nope")));
-        Assert.Equal("[missed] bob: while away", renderer.Render(new RoomMessageEvent(2, Now, "lobby", "bob", "while away", History: true)));
+        Assert.Equal("[history] bob: while away", renderer.Render(new RoomMessageEvent(2, Now, "lobby", "bob", "while away", History: true)));
         Assert.Null(renderer.Render(new AckEvent("1", 1, Now)));
     }
 
