@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using SocketChat.Server.Diagnostics;
+using SocketChat.Server.Storage;
+
+namespace SocketChat.Bench;
+
+/// <summary>
+/// <c>store</c>: messages per second through the server's own store path (<see cref="MessageLog"/>: ids, group
+/// commit to SQLite with synchronous=FULL, delivery after commit), with senders that wait for their messages to be
+/// stored as the server's connections do; beside it, in the same run, the reference: one transaction per message.
+/// </summary>
+internal static class StoreBenchmark
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output)
+    {
+        var messages = Option(args, "--messages", 200_000);
+        var senders = Option(args, "--senders", 50);
+        var batch = Option(args, "--batch", 16);
+        var directory = Directory.CreateTempSubdirectory("socketchat-bench-");
+        try
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"store: {messages:N0} messages of 64 bytes, {senders} senders each waiting for every {batch} to be stored; {Environment.ProcessorCount} cores, .NET {Environment.Version}"));
+            var reference = Reference(Path.Combine(directory.FullName, "reference.db"), Math.Min(messages, 5_000));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  reference, a transaction per message: {reference,12:N0} messages/s"));
+            var ours = await GroupCommitAsync(Path.Combine(directory.FullName, "messages.db"), messages, senders, batch);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  SocketChat MessageLog, group commit:  {ours,12:N0} messages/s ({ours / reference:0.0}x the reference)"));
+            return 0;
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<double> GroupCommitAsync(string path, int messages, int senders, int batch)
+    {
+        var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var log = new MessageLog(new SqliteMessageStore(path), TimeProvider.System, new ServerMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), NullLogger<MessageLog>.Instance);
+        await log.StartAsync(CancellationToken.None);
+        var text = new string('x', 64);
+        var delivered = 0L;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, senders).Select(sender => Task.Run(async () =>
+        {
+            var room = $"room{sender % 10}";
+            var last = 0L;
+            for (var n = 0; n < messages / senders; n++)
+            {
+                last = log.Submit((id, timestamp) => new StoredMessage(id, timestamp, MessageKind.Room, room, $"sender{sender}", null, text, $"token{sender}", $"c{n}"), _ => Interlocked.Increment(ref delivered)).Id;
+                if (n % batch == batch - 1)
+                {
+                    await log.WhenDeliveredAsync(last);
+                }
+            }
+
+            await log.WhenDeliveredAsync(last);
+        })));
+        var elapsed = clock.Elapsed;
+        await log.StopAsync(CancellationToken.None);
+        await services.DisposeAsync();
+        return Interlocked.Read(ref delivered) / elapsed.TotalSeconds;
+    }
+
+    private static double Reference(string path, int messages)
+    {
+        using var connection = new SqliteConnection($"Data Source={path}");
+        connection.Open();
+        using (var setup = connection.CreateCommand())
+        {
+            setup.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE messages (id INTEGER PRIMARY KEY, ts INTEGER, room TEXT, sender TEXT, text TEXT)";
+            setup.ExecuteNonQuery();
+        }
+
+        var text = new string('x', 64);
+        var clock = Stopwatch.StartNew();
+        for (var n = 0; n < messages; n++)
+        {
+            using var transaction = connection.BeginTransaction();
+            using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO messages (ts, room, sender, text) VALUES ($ts, 'room', 'sender', $text)";
+            insert.Parameters.AddWithValue("$ts", n);
+            insert.Parameters.AddWithValue("$text", text);
+            insert.ExecuteNonQuery();
+            transaction.Commit();
+        }
+
+        return messages / clock.Elapsed.TotalSeconds;
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+}
