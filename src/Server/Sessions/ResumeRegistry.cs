@@ -14,6 +14,9 @@ internal sealed class ResumeRegistry(IOptions<ChatOptions> options, Storage.Mess
     private readonly ConcurrentDictionary<string, ResumableIdentity> _identities = new(StringComparer.Ordinal);
     private int _createdSincePrune;
 
+    // Ended here but perhaps not yet deleted from the store (the delete goes with the next batch): never restored.
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _ended = new(StringComparer.Ordinal);
+
     public bool Enabled => options.Value.ResumeWindowSeconds > 0;
 
     public ResumableIdentity Create(ChatSession owner)
@@ -53,7 +56,7 @@ internal sealed class ResumeRegistry(IOptions<ChatOptions> options, Storage.Mess
     {
         var now = clock.GetUtcNow();
         var window = TimeSpan.FromSeconds(options.Value.ResumeWindowSeconds);
-        if (log.Store.FindIdentity(token) is not { } record || record.Seen + window <= now)
+        if (_ended.ContainsKey(token) || log.Store.FindIdentity(token) is not { } record || record.Seen + window <= now)
         {
             return null;
         }
@@ -69,12 +72,21 @@ internal sealed class ResumeRegistry(IOptions<ChatOptions> options, Storage.Mess
     public void Forget(ResumableIdentity identity)
     {
         _identities.TryRemove(identity.Token, out _);
+        _ended[identity.Token] = clock.GetUtcNow();
         log.Save(new Storage.IdentityRecord(identity.Token, string.Empty, string.Empty, clock.GetUtcNow(), Ended: true));
     }
 
     private void PruneExpired()
     {
         var now = clock.GetUtcNow();
+        foreach (var (token, endedAt) in _ended)
+        {
+            if (endedAt.AddSeconds(options.Value.ResumeWindowSeconds) <= now)
+            {
+                _ended.TryRemove(token, out _);
+            }
+        }
+
         foreach (var (token, identity) in _identities)
         {
             if (identity.Owner is null && identity.ExpiresAt <= now)
