@@ -350,19 +350,27 @@ internal sealed class SessionCommands(
             return;
         }
 
-        var (left, joined) = history.Enter(session, () => directory.Move(session, command.Room), static moved => moved.Joined);
+        // The move and its notices, then the new room's history, with no message delivered in between.
+        var (left, joined) = history.Enter(
+            session,
+            () =>
+            {
+                var moved = directory.Move(session, command.Room);
+                var now = clock.GetUtcNow();
+                if (moved.Left is { } from)
+                {
+                    fanout.Notify(from.Name, new PresenceEvent(now, from.Name, session.Nick, PresenceAction.Leave));
+                }
+
+                fanout.Notify(moved.Joined.Name, new PresenceEvent(now, moved.Joined.Name, session.Nick, PresenceAction.Join));
+                return moved;
+            },
+            static moved => moved.Joined);
         if (session.Identity is { } identity)
         {
             log.Save(identity.Record(session.Nick, joined.Name, clock.GetUtcNow()));
         }
 
-        var now = clock.GetUtcNow();
-        if (left is not null)
-        {
-            fanout.Notify(left.Name, new PresenceEvent(now, left.Name, session.Nick, PresenceAction.Leave));
-        }
-
-        fanout.Notify(joined.Name, new PresenceEvent(now, joined.Name, session.Nick, PresenceAction.Join));
         ServerLog.RoomChanged(logger, session.Nick, left?.Name ?? string.Empty, joined.Name);
         display.Show($"* {session.Nick} ({session.RemoteEndPoint}) moved to {joined.Name}");
     }
