@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# SocketChat against ncat --chat on the same workloads, alternating, in one run; prints a table of ratios.
+# Usage: bash bench/compare.sh [rounds]   (Debian: apt-get install ncat)
+# Everything talks to 127.0.0.1 only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-3}
+command -v ncat >/dev/null || { echo "bench/compare.sh: needs ncat (apt-get install ncat)" >&2; exit 1; }
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+dotnet build -c Release -v quiet --nologo src/Server/SocketChat.Server.csproj >/dev/null
+dotnet build -c Release -v quiet --nologo src/Bench/SocketChat.Bench.csproj >/dev/null
+server=src/Server/bin/Release/net10.0/SocketChat.Server.dll
+bench=(dotnet src/Bench/bin/Release/net10.0/SocketChat.Bench.dll)
+work=$(mktemp -d)
+results="$work/results"
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+# Our server with its default settings (every message logged, SQLite persistence on), on a free port.
+start_ours() {
+    local data="$work/data-$RANDOM" log="$work/server-$RANDOM.log" started
+    started=$(date +%s%N)
+    dotnet "$server" --Chat:Host=127.0.0.1 --Chat:Port=0 --Chat:OperatorConsole=Off --Chat:DataDirectory="$data" >"$log" 2>&1 &
+    ours_pid=$!
+    pids+=("$ours_pid")
+    until grep -q 'Listening on 127.0.0.1:' "$log" 2>/dev/null; do sleep 0.01; done
+    ours_startup_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+    ours_port=$(grep -o 'Listening on 127.0.0.1:[0-9]*' "$log" | head -1 | grep -o '[0-9]*$')
+}
+
+start_ncat() {
+    ncat_port=$(( 20000 + RANDOM % 20000 ))
+    ncat --chat --max-conns 20000 -l 127.0.0.1 "$ncat_port" >/dev/null 2>&1 &
+    ncat_pid=$!
+    pids+=("$ncat_pid")
+    until "${bench[@]}" probe --port "$ncat_port" >/dev/null 2>&1; do sleep 0.01; done
+}
+
+stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+for round in $(seq "$rounds"); do
+    for target in ours ncat; do
+        if [[ $target == ours ]]; then start_ours; port=$ours_port; pid=$ours_pid; else start_ncat; port=$ncat_port; pid=$ncat_pid; fi
+        "${bench[@]}" fanout --port "$port" --label "$target" --clients 50 --lines 1000 --size 64 | tee -a "$results"
+        stop "$pid"
+    done
+done
+
+for target in ours ncat; do
+    if [[ $target == ours ]]; then start_ours; port=$ours_port; pid=$ours_pid; else start_ncat; port=$ncat_port; pid=$ncat_pid; fi
+    "${bench[@]}" steady --port "$port" --label "$target" --clients 100 --rate 5 --seconds 20 | tee -a "$results"
+    stop "$pid"
+done
+
+start_ours
+idle_kib=$(awk '/VmRSS/ {print $2}' "/proc/$ours_pid/status")
+echo "RESULT startup ours startup_ms=$ours_startup_ms idle_rss_kib=$idle_kib" | tee -a "$results"
+"${bench[@]}" conns --port "$ours_port" --label ours --pid "$ours_pid" --count 10000 | tee -a "$results"
+stop "$ours_pid"
+
+echo
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), .NET $(dotnet --version), $(ncat --version 2>&1 | head -1)"
+awk -f bench/table.awk "$results"

@@ -1,0 +1,24 @@
+using System.Globalization;
+using System.Net;
+
+namespace SocketChat.Bench;
+
+/// <summary>The switches every mode reads: --host, --port and the workload's numbers.</summary>
+internal sealed class BenchOptions(string[] args)
+{
+    public IPEndPoint Server => new(IPAddress.Parse(Text("--host", "127.0.0.1")), Number("--port", 8080));
+
+    public string Label => Text("--label", "server");
+
+    public int Number(string name, int fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    public string Text(string name, string fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+    }
+}
