@@ -113,6 +113,23 @@ public sealed class ChatServerTests
     }
 
     [Fact]
+    public async Task PresenceRoomSizeLimit_LargerRoomDoesNotAnnounceArrivals_MessagesStillFlow()
+    {
+        await using var server = await TestServer.StartAsync(new() { ["Chat:PresenceRoomSizeLimit"] = "2" });
+        await using var alice = await server.ConnectAsAsync("alice");
+        await using var bob = await server.ConnectAsAsync("bob");
+        await alice.ExpectAsync(line => line == "* guest2 is now known as bob");
+
+        await using var carol = await server.ConnectAsync();
+        await carol.ReadLineAsync();
+        await carol.SendAsync("hi, quietly");
+
+        Assert.Equal("guest3: hi, quietly", await alice.ReadLineAsync());
+        await carol.SendAsync("/who");
+        Assert.Equal("* lobby (3): alice, bob, guest3", await carol.ReadLineAsync());
+    }
+
+    [Fact]
     public async Task Burst_ManySendersSmallQueues_SendersHeldBackAndNobodyDropped()
     {
         await using var server = await TestServer.StartAsync(new()

@@ -56,4 +56,11 @@ internal sealed class ChatOptions
 
     [ChatName]
     public string DefaultRoom { get; set; } = "lobby";
+
+    /// <summary>
+    /// Rooms with more members than this do not announce joins, leaves and renames: in a room of N, every arrival
+    /// would cost N deliveries, and filling it N² (50 million for 10,000). 0 announces always.
+    /// </summary>
+    [Range(0, 1_000_000, ErrorMessage = "must be from {1} to {2} members (0 always announces)")]
+    public int PresenceRoomSizeLimit { get; set; } = 200;
 }

@@ -51,7 +51,8 @@ internal sealed class ClientConnection(
         }
 
         await using var secured = stream as System.Net.Security.SslStream;
-        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true));
+        // Zero-byte reads: an idle connection waits for data without holding a read buffer.
+        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
         var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
 
         // Password mode: a connection that has not logged in by then is told so and closed.

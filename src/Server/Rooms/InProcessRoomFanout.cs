@@ -7,7 +7,7 @@ using SocketChat.Server.Storage;
 namespace SocketChat.Server.Rooms;
 
 /// <summary>Delivers to this process's connections: each message is encoded once and only ever TryWrite-queued.</summary>
-internal sealed class InProcessRoomFanout(RoomDirectory directory, ServerMetrics metrics) : IRoomFanout
+internal sealed class InProcessRoomFanout(RoomDirectory directory, ServerMetrics metrics, Microsoft.Extensions.Options.IOptions<Configuration.ChatOptions> options) : IRoomFanout
 {
     public void DeliverRoomMessage(StoredMessage message, ChatSession? sender)
     {
@@ -52,6 +52,12 @@ internal sealed class InProcessRoomFanout(RoomDirectory directory, ServerMetrics
     public void Notify(string room, ServerEvent notice, ChatSession? except = null)
     {
         if (directory.FindRoom(room) is not { } target)
+        {
+            return;
+        }
+
+        // Large rooms stay quiet about who comes and goes; /who still answers.
+        if (notice is PresenceEvent && options.Value.PresenceRoomSizeLimit > 0 && target.Count > options.Value.PresenceRoomSizeLimit)
         {
             return;
         }
