@@ -40,9 +40,13 @@ start_ncat() {
 
 stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
+# Each server is fresh; both get the same short warm-up first (ours JIT-compiles its hot paths in it), unrecorded.
+warm_up() { "${bench[@]}" fanout --port "$1" --label warmup --clients 50 --lines 200 --size 64 >/dev/null; }
+
 for round in $(seq "$rounds"); do
     for target in ours ncat; do
         if [[ $target == ours ]]; then start_ours; port=$ours_port; pid=$ours_pid; else start_ncat; port=$ncat_port; pid=$ncat_pid; fi
+        warm_up "$port"
         "${bench[@]}" fanout --port "$port" --label "$target" --clients 50 --lines 1000 --size 64 | tee -a "$results"
         stop "$pid"
     done
@@ -50,6 +54,7 @@ done
 
 for target in ours ncat; do
     if [[ $target == ours ]]; then start_ours; port=$ours_port; pid=$ours_pid; else start_ncat; port=$ncat_port; pid=$ncat_pid; fi
+    warm_up "$port"
     "${bench[@]}" steady --port "$port" --label "$target" --clients 100 --rate 5 --seconds 20 | tee -a "$results"
     stop "$pid"
 done

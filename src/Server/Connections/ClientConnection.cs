@@ -21,6 +21,7 @@ internal sealed class ClientConnection(
     IdleWatch idle,
     TlsGate? tls,
     int maxLineBytes,
+    int inFlightLimit,
     TimeSpan loginTimeout,
     TimeSpan flushGrace,
     TimeSpan slowClientGrace,
@@ -229,11 +230,24 @@ internal sealed class ClientConnection(
                 return "flooding";
             }
 
-            // Stored and delivered before more is read: the store sets the pace, and congestion is known below.
-            await commands.WhenDeliveredAsync(session).WaitAsync(cancellationToken);
+            await KeepPaceWithTheStoreAsync(cancellationToken);
             await HoldBackWhileRecipientsCatchUpAsync(cancellationToken);
             pending = reader.ReadAsync(cancellationToken);
         }
+    }
+
+    // The store sets the pace. While few messages are waiting to be stored and delivered (fewer than a quarter of
+    // what one recipient's queue may hold), this client's next lines are read at once, so the writer has a full
+    // batch; past that, it waits for its own lines, so messages in flight can never overflow a recipient's queue
+    // before backpressure (which needs them delivered to see congestion) can act.
+    private async Task KeepPaceWithTheStoreAsync(CancellationToken cancellationToken)
+    {
+        if (commands.Pending <= inFlightLimit)
+        {
+            return;
+        }
+
+        await commands.WhenDeliveredAsync(session).WaitAsync(cancellationToken);
     }
 
     // Waits for input, pinging the client when it has sent no line for the idle timeout; null when it stayed silent

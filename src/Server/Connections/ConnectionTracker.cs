@@ -63,6 +63,7 @@ internal sealed class ConnectionTracker(
             new IdleWatch(TimeSpan.FromSeconds(settings.Limits.IdleTimeoutSeconds), clock),
             tls.Enabled ? tls : null,
             settings.MaxLineBytes,
+            Math.Min(settings.MaxQueuedMessagesPerClient / 4, settings.MaxQueuedBytesPerClient / 4 / 256),
             settings.Auth.Mode == AuthMode.Password ? TimeSpan.FromSeconds(settings.Auth.LoginTimeoutSeconds) : TimeSpan.Zero,
             TimeSpan.FromSeconds(settings.ShutdownGraceSeconds),
             TimeSpan.FromSeconds(settings.SlowClientGraceSeconds),

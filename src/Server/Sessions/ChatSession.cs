@@ -54,6 +54,7 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
     /// <summary>The id of the last message this session submitted; only its read loop touches it.</summary>
     public long LastSubmittedId { get; set; }
 
+
     /// <summary>Password mode: told to log in and has not yet; no room, no nickname.</summary>
     public bool AwaitingLogin { get; set; }
 

@@ -102,6 +102,9 @@ internal sealed class SessionCommands(
     /// <summary>Completes once every message the session has sent is stored and delivered.</summary>
     public Task WhenDeliveredAsync(ChatSession session) => log.WhenDeliveredAsync(session.LastSubmittedId);
 
+    /// <summary>Messages submitted and not yet stored and delivered, everyone's.</summary>
+    public long Pending => log.Pending;
+
     private async Task<bool> ExecuteAfterDeliveredAsync(ChatSession session, ClientCommand command)
     {
         await log.WhenDeliveredAsync(session.LastSubmittedId).WaitAsync(session.ReadingStopped);

@@ -30,6 +30,9 @@ internal sealed class MessageLog(IMessageStore store, TimeProvider clock, Server
 
     public IMessageStore Store => store;
 
+    /// <summary>Messages given an id and not yet delivered.</summary>
+    public long Pending => Volatile.Read(ref _lastId) - Volatile.Read(ref _lastDelivered);
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         store.Open();
