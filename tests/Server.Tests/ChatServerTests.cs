@@ -130,6 +130,34 @@ public sealed class ChatServerTests
     }
 
     [Fact]
+    public async Task Who_RoomLargerThanAPage_ListedAHundredAtATime()
+    {
+        await using var server = await TestServer.StartAsync(new() { ["Chat:History:OnJoin"] = "0" });
+        var crowd = new List<TestClient>();
+        for (var i = 0; i < 101; i++)
+        {
+            // A blank line gets a connection greeted at once, without the greeting delay.
+            var client = await server.ConnectAsync();
+            await client.SendAsync(string.Empty);
+            await client.ReadLineAsync();
+            crowd.Add(client);
+        }
+
+        await crowd[0].SendAsync("/who 2");
+        var second = await crowd[0].ExpectAsync(line => line.StartsWith("* lobby (", StringComparison.Ordinal));
+        await crowd[0].SendAsync("/who");
+        var first = await crowd[0].ExpectAsync(line => line.StartsWith("* lobby (", StringComparison.Ordinal));
+
+        Assert.Equal("* lobby (101, page 2 of 2): guest99", second);
+        Assert.StartsWith("* lobby (101, page 1 of 2): guest1, guest10, guest100, guest101, guest11, ", first, StringComparison.Ordinal);
+        Assert.Equal(100, first[(first.IndexOf("): ", StringComparison.Ordinal) + 3)..].Split(", ").Length);
+        foreach (var client in crowd)
+        {
+            await client.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Burst_ManySendersSmallQueues_SendersHeldBackAndNobodyDropped()
     {
         await using var server = await TestServer.StartAsync(new()

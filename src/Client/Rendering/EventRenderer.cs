@@ -28,7 +28,7 @@ internal sealed class EventRenderer(bool colour)
         PresenceEvent { Action: PresenceAction.Leave } p => Style(Dim, $"* {Safe(p.Nick)} left {Safe(p.Room)}"),
         PresenceEvent p => Style(Dim, $"* {Safe(p.OldNick ?? "?")} is now known as {Safe(p.Nick)}"),
         ErrorEvent e => Error(Safe(e.Message)),
-        WhoEvent w => Style(Cyan, $"* {Safe(w.Room)} ({w.Nicks.Count}): {string.Join(", ", w.Nicks.Select(Safe))}"),
+        WhoEvent w => Style(Cyan, $"* {Safe(w.Heading)}: {string.Join(", ", w.Nicks.Select(Safe))}"),
         InfoEvent i => Style(Cyan, $"* {Safe(i.Text)}"),
         ShutdownEvent s => Style(Yellow, $"* {Safe(s.Text)}"),
         _ => null,

@@ -50,7 +50,9 @@ public static class JsonCommandParser
                 "private" => Required(root, "to", cid, to => Required(root, "text", cid, text => new PrivateMessageCommand(to, text, cid))),
                 "nick" => Required(root, "nick", cid, nick => new NickCommand(nick, cid)),
                 "join" => Required(root, "room", cid, room => new JoinCommand(room, cid)),
-                "who" => new WhoCommand(cid),
+                "who" => TryGetNumber(root, "page", out var page) && page is null or > 0 and <= int.MaxValue
+                    ? new WhoCommand(cid, (int)(page ?? 1))
+                    : new InvalidCommand(ErrorCodes.BadArguments, "\"page\" must be a whole number from 1", cid),
                 "help" => new HelpCommand(cid),
                 "ping" => new PingCommand(cid),
                 "quit" => new QuitCommand(cid),

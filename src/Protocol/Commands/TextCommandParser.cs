@@ -30,7 +30,7 @@ public static class TextCommandParser
             "nick" => OneName(rest, "/nick NAME", static name => new NickCommand(name)),
             "join" => OneName(rest, "/join ROOM", static room => new JoinCommand(room)),
             "msg" => PrivateMessage(rest),
-            "who" => new WhoCommand(),
+            "who" => Who(rest),
             "help" => new HelpCommand(),
             "ping" => new PingCommand(),
             "quit" => new QuitCommand(),
@@ -56,6 +56,12 @@ public static class TextCommandParser
             ? new InvalidCommand(ErrorCodes.BadArguments, "usage: /msg NICK TEXT")
             : new PrivateMessageCommand(to, text);
     }
+
+    private static ClientCommand Who(string rest) =>
+        rest.Length == 0 ? new WhoCommand()
+        : int.TryParse(rest, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var page) && page > 0
+            ? new WhoCommand(Page: page)
+            : new InvalidCommand(ErrorCodes.BadArguments, "usage: /who [PAGE]");
 
     private static ClientCommand History(string rest)
     {

@@ -38,7 +38,7 @@ public static class JsonEventReader
         "ack" => new AckEvent(String(root, "cid"), Id(root), Ts(root)),
         "error" => new ErrorEvent(Required(root, "code"), Required(root, "message"), String(root, "cid")),
         "welcome" => new WelcomeEvent(Required(root, "nick"), Required(root, "room"), String(root, "token"), Bool(root, "resumed"), Rate(root)),
-        "who" => new WhoEvent(Required(root, "room"), root.GetProperty("nicks").EnumerateArray().Select(nick => nick.GetString() ?? string.Empty).ToArray(), String(root, "cid")),
+        "who" => new WhoEvent(Required(root, "room"), root.GetProperty("nicks").EnumerateArray().Select(nick => nick.GetString() ?? string.Empty).ToArray(), String(root, "cid"), Int(root, "total", 0), Int(root, "page", 1)),
         "info" => new InfoEvent(Required(root, "text"), String(root, "cid")),
         "shutdown" => new ShutdownEvent(Required(root, "text")),
         "history_end" => new HistoryEndEvent(Required(root, "room"), root.GetProperty("count").GetInt32(), String(root, "cid")),
@@ -60,6 +60,9 @@ public static class JsonEventReader
         root.TryGetProperty("rate", out var rate) && rate.ValueKind == JsonValueKind.Object
             ? new SendRate(rate.GetProperty("per_second").GetInt32(), rate.GetProperty("burst").GetInt32())
             : null;
+
+    private static int Int(JsonElement root, string name, int fallback) =>
+        root.TryGetProperty(name, out var value) && value.TryGetInt32(out var number) ? number : fallback;
 
     private static long Id(JsonElement root) => root.GetProperty("id").GetInt64();
 

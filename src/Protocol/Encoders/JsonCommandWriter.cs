@@ -44,8 +44,13 @@ public static class JsonCommandWriter
                     json.WriteString("type", "join");
                     json.WriteString("room", join.Room);
                     break;
-                case WhoCommand:
+                case WhoCommand who:
                     json.WriteString("type", "who");
+                    if (who.Page != 1)
+                    {
+                        json.WriteNumber("page", who.Page);
+                    }
+
                     break;
                 case HelpCommand:
                     json.WriteString("type", "help");

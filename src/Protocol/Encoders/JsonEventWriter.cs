@@ -115,6 +115,12 @@ public static class JsonEventWriter
                 }
 
                 json.WriteEndArray();
+                if (w.Total > 0)
+                {
+                    json.WriteNumber("total", w.Total);
+                    json.WriteNumber("page", w.Page);
+                }
+
                 Cid(json, w.Cid);
                 break;
             case InfoEvent i:

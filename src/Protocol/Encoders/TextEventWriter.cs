@@ -34,7 +34,7 @@ public static class TextEventWriter
         PresenceEvent p => $"* {p.OldNick} is now known as {p.Nick}",
         ErrorEvent e => $"! error: {e.Message}",
         WelcomeEvent w => $"* welcome to SocketChat, {w.Nick}! You are in {w.Room}. Type /help for commands.",
-        WhoEvent w => $"* {w.Room} ({w.Nicks.Count}): {string.Join(", ", w.Nicks)}",
+        WhoEvent w => $"* {w.Heading}: {string.Join(", ", w.Nicks)}",
         InfoEvent i => $"* {i.Text}",
         ShutdownEvent s => $"* {s.Text}",
         PongEvent => "* pong",

@@ -34,7 +34,7 @@ internal sealed class SessionCommands(
         "  /login NAME PASS log in (on servers with accounts)",
         "  /nick NAME       change your nickname",
         "  /join ROOM       move to ROOM, creating it if it is new",
-        "  /who             list who is in your room",
+        "  /who [PAGE]      list who is in your room (100 a page)",
         "  /history [N]     show the room's last N messages (default 20)",
         "  /msg NICK TEXT   send TEXT to NICK alone",
         "  /help            show this help",
@@ -97,6 +97,19 @@ internal sealed class SessionCommands(
             default:
                 return ValueTask.FromResult(Execute(session, command));
         }
+    }
+
+    // A large room is listed a page at a time: a line of 10,000 names helps nobody.
+    private WhoEvent Who(string room, WhoCommand request)
+    {
+        var nicks = directory.FindRoom(room)?.Nicks() ?? [];
+        if (nicks.Length <= WhoEvent.PageSize)
+        {
+            return new WhoEvent(room, nicks, request.Cid);
+        }
+
+        var page = Math.Min(request.Page, (nicks.Length + WhoEvent.PageSize - 1) / WhoEvent.PageSize);
+        return new WhoEvent(room, nicks.Skip((page - 1) * WhoEvent.PageSize).Take(WhoEvent.PageSize).ToArray(), request.Cid, nicks.Length, page);
     }
 
     /// <summary>Completes once every message the session has sent is stored and delivered.</summary>
@@ -178,7 +191,7 @@ internal sealed class SessionCommands(
                 history.Page(session, request);
                 break;
             case WhoCommand who:
-                session.Send(new WhoEvent(session.Room, directory.FindRoom(session.Room)?.Nicks() ?? [], who.Cid));
+                session.Send(Who(session.Room, who));
                 break;
             case HelpCommand help:
                 foreach (var line in HelpLines)

@@ -12,6 +12,8 @@ public sealed class JsonCommandParserTests
         { """{"type":"nick","nick":"alice"}""", new NickCommand("alice") },
         { """{"type":"join","room":"dev","cid":"j"}""", new JoinCommand("dev", "j") },
         { """{"type":"who"}""", new WhoCommand() },
+        { """{"type":"who","page":2}""", new WhoCommand(null, 2) },
+        { """{"type":"history","limit":5,"before":10,"cid":"h"}""", new HistoryCommand(5, 10, null, "h") },
         { """{"type":"help"}""", new HelpCommand() },
         { """{"type":"quit"}""", new QuitCommand() },
         { """{"type":"ping","cid":"p"}""", new PingCommand("p") },

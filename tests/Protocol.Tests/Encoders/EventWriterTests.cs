@@ -80,6 +80,11 @@ public sealed class EventWriterTests
             """{"type":"pong"}""" + "\n"
         },
         {
+            new WhoEvent("big", ["amy", "bob"], "w", Total: 102, Page: 2),
+            "* big (102, page 2 of 2): amy, bob\n",
+            """{"type":"who","room":"big","nicks":["amy","bob"],"total":102,"page":2,"cid":"w"}""" + "\n"
+        },
+        {
             new LoginRequiredEvent(),
             "* this server needs an account: /login NAME PASSWORD\n",
             """{"type":"login_required"}""" + "\n"
