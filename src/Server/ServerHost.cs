@@ -44,6 +44,7 @@ internal static class ServerHost
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<SessionLifecycle>();
         services.AddSingleton<SessionLogin>();
+        services.AddSingleton<SessionMessages>();
         services.AddSingleton<SessionCommands>();
         services.AddSingleton<ConnectionAdmission>();
         services.AddSingleton<FloodControl>();

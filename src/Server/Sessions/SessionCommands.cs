@@ -19,6 +19,7 @@ internal sealed class SessionCommands(
     IRoomFanout fanout,
     SessionLifecycle lifecycle,
     SessionLogin login,
+    SessionMessages messages,
     MessageLog log,
     RoomHistory history,
     ServerMetrics metrics,
@@ -176,10 +177,10 @@ internal sealed class SessionCommands(
         switch (command)
         {
             case SayCommand say:
-                Say(session, say);
+                RejectIfRefused(session, messages.Say(session, say));
                 break;
             case PrivateMessageCommand message:
-                SendPrivate(session, message);
+                RejectIfRefused(session, messages.SendPrivate(session, message));
                 break;
             case NickCommand nick:
                 ChangeNick(session, nick);
@@ -215,103 +216,6 @@ internal sealed class SessionCommands(
         }
 
         return true;
-    }
-
-    private void Say(ChatSession session, SayCommand say)
-    {
-        var text = TextSanitizer.RemoveControlCharacters(say.Text);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            Reject(session, new InvalidCommand(ErrorCodes.BadArguments, "message text is empty", say.Cid));
-            return;
-        }
-
-        var room = session.Room;
-        var nick = session.Nick;
-        AcceptOnce(
-            session,
-            say.Cid,
-            (id, timestamp) => new StoredMessage(id, timestamp, MessageKind.Room, room, nick, null, text, session.Identity?.Token, say.Cid),
-            message =>
-            {
-                fanout.DeliverRoomMessage(message, session);
-                metrics.MessageReceived();
-                ServerLog.MessageReceived(logger, message.Id, room, nick, text);
-                display.Show($"{nick} ({session.RemoteEndPoint}) [{room}]: {text}");
-            });
-    }
-
-    // Stored first, then delivered and acknowledged. A client id seen before (a line resent after a reconnect, even
-    // across a restart) is acknowledged again with its first id, not stored or delivered twice.
-    private void AcceptOnce(ChatSession session, string? cid, Func<long, DateTimeOffset, StoredMessage> create, Action<StoredMessage> deliver)
-    {
-        StoredMessage Submit() => log.Submit(create, message =>
-        {
-            using var scope = logger.BeginScope(session.LogScope);
-            deliver(message);
-            Acknowledge(session, cid, message.Id, message.Timestamp);
-        });
-
-        if (session.Identity is not { } identity || cid is null)
-        {
-            session.LastSubmittedId = Submit().Id;
-            return;
-        }
-
-        lock (identity.Gate)
-        {
-            // A connection replaced by a resumed one may still be finishing a line; the new owner resends it.
-            if (!ReferenceEquals(identity.Owner, session))
-            {
-                return;
-            }
-
-            if (FindAccepted(identity, cid) is var (id, timestamp))
-            {
-                ServerLog.DuplicateAcknowledged(logger, session.Nick, id, cid);
-                log.AfterStored(() => Acknowledge(session, cid, id, timestamp));
-                return;
-            }
-
-            var message = Submit();
-            identity.Accept(cid, message.Id, message.Timestamp);
-            session.LastSubmittedId = message.Id;
-        }
-    }
-
-    private (long Id, DateTimeOffset Timestamp)? FindAccepted(ResumableIdentity identity, string cid) =>
-        identity.TryGetAccepted(cid, out var id, out var timestamp) ? (id, timestamp)
-        : identity.Restored || identity.Overflowed ? log.Store.FindAccepted(identity.Token, cid)
-        : null;
-
-    private void SendPrivate(ChatSession session, PrivateMessageCommand command)
-    {
-        var text = TextSanitizer.RemoveControlCharacters(command.Text);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            Reject(session, new InvalidCommand(ErrorCodes.BadArguments, "message text is empty", command.Cid));
-            return;
-        }
-
-        if (directory.FindByNick(command.To) is not { } target)
-        {
-            Reject(session, new InvalidCommand(ErrorCodes.NoSuchNick, $"no such nick: {TextSanitizer.RemoveControlCharacters(command.To)}", command.Cid));
-            return;
-        }
-
-        var to = target.Nick;
-        var nick = session.Nick;
-        AcceptOnce(
-            session,
-            command.Cid,
-            (id, timestamp) => new StoredMessage(id, timestamp, MessageKind.Private, null, nick, to, text, session.Identity?.Token, command.Cid),
-            message =>
-            {
-                fanout.DeliverPrivate(message, session);
-                metrics.MessageReceived();
-                ServerLog.PrivateMessage(logger, message.Id, nick, to, text);
-                display.Show($"{nick} ({session.RemoteEndPoint}) -> {to}: {text}");
-            });
     }
 
     private void ChangeNick(ChatSession session, NickCommand command)
@@ -391,11 +295,12 @@ internal sealed class SessionCommands(
         display.Show($"* {session.Nick} ({session.RemoteEndPoint}) moved to {joined.Name}");
     }
 
-    private static void Acknowledge(ChatSession session, string? cid, long id, DateTimeOffset timestamp)
+
+    private void RejectIfRefused(ChatSession session, InvalidCommand? refusal)
     {
-        if (session.Mode == WireMode.Json)
+        if (refusal is not null)
         {
-            session.Send(new AckEvent(cid, id, timestamp));
+            Reject(session, refusal);
         }
     }
 
