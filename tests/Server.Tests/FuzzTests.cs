@@ -14,7 +14,9 @@ public sealed class FuzzTests
         await using var server = await TestServer.StartAsync(new() { ["Chat:MaxLineBytes"] = "256" });
         await using var alice = await server.ConnectAsAsync("alice");
         await using var bob = await server.ConnectAsAsync("bob");
+        // One after the other: two connections' joins have no order between them.
         await alice.SendAsync("/join quiet");
+        await alice.ExpectAsync(line => line == "* alice joined quiet");
         await bob.SendAsync("/join quiet");
         await bob.ExpectAsync(line => line == "* bob joined quiet");
         await alice.ExpectAsync(line => line == "* bob joined quiet");
