@@ -28,7 +28,6 @@ internal sealed class ClientConnection(
     ILogger logger)
 {
     private static readonly TimeSpan GreetingDelay = TimeSpan.FromMilliseconds(150);
-    private static readonly TimeSpan LingerTimeout = TimeSpan.FromSeconds(2);
 
     public ChatSession Session => session;
 
@@ -47,7 +46,7 @@ internal sealed class ClientConnection(
         if (stream is null)
         {
             commands.Disconnect(session, "no TLS");
-            await LingerAsync();
+            await ConnectionClose.LingerAsync(socket);
             return;
         }
 
@@ -75,59 +74,7 @@ internal sealed class ClientConnection(
         }
 
         await writing;
-        await CloseAsync(reader, writer, secured);
-    }
-
-    private async Task CloseAsync(PipeReader reader, PipeWriter writer, System.Net.Security.SslStream? secured)
-    {
-        try
-        {
-            await reader.CompleteAsync();
-            await writer.CompleteAsync();
-            if (session.Aborted.IsCancellationRequested)
-            {
-                socket.Shutdown(SocketShutdown.Both);
-                return;
-            }
-
-            if (secured is not null)
-            {
-                // TLS close_notify, so the peer knows the conversation ended and was not cut.
-                using var closing = new CancellationTokenSource(LingerTimeout);
-                await secured.ShutdownAsync().WaitAsync(closing.Token);
-            }
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
-        {
-            // The peer is already gone; completing the writer tried to flush what it had left.
-            return;
-        }
-
-        await LingerAsync();
-    }
-
-    // Lingering close: send FIN, then read and discard what the peer still sends for a moment. Closing with unread
-    // input makes the kernel send a reset, which can destroy our last lines (a goodbye, an error saying why) before
-    // the peer has read them.
-    private async Task LingerAsync()
-    {
-        try
-        {
-            socket.Shutdown(SocketShutdown.Send);
-            using var linger = new CancellationTokenSource(LingerTimeout);
-            var sink = new byte[4096];
-            while (await socket.ReceiveAsync(sink, SocketFlags.None, linger.Token) > 0)
-            {
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The peer kept sending; close anyway.
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
-        {
-            // The peer is already gone; completing the writer tried to flush what it had left.
-        }
+        await ConnectionClose.CloseAsync(socket, reader, writer, secured, aborted: session.Aborted.IsCancellationRequested);
     }
 
     private async Task<string> ReadUntilClosedAsync(PipeReader reader)
