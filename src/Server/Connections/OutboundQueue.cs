@@ -13,15 +13,18 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes)
     private readonly Lock _drainGate = new();
     private TaskCompletionSource? _drained;
 
-    private readonly Channel<(EncodedEvent Event, int Bytes)> _channel = Channel.CreateBounded<(EncodedEvent, int)>(
-        new BoundedChannelOptions(maxMessages) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    // Unbounded with one reader is lock-free; the bounds are kept by the two counters below, so a delivery (one
+    // per recipient per message) takes no lock.
+    private readonly Channel<(EncodedEvent Event, int Bytes)> _channel = Channel.CreateUnbounded<(EncodedEvent, int)>(
+        new UnboundedChannelOptions { SingleReader = true });
 
     private long _queuedBytes;
+    private long _queuedMessages;
     private volatile bool _closed;
 
     public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
 
-    public bool IsCongested => Interlocked.Read(ref _queuedBytes) > maxBytes / 2 || _channel.Reader.Count > maxMessages / 2;
+    public bool IsCongested => Interlocked.Read(ref _queuedBytes) > maxBytes / 2 || Interlocked.Read(ref _queuedMessages) > maxMessages / 2;
 
     /// <summary>Senders stopped waiting for this queue: it did not drain in time. Cleared once it drains.</summary>
     public bool Lagging { get; set; }
@@ -41,15 +44,22 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes)
         }
     }
 
-    private bool IsDrained => Interlocked.Read(ref _queuedBytes) <= maxBytes / 4 && _channel.Reader.Count <= maxMessages / 4;
+    private bool IsDrained => Interlocked.Read(ref _queuedBytes) <= maxBytes / 4 && Interlocked.Read(ref _queuedMessages) <= maxMessages / 4;
 
     public EnqueueResult TryEnqueue(EncodedEvent message, WireMode mode)
     {
         var bytes = message.For(mode).Length;
+        if (Interlocked.Increment(ref _queuedMessages) > maxMessages)
+        {
+            Interlocked.Decrement(ref _queuedMessages);
+            return _closed ? EnqueueResult.Closed : EnqueueResult.Full;
+        }
+
         if (Interlocked.Add(ref _queuedBytes, bytes) > maxBytes)
         {
             Interlocked.Add(ref _queuedBytes, -bytes);
-            return EnqueueResult.Full;
+            Interlocked.Decrement(ref _queuedMessages);
+            return _closed ? EnqueueResult.Closed : EnqueueResult.Full;
         }
 
         if (_channel.Writer.TryWrite((message, bytes)))
@@ -57,9 +67,10 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes)
             return EnqueueResult.Queued;
         }
 
+        // An unbounded channel refuses a write only once completed.
         Interlocked.Add(ref _queuedBytes, -bytes);
-        // A bounded channel refuses a write when it is full or completed.
-        return _closed ? EnqueueResult.Closed : EnqueueResult.Full;
+        Interlocked.Decrement(ref _queuedMessages);
+        return EnqueueResult.Closed;
     }
 
     public void Complete()
@@ -76,6 +87,7 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes)
         if (_channel.Reader.TryRead(out var item))
         {
             Interlocked.Add(ref _queuedBytes, -item.Bytes);
+            Interlocked.Decrement(ref _queuedMessages);
             message = item.Event;
             if ((_drained is not null || Lagging) && IsDrained)
             {
