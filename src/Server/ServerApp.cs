@@ -23,23 +23,13 @@ internal static class ServerApp
         if (args.Length > 0 && args[0] == UsersCommand.Word)
         {
             var (words, settings) = UsersCommand.Split(args);
-            var configuration = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-            {
-                Args = settings,
-                ContentRootPath = AppContext.BaseDirectory,
-            }).Configuration;
-            return UsersCommand.Run(words, configuration, new SystemTerminal(), Console.Out, Console.Error);
+            return UsersCommand.Run(words, SubcommandConfiguration(settings), new SystemTerminal(), Console.Out, Console.Error);
         }
 
         if (args.Length > 0 && args[0] == ExportCommand.Word)
         {
             var (room, since, settings) = ExportCommand.Split(args);
-            var configuration = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-            {
-                Args = settings,
-                ContentRootPath = AppContext.BaseDirectory,
-            }).Configuration;
-            return ExportCommand.Run(room, since, configuration, Console.Out, Console.Error);
+            return ExportCommand.Run(room, since, SubcommandConfiguration(settings), Console.Out, Console.Error);
         }
 
         var probe = args.Contains(HealthProbe.Switch);
@@ -63,6 +53,10 @@ internal static class ServerApp
         await host.RunAsync();
         return 0;
     });
+
+    // The same settings sources as the server (appsettings.json beside the binary, environment, switches), no host.
+    private static ConfigurationManager SubcommandConfiguration(string[] settings) =>
+        Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = settings, ContentRootPath = AppContext.BaseDirectory }).Configuration;
 
     private static void ConfigureLogging(HostApplicationBuilder builder, IConsoleBridge console)
     {

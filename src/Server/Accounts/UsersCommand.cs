@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using SocketChat.Hosting.Options;
 using SocketChat.Hosting.Terminal;
 using SocketChat.Protocol.Text;
 using SocketChat.Server.Configuration;
@@ -33,12 +32,7 @@ internal static class UsersCommand
 
     public static int Run(string[] words, IConfiguration configuration, ITerminal terminal, TextWriter output, TextWriter error)
     {
-        var options = configuration.GetSection(ChatOptions.SectionName).Get<ChatOptions>() ?? new ChatOptions();
-        var validation = new SettingsValidator<ChatOptions>(ChatOptions.SectionName).Validate(null, options);
-        if (validation.Failed)
-        {
-            throw new Microsoft.Extensions.Options.OptionsValidationException(ChatOptions.SectionName, typeof(ChatOptions), validation.Failures);
-        }
+        var options = ChatOptions.Read(configuration);
 
         var path = ServerPaths.UsersFile(options);
         Dictionary<string, (string Name, string Hash)> accounts;

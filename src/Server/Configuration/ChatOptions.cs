@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using SocketChat.Hosting.Options;
 using System.ComponentModel.DataAnnotations;
 
@@ -7,6 +8,19 @@ namespace SocketChat.Server.Configuration;
 internal sealed class ChatOptions
 {
     public const string SectionName = "Chat";
+
+    /// <summary>
+    /// The section, checked like the host checks it at start, for the subcommands and the probe that run without
+    /// a host; a bad setting throws the same one-line-per-problem error.
+    /// </summary>
+    public static ChatOptions Read(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(SectionName).Get<ChatOptions>() ?? new ChatOptions();
+        var validation = new SettingsValidator<ChatOptions>(SectionName).Validate(null, options);
+        return validation.Failed
+            ? throw new Microsoft.Extensions.Options.OptionsValidationException(SectionName, typeof(ChatOptions), validation.Failures)
+            : options;
+    }
 
     [HostAddress]
     public string Host { get; set; } = "*";

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Configuration;
-using SocketChat.Hosting.Options;
 using SocketChat.Server.Configuration;
 
 namespace SocketChat.Server.Probe;
@@ -18,12 +17,7 @@ internal static class HealthProbe
 
     public static async Task<int> RunAsync(IConfiguration configuration, TextWriter output)
     {
-        var options = configuration.GetSection(ChatOptions.SectionName).Get<ChatOptions>() ?? new ChatOptions();
-        var validation = new SettingsValidator<ChatOptions>(ChatOptions.SectionName).Validate(null, options);
-        if (validation.Failed)
-        {
-            throw new Microsoft.Extensions.Options.OptionsValidationException(ChatOptions.SectionName, typeof(ChatOptions), validation.Failures);
-        }
+        var options = ChatOptions.Read(configuration);
 
         // The server's "every interface" is reached on this machine.
         var host = options.Host is "*" ? "localhost" : options.Host;

@@ -42,12 +42,7 @@ internal static class ExportCommand
 
     public static int Run(string? room, string? since, IConfiguration configuration, TextWriter output, TextWriter error)
     {
-        var options = configuration.GetSection(ChatOptions.SectionName).Get<ChatOptions>() ?? new ChatOptions();
-        var validation = new SettingsValidator<ChatOptions>(ChatOptions.SectionName).Validate(null, options);
-        if (validation.Failed)
-        {
-            throw new Microsoft.Extensions.Options.OptionsValidationException(ChatOptions.SectionName, typeof(ChatOptions), validation.Failures);
-        }
+        var options = ChatOptions.Read(configuration);
 
         var from = DateTimeOffset.MinValue;
         if (room is null || (since is not null && !DateTimeOffset.TryParse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out from)))

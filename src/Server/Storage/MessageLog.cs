@@ -62,20 +62,17 @@ internal sealed class MessageLog(IMessageStore store, TimeProvider clock, Server
     }
 
     /// <summary>Runs <paramref name="action"/> once everything submitted before it is stored (a repeated acknowledgement).</summary>
-    public void AfterStored(Action action)
-    {
-        lock (_submitGate)
-        {
-            _pending.Writer.TryWrite(new Entry(null, null, action));
-        }
-    }
+    public void AfterStored(Action action) => Enqueue(new Entry(null, null, action));
 
     /// <summary>Stores a resumable identity's nickname and room with the next batch.</summary>
-    public void Save(IdentityRecord identity)
+    public void Save(IdentityRecord identity) => Enqueue(new Entry(null, identity, null));
+
+    // Under the submit lock, so an entry keeps its place among the messages submitted around it.
+    private void Enqueue(Entry entry)
     {
         lock (_submitGate)
         {
-            _pending.Writer.TryWrite(new Entry(null, identity, null));
+            _pending.Writer.TryWrite(entry);
         }
     }
 
