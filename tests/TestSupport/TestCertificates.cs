@@ -40,7 +40,8 @@ public static class TestCertificates
         var request = new CertificateRequest("CN=SocketChat Test CA", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        var authority = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(30));
+        // Outlives any certificate it signs (those get 30 days from a later "now").
+        var authority = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-10), DateTimeOffset.UtcNow.AddDays(60));
         var path = Path.Combine(directory, name + ".pem");
         File.WriteAllText(path, authority.ExportCertificatePem());
         return (path, authority);
