@@ -53,7 +53,9 @@ internal sealed class ClientConnection(
         await using var secured = stream as System.Net.Security.SslStream;
         // Zero-byte reads: an idle connection waits for data without holding a read buffer.
         var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
-        var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+        // The writer sends each buffer with its own system call, so a backlog goes out in 64 KiB pieces rather than
+        // the default 4 KiB; buffers are rented for a flush only and returned after it, so an idle connection holds none.
+        var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
 
         // Password mode: a connection that has not logged in by then is told so and closed.
         using var loginDeadline = loginTimeout > TimeSpan.Zero
@@ -258,6 +260,8 @@ internal sealed class ClientConnection(
         {
             while (await session.Outbound.WaitToReadAsync(cancellationToken))
             {
+                // Messages arrive a stored batch at a time: send the batch in one go, not in pieces as it is queued.
+                await commands.WhenBatchDeliveredAsync().WaitAsync(cancellationToken);
                 // Coalesce everything queued into one flush: one write for many messages.
                 var bytes = 0L;
                 while (session.Outbound.TryDequeue(out var message))
