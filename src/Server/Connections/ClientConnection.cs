@@ -258,7 +258,7 @@ internal sealed class ClientConnection(
         var cancellationToken = session.Aborted;
         try
         {
-            while (await session.Outbound.WaitToReadAsync(cancellationToken))
+            while (await session.Outbound.WaitToReadAsync())
             {
                 // Messages arrive a stored batch at a time: send the batch in one go, not in pieces as it is queued.
                 await commands.WhenBatchDeliveredAsync().WaitAsync(cancellationToken);

@@ -22,11 +22,7 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
     public long Id => id;
 
     /// <summary>The connection's log scope, also applied to what is logged for it after its messages are stored.</summary>
-    public IReadOnlyDictionary<string, object> LogScope { get; } = new Dictionary<string, object>
-    {
-        ["ConnectionId"] = id,
-        ["RemoteEndPoint"] = remoteEndPoint,
-    };
+    public ConnectionLogScope LogScope { get; } = new(id, remoteEndPoint);
 
     public System.Net.IPAddress Address => address;
 
@@ -118,5 +114,6 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
         Interlocked.CompareExchange(ref _closeReason, reason, null);
         _stopReading.Cancel();
         _abort.Cancel();
+        outbound.Abort();
     }
 }

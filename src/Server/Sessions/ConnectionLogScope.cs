@@ -1,0 +1,31 @@
+using System.Collections;
+
+namespace SocketChat.Server.Sessions;
+
+/// <summary>
+/// A connection's log scope (<c>ConnectionId</c>, <c>RemoteEndPoint</c>): two properties in one small object, where a
+/// dictionary would hold half a kilobyte of buckets for every connection.
+/// </summary>
+internal sealed class ConnectionLogScope(long connectionId, string remoteEndPoint) : IReadOnlyList<KeyValuePair<string, object>>
+{
+    private readonly object _connectionId = connectionId;
+
+    public int Count => 2;
+
+    public KeyValuePair<string, object> this[int index] => index switch
+    {
+        0 => new("ConnectionId", _connectionId),
+        1 => new("RemoteEndPoint", remoteEndPoint),
+        _ => throw new ArgumentOutOfRangeException(nameof(index)),
+    };
+
+    public IEnumerator<KeyValuePair<string, object>> GetEnumerator()
+    {
+        yield return this[0];
+        yield return this[1];
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public override string ToString() => $"ConnectionId:{_connectionId} RemoteEndPoint:{remoteEndPoint}";
+}
