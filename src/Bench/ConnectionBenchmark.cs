@@ -45,6 +45,8 @@ internal static class ConnectionBenchmark
         var after = ResidentBytes(pid);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT conns {options.Label} connections={sockets.Count} failed={failed} connects_per_s={sockets.Count / connectSeconds:0} rss_before_kib={before / 1024} rss_after_kib={after / 1024} kib_per_connection={(after - before) / 1024.0 / Math.Max(1, sockets.Count):0.00}"));
+        // --hold S keeps them open a while longer, to look at the server with dotnet-counters or dotnet-gcdump.
+        await Task.Delay(TimeSpan.FromSeconds(options.Number("--hold", 0)));
         foreach (var socket in sockets)
         {
             socket.Dispose();

@@ -16,7 +16,7 @@ static int Usage()
         usage: SocketChat.Bench store  [--messages N] [--senders N] [--batch N]
                SocketChat.Bench fanout [--host H] [--port P] [--label L] [--clients 50] [--lines 1000] [--size 64]
                SocketChat.Bench steady [--host H] [--port P] [--label L] [--clients 100] [--rate 5] [--seconds 20] [--size 64]
-               SocketChat.Bench conns  [--host H] [--port P] [--label L] --pid PID [--count 10000]
+               SocketChat.Bench conns  [--host H] [--port P] [--label L] --pid PID [--count 10000] [--hold SECONDS]
         """);
     return 2;
 }
