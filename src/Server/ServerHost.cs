@@ -57,6 +57,7 @@ internal static class ServerHost
         services.AddHostedService<ReloadService>();
         services.AddHostedService(provider => provider.GetRequiredService<MessageLog>());
         services.AddHostedService<RetentionService>();
+        services.AddHostedService<IdleSweep>();
 
         // Registered before the operator console so the listeners are bound when it prints where they are.
         services.AddSingleton<ChatServerService>();

@@ -18,7 +18,7 @@ internal sealed class ClientConnection(
     SessionCommands commands,
     ServerMetrics metrics,
     FloodGate flood,
-    IdleWatch idle,
+    IdleWatch? idle,
     TlsGate? tls,
     int maxLineBytes,
     int inFlightLimit,
@@ -28,8 +28,26 @@ internal sealed class ClientConnection(
     ILogger logger)
 {
     private static readonly TimeSpan GreetingDelay = TimeSpan.FromMilliseconds(150);
+    private static readonly StreamPipeReaderOptions ReaderOptions = new(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true);
+    private static readonly StreamPipeWriterOptions WriterOptions = new(minimumBufferSize: 64 * 1024, leaveOpen: true);
+
+    public const string IdleTimeoutReason = "idle timeout";
 
     public ChatSession Session => session;
+
+    /// <summary>Called by <see cref="IdleSweep"/>: pings a connection idle too long, closes one that stayed silent after.</summary>
+    public void CheckIdle()
+    {
+        switch (idle?.Check())
+        {
+            case IdleStep.Ping:
+                session.Send(new KeepAliveEvent((int)idle.Grace.TotalSeconds));
+                break;
+            case IdleStep.Close:
+                session.StopReading(IdleTimeoutReason);
+                break;
+        }
+    }
 
     /// <summary>Tells the client the server is stopping, then stops reading; the queue is still flushed.</summary>
     public void BeginShutdown()
@@ -52,17 +70,34 @@ internal sealed class ClientConnection(
 
         await using var secured = stream as System.Net.Security.SslStream;
         // Zero-byte reads: an idle connection waits for data without holding a read buffer.
-        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
+        var reader = PipeReader.Create(stream, ReaderOptions);
         // The writer sends each buffer with its own system call, so a backlog goes out in 64 KiB pieces rather than
         // the default 4 KiB; buffers are rented for a flush only and returned after it, so an idle connection holds none.
-        var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
+        var writer = PipeWriter.Create(stream, WriterOptions);
 
         // Password mode: a connection that has not logged in by then is told so and closed.
         using var loginDeadline = loginTimeout > TimeSpan.Zero
             ? new Timer(_ => commands.LoginTimedOut(session, loginTimeout), null, loginTimeout, Timeout.InfiniteTimeSpan)
             : null;
         var writing = WriteLoopAsync(writer);
-        var reason = await ReadUntilClosedAsync(reader);
+        string reason;
+        try
+        {
+            reason = await ReadLoopAsync(reader, session.ReadingStopped);
+        }
+        catch (OperationCanceledException)
+        {
+            reason = session.CloseReason ?? "closed";
+        }
+        catch (Exception ex) when (ex is IOException or SocketException)
+        {
+            reason = session.CloseReason ?? "connection reset";
+        }
+        catch (Exception ex)
+        {
+            ServerLog.ConnectionFaulted(logger, session.Nick, ex);
+            reason = "internal error";
+        }
 
         // What it said is delivered before the room hears it left.
         await commands.WhenDeliveredAsync(session).WaitAsync(flushGrace).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -77,27 +112,6 @@ internal sealed class ClientConnection(
 
         await writing;
         await ConnectionClose.CloseAsync(socket, reader, writer, secured, aborted: session.Aborted.IsCancellationRequested);
-    }
-
-    private async Task<string> ReadUntilClosedAsync(PipeReader reader)
-    {
-        try
-        {
-            return await ReadLoopAsync(reader, session.ReadingStopped);
-        }
-        catch (OperationCanceledException)
-        {
-            return session.CloseReason ?? "closed";
-        }
-        catch (Exception ex) when (ex is IOException or SocketException)
-        {
-            return session.CloseReason ?? "connection reset";
-        }
-        catch (Exception ex)
-        {
-            ServerLog.ConnectionFaulted(logger, session.Nick, ex);
-            return "internal error";
-        }
     }
 
     private async Task<string> ReadLoopAsync(PipeReader reader, CancellationToken cancellationToken)
@@ -115,11 +129,7 @@ internal sealed class ClientConnection(
         var pending = new ValueTask<ReadResult>(first);
         while (true)
         {
-            if (await ReadOrIdleAsync(pending) is not { } result)
-            {
-                return "idle timeout";
-            }
-
+            var result = await pending;
             var buffer = result.Buffer;
             var available = buffer.Length;
             var throttled = false;
@@ -136,7 +146,7 @@ internal sealed class ClientConnection(
                         break;
                     }
 
-                    idle.LineReceived();
+                    idle?.LineReceived();
 
                     // Over its rate: leave the line where it is and stop reading until a token comes.
                     if (status == FrameStatus.Line && !flood.TryPass())
@@ -197,36 +207,6 @@ internal sealed class ClientConnection(
         }
 
         await commands.WhenDeliveredAsync(session).WaitAsync(cancellationToken);
-    }
-
-    // Waits for input, pinging the client when it has sent no line for the idle timeout; null when it stayed silent
-    // through the grace period after the ping as well.
-    private async Task<ReadResult?> ReadOrIdleAsync(ValueTask<ReadResult> pending)
-    {
-        // Buffered data (the common case under load) needs no timer.
-        if (!idle.Enabled || pending.IsCompleted)
-        {
-            return await pending;
-        }
-
-        var reading = pending.AsTask();
-        while (true)
-        {
-            try
-            {
-                return await reading.WaitAsync(idle.Remaining);
-            }
-            catch (TimeoutException)
-            {
-                if (idle.Pinged)
-                {
-                    return null;
-                }
-
-                idle.MarkPinged();
-                session.Send(new KeepAliveEvent((int)idle.Grace.TotalSeconds));
-            }
-        }
     }
 
     // Backpressure: when this client's messages filled a recipient's queue past half, stop reading from this client

@@ -28,6 +28,9 @@ internal sealed class ConnectionTracker(
 
     public int Count => _live.Count;
 
+    /// <summary>The connections open now (a snapshot as it is enumerated).</summary>
+    public IEnumerable<ClientConnection> Connections => _live.Values.Select(entry => entry.Connection);
+
     public void Accept(Socket socket)
     {
         var settings = options.Value;
@@ -60,7 +63,7 @@ internal sealed class ConnectionTracker(
                 TimeSpan.FromSeconds(settings.Limits.FloodTimeoutSeconds),
                 clock,
                 metrics),
-            new IdleWatch(TimeSpan.FromSeconds(settings.Limits.IdleTimeoutSeconds), clock),
+            settings.Limits.IdleTimeoutSeconds > 0 ? new IdleWatch(TimeSpan.FromSeconds(settings.Limits.IdleTimeoutSeconds), clock) : null,
             tls.Enabled ? tls : null,
             settings.MaxLineBytes,
             Math.Min(settings.MaxQueuedMessagesPerClient / 4, settings.MaxQueuedBytesPerClient / 4 / 256),

@@ -2,40 +2,44 @@ namespace SocketChat.Server.Connections;
 
 /// <summary>
 /// Chat:Limits:IdleTimeoutSeconds: time since the connection's last complete line. Bytes that never finish a line
-/// (slowloris) do not count, so a trickling connection is pinged and closed like a silent one.
+/// (slowloris) do not count, so a trickling connection is pinged and closed like a silent one. The read loop notes
+/// lines; <see cref="IdleSweep"/> alone calls <see cref="Check"/>, so neither waits for the other.
 /// </summary>
 internal sealed class IdleWatch(TimeSpan timeout, TimeProvider clock)
 {
     /// <summary>After the ping, the connection has this long (at most a minute) to say anything.</summary>
     public static TimeSpan GraceFor(TimeSpan timeout) => timeout < TimeSpan.FromMinutes(1) ? timeout : TimeSpan.FromMinutes(1);
 
-    private long _since = clock.GetTimestamp();
+    private long _lastLine = clock.GetTimestamp();
 
-    public bool Enabled => timeout > TimeSpan.Zero;
-
-    public bool Pinged { get; private set; }
+    // Only the sweep reads and writes this: when the ping went out, or 0.
+    private long _pingedAt;
 
     public TimeSpan Grace => GraceFor(timeout);
 
-    /// <summary>How long until the next step (ping, then close) is due.</summary>
-    public TimeSpan Remaining
+    public void LineReceived() => Volatile.Write(ref _lastLine, clock.GetTimestamp());
+
+    /// <summary>What is due now: nothing, a ping, or closing (pinged and still silent after the grace period).</summary>
+    public IdleStep Check()
     {
-        get
+        var now = clock.GetTimestamp();
+        var lastLine = Volatile.Read(ref _lastLine);
+        if (_pingedAt != 0)
         {
-            var left = (Pinged ? Grace : timeout) - clock.GetElapsedTime(_since);
-            return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+            if (lastLine < _pingedAt)
+            {
+                return clock.GetElapsedTime(_pingedAt, now) >= Grace ? IdleStep.Close : IdleStep.None;
+            }
+
+            _pingedAt = 0;
         }
-    }
 
-    public void LineReceived()
-    {
-        _since = clock.GetTimestamp();
-        Pinged = false;
-    }
+        if (clock.GetElapsedTime(lastLine, now) < timeout)
+        {
+            return IdleStep.None;
+        }
 
-    public void MarkPinged()
-    {
-        _since = clock.GetTimestamp();
-        Pinged = true;
+        _pingedAt = now;
+        return IdleStep.Ping;
     }
 }
