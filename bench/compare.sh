@@ -40,6 +40,10 @@ start_ncat() {
 
 stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
+# CPU time a process has used so far (user + system), in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+ticks_per_s=$(getconf CLK_TCK)
+
 # Each server is fresh; both get the same short warm-up first (ours JIT-compiles its hot paths in it), unrecorded.
 warm_up() { "${bench[@]}" fanout --port "$1" --label warmup --clients 50 --lines 200 --size 64 >/dev/null; }
 
@@ -47,7 +51,10 @@ for round in $(seq "$rounds"); do
     for target in ours ncat; do
         if [[ $target == ours ]]; then start_ours; port=$ours_port; pid=$ours_pid; else start_ncat; port=$ncat_port; pid=$ncat_pid; fi
         warm_up "$port"
+        before=$(cpu_ticks "$pid")
         "${bench[@]}" fanout --port "$port" --label "$target" --clients 50 --lines 1000 --size 64 | tee -a "$results"
+        # What the server itself spent on the run: on two cores it competes with the bench for the same CPUs.
+        echo "RESULT fanout $target server_cpu_s=$(awk -v t="$(( $(cpu_ticks "$pid") - before ))" -v hz="$ticks_per_s" 'BEGIN {printf "%.2f", t / hz}')" | tee -a "$results"
         stop "$pid"
     done
 done

@@ -14,6 +14,7 @@ END {
     row("fanout lines lost (median)", "fanout", "lost")
     row("fanout lines duplicated (median)", "fanout", "duplicated")
     row("fanout p99 latency ms (median)", "fanout", "p99_ms")
+    row("fanout server CPU s (median)", "fanout", "server_cpu_s")
     row("steady p50 latency ms", "steady", "p50_ms")
     row("steady p99 latency ms", "steady", "p99_ms")
     row("steady max latency ms", "steady", "max_ms")
