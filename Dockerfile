@@ -6,7 +6,8 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /source
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig appsettings.json ./
 COPY src/ src/
-RUN dotnet publish src/Server/SocketChat.Server.csproj -c Release -o /app
+# ReadyToRun: compiled ahead of time for this platform, so it starts faster and compiles less while warming up.
+RUN dotnet publish src/Server/SocketChat.Server.csproj -c Release --use-current-runtime --self-contained false -p:PublishReadyToRun=true -o /app
 
 FROM mcr.microsoft.com/dotnet/runtime:10.0
 WORKDIR /app

@@ -8,15 +8,18 @@ rounds=${1:-3}
 command -v ncat >/dev/null || { echo "bench/compare.sh: needs ncat (apt-get install ncat)" >&2; exit 1; }
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
-dotnet build -c Release -v quiet --nologo src/Server/SocketChat.Server.csproj >/dev/null
-dotnet build -c Release -v quiet --nologo src/Bench/SocketChat.Bench.csproj >/dev/null
-server=src/Server/bin/Release/net10.0/SocketChat.Server.dll
-bench=(dotnet src/Bench/bin/Release/net10.0/SocketChat.Bench.dll)
 work=$(mktemp -d)
 results="$work/results"
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
+
+# The server as it is deployed (Dockerfile, deploy/systemd): published Release, ReadyToRun.
+dotnet publish -c Release --use-current-runtime --self-contained false -p:PublishReadyToRun=true -v quiet --nologo \
+    -o "$work/server" src/Server/SocketChat.Server.csproj >/dev/null
+dotnet build -c Release -v quiet --nologo src/Bench/SocketChat.Bench.csproj >/dev/null
+server=$work/server/SocketChat.Server.dll
+bench=(dotnet src/Bench/bin/Release/net10.0/SocketChat.Bench.dll)
 
 # Our server with its default settings (every message logged, SQLite persistence on), on a free port.
 start_ours() {
