@@ -240,8 +240,6 @@ internal sealed class ClientConnection(
         {
             while (await session.Outbound.WaitToReadAsync())
             {
-                // Messages arrive a stored batch at a time: send the batch in one go, not in pieces as it is queued.
-                await commands.WhenBatchDeliveredAsync().WaitAsync(cancellationToken);
                 // Coalesce everything queued into one flush: one write for many messages.
                 var bytes = 0L;
                 while (session.Outbound.TryDequeue(out var message))

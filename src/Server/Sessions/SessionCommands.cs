@@ -119,9 +119,6 @@ internal sealed class SessionCommands(
     /// <summary>Messages submitted and not yet stored and delivered, everyone's.</summary>
     public long Pending => log.Pending;
 
-    /// <summary>Completes when no batch of messages is being delivered (see <see cref="MessageLog.WhenBatchDeliveredAsync"/>).</summary>
-    public Task WhenBatchDeliveredAsync() => log.WhenBatchDeliveredAsync();
-
     private async Task<bool> ExecuteAfterDeliveredAsync(ChatSession session, ClientCommand command)
     {
         await log.WhenDeliveredAsync(session.LastSubmittedId).WaitAsync(session.ReadingStopped);

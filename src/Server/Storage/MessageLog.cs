@@ -21,9 +21,6 @@ internal sealed class MessageLog(IMessageStore store, TimeProvider clock, Server
     private readonly Lock _submitGate = new();
     private readonly Lock _deliveryGate = new();
     private readonly List<(long Id, TaskCompletionSource Delivered)> _waiters = [];
-    private readonly Lock _passGate = new();
-    private TaskCompletionSource? _passOver;
-    private volatile bool _delivering;
     private long _lastId;
     private long _lastDelivered;
     private Task _writing = Task.CompletedTask;
@@ -101,25 +98,6 @@ internal sealed class MessageLog(IMessageStore store, TimeProvider clock, Server
     }
 
     /// <summary>
-    /// Completes when no batch is being delivered. A connection's writer waits for this before it sends, so it sends a
-    /// whole batch's messages at once instead of a few at a time as they are queued (one system call, not dozens).
-    /// </summary>
-    public Task WhenBatchDeliveredAsync()
-    {
-        if (!_delivering)
-        {
-            return Task.CompletedTask;
-        }
-
-        lock (_passGate)
-        {
-            return _delivering
-                ? (_passOver ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task
-                : Task.CompletedTask;
-        }
-    }
-
-    /// <summary>
     /// Runs <paramref name="action"/> while no message is being delivered: history read from the store then lines
     /// up exactly with the live messages that follow (none missing, none twice).
     /// </summary>
@@ -153,7 +131,6 @@ internal sealed class MessageLog(IMessageStore store, TimeProvider clock, Server
             }
 
             await CommitAsync(messages, identities);
-            _delivering = true;
             lock (_deliveryGate)
             {
                 foreach (var entry in batch)
@@ -167,26 +144,12 @@ internal sealed class MessageLog(IMessageStore store, TimeProvider clock, Server
                 }
             }
 
-            EndBatch();
             WakeWaiters();
 
             batch.Clear();
             messages.Clear();
             identities.Clear();
         }
-    }
-
-    private void EndBatch()
-    {
-        TaskCompletionSource? passOver;
-        lock (_passGate)
-        {
-            _delivering = false;
-            passOver = _passOver;
-            _passOver = null;
-        }
-
-        passOver?.TrySetResult();
     }
 
     private void WakeWaiters()
