@@ -30,8 +30,6 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes) : IValueTask
     private ManualResetValueTaskSourceCore<bool> _reader = new() { RunContinuationsAsynchronously = true };
     private bool _readerWaiting;
 
-    public long QueuedBytes => Volatile.Read(ref _queuedBytes);
-
     public bool IsCongested => Volatile.Read(ref _queuedBytes) > maxBytes / 2 || Volatile.Read(ref _queuedMessages) > maxMessages / 2;
 
     /// <summary>Senders stopped waiting for this queue: it did not drain in time. Cleared once it drains.</summary>
