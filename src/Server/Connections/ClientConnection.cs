@@ -164,6 +164,10 @@ internal sealed class ClientConnection(
                     {
                         return "quit";
                     }
+
+                    // Per line, not per read: one read holds dozens of lines, and with many senders reading at once
+                    // that overshoot alone could fill a recipient's queue before backpressure sees congestion.
+                    await KeepPaceWithTheStoreAsync(cancellationToken);
                 }
 
                 // A last line without LF (printf 'hi' | nc) still counts when the peer closes.
@@ -189,25 +193,18 @@ internal sealed class ClientConnection(
                 return "flooding";
             }
 
-            await KeepPaceWithTheStoreAsync(cancellationToken);
             await HoldBackWhileRecipientsCatchUpAsync(cancellationToken);
             pending = reader.ReadAsync(cancellationToken);
         }
     }
 
     // The store sets the pace. While few messages are waiting to be stored and delivered (fewer than a quarter of
-    // what one recipient's queue may hold), this client's next lines are read at once, so the writer has a full
+    // what one recipient's queue may hold), this client's next lines are taken at once, so the writer has a full
     // batch; past that, it waits for its own lines, so messages in flight can never overflow a recipient's queue
     // before backpressure (which needs them delivered to see congestion) can act.
-    private async Task KeepPaceWithTheStoreAsync(CancellationToken cancellationToken)
-    {
-        if (commands.Pending <= inFlightLimit)
-        {
-            return;
-        }
-
-        await commands.WhenDeliveredAsync(session).WaitAsync(cancellationToken);
-    }
+    private Task KeepPaceWithTheStoreAsync(CancellationToken cancellationToken) => commands.Pending <= inFlightLimit
+        ? Task.CompletedTask
+        : commands.WhenDeliveredAsync(session).WaitAsync(cancellationToken);
 
     // Backpressure: when this client's messages filled a recipient's queue past half, stop reading from this client
     // (TCP then slows it down) until the recipient drains. A recipient that does not drain within the grace period
