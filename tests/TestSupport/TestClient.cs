@@ -103,6 +103,23 @@ public sealed class TestClient : IAsyncDisposable
         return lines;
     }
 
+    /// <summary>Reads and discards whatever arrives until the server closes or resets the connection; fails on timeout.</summary>
+    public async Task DrainUntilClosedAsync()
+    {
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+        var sink = new byte[64 * 1024];
+        try
+        {
+            while (await _stream.ReadAsync(sink, timeout.Token) > 0)
+            {
+            }
+        }
+        catch (IOException)
+        {
+            // Reset: the server aborted the connection.
+        }
+    }
+
     public void ShutdownSend() => _socket.Shutdown(SocketShutdown.Send);
 
     public async ValueTask DisposeAsync()

@@ -25,6 +25,7 @@ internal sealed class ClientConnection(
     TimeSpan loginTimeout,
     TimeSpan flushGrace,
     TimeSpan slowClientGrace,
+    TimeProvider clock,
     ILogger logger)
 {
     private static readonly TimeSpan GreetingDelay = TimeSpan.FromMilliseconds(150);
@@ -64,7 +65,7 @@ internal sealed class ClientConnection(
         if (stream is null)
         {
             commands.Disconnect(session, "no TLS");
-            await ConnectionClose.LingerAsync(socket);
+            await ConnectionClose.LingerAsync(socket, session.Aborted);
             return;
         }
 
@@ -93,25 +94,34 @@ internal sealed class ClientConnection(
         {
             reason = session.CloseReason ?? "connection reset";
         }
+        catch (Exception) when (session.Aborted.IsCancellationRequested)
+        {
+            // Aborted (dropped, replaced, the server out of patience): whatever the read ended with is expected.
+            reason = session.CloseReason ?? "aborted";
+        }
         catch (Exception ex)
         {
             ServerLog.ConnectionFaulted(logger, session.Nick, ex);
             reason = "internal error";
         }
 
-        // What it said is delivered before the room hears it left.
-        await commands.WhenDeliveredAsync(session).WaitAsync(flushGrace).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        // What it said is delivered before the room hears it left; a dropped connection is gone at once.
+        if (!session.Aborted.IsCancellationRequested)
+        {
+            await commands.WhenDeliveredAsync(session).WaitAsync(flushGrace, session.Aborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         commands.Disconnect(session, reason);
 
         // Let the writer flush what is queued (the bye, the shutdown notice), but not forever.
         session.Outbound.Complete();
-        if (await Task.WhenAny(writing, Task.Delay(flushGrace)) != writing)
+        if (await Task.WhenAny(writing, Task.Delay(flushGrace, session.Aborted)) != writing && !session.Aborted.IsCancellationRequested)
         {
             session.Abort("flush timed out");
         }
 
         await writing;
-        await ConnectionClose.CloseAsync(socket, reader, writer, secured, aborted: session.Aborted.IsCancellationRequested);
+        await ConnectionClose.CloseAsync(socket, reader, writer, secured, session.Aborted);
     }
 
     private async Task<string> ReadLoopAsync(PipeReader reader, CancellationToken cancellationToken)
@@ -207,8 +217,9 @@ internal sealed class ClientConnection(
         : commands.WhenDeliveredAsync(session).WaitAsync(cancellationToken);
 
     // Backpressure: when this client's messages filled a recipient's queue past half, stop reading from this client
-    // (TCP then slows it down) until the recipient drains. A recipient that does not drain within the grace period
-    // is marked lagging and no longer waited for; if its queue then fills, it is dropped as a slow consumer.
+    // (TCP then slows it down) until the recipient drains. A recipient gets the grace period once, counted from when
+    // its queue first congested, however many senders or holds it causes: past it, it is marked lagging and no longer
+    // waited for, and if its queue then fills it is dropped as a slow consumer.
     private async Task HoldBackWhileRecipientsCatchUpAsync(CancellationToken cancellationToken)
     {
         if (session.TakeCongestion() is not { } congested || slowClientGrace <= TimeSpan.Zero)
@@ -216,17 +227,28 @@ internal sealed class ClientConnection(
             return;
         }
 
-        var recipients = congested.ToArray();
-        try
+        await Task.WhenAll(congested.Where(queue => !queue.Lagging).Select(queue => WaitForAsync(queue, cancellationToken)));
+    }
+
+    private async Task WaitForAsync(OutboundQueue recipient, CancellationToken cancellationToken)
+    {
+        var left = slowClientGrace - clock.GetElapsedTime(recipient.CongestedSince(clock.GetTimestamp()));
+        if (left > TimeSpan.Zero)
         {
-            await Task.WhenAll(recipients.Select(queue => queue.WhenDrainedAsync())).WaitAsync(slowClientGrace, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            foreach (var queue in recipients.Where(queue => queue.IsCongested))
+            try
             {
-                queue.Lagging = true;
+                await recipient.WhenDrainedAsync().WaitAsync(left, clock, cancellationToken);
+                return;
             }
+            catch (TimeoutException)
+            {
+                // Its grace is over.
+            }
+        }
+
+        if (recipient.IsCongested)
+        {
+            recipient.Lagging = true;
         }
     }
 

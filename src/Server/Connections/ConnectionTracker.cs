@@ -22,6 +22,8 @@ internal sealed class ConnectionTracker(
     IOptions<ChatOptions> options,
     ILogger<ClientConnection> logger)
 {
+    private static readonly TimeSpan AbortedCloseLimit = TimeSpan.FromSeconds(1);
+
     private readonly ConcurrentDictionary<long, (ClientConnection Connection, Task Running)> _live = new();
     private long _lastId;
     private volatile bool _stopping;
@@ -70,6 +72,7 @@ internal sealed class ConnectionTracker(
             settings.Auth.Mode == AuthMode.Password ? TimeSpan.FromSeconds(settings.Auth.LoginTimeoutSeconds) : TimeSpan.Zero,
             TimeSpan.FromSeconds(settings.ShutdownGraceSeconds),
             TimeSpan.FromSeconds(settings.SlowClientGraceSeconds),
+            clock,
             logger);
         metrics.Connected();
         // The connection starts only once it is tracked, so its own removal can never come first.
@@ -106,7 +109,13 @@ internal sealed class ConnectionTracker(
                 connection.Session.Abort(ChatSession.ShutdownReason);
             }
 
-            await all;
+            // An aborted connection is reset without waiting on its peer, so this ends at once; the bound is there so
+            // that shutdown finishes whatever happens (the process ends and takes any such connection with it).
+            await all.WaitAsync(AbortedCloseLimit, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (!all.IsCompleted)
+            {
+                ServerLog.ConnectionsAbandoned(logger, live.Count(entry => !entry.Running.IsCompleted));
+            }
         }
     }
 

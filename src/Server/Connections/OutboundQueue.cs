@@ -25,6 +25,7 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes) : IValueTask
     private bool _closed;
     private bool _aborted;
     private TaskCompletionSource? _drained;
+    private long _congestedSince;
 
     // The writer loop's wait: reset for each wait, completed by whoever brings it something.
     private ManualResetValueTaskSourceCore<bool> _reader = new() { RunContinuationsAsynchronously = true };
@@ -37,6 +38,23 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes) : IValueTask
 
     private bool IsDrained => _queuedBytes <= maxBytes / 4 && _queuedMessages <= maxMessages / 4;
 
+    /// <summary>
+    /// When this queue's congestion began (a <see cref="TimeProvider"/> timestamp): <paramref name="now"/> if it is
+    /// the first to ask since the queue last drained. Senders hold back for it until that time plus the grace period.
+    /// </summary>
+    public long CongestedSince(long now)
+    {
+        lock (_gate)
+        {
+            if (_congestedSince == 0)
+            {
+                _congestedSince = now;
+            }
+
+            return _congestedSince;
+        }
+    }
+
     /// <summary>Completes once the queue is down to a quarter of its limits, or closed.</summary>
     public Task WhenDrainedAsync()
     {
@@ -44,6 +62,7 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes) : IValueTask
         {
             if (IsDrained || _closed)
             {
+                _congestedSince = 0;
                 return Task.CompletedTask;
             }
 
@@ -125,7 +144,7 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes) : IValueTask
                 _highWater = 0;
             }
 
-            if ((_drained is not null || Lagging) && IsDrained)
+            if ((_drained is not null || Lagging || _congestedSince != 0) && IsDrained)
             {
                 drained = TakeDrained();
             }
@@ -166,6 +185,7 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes) : IValueTask
     {
         var drained = _drained;
         _drained = null;
+        _congestedSince = 0;
         Lagging = false;
         return drained;
     }

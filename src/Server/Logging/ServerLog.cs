@@ -115,4 +115,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(37, LogLevel.Information, "Pruned {Count} messages (retention)", EventName = "Pruned")]
     public static partial void Pruned(ILogger logger, int count);
+
+    [LoggerMessage(38, LogLevel.Warning, "Shutdown left {Count} connections that did not close after being aborted", EventName = "ConnectionsAbandoned")]
+    public static partial void ConnectionsAbandoned(ILogger logger, int count);
 }
