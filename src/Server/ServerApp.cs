@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog;
@@ -17,6 +18,9 @@ namespace SocketChat.Server;
 internal static class ServerApp
 {
     public const string DefaultOperatorLogPath = "logs/socketchat-server-.log";
+
+    /// <summary>The exit code when the server stopped with messages its store could not take.</summary>
+    public const int UnstoredExitCode = 3;
 
     public static Task<int> RunAsync(string[] args) => ProgramRunner.RunAsync("The server", async () =>
     {
@@ -50,8 +54,11 @@ internal static class ServerApp
         builder.Services.AddSystemdNotify();
 
         using var host = builder.Build();
+        var log = host.Services.GetRequiredService<MessageLog>();
         await host.RunAsync();
-        return 0;
+
+        // Messages the store never took (it kept failing until the end): a supervisor should know.
+        return log.Unstored > 0 ? UnstoredExitCode : 0;
     });
 
     // The same settings sources as the server (appsettings.json beside the binary, environment, switches), no host.

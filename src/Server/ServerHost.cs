@@ -27,6 +27,11 @@ internal static class ServerHost
         services.AddSingleton<IValidateOptions<ChatOptions>>(new SettingsValidator<ChatOptions>(ChatOptions.SectionName));
         services.AddSingleton<IValidateOptions<ChatOptions>, SecurityFilesValidator>();
 
+        // The connections get the grace period to flush, then the store gets it to take what is left; the host's
+        // own limit (30 s by default) must not cut either short.
+        services.AddOptions<HostOptions>().Configure<IOptions<ChatOptions>>((host, chat) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds((2 * chat.Value.ShutdownGraceSeconds) + 10));
+
         services.AddSingleton(console);
         services.AddMetrics();
         services.AddSingleton<ServerMetrics>();
@@ -34,6 +39,7 @@ internal static class ServerHost
         services.AddSingleton<IMessageStore>(provider => provider.GetRequiredService<IOptions<ChatOptions>>().Value is var options && options.Storage.Provider == StorageProvider.Memory
             ? new MemoryMessageStore(options.HistoryPerRoom)
             : new SqliteMessageStore(ServerPaths.StorageFile(options)));
+        services.AddSingleton<StoreHealth>();
         services.AddSingleton<MessageLog>();
         services.AddSingleton<RoomHistory>();
         services.AddSingleton<RoomDirectory>();
@@ -57,6 +63,7 @@ internal static class ServerHost
         services.AddHostedService<ReloadService>();
         services.AddHostedService(provider => provider.GetRequiredService<MessageLog>());
         services.AddHostedService<RetentionService>();
+        services.AddHostedService<StoreNotices>();
         services.AddHostedService<IdleSweep>();
 
         // Registered before the operator console so the listeners are bound when it prints where they are.

@@ -32,7 +32,14 @@ public sealed class TestServer : IAsyncDisposable
         await StartAsync(settings, more: null, console);
 
     /// <summary>Starts with <paramref name="settings"/>, then <paramref name="more"/> on top (a test's own on a fixture's).</summary>
-    public static async Task<TestServer> StartAsync(Dictionary<string, string?>? settings, Dictionary<string, string?>? more, TestConsoleBridge? console = null)
+    public static Task<TestServer> StartAsync(Dictionary<string, string?>? settings, Dictionary<string, string?>? more, TestConsoleBridge? console = null) =>
+        StartAsync(settings, more, console, services: null);
+
+    /// <summary>Starts with <paramref name="settings"/>, the server's services changed by <paramref name="services"/> (a store that fails on demand).</summary>
+    public static Task<TestServer> StartAsync(Dictionary<string, string?>? settings, Action<IServiceCollection> services) =>
+        StartAsync(settings, more: null, console: null, services);
+
+    private static async Task<TestServer> StartAsync(Dictionary<string, string?>? settings, Dictionary<string, string?>? more, TestConsoleBridge? console, Action<IServiceCollection>? services)
     {
         var merged = new Dictionary<string, string?>(settings ?? []);
         foreach (var (key, value) in more ?? [])
@@ -47,7 +54,7 @@ public sealed class TestServer : IAsyncDisposable
             merged["Chat:DataDirectory"] = data.Path;
         }
 
-        var host = Build(merged, console ??= new TestConsoleBridge(isTerminal: false), out var log);
+        var host = Build(merged, console ??= new TestConsoleBridge(isTerminal: false), out var log, services);
         try
         {
             await host.StartAsync().WaitAsync(TestTimeouts.Default);
@@ -62,7 +69,7 @@ public sealed class TestServer : IAsyncDisposable
         return new TestServer(host, console, log, data);
     }
 
-    public static IHost Build(Dictionary<string, string?>? settings, TestConsoleBridge console, out InMemorySink log)
+    public static IHost Build(Dictionary<string, string?>? settings, TestConsoleBridge console, out InMemorySink log, Action<IServiceCollection>? services = null)
     {
         var configuration = new ConfigurationManager();
         configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -75,6 +82,7 @@ public sealed class TestServer : IAsyncDisposable
         configuration.AddInMemoryCollection(settings ?? []);
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Configuration = configuration });
         builder.Services.AddChatServer(console);
+        services?.Invoke(builder.Services);
         var sink = log = new InMemorySink();
         // preserveStaticLogger: each test host keeps its own logger; the static one is shared by tests running in parallel.
         builder.Services.AddSerilog(logger => logger.MinimumLevel.Debug().Enrich.FromLogContext().WriteTo.Sink(sink), preserveStaticLogger: true);

@@ -31,6 +31,7 @@ internal sealed class EventRenderer(bool colour)
         WhoEvent w => Style(Cyan, $"* {Safe(w.Heading)}: {string.Join(", ", w.Nicks.Select(Safe))}"),
         InfoEvent i => Style(Cyan, $"* {Safe(i.Text)}"),
         ShutdownEvent s => Style(Yellow, $"* {Safe(s.Text)}"),
+        NoticeEvent n => Style(Yellow, $"* {Safe(n.Text)}"),
         _ => null,
     };
 

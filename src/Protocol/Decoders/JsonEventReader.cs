@@ -43,7 +43,8 @@ public static class JsonEventReader
         "shutdown" => new ShutdownEvent(Required(root, "text")),
         "history_end" => new HistoryEndEvent(Required(root, "room"), root.GetProperty("count").GetInt32(), String(root, "cid")),
         "login_required" => new LoginRequiredEvent(),
-        "pong" => new PongEvent(String(root, "cid")),
+        "pong" => new PongEvent(String(root, "cid"), String(root, "problem")),
+        "notice" => new NoticeEvent(Required(root, "code"), Required(root, "text")),
         "ping" => new KeepAliveEvent(root.TryGetProperty("grace", out var grace) && grace.TryGetInt32(out var seconds) ? seconds : 0),
         _ => null,
     };

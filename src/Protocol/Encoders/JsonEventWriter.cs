@@ -134,7 +134,17 @@ public static class JsonEventWriter
                 break;
             case PongEvent p:
                 json.WriteString("type", "pong");
+                if (p.Problem is not null)
+                {
+                    json.WriteString("problem", p.Problem);
+                }
+
                 Cid(json, p.Cid);
+                break;
+            case NoticeEvent n:
+                json.WriteString("type", "notice");
+                json.WriteString("code", n.Code);
+                json.WriteString("text", n.Text);
                 break;
             case HistoryEndEvent h:
                 json.WriteString("type", "history_end");

@@ -118,4 +118,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(38, LogLevel.Warning, "Shutdown left {Count} connections that did not close after being aborted", EventName = "ConnectionsAbandoned")]
     public static partial void ConnectionsAbandoned(ILogger logger, int count);
+
+    [LoggerMessage(39, LogLevel.Information, "The message store works again; storing and delivering the {Count} messages held back", EventName = "StoreRecovered")]
+    public static partial void StoreRecovered(ILogger logger, int count);
+
+    [LoggerMessage(40, LogLevel.Critical, "Stopping with {Count} messages the store could not take; none of them was acknowledged or delivered", EventName = "StoreAbandoned")]
+    public static partial void StoreAbandoned(ILogger logger, int count);
 }

@@ -8,11 +8,14 @@ namespace SocketChat.Server.Probe;
 
 /// <summary>
 /// <c>SocketChat.Server --probe</c>: connects to the configured Chat:Host/Chat:Port, sends <c>/ping</c> and expects
-/// <c>* pong</c>. Exit 0 when the server answers, 1 with the reason when it does not (container HEALTHCHECK, monitoring).
+/// <c>* pong</c>. Exit 0 when the server answers, 1 with the reason when it does not, or answers that it cannot
+/// store messages (container HEALTHCHECK, monitoring).
 /// </summary>
 internal static class HealthProbe
 {
     public const string Switch = "--probe";
+    private const string Pong = "* pong";
+    private const string Unwell = "* pong; unhealthy: ";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
     public static async Task<int> RunAsync(IConfiguration configuration, TextWriter output)
@@ -34,14 +37,21 @@ internal static class HealthProbe
             using var reader = new StreamReader(stream, Encoding.UTF8);
             // A slow probe may be greeted before its ping is read (the welcome, or a login prompt): skip those.
             var answer = await reader.ReadLineAsync(timeout.Token);
-            while (answer is not null && answer != "* pong" && answer.StartsWith("* ", StringComparison.Ordinal))
+            while (answer is not null && !answer.StartsWith(Pong, StringComparison.Ordinal) && answer.StartsWith("* ", StringComparison.Ordinal))
             {
                 answer = await reader.ReadLineAsync(timeout.Token);
             }
 
-            if (answer != "* pong")
+            // It answers, but cannot do its job (its store is failing): say what the server says is wrong.
+            if (answer?.StartsWith(Unwell, StringComparison.Ordinal) == true)
             {
-                await output.WriteLineAsync($"unhealthy: {target} answered {Describe(answer)} instead of \"* pong\"");
+                await output.WriteLineAsync($"unhealthy: {target} answered in {clock.ElapsedMilliseconds} ms but {answer[Unwell.Length..]}");
+                return 1;
+            }
+
+            if (answer != Pong)
+            {
+                await output.WriteLineAsync($"unhealthy: {target} answered {Describe(answer)} instead of \"{Pong}\"");
                 return 1;
             }
 

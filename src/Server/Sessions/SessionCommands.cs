@@ -77,7 +77,7 @@ internal sealed class SessionCommands(
         if (command is PingCommand ping && !session.Registered)
         {
             // A health probe: answer without greeting, so it never appears in a room.
-            session.Send(new PongEvent(ping.Cid));
+            session.Send(new PongEvent(ping.Cid, log.Health.Problem));
             return ValueTask.FromResult(true);
         }
 
@@ -202,7 +202,7 @@ internal sealed class SessionCommands(
 
                 break;
             case PingCommand ping:
-                session.Send(new PongEvent(ping.Cid));
+                session.Send(new PongEvent(ping.Cid, log.Health.Problem));
                 break;
             case QuitCommand quit:
                 session.Send(new InfoEvent("bye", quit.Cid));

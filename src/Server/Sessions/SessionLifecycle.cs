@@ -213,6 +213,11 @@ internal sealed class SessionLifecycle(
                 session.Registered = true;
                 fanout.Notify(entered.Name, new PresenceEvent(clock.GetUtcNow(), entered.Name, session.Nick, PresenceAction.Join), except: session);
                 session.Send(new WelcomeEvent(session.Nick, entered.Name, token, Rate: session.Rate));
+                if (log.Health.Problem is not null)
+                {
+                    session.Send(StoreNotices.Delayed);
+                }
+
                 return entered;
             },
             static entered => entered);

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SocketChat.Server.Configuration;
 using SocketChat.Server.Diagnostics;
 using SocketChat.Server.Logging;
 
@@ -12,7 +14,13 @@ namespace SocketChat.Server.Storage;
 /// its transaction commits. One writer takes whatever has queued up meanwhile into each transaction (group commit),
 /// so a busy server writes large batches and a quiet one writes each message at once.
 /// </summary>
-internal sealed class MessageLog(IMessageStore store, TimeProvider clock, ServerMetrics metrics, ILogger<MessageLog> logger) : IHostedService
+internal sealed class MessageLog(
+    IMessageStore store,
+    StoreHealth health,
+    TimeProvider clock,
+    ServerMetrics metrics,
+    IOptions<ChatOptions> options,
+    ILogger<MessageLog> logger) : IHostedService, IDisposable
 {
     private const int MaxBatch = 8192;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
@@ -23,7 +31,14 @@ internal sealed class MessageLog(IMessageStore store, TimeProvider clock, Server
     private readonly List<(long Id, TaskCompletionSource Delivered)> _waiters = [];
     private long _lastId;
     private long _lastDelivered;
+    private readonly CancellationTokenSource _giveUp = new();
     private Task _writing = Task.CompletedTask;
+    private int _unstored;
+
+    /// <summary>Messages given up on at stop because the store kept failing; none was acknowledged or delivered.</summary>
+    public int Unstored => Volatile.Read(ref _unstored);
+
+    public StoreHealth Health => health;
 
     /// <summary>The newest id delivered; a member who joins now has seen nothing after it.</summary>
     public long LastDelivered => Volatile.Read(ref _lastDelivered);
@@ -42,13 +57,30 @@ internal sealed class MessageLog(IMessageStore store, TimeProvider clock, Server
         return Task.CompletedTask;
     }
 
-    /// <summary>Runs after the listeners have stopped and every connection has closed: stores and delivers what is left.</summary>
+    /// <summary>
+    /// Runs after the listeners have stopped and every connection has closed: stores and delivers what is left. A
+    /// store that keeps failing is retried for <c>Chat:ShutdownGraceSeconds</c> at most; what it could not take is
+    /// counted (<see cref="Unstored"/>), logged, and the server exits with an error.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _pending.Writer.TryComplete();
-        await _writing;
+        try
+        {
+            await _writing.WaitAsync(TimeSpan.FromSeconds(options.Value.ShutdownGraceSeconds), clock, cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            // Stop retrying: the writer gives up at its next wait between attempts.
+            await _giveUp.CancelAsync();
+            await _writing;
+        }
+
+        health.Stopped();
         store.Dispose();
     }
+
+    public void Dispose() => _giveUp.Dispose();
 
     /// <summary>Gives a message the next id and queues it; <paramref name="delivered"/> runs once it is stored.</summary>
     public StoredMessage Submit(Func<long, DateTimeOffset, StoredMessage> create, Action<StoredMessage> delivered)
@@ -130,7 +162,12 @@ internal sealed class MessageLog(IMessageStore store, TimeProvider clock, Server
                 }
             }
 
-            await CommitAsync(messages, identities);
+            if (!await CommitAsync(messages, identities))
+            {
+                Abandon(messages.Count);
+                return;
+            }
+
             lock (_deliveryGate)
             {
                 foreach (var entry in batch)
@@ -169,9 +206,10 @@ internal sealed class MessageLog(IMessageStore store, TimeProvider clock, Server
     }
 
     // A store that fails (disk full, file removed) holds everything back until it works again; nothing is delivered
-    // that is not stored.
-    private async Task CommitAsync(List<StoredMessage> messages, List<IdentityRecord> identities)
+    // that is not stored. False when the server stopped waiting for it.
+    private async Task<bool> CommitAsync(List<StoredMessage> messages, List<IdentityRecord> identities)
     {
+        DateTimeOffset? failingSince = null;
         while (true)
         {
             var started = Stopwatch.GetTimestamp();
@@ -179,14 +217,44 @@ internal sealed class MessageLog(IMessageStore store, TimeProvider clock, Server
             {
                 store.Commit(messages, identities);
                 metrics.Stored(messages.Count, Stopwatch.GetElapsedTime(started));
-                return;
+                if (failingSince is not null)
+                {
+                    ServerLog.StoreRecovered(logger, messages.Count);
+                }
+
+                health.Working();
+                return true;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
+                failingSince ??= clock.GetUtcNow();
                 ServerLog.StoreFailed(logger, messages.Count, ex);
-                await Task.Delay(RetryDelay, clock);
+                health.Failing((int)Math.Min(Pending, int.MaxValue), failingSince.Value, ex.Message);
+            }
+
+            try
+            {
+                await Task.Delay(RetryDelay, clock, _giveUp.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
             }
         }
+    }
+
+    // The server is stopping and the store still fails: what it holds and what is queued behind it is lost. None of
+    // it was acknowledged or delivered, so its senders know it did not arrive.
+    private void Abandon(int inBatch)
+    {
+        var unstored = inBatch;
+        while (_pending.Reader.TryRead(out var entry))
+        {
+            unstored += entry.Message is null ? 0 : 1;
+        }
+
+        Volatile.Write(ref _unstored, unstored);
+        ServerLog.StoreAbandoned(logger, unstored);
     }
 
     private void Deliver(Entry entry)

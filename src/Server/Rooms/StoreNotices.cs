@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Hosting;
+using SocketChat.Protocol.Events;
+using SocketChat.Server.Storage;
+
+namespace SocketChat.Server.Rooms;
+
+/// <summary>
+/// Tells everyone connected, once, when the store starts failing (messages then wait, unacknowledged and
+/// undelivered, until it works) and again when it recovers, so a silent room is not mistaken for a quiet one.
+/// </summary>
+internal sealed class StoreNotices(StoreHealth health, IRoomFanout fanout) : BackgroundService
+{
+    public static readonly NoticeEvent Delayed = new("store_failing", "messages are delayed: the server cannot store them right now");
+
+    public static readonly NoticeEvent Recovered = new("store_recovered", "messages are no longer delayed: the server can store them again");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var failing in health.Changes.ReadAllAsync(stoppingToken))
+        {
+            fanout.NotifyEveryone(failing ? Delayed : Recovered);
+        }
+    }
+}

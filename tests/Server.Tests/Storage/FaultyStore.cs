@@ -1,0 +1,43 @@
+using SocketChat.Server.Storage;
+
+namespace SocketChat.Server.Tests.Storage;
+
+/// <summary>A store that fails its commits on demand, as a full disk does; everything else goes to the real one.</summary>
+internal sealed class FaultyStore(IMessageStore inner) : IMessageStore
+{
+    private volatile bool _failing;
+
+    public bool Failing
+    {
+        get => _failing;
+        set => _failing = value;
+    }
+
+    public string Location => inner.Location;
+
+    public long LastId => inner.LastId;
+
+    public void Open() => inner.Open();
+
+    public void Commit(IReadOnlyList<StoredMessage> messages, IReadOnlyList<IdentityRecord> identities)
+    {
+        if (_failing)
+        {
+            throw new IOException("No space left on device");
+        }
+
+        inner.Commit(messages, identities);
+    }
+
+    public IReadOnlyList<StoredMessage> Room(string room, long afterId, long beforeId, int limit) => inner.Room(room, afterId, beforeId, limit);
+
+    public (long Id, DateTimeOffset Timestamp)? FindAccepted(string token, string cid) => inner.FindAccepted(token, cid);
+
+    public IdentityRecord? FindIdentity(string token) => inner.FindIdentity(token);
+
+    public int Prune(DateTimeOffset? before, int? maxPerRoom) => inner.Prune(before, maxPerRoom);
+
+    public IEnumerable<StoredMessage> Export(string room, DateTimeOffset since) => inner.Export(room, since);
+
+    public void Dispose() => inner.Dispose();
+}
