@@ -56,4 +56,7 @@ public static class ErrorCodes
 
     /// <summary>The server accepts only TLS from this address; the connection is closed.</summary>
     public const string TlsRequired = "tls_required";
+
+    /// <summary>Password mode: too many logins are being checked; this one was not. Try again in a few seconds.</summary>
+    public const string Busy = "busy";
 }

@@ -115,6 +115,67 @@ public sealed class AccountsTests : IDisposable
     }
 
     [Fact]
+    public async Task ThirtyParallelWrongLogins_FromOneAddress_FiveChecked_TheOthersWaitAndAreThrottled()
+    {
+        await using var server = await StartAsync();
+        var clients = await Task.WhenAll(Enumerable.Range(0, 30).Select(async _ =>
+        {
+            var client = await server.ConnectAsync();
+            await client.ReadLineAsync();
+            return client;
+        }));
+
+        await Task.WhenAll(clients.Select(client => client.SendAsync("/login alice guess-parallel")));
+
+        var first = await Task.WhenAll(clients.Select(client => client.ReadLineAsync()));
+        Assert.Equal(5, first.Count(line => line == "! error: wrong account name or password"));
+        Assert.Equal(25, first.Count(line => line == "* too many logins from your address at once; this attempt waits until the others are checked"));
+
+        // Once the five have failed, the others are held for the rest of the minute, not checked.
+        var waiting = clients.Where((_, i) => first[i]!.StartsWith('*')).ToArray();
+        foreach (var client in waiting)
+        {
+            Assert.Matches(@"^\* too many failed logins from your address; this attempt waits (5[0-9]|60) s$", await client.ReadLineAsync());
+        }
+
+        Assert.Equal(5, server.Log.Events.Count(e => e.MessageTemplate.Text.StartsWith("Failed login", StringComparison.Ordinal)));
+        foreach (var client in clients)
+        {
+            await client.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task LoginsBeyondWhatTheHashersCanTake_RefusedAsBusyAtOnce_NotQueued()
+    {
+        // Many addresses' worth of guesses at once (the per-address limit raised so one address can stand for them).
+        await using var server = await StartAsync(new() { ["Chat:Auth:MaxFailuresPerMinute"] = "1000" });
+        var clients = await Task.WhenAll(Enumerable.Range(0, 30).Select(async _ =>
+        {
+            var client = await server.ConnectAsync();
+            await client.ReadLineAsync();
+            return client;
+        }));
+
+        await Task.WhenAll(clients.Select(client => client.SendAsync("/login alice guess-busy")));
+
+        var replies = await Task.WhenAll(clients.Select(client => client.ReadLineAsync()));
+        var busy = replies.Count(line => line == "! error: the server is busy checking other logins; try again in a few seconds");
+        Assert.Equal(30, busy + replies.Count(line => line == "! error: wrong account name or password"));
+        Assert.InRange(busy, 1, 30 - Math.Max(1, Environment.ProcessorCount / 2));
+        Assert.Equal(busy, server.Log.Events.Count(e => e.MessageTemplate.Text.StartsWith("Refused a login", StringComparison.Ordinal)));
+
+        // A refused login was not a guess: the same connection may log in right away.
+        var refused = clients[Array.FindIndex(replies, line => line!.Contains("busy", StringComparison.Ordinal))];
+        await refused.SendAsync($"/login alice {AlicePassword}");
+        Assert.Equal("* welcome to SocketChat, alice! You are in lobby. Type /help for commands.", await refused.ExpectAsync(line => !line.StartsWith('!')));
+        foreach (var client in clients)
+        {
+            await client.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task NoLoginWithinTheTimeout_ToldAndClosed()
     {
         await using var server = await StartAsync(new() { ["Chat:Auth:LoginTimeoutSeconds"] = "1" });

@@ -29,6 +29,7 @@ internal sealed class ConnectionSession(
     ILogger logger)
 {
     private static readonly TimeSpan FlushOnExit = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan BusyRetry = TimeSpan.FromSeconds(2);
     private bool _refused;
     private bool _loggedIn;
     private TokenBucketRateLimiter? _pace;
@@ -106,6 +107,16 @@ internal sealed class ConnectionSession(
                     Show(renderer.Error(TerminalText.Neutralize(failed.Message)));
                     ClientLog.LoginFailed(logger, credentials.Account ?? string.Empty, failed.Message);
                     credentials.Rejected();
+                    if (!await LogInAsync(cancellationToken))
+                    {
+                        return null;
+                    }
+
+                    break;
+                case ErrorEvent { Code: ErrorCodes.Busy } busy:
+                    // Not checked (the server is busy with other logins): the same login again shortly.
+                    Show(renderer.Notice($"{TerminalText.Neutralize(busy.Message)}; trying again in {BusyRetry.TotalSeconds:0} s"));
+                    await Task.Delay(BusyRetry, cancellationToken);
                     if (!await LogInAsync(cancellationToken))
                     {
                         return null;

@@ -1,3 +1,4 @@
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SocketChat.Server.Configuration;
@@ -11,8 +12,16 @@ namespace SocketChat.Server.Accounts;
 /// </summary>
 internal sealed class AccountStore(IOptions<ChatOptions> options, ILogger<AccountStore> logger) : IDisposable
 {
-    // PBKDF2 is deliberately slow: a burst of logins must not take every core from the chat.
-    private readonly SemaphoreSlim _hashing = new(Math.Max(1, Environment.ProcessorCount / 2));
+    // PBKDF2 is deliberately slow (about 0.2 s of a core each): a burst of logins must not take every core from the
+    // chat, nor queue for ever. At most half the cores hash; a few more wait their turn; beyond that a login is
+    // refused at once (the client tries again shortly) rather than made to wait behind a flood of guesses.
+    private static readonly int Hashers = Math.Max(1, Environment.ProcessorCount / 2);
+    private readonly ConcurrencyLimiter _hashing = new(new ConcurrencyLimiterOptions
+    {
+        PermitLimit = Hashers,
+        QueueLimit = 4 * Hashers,
+        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+    });
     private volatile Dictionary<string, (string Name, string Hash)> _accounts = new(StringComparer.OrdinalIgnoreCase);
 
     public bool Required => options.Value.Auth.Mode == AuthMode.Password;
@@ -60,20 +69,21 @@ internal sealed class AccountStore(IOptions<ChatOptions> options, ILogger<Accoun
         }
     }
 
-    /// <summary>The account's name as stored when the password is right; null otherwise, after the same work either way.</summary>
-    public async Task<string?> VerifyAsync(string name, string password, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks a password: the account's name as stored when it is right, null otherwise (after the same work either
+    /// way), or <see cref="Verification.NotChecked"/> when too many checks are already running and waiting.
+    /// </summary>
+    public async Task<Verification> VerifyAsync(string name, string password, CancellationToken cancellationToken)
     {
         var found = _accounts.TryGetValue(name, out var account);
-        await _hashing.WaitAsync(cancellationToken);
-        try
+        using var lease = await _hashing.AcquireAsync(1, cancellationToken);
+        if (!lease.IsAcquired)
         {
-            // Off the connection's read loop: hashing takes a few hundred milliseconds of one core.
-            var matches = await Task.Run(() => PasswordHasher.Verify(password, found ? account.Hash : PasswordHasher.DecoyHash), cancellationToken);
-            return found && matches ? account.Name : null;
+            return Verification.NotChecked;
         }
-        finally
-        {
-            _hashing.Release();
-        }
+
+        // Off the connection's read loop: hashing takes a few hundred milliseconds of one core.
+        var matches = await Task.Run(() => PasswordHasher.Verify(password, found ? account.Hash : PasswordHasher.DecoyHash), cancellationToken);
+        return new Verification(found && matches ? account.Name : null, Busy: false);
     }
 }

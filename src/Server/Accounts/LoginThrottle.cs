@@ -6,8 +6,9 @@ using SocketChat.Server.Configuration;
 namespace SocketChat.Server.Accounts;
 
 /// <summary>
-/// Counts failed logins per address over the last minute. Once an address has <c>Chat:Auth:MaxFailuresPerMinute</c>,
-/// its next attempt waits until the oldest of them is a minute old, so guessing runs at that rate at most.
+/// Limits password guessing per address: an address may have at most <c>Chat:Auth:MaxFailuresPerMinute</c> attempts
+/// that failed in the last minute or are being checked now. An attempt counts from the moment it starts, so thirty
+/// parallel connections get no more checks than one connection would; one that must wait asks again after waiting.
 /// </summary>
 /// <remarks>
 /// Hand-written rather than a System.Threading.RateLimiting limiter: those count every attempt, and a successful
@@ -16,27 +17,19 @@ namespace SocketChat.Server.Accounts;
 internal sealed class LoginThrottle(IOptions<ChatOptions> options, TimeProvider clock)
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
-    private readonly ConcurrentDictionary<IPAddress, Queue<DateTimeOffset>> _failures = new();
+
+    // While the limit is taken up by attempts still being checked, ask again this much later.
+    private static readonly TimeSpan InProgressRetry = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<IPAddress, Attempts> _attempts = new();
     private int _sinceSweep;
 
-    /// <summary>How long an attempt from <paramref name="address"/> must wait first; zero when it may go ahead.</summary>
-    public TimeSpan WaitBefore(IPAddress address)
-    {
-        if (!_failures.TryGetValue(address, out var failures))
-        {
-            return TimeSpan.Zero;
-        }
-
-        lock (failures)
-        {
-            var now = clock.GetUtcNow();
-            Expire(failures, now);
-            return failures.Count < options.Value.Auth.MaxFailuresPerMinute ? TimeSpan.Zero : failures.Peek() + Window - now;
-        }
-    }
-
-    /// <summary>Records a failure; returns the address's failures in the last minute, this one included.</summary>
-    public int Failed(IPAddress address)
+    /// <summary>
+    /// Starts an attempt from <paramref name="address"/>: <see cref="LoginWait.None"/> when it may go ahead (it is
+    /// counted from now on and must end with <see cref="Failed"/> or <see cref="Ended"/>), otherwise how long to wait
+    /// before asking again.
+    /// </summary>
+    public LoginWait TryBegin(IPAddress address)
     {
         if (Interlocked.Increment(ref _sinceSweep) % 256 == 0)
         {
@@ -45,44 +38,88 @@ internal sealed class LoginThrottle(IOptions<ChatOptions> options, TimeProvider 
 
         while (true)
         {
-            var failures = _failures.GetOrAdd(address, static _ => new Queue<DateTimeOffset>());
-            lock (failures)
+            var attempts = _attempts.GetOrAdd(address, static _ => new Attempts());
+            lock (attempts)
             {
-                // A sweep may have removed this queue between the lookup and the lock.
-                if (!_failures.TryGetValue(address, out var current) || !ReferenceEquals(current, failures))
+                // A sweep may have removed this entry between the lookup and the lock.
+                if (!_attempts.TryGetValue(address, out var current) || !ReferenceEquals(current, attempts))
                 {
                     continue;
                 }
 
                 var now = clock.GetUtcNow();
-                Expire(failures, now);
-                failures.Enqueue(now);
-                return failures.Count;
+                attempts.Expire(now);
+                if (attempts.Failures.Count + attempts.InProgress < options.Value.Auth.MaxFailuresPerMinute)
+                {
+                    attempts.InProgress++;
+                    return LoginWait.None;
+                }
+
+                // Full: until the oldest failure is a minute old, or, when the attempts being checked fill it, a moment.
+                return attempts.Failures.Count >= options.Value.Auth.MaxFailuresPerMinute
+                    ? new LoginWait(attempts.Failures.Peek() + Window - now, OthersInProgress: false)
+                    : new LoginWait(InProgressRetry, OthersInProgress: true);
             }
         }
     }
 
-    private static void Expire(Queue<DateTimeOffset> failures, DateTimeOffset now)
+    /// <summary>The attempt failed: it counts for a minute. Returns the address's failures in the last minute, this one included.</summary>
+    public int Failed(IPAddress address) => End(address, failed: true);
+
+    /// <summary>The attempt succeeded, or was never checked (the server was busy, the connection closed): it no longer counts.</summary>
+    public void Ended(IPAddress address) => End(address, failed: false);
+
+    private int End(IPAddress address, bool failed)
     {
-        while (failures.Count > 0 && failures.Peek() + Window <= now)
+        // An attempt in progress keeps its entry: the sweep removes only entries with nothing in progress.
+        if (!_attempts.TryGetValue(address, out var attempts))
         {
-            failures.Dequeue();
+            return 0;
+        }
+
+        lock (attempts)
+        {
+            var now = clock.GetUtcNow();
+            attempts.Expire(now);
+            attempts.InProgress = Math.Max(0, attempts.InProgress - 1);
+            if (failed)
+            {
+                attempts.Failures.Enqueue(now);
+            }
+
+            return attempts.Failures.Count;
         }
     }
 
-    // Forget addresses whose failures have all expired, so the table stays as small as the last minute's attackers.
+    // Forget addresses with nothing in progress and no failure left in the window, so the table stays as small as
+    // the last minute's attackers.
     private void Sweep()
     {
         var now = clock.GetUtcNow();
-        foreach (var (address, failures) in _failures)
+        foreach (var (address, attempts) in _attempts)
         {
-            lock (failures)
+            lock (attempts)
             {
-                Expire(failures, now);
-                if (failures.Count == 0)
+                attempts.Expire(now);
+                if (attempts.Failures.Count == 0 && attempts.InProgress == 0)
                 {
-                    _failures.TryRemove(new KeyValuePair<IPAddress, Queue<DateTimeOffset>>(address, failures));
+                    _attempts.TryRemove(new KeyValuePair<IPAddress, Attempts>(address, attempts));
                 }
+            }
+        }
+    }
+
+    private sealed class Attempts
+    {
+        public Queue<DateTimeOffset> Failures { get; } = new();
+
+        public int InProgress { get; set; }
+
+        public void Expire(DateTimeOffset now)
+        {
+            while (Failures.Count > 0 && Failures.Peek() + Window <= now)
+            {
+                Failures.Dequeue();
             }
         }
     }

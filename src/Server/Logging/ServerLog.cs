@@ -124,4 +124,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(40, LogLevel.Critical, "Stopping with {Count} messages the store could not take; none of them was acknowledged or delivered", EventName = "StoreAbandoned")]
     public static partial void StoreAbandoned(ILogger logger, int count);
+
+    [LoggerMessage(41, LogLevel.Warning, "Refused a login from {RemoteEndPoint} unchecked: too many password checks are running and waiting", EventName = "LoginBusy")]
+    public static partial void LoginBusy(ILogger logger, string remoteEndPoint);
 }

@@ -42,23 +42,52 @@ internal sealed class SessionLogin
             return new InvalidCommand(ErrorCodes.BadArguments, $"you are already logged in as {session.Nick}", login.Cid);
         }
 
-        var wait = _throttle.WaitBefore(session.Address);
-        if (wait > TimeSpan.Zero)
+        // Counted from the start; an attempt that had to wait asks again, since others may have gone first meanwhile.
+        bool? told = null;
+        while (_throttle.TryBegin(session.Address) is { MustWait: true } wait)
         {
-            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
-            ServerLog.LoginThrottled(_logger, session.RemoteEndPoint, seconds);
-            session.Send(new InfoEvent($"too many failed logins from your address; this attempt waits {seconds} s", login.Cid));
-            await Task.Delay(wait, _clock, session.ReadingStopped);
+            // Said once for each reason to wait: others from the address being checked, or too many failures.
+            if (told != wait.OthersInProgress)
+            {
+                told = wait.OthersInProgress;
+                var seconds = (int)Math.Ceiling(wait.Delay.TotalSeconds);
+                ServerLog.LoginThrottled(_logger, session.RemoteEndPoint, seconds);
+                session.Send(new InfoEvent(
+                    wait.OthersInProgress
+                        ? "too many logins from your address at once; this attempt waits until the others are checked"
+                        : $"too many failed logins from your address; this attempt waits {seconds} s",
+                    login.Cid));
+            }
+
+            await Task.Delay(wait.Delay, _clock, session.ReadingStopped);
         }
 
-        var account = await _accounts.VerifyAsync(login.Name, login.Password, session.ReadingStopped);
-        if (account is null)
+        Verification verified;
+        try
+        {
+            verified = await _accounts.VerifyAsync(login.Name, login.Password, session.ReadingStopped);
+        }
+        catch
+        {
+            _throttle.Ended(session.Address);
+            throw;
+        }
+
+        if (verified.Busy)
+        {
+            _throttle.Ended(session.Address);
+            ServerLog.LoginBusy(_logger, session.RemoteEndPoint);
+            return new InvalidCommand(ErrorCodes.Busy, "the server is busy checking other logins; try again in a few seconds", login.Cid);
+        }
+
+        if (verified.Account is not { } account)
         {
             var failures = _throttle.Failed(session.Address);
             ServerLog.LoginFailed(_logger, TextSanitizer.RemoveControlCharacters(login.Name), session.RemoteEndPoint, failures);
             return new InvalidCommand(ErrorCodes.LoginFailed, "wrong account name or password", login.Cid);
         }
 
+        _throttle.Ended(session.Address);
         _lifecycle.LogIn(session, account);
         return null;
     }
