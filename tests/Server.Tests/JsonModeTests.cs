@@ -108,6 +108,34 @@ public sealed class JsonModeTests
         Assert.Matches("""^\{"type":"welcome","nick":"guest2","room":"lobby","protocol":1,"token":"[A-Za-z0-9_-]{22}"\}$""", await client.ReadLineAsync());
     }
 
+    [Fact]
+    public async Task Json_LoneSurrogateInAnyString_InvalidJsonAndTheConnectionStays()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await ConnectJsonAsync(server, "alice");
+        await using var bob = await server.ConnectAsAsync("bob");
+        await alice.ExpectAsync(line => line.Contains("\"nick\":\"bob\",\"action\":\"rename\"", StringComparison.Ordinal));
+
+        foreach (var (line, where) in new[]
+        {
+            ("""{"type":"message","text":"\ud800"}""", "text"),
+            ("""{"type":"message","text":"hi","cid":"\udc00"}""", "cid"),
+            ("""{"type":"nick","nick":"al\udbffice"}""", "nick"),
+            ("""{"type":"login","name":"alice","password":"\ud800"}""", "password"),
+        })
+        {
+            await alice.SendAsync(line);
+            Assert.Equal(
+                $$"""{"type":"error","code":"invalid_json","message":"\"{{where}}\" holds a lone UTF-16 surrogate (\\ud800-\\udfff must come in pairs)"}""",
+                await alice.ReadLineAsync());
+        }
+
+        await alice.SendAsync("""{"type":"message","cid":"ok","text":"still here \ud83d\ude00"}""");
+        Assert.StartsWith("""{"type":"ack","cid":"ok",""", await alice.ReadLineAsync(), StringComparison.Ordinal);
+        Assert.Equal("alice: still here \U0001F600", await bob.ReadLineAsync());
+        Assert.DoesNotContain(server.Log.Events, e => e.Exception is not null);
+    }
+
     internal static async Task<TestClient> ConnectJsonAsync(TestServer server, string nick)
     {
         var client = await server.ConnectAsync();

@@ -34,6 +34,12 @@ public static class JsonCommandParser
                 return Invalid("not a JSON object", null);
             }
 
+            // JSON may escape half of a UTF-16 surrogate pair ("\ud800") on its own; such a string is no text at all.
+            if (LoneSurrogateIn(root) is { } broken)
+            {
+                return Invalid($"{broken} holds a lone UTF-16 surrogate (\\ud800-\\udfff must come in pairs)", null);
+            }
+
             if (!TryGetString(root, "cid", out var cid) || cid?.Length > MaxCidLength)
             {
                 return Invalid($"\"cid\" must be a string of at most {MaxCidLength} characters", null);
@@ -116,4 +122,38 @@ public static class JsonCommandParser
     }
 
     private static InvalidCommand Invalid(string message, string? cid) => new(ErrorCodes.InvalidJson, message, cid);
+
+    // What holds the first lone surrogate ("text", a property name), or null when every name and string is text.
+    private static string? LoneSurrogateIn(JsonElement root)
+    {
+        foreach (var property in root.EnumerateObject())
+        {
+            string name;
+            try
+            {
+                name = property.Name;
+            }
+            catch (InvalidOperationException)
+            {
+                return "a property name";
+            }
+
+            if (property.Value.ValueKind != JsonValueKind.String)
+            {
+                continue;
+            }
+
+            try
+            {
+                _ = property.Value.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                // Only a plain name is repeated back; anything else a peer chose stays out of the reply.
+                return name.Length <= 32 && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') ? $"\"{name}\"" : "a property";
+            }
+        }
+
+        return null;
+    }
 }

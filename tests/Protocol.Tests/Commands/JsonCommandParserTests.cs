@@ -26,6 +26,22 @@ public sealed class JsonCommandParserTests
         { """{"type":"message","cid":7,"text":"x"}""", new InvalidCommand(ErrorCodes.InvalidJson, "\"cid\" must be a string of at most 64 characters") },
         { """{"type":"message","cid":"c3"}""", new InvalidCommand(ErrorCodes.BadArguments, "\"text\" (a non-empty string) is required", "c3") },
         { """{"type":"dance","cid":"c4"}""", new InvalidCommand(ErrorCodes.UnknownCommand, "unknown type \"dance\"", "c4") },
+        { """{"type":"message","text":"\ud83d\ude00 a pair is one character"}""", new SayCommand("\U0001F600 a pair is one character") },
+    };
+
+    // A lone half of a surrogate pair, anywhere a string is read: invalid JSON text, never an exception.
+    public static TheoryData<string, string> LoneSurrogates => new()
+    {
+        { """{"type":"message","text":"\ud800"}""", "\"text\"" },
+        { """{"type":"message","text":"ok \udc00 then"}""", "\"text\"" },
+        { """{"type":"message","cid":"\ud800","text":"hi"}""", "\"cid\"" },
+        { """{"type":"nick","nick":"\udbff"}""", "\"nick\"" },
+        { """{"type":"login","name":"alice","password":"\ud800\ud800"}""", "\"password\"" },
+        { """{"type":"private","to":"\ude00bob","text":"x"}""", "\"to\"" },
+        { """{"type":"join","room":"dev\ud83d"}""", "\"room\"" },
+        { """{"type":"\ud800"}""", "\"type\"" },
+        { """{"type":"message","text":"x","\ud800":"y"}""", "a property name" },
+        { """{"type":"message","text":"x","odd name!":"\udfff"}""", "a property" },
     };
 
     [Theory]
@@ -33,6 +49,15 @@ public sealed class JsonCommandParserTests
     public void Parse_Line_ReturnsCommand(string line, ClientCommand? expected)
     {
         Assert.Equal(expected, JsonCommandParser.Parse(line));
+    }
+
+    [Theory]
+    [MemberData(nameof(LoneSurrogates))]
+    public void Parse_LoneSurrogate_InvalidJsonNamingWhereNeverThrows(string line, string where)
+    {
+        Assert.Equal(
+            new InvalidCommand(ErrorCodes.InvalidJson, $"{where} holds a lone UTF-16 surrogate (\\ud800-\\udfff must come in pairs)"),
+            JsonCommandParser.Parse(line));
     }
 
     [Fact]

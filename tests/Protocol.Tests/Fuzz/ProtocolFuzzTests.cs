@@ -29,6 +29,34 @@ public sealed class ProtocolFuzzTests
 
     private static readonly Gen<int[]> Splits = Gen.Int[1, 50].Array[1, 30];
 
+    // The inside of a JSON string: plain characters mixed with escapes of every kind, \u of any value among them (a
+    // surrogate half alone, in a pair, the pair reversed), the short escapes, and escapes that are broken.
+    private static readonly Gen<string> JsonStringBody = Gen.Frequency(
+        (6, Gen.Char['a', 'z'].Select(c => c.ToString())),
+        (2, Gen.Int[0, 0xFFFF].Select(u => $"\\u{u:x4}")),
+        (2, Gen.Int[0xD800, 0xDFFF].Select(u => $"\\u{u:X4}")),
+        (1, Gen.Select(Gen.Int[0xD800, 0xDBFF], Gen.Int[0xDC00, 0xDFFF], (high, low) => $"\\u{high:x4}\\u{low:x4}")),
+        (1, Gen.Select(Gen.Int[0xD800, 0xDBFF], Gen.Int[0xDC00, 0xDFFF], (high, low) => $"\\u{low:x4}\\u{high:x4}")),
+        (1, Gen.OneOf("\\n", "\\\"", "\\\\", "\\/", "\\t", "\\u0000", "\\u001b[2J", "\\x", "\\u12", "\\", "é", "😀", "\u202e")))
+        .Array[0, 12].Select(string.Concat);
+
+    private static readonly Gen<string> JsonValue = Gen.Frequency(
+        (6, JsonStringBody.Select(body => $"\"{body}\"")),
+        (1, Gen.Int[-5, 600].Select(number => number.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+        (1, Gen.OneOf("null", "true", "[]", "{}", "1.5", "[\"\\ud800\"]", "{\"text\":\"\\udc00\"}")));
+
+    private static readonly Gen<string> JsonKey = Gen.Frequency(
+        (8, Gen.OneOf("type", "cid", "text", "to", "nick", "room", "name", "password", "page", "limit", "before", "after")),
+        (1, JsonStringBody));
+
+    // Objects built from the protocol's own types and keys, so the parser gets past the outer checks to every field.
+    private static readonly Gen<string> JsonLine = Gen.Select(
+        Gen.Frequency(
+            (8, Gen.OneOf("message", "private", "nick", "join", "who", "help", "ping", "quit", "history", "login")),
+            (1, JsonStringBody)),
+        Gen.Select(JsonKey, JsonValue, (key, value) => $",\"{key}\":{value}").Array[0, 6],
+        (type, fields) => $"{{\"type\":\"{type}\"{string.Concat(fields)}}}");
+
     [Fact]
     public void Framing_AnySplitOfTheSameBytes_SameFrames()
     {
@@ -65,6 +93,30 @@ public sealed class ProtocolFuzzTests
                 }
             }
         }, iter: 3000);
+    }
+
+    [Fact]
+    public void JsonParsing_ObjectsWithEscapesOfEveryKind_NeverThrowAndEveryStringParsedIsText()
+    {
+        var strict = new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true);
+        JsonLine.Sample(line =>
+        {
+            var command = JsonCommandParser.Parse(line);
+            if (command is InvalidCommand invalid)
+            {
+                Assert.Contains(invalid.Code, KnownCodes);
+                Assert.False(string.IsNullOrWhiteSpace(invalid.Message));
+            }
+
+            // Whatever the parser hands on is text: no lone surrogate survives into a command.
+            foreach (var property in command?.GetType().GetProperties().Where(property => property.PropertyType == typeof(string)) ?? [])
+            {
+                if (property.GetValue(command) is string value)
+                {
+                    _ = strict.GetByteCount(value);
+                }
+            }
+        }, iter: 20_000);
     }
 
     // Feeds the bytes through a pipe in chunks of the given sizes (cycled) and frames as the server does.
