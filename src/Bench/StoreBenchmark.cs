@@ -40,7 +40,13 @@ internal static class StoreBenchmark
     private static async Task<double> GroupCommitAsync(string path, int messages, int senders, int batch)
     {
         var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var log = new MessageLog(new SqliteMessageStore(path), TimeProvider.System, new ServerMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), NullLogger<MessageLog>.Instance);
+        using var log = new MessageLog(
+            new SqliteMessageStore(path),
+            new StoreHealth(),
+            TimeProvider.System,
+            new ServerMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+            Microsoft.Extensions.Options.Options.Create(new SocketChat.Server.Configuration.ChatOptions()),
+            NullLogger<MessageLog>.Instance);
         await log.StartAsync(CancellationToken.None);
         var text = new string('x', 64);
         var delivered = 0L;
