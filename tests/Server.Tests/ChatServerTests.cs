@@ -331,6 +331,23 @@ public sealed class ChatServerTests
     }
 
     [Fact]
+    public async Task BidiAndInvisibleCharacters_ShownAsCodePointsInTextMode_CarriedAsDataInJsonMode()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await server.ConnectAsAsync("alice");
+        await using var bob = await server.ConnectAsAsync("bob");
+        await using var carol = await JsonModeTests.ConnectJsonAsync(server, "carol");
+        await alice.ExpectAsync(line => line == "* guest3 is now known as carol");
+        await bob.ExpectAsync(line => line == "* guest3 is now known as carol");
+
+        await alice.SendAsync("invoice_\u202Efdp.exe \u2066x\u2069\u200B\u2028\uFEFF");
+
+        Assert.Equal("alice: invoice_<U+202E>fdp.exe <U+2066>x<U+2069><U+200B><U+2028><U+FEFF>", await bob.ReadLineAsync());
+        var json = await carol.ReadLineAsync();
+        Assert.Equal("invoice_\u202Efdp.exe \u2066x\u2069\u200B\u2028\uFEFF", System.Text.Json.JsonDocument.Parse(json!).RootElement.GetProperty("text").GetString());
+    }
+
+    [Fact]
     public async Task CrLfAndSplitCharacter_ArriveWhole()
     {
         await using var server = await TestServer.StartAsync();

@@ -37,6 +37,18 @@ public sealed class OperatorConsoleTests
     }
 
     [Fact]
+    public async Task IncomingMessage_BidiAndInvisibleCharacters_ShownToTheOperatorAsCodePoints()
+    {
+        await using var server = await TestServer.StartAsync(ConsoleOn, new TestConsoleBridge(isTerminal: true));
+        await using var alice = await server.ConnectAsAsync("alice");
+
+        await alice.SendAsync("report_\u202Efdp.exe\u200B");
+
+        var shown = await server.Console.WaitForOutputAsync(line => line.Contains("report_", StringComparison.Ordinal));
+        Assert.Matches(@"^alice \(127\.0\.0\.1:\d+\) \[lobby\]: report_<U\+202E>fdp\.exe<U\+200B>$", shown);
+    }
+
+    [Fact]
     public async Task Exit_StopsTheHost()
     {
         await using var server = await TestServer.StartAsync(ConsoleOn, new TestConsoleBridge(isTerminal: true));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SocketChat.Protocol.Text;
 
 namespace SocketChat.Hosting.Terminal;
 
@@ -8,11 +9,13 @@ public static class TerminalText
 {
     /// <summary>
     /// Replaces every control character with a visible placeholder: C0 and DEL in caret notation (ESC is <c>^[</c>),
-    /// C1 and the bidirectional overrides as <c>&lt;U+009B&gt;</c>. No escape sequence, cursor movement, colour
-    /// change or forged line survives; tab is kept.
+    /// C1 as <c>&lt;U+009B&gt;</c>, and the invisible and bidirectional characters of <see cref="InvisibleText"/>
+    /// likewise. No escape sequence, cursor movement, colour change, forged line, reordered or blank-looking line
+    /// survives; tab is kept.
     /// </summary>
     public static string Neutralize(string text)
     {
+        text = InvisibleText.Reveal(text);
         var clean = true;
         foreach (var c in text)
         {
@@ -52,6 +55,5 @@ public static class TerminalText
         return builder.ToString();
     }
 
-    private static bool IsDangerous(char c) =>
-        (c != '\t' && char.IsControl(c)) || c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
+    private static bool IsDangerous(char c) => c != '\t' && char.IsControl(c);
 }

@@ -22,8 +22,13 @@ public static class TextEventWriter
         output.Advance(written + 1);
     }
 
-    /// <summary>The line for <paramref name="serverEvent"/> without its LF, or null when text mode shows nothing.</summary>
-    public static string? Format(ServerEvent serverEvent) => serverEvent switch
+    /// <summary>
+    /// The line for <paramref name="serverEvent"/> without its LF, or null when text mode shows nothing. Text mode is
+    /// read by people (nc, telnet), so invisible and bidirectional characters in it are shown as <c>&lt;U+XXXX&gt;</c>.
+    /// </summary>
+    public static string? Format(ServerEvent serverEvent) => Line(serverEvent) is { } line ? InvisibleText.Reveal(line) : null;
+
+    private static string? Line(ServerEvent serverEvent) => serverEvent switch
     {
         RoomMessageEvent { History: true } m => $"[history] {m.From}: {m.Text}",
         RoomMessageEvent m => $"{m.From}: {m.Text}",

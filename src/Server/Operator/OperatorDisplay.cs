@@ -17,12 +17,13 @@ internal sealed class OperatorDisplay(IConsoleBridge console, IOptions<ChatOptio
         _ => console.IsInputTerminal,
     };
 
-    // TryWrite: a stalled terminal drops display lines rather than stalling the chat.
+    // TryWrite: a stalled terminal drops display lines rather than stalling the chat. The lines carry what peers
+    // sent, so the operator's terminal gets them neutralised like any user's.
     public void Show(string line)
     {
         if (Enabled)
         {
-            console.Output.TryWrite(line);
+            console.Output.TryWrite(TerminalText.Neutralize(line));
         }
     }
 }

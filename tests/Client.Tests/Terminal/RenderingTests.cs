@@ -13,6 +13,8 @@ public sealed class RenderingTests
     [InlineData("line\r\nforged: line", "line^M^Jforged: line")]
     [InlineData("bell\u0007 del\u007f csi\u009b31m", "bell^G del^? csi<U+009B>31m")]
     [InlineData("rtl \u202eevil", "rtl <U+202E>evil")]
+    [InlineData("\u2067isolate\u2069 \u200bzero\u200f \u2028sep\ufeff", "<U+2067>isolate<U+2069> <U+200B>zero<U+200F> <U+2028>sep<U+FEFF>")]
+    [InlineData("emoji \U0001F468\u200D\U0001F469 stay whole", "emoji \U0001F468\u200D\U0001F469 stay whole")]
     [InlineData("tab\tand ünïcode 😀", "tab\tand ünïcode 😀")]
     public void Neutralize_ControlAndEscapeSequences_VisiblePlaceholders(string text, string expected)
     {
