@@ -59,4 +59,7 @@ public static class ErrorCodes
 
     /// <summary>Password mode: too many logins are being checked; this one was not. Try again in a few seconds.</summary>
     public const string Busy = "busy";
+
+    /// <summary>JSON mode: the <c>cid</c> was already used for a different message; nothing was stored or delivered.</summary>
+    public const string CidReused = "cid_reused";
 }

@@ -71,6 +71,63 @@ public sealed class ResumeTests
     }
 
     [Fact]
+    public async Task ClientIdReused_ForOtherContent_RefusedNotFalselyAcknowledged_TrueResendStillAcknowledged()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var bob = await server.ConnectAsAsync("bob");
+        await using var carol = await server.ConnectAsAsync("carol");
+        await using var alice = await JsonModeTests.ConnectJsonAsync(server, "alice");
+        await bob.ExpectAsync(line => line.EndsWith("is now known as alice", StringComparison.Ordinal));
+        await carol.ExpectAsync(line => line.EndsWith("is now known as alice", StringComparison.Ordinal));
+        await alice.SendAsync("""{"type":"message","cid":"c1","text":"first"}""");
+        var firstAck = await alice.ReadLineAsync();
+        await alice.SendAsync("""{"type":"private","cid":"p1","to":"bob","text":"psst"}""");
+        var privateAck = await alice.ReadLineAsync();
+
+        await alice.SendAsync("""{"type":"message","cid":"c1","text":"second"}""");
+        await alice.SendAsync("""{"type":"private","cid":"p1","to":"carol","text":"psst"}""");
+        await alice.SendAsync("""{"type":"private","cid":"c1","to":"bob","text":"first"}""");
+        await alice.SendAsync("""{"type":"message","cid":"c1","text":"first"}""");
+        await alice.SendAsync("""{"type":"private","cid":"p1","to":"BOB","text":"psst"}""");
+
+        Assert.Equal("""{"type":"error","code":"cid_reused","message":"client id c1 was already used for another message (id 1); give every message its own","cid":"c1"}""", await alice.ReadLineAsync());
+        Assert.Equal("""{"type":"error","code":"cid_reused","message":"client id p1 was already used for another message (id 2); give every message its own","cid":"p1"}""", await alice.ReadLineAsync());
+        Assert.Equal("""{"type":"error","code":"cid_reused","message":"client id c1 was already used for another message (id 1); give every message its own","cid":"c1"}""", await alice.ReadLineAsync());
+        Assert.Equal(firstAck, await alice.ReadLineAsync());
+        Assert.Equal(privateAck, await alice.ReadLineAsync());
+        await alice.SendAsync("""{"type":"message","cid":"c3","text":"end"}""");
+        Assert.Equal(["alice: first", "[private] alice: psst", "alice: end"], await bob.ReadLinesAsync(3));
+        Assert.Equal(["alice: first", "alice: end"], await carol.ReadLinesAsync(2));
+    }
+
+    [Fact]
+    public async Task ClientIdReused_AfterARestart_ComparedWithTheStoredMessage()
+    {
+        using var data = new TempDirectory();
+        var settings = new Dictionary<string, string?> { ["Chat:DataDirectory"] = data.Path };
+        string token;
+        string firstAck;
+        await using (var first = await TestServer.StartAsync(settings))
+        {
+            await using var alice = await JsonModeTests.ConnectJsonAsync(first, "alice");
+            token = TokenOf(alice);
+            await alice.SendAsync("""{"type":"message","cid":"c1","text":"before the restart"}""");
+            firstAck = (await alice.ReadLineAsync())!;
+        }
+
+        await using var second = await TestServer.StartAsync(settings);
+        await using var back = await second.ConnectAsync();
+        await back.SendAsync($"/json resume {token} 0");
+        await back.ExpectAsync(line => line.Contains("\"resumed\":true", StringComparison.Ordinal));
+
+        await back.SendAsync("""{"type":"message","cid":"c1","text":"after the restart"}""");
+        await back.SendAsync("""{"type":"message","cid":"c1","text":"before the restart"}""");
+
+        Assert.Equal("""{"type":"error","code":"cid_reused","message":"client id c1 was already used for another message (id 1); give every message its own","cid":"c1"}""", await back.ReadLineAsync());
+        Assert.Equal(firstAck, await back.ReadLineAsync());
+    }
+
+    [Fact]
     public async Task Resume_WhileParked_NicknameReserved()
     {
         await using var server = await TestServer.StartAsync();

@@ -127,4 +127,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(41, LogLevel.Warning, "Refused a login from {RemoteEndPoint} unchecked: too many password checks are running and waiting", EventName = "LoginBusy")]
     public static partial void LoginBusy(ILogger logger, string remoteEndPoint);
+
+    [LoggerMessage(42, LogLevel.Information, "Refused {Nick}'s message: client id {ClientId} was already used for message {MessageId} with other content", EventName = "ClientIdReused")]
+    public static partial void ClientIdReused(ILogger logger, string nick, string clientId, long messageId);
 }

@@ -6,7 +6,7 @@ namespace SocketChat.Server.Sessions;
 /// </summary>
 internal sealed class ResumableIdentity(string token, int dedupeWindow)
 {
-    private readonly Dictionary<string, (long Id, DateTimeOffset Timestamp)> _accepted = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AcceptedMessage> _accepted = new(StringComparer.Ordinal);
     private readonly Queue<string> _acceptedOrder = new();
 
     public string Token => token;
@@ -50,16 +50,11 @@ internal sealed class ResumableIdentity(string token, int dedupeWindow)
     /// <summary>Client ids have been forgotten from memory (more than the window); older ones are looked up in the store.</summary>
     public bool Overflowed { get; private set; }
 
-    public bool TryGetAccepted(string cid, out long id, out DateTimeOffset timestamp)
-    {
-        var found = _accepted.TryGetValue(cid, out var accepted);
-        (id, timestamp) = accepted;
-        return found;
-    }
+    public bool TryGetAccepted(string cid, out AcceptedMessage accepted) => _accepted.TryGetValue(cid, out accepted);
 
-    public void Accept(string cid, long id, DateTimeOffset timestamp)
+    public void Accept(string cid, AcceptedMessage accepted)
     {
-        _accepted[cid] = (id, timestamp);
+        _accepted[cid] = accepted;
         _acceptedOrder.Enqueue(cid);
         if (_acceptedOrder.Count > dedupeWindow)
         {

@@ -35,9 +35,10 @@ internal sealed class SessionMessages(
 
         var room = session.Room;
         var nick = session.Nick;
-        AcceptOnce(
+        return AcceptOnce(
             session,
             say.Cid,
+            AcceptedMessage.FingerprintOf(MessageKind.Room, null, text),
             (id, timestamp) => new StoredMessage(id, timestamp, MessageKind.Room, room, nick, null, text, session.Identity?.Token, say.Cid),
             message =>
             {
@@ -45,12 +46,17 @@ internal sealed class SessionMessages(
                 ServerLog.MessageReceived(logger, message.Id, room, nick, text);
                 display.Show($"{nick} ({session.RemoteEndPoint}) [{room}]: {text}");
             });
-        return null;
     }
 
-    // Stored first, then delivered and acknowledged. A client id seen before (a line resent after a reconnect, even
-    // across a restart) is acknowledged again with its first id, not stored or delivered twice.
-    private void AcceptOnce(ChatSession session, string? cid, Func<long, DateTimeOffset, StoredMessage> create, Action<StoredMessage> deliver)
+    // Stored first, then delivered and acknowledged. A client id seen before with the same content (a line resent
+    // after a reconnect, even across a restart) is acknowledged again with its first id, not stored or delivered
+    // twice; seen before with other content, it is refused: acknowledging it would lose the new line.
+    private InvalidCommand? AcceptOnce(
+        ChatSession session,
+        string? cid,
+        ulong fingerprint,
+        Func<long, DateTimeOffset, StoredMessage> create,
+        Action<StoredMessage> deliver)
     {
         StoredMessage Submit() => log.Submit(create, message =>
         {
@@ -63,7 +69,7 @@ internal sealed class SessionMessages(
         if (session.Identity is not { } identity || cid is null)
         {
             session.LastSubmittedId = Submit().Id;
-            return;
+            return null;
         }
 
         lock (identity.Gate)
@@ -71,25 +77,35 @@ internal sealed class SessionMessages(
             // A connection replaced by a resumed one may still be finishing a line; the new owner resends it.
             if (!ReferenceEquals(identity.Owner, session))
             {
-                return;
+                return null;
             }
 
-            if (FindAccepted(identity, cid) is var (id, timestamp))
+            if (FindAccepted(identity, cid) is { } accepted)
             {
-                ServerLog.DuplicateAcknowledged(logger, session.Nick, id, cid);
-                log.AfterStored(() => Acknowledge(session, cid, id, timestamp));
-                return;
+                if (accepted.Fingerprint != fingerprint)
+                {
+                    ServerLog.ClientIdReused(logger, session.Nick, cid, accepted.Id);
+                    return new InvalidCommand(
+                        ErrorCodes.CidReused,
+                        $"client id {cid} was already used for another message (id {accepted.Id}); give every message its own",
+                        cid);
+                }
+
+                ServerLog.DuplicateAcknowledged(logger, session.Nick, accepted.Id, cid);
+                log.AfterStored(() => Acknowledge(session, cid, accepted.Id, accepted.Timestamp));
+                return null;
             }
 
             var message = Submit();
-            identity.Accept(cid, message.Id, message.Timestamp);
+            identity.Accept(cid, new AcceptedMessage(message.Id, message.Timestamp, fingerprint));
             session.LastSubmittedId = message.Id;
+            return null;
         }
     }
 
-    private (long Id, DateTimeOffset Timestamp)? FindAccepted(ResumableIdentity identity, string cid) =>
-        identity.TryGetAccepted(cid, out var id, out var timestamp) ? (id, timestamp)
-        : identity.Restored || identity.Overflowed ? log.Store.FindAccepted(identity.Token, cid)
+    private AcceptedMessage? FindAccepted(ResumableIdentity identity, string cid) =>
+        identity.TryGetAccepted(cid, out var accepted) ? accepted
+        : (identity.Restored || identity.Overflowed) && log.Store.FindAccepted(identity.Token, cid) is { } stored ? AcceptedMessage.From(stored)
         : null;
 
     /// <summary>Accepts a private message; returns the refusal to send when there is one.</summary>
@@ -108,9 +124,10 @@ internal sealed class SessionMessages(
 
         var to = target.Nick;
         var nick = session.Nick;
-        AcceptOnce(
+        return AcceptOnce(
             session,
             command.Cid,
+            AcceptedMessage.FingerprintOf(MessageKind.Private, to, text),
             (id, timestamp) => new StoredMessage(id, timestamp, MessageKind.Private, null, nick, to, text, session.Identity?.Token, command.Cid),
             message =>
             {
@@ -118,7 +135,6 @@ internal sealed class SessionMessages(
                 ServerLog.PrivateMessage(logger, message.Id, nick, to, text);
                 display.Show($"{nick} ({session.RemoteEndPoint}) -> {to}: {text}");
             });
-        return null;
     }
 
     private static void Acknowledge(ChatSession session, string? cid, long id, DateTimeOffset timestamp)

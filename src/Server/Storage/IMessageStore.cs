@@ -21,8 +21,8 @@ internal interface IMessageStore : IDisposable
     /// <summary>A room's messages, oldest first: the newest <paramref name="limit"/> with ids in (<paramref name="afterId"/>, <paramref name="beforeId"/>).</summary>
     IReadOnlyList<StoredMessage> Room(string room, long afterId, long beforeId, int limit);
 
-    /// <summary>The id and time a message from this identity with this client id was stored as; null when none was.</summary>
-    (long Id, DateTimeOffset Timestamp)? FindAccepted(string token, string cid);
+    /// <summary>The message this identity sent with this client id, as stored; null when none was.</summary>
+    StoredMessage? FindAccepted(string token, string cid);
 
     IdentityRecord? FindIdentity(string token);
 

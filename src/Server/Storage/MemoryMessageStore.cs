@@ -71,7 +71,7 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
     }
 
     // Client ids are remembered by the live identities (the last 1,024 each), which is all memory can offer.
-    public (long Id, DateTimeOffset Timestamp)? FindAccepted(string token, string cid) => null;
+    public StoredMessage? FindAccepted(string token, string cid) => null;
 
     public IdentityRecord? FindIdentity(string token)
     {

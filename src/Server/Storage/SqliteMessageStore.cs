@@ -118,15 +118,14 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
         return found;
     }
 
-    public (long Id, DateTimeOffset Timestamp)? FindAccepted(string token, string cid)
+    public StoredMessage? FindAccepted(string token, string cid)
     {
         using var connection = OpenReader();
         using var query = connection.CreateCommand();
-        query.CommandText = "SELECT id, ts FROM messages WHERE sender_token = $token AND cid = $cid";
+        query.CommandText = "SELECT id, ts, kind, room, sender, recipient, text, sender_token, cid FROM messages WHERE sender_token = $token AND cid = $cid";
         query.Parameters.AddWithValue("$token", token);
         query.Parameters.AddWithValue("$cid", cid);
-        using var reader = query.ExecuteReader();
-        return reader.Read() ? (reader.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1))) : null;
+        return Read(query).FirstOrDefault();
     }
 
     public IdentityRecord? FindIdentity(string token)

@@ -31,7 +31,7 @@ internal sealed class FaultyStore(IMessageStore inner) : IMessageStore
 
     public IReadOnlyList<StoredMessage> Room(string room, long afterId, long beforeId, int limit) => inner.Room(room, afterId, beforeId, limit);
 
-    public (long Id, DateTimeOffset Timestamp)? FindAccepted(string token, string cid) => inner.FindAccepted(token, cid);
+    public StoredMessage? FindAccepted(string token, string cid) => inner.FindAccepted(token, cid);
 
     public IdentityRecord? FindIdentity(string token) => inner.FindIdentity(token);
 
