@@ -6,7 +6,7 @@ using SocketChat.Server.Configuration;
 namespace SocketChat.Server.Accounts;
 
 /// <summary>
-/// Limits password guessing per address: an address may have at most <c>Chat:Auth:MaxFailuresPerMinute</c> attempts
+/// Limits password guessing per address (an IPv6 client per prefix): an address may have at most <c>Chat:Auth:MaxFailuresPerMinute</c> attempts
 /// that failed in the last minute or are being checked now. An attempt counts from the moment it starts, so thirty
 /// parallel connections get no more checks than one connection would; one that must wait asks again after waiting.
 /// </summary>
@@ -31,6 +31,7 @@ internal sealed class LoginThrottle(IOptions<ChatOptions> options, TimeProvider 
     /// </summary>
     public LoginWait TryBegin(IPAddress address)
     {
+        address = Block(address);
         if (Interlocked.Increment(ref _sinceSweep) % 256 == 0)
         {
             Sweep();
@@ -71,6 +72,7 @@ internal sealed class LoginThrottle(IOptions<ChatOptions> options, TimeProvider 
 
     private int End(IPAddress address, bool failed)
     {
+        address = Block(address);
         // An attempt in progress keeps its entry: the sweep removes only entries with nothing in progress.
         if (!_attempts.TryGetValue(address, out var attempts))
         {
@@ -90,6 +92,9 @@ internal sealed class LoginThrottle(IOptions<ChatOptions> options, TimeProvider 
             return attempts.Failures.Count;
         }
     }
+
+    // IPv6 clients are counted by their prefix, since any address in it is theirs (Chat:Limits:Ipv6PrefixLength).
+    private IPAddress Block(IPAddress address) => Connections.AddressBlock.Of(address, options.Value.Limits.Ipv6PrefixLength);
 
     // Forget addresses with nothing in progress and no failure left in the window, so the table stays as small as
     // the last minute's attackers.

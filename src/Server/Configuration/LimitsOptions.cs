@@ -27,6 +27,13 @@ internal sealed class LimitsOptions
     [Range(0, 86_400, ErrorMessage = "must be from {1} to {2} seconds (0 turns it off)")]
     public int IdleTimeoutSeconds { get; set; } = 900;
 
+    /// <summary>
+    /// Per-address limits (connections, login attempts) count IPv6 clients by this many leading bits of their
+    /// address: a /64 is what one subscriber is usually given, and any address in it is theirs to use.
+    /// </summary>
+    [Range(1, 128, ErrorMessage = "must be from {1} to {2} bits (128 counts every IPv6 address on its own)")]
+    public int Ipv6PrefixLength { get; set; } = 64;
+
     /// <summary>127.0.0.1 and ::1 are exempt from the per-address and flood limits (benchmarks, local tools).</summary>
     public bool ExemptLoopback { get; set; } = true;
 }

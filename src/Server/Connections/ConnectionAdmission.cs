@@ -21,11 +21,14 @@ internal sealed class ConnectionAdmission(IOptions<ChatOptions> options)
             return $"the server is full ({limits.MaxConnections} connections); try again later";
         }
 
-        var count = _perAddress.AddOrUpdate(address, 1, static (_, current) => current + 1);
+        var block = AddressBlock.Of(address, limits.Ipv6PrefixLength);
+        var count = _perAddress.AddOrUpdate(block, 1, static (_, current) => current + 1);
         if (count > limits.MaxConnectionsPerIp && !IsExempt(address, limits))
         {
             Release(address);
-            return $"too many connections from your address (at most {limits.MaxConnectionsPerIp})";
+            return block.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+                ? $"too many connections from your network {AddressBlock.Describe(block, limits.Ipv6PrefixLength)} (at most {limits.MaxConnectionsPerIp})"
+                : $"too many connections from your address (at most {limits.MaxConnectionsPerIp})";
         }
 
         return null;
@@ -34,10 +37,12 @@ internal sealed class ConnectionAdmission(IOptions<ChatOptions> options)
     public void Release(IPAddress address)
     {
         Interlocked.Decrement(ref _total);
+        var block = AddressBlock.Of(address, options.Value.Limits.Ipv6PrefixLength);
+
         // Remove the entry when it reaches zero so the table does not grow with every address ever seen.
-        while (_perAddress.TryGetValue(address, out var count))
+        while (_perAddress.TryGetValue(block, out var count))
         {
-            if (count <= 1 ? _perAddress.TryRemove(new KeyValuePair<IPAddress, int>(address, count)) : _perAddress.TryUpdate(address, count - 1, count))
+            if (count <= 1 ? _perAddress.TryRemove(new KeyValuePair<IPAddress, int>(block, count)) : _perAddress.TryUpdate(block, count - 1, count))
             {
                 return;
             }
