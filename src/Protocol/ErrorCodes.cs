@@ -62,4 +62,7 @@ public static class ErrorCodes
 
     /// <summary>JSON mode: the <c>cid</c> was already used for a different message; nothing was stored or delivered.</summary>
     public const string CidReused = "cid_reused";
+
+    /// <summary>Password mode: the account logged in on another connection, which takes over; this one closes and must not reconnect by itself.</summary>
+    public const string LoggedInElsewhere = "logged_in_elsewhere";
 }

@@ -8,6 +8,9 @@ public sealed class TestConsoleBridge(bool isTerminal = true) : IConsoleBridge
 {
     private readonly Channel<string> _input = Channel.CreateUnbounded<string>();
     private readonly Channel<string> _output = Channel.CreateUnbounded<string>();
+    private readonly Lock _gate = new();
+    private TaskCompletionSource<string?>? _answer;
+    private bool _ended;
 
     public ChannelReader<string> Input => _input.Reader;
 
@@ -17,10 +20,36 @@ public sealed class TestConsoleBridge(bool isTerminal = true) : IConsoleBridge
 
     public bool IsOutputTerminal => isTerminal;
 
-    public ChannelWriter<string> Typed => _input.Writer;
+    /// <summary>What the test types: a line answers the question being asked, if any, as at a real terminal; else it is input.</summary>
+    public ChannelWriter<string> Typed => new TypedLines(this);
 
-    /// <summary>A question shows as a line of output, so tests wait for it like for any other line.</summary>
-    public void Ask(string prompt, bool secret) => _output.Writer.TryWrite(secret ? $"{prompt}(secret)" : prompt);
+    /// <summary>A question shows as a line of output, so tests wait for it like for any other line; the next typed line answers it.</summary>
+    public async Task<string?> AskAsync(string prompt, bool secret, CancellationToken cancellationToken)
+    {
+        var answer = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (_ended)
+            {
+                return null;
+            }
+
+            _answer = answer;
+        }
+
+        _output.Writer.TryWrite(secret ? $"{prompt}(secret)" : prompt);
+        using var cancelled = cancellationToken.Register(() => answer.TrySetResult(null));
+        var answered = await answer.Task;
+        lock (_gate)
+        {
+            if (ReferenceEquals(_answer, answer))
+            {
+                _answer = null;
+            }
+        }
+
+        return answered;
+    }
 
     /// <summary>Reads shown lines until one matches, failing after the default timeout.</summary>
     public async Task<string> WaitForOutputAsync(Func<string, bool> match)
@@ -35,5 +64,40 @@ public sealed class TestConsoleBridge(bool isTerminal = true) : IConsoleBridge
         }
 
         throw new InvalidOperationException("console output ended");
+    }
+
+    private bool Type(string line)
+    {
+        TaskCompletionSource<string?>? answer;
+        lock (_gate)
+        {
+            answer = _answer;
+            _answer = null;
+        }
+
+        return answer?.TrySetResult(line) ?? _input.Writer.TryWrite(line);
+    }
+
+    private bool End(Exception? error)
+    {
+        TaskCompletionSource<string?>? answer;
+        lock (_gate)
+        {
+            _ended = true;
+            answer = _answer;
+            _answer = null;
+        }
+
+        answer?.TrySetResult(null);
+        return _input.Writer.TryComplete(error);
+    }
+
+    private sealed class TypedLines(TestConsoleBridge bridge) : ChannelWriter<string>
+    {
+        public override bool TryWrite(string item) => bridge.Type(item);
+
+        public override ValueTask<bool> WaitToWriteAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(true);
+
+        public override bool TryComplete(Exception? error = null) => bridge.End(error);
     }
 }

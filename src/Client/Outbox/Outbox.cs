@@ -65,7 +65,7 @@ internal sealed class Outbox(int capacity)
             var unsent = new List<ClientCommand>();
             foreach (var entry in _entries.Where(entry => !entry.Sent))
             {
-                entry.Sent = true;
+                entry.Sent = entry.EverSent = true;
                 unsent.Add(entry.Command);
             }
 
@@ -90,6 +90,17 @@ internal sealed class Outbox(int capacity)
             _entries.RemoveAt(index);
             SignalIfEmpty();
             return command;
+        }
+    }
+
+    /// <summary>Drops the lines never sent on any connection; returns how many.</summary>
+    public int DropNeverSent()
+    {
+        lock (_gate)
+        {
+            var dropped = _entries.RemoveAll(entry => !entry.EverSent);
+            SignalIfEmpty();
+            return dropped;
         }
     }
 
@@ -138,5 +149,8 @@ internal sealed class Outbox(int capacity)
         public bool NeedsAck => needsAck;
 
         public bool Sent { get; set; }
+
+        /// <summary>Sent on some connection (it may go again after a reconnect): typed while chatting, not while logging in.</summary>
+        public bool EverSent { get; set; }
     }
 }

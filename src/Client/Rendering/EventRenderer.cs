@@ -32,6 +32,7 @@ internal sealed class EventRenderer(bool colour)
         InfoEvent i => Style(Cyan, $"* {Safe(i.Text)}"),
         ShutdownEvent s => Style(Yellow, $"* {Safe(s.Text)}"),
         NoticeEvent n => Style(Yellow, $"* {Safe(n.Text)}"),
+        HistoryEndEvent h => Style(Dim, $"* end of history ({h.Count} {(h.Count == 1 ? "message" : "messages")})"),
         _ => null,
     };
 

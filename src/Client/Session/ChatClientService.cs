@@ -35,8 +35,6 @@ internal sealed class ChatClientService(
     private readonly Outbox.Outbox _outbox = new(options.Value.MaxQueuedLines);
     private readonly Backoff _backoff = new(options.Value.Reconnect, Random.Shared);
     private readonly TlsConnector? _tls = options.Value.Tls.Enabled ? new TlsConnector(options.Value.Tls, options.Value.ServerName) : null;
-    private readonly Lock _questionGate = new();
-    private TaskCompletionSource<string?>? _question;
     private Credentials? _credentials;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -81,12 +79,6 @@ internal sealed class ChatClientService(
         {
             await foreach (var line in console.Input.ReadAllAsync(cancellationToken))
             {
-                if (TakeQuestion() is { } question)
-                {
-                    question.TrySetResult(line);
-                    continue;
-                }
-
                 if (line.Trim() is "terminate" or "/quit")
                 {
                     Leave();
@@ -99,10 +91,6 @@ internal sealed class ChatClientService(
         catch (OperationCanceledException)
         {
             return;
-        }
-        finally
-        {
-            TakeQuestion()?.TrySetResult(null);
         }
 
         // A person at the terminal pressed Ctrl+D (or Ctrl+C): they are done. A pipe that ended has said everything
@@ -117,27 +105,25 @@ internal sealed class ChatClientService(
         }
     }
 
-    // Asks the user something (an account, a password); null when input ended or the user left first.
+    // Asks the user something (an account, a password); null when input ended or the user left first. Until the
+    // login succeeds nothing typed at the chat prompt is sent: it may be the password, typed before its prompt showed.
     private async Task<string?> AskAsync(string prompt, bool secret)
     {
-        var answer = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_questionGate)
+        var dropped = _state.HoldForLogin(_outbox);
+        if (dropped > 0)
         {
-            _question = answer;
+            Show(_renderer.Error(dropped == 1
+                ? "1 line typed before logging in was not sent"
+                : $"{dropped} lines typed before logging in were not sent"));
         }
 
-        console.Ask(prompt, secret);
-        await Task.WhenAny(answer.Task, _leave.Task);
-        return answer.Task.IsCompletedSuccessfully ? answer.Task.Result : null;
-    }
-
-    private TaskCompletionSource<string?>? TakeQuestion()
-    {
-        lock (_questionGate)
+        try
         {
-            var question = _question;
-            _question = null;
-            return question;
+            return await console.AskAsync(prompt, secret, _leaving.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
         }
     }
 
@@ -183,8 +169,10 @@ internal sealed class ChatClientService(
             case LoginCommand:
                 Show(_renderer.Error("this client logs in by itself: start it with --Chat:Nick=ACCOUNT and it asks for the password"));
                 return;
-            case { } command when !_outbox.TryAdd(command, out _):
-                Show(_renderer.Error($"not sent: {_outbox.Capacity} lines are already waiting for the server"));
+            case { } command when _state.TryQueue(_outbox, command) is { } refusal:
+                Show(_renderer.Error(refusal == QueueRefusal.Full
+                    ? $"not sent: {_outbox.Capacity} lines are already waiting for the server"
+                    : "not sent: you are not logged in yet; answer the prompt first"));
                 return;
         }
     }
@@ -232,7 +220,7 @@ internal sealed class ChatClientService(
             await using (connection)
             {
                 var session = new ConnectionSession(connection, endPoint, _state, _outbox, settings.Nick, _credentials!, _tls is not null, console, _renderer, logger);
-                outcome = await session.RunAsync(done, CancellationToken.None);
+                outcome = await session.RunAsync(done, _leaving.Token);
             }
 
             switch (outcome)

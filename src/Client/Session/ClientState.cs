@@ -14,6 +14,45 @@ internal sealed class ClientState
 
     public bool EverConnected => Nick is not null;
 
+    // Guards the login hold and what enters the outbox, so a line is either queued before the hold (and dropped by
+    // it) or refused after it, never slipped in between.
+    private readonly Lock _loginGate = new();
+    private bool _holdingForLogin;
+
+    /// <summary>
+    /// The user is about to be asked for an account or password: from now until the login succeeds no typed line is
+    /// queued, and lines queued but never sent are dropped (one may be the password, typed before its prompt showed).
+    /// Returns how many were dropped.
+    /// </summary>
+    public int HoldForLogin(Outbox.Outbox outbox)
+    {
+        lock (_loginGate)
+        {
+            _holdingForLogin = true;
+            return outbox.DropNeverSent();
+        }
+    }
+
+    /// <summary>The server welcomed this client: typed lines are chat again.</summary>
+    public void LoggedIn()
+    {
+        lock (_loginGate)
+        {
+            _holdingForLogin = false;
+        }
+    }
+
+    /// <summary>Queues a typed command; the reason when it was not.</summary>
+    public QueueRefusal? TryQueue(Outbox.Outbox outbox, Protocol.Commands.ClientCommand command)
+    {
+        lock (_loginGate)
+        {
+            return _holdingForLogin ? QueueRefusal.LoggingIn
+                : !outbox.TryAdd(command, out _) ? QueueRefusal.Full
+                : null;
+        }
+    }
+
     // The newest message id shown per room (ids are global and only grow, so per room is what tells "seen").
     private readonly Dictionary<string, long> _shownThrough = new(StringComparer.OrdinalIgnoreCase);
 

@@ -34,9 +34,28 @@ internal sealed class ConnectionSession(
     private bool _loggedIn;
     private TokenBucketRateLimiter? _pace;
 
-    public async Task<SessionOutcome> RunAsync(Task terminate, CancellationToken cancellationToken)
+    // /history requests whose answers are still coming: what they bring is shown even when it was shown before.
+    private int _historyRequests;
+
+    /// <summary>
+    /// Runs the connection until it drops or the user leaves. <paramref name="terminate"/> completes when the user
+    /// leaves and what they typed is delivered; <paramref name="leaving"/> is cancelled the moment they ask to leave,
+    /// which ends a handshake still waiting on the server (a login being checked, throttled or never answered).
+    /// </summary>
+    public async Task<SessionOutcome> RunAsync(Task terminate, CancellationToken leaving)
     {
-        if (await HandshakeAsync(cancellationToken) is not { } welcome)
+        var cancellationToken = CancellationToken.None;
+        WelcomeEvent? welcome;
+        try
+        {
+            welcome = await HandshakeAsync(leaving);
+        }
+        catch (OperationCanceledException) when (leaving.IsCancellationRequested)
+        {
+            return SessionOutcome.Terminated;
+        }
+
+        if (welcome is null)
         {
             return _refused ? SessionOutcome.Refused : SessionOutcome.Dropped;
         }
@@ -103,6 +122,12 @@ internal sealed class ConnectionSession(
                     }
 
                     break;
+                case ErrorEvent { Code: ErrorCodes.LoginFailed } failed when credentials.FromFile is { } file:
+                    // The same file would give the same password: retrying would only count failures against us.
+                    Show(renderer.Error($"the server refused the password in Chat:PasswordFile ({TerminalText.Neutralize(file)}) for {TerminalText.Neutralize(credentials.Account ?? "?")}; not trying again"));
+                    ClientLog.LoginFailed(logger, credentials.Account ?? string.Empty, failed.Message);
+                    _refused = true;
+                    return null;
                 case ErrorEvent { Code: ErrorCodes.LoginFailed } failed:
                     Show(renderer.Error(TerminalText.Neutralize(failed.Message)));
                     ClientLog.LoginFailed(logger, credentials.Account ?? string.Empty, failed.Message);
@@ -183,6 +208,8 @@ internal sealed class ConnectionSession(
             restore.Add(new JoinCommand(wanted.Room));
         }
 
+        // Typed lines are chat again from here; said before "connected" shows, so nothing typed after it is refused.
+        state.LoggedIn();
         var verb = !state.EverConnected ? "connected to " + endPoint : welcome.Resumed ? "reconnected" : "reconnected (a new session)";
         Show(renderer.Notice($"{verb} as {TerminalText.Neutralize(welcome.Nick)} in {TerminalText.Neutralize(welcome.Room)}"));
         ClientLog.Connected(logger, endPoint, welcome.Nick, welcome.Room, welcome.Resumed);
@@ -238,10 +265,16 @@ internal sealed class ConnectionSession(
                 return;
             case ErrorEvent error:
                 outbox.Settle(error.Cid);
-                _refused |= error.Code == ErrorCodes.Refused;
+                // Refused, or replaced by a login to the same account elsewhere: reconnecting would take it back,
+                // and the other client would do the same, for ever.
+                _refused |= error.Code is ErrorCodes.Refused or ErrorCodes.LoggedInElsewhere;
                 break;
-            case RoomMessageEvent { History: true } seen when !state.Show(seen.Room, seen.Id):
-                // The room's history is sent again on every new session; what was shown once is not shown twice.
+            case HistoryEndEvent:
+                Interlocked.Decrement(ref _historyRequests);
+                break;
+            case RoomMessageEvent { History: true } seen when !state.Show(seen.Room, seen.Id) && Volatile.Read(ref _historyRequests) <= 0:
+                // The room's history is sent again on every new session; what was shown once is not shown twice,
+                // unless the user asked for it (/history).
                 return;
             case RoomMessageEvent message when string.Equals(message.Room, state.Room, StringComparison.OrdinalIgnoreCase):
                 state.Show(message.Room, message.Id);
@@ -312,6 +345,11 @@ internal sealed class ConnectionSession(
         if (_pace is not null)
         {
             using var lease = await _pace.AcquireAsync(1, cancellationToken);
+        }
+
+        if (command is HistoryCommand)
+        {
+            Interlocked.Increment(ref _historyRequests);
         }
 
         var line = JsonCommandWriter.Format(command);

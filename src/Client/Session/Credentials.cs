@@ -15,6 +15,9 @@ internal sealed class Credentials(string? account, string? passwordFile, Func<st
 
     public string? Account => _account;
 
+    /// <summary>The password file the password comes from, or null when the user is asked.</summary>
+    public string? FromFile => string.IsNullOrEmpty(passwordFile) ? null : passwordFile;
+
     /// <summary>The login to send; null when the user left instead of answering.</summary>
     public async Task<LoginCommand?> GetAsync()
     {

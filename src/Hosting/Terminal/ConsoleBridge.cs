@@ -7,6 +7,11 @@ namespace SocketChat.Hosting.Terminal;
 /// being typed and prints incoming lines above it; otherwise (a pipe, a file, systemd) it reads and writes plain
 /// lines with no escape codes.
 /// </summary>
+/// <remarks>
+/// A question and the line that answers it are decided under the screen lock: the question is drawn, then the next
+/// line submitted answers it. So a line typed just before the question appears can never answer it, and an answer
+/// (a password) can never become a chat line.
+/// </remarks>
 public sealed class ConsoleBridge : IConsoleBridge, IAsyncDisposable
 {
     private readonly ITerminal _terminal;
@@ -17,6 +22,11 @@ public sealed class ConsoleBridge : IConsoleBridge, IAsyncDisposable
     private readonly Channel<string> _output = Channel.CreateBounded<string>(new BoundedChannelOptions(10_000) { SingleReader = true });
     private readonly Lazy<Thread> _inputThread;
     private readonly Task _outputPump;
+
+    // Under _screen: the question being asked, and what was half typed at the chat prompt when it came.
+    private TaskCompletionSource<string?>? _answer;
+    private string _stashed = string.Empty;
+    private bool _inputEnded;
 
     /// <param name="terminal">The terminal.</param>
     /// <param name="prompt">The prompt for line editing (the client's " You: "); null reads plain lines.</param>
@@ -48,28 +58,40 @@ public sealed class ConsoleBridge : IConsoleBridge, IAsyncDisposable
 
     public bool IsOutputTerminal => !_terminal.IsOutputRedirected;
 
-    public void Ask(string prompt, bool secret)
-    {
-        if (_renderer is null)
-        {
-            // Plain lines: the question is a line of its own, and the answer is the next line read.
-            _output.Writer.TryWrite(prompt);
-            return;
-        }
+    /// <summary>True when lines are edited in place with a prompt.</summary>
+    public bool IsEditing => _renderer is not null;
 
+    public async Task<string?> AskAsync(string prompt, bool secret, CancellationToken cancellationToken)
+    {
+        _ = _inputThread.Value;
+        var answer = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_screen)
         {
-            _renderer.Ask(prompt, secret);
-            _editor.Remember = !secret;
-            if (_inputThread.IsValueCreated)
+            if (_inputEnded)
             {
+                return null;
+            }
+
+            _answer?.TrySetResult(null);
+            _answer = answer;
+            if (_renderer is null)
+            {
+                // Plain lines: the question is a line of its own, and the answer is the next line read.
+                _output.Writer.TryWrite(prompt);
+            }
+            else
+            {
+                // What was half typed at the chat prompt waits until the question is answered.
+                _stashed = _editor.TakeText();
+                _renderer.Ask(prompt, secret);
+                _editor.Remember = !secret;
                 _terminal.Write(_renderer.Redraw(_editor));
             }
         }
-    }
 
-    /// <summary>True when lines are edited in place with a prompt.</summary>
-    public bool IsEditing => _renderer is not null;
+        using var cancelled = cancellationToken.Register(() => Withdraw(answer));
+        return await answer.Task.ConfigureAwait(false);
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -82,6 +104,29 @@ public sealed class ConsoleBridge : IConsoleBridge, IAsyncDisposable
                 _terminal.Write(PromptRenderer.Clear);
             }
         }
+    }
+
+    // A question nobody waits for any more (the user left): the chat prompt comes back.
+    private void Withdraw(TaskCompletionSource<string?> answer)
+    {
+        lock (_screen)
+        {
+            if (!ReferenceEquals(_answer, answer))
+            {
+                return;
+            }
+
+            _answer = null;
+            if (_renderer is not null)
+            {
+                _renderer.EndQuestion();
+                _editor.Remember = true;
+                _editor.Restore(_stashed);
+                _terminal.Write(_renderer.Redraw(_editor));
+            }
+        }
+
+        answer.TrySetResult(null);
     }
 
     private Thread StartInputThread()
@@ -99,16 +144,29 @@ public sealed class ConsoleBridge : IConsoleBridge, IAsyncDisposable
         {
             while (_terminal.ReadLine() is { } line)
             {
+                TaskCompletionSource<string?>? answer;
+                lock (_screen)
+                {
+                    answer = _answer;
+                    _answer = null;
+                }
+
+                if (answer is not null)
+                {
+                    answer.TrySetResult(line);
+                    continue;
+                }
+
                 // This thread exists to block; waiting here applies backpressure to a fast pipe.
                 _input.Writer.WriteAsync(line).AsTask().GetAwaiter().GetResult();
             }
-
-            _input.Writer.TryComplete();
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or ChannelClosedException or InvalidOperationException)
         {
-            _input.Writer.TryComplete();
+            // Input is over either way.
         }
+
+        EndInput();
     }
 
     private void ReadKeys()
@@ -125,6 +183,7 @@ public sealed class ConsoleBridge : IConsoleBridge, IAsyncDisposable
             {
                 var key = _terminal.ReadKey();
                 string? submitted;
+                TaskCompletionSource<string?>? answer = null;
                 lock (_screen)
                 {
                     switch (_editor.Apply(key, out submitted))
@@ -133,16 +192,27 @@ public sealed class ConsoleBridge : IConsoleBridge, IAsyncDisposable
                             _terminal.Write(renderer.Redraw(_editor));
                             break;
                         case EditOutcome.Submitted:
+                            answer = _answer;
+                            _answer = null;
+                            if (answer is not null)
+                            {
+                                _editor.Restore(_stashed);
+                            }
+
                             _terminal.Write(renderer.Commit(submitted!, _editor));
                             _editor.Remember = true;
                             break;
                         case EditOutcome.EndOfInput:
-                            _input.Writer.TryComplete();
+                            EndInputLocked();
                             return;
                     }
                 }
 
-                if (submitted is not null)
+                if (answer is not null)
+                {
+                    answer.TrySetResult(submitted);
+                }
+                else if (submitted is not null)
                 {
                     _input.Writer.WriteAsync(submitted).AsTask().GetAwaiter().GetResult();
                 }
@@ -150,8 +220,24 @@ public sealed class ConsoleBridge : IConsoleBridge, IAsyncDisposable
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or ChannelClosedException or InvalidOperationException)
         {
-            _input.Writer.TryComplete();
+            EndInput();
         }
+    }
+
+    private void EndInput()
+    {
+        lock (_screen)
+        {
+            EndInputLocked();
+        }
+    }
+
+    private void EndInputLocked()
+    {
+        _inputEnded = true;
+        _answer?.TrySetResult(null);
+        _answer = null;
+        _input.Writer.TryComplete();
     }
 
     private async Task PumpOutputAsync()

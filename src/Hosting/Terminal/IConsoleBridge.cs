@@ -17,8 +17,10 @@ public interface IConsoleBridge
     bool IsOutputTerminal { get; }
 
     /// <summary>
-    /// Asks a question: the next line typed on <see cref="Input"/> answers <paramref name="prompt"/>, which is shown
-    /// in place of the usual prompt. A <paramref name="secret"/> answer (a password) is not echoed and not kept in history.
+    /// Asks a question: <paramref name="prompt"/> is shown in place of the usual prompt, and the next line the user
+    /// submits after it is shown answers it. The answer never reaches <see cref="Input"/>, and no line submitted before
+    /// the question was shown answers it. A <paramref name="secret"/> answer (a password) is not echoed and not kept
+    /// in history. Null at end of input or when cancelled.
     /// </summary>
-    void Ask(string prompt, bool secret);
+    Task<string?> AskAsync(string prompt, bool secret, CancellationToken cancellationToken);
 }

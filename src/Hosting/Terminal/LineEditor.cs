@@ -79,6 +79,22 @@ public sealed class LineEditor
         return EditOutcome.Changed;
     }
 
+    /// <summary>Empties the line, returning what it held (put aside while a question is answered).</summary>
+    public string TakeText()
+    {
+        var text = _text.ToString();
+        _text.Clear();
+        Cursor = 0;
+        return text;
+    }
+
+    /// <summary>Puts back a line put aside, the cursor at its end.</summary>
+    public void Restore(string text)
+    {
+        _text.Clear().Append(text);
+        Cursor = _text.Length;
+    }
+
     private string Submit()
     {
         var line = _text.ToString();

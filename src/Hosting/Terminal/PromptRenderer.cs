@@ -18,6 +18,9 @@ public sealed class PromptRenderer(string prompt)
     /// <summary>Until the next line is submitted, shows <paramref name="question"/> instead of the prompt; a secret line is not drawn.</summary>
     public void Ask(string question, bool secret) => _question = (question, secret);
 
+    /// <summary>The question was withdrawn unanswered: the usual prompt again.</summary>
+    public void EndQuestion() => _question = null;
+
     public string Redraw(LineEditor editor)
     {
         if (_question is { } question)

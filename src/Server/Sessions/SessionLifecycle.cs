@@ -63,6 +63,9 @@ internal sealed class SessionLifecycle(
 
         if (accounts.Required)
         {
+            // A connection told to log in as text (its /json came after the greeting delay, as a TLS client's may)
+            // is told again in JSON, which is all a JSON client reads.
+            session.AwaitingLogin = false;
             AskToLogIn(session);
             return;
         }
@@ -114,7 +117,7 @@ internal sealed class SessionLifecycle(
             resumes.Forget(identity);
         }
 
-        displaced.Send(new InfoEvent($"you logged in again from {session.RemoteEndPoint}; this connection closes"));
+        displaced.Send(new ErrorEvent(ErrorCodes.LoggedInElsewhere, $"you logged in again from {session.RemoteEndPoint}; this connection closes"));
         displaced.StopReading("logged in again elsewhere");
         fanout.Notify(displaced.Room, new PresenceEvent(clock.GetUtcNow(), displaced.Room, account, PresenceAction.Leave), except: session);
         ServerLog.LoginReplaced(logger, account, session.RemoteEndPoint, displaced.RemoteEndPoint);

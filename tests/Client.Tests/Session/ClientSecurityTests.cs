@@ -100,6 +100,97 @@ public sealed class ClientSecurityTests : IDisposable
         await client.Console.WaitForOutputAsync(line => line == $"* connected to 127.0.0.1:{server.Port} as alice in lobby");
     }
 
+    [Fact]
+    public async Task Accounts_LineTypedBeforeThePasswordPrompt_NeverSentAsChat()
+    {
+        WriteAccounts();
+        await using var server = await TestServer.StartAsync(new() { ["Chat:Auth:Mode"] = "password", ["Chat:DataDirectory"] = _data.Path });
+        await using var watcher = await WatchLobbyAsync(server);
+
+        await using var client = await ClientHarness.StartAsync(server.Port);
+        await client.TypeAsync("notalicespass");
+        await client.Console.WaitForOutputAsync(line => line == "Password for alice: (secret)");
+        await client.TypeAsync(Password);
+        await client.Console.WaitForOutputAsync(line => line == $"* connected to 127.0.0.1:{server.Port} as alice in lobby");
+        await client.TypeAsync("first real line");
+
+        Assert.Equal("* alice joined lobby", await watcher.ReadLineAsync());
+        Assert.Equal("alice: first real line", await watcher.ReadLineAsync());
+        Assert.DoesNotContain("notalicespass", server.Log.RenderAll(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Accounts_LeavingWhileTheLoginIsHeldBack_EndsAtOnce()
+    {
+        TestAccounts.Write(_data.File("users.txt"), ("alice", Password));
+        await File.WriteAllTextAsync(_data.File("password"), Password + "\n");
+        await using var server = await TestServer.StartAsync(new() { ["Chat:Auth:Mode"] = "password", ["Chat:DataDirectory"] = _data.Path, ["Chat:Auth:MaxFailuresPerMinute"] = "1" });
+        await using (var guesser = await server.ConnectAsync())
+        {
+            await guesser.ReadLineAsync();
+            await guesser.SendAsync("/login alice wrong-guess");
+            await guesser.ReadLineAsync();
+        }
+
+        // The client's own login now waits a minute on the server; the user stops the client meanwhile.
+        var client = await ClientHarness.StartAsync(server.Port, new() { ["Chat:PasswordFile"] = _data.File("password") });
+        await client.Console.WaitForOutputAsync(line => line.StartsWith("* too many failed logins from your address", StringComparison.Ordinal));
+
+        var exit = client.Exit;
+        await client.Host.StopAsync().WaitAsync(TestTimeouts.Default);
+        client.Host.Dispose();
+        Assert.Equal(0, exit.Code);
+    }
+
+    [Fact]
+    public async Task Accounts_WrongPasswordInThePasswordFile_ExitsOneSayingSo_TriedOnce()
+    {
+        TestAccounts.Write(_data.File("users.txt"), ("alice", Password));
+        await File.WriteAllTextAsync(_data.File("password"), "an old password\n");
+        await using var server = await TestServer.StartAsync(new() { ["Chat:Auth:Mode"] = "password", ["Chat:DataDirectory"] = _data.Path });
+
+        await using var client = await ClientHarness.StartAsync(server.Port, new() { ["Chat:PasswordFile"] = _data.File("password") });
+
+        await client.Console.WaitForOutputAsync(line => line == $"! error: the server refused the password in Chat:PasswordFile ({_data.File("password")}) for alice; not trying again");
+        await client.WaitForStopAsync();
+        Assert.Equal(1, client.Exit.Code);
+        Assert.Single(server.Log.Events, e => e.MessageTemplate.Text.StartsWith("Failed login", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Accounts_SameAccountLogsInElsewhere_DisplacedClientSaysSoAndDoesNotReconnect()
+    {
+        WriteAccounts();
+        await File.WriteAllTextAsync(_data.File("password"), Password + "\n");
+        await using var server = await TestServer.StartAsync(new() { ["Chat:Auth:Mode"] = "password", ["Chat:DataDirectory"] = _data.Path });
+        var settings = new Dictionary<string, string?> { ["Chat:PasswordFile"] = _data.File("password") };
+        await using var first = await ClientHarness.StartAsync(server.Port, settings);
+        await first.Console.WaitForOutputAsync(line => line.StartsWith("* connected", StringComparison.Ordinal));
+
+        await using var second = await ClientHarness.StartAsync(server.Port, settings);
+        await second.Console.WaitForOutputAsync(line => line.StartsWith("* connected", StringComparison.Ordinal));
+
+        await first.Console.WaitForOutputAsync(line => System.Text.RegularExpressions.Regex.IsMatch(line, @"^! error: you logged in again from 127\.0\.0\.1:\d+; this connection closes$"));
+        await first.WaitForStopAsync();
+        Assert.Equal(1, first.Exit.Code);
+        await using var watcher = await WatchLobbyAsync(server);
+        await second.TypeAsync("still mine");
+        Assert.Equal("alice: still mine", await watcher.ReadLineAsync());
+        Assert.Single(server.Log.Events, e => e.MessageTemplate.Text.Contains("logged in again from", StringComparison.Ordinal));
+    }
+
+    // alice, and a second account whose connection watches the lobby.
+    private void WriteAccounts() => TestAccounts.Write(_data.File("users.txt"), ("alice", Password), ("watcher", "watcher's long password"));
+
+    private static async Task<TestClient> WatchLobbyAsync(TestServer server)
+    {
+        var watcher = await server.ConnectAsync();
+        await watcher.ReadLineAsync();
+        await watcher.SendAsync("/login watcher watcher's long password");
+        await watcher.ExpectAsync(line => line.StartsWith("* welcome", StringComparison.Ordinal));
+        return watcher;
+    }
+
     private Task<TestServer> StartTlsServerAsync(string certificatePath, string keyPath, Dictionary<string, string?>? settings = null) =>
         TestServer.StartAsync(TestServer.TlsSettings(_data.Path, certificatePath, keyPath), settings);
 }

@@ -52,6 +52,26 @@ public sealed class ClientServerTests
     }
 
     [Fact]
+    public async Task History_AskedFor_ShowsTheMessagesAgainThenTheEnd()
+    {
+        await using var server = await TestServer.StartAsync(new() { ["Chat:History:OnJoin"] = "0" });
+        await using var bob = await server.ConnectAsAsync("bob");
+        await using var client = await ClientHarness.StartAsync(server.Port);
+        await bob.ExpectAsync(line => line.EndsWith(" is now known as alice", StringComparison.Ordinal));
+        foreach (var text in new[] { "one", "two", "three" })
+        {
+            await bob.SendAsync(text);
+            await client.Console.WaitForOutputAsync(line => line == $"bob: {text}");
+        }
+
+        await client.TypeAsync("/history 2");
+
+        Assert.Equal("[history] bob: two", await client.Console.WaitForOutputAsync(line => line.StartsWith('[')));
+        Assert.Equal("[history] bob: three", await client.Console.WaitForOutputAsync(_ => true));
+        Assert.Equal("* end of history (2 messages)", await client.Console.WaitForOutputAsync(_ => true));
+    }
+
+    [Fact]
     public async Task Start_ShowsGreetingThenConnection()
     {
         await using var server = await TestServer.StartAsync();

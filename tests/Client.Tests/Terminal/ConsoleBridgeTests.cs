@@ -77,22 +77,24 @@ public sealed class ConsoleBridgeTests
     }
 
     [Fact]
-    public async Task AskSecret_TypedPasswordNeverDrawn_NotInHistory_PromptComesBack()
+    public async Task AskSecret_TypedPasswordNeverDrawn_NeverInput_NotInHistory_PromptComesBack()
     {
         var terminal = new FakeTerminal();
         await using var bridge = new ConsoleBridge(terminal, " You: ");
         _ = bridge.Input;
         await terminal.WaitForEndingAsync(Clear + " You: ");
 
-        bridge.Ask("Password for alice: ", secret: true);
+        var asking = bridge.AskAsync("Password for alice: ", secret: true, CancellationToken.None);
+        await terminal.WaitForEndingAsync(Clear + "Password for alice: ");
         terminal.Type("hunter22\n");
 
-        Assert.Equal("hunter22", await bridge.Input.ReadAsync().AsTask().WaitAsync(TestTimeouts.Default));
+        Assert.Equal("hunter22", await asking.WaitAsync(TestTimeouts.Default));
         await terminal.WaitForEndingAsync(Clear + "Password for alice: \r\n" + Clear + " You: ");
         terminal.Press(ConsoleKey.UpArrow);
         terminal.Type("x");
         await terminal.WaitForEndingAsync(Clear + " You: x");
         Assert.DoesNotContain("hunter", terminal.Written, StringComparison.Ordinal);
+        Assert.False(bridge.Input.TryRead(out _));
     }
 
     [Fact]
@@ -103,11 +105,66 @@ public sealed class ConsoleBridgeTests
         _ = bridge.Input;
         await terminal.WaitForEndingAsync(Clear + " You: ");
 
-        bridge.Ask("Account: ", secret: false);
+        var asking = bridge.AskAsync("Account: ", secret: false, CancellationToken.None);
         await terminal.WaitForEndingAsync(Clear + "Account: ");
         terminal.Type("alice\n");
 
-        Assert.Equal("alice", await bridge.Input.ReadAsync().AsTask().WaitAsync(TestTimeouts.Default));
+        Assert.Equal("alice", await asking.WaitAsync(TestTimeouts.Default));
         await terminal.WaitForEndingAsync(Clear + "Account: alice\r\n" + Clear + " You: ");
+    }
+
+    [Fact]
+    public async Task Ask_LineSubmittedBeforeTheQuestionShowed_IsInputNotTheAnswer()
+    {
+        var terminal = new FakeTerminal();
+        await using var bridge = new ConsoleBridge(terminal, " You: ");
+        terminal.Type("typed too early\n");
+        Assert.Equal("typed too early", await bridge.Input.ReadAsync().AsTask().WaitAsync(TestTimeouts.Default));
+
+        var asking = bridge.AskAsync("Password for alice: ", secret: true, CancellationToken.None);
+        await terminal.WaitForEndingAsync(Clear + "Password for alice: ");
+        Assert.False(asking.IsCompleted);
+        terminal.Type("the password\n");
+
+        Assert.Equal("the password", await asking.WaitAsync(TestTimeouts.Default));
+    }
+
+    [Fact]
+    public async Task Ask_HalfTypedChatLine_PutAsideWhileAsked_ThenBack()
+    {
+        var terminal = new FakeTerminal();
+        await using var bridge = new ConsoleBridge(terminal, " You: ");
+        _ = bridge.Input;
+        terminal.Type("half a thought");
+        await terminal.WaitForEndingAsync(Clear + " You: half a thought");
+
+        var asking = bridge.AskAsync("Password for alice: ", secret: true, CancellationToken.None);
+        await terminal.WaitForEndingAsync(Clear + "Password for alice: ");
+        terminal.Type("pw\n");
+
+        Assert.Equal("pw", await asking.WaitAsync(TestTimeouts.Default));
+        await terminal.WaitForEndingAsync(Clear + " You: half a thought");
+    }
+
+    [Fact]
+    public async Task Ask_CtrlCOrCancelled_NullAndTheChatPromptBack()
+    {
+        var terminal = new FakeTerminal();
+        await using var bridge = new ConsoleBridge(terminal, " You: ");
+        _ = bridge.Input;
+        await terminal.WaitForEndingAsync(Clear + " You: ");
+        using var leaving = new CancellationTokenSource();
+
+        var cancelled = bridge.AskAsync("Account: ", secret: false, leaving.Token);
+        await terminal.WaitForEndingAsync(Clear + "Account: ");
+        await leaving.CancelAsync();
+        Assert.Null(await cancelled.WaitAsync(TestTimeouts.Default));
+        await terminal.WaitForEndingAsync(Clear + " You: ");
+
+        var interrupted = bridge.AskAsync("Password for alice: ", secret: true, CancellationToken.None);
+        await terminal.WaitForEndingAsync(Clear + "Password for alice: ");
+        terminal.Press(ConsoleKey.C, control: true);
+        Assert.Null(await interrupted.WaitAsync(TestTimeouts.Default));
+        await bridge.Input.Completion.WaitAsync(TestTimeouts.Default);
     }
 }
