@@ -18,6 +18,7 @@ internal static class ClientHost
         services.AddOptions<ClientOptions>().BindConfiguration(ClientOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ClientOptions>>(new SettingsValidator<ClientOptions>(ClientOptions.SectionName));
         services.AddSingleton<IValidateOptions<ClientOptions>, ClientFilesValidator>();
+        services.AddSingleton<IValidateOptions<ClientOptions>, KnownSettingsValidator<ClientOptions>>();
         services.AddSingleton(console);
         services.AddSingleton<ClientExit>();
         services.AddHostedService<ChatClientService>();

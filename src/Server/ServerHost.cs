@@ -26,6 +26,7 @@ internal static class ServerHost
         services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ChatOptions>>(new SettingsValidator<ChatOptions>(ChatOptions.SectionName));
         services.AddSingleton<IValidateOptions<ChatOptions>, SecurityFilesValidator>();
+        services.AddSingleton<IValidateOptions<ChatOptions>, KnownSettingsValidator<ChatOptions>>();
 
         // The connections get the grace period to flush, then the store gets it to take what is left; the host's
         // own limit (30 s by default) must not cut either short.

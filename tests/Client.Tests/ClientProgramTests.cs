@@ -11,6 +11,8 @@ public sealed class ClientProgramTests
     [InlineData("--Chat:Port=http", "Chat:Port=http is not allowed: must be a whole number")]
     [InlineData("--Chat:Reconnect:FirstDelaySeconds=0", "Chat:Reconnect:FirstDelaySeconds=0 is not allowed: must be from 0.01 to 3600 seconds")]
     [InlineData("--Chat:Nick=no spaces", "Chat:Nick=no spaces is not allowed: must be 1-32 characters: ASCII letters, digits, '-', '_' or '.', starting with a letter")]
+    [InlineData("--Chat:Nik=alice", "Chat:Nik=alice is not a setting; did you mean Chat:Nick?")]
+    [InlineData("--Chat:Tls:CaFile=ca.pem", "Chat:Tls:CaFile=ca.pem is not a setting; did you mean Chat:Tls:CaPath?")]
     public async Task BadSetting_ExitsTwoWithOneLine(string argument, string expected)
     {
         await using var client = StartClient([argument]);

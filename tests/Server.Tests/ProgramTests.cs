@@ -15,6 +15,9 @@ public sealed class ProgramTests
     [InlineData("--Chat:OperatorConsole=maybe", "Chat:OperatorConsole=maybe is not allowed: must be one of Auto, On, Off")]
     [InlineData("--Chat:Host=bad_host!", "Chat:Host=bad_host! is not allowed: must be *, an IP address or a host name")]
     [InlineData("--Log:Format=xml", "Log:Format=xml is not allowed: must be text or json")]
+    [InlineData("--Chat:Prot=9000", "Chat:Prot=9000 is not a setting; did you mean Chat:Port?")]
+    [InlineData("--Chat:limits:MaxConectionsPerIp=5", "Chat:Limits:MaxConectionsPerIp=5 is not a setting; did you mean Chat:Limits:MaxConnectionsPerIp?")]
+    [InlineData("--Log:Fromat=json", "Log:Fromat=json is not a setting; did you mean Log:Format?")]
     public async Task BadSetting_ExitsTwoWithOneLineNamingKeyValueAndRange(string argument, string expected)
     {
         await using var server = ChildProcess.StartServer([argument]);
@@ -37,6 +40,30 @@ public sealed class ProgramTests
 
         Assert.Equal(2, exitCode);
         Assert.Equal(["Chat:ShutdownGraceSeconds=-1 is not allowed: must be from 0 to 3600 seconds"], error);
+    }
+
+    [Fact]
+    public async Task UnknownSetting_FromEnvironment_Refused_TheClientsOwnAccepted()
+    {
+        await using var server = ChildProcess.StartServer(["--Chat:Nick=alice", "--Chat:Reconnect:Attempts=0"], new Dictionary<string, string> { ["Chat__Storage__Provder"] = "memory" });
+        server.StandardInput.Close();
+
+        var (exitCode, _, error) = await server.WaitForExitAsync();
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal(["Chat:Storage:Provder=memory is not a setting; did you mean Chat:Storage:Provider?"], error);
+    }
+
+    [Fact]
+    public async Task UnknownSetting_UsersSubcommand_RefusedToo()
+    {
+        await using var users = ChildProcess.StartServer(["users", "list", "--Chat:DataDirectroy=/tmp"]);
+        users.StandardInput.Close();
+
+        var (exitCode, _, error) = await users.WaitForExitAsync();
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal(["Chat:DataDirectroy=/tmp is not a setting; did you mean Chat:DataDirectory?"], error);
     }
 
     [Fact]

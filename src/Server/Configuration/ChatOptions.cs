@@ -15,6 +15,7 @@ internal sealed class ChatOptions
     /// </summary>
     public static ChatOptions Read(IConfiguration configuration)
     {
+        KnownSettings.ThrowIfUnknown(configuration);
         var options = configuration.GetSection(SectionName).Get<ChatOptions>() ?? new ChatOptions();
         var validation = new SettingsValidator<ChatOptions>(SectionName).Validate(null, options);
         return validation.Failed

@@ -1,0 +1,105 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace SocketChat.Hosting.Options;
+
+/// <summary>
+/// Every setting the server and the client read under <c>Chat</c> and <c>Log</c>. Both programs share
+/// appsettings.json, so each accepts the other's keys too, but a key neither reads (<c>Chat:Prot</c>) is refused at
+/// start, naming the closest known key, rather than silently ignored.
+/// </summary>
+/// <remarks>Kept by hand; a test checks it against both programs' option classes, so it cannot drift.</remarks>
+public static class KnownSettings
+{
+    /// <summary>The sections whose keys are checked; others (Serilog, Logging) belong to libraries.</summary>
+    public static readonly IReadOnlyList<string> Sections = ["Chat", "Log"];
+
+    public static readonly IReadOnlyList<string> Keys =
+    [
+        // Both programs.
+        "Chat:Host", "Chat:Port",
+
+        // The server.
+        "Chat:MaxLineBytes", "Chat:MaxQueuedBytesPerClient", "Chat:MaxQueuedMessagesPerClient", "Chat:ListenBacklog",
+        "Chat:ShutdownGraceSeconds", "Chat:SlowClientGraceSeconds", "Chat:ResumeWindowSeconds", "Chat:HistoryPerRoom",
+        "Chat:Storage:Provider", "Chat:Storage:Path",
+        "Chat:History:OnJoin", "Chat:History:RetentionDays", "Chat:History:MaxMessagesPerRoom", "Chat:History:PruneIntervalMinutes",
+        "Chat:DataDirectory",
+        "Chat:Limits:MaxConnections", "Chat:Limits:MaxConnectionsPerIp", "Chat:Limits:MessagesPerSecond", "Chat:Limits:Burst",
+        "Chat:Limits:FloodTimeoutSeconds", "Chat:Limits:IdleTimeoutSeconds", "Chat:Limits:Ipv6PrefixLength", "Chat:Limits:ExemptLoopback",
+        "Chat:Auth:Mode", "Chat:Auth:UsersFile", "Chat:Auth:LoginTimeoutSeconds", "Chat:Auth:MaxFailuresPerMinute",
+        "Chat:Tls:CertificatePath", "Chat:Tls:KeyPath", "Chat:Tls:CertificatePassword", "Chat:Tls:Required", "Chat:Tls:HandshakeTimeoutSeconds",
+        "Chat:OperatorConsole", "Chat:DefaultRoom", "Chat:PresenceRoomSizeLimit",
+
+        // The client.
+        "Chat:PasswordFile", "Chat:Nick", "Chat:MaxQueuedLines", "Chat:ConnectTimeoutSeconds",
+        "Chat:Reconnect:FirstDelaySeconds", "Chat:Reconnect:MaxDelaySeconds", "Chat:Reconnect:Attempts",
+        "Chat:Tls:Enabled", "Chat:Tls:CaPath", "Chat:Tls:AllowUntrusted", "Chat:Tls:ServerName",
+
+        // Logging, both programs.
+        "Log:Format", "Log:Path",
+    ];
+
+    private static readonly HashSet<string> Known = new(Keys, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// One line for each key under <see cref="Sections"/> that no program reads, naming its value and the closest
+    /// known key: <c>Chat:Prot=9000 is not a setting; did you mean Chat:Port?</c>
+    /// </summary>
+    public static IReadOnlyList<string> Unknown(IConfiguration configuration)
+    {
+        var lines = new List<string>();
+        foreach (var section in Sections)
+        {
+            foreach (var (key, value) in configuration.GetSection(section).AsEnumerable().OrderBy(pair => pair.Key, StringComparer.Ordinal))
+            {
+                // Sections themselves have no value; a known key's parent (Chat:Tls) is a section too.
+                if (value is null || Known.Contains(key))
+                {
+                    continue;
+                }
+
+                lines.Add(string.Create(CultureInfo.InvariantCulture, $"{key}={value} is not a setting; did you mean {Closest(key)}?"));
+            }
+        }
+
+        return lines;
+    }
+
+    /// <summary>Throws the error a bad setting causes (one line per unknown key, exit code 2) when there are unknown keys.</summary>
+    public static void ThrowIfUnknown(IConfiguration configuration)
+    {
+        if (Unknown(configuration) is { Count: > 0 } lines)
+        {
+            throw new OptionsValidationException("Chat", typeof(KnownSettings), lines);
+        }
+    }
+
+    private static string Closest(string key) => Keys.MinBy(known => Distance(key.ToUpperInvariant(), known.ToUpperInvariant()))!;
+
+    // Levenshtein distance: the fewest single-character edits from one to the other.
+    private static int Distance(string from, string to)
+    {
+        var previous = new int[to.Length + 1];
+        var current = new int[to.Length + 1];
+        for (var j = 0; j <= to.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= from.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= to.Length; j++)
+            {
+                var substitution = previous[j - 1] + (from[i - 1] == to[j - 1] ? 0 : 1);
+                current[j] = Math.Min(substitution, Math.Min(previous[j], current[j - 1]) + 1);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[to.Length];
+    }
+}
