@@ -105,6 +105,8 @@ public sealed class UsersCommandTests : IDisposable
 
         public bool IsOutputRedirected => redirected;
 
+        public bool IsForeground => !redirected;
+
         public string Written => _written.ToString();
 
         public string? ReadLine() => _lines.TryDequeue(out var line) ? line : null;

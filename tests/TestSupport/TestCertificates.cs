@@ -7,16 +7,20 @@ namespace SocketChat.TestSupport;
 /// <summary>Certificates made in the test: a self-signed server certificate, or a test authority and one it signed.</summary>
 public static class TestCertificates
 {
-    /// <summary>Writes NAME.pem (certificate) and NAME.key (private key) for localhost, 127.0.0.1 and ::1.</summary>
+    /// <summary>Writes NAME.pem (certificate) and NAME.key (private key) for localhost, 127.0.0.1 and ::1 (or localhost alone).</summary>
     public static (string CertificatePath, string KeyPath, X509Certificate2 Certificate) CreateServer(
-        string directory, string name = "server", X509Certificate2? issuer = null)
+        string directory, string name = "server", X509Certificate2? issuer = null, bool withAddresses = true)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
         names.AddDnsName("localhost");
-        names.AddIpAddress(IPAddress.Loopback);
-        names.AddIpAddress(IPAddress.IPv6Loopback);
+        if (withAddresses)
+        {
+            names.AddIpAddress(IPAddress.Loopback);
+            names.AddIpAddress(IPAddress.IPv6Loopback);
+        }
+
         request.CertificateExtensions.Add(names.Build());
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));

@@ -20,6 +20,8 @@ public sealed class TestConsoleBridge(bool isTerminal = true) : IConsoleBridge
 
     public bool IsOutputTerminal => isTerminal;
 
+    public bool IsInteractive => isTerminal;
+
     /// <summary>What the test types: a line answers the question being asked, if any, as at a real terminal; else it is input.</summary>
     public ChannelWriter<string> Typed => new TypedLines(this);
 

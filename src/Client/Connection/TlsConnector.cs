@@ -18,7 +18,7 @@ internal sealed class TlsConnector(ClientTlsOptions options, string host)
 
     public async Task<SslStream> SecureAsync(Stream network, CancellationToken cancellationToken)
     {
-        var rejected = SslPolicyErrors.None;
+        string? refusal = null;
         var secured = new SslStream(network, leaveInnerStreamOpen: false);
         try
         {
@@ -30,9 +30,8 @@ internal sealed class TlsConnector(ClientTlsOptions options, string host)
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                     RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
                     {
-                        var accepted = Validate(certificate, chain, errors);
-                        rejected = accepted ? SslPolicyErrors.None : errors;
-                        return accepted;
+                        refusal = Refusal(certificate, chain, errors);
+                        return refusal is null;
                     },
                 },
                 cancellationToken);
@@ -41,8 +40,8 @@ internal sealed class TlsConnector(ClientTlsOptions options, string host)
         catch (AuthenticationException ex)
         {
             await secured.DisposeAsync();
-            throw rejected != SslPolicyErrors.None
-                ? new ConnectFailure($"{Describe(rejected)}; {Remedy}", ex, fatal: true)
+            throw refusal is not null
+                ? new ConnectFailure(refusal, ex, fatal: true)
                 : new ConnectFailure($"TLS handshake failed (does the server have TLS on?): {ex.Message}", ex, fatal: true);
         }
         catch
@@ -52,15 +51,42 @@ internal sealed class TlsConnector(ClientTlsOptions options, string host)
         }
     }
 
-    private bool Validate(X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    // Why the certificate is refused, with the setting that would fix it; null when it is accepted. The name and the
+    // authority are checked apart, so the user is told what is actually wrong: a certificate for localhost reached as
+    // 127.0.0.1 needs a name, not another authority.
+    private string? Refusal(X509Certificate? presented, X509Chain? chain, SslPolicyErrors errors)
     {
         if (options.AllowUntrusted || errors == SslPolicyErrors.None)
         {
-            return true;
+            return null;
         }
 
-        // Only the chain failed, and there are authorities of our own: build the chain again against them.
-        if (errors != SslPolicyErrors.RemoteCertificateChainErrors || _trusted is null || certificate is null)
+        if (presented is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+        {
+            return "the server sent no certificate";
+        }
+
+        var certificate = presented as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(presented.GetRawCertData());
+        var trusted = !errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors) || TrustedByOurAuthorities(certificate, chain);
+        var untrusted = _trusted is null
+            ? $"the server's certificate is not signed by an authority this client trusts; {Remedy}"
+            : $"the server's certificate is not signed by an authority in Chat:Tls:CaPath ({options.CaPath}) or the system's";
+        if (!errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
+        {
+            return trusted ? null : untrusted;
+        }
+
+        var names = NamesOf(certificate);
+        var named = names.Count == 0
+            ? $"the server's certificate names no host, so it cannot be for {ServerName}"
+            : $"the server's certificate is for {string.Join(", ", names)}, not {ServerName}; connect with --Chat:Host={names[0]}, or expect that name with --Chat:Tls:ServerName={names[0]}";
+        return trusted ? named : $"{named}; and {untrusted}";
+    }
+
+    // Only the chain failed, and there are authorities of our own: build the chain again against them.
+    private bool TrustedByOurAuthorities(X509Certificate2 certificate, X509Chain? chain)
+    {
+        if (_trusted is null)
         {
             return false;
         }
@@ -77,13 +103,26 @@ internal sealed class TlsConnector(ClientTlsOptions options, string host)
             }
         }
 
-        return custom.Build(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+        return custom.Build(certificate);
     }
 
-    private string Describe(SslPolicyErrors errors) =>
-        errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable) ? "the server sent no certificate"
-        : errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch) ? $"the server's certificate is not for {ServerName}"
-        : "the server's certificate is not signed by an authority this client trusts";
+    // The host names and addresses the certificate is for: its subject alternative names, else its common name.
+    private static List<string> NamesOf(X509Certificate2 certificate)
+    {
+        var names = new List<string>();
+        foreach (var extension in certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>())
+        {
+            names.AddRange(extension.EnumerateDnsNames());
+            names.AddRange(extension.EnumerateIPAddresses().Select(address => address.ToString()));
+        }
+
+        if (names.Count == 0 && certificate.GetNameInfo(X509NameType.DnsName, forIssuer: false) is { Length: > 0 } common)
+        {
+            names.Add(common);
+        }
+
+        return names;
+    }
 
     private static X509Certificate2Collection? LoadTrusted(string path)
     {

@@ -58,6 +58,8 @@ public sealed class ConsoleBridge : IConsoleBridge, IAsyncDisposable
 
     public bool IsOutputTerminal => !_terminal.IsOutputRedirected;
 
+    public bool IsInteractive => IsInputTerminal && IsOutputTerminal && _terminal.IsForeground;
+
     /// <summary>True when lines are edited in place with a prompt.</summary>
     public bool IsEditing => _renderer is not null;
 

@@ -17,6 +17,12 @@ public interface IConsoleBridge
     bool IsOutputTerminal { get; }
 
     /// <summary>
+    /// True when input and output are a terminal this process may use now: not redirected, and not a background job
+    /// (which the kernel would stop the moment it read from the terminal).
+    /// </summary>
+    bool IsInteractive { get; }
+
+    /// <summary>
     /// Asks a question: <paramref name="prompt"/> is shown in place of the usual prompt, and the next line the user
     /// submits after it is shown answers it. The answer never reaches <see cref="Input"/>, and no line submitted before
     /// the question was shown answers it. A <paramref name="secret"/> answer (a password) is not echoed and not kept

@@ -7,6 +7,9 @@ public interface ITerminal
 
     bool IsOutputRedirected { get; }
 
+    /// <summary>True when this process may use the terminal: it is in the terminal's foreground process group (not a background job).</summary>
+    bool IsForeground { get; }
+
     /// <summary>Reads a line in the terminal's own cooked mode; null at end of input.</summary>
     string? ReadLine();
 

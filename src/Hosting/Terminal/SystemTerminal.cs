@@ -7,6 +7,8 @@ public sealed class SystemTerminal : ITerminal
 
     public bool IsOutputRedirected => Console.IsOutputRedirected;
 
+    public bool IsForeground => !Console.IsInputRedirected && ForegroundCheck.IsForeground();
+
     public string? ReadLine() => Console.In.ReadLine();
 
     public ConsoleKeyInfo ReadKey()

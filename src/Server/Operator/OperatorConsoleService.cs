@@ -36,6 +36,9 @@ internal sealed class OperatorConsoleService(
         }
 
         display.Show("Type a line to send it to every client as 'server', or 'exit' to stop the server.");
+
+        // However the server is stopped ('exit', Ctrl+C, SIGTERM), the operator sees it.
+        using var stopping = lifetime.ApplicationStopping.Register(() => display.Show("Shutting down..."));
         try
         {
             await foreach (var line in console.Input.ReadAllAsync(stoppingToken))
@@ -43,7 +46,6 @@ internal sealed class OperatorConsoleService(
                 var text = TextSanitizer.RemoveControlCharacters(line).Trim();
                 if (text.Equals("exit", StringComparison.OrdinalIgnoreCase))
                 {
-                    display.Show("Shutting down...");
                     lifetime.StopApplication();
                     return;
                 }

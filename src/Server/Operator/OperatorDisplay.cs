@@ -9,12 +9,15 @@ internal sealed class OperatorDisplay(IConsoleBridge console, IOptions<ChatOptio
 {
     public bool Enabled { get; } = IsOn(options.Value.OperatorConsole, console);
 
-    /// <summary>On, off, or (Auto) on when standard input is a terminal.</summary>
+    /// <summary>
+    /// On, off, or (Auto) on when standard input and output are a terminal and the server is not a background job:
+    /// `server &gt; server.log &amp;` must neither stop on the terminal nor write the chat into its log.
+    /// </summary>
     public static bool IsOn(OperatorConsoleMode mode, IConsoleBridge console) => mode switch
     {
         OperatorConsoleMode.On => true,
         OperatorConsoleMode.Off => false,
-        _ => console.IsInputTerminal,
+        _ => console.IsInteractive,
     };
 
     // TryWrite: a stalled terminal drops display lines rather than stalling the chat. The lines carry what peers

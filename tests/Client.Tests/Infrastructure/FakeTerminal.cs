@@ -17,6 +17,8 @@ internal sealed class FakeTerminal(bool redirected = false) : ITerminal
 
     public bool IsOutputRedirected => redirected;
 
+    public bool IsForeground => !redirected;
+
     public string Written
     {
         get

@@ -39,6 +39,37 @@ public sealed class ClientSecurityTests : IDisposable
     }
 
     [Fact]
+    public async Task Tls_CertificateForLocalhostReachedByAddress_SaysTheNameIsWrongNotTheAuthority_ServerNameFixesIt()
+    {
+        var (certificatePath, keyPath, _) = TestCertificates.CreateServer(_data.Path, withAddresses: false);
+        await using var server = await StartTlsServerAsync(certificatePath, keyPath);
+        var settings = new Dictionary<string, string?> { ["Chat:Tls:Enabled"] = "true", ["Chat:Tls:CaPath"] = certificatePath };
+
+        await using (var client = await ClientHarness.StartAsync(server.Port, settings))
+        {
+            await client.Console.WaitForOutputAsync(line => line == $"! error: cannot connect to 127.0.0.1:{server.Port}: the server's certificate is for localhost, not 127.0.0.1; connect with --Chat:Host=localhost, or expect that name with --Chat:Tls:ServerName=localhost");
+            await client.WaitForStopAsync();
+            Assert.Equal(1, client.Exit.Code);
+        }
+
+        settings["Chat:Tls:ServerName"] = "localhost";
+        await using var fixedUp = await ClientHarness.StartAsync(server.Port, settings);
+        await fixedUp.Console.WaitForOutputAsync(line => line.StartsWith($"* connected to 127.0.0.1:{server.Port} as guest", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Tls_CaPathGivenButTheWrongAuthority_SaysSo()
+    {
+        var (otherAuthority, _) = TestCertificates.CreateAuthority(_data.Path, "other-ca");
+        var (certificatePath, keyPath, _) = TestCertificates.CreateServer(_data.Path);
+        await using var server = await StartTlsServerAsync(certificatePath, keyPath);
+
+        await using var client = await ClientHarness.StartAsync(server.Port, new() { ["Chat:Tls:Enabled"] = "true", ["Chat:Tls:CaPath"] = otherAuthority });
+
+        await client.Console.WaitForOutputAsync(line => line == $"! error: cannot connect to 127.0.0.1:{server.Port}: the server's certificate is not signed by an authority in Chat:Tls:CaPath ({otherAuthority}) or the system's");
+    }
+
+    [Fact]
     public async Task Tls_AllowUntrusted_WarnsThenConnects()
     {
         var (certificatePath, keyPath, _) = TestCertificates.CreateServer(_data.Path);
