@@ -62,6 +62,41 @@ public sealed class OperatorConsoleTests
     }
 
     [Fact]
+    public async Task StoppedBySignal_OperatorSeesShuttingDown()
+    {
+        var server = await TestServer.StartAsync(ConsoleOn, new TestConsoleBridge(isTerminal: true));
+        await server.Console.WaitForOutputAsync(line => line.StartsWith("Type a line", StringComparison.Ordinal));
+
+        // What Ctrl+C and SIGTERM do: the host stops, not the console.
+        server.Host.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+
+        Assert.Equal("Shutting down...", await server.Console.WaitForOutputAsync(_ => true));
+        await server.Host.StopAsync().WaitAsync(TestTimeouts.Default);
+        server.Host.Dispose();
+    }
+
+    [Theory]
+    [InlineData("Sqlite")]
+    [InlineData("Memory")]
+    public async Task OperatorLine_InEveryRoomsHistory_OnJoiningAndAskedFor(string provider)
+    {
+        await using var server = await TestServer.StartAsync(new(ConsoleOn) { ["Chat:Storage:Provider"] = provider }, new TestConsoleBridge(isTerminal: true));
+        await using var alice = await server.ConnectAsAsync("alice");
+        await alice.SendAsync("before the notice");
+        await server.WaitUntilStoredAsync("before the notice");
+        await server.Console.Typed.WriteAsync("maintenance at noon");
+        Assert.Equal("server: maintenance at noon", await alice.ReadLineAsync());
+        await alice.SendAsync("/join dev");
+        Assert.Equal(["* alice joined dev", "[history] server: maintenance at noon"], await alice.ReadLinesAsync(2));
+
+        await alice.SendAsync("/history 5");
+        Assert.Equal(["[history] server: maintenance at noon", "* end of history (1 message)"], await alice.ReadLinesAsync(2));
+        await using var bob = await server.ConnectAsync();
+        Assert.StartsWith("* welcome", await bob.ReadLineAsync(), StringComparison.Ordinal);
+        Assert.Equal(["[history] alice: before the notice", "[history] server: maintenance at noon"], await bob.ReadLinesAsync(2));
+    }
+
+    [Fact]
     public async Task EndOfInput_ServerKeepsRunning()
     {
         await using var server = await TestServer.StartAsync(ConsoleOn, new TestConsoleBridge(isTerminal: true));

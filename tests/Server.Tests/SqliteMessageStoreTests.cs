@@ -60,7 +60,7 @@ public sealed class SqliteMessageStoreTests : IDisposable
 
         var failure = Assert.Throws<StorageException>(Open);
 
-        Assert.Equal($"cannot use {_data.File("messages.db")} as the message store: it has schema version 99, from a newer SocketChat (this one knows up to 1)", failure.Message);
+        Assert.Equal($"cannot use {_data.File("messages.db")} as the message store: it has schema version 99, from a newer SocketChat (this one knows up to {SocketChat.Server.Storage.SqliteSchema.Current})", failure.Message);
     }
 
     [Fact]

@@ -148,6 +148,19 @@ public sealed class StorageTests : IDisposable
     }
 
     [Fact]
+    public async Task Export_SinceNotADate_SaysWhatIsWrongThenTheUsage_ExitTwo()
+    {
+        await using var export = ChildProcess.StartServer(["export", "--room", "lobby", "--since", "yesterday", $"--Chat:DataDirectory={_data.Path}"]);
+
+        var (exitCode, output, error) = await export.WaitForExitAsync();
+
+        Assert.Equal(2, exitCode);
+        Assert.Empty(output);
+        Assert.Equal("--since yesterday is not a date or time: use 2026-11-27 or 2026-11-27T08:00:00Z", error[0]);
+        Assert.StartsWith("usage: SocketChat.Server export", error[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ClientIdReusedAfterMoreThanTheMemoryWindow_FoundInTheStore_AcknowledgedWithItsFirstId()
     {
         await using var server = await StartAsync();

@@ -17,8 +17,8 @@ internal static partial class ClientLog
     [LoggerMessage(4, LogLevel.Information, "Reconnecting in {Delay} (attempt {Attempt})", EventName = "Reconnecting")]
     public static partial void Reconnecting(ILogger logger, TimeSpan delay, int attempt);
 
-    [LoggerMessage(5, LogLevel.Information, "Sent {Cid}: {Line}", EventName = "Sent")]
-    public static partial void Sent(ILogger logger, string? cid, string line);
+    [LoggerMessage(5, LogLevel.Information, "Sent {Line}", EventName = "Sent")]
+    public static partial void Sent(ILogger logger, string line);
 
     [LoggerMessage(6, LogLevel.Information, "Message {Cid} acknowledged as {MessageId}", EventName = "Acknowledged")]
     public static partial void Acknowledged(ILogger logger, string? cid, long messageId);

@@ -23,6 +23,7 @@ internal sealed class EventRenderer(bool colour)
         RoomMessageEvent { History: true } m => Style(Dim, $"[history] {Safe(m.From)}: {Safe(m.Text)}"),
         RoomMessageEvent m => $"{Style(Bold, Safe(m.From))}: {Safe(m.Text)}",
         PrivateMessageEvent p => Style(Magenta, $"[private] {Safe(p.From)}: {Safe(p.Text)}"),
+        AnnouncementEvent { History: true } a => Style(Dim, $"[history] server: {Safe(a.Text)}"),
         AnnouncementEvent a => Style(Yellow, $"server: {Safe(a.Text)}"),
         PresenceEvent { Action: PresenceAction.Join } p => Style(Dim, $"* {Safe(p.Nick)} joined {Safe(p.Room)}"),
         PresenceEvent { Action: PresenceAction.Leave } p => Style(Dim, $"* {Safe(p.Nick)} left {Safe(p.Room)}"),

@@ -276,6 +276,12 @@ internal sealed class ConnectionSession(
                 // The room's history is sent again on every new session; what was shown once is not shown twice,
                 // unless the user asked for it (/history).
                 return;
+            case AnnouncementEvent { History: true } seen when !state.Show(state.Room ?? string.Empty, seen.Id) && Volatile.Read(ref _historyRequests) <= 0:
+                // Operator lines come with every room's history; likewise shown once.
+                return;
+            case AnnouncementEvent announcement:
+                state.Show(state.Room ?? string.Empty, announcement.Id);
+                break;
             case RoomMessageEvent message when string.Equals(message.Room, state.Room, StringComparison.OrdinalIgnoreCase):
                 state.Show(message.Room, message.Id);
                 state.LastMessageId = Math.Max(state.LastMessageId, message.Id);
@@ -354,7 +360,8 @@ internal sealed class ConnectionSession(
 
         var line = JsonCommandWriter.Format(command);
         await connection.SendAsync(line, cancellationToken);
-        ClientLog.Sent(logger, command.Cid, command is LoginCommand login ? JsonCommandWriter.Format(login with { Password = "***" }) : line);
+        // The line carries its cid when it has one; a command without one (a rename, a ping) is logged just as sent.
+        ClientLog.Sent(logger, command is LoginCommand login ? JsonCommandWriter.Format(login with { Password = "***" }) : line);
     }
 
     private void Show(string line) => console.Output.TryWrite(line);

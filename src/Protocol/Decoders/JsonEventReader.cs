@@ -33,7 +33,7 @@ public static class JsonEventReader
     {
         "message" => new RoomMessageEvent(Id(root), Ts(root), Required(root, "room"), Required(root, "from"), Required(root, "text"), Bool(root, "history")),
         "private" => new PrivateMessageEvent(Id(root), Ts(root), Required(root, "from"), Required(root, "to"), Required(root, "text")),
-        "announce" => new AnnouncementEvent(Id(root), Ts(root), Required(root, "text")),
+        "announce" => new AnnouncementEvent(Id(root), Ts(root), Required(root, "text"), Bool(root, "history")),
         "presence" => new PresenceEvent(Ts(root), Required(root, "room"), Required(root, "nick"), Action(Required(root, "action")), String(root, "old")),
         "ack" => new AckEvent(String(root, "cid"), Id(root), Ts(root)),
         "error" => new ErrorEvent(Required(root, "code"), Required(root, "message"), String(root, "cid")),

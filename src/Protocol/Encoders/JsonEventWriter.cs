@@ -51,6 +51,11 @@ public static class JsonEventWriter
                 Header(json, "announce", a.Id, a.Timestamp);
                 json.WriteString("from", ChatNames.Server);
                 json.WriteString("text", a.Text);
+                if (a.History)
+                {
+                    json.WriteBoolean("history", true);
+                }
+
                 break;
             case PresenceEvent p:
                 json.WriteString("type", "presence");

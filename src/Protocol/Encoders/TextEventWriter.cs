@@ -33,6 +33,7 @@ public static class TextEventWriter
         RoomMessageEvent { History: true } m => $"[history] {m.From}: {m.Text}",
         RoomMessageEvent m => $"{m.From}: {m.Text}",
         PrivateMessageEvent p => $"[private] {p.From}: {p.Text}",
+        AnnouncementEvent { History: true } a => $"[history] {ChatNames.Server}: {a.Text}",
         AnnouncementEvent a => $"{ChatNames.Server}: {a.Text}",
         PresenceEvent { Action: PresenceAction.Join } p => $"* {p.Nick} joined {p.Room}",
         PresenceEvent { Action: PresenceAction.Leave } p => $"* {p.Nick} left {p.Room}",

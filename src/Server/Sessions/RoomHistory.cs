@@ -28,7 +28,7 @@ internal sealed class RoomHistory(MessageLog log, IOptions<ChatOptions> options)
         {
             foreach (var message in log.Store.Room(name, 0, long.MaxValue, options.Value.History.OnJoin))
             {
-                session.Send(message.ToRoomEvent(history: true));
+                session.Send(message.ToHistoryEvent());
             }
         }
 
@@ -44,7 +44,7 @@ internal sealed class RoomHistory(MessageLog log, IOptions<ChatOptions> options)
         {
             if (!string.Equals(message.From, nick, StringComparison.OrdinalIgnoreCase))
             {
-                session.Send(message.ToRoomEvent(history: true));
+                session.Send(message.ToHistoryEvent());
             }
         }
 
@@ -58,7 +58,7 @@ internal sealed class RoomHistory(MessageLog log, IOptions<ChatOptions> options)
         var messages = log.Store.Room(session.Room, request.AfterId ?? 0, request.BeforeId ?? long.MaxValue, request.Limit);
         foreach (var message in messages)
         {
-            session.Send(message.ToRoomEvent(history: true));
+            session.Send(message.ToHistoryEvent());
         }
 
         session.Send(new HistoryEndEvent(session.Room, messages.Count, request.Cid));

@@ -45,8 +45,16 @@ internal static class ExportCommand
         var options = ChatOptions.Read(configuration);
 
         var from = DateTimeOffset.MinValue;
-        if (room is null || (since is not null && !DateTimeOffset.TryParse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out from)))
+        if (room is null)
         {
+            error.WriteLine("export needs --room NAME");
+            error.WriteLine(Usage);
+            return StartupErrors.BadSettingExitCode;
+        }
+
+        if (since is not null && !DateTimeOffset.TryParse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out from))
+        {
+            error.WriteLine($"--since {since} is not a date or time: use 2026-11-27 or 2026-11-27T08:00:00Z");
             error.WriteLine(Usage);
             return StartupErrors.BadSettingExitCode;
         }

@@ -6,6 +6,9 @@ namespace SocketChat.Server.Storage;
 /// </summary>
 internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
 {
+    // Not a room name: room names start with a letter.
+    private const string AnnouncementsKey = "#announcements";
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, LinkedList<StoredMessage>> _rooms = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, IdentityRecord> _identities = new(StringComparer.Ordinal);
@@ -25,14 +28,16 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
             foreach (var message in messages)
             {
                 LastId = message.Id;
-                if (message.Kind != MessageKind.Room || perRoom == 0)
+                if (message.Kind == MessageKind.Private || perRoom == 0)
                 {
                     continue;
                 }
 
-                if (!_rooms.TryGetValue(message.Room!, out var room))
+                // Operator lines were said to every room: they are kept once, beside the rooms, and shown in each.
+                var key = message.Kind == MessageKind.Announcement ? AnnouncementsKey : message.Room!;
+                if (!_rooms.TryGetValue(key, out var room))
                 {
-                    _rooms[message.Room!] = room = new LinkedList<StoredMessage>();
+                    _rooms[key] = room = new LinkedList<StoredMessage>();
                 }
 
                 room.AddLast(message);
@@ -60,12 +65,8 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
     {
         lock (_gate)
         {
-            if (!_rooms.TryGetValue(room, out var messages))
-            {
-                return [];
-            }
-
-            var found = messages.Where(message => message.Id > afterId && message.Id < beforeId).ToList();
+            var messages = (_rooms.GetValueOrDefault(room) ?? []).Concat(_rooms.GetValueOrDefault(AnnouncementsKey) ?? []);
+            var found = messages.Where(message => message.Id > afterId && message.Id < beforeId).OrderBy(message => message.Id).ToList();
             return found.Count > limit ? found[^limit..] : found;
         }
     }
@@ -100,7 +101,7 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
     }
 
     public IEnumerable<StoredMessage> Export(string room, DateTimeOffset since) =>
-        Room(room, 0, long.MaxValue, int.MaxValue).Where(message => message.Timestamp >= since);
+        Room(room, 0, long.MaxValue, int.MaxValue).Where(message => message.Kind == MessageKind.Room && message.Timestamp >= since);
 
     public void Dispose()
     {

@@ -108,7 +108,15 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
     {
         using var connection = OpenReader();
         using var query = connection.CreateCommand();
-        query.CommandText = "SELECT id, ts, kind, room, sender, recipient, text, sender_token, cid FROM messages WHERE kind = 0 AND room = $room AND id > $after AND id < $before ORDER BY id DESC LIMIT $limit";
+        // The room's messages and the operator's lines (said to every room), each found through its own index.
+        query.CommandText = """
+            SELECT * FROM (SELECT id, ts, kind, room, sender, recipient, text, sender_token, cid FROM messages
+                WHERE room = $room AND kind = 0 AND id > $after AND id < $before ORDER BY id DESC LIMIT $limit)
+            UNION ALL
+            SELECT * FROM (SELECT id, ts, kind, room, sender, recipient, text, sender_token, cid FROM messages
+                WHERE kind = 2 AND id > $after AND id < $before ORDER BY id DESC LIMIT $limit)
+            ORDER BY id DESC LIMIT $limit
+            """;
         query.Parameters.AddWithValue("$room", room);
         query.Parameters.AddWithValue("$after", afterId);
         query.Parameters.AddWithValue("$before", beforeId);

@@ -30,6 +30,9 @@ internal static class SqliteSchema
             seen INTEGER NOT NULL
         );
         """,
+        """
+        CREATE INDEX messages_announcements ON messages (id) WHERE kind = 2;
+        """,
     ];
 
     public static int Current => Migrations.Length;

@@ -21,5 +21,8 @@ internal sealed record StoredMessage(
 
     public PrivateMessageEvent ToPrivateEvent() => new(Id, Timestamp, From, To ?? string.Empty, Text);
 
-    public AnnouncementEvent ToAnnouncement() => new(Id, Timestamp, Text);
+    public AnnouncementEvent ToAnnouncement(bool history = false) => new(Id, Timestamp, Text, history);
+
+    /// <summary>As shown in a room's history: a room message, or an operator line (said to every room).</summary>
+    public ServerEvent ToHistoryEvent() => Kind == MessageKind.Announcement ? ToAnnouncement(history: true) : ToRoomEvent(history: true);
 }

@@ -65,6 +65,7 @@ public sealed class ClientServerTests
         }
 
         await client.TypeAsync("/history 2");
+        Assert.DoesNotContain("Sent null", client.Log.RenderAll(), StringComparison.Ordinal);
 
         Assert.Equal("[history] bob: two", await client.Console.WaitForOutputAsync(line => line.StartsWith('[')));
         Assert.Equal("[history] bob: three", await client.Console.WaitForOutputAsync(_ => true));
