@@ -60,7 +60,10 @@ public sealed class ChildProcess : IAsyncDisposable
         return Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "SocketChat.Server.dll"), .. all], environment);
     }
 
-    public Task<string> ReadOutputLineAsync(Func<string, bool> match) => ReadAsync(_stdout, match);
+    public Task<string> ReadOutputLineAsync(Func<string, bool> match) => ReadAsync(_stdout, match, TestTimeouts.Default);
+
+    /// <summary>Waits up to <paramref name="limit"/> for a matching line (a program that is built first).</summary>
+    public Task<string> ReadOutputLineAsync(Func<string, bool> match, TimeSpan limit) => ReadAsync(_stdout, match, limit);
 
     /// <summary>A server child in text log format: waits for "Listening on 127.0.0.1:PORT" and returns the port.</summary>
     public async Task<int> ReadListeningPortAsync()
@@ -69,7 +72,7 @@ public sealed class ChildProcess : IAsyncDisposable
         return int.Parse(line[(line.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    public Task<string> ReadErrorLineAsync(Func<string, bool> match) => ReadAsync(_stderr, match);
+    public Task<string> ReadErrorLineAsync(Func<string, bool> match) => ReadAsync(_stderr, match, TestTimeouts.Default);
 
     /// <summary>Waits for exit and returns the exit code with everything written to stdout and stderr.</summary>
     public async Task<(int ExitCode, List<string> Output, List<string> Error)> WaitForExitAsync(TimeSpan? limit = null)
@@ -114,9 +117,9 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
-    private static async Task<string> ReadAsync(Channel<string> channel, Func<string, bool> match)
+    private static async Task<string> ReadAsync(Channel<string> channel, Func<string, bool> match, TimeSpan limit)
     {
-        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+        using var timeout = new CancellationTokenSource(limit);
         await foreach (var line in channel.Reader.ReadAllAsync(timeout.Token))
         {
             if (match(line))

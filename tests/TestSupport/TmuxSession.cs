@@ -1,10 +1,9 @@
 using System.Diagnostics;
-using SocketChat.TestSupport;
 
-namespace SocketChat.Client.Tests.Infrastructure;
+namespace SocketChat.TestSupport;
 
 /// <summary>A program in a real terminal: tmux runs it, send-keys types, capture-pane reads the screen.</summary>
-internal sealed class TmuxSession : IAsyncDisposable
+public sealed class TmuxSession : IAsyncDisposable
 {
     private readonly string _name = $"socketchat-test-{Guid.NewGuid():N}";
 
