@@ -38,6 +38,9 @@ public sealed class FuzzTests
         // Every JSON connection lasted to its own quit: no string it sent, however broken, ended it.
         Assert.All(answered[20..], lines => Assert.Equal("""{"type":"info","text":"bye"}""", lines[^1]));
         Assert.Contains(replies, line => line.Contains("lone UTF-16 surrogate", StringComparison.Ordinal));
+
+        // Whatever of the JSON connections' texts (bidirectional overrides among them) reaches the text-mode ones is shown, never as it is.
+        Assert.All(answered[..20].SelectMany(lines => lines), line => Assert.DoesNotContain(line, SocketChat.Protocol.Text.InvisibleText.IsInvisible));
         Assert.DoesNotContain(server.Log.Events, e => e.Level >= Serilog.Events.LogEventLevel.Error);
         Assert.NotEmpty(replies);
         Assert.All(replies, line => Assert.DoesNotContain(line, c => c != '\t' && char.IsControl(c)));
