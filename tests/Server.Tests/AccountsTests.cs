@@ -118,12 +118,7 @@ public sealed class AccountsTests : IDisposable
     public async Task ThirtyParallelWrongLogins_FromOneAddress_FiveChecked_TheOthersWaitAndAreThrottled()
     {
         await using var server = await StartAsync();
-        var clients = await Task.WhenAll(Enumerable.Range(0, 30).Select(async _ =>
-        {
-            var client = await server.ConnectAsync();
-            await client.ReadLineAsync();
-            return client;
-        }));
+        var clients = await ConnectManyAsync(server, 30);
 
         await Task.WhenAll(clients.Select(client => client.SendAsync("/login alice guess-parallel")));
 
@@ -153,12 +148,7 @@ public sealed class AccountsTests : IDisposable
     {
         // Many addresses' worth of guesses at once (the per-address limit raised so one address can stand for them).
         await using var server = await StartAsync(new() { ["Chat:Auth:MaxFailuresPerMinute"] = "1000" });
-        var clients = await Task.WhenAll(Enumerable.Range(0, 30).Select(async _ =>
-        {
-            var client = await server.ConnectAsync();
-            await client.ReadLineAsync();
-            return client;
-        }));
+        var clients = await ConnectManyAsync(server, 30);
 
         await Task.WhenAll(clients.Select(client => client.SendAsync("/login alice guess-busy")));
 
@@ -284,6 +274,14 @@ public sealed class AccountsTests : IDisposable
 
         return await TestServer.StartAsync(new() { ["Chat:Auth:Mode"] = "password", ["Chat:DataDirectory"] = _data.Path }, settings);
     }
+
+    // Connections told to log in, all from this machine's one address.
+    private static Task<TestClient[]> ConnectManyAsync(TestServer server, int count) => Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
+    {
+        var client = await server.ConnectAsync();
+        await client.ReadLineAsync();
+        return client;
+    }));
 
     private static async Task<TestClient> LogInAsync(TestServer server, string name, string password)
     {
