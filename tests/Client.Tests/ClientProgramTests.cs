@@ -26,6 +26,25 @@ public sealed class ClientProgramTests
     }
 
     [Fact]
+    public async Task PipedLines_ServerWantsAPassword_NoneSentAsChatNorTakenAsThePassword_HintGiven()
+    {
+        using var data = new TempDirectory();
+        TestAccounts.Write(data.File("users.txt"), ("alice", "alice's long password"));
+        await using var server = await TestServer.StartAsync(new() { ["Chat:Auth:Mode"] = "password", ["Chat:DataDirectory"] = data.Path });
+
+        await using var client = StartClient(["--Chat:Host=127.0.0.1", $"--Chat:Port={server.Port}", "--Chat:Nick=alice", "--Chat:Reconnect:Attempts=0"]);
+        await client.StandardInput.WriteAsync("alice's long password\nhello\n");
+        client.StandardInput.Close();
+        var (exitCode, output, _) = await client.WaitForExitAsync();
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(output, line => line.EndsWith("(with piped input, give the password with --Chat:PasswordFile=FILE)", StringComparison.Ordinal)
+            || line == "! error: not sent: you are not logged in yet; answer the prompt first");
+        Assert.Equal("! error: no password was given before input ended; for scripts and piped input, give it with --Chat:PasswordFile=FILE", output[^1]);
+        Assert.DoesNotContain(server.Log.Events, e => e.MessageTemplate.Text.StartsWith("Failed login", StringComparison.Ordinal) || e.MessageTemplate.Text.StartsWith("Message {MessageId}", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task SeedForm_HostAndPortPositional_PipedLinesDeliveredThenExitZero()
     {
         await using var server = await TestServer.StartAsync();

@@ -112,9 +112,11 @@ internal sealed class ChatClientService(
         var dropped = _state.HoldForLogin(_outbox);
         if (dropped > 0)
         {
+            // A script's piped lines all arrive before the server asks: they are chat, never a password.
+            var hint = console.IsInputTerminal ? string.Empty : " (with piped input, give the password with --Chat:PasswordFile=FILE)";
             Show(_renderer.Error(dropped == 1
-                ? "1 line typed before logging in was not sent"
-                : $"{dropped} lines typed before logging in were not sent"));
+                ? $"1 line typed before logging in was not sent{hint}"
+                : $"{dropped} lines typed before logging in were not sent{hint}"));
         }
 
         try

@@ -172,6 +172,14 @@ internal sealed class ConnectionSession(
     {
         if (await credentials.GetAsync() is not { } login)
         {
+            // The user left (Ctrl+C, Ctrl+D at a terminal), or piped input ended with nothing to answer: the latter
+            // cannot be retried.
+            if (!cancellationToken.IsCancellationRequested && !console.IsInputTerminal)
+            {
+                Show(renderer.Error("no password was given before input ended; for scripts and piped input, give it with --Chat:PasswordFile=FILE"));
+                _refused = true;
+            }
+
             return false;
         }
 
