@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using SocketChat.TestSupport;
 
@@ -27,6 +28,47 @@ public sealed class StorageTests : IDisposable
         Assert.Equal("[history] alice: three", await bob.ReadLineAsync());
         await alice.SendAsync("live");
         Assert.Equal("alice: live", await bob.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task Join_WhileTheRoomIsBusy_HistoryThenLiveWithoutGapOrOverlap()
+    {
+        // A slow store: each history read takes long enough for live lines to arrive meanwhile, and each batch sits
+        // stored but undelivered for a while.
+        await using var server = await TestServer.StartAsync(
+            new()
+            {
+                ["Chat:History:OnJoin"] = "1000",
+                ["Chat:DataDirectory"] = _data.Path,
+
+                // The flood lasts about three seconds, so lines keep coming while the newcomer enters.
+                ["Chat:Limits:ExemptLoopback"] = "false",
+                ["Chat:Limits:MessagesPerSecond"] = "200",
+                ["Chat:Limits:Burst"] = "10",
+            },
+            services => services.AddSingleton<SocketChat.Server.Storage.IMessageStore>(_ => new Storage.FaultyStore(new SocketChat.Server.Storage.SqliteMessageStore(_data.File("messages.db")))
+            {
+                ReadDelay = TimeSpan.FromMilliseconds(200),
+                CommitDelay = TimeSpan.FromMilliseconds(20),
+            }));
+        await using var alice = await server.ConnectAsAsync("alice");
+        var sending = alice.SendBytesAsync(System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 600).Select(i => $"{i}\n"))));
+        await server.WaitUntilStoredAsync("100");
+
+        // Enters mid-flood: what was said before it is history, what after live; together, every line from some
+        // point on, once each.
+        await using var bob = await server.ConnectAsync();
+        Assert.StartsWith("* welcome", await bob.ReadLineAsync(), StringComparison.Ordinal);
+        var seen = new List<int>();
+        while (seen.Count == 0 || seen[^1] < 599)
+        {
+            var line = await bob.ReadLineAsync() ?? throw new InvalidOperationException("closed");
+            seen.Add(int.Parse(line[(line.IndexOf(": ", StringComparison.Ordinal) + 2)..], System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        await sending;
+        Assert.Equal(Enumerable.Range(seen[0], 600 - seen[0]), seen);
+        Assert.InRange(seen[0], 0, 100);
     }
 
     [Fact]

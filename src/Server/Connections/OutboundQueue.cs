@@ -27,6 +27,11 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes) : IValueTask
     private TaskCompletionSource? _drained;
     private long _congestedSince;
 
+    // While the client is being shown a room's history (read from the store outside every lock), what the room says
+    // meanwhile waits here, then follows the history: history and live messages neither overlap nor leave a gap.
+    private List<(EncodedEvent Event, int Bytes)>? _held;
+    private bool _holding;
+
     // The writer loop's wait: reset for each wait, completed by whoever brings it something.
     private ManualResetValueTaskSourceCore<bool> _reader = new() { RunContinuationsAsynchronously = true };
     private bool _readerWaiting;
@@ -71,7 +76,11 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes) : IValueTask
         }
     }
 
-    public EnqueueResult TryEnqueue(EncodedEvent message, WireMode mode)
+    /// <summary>
+    /// Queues an event. One the room or another client sent (<paramref name="live"/>) waits behind a <see cref="Hold"/>;
+    /// one for this client alone (a reply, its history) goes straight in.
+    /// </summary>
+    public EnqueueResult TryEnqueue(EncodedEvent message, WireMode mode, bool live)
     {
         var bytes = message.For(mode).Length;
         lock (_gate)
@@ -86,11 +95,17 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes) : IValueTask
                 return EnqueueResult.Full;
             }
 
+            Volatile.Write(ref _queuedMessages, _queuedMessages + 1);
+            Volatile.Write(ref _queuedBytes, _queuedBytes + bytes);
+            if (live && _holding)
+            {
+                (_held ??= []).Add((message, bytes));
+                return EnqueueResult.Queued;
+            }
+
             var items = _items ??= new Queue<(EncodedEvent, int)>();
             items.Enqueue((message, bytes));
             _highWater = Math.Max(_highWater, items.Count);
-            Volatile.Write(ref _queuedMessages, _queuedMessages + 1);
-            Volatile.Write(ref _queuedBytes, _queuedBytes + bytes);
             if (!_readerWaiting)
             {
                 return EnqueueResult.Queued;
@@ -103,6 +118,46 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes) : IValueTask
         return EnqueueResult.Queued;
     }
 
+    /// <summary>From now until <see cref="Release"/>, live events wait (they still count against the limits).</summary>
+    public void Hold()
+    {
+        lock (_gate)
+        {
+            _holding = true;
+        }
+    }
+
+    /// <summary>Live events held since <see cref="Hold"/> follow what was sent meanwhile, in the order they came.</summary>
+    public void Release()
+    {
+        lock (_gate)
+        {
+            _holding = false;
+            if (_held is not { Count: > 0 } held || _closed)
+            {
+                _held = null;
+                return;
+            }
+
+            var items = _items ??= new Queue<(EncodedEvent, int)>();
+            foreach (var item in held)
+            {
+                items.Enqueue(item);
+            }
+
+            _highWater = Math.Max(_highWater, items.Count);
+            _held = null;
+            if (!_readerWaiting)
+            {
+                return;
+            }
+
+            _readerWaiting = false;
+        }
+
+        _reader.SetResult(true);
+    }
+
     /// <summary>True when there is something to send; false once completed and empty, or aborted.</summary>
     public ValueTask<bool> WaitToReadAsync()
     {
@@ -113,9 +168,10 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes) : IValueTask
                 return new ValueTask<bool>(false);
             }
 
-            if (_queuedMessages > 0 || _closed)
+            var ready = _items is { Count: > 0 };
+            if (ready || _closed)
             {
-                return new ValueTask<bool>(_queuedMessages > 0);
+                return new ValueTask<bool>(ready);
             }
 
             _reader.Reset();
@@ -168,6 +224,11 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes) : IValueTask
         {
             _closed = true;
             _aborted |= abort;
+            if (abort)
+            {
+                _held = null;
+            }
+
             wake = _readerWaiting;
             _readerWaiting = false;
             drained = TakeDrained();

@@ -89,13 +89,13 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
         }
     }
 
-    /// <summary>Queues an event that may be shared with other recipients; never waits.</summary>
-    public EnqueueResult Deliver(EncodedEvent message) => outbound.TryEnqueue(message, Mode);
+    /// <summary>Queues a live event (a room's, another client's) that may be shared with other recipients; never waits.</summary>
+    public EnqueueResult Deliver(EncodedEvent message) => outbound.TryEnqueue(message, Mode, live: true);
 
-    /// <summary>Queues an event for this client alone, dropping the client if it is not reading.</summary>
+    /// <summary>Queues an event for this client alone (a reply, its history), dropping the client if it is not reading.</summary>
     public void Send(ServerEvent serverEvent)
     {
-        if (Deliver(new EncodedEvent(serverEvent)) == EnqueueResult.Full)
+        if (outbound.TryEnqueue(new EncodedEvent(serverEvent), Mode, live: false) == EnqueueResult.Full)
         {
             Abort(SlowConsumerReason);
         }

@@ -17,40 +17,54 @@ internal sealed class RoomHistory(MessageLog log, IOptions<ChatOptions> options)
     private const int MaxMissed = 1000;
 
     /// <summary>
-    /// Runs <paramref name="enter"/> (which puts the session in a room and may greet it), then sends the room's
-    /// newest messages, with no message delivered in between: history and live messages neither overlap nor leave a gap.
+    /// Holds the session's live events, then runs <paramref name="enter"/> (which puts the session in a room and may
+    /// greet it) while nothing is delivered, so entering has a position in the log: everything up to it is history,
+    /// everything after it is live. The caller then shows the history (<see cref="ShowRecent"/> or
+    /// <see cref="ShowMissed"/>), read from the store after every lock is let go, which releases the live events.
     /// </summary>
-    public T Enter<T>(ChatSession session, Func<T> enter, Func<T, Room> room) => log.WhileNothingIsDelivered(() =>
+    public (T Entered, long Position) Enter<T>(ChatSession session, Func<T> enter)
     {
-        var entered = enter();
-        var name = room(entered).Name;
-        if (options.Value.History.OnJoin > 0)
+        session.Outbound.Hold();
+        try
         {
-            foreach (var message in log.Store.Room(name, 0, long.MaxValue, options.Value.History.OnJoin))
+            return log.WhileNothingIsDelivered(() => (enter(), log.LastDelivered));
+        }
+        catch
+        {
+            session.Outbound.Release();
+            throw;
+        }
+    }
+
+    /// <summary>After <see cref="Enter{T}"/>: the room's newest messages up to the position entered at, then what came since.</summary>
+    public void ShowRecent(ChatSession session, string room, long position) =>
+        Show(session, position, () => options.Value.History.OnJoin > 0 ? log.Store.Room(room, 0, position + 1, options.Value.History.OnJoin) : []);
+
+    /// <summary>After <see cref="Enter{T}"/> for a resuming client: what it missed after <paramref name="afterId"/>, leaving out its own.</summary>
+    public void ShowMissed(ChatSession session, string room, long afterId, long position, string nick) =>
+        Show(session, position, () => log.Store.Room(room, afterId, position + 1, MaxMissed)
+            .Where(message => !string.Equals(message.From, nick, StringComparison.OrdinalIgnoreCase))
+            .ToList());
+
+    private static void Show(ChatSession session, long position, Func<IReadOnlyList<StoredMessage>> past)
+    {
+        try
+        {
+            foreach (var message in past())
             {
                 session.Send(message.ToHistoryEvent());
             }
-        }
 
-        MarkJoined(session);
-        return entered;
-    });
-
-    /// <summary>Like <see cref="Enter{T}"/> for a resuming client: sends what it missed after <paramref name="afterId"/>, leaving out its own.</summary>
-    public T Resume<T>(ChatSession session, Func<T> enter, Func<T, Room> room, long afterId, string nick) => log.WhileNothingIsDelivered(() =>
-    {
-        var entered = enter();
-        foreach (var message in log.Store.Room(room(entered).Name, afterId, long.MaxValue, MaxMissed))
-        {
-            if (!string.Equals(message.From, nick, StringComparison.OrdinalIgnoreCase))
+            if (session.Identity is { } identity)
             {
-                session.Send(message.ToHistoryEvent());
+                identity.JoinedAtId = position;
             }
         }
-
-        MarkJoined(session);
-        return entered;
-    });
+        finally
+        {
+            session.Outbound.Release();
+        }
+    }
 
     /// <summary>Answers <c>/history</c>: the page of the session's room it asks for, then the end marker.</summary>
     public void Page(ChatSession session, HistoryCommand request)
@@ -62,13 +76,5 @@ internal sealed class RoomHistory(MessageLog log, IOptions<ChatOptions> options)
         }
 
         session.Send(new HistoryEndEvent(session.Room, messages.Count, request.Cid));
-    }
-
-    private void MarkJoined(ChatSession session)
-    {
-        if (session.Identity is { } identity)
-        {
-            identity.JoinedAtId = log.LastDelivered;
-        }
     }
 }

@@ -270,22 +270,23 @@ internal sealed class SessionCommands(
             return;
         }
 
-        // The move and its notices, then the new room's history, with no message delivered in between.
-        var (left, joined) = history.Enter(
-            session,
-            () =>
+        // The move and its notices (the mover hears its own first), then the new room's history, then what the
+        // room said meanwhile.
+        var ((left, joined), position) = history.Enter(session, () =>
+        {
+            var moved = directory.Move(session, command.Room);
+            var now = clock.GetUtcNow();
+            if (moved.Left is { } from)
             {
-                var moved = directory.Move(session, command.Room);
-                var now = clock.GetUtcNow();
-                if (moved.Left is { } from)
-                {
-                    fanout.Notify(from.Name, new PresenceEvent(now, from.Name, session.Nick, PresenceAction.Leave));
-                }
+                fanout.Notify(from.Name, new PresenceEvent(now, from.Name, session.Nick, PresenceAction.Leave));
+            }
 
-                fanout.Notify(moved.Joined.Name, new PresenceEvent(now, moved.Joined.Name, session.Nick, PresenceAction.Join));
-                return moved;
-            },
-            static moved => moved.Joined);
+            var arrival = new PresenceEvent(now, moved.Joined.Name, session.Nick, PresenceAction.Join);
+            session.Send(arrival);
+            fanout.Notify(moved.Joined.Name, arrival, except: session);
+            return moved;
+        });
+        history.ShowRecent(session, joined.Name, position);
         if (session.Identity is { } identity)
         {
             log.Save(identity.Record(session.Nick, joined.Name, clock.GetUtcNow()));

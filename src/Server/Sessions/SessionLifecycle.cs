@@ -208,22 +208,20 @@ internal sealed class SessionLifecycle(
     // hears back, so nothing it does can overtake the notice.
     private void Greet(ChatSession session, Func<Room> register, string? token)
     {
-        var room = history.Enter(
-            session,
-            () =>
+        var (room, position) = history.Enter(session, () =>
+        {
+            var entered = register();
+            session.Registered = true;
+            fanout.Notify(entered.Name, new PresenceEvent(clock.GetUtcNow(), entered.Name, session.Nick, PresenceAction.Join), except: session);
+            session.Send(new WelcomeEvent(session.Nick, entered.Name, token, Rate: session.Rate));
+            if (log.Health.Problem is not null)
             {
-                var entered = register();
-                session.Registered = true;
-                fanout.Notify(entered.Name, new PresenceEvent(clock.GetUtcNow(), entered.Name, session.Nick, PresenceAction.Join), except: session);
-                session.Send(new WelcomeEvent(session.Nick, entered.Name, token, Rate: session.Rate));
-                if (log.Health.Problem is not null)
-                {
-                    session.Send(StoreNotices.Delayed);
-                }
+                session.Send(StoreNotices.Delayed);
+            }
 
-                return entered;
-            },
-            static entered => entered);
+            return entered;
+        });
+        history.ShowRecent(session, room.Name, position);
         if (session.Identity is { } identity)
         {
             log.Save(identity.Record(session.Nick, room.Name, clock.GetUtcNow()));
@@ -250,6 +248,7 @@ internal sealed class SessionLifecycle(
         string nick;
         string roomName;
         Room room;
+        long position;
         lock (identity.Gate)
         {
             if (identity.Owner is { } previous)
@@ -274,10 +273,12 @@ internal sealed class SessionLifecycle(
             session.Identity = identity;
             session.Account = accounts.Required ? nick : null;
             session.Send(new WelcomeEvent(nick, roomName, token, Resumed: true, Rate: session.Rate));
-            var missedAfter = Math.Max(lastId, identity.JoinedAtId);
-            room = history.Resume(session, () => directory.Register(session, nick, roomName, static _ => { }), static entered => entered, missedAfter, nick);
+            (room, position) = history.Enter(session, () => directory.Register(session, nick, roomName, static _ => { }));
             session.Registered = true;
         }
+
+        // The store is read after the identity's lock is let go; what the room says meanwhile waits behind it.
+        history.ShowMissed(session, room.Name, Math.Max(lastId, identity.JoinedAtId), position, nick);
 
         fanout.Notify(room.Name, new PresenceEvent(clock.GetUtcNow(), room.Name, nick, PresenceAction.Join), except: session);
         ServerLog.ClientResumed(logger, nick, session.RemoteEndPoint, lastId);

@@ -2,10 +2,19 @@ using SocketChat.Server.Storage;
 
 namespace SocketChat.Server.Tests.Storage;
 
-/// <summary>A store that fails its commits on demand, as a full disk does; everything else goes to the real one.</summary>
+/// <summary>
+/// A store that fails its commits on demand, as a full disk does, or is slow (a busy disk), so races that a fast
+/// store hides get time to happen; everything else goes to the real one.
+/// </summary>
 internal sealed class FaultyStore(IMessageStore inner) : IMessageStore
 {
     private volatile bool _failing;
+
+    /// <summary>How long each history read takes.</summary>
+    public TimeSpan ReadDelay { get; init; }
+
+    /// <summary>How long each commit takes after its transaction is done (stored, not yet delivered).</summary>
+    public TimeSpan CommitDelay { get; init; }
 
     public bool Failing
     {
@@ -27,9 +36,14 @@ internal sealed class FaultyStore(IMessageStore inner) : IMessageStore
         }
 
         inner.Commit(messages, identities);
+        Thread.Sleep(CommitDelay);
     }
 
-    public IReadOnlyList<StoredMessage> Room(string room, long afterId, long beforeId, int limit) => inner.Room(room, afterId, beforeId, limit);
+    public IReadOnlyList<StoredMessage> Room(string room, long afterId, long beforeId, int limit)
+    {
+        Thread.Sleep(ReadDelay);
+        return inner.Room(room, afterId, beforeId, limit);
+    }
 
     public StoredMessage? FindAccepted(string token, string cid) => inner.FindAccepted(token, cid);
 
