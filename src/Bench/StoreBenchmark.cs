@@ -48,26 +48,43 @@ internal static class StoreBenchmark
             Microsoft.Extensions.Options.Options.Create(new SocketChat.Server.Configuration.ChatOptions()),
             NullLogger<MessageLog>.Instance);
         await log.StartAsync(CancellationToken.None);
-        var text = new string('x', 64);
+
+        // The server's log reader, without rooms: it takes what was stored, in order, and moves the log on.
         var delivered = 0L;
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var stored in log.Committed.ReadAllAsync())
+            {
+                log.Exclusive(() =>
+                {
+                    log.Delivered(stored);
+                    return Interlocked.Add(ref delivered, stored.Count);
+                });
+            }
+        });
+        var text = new string('x', 64);
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, senders).Select(sender => Task.Run(async () =>
         {
             var room = $"room{sender % 10}";
-            var last = 0L;
+            Task<Appended>? last = null;
             for (var n = 0; n < messages / senders; n++)
             {
-                last = log.Submit((id, timestamp) => new StoredMessage(id, timestamp, MessageKind.Room, room, $"sender{sender}", null, text, $"token{sender}", $"c{n}"), _ => Interlocked.Increment(ref delivered)).Id;
+                last = log.AppendAsync(new Draft(MessageKind.Room, room, $"sender{sender}", null, text, $"token{sender}", $"c{n}"));
                 if (n % batch == batch - 1)
                 {
-                    await log.WhenDeliveredAsync(last);
+                    await log.WhenDeliveredAsync((await last).Message.Id);
                 }
             }
 
-            await log.WhenDeliveredAsync(last);
+            if (last is not null)
+            {
+                await log.WhenDeliveredAsync((await last).Message.Id);
+            }
         })));
         var elapsed = clock.Elapsed;
         await log.StopAsync(CancellationToken.None);
+        await reading;
         await services.DisposeAsync();
         return Interlocked.Read(ref delivered) / elapsed.TotalSeconds;
     }

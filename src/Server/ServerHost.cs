@@ -62,6 +62,10 @@ internal static class ServerHost
         // The certificate and the accounts are loaded, and the store opened, before the listeners open; the store
         // stops last, after every connection has closed, so what they sent is stored and delivered.
         services.AddHostedService<ReloadService>();
+
+        // The reader before the log: hosted services stop in reverse, so it delivers (and logs) what the log stores
+        // on its way down, and ends when the log does.
+        services.AddHostedService<LogReader>();
         services.AddHostedService(provider => provider.GetRequiredService<MessageLog>());
         services.AddHostedService<RetentionService>();
         services.AddHostedService<StoreNotices>();

@@ -16,23 +16,11 @@ public sealed class SqliteMessageStoreTests : IDisposable
     }
 
     [Fact]
-    public void RetentionDays_OlderMessagesDeleted_NewerKept()
-    {
-        using var store = Open();
-        store.Commit([Message(1, Now.AddDays(-10), "old"), Message(2, Now.AddDays(-6), "older than five days"), Message(3, Now.AddDays(-1), "recent")], []);
-
-        var removed = store.Prune(Now.AddDays(-5), maxPerRoom: null);
-
-        Assert.Equal(2, removed);
-        Assert.Equal(["recent"], store.Room("lobby", 0, long.MaxValue, 10).Select(m => m.Text));
-    }
-
-    [Fact]
-    public void Reopened_LastIdKept_SchemaNotMigratedTwice_PagesOldestFirst()
+    public void Reopened_LastIdKept_SchemaNotMigratedTwice_PagesOldestFirst_ClientIdsStillRecognised()
     {
         using (var first = Open())
         {
-            first.Commit([Message(1, Now, "a"), Message(2, Now, "b"), Message(3, Now, "c")], [new IdentityRecord("tok", "alice", "lobby", Now)]);
+            first.Append([Message("a"), Message("b"), Message("c")], Now, [new IdentityRecord("tok", "alice", "lobby", Now)]);
         }
 
         using var again = Open();
@@ -41,6 +29,9 @@ public sealed class SqliteMessageStoreTests : IDisposable
         Assert.Equal(["b", "c"], again.Room("LOBBY", 0, long.MaxValue, 2).Select(m => m.Text));
         Assert.Equal(["a"], again.Room("lobby", 0, 2, 10).Select(m => m.Text));
         Assert.Equal(new IdentityRecord("tok", "alice", "lobby", Now), again.FindIdentity("tok"));
+        again.Append([new Draft(MessageKind.Room, "lobby", "alice", null, "x", "tok", "c1")], Now, []);
+        Assert.True(again.Append([new Draft(MessageKind.Room, "lobby", "alice", null, "x", "tok", "c1")], Now, [])[0].Duplicate);
+        Assert.Equal(4, again.LastId);
     }
 
     [Fact]
@@ -81,5 +72,5 @@ public sealed class SqliteMessageStoreTests : IDisposable
         return store;
     }
 
-    private static StoredMessage Message(long id, DateTimeOffset at, string text) => new(id, at, MessageKind.Room, "lobby", "alice", null, text);
+    private static Draft Message(string text) => new(MessageKind.Room, "lobby", "alice", null, text);
 }

@@ -105,10 +105,13 @@ internal sealed class ClientConnection(
             reason = "internal error";
         }
 
-        // What it said is delivered before the room hears it left; a dropped connection is gone at once.
+        // What it said is delivered (and acknowledged) before the room hears it left; a dropped connection is gone
+        // at once.
         if (!session.Aborted.IsCancellationRequested)
         {
-            await commands.WhenDeliveredAsync(session).WaitAsync(flushGrace, session.Aborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.WhenAll(commands.WhenDeliveredAsync(session), session.Acknowledgements?.Drained ?? Task.CompletedTask)
+                .WaitAsync(flushGrace, session.Aborted)
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         commands.Disconnect(session, reason);

@@ -17,7 +17,6 @@ internal sealed class OperatorConsoleService(
     IConsoleBridge console,
     OperatorDisplay display,
     ChatServerService server,
-    IRoomFanout fanout,
     MessageLog log,
     IHostApplicationLifetime lifetime,
     ILogger<OperatorConsoleService> logger) : BackgroundService
@@ -52,13 +51,8 @@ internal sealed class OperatorConsoleService(
 
                 if (text.Length > 0)
                 {
-                    log.Submit(
-                        (id, timestamp) => new StoredMessage(id, timestamp, MessageKind.Announcement, null, ChatNames.Server, null, text),
-                        announcement =>
-                        {
-                            fanout.DeliverAnnouncement(announcement);
-                            ServerLog.OperatorMessage(logger, announcement.Id, announcement.Text);
-                        });
+                    // Stored, then delivered to everyone and logged by the log reader; the console needs no answer.
+                    _ = log.AppendAsync(new Draft(MessageKind.Announcement, null, ChatNames.Server, null, text));
                 }
             }
 

@@ -131,6 +131,9 @@ internal sealed class RoomDirectory(IOptions<ChatOptions> options, TimeProvider 
 
     public ChatSession? FindByNick(string nick) => _nicks.TryGetValue(nick, out var session) ? session : null;
 
+    /// <summary>A registered connection by its id (the origin of a message), or null once it has gone.</summary>
+    public ChatSession? FindById(long id) => _sessions.TryGetValue(id, out var session) ? session : null;
+
     public Room? FindRoom(string name) => _rooms.TryGetValue(name, out var room) ? room : null;
 
     /// <summary>Moves the session to <paramref name="roomName"/>, creating the room when it is new.</summary>

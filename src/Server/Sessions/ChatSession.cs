@@ -47,8 +47,11 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
     /// <summary>The flood limit this connection is under, told to JSON clients in the welcome; null when exempt or off.</summary>
     public SocketChat.Protocol.Events.SendRate? Rate { get; init; }
 
-    /// <summary>The id of the last message this session submitted; only its read loop touches it.</summary>
-    public long LastSubmittedId { get; set; }
+    /// <summary>The last message this session appended (null before its first); only its read loop sets it.</summary>
+    public Task<Storage.Appended>? LastAppend { get; set; }
+
+    /// <summary>The acknowledgements it is owed, made when it first appends; only its read loop sets it.</summary>
+    public Acknowledgements? Acknowledgements { get; set; }
 
 
     /// <summary>Password mode: told to log in and has not yet; no room, no nickname.</summary>

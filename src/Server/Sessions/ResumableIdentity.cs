@@ -1,22 +1,19 @@
 namespace SocketChat.Server.Sessions;
 
 /// <summary>
-/// What a JSON-mode client keeps across reconnects: its token, the client ids the server has accepted from it
-/// (so a resent line is acknowledged again, never delivered twice) and, while it is away, its nickname and room.
+/// What a JSON-mode client keeps across reconnects: its token (the store recognises a line resent under it by its
+/// client id) and, while it is away, its nickname and room.
 /// </summary>
-internal sealed class ResumableIdentity(string token, int dedupeWindow)
+internal sealed class ResumableIdentity(string token)
 {
-    private readonly Dictionary<string, AcceptedMessage> _accepted = new(StringComparer.Ordinal);
-    private readonly Queue<string> _acceptedOrder = new();
-
     public string Token => token;
 
-    /// <summary>Read back from the store after a restart: client ids it sent before are looked up there too.</summary>
+    /// <summary>Read back from the store after a restart.</summary>
     public bool Restored { get; init; }
 
     public Storage.IdentityRecord Record(string nick, string room, DateTimeOffset seen) => new(token, nick, room, seen);
 
-    /// <summary>Held while accepting a message, so two connections of one identity cannot accept one client id twice.</summary>
+    /// <summary>Held while a connection takes the identity, leaves it or parks it, so two connections never both own it.</summary>
     public Lock Gate { get; } = new();
 
     /// <summary>The connection that has this identity now; null while it is parked.</summary>
@@ -45,21 +42,5 @@ internal sealed class ResumableIdentity(string token, int dedupeWindow)
     {
         Owner = owner;
         ExpiresAt = DateTimeOffset.MaxValue;
-    }
-
-    /// <summary>Client ids have been forgotten from memory (more than the window); older ones are looked up in the store.</summary>
-    public bool Overflowed { get; private set; }
-
-    public bool TryGetAccepted(string cid, out AcceptedMessage accepted) => _accepted.TryGetValue(cid, out accepted);
-
-    public void Accept(string cid, AcceptedMessage accepted)
-    {
-        _accepted[cid] = accepted;
-        _acceptedOrder.Enqueue(cid);
-        if (_acceptedOrder.Count > dedupeWindow)
-        {
-            _accepted.Remove(_acceptedOrder.Dequeue());
-            Overflowed = true;
-        }
     }
 }

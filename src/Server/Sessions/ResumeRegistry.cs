@@ -8,9 +8,6 @@ namespace SocketChat.Server.Sessions;
 /// <summary>Every resumable identity, live or parked, by token. Parked ones expire after Chat:ResumeWindowSeconds.</summary>
 internal sealed class ResumeRegistry(IOptions<ChatOptions> options, Storage.MessageLog log, TimeProvider clock)
 {
-    /// <summary>How many accepted client ids each identity remembers; clients keep fewer unacknowledged lines.</summary>
-    public const int DedupeWindow = 1024;
-
     private readonly ConcurrentDictionary<string, ResumableIdentity> _identities = new(StringComparer.Ordinal);
     private int _createdSincePrune;
 
@@ -27,7 +24,7 @@ internal sealed class ResumeRegistry(IOptions<ChatOptions> options, Storage.Mess
         }
 
         // 128 random bits: a token cannot be guessed, so nobody can take over another client's identity.
-        var identity = new ResumableIdentity(Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_'), DedupeWindow);
+        var identity = new ResumableIdentity(Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_'));
         identity.Attach(owner);
         _identities[identity.Token] = identity;
         return identity;
@@ -61,7 +58,7 @@ internal sealed class ResumeRegistry(IOptions<ChatOptions> options, Storage.Mess
             return null;
         }
 
-        var identity = new ResumableIdentity(token, DedupeWindow) { Restored = true };
+        var identity = new ResumableIdentity(token) { Restored = true };
         identity.Park(record.Nick, record.Room, now + window);
         return _identities.GetOrAdd(token, identity);
     }

@@ -27,7 +27,7 @@ internal sealed class RoomHistory(MessageLog log, IOptions<ChatOptions> options)
         session.Outbound.Hold();
         try
         {
-            return log.WhileNothingIsDelivered(() => (enter(), log.LastDelivered));
+            return log.Exclusive(() => (enter(), log.LastDelivered));
         }
         catch
         {

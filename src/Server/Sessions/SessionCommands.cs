@@ -91,7 +91,7 @@ internal sealed class SessionCommands(
             case not (HelpCommand or QuitCommand or InvalidCommand or JsonModeCommand) when login.Required && session.Account is null:
                 Reject(session, new InvalidCommand(ErrorCodes.LoginRequired, "log in first: /login NAME PASSWORD", command.Cid));
                 return ValueTask.FromResult(true);
-            case not (SayCommand or PrivateMessageCommand) when log.LastDelivered < session.LastSubmittedId:
+            case not (SayCommand or PrivateMessageCommand) when !IsDelivered(session):
                 // Whatever else the client asks happens after its messages before it are delivered (a rename, a
                 // move, leaving), so nobody sees them out of order.
                 return new ValueTask<bool>(ExecuteAfterDeliveredAsync(session, command));
@@ -113,15 +113,33 @@ internal sealed class SessionCommands(
         return new WhoEvent(room, nicks.Skip((page - 1) * WhoEvent.PageSize).Take(WhoEvent.PageSize).ToArray(), request.Cid, nicks.Length, page);
     }
 
-    /// <summary>Completes once every message the session has sent is stored and delivered.</summary>
-    public Task WhenDeliveredAsync(ChatSession session) => log.WhenDeliveredAsync(session.LastSubmittedId);
+    /// <summary>Completes once every message the session has sent is stored and delivered (or will never be).</summary>
+    public async Task WhenDeliveredAsync(ChatSession session)
+    {
+        if (session.LastAppend is not { } last)
+        {
+            return;
+        }
 
-    /// <summary>Messages submitted and not yet stored and delivered, everyone's.</summary>
+        try
+        {
+            await log.WhenDeliveredAsync((await last).Message.Id);
+        }
+        catch (OperationCanceledException)
+        {
+            // Never stored: the server is stopping with its store failing.
+        }
+    }
+
+    /// <summary>Messages appended and not yet delivered, everyone's.</summary>
     public long Pending => log.Pending;
+
+    private bool IsDelivered(ChatSession session) =>
+        session.LastAppend is not { } last || (last.IsCompleted && (!last.IsCompletedSuccessfully || log.LastDelivered >= last.Result.Message.Id));
 
     private async Task<bool> ExecuteAfterDeliveredAsync(ChatSession session, ClientCommand command)
     {
-        await log.WhenDeliveredAsync(session.LastSubmittedId).WaitAsync(session.ReadingStopped);
+        await WhenDeliveredAsync(session).WaitAsync(session.ReadingStopped);
         return Execute(session, command);
     }
 

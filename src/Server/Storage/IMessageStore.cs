@@ -15,14 +15,16 @@ internal interface IMessageStore : IDisposable
     /// <summary>The highest message id ever stored; new ids continue from it.</summary>
     long LastId { get; }
 
-    /// <summary>Stores the messages and identity updates in one transaction, durably, before returning.</summary>
-    void Commit(IReadOnlyList<StoredMessage> messages, IReadOnlyList<IdentityRecord> identities);
+    /// <summary>
+    /// Stores the drafts (each given the next id and <paramref name="timestamp"/>) and the identity updates in one
+    /// transaction, durably, before returning; one result per draft, in order. A draft whose sender token and client
+    /// id were stored before is not stored again: its result is the message stored then. On failure nothing is
+    /// stored and ids are not used up.
+    /// </summary>
+    IReadOnlyList<Appended> Append(IReadOnlyList<Draft> drafts, DateTimeOffset timestamp, IReadOnlyList<IdentityRecord> identities);
 
     /// <summary>A room's messages, oldest first: the newest <paramref name="limit"/> with ids in (<paramref name="afterId"/>, <paramref name="beforeId"/>).</summary>
     IReadOnlyList<StoredMessage> Room(string room, long afterId, long beforeId, int limit);
-
-    /// <summary>The message this identity sent with this client id, as stored; null when none was.</summary>
-    StoredMessage? FindAccepted(string token, string cid);
 
     IdentityRecord? FindIdentity(string token);
 

@@ -12,6 +12,7 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
     private readonly Lock _gate = new();
     private readonly Dictionary<string, LinkedList<StoredMessage>> _rooms = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, IdentityRecord> _identities = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AcceptedIds> _accepted = new(StringComparer.Ordinal);
 
     public long LastId { get; private set; }
 
@@ -21,13 +22,22 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
     {
     }
 
-    public void Commit(IReadOnlyList<StoredMessage> messages, IReadOnlyList<IdentityRecord> identities)
+    public IReadOnlyList<Appended> Append(IReadOnlyList<Draft> drafts, DateTimeOffset timestamp, IReadOnlyList<IdentityRecord> identities)
     {
+        var results = new List<Appended>(drafts.Count);
         lock (_gate)
         {
-            foreach (var message in messages)
+            foreach (var draft in drafts)
             {
-                LastId = message.Id;
+                if (draft is { SenderToken: { } token, Cid: { } cid } && _accepted.TryGetValue(token, out var accepted) && accepted.TryGetValue(cid, out var first))
+                {
+                    results.Add(new Appended(first, Duplicate: true));
+                    continue;
+                }
+
+                var message = StoredMessage.Of(draft, ++LastId, timestamp);
+                results.Add(new Appended(message, Duplicate: false));
+                Accept(message);
                 if (message.Kind == MessageKind.Private || perRoom == 0)
                 {
                     continue;
@@ -52,6 +62,7 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
                 if (identity.Ended)
                 {
                     _identities.Remove(identity.Token);
+                    _accepted.Remove(identity.Token);
                 }
                 else
                 {
@@ -59,6 +70,24 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
                 }
             }
         }
+
+        return results;
+    }
+
+    // The client ids each identity's last lines were stored under, as many as a client may resend.
+    private void Accept(StoredMessage message)
+    {
+        if (message is not { SenderToken: { } token, Cid: { } cid })
+        {
+            return;
+        }
+
+        if (!_accepted.TryGetValue(token, out var accepted))
+        {
+            _accepted[token] = accepted = new AcceptedIds();
+        }
+
+        accepted.Add(cid, message);
     }
 
     public IReadOnlyList<StoredMessage> Room(string room, long afterId, long beforeId, int limit)
@@ -70,9 +99,6 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
             return found.Count > limit ? found[^limit..] : found;
         }
     }
-
-    // Client ids are remembered by the live identities (the last 1,024 each), which is all memory can offer.
-    public StoredMessage? FindAccepted(string token, string cid) => null;
 
     public IdentityRecord? FindIdentity(string token)
     {
@@ -105,5 +131,25 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
 
     public void Dispose()
     {
+    }
+
+    /// <summary>One identity's newest client ids and what they were stored as; memory keeps no more than a client resends.</summary>
+    private sealed class AcceptedIds
+    {
+        private const int Window = 1024;
+        private readonly Dictionary<string, StoredMessage> _byCid = new(StringComparer.Ordinal);
+        private readonly Queue<string> _order = new();
+
+        public bool TryGetValue(string cid, out StoredMessage message) => _byCid.TryGetValue(cid, out message!);
+
+        public void Add(string cid, StoredMessage message)
+        {
+            _byCid[cid] = message;
+            _order.Enqueue(cid);
+            if (_order.Count > Window)
+            {
+                _byCid.Remove(_order.Dequeue());
+            }
+        }
     }
 }

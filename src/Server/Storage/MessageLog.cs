@@ -10,10 +10,16 @@ using SocketChat.Server.Logging;
 namespace SocketChat.Server.Storage;
 
 /// <summary>
-/// Every message goes through here: it gets its id at once, is stored, and is delivered and acknowledged only after
-/// its transaction commits. One writer takes whatever has queued up meanwhile into each transaction (group commit),
-/// so a busy server writes large batches and a quiet one writes each message at once.
+/// The log every message goes through. Sessions append drafts; one writer takes whatever has queued up meanwhile
+/// into each transaction (group commit), where the store gives each its id and recognises a resent line; each
+/// append's result is what its sender is acknowledged with. What was stored is then read, in order, from
+/// <see cref="Committed"/> by the log reader, which delivers it and moves the log's position on
+/// (<see cref="Delivered"/>): a newcomer's history is everything up to the position it joined at.
 /// </summary>
+/// <remarks>
+/// Locks: <c>_position</c> (nothing is delivered while it is held) may be taken before a room's, a directory's or an
+/// outbound queue's lock, never after; <c>_waiters</c> is taken alone. Neither is held across a store call.
+/// </remarks>
 internal sealed class MessageLog(
     IMessageStore store,
     StoreHealth health,
@@ -23,15 +29,20 @@ internal sealed class MessageLog(
     ILogger<MessageLog> logger) : IHostedService, IDisposable
 {
     private const int MaxBatch = 8192;
+
+    // Stored batches the reader has not taken yet; past this the writer waits for it, so memory stays bounded.
+    private const int MaxUnread = 64;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly Channel<Entry> _pending = Channel.CreateUnbounded<Entry>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Lock _submitGate = new();
-    private readonly Lock _deliveryGate = new();
+    private readonly Channel<IReadOnlyList<StoredMessage>> _committed = Channel.CreateBounded<IReadOnlyList<StoredMessage>>(
+        new BoundedChannelOptions(MaxUnread) { SingleReader = true, SingleWriter = true });
+
+    private readonly Lock _position = new();
     private readonly List<(long Id, TaskCompletionSource Delivered)> _waiters = [];
-    private long _lastId;
-    private long _lastDelivered;
     private readonly CancellationTokenSource _giveUp = new();
+    private long _inFlight;
+    private long _lastDelivered;
     private Task _writing = Task.CompletedTask;
     private int _unstored;
 
@@ -40,27 +51,30 @@ internal sealed class MessageLog(
 
     public StoreHealth Health => health;
 
-    /// <summary>The newest id delivered; a member who joins now has seen nothing after it.</summary>
+    /// <summary>The log's position: the newest id delivered. A member who joins now has seen nothing after it.</summary>
     public long LastDelivered => Volatile.Read(ref _lastDelivered);
 
     public IMessageStore Store => store;
 
-    /// <summary>Messages given an id and not yet delivered.</summary>
-    public long Pending => Volatile.Read(ref _lastId) - Volatile.Read(ref _lastDelivered);
+    /// <summary>Messages appended and not yet delivered (or found to be resends), everyone's.</summary>
+    public long Pending => Volatile.Read(ref _inFlight);
+
+    /// <summary>What was stored, a batch at a time, in id order, for the log reader alone; completed when the log stops.</summary>
+    public ChannelReader<IReadOnlyList<StoredMessage>> Committed => _committed.Reader;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         store.Open();
-        _lastId = _lastDelivered = store.LastId;
+        _lastDelivered = store.LastId;
         ServerLog.StoreOpened(logger, store is MemoryMessageStore ? "memory" : "sqlite", store.Location, store.LastId);
         _writing = Task.Run(WriteLoopAsync, CancellationToken.None);
         return Task.CompletedTask;
     }
 
     /// <summary>
-    /// Runs after the listeners have stopped and every connection has closed: stores and delivers what is left. A
-    /// store that keeps failing is retried for <c>Chat:ShutdownGraceSeconds</c> at most; what it could not take is
-    /// counted (<see cref="Unstored"/>), logged, and the server exits with an error.
+    /// Runs after the listeners have stopped and every connection has closed: stores what is left (the reader then
+    /// delivers and logs it). A store that keeps failing is retried for <c>Chat:ShutdownGraceSeconds</c> at most;
+    /// what it could not take is counted (<see cref="Unstored"/>), logged, and the server exits with an error.
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -82,33 +96,27 @@ internal sealed class MessageLog(
 
     public void Dispose() => _giveUp.Dispose();
 
-    /// <summary>Gives a message the next id and queues it; <paramref name="delivered"/> runs once it is stored.</summary>
-    public StoredMessage Submit(Func<long, DateTimeOffset, StoredMessage> create, Action<StoredMessage> delivered)
+    /// <summary>
+    /// Queues a draft; never waits. Completes once it is stored, with what was stored (or the first of a resent
+    /// line), or is cancelled if the server stops before the store takes it.
+    /// </summary>
+    public Task<Appended> AppendAsync(Draft draft)
     {
-        lock (_submitGate)
+        var appended = new TaskCompletionSource<Appended>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Increment(ref _inFlight);
+        if (!_pending.Writer.TryWrite(new Entry(draft, null, appended)))
         {
-            var message = create(++_lastId, clock.GetUtcNow());
-            _pending.Writer.TryWrite(new Entry(message, null, () => delivered(message)));
-            return message;
+            Interlocked.Decrement(ref _inFlight);
+            appended.SetCanceled();
         }
-    }
 
-    /// <summary>Runs <paramref name="action"/> once everything submitted before it is stored (a repeated acknowledgement).</summary>
-    public void AfterStored(Action action) => Enqueue(new Entry(null, null, action));
+        return appended.Task;
+    }
 
     /// <summary>Stores a resumable identity's nickname and room with the next batch.</summary>
-    public void Save(IdentityRecord identity) => Enqueue(new Entry(null, identity, null));
+    public void Save(IdentityRecord identity) => _pending.Writer.TryWrite(new Entry(null, identity, null));
 
-    // Under the submit lock, so an entry keeps its place among the messages submitted around it.
-    private void Enqueue(Entry entry)
-    {
-        lock (_submitGate)
-        {
-            _pending.Writer.TryWrite(entry);
-        }
-    }
-
-    /// <summary>Completes once the message <paramref name="id"/> (and so every one before it) has been stored and delivered.</summary>
+    /// <summary>Completes once the message <paramref name="id"/> (and so every one before it) has been delivered.</summary>
     public Task WhenDeliveredAsync(long id)
     {
         if (Volatile.Read(ref _lastDelivered) >= id)
@@ -130,73 +138,33 @@ internal sealed class MessageLog(
     }
 
     /// <summary>
-    /// Runs <paramref name="action"/> while no message is being delivered: history read from the store then lines
-    /// up exactly with the live messages that follow (none missing, none twice).
+    /// Runs <paramref name="action"/> while the log's position cannot move: the reader delivers inside it, and a
+    /// newcomer enters a room inside it, so what it is sent as history and what it gets live line up exactly.
+    /// In-memory work only: never a store call.
     /// </summary>
-    public T WhileNothingIsDelivered<T>(Func<T> action)
+    public T Exclusive<T>(Func<T> action)
     {
-        lock (_deliveryGate)
+        lock (_position)
         {
             return action();
         }
     }
 
-    private async Task WriteLoopAsync()
+    /// <summary>The reader delivered <paramref name="batch"/>: the log's position moves to its last id. Called inside <see cref="Exclusive{T}"/>.</summary>
+    public void Delivered(IReadOnlyList<StoredMessage> batch)
     {
-        var batch = new List<Entry>(MaxBatch);
-        var messages = new List<StoredMessage>(MaxBatch);
-        var identities = new List<IdentityRecord>();
-        while (await _pending.Reader.WaitToReadAsync())
+        if (batch.Count == 0)
         {
-            while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var entry))
-            {
-                batch.Add(entry);
-                if (entry.Message is { } message)
-                {
-                    messages.Add(message);
-                }
-
-                if (entry.Identity is { } identity)
-                {
-                    identities.Add(identity);
-                }
-            }
-
-            if (!await CommitAsync(messages, identities))
-            {
-                Abandon(messages.Count);
-                return;
-            }
-
-            lock (_deliveryGate)
-            {
-                foreach (var entry in batch)
-                {
-                    Deliver(entry);
-                }
-
-                if (messages.Count > 0)
-                {
-                    Volatile.Write(ref _lastDelivered, messages[^1].Id);
-                }
-            }
-
-            WakeWaiters();
-
-            batch.Clear();
-            messages.Clear();
-            identities.Clear();
+            return;
         }
-    }
 
-    private void WakeWaiters()
-    {
-        var delivered = Volatile.Read(ref _lastDelivered);
+        Volatile.Write(ref _lastDelivered, batch[^1].Id);
+        Interlocked.Add(ref _inFlight, -batch.Count);
         lock (_waiters)
         {
             for (var i = _waiters.Count - 1; i >= 0; i--)
             {
-                if (_waiters[i].Id <= delivered)
+                if (_waiters[i].Id <= batch[^1].Id)
                 {
                     _waiters[i].Delivered.TrySetResult();
                     _waiters.RemoveAt(i);
@@ -205,9 +173,82 @@ internal sealed class MessageLog(
         }
     }
 
-    // A store that fails (disk full, file removed) holds everything back until it works again; nothing is delivered
-    // that is not stored. False when the server stopped waiting for it.
-    private async Task<bool> CommitAsync(List<StoredMessage> messages, List<IdentityRecord> identities)
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Entry>(MaxBatch);
+        var drafts = new List<Draft>(MaxBatch);
+        var identities = new List<IdentityRecord>();
+        try
+        {
+            while (await _pending.Reader.WaitToReadAsync())
+            {
+                while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var entry))
+                {
+                    batch.Add(entry);
+                    if (entry.Draft is { } draft)
+                    {
+                        drafts.Add(draft);
+                    }
+
+                    if (entry.Identity is { } identity)
+                    {
+                        identities.Add(identity);
+                    }
+                }
+
+                if (await AppendAsync(drafts, identities) is not { } results)
+                {
+                    Abandon(batch);
+                    return;
+                }
+
+                await PublishAsync(batch, results);
+                batch.Clear();
+                drafts.Clear();
+                identities.Clear();
+            }
+        }
+        finally
+        {
+            _committed.Writer.TryComplete();
+        }
+    }
+
+    // Each sender learns what its draft became; what is new goes to the reader, in order. Resends were delivered
+    // when first stored, so they leave the count of what is in flight here.
+    private async Task PublishAsync(List<Entry> batch, IReadOnlyList<Appended> results)
+    {
+        var stored = new List<StoredMessage>(results.Count);
+        var result = 0;
+        foreach (var entry in batch)
+        {
+            if (entry.Result is not { } appended)
+            {
+                continue;
+            }
+
+            var outcome = results[result++];
+            if (outcome.Duplicate)
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+            else
+            {
+                stored.Add(outcome.Message);
+            }
+
+            appended.TrySetResult(outcome);
+        }
+
+        if (stored.Count > 0)
+        {
+            await _committed.Writer.WriteAsync(stored);
+        }
+    }
+
+    // A store that fails (disk full, file removed) holds everything back until it works again; nothing is
+    // acknowledged or delivered that is not stored. Null when the server stopped waiting for it.
+    private async Task<IReadOnlyList<Appended>?> AppendAsync(List<Draft> drafts, List<IdentityRecord> identities)
     {
         DateTimeOffset? failingSince = null;
         while (true)
@@ -215,20 +256,20 @@ internal sealed class MessageLog(
             var started = Stopwatch.GetTimestamp();
             try
             {
-                store.Commit(messages, identities);
-                metrics.Stored(messages.Count, Stopwatch.GetElapsedTime(started));
+                var results = store.Append(drafts, clock.GetUtcNow(), identities);
+                metrics.Stored(results.Count(result => !result.Duplicate), Stopwatch.GetElapsedTime(started));
                 if (failingSince is not null)
                 {
-                    ServerLog.StoreRecovered(logger, messages.Count);
+                    ServerLog.StoreRecovered(logger, drafts.Count);
                 }
 
                 health.Working();
-                return true;
+                return results;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 failingSince ??= clock.GetUtcNow();
-                ServerLog.StoreFailed(logger, messages.Count, ex);
+                ServerLog.StoreFailed(logger, drafts.Count, ex);
                 health.Failing((int)Math.Min(Pending, int.MaxValue), failingSince.Value, ex.Message);
             }
 
@@ -238,37 +279,36 @@ internal sealed class MessageLog(
             }
             catch (OperationCanceledException)
             {
-                return false;
+                return null;
             }
         }
     }
 
     // The server is stopping and the store still fails: what it holds and what is queued behind it is lost. None of
     // it was acknowledged or delivered, so its senders know it did not arrive.
-    private void Abandon(int inBatch)
+    private void Abandon(List<Entry> batch)
     {
-        var unstored = inBatch;
-        while (_pending.Reader.TryRead(out var entry))
+        var unstored = 0;
+        foreach (var entry in batch.Concat(Drain()))
         {
-            unstored += entry.Message is null ? 0 : 1;
+            if (entry.Result is { } appended)
+            {
+                unstored++;
+                appended.TrySetCanceled();
+            }
         }
 
         Volatile.Write(ref _unstored, unstored);
         ServerLog.StoreAbandoned(logger, unstored);
     }
 
-    private void Deliver(Entry entry)
+    private IEnumerable<Entry> Drain()
     {
-        try
+        while (_pending.Reader.TryRead(out var entry))
         {
-            entry.Delivered?.Invoke();
-        }
-        catch (Exception ex)
-        {
-            // One recipient's failure must not hold up the others or the log.
-            ServerLog.DeliveryFailed(logger, entry.Message?.Id ?? 0, ex);
+            yield return entry;
         }
     }
 
-    private sealed record Entry(StoredMessage? Message, IdentityRecord? Identity, Action? Delivered);
+    private sealed record Entry(Draft? Draft, IdentityRecord? Identity, TaskCompletionSource<Appended>? Result);
 }

@@ -36,16 +36,18 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
         }
     }
 
-    public void Commit(IReadOnlyList<StoredMessage> messages, IReadOnlyList<IdentityRecord> identities)
+    public IReadOnlyList<Appended> Append(IReadOnlyList<Draft> drafts, DateTimeOffset timestamp, IReadOnlyList<IdentityRecord> identities)
     {
         var connection = _writer ?? throw new InvalidOperationException("The store is not open.");
+        var results = new List<Appended>(drafts.Count);
+        var lastId = LastId;
         using var transaction = connection.BeginTransaction();
-        if (messages.Count > 0)
+        if (drafts.Count > 0)
         {
             using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
-            // A client id used twice beyond what is checked (a client reusing ids on purpose) must not wedge the
-            // writer: the row already there stays, and the batch commits.
+            // A line whose sender token and client id are stored already is not stored again (the unique index
+            // says so, atomically with the insert): no row changes, and the first one is looked up instead.
             insert.CommandText = "INSERT INTO messages (id, ts, kind, room, sender, recipient, text, sender_token, cid) VALUES ($id, $ts, $kind, $room, $sender, $recipient, $text, $token, $cid) ON CONFLICT DO NOTHING";
             var parameters = InsertParameters.Select(name =>
             {
@@ -55,18 +57,25 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
                 return parameter;
             }).ToArray();
             insert.Prepare();
-            foreach (var message in messages)
+            foreach (var draft in drafts)
             {
-                parameters[0].Value = message.Id;
-                parameters[1].Value = message.Timestamp.ToUnixTimeMilliseconds();
-                parameters[2].Value = (int)message.Kind;
-                parameters[3].Value = (object?)message.Room ?? DBNull.Value;
-                parameters[4].Value = message.From;
-                parameters[5].Value = (object?)message.To ?? DBNull.Value;
-                parameters[6].Value = message.Text;
-                parameters[7].Value = (object?)message.SenderToken ?? DBNull.Value;
-                parameters[8].Value = (object?)message.Cid ?? DBNull.Value;
-                insert.ExecuteNonQuery();
+                parameters[0].Value = lastId + 1;
+                parameters[1].Value = timestamp.ToUnixTimeMilliseconds();
+                parameters[2].Value = (int)draft.Kind;
+                parameters[3].Value = (object?)draft.Room ?? DBNull.Value;
+                parameters[4].Value = draft.From;
+                parameters[5].Value = (object?)draft.To ?? DBNull.Value;
+                parameters[6].Value = draft.Text;
+                parameters[7].Value = (object?)draft.SenderToken ?? DBNull.Value;
+                parameters[8].Value = (object?)draft.Cid ?? DBNull.Value;
+                if (insert.ExecuteNonQuery() == 1)
+                {
+                    results.Add(new Appended(StoredMessage.Of(draft, ++lastId, timestamp), Duplicate: false));
+                }
+                else
+                {
+                    results.Add(new Appended(FindByClientId(connection, transaction, draft.SenderToken!, draft.Cid!), Duplicate: true));
+                }
             }
         }
 
@@ -98,10 +107,8 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
         }
 
         transaction.Commit();
-        if (messages.Count > 0)
-        {
-            LastId = messages[^1].Id;
-        }
+        LastId = lastId;
+        return results;
     }
 
     public IReadOnlyList<StoredMessage> Room(string room, long afterId, long beforeId, int limit)
@@ -124,16 +131,6 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
         var found = Read(query).ToList();
         found.Reverse();
         return found;
-    }
-
-    public StoredMessage? FindAccepted(string token, string cid)
-    {
-        using var connection = OpenReader();
-        using var query = connection.CreateCommand();
-        query.CommandText = "SELECT id, ts, kind, room, sender, recipient, text, sender_token, cid FROM messages WHERE sender_token = $token AND cid = $cid";
-        query.Parameters.AddWithValue("$token", token);
-        query.Parameters.AddWithValue("$cid", cid);
-        return Read(query).FirstOrDefault();
     }
 
     public IdentityRecord? FindIdentity(string token)
@@ -221,6 +218,16 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
                 reader.IsDBNull(7) ? null : reader.GetString(7),
                 reader.IsDBNull(8) ? null : reader.GetString(8));
         }
+    }
+
+    private static StoredMessage FindByClientId(SqliteConnection connection, SqliteTransaction transaction, string token, string cid)
+    {
+        using var query = connection.CreateCommand();
+        query.Transaction = transaction;
+        query.CommandText = "SELECT id, ts, kind, room, sender, recipient, text, sender_token, cid FROM messages WHERE sender_token = $token AND cid = $cid";
+        query.Parameters.AddWithValue("$token", token);
+        query.Parameters.AddWithValue("$cid", cid);
+        return Read(query).First();
     }
 
     private SqliteConnection OpenReader()

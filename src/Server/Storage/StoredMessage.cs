@@ -17,6 +17,12 @@ internal sealed record StoredMessage(
     string? SenderToken = null,
     string? Cid = null)
 {
+    /// <summary>The connection on this server that sent it (0: the operator, or read back from the store); not stored.</summary>
+    public long Origin { get; init; }
+
+    public static StoredMessage Of(Draft draft, long id, DateTimeOffset timestamp) =>
+        new(id, timestamp, draft.Kind, draft.Room, draft.From, draft.To, draft.Text, draft.SenderToken, draft.Cid) { Origin = draft.Origin };
+
     public RoomMessageEvent ToRoomEvent(bool history = false) => new(Id, Timestamp, Room ?? string.Empty, From, Text, history);
 
     public PrivateMessageEvent ToPrivateEvent() => new(Id, Timestamp, From, To ?? string.Empty, Text);

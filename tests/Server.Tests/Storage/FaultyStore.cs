@@ -28,15 +28,16 @@ internal sealed class FaultyStore(IMessageStore inner) : IMessageStore
 
     public void Open() => inner.Open();
 
-    public void Commit(IReadOnlyList<StoredMessage> messages, IReadOnlyList<IdentityRecord> identities)
+    public IReadOnlyList<Appended> Append(IReadOnlyList<Draft> drafts, DateTimeOffset timestamp, IReadOnlyList<IdentityRecord> identities)
     {
         if (_failing)
         {
             throw new IOException("No space left on device");
         }
 
-        inner.Commit(messages, identities);
+        var appended = inner.Append(drafts, timestamp, identities);
         Thread.Sleep(CommitDelay);
+        return appended;
     }
 
     public IReadOnlyList<StoredMessage> Room(string room, long afterId, long beforeId, int limit)
@@ -44,8 +45,6 @@ internal sealed class FaultyStore(IMessageStore inner) : IMessageStore
         Thread.Sleep(ReadDelay);
         return inner.Room(room, afterId, beforeId, limit);
     }
-
-    public StoredMessage? FindAccepted(string token, string cid) => inner.FindAccepted(token, cid);
 
     public IdentityRecord? FindIdentity(string token) => inner.FindIdentity(token);
 

@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SocketChat.Server.Diagnostics;
+using SocketChat.Server.Logging;
+using SocketChat.Server.Operator;
+using SocketChat.Server.Sessions;
+using SocketChat.Server.Storage;
+
+namespace SocketChat.Server.Rooms;
+
+/// <summary>
+/// Reads what the log stored, in order, and hands each message to the fan-out: room messages to their room, private
+/// ones to their recipient, operator lines to everyone. This is where a message is logged as an event and shown on
+/// the operator console: once, when it is delivered. Registered before the log so it stops after it, delivering
+/// (and logging) what the log stored on its way down.
+/// </summary>
+internal sealed class LogReader(
+    MessageLog log,
+    RoomDirectory directory,
+    IRoomFanout fanout,
+    ServerMetrics metrics,
+    OperatorDisplay display,
+    ILogger<LogReader> logger) : BackgroundService
+{
+    // Not stoppingToken: the reader ends when the log has stored its last batch and completes what it hands over.
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var batch in log.Committed.ReadAllAsync(CancellationToken.None))
+        {
+            log.Exclusive(() =>
+            {
+                foreach (var message in batch)
+                {
+                    Deliver(message);
+                }
+
+                log.Delivered(batch);
+                return true;
+            });
+        }
+    }
+
+    private void Deliver(StoredMessage message)
+    {
+        // The sender's connection, if it is still here: its scope on the event, and its pace (backpressure).
+        var sender = message.Origin == 0 ? null : directory.FindById(message.Origin);
+        using var scope = sender is null ? null : logger.BeginScope(sender.LogScope);
+        try
+        {
+            switch (message.Kind)
+            {
+                case MessageKind.Room:
+                    fanout.DeliverRoomMessage(message, sender);
+                    metrics.MessageReceived();
+                    ServerLog.MessageReceived(logger, message.Id, message.Room!, message.From, message.Text);
+                    display.Show($"{message.From} ({sender?.RemoteEndPoint ?? "gone"}) [{message.Room}]: {message.Text}");
+                    break;
+                case MessageKind.Private:
+                    fanout.DeliverPrivate(message, sender);
+                    metrics.MessageReceived();
+                    ServerLog.PrivateMessage(logger, message.Id, message.From, message.To!, message.Text);
+                    display.Show($"{message.From} ({sender?.RemoteEndPoint ?? "gone"}) -> {message.To}: {message.Text}");
+                    break;
+                case MessageKind.Announcement:
+                    fanout.DeliverAnnouncement(message);
+                    ServerLog.OperatorMessage(logger, message.Id, message.Text);
+                    break;
+            }
+        }
+        catch (Exception ex)
+        {
+            // One recipient's failure must not hold up the others or the log.
+            ServerLog.DeliveryFailed(logger, message.Id, ex);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using Microsoft.Extensions.Logging;
+using SocketChat.Protocol;
+using SocketChat.Protocol.Encoders;
+using SocketChat.Protocol.Events;
+using SocketChat.Server.Logging;
+using SocketChat.Server.Storage;
+
+namespace SocketChat.Server.Sessions;
+
+/// <summary>
+/// What a session is owed for the messages it appended, in the order it sent them: an acknowledgement with the id
+/// the store gave (the first one's, for a resend), or <c>cid_reused</c> when its client id was stored before for
+/// other content. One drain runs while anything is owed and ends when nothing is, so an idle session holds no task.
+/// </summary>
+internal sealed class Acknowledgements(ChatSession session, ILogger logger)
+{
+    private readonly Lock _gate = new();
+    private readonly Queue<Owed> _owed = new();
+    private bool _draining;
+    private Task _drain = Task.CompletedTask;
+
+    /// <summary>Completes once everything owed so far has been answered (the connection awaits it before closing).</summary>
+    public Task Drained
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _drain;
+            }
+        }
+    }
+
+    /// <summary>Owes the session the outcome of <paramref name="appended"/>; called by its read loop only.</summary>
+    public void Add(Task<Appended> appended, string? cid, ulong fingerprint)
+    {
+        lock (_gate)
+        {
+            _owed.Enqueue(new Owed(appended, cid, fingerprint));
+            if (_draining)
+            {
+                return;
+            }
+
+            _draining = true;
+            _drain = DrainAsync();
+        }
+    }
+
+    private async Task DrainAsync()
+    {
+        while (true)
+        {
+            Owed next;
+            lock (_gate)
+            {
+                if (!_owed.TryDequeue(out next))
+                {
+                    _draining = false;
+                    return;
+                }
+            }
+
+            Appended outcome;
+            try
+            {
+                outcome = await next.Appended.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Never stored: the server stopped with its store failing. No acknowledgement, so the client resends.
+                continue;
+            }
+
+            Answer(next, outcome);
+        }
+    }
+
+    private void Answer(Owed owed, Appended outcome)
+    {
+        using var scope = outcome.Duplicate ? logger.BeginScope(session.LogScope) : null;
+        if (outcome.Duplicate && AcceptedMessage.From(outcome.Message).Fingerprint != owed.Fingerprint)
+        {
+            ServerLog.ClientIdReused(logger, session.Nick, owed.Cid ?? string.Empty, outcome.Message.Id);
+            session.Send(new ErrorEvent(
+                ErrorCodes.CidReused,
+                $"client id {owed.Cid} was already used for another message (id {outcome.Message.Id}); give every message its own",
+                owed.Cid));
+            return;
+        }
+
+        if (outcome.Duplicate)
+        {
+            ServerLog.DuplicateAcknowledged(logger, session.Nick, outcome.Message.Id, owed.Cid ?? string.Empty);
+        }
+
+        if (session.Mode == WireMode.Json)
+        {
+            session.Send(new AckEvent(owed.Cid, outcome.Message.Id, outcome.Message.Timestamp));
+        }
+    }
+
+    private readonly record struct Owed(Task<Appended> Appended, string? Cid, ulong Fingerprint);
+}

@@ -1,0 +1,17 @@
+namespace SocketChat.Server.Storage;
+
+/// <summary>
+/// A message before it is stored: the store gives it its id and time. <paramref name="SenderToken"/> with
+/// <paramref name="Cid"/> identifies a line across resends: appending it again returns the first one.
+/// <paramref name="Origin"/> is the connection it came from on this server (0 for the operator), kept in memory only,
+/// so the sender is not sent its own line.
+/// </summary>
+internal sealed record Draft(
+    MessageKind Kind,
+    string? Room,
+    string From,
+    string? To,
+    string Text,
+    string? SenderToken = null,
+    string? Cid = null,
+    long Origin = 0);

@@ -1,0 +1,118 @@
+using SocketChat.Server.Storage;
+
+namespace SocketChat.Server.Tests.Storage;
+
+/// <summary>
+/// What every message store promises the log, run against each store: ids given in order and never reused, a
+/// resent line (same sender token and client id) stored once and answered with the first, a room's history with the
+/// operator's lines and without private ones, identities kept and ended, retention and export.
+/// </summary>
+public abstract class MessageStoreContract : IDisposable
+{
+    protected static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-11-27T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+
+    private IMessageStore? _store;
+
+    private protected IMessageStore Store => _store ??= Opened();
+
+    public void Dispose()
+    {
+        _store?.Dispose();
+        Disposed();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>After the store is closed: what the store's own files need.</summary>
+    private protected virtual void Disposed()
+    {
+    }
+
+    [Fact]
+    public void Append_IdsFollowTheLastOneInOrder_EachDraftAnswered()
+    {
+        var first = Store.Append([Say("a"), Say("b")], Now, []);
+        var second = Store.Append([Say("c")], Now.AddSeconds(1), []);
+
+        Assert.Equal([1L, 2L, 3L], first.Concat(second).Select(result => result.Message.Id));
+        Assert.All(first.Concat(second), result => Assert.False(result.Duplicate));
+        Assert.Equal(3, Store.LastId);
+        Assert.Equal(("c", Now.AddSeconds(1)), (second[0].Message.Text, second[0].Message.Timestamp));
+    }
+
+    [Fact]
+    public void Append_LineResentUnderItsTokenAndClientId_StoredOnce_AnsweredWithTheFirst()
+    {
+        var first = Store.Append([Say("hello", "tok", "c1")], Now, [])[0];
+
+        var again = Store.Append([Say("hello", "tok", "c1"), Say("other", "tok", "c2"), Say("hello", "tok", "c2"), Say("hello", "other-token", "c1")], Now.AddSeconds(5), []);
+
+        Assert.Equal(new Appended(first.Message, Duplicate: true), again[0]);
+        Assert.Equal(Now, again[0].Message.Timestamp);
+        Assert.Equal((2L, false), (again[1].Message.Id, again[1].Duplicate));
+        Assert.Equal(("other", true), (again[2].Message.Text, again[2].Duplicate));
+        Assert.Equal((3L, false), (again[3].Message.Id, again[3].Duplicate));
+        Assert.Equal(["hello", "other", "hello"], Store.Room("lobby", 0, long.MaxValue, 10).Select(m => m.Text));
+    }
+
+    [Fact]
+    public void Room_NewestInRangeOldestFirst_OperatorLinesIncluded_PrivateAndOtherRoomsLeftOut()
+    {
+        Store.Append(
+        [
+            Say("one"),
+            new Draft(MessageKind.Private, null, "alice", "bob", "secret"),
+            new Draft(MessageKind.Room, "dev", "bob", null, "elsewhere"),
+            new Draft(MessageKind.Announcement, null, "server", null, "notice"),
+            Say("two"),
+            Say("three"),
+        ], Now, []);
+
+        Assert.Equal(["notice", "two", "three"], Store.Room("LOBBY", 0, long.MaxValue, 3).Select(m => m.Text));
+        Assert.Equal(["one", "notice"], Store.Room("lobby", 0, 5, 10).Select(m => m.Text));
+        Assert.Equal(["two", "three"], Store.Room("lobby", 4, long.MaxValue, 10).Select(m => m.Text));
+        Assert.Equal(["elsewhere", "notice"], Store.Room("dev", 0, long.MaxValue, 10).Select(m => m.Text));
+    }
+
+    [Fact]
+    public void Identities_SavedWithTheBatch_FoundByToken_EndedOnesGone()
+    {
+        Store.Append([], Now, [new IdentityRecord("tok", "alice", "lobby", Now), new IdentityRecord("gone", "bob", "dev", Now)]);
+        Store.Append([], Now, [new IdentityRecord("gone", string.Empty, string.Empty, Now, Ended: true)]);
+
+        Assert.Equal(new IdentityRecord("tok", "alice", "lobby", Now), Store.FindIdentity("tok"));
+        Assert.Null(Store.FindIdentity("gone"));
+    }
+
+    [Fact]
+    public void Prune_OlderThanTheCutoffAndBeyondTheNewestPerRoom_Deleted()
+    {
+        Store.Append([Say("old")], Now.AddDays(-10), []);
+        Store.Append([Say("older than five days")], Now.AddDays(-6), []);
+        Store.Append([Say("recent"), Say("newest")], Now.AddDays(-1), []);
+
+        Assert.Equal(2, Store.Prune(Now.AddDays(-5), maxPerRoom: null));
+        Assert.Equal(1, Store.Prune(before: null, maxPerRoom: 1));
+        Assert.Equal(["newest"], Store.Room("lobby", 0, long.MaxValue, 10).Select(m => m.Text));
+    }
+
+    [Fact]
+    public void Export_TheRoomsMessagesSinceATime_OldestFirst()
+    {
+        Store.Append([Say("before")], Now.AddHours(-2), []);
+        Store.Append([Say("after"), new Draft(MessageKind.Room, "dev", "bob", null, "elsewhere"), Say("last")], Now, []);
+
+        Assert.Equal(["after", "last"], Store.Export("lobby", Now.AddHours(-1)).Select(m => m.Text));
+    }
+
+    private protected abstract IMessageStore Create();
+
+    private protected static Draft Say(string text, string? token = null, string? cid = null) =>
+        new(MessageKind.Room, "lobby", "alice", null, text, token, cid);
+
+    private IMessageStore Opened()
+    {
+        var store = Create();
+        store.Open();
+        return store;
+    }
+}
