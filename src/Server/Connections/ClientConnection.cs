@@ -109,7 +109,7 @@ internal sealed class ClientConnection(
         // at once.
         if (!session.Aborted.IsCancellationRequested)
         {
-            await Task.WhenAll(commands.WhenDeliveredAsync(session), session.Acknowledgements?.Drained ?? Task.CompletedTask)
+            await commands.WhenDeliveredAsync(session)
                 .WaitAsync(flushGrace, session.Aborted)
                 .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }

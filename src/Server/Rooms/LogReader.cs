@@ -9,8 +9,8 @@ using SocketChat.Server.Storage;
 namespace SocketChat.Server.Rooms;
 
 /// <summary>
-/// Reads what the log stored, in order, and hands each message to the fan-out: room messages to their room, private
-/// ones to their recipient, operator lines to everyone. This is where a message is logged as an event and shown on
+/// Reads what the log stored, in order, and hands each entry to the fan-out: room messages and presence to their
+/// room, private messages to their recipient, operator lines to everyone. This is where a message is logged as an event and shown on
 /// the operator console: once, when it is delivered. Registered before the log so it stops after it, delivering
 /// (and logging) what the log stored on its way down.
 /// </summary>
@@ -64,6 +64,9 @@ internal sealed class LogReader(
                 case MessageKind.Announcement:
                     fanout.DeliverAnnouncement(message);
                     ServerLog.OperatorMessage(logger, message.Id, message.Text);
+                    break;
+                case MessageKind.Presence:
+                    fanout.Notify(message.Room!, message.ToPresenceEvent(), except: sender);
                     break;
             }
         }

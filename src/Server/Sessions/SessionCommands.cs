@@ -16,7 +16,6 @@ namespace SocketChat.Server.Sessions;
 /// <summary>What each line a client sends does: decode, parse, act, reply. Never waits on another client.</summary>
 internal sealed class SessionCommands(
     RoomDirectory directory,
-    IRoomFanout fanout,
     SessionLifecycle lifecycle,
     SessionLogin login,
     SessionMessages messages,
@@ -113,7 +112,10 @@ internal sealed class SessionCommands(
         return new WhoEvent(room, nicks.Skip((page - 1) * WhoEvent.PageSize).Take(WhoEvent.PageSize).ToArray(), request.Cid, nicks.Length, page);
     }
 
-    /// <summary>Completes once every message the session has sent is stored and delivered (or will never be).</summary>
+    /// <summary>
+    /// Completes once every message the session has sent is stored, delivered and acknowledged (or will never be):
+    /// whatever it asks next is answered after those acknowledgements, as it was sent after those messages.
+    /// </summary>
     public async Task WhenDeliveredAsync(ChatSession session)
     {
         if (session.LastAppend is not { } last)
@@ -129,13 +131,19 @@ internal sealed class SessionCommands(
         {
             // Never stored: the server is stopping with its store failing.
         }
+
+        if (session.Acknowledgements is { } acknowledgements)
+        {
+            await acknowledgements.Drained;
+        }
     }
 
     /// <summary>Messages appended and not yet delivered, everyone's.</summary>
     public long Pending => log.Pending;
 
     private bool IsDelivered(ChatSession session) =>
-        session.LastAppend is not { } last || (last.IsCompleted && (!last.IsCompletedSuccessfully || log.LastDelivered >= last.Result.Message.Id));
+        (session.LastAppend is not { } last || (last.IsCompleted && (!last.IsCompletedSuccessfully || log.LastDelivered >= last.Result.Message.Id)))
+        && session.Acknowledgements?.Drained.IsCompleted != false;
 
     private async Task<bool> ExecuteAfterDeliveredAsync(ChatSession session, ClientCommand command)
     {
@@ -269,7 +277,9 @@ internal sealed class SessionCommands(
             log.Save(identity.Record(nick, session.Room, clock.GetUtcNow()));
         }
 
-        fanout.Notify(session.Room, new PresenceEvent(clock.GetUtcNow(), session.Room, nick, PresenceAction.Rename, old));
+        // The renamed one hears of it at once, before its next reply; the room through the log, in order.
+        session.Send(new PresenceEvent(clock.GetUtcNow(), session.Room, nick, PresenceAction.Rename, old));
+        log.Announce(StoredMessage.Presence(PresenceAction.Rename, session.Room, nick, old, actor: session.Id));
         ServerLog.NickChanged(logger, old, nick);
         display.Show($"* {old} ({session.RemoteEndPoint}) is now known as {nick}");
     }
@@ -293,15 +303,13 @@ internal sealed class SessionCommands(
         var ((left, joined), position) = history.Enter(session, () =>
         {
             var moved = directory.Move(session, command.Room);
-            var now = clock.GetUtcNow();
             if (moved.Left is { } from)
             {
-                fanout.Notify(from.Name, new PresenceEvent(now, from.Name, session.Nick, PresenceAction.Leave));
+                log.Announce(StoredMessage.Presence(PresenceAction.Leave, from.Name, session.Nick));
             }
 
-            var arrival = new PresenceEvent(now, moved.Joined.Name, session.Nick, PresenceAction.Join);
-            session.Send(arrival);
-            fanout.Notify(moved.Joined.Name, arrival, except: session);
+            session.Send(new PresenceEvent(clock.GetUtcNow(), moved.Joined.Name, session.Nick, PresenceAction.Join));
+            log.Announce(StoredMessage.Presence(PresenceAction.Join, moved.Joined.Name, session.Nick, actor: session.Id));
             return moved;
         });
         history.ShowRecent(session, joined.Name, position);

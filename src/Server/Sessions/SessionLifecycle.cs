@@ -16,7 +16,6 @@ namespace SocketChat.Server.Sessions;
 internal sealed class SessionLifecycle(
     RoomDirectory directory,
     AccountStore accounts,
-    IRoomFanout fanout,
     RoomHistory history,
     MessageLog log,
     ResumeRegistry resumes,
@@ -44,7 +43,7 @@ internal sealed class SessionLifecycle(
         {
             // Its /json came after the greeting delay: the text guest it was given leaves again.
             session.Registered = false;
-            fanout.Notify(guestRoom.Name, new PresenceEvent(clock.GetUtcNow(), guestRoom.Name, session.Nick, PresenceAction.Leave));
+            log.Announce(StoredMessage.Presence(PresenceAction.Leave, guestRoom.Name, session.Nick));
         }
 
         session.Mode = WireMode.Json;
@@ -119,7 +118,7 @@ internal sealed class SessionLifecycle(
 
         displaced.Send(new ErrorEvent(ErrorCodes.LoggedInElsewhere, $"you logged in again from {session.RemoteEndPoint}; this connection closes"));
         displaced.StopReading("logged in again elsewhere");
-        fanout.Notify(displaced.Room, new PresenceEvent(clock.GetUtcNow(), displaced.Room, account, PresenceAction.Leave), except: session);
+        log.Announce(StoredMessage.Presence(PresenceAction.Leave, displaced.Room, account, actor: session.Id));
         ServerLog.LoginReplaced(logger, account, session.RemoteEndPoint, displaced.RemoteEndPoint);
     }
 
@@ -190,7 +189,7 @@ internal sealed class SessionLifecycle(
         // While the server shuts down everyone is leaving; the shutdown notice says so once.
         if (room is not null && reason != ChatSession.ShutdownReason)
         {
-            fanout.Notify(room.Name, new PresenceEvent(clock.GetUtcNow(), room.Name, session.Nick, PresenceAction.Leave));
+            log.Announce(StoredMessage.Presence(PresenceAction.Leave, room.Name, session.Nick));
         }
 
         if (reason == ChatSession.SlowConsumerReason)
@@ -212,7 +211,7 @@ internal sealed class SessionLifecycle(
         {
             var entered = register();
             session.Registered = true;
-            fanout.Notify(entered.Name, new PresenceEvent(clock.GetUtcNow(), entered.Name, session.Nick, PresenceAction.Join), except: session);
+            log.Announce(StoredMessage.Presence(PresenceAction.Join, entered.Name, session.Nick, actor: session.Id));
             session.Send(new WelcomeEvent(session.Nick, entered.Name, token, Rate: session.Rate));
             if (log.Health.Problem is not null)
             {
@@ -280,7 +279,7 @@ internal sealed class SessionLifecycle(
         // The store is read after the identity's lock is let go; what the room says meanwhile waits behind it.
         history.ShowMissed(session, room.Name, Math.Max(lastId, identity.JoinedAtId), position, nick);
 
-        fanout.Notify(room.Name, new PresenceEvent(clock.GetUtcNow(), room.Name, nick, PresenceAction.Join), except: session);
+        log.Announce(StoredMessage.Presence(PresenceAction.Join, room.Name, nick, actor: session.Id));
         ServerLog.ClientResumed(logger, nick, session.RemoteEndPoint, lastId);
         display.Show($"* {nick} ({session.RemoteEndPoint}) reconnected");
         return true;

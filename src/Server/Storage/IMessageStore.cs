@@ -19,7 +19,7 @@ internal interface IMessageStore : IDisposable
     /// Stores the drafts (each given the next id and <paramref name="timestamp"/>) and the identity updates in one
     /// transaction, durably, before returning; one result per draft, in order. A draft whose sender token and client
     /// id were stored before is not stored again: its result is the message stored then. On failure nothing is
-    /// stored and ids are not used up.
+    /// stored and ids are not used up. A presence draft is not kept: it comes back with id 0, in its place.
     /// </summary>
     IReadOnlyList<Appended> Append(IReadOnlyList<Draft> drafts, DateTimeOffset timestamp, IReadOnlyList<IdentityRecord> identities);
 

@@ -29,6 +29,12 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
         {
             foreach (var draft in drafts)
             {
+                if (draft.Kind == MessageKind.Presence)
+                {
+                    results.Add(new Appended(StoredMessage.Of(draft, 0, timestamp), Duplicate: false));
+                    continue;
+                }
+
                 if (draft is { SenderToken: { } token, Cid: { } cid } && _accepted.TryGetValue(token, out var accepted) && accepted.TryGetValue(cid, out var first))
                 {
                     results.Add(new Appended(first, Duplicate: true));

@@ -5,4 +5,7 @@ internal enum MessageKind
     Room = 0,
     Private = 1,
     Announcement = 2,
+
+    /// <summary>Someone joined, left or was renamed: it goes through the log in order with the messages, and is not kept.</summary>
+    Presence = 3,
 }

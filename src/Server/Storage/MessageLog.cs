@@ -113,6 +113,12 @@ internal sealed class MessageLog(
         return appended.Task;
     }
 
+    /// <summary>
+    /// Queues a presence notice (<see cref="StoredMessage.Presence"/>); never waits. The reader delivers it in its
+    /// place among the messages appended around it, so nobody hears of a rename after the renamed one's next line.
+    /// </summary>
+    public void Announce(Draft presence) => _pending.Writer.TryWrite(new Entry(presence, null, null));
+
     /// <summary>Stores a resumable identity's nickname and room with the next batch.</summary>
     public void Save(IdentityRecord identity) => _pending.Writer.TryWrite(new Entry(null, identity, null));
 
@@ -153,18 +159,21 @@ internal sealed class MessageLog(
     /// <summary>The reader delivered <paramref name="batch"/>: the log's position moves to its last id. Called inside <see cref="Exclusive{T}"/>.</summary>
     public void Delivered(IReadOnlyList<StoredMessage> batch)
     {
-        if (batch.Count == 0)
+        // Presence carries no id and was never counted in flight.
+        var messages = batch.Count(message => message.Kind != MessageKind.Presence);
+        if (messages == 0)
         {
             return;
         }
 
-        Volatile.Write(ref _lastDelivered, batch[^1].Id);
-        Interlocked.Add(ref _inFlight, -batch.Count);
+        var last = batch.Max(message => message.Id);
+        Volatile.Write(ref _lastDelivered, last);
+        Interlocked.Add(ref _inFlight, -messages);
         lock (_waiters)
         {
             for (var i = _waiters.Count - 1; i >= 0; i--)
             {
-                if (_waiters[i].Id <= batch[^1].Id)
+                if (_waiters[i].Id <= last)
                 {
                     _waiters[i].Delivered.TrySetResult();
                     _waiters.RemoveAt(i);
@@ -222,7 +231,7 @@ internal sealed class MessageLog(
         var result = 0;
         foreach (var entry in batch)
         {
-            if (entry.Result is not { } appended)
+            if (entry.Draft is null)
             {
                 continue;
             }
@@ -237,7 +246,7 @@ internal sealed class MessageLog(
                 stored.Add(outcome.Message);
             }
 
-            appended.TrySetResult(outcome);
+            entry.Result?.TrySetResult(outcome);
         }
 
         if (stored.Count > 0)
@@ -257,7 +266,7 @@ internal sealed class MessageLog(
             try
             {
                 var results = store.Append(drafts, clock.GetUtcNow(), identities);
-                metrics.Stored(results.Count(result => !result.Duplicate), Stopwatch.GetElapsedTime(started));
+                metrics.Stored(results.Count(result => !result.Duplicate && result.Message.Kind != MessageKind.Presence), Stopwatch.GetElapsedTime(started));
                 if (failingSince is not null)
                 {
                     ServerLog.StoreRecovered(logger, drafts.Count);

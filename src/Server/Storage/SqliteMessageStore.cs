@@ -59,6 +59,13 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
             insert.Prepare();
             foreach (var draft in drafts)
             {
+                if (draft.Kind == MessageKind.Presence)
+                {
+                    // Presence is delivered in order with the messages, never kept: no row, no id.
+                    results.Add(new Appended(StoredMessage.Of(draft, 0, timestamp), Duplicate: false));
+                    continue;
+                }
+
                 parameters[0].Value = lastId + 1;
                 parameters[1].Value = timestamp.ToUnixTimeMilliseconds();
                 parameters[2].Value = (int)draft.Kind;

@@ -29,6 +29,13 @@ internal sealed record StoredMessage(
 
     public AnnouncementEvent ToAnnouncement(bool history = false) => new(Id, Timestamp, Text, history);
 
+    /// <summary>A presence entry (<see cref="MessageKind.Presence"/>): the nickname is <c>From</c>, the action <c>Text</c>, the old nickname <c>To</c>.</summary>
+    public PresenceEvent ToPresenceEvent() => new(Timestamp, Room ?? string.Empty, From, Enum.Parse<PresenceAction>(Text), To);
+
+    /// <summary>The log entry for a presence notice; <paramref name="actor"/> (the connection that caused it, told directly) is not sent it again.</summary>
+    public static Draft Presence(PresenceAction action, string room, string nick, string? oldNick = null, long actor = 0) =>
+        new(MessageKind.Presence, room, nick, oldNick, action.ToString(), Origin: actor);
+
     /// <summary>As shown in a room's history: a room message, or an operator line (said to every room).</summary>
     public ServerEvent ToHistoryEvent() => Kind == MessageKind.Announcement ? ToAnnouncement(history: true) : ToRoomEvent(history: true);
 }
