@@ -223,6 +223,20 @@ public sealed class ChatServerTests
     }
 
     [Fact]
+    public async Task RenameThenSay_OthersHearTheRenameBeforeTheLine_TheRenamedOneFirst()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await server.ConnectAsAsync("alice");
+        await using var bob = await server.ConnectAsAsync("bob");
+        await alice.ExpectAsync(line => line == "* guest2 is now known as bob");
+
+        await alice.SendBytesAsync(Encoding.UTF8.GetBytes("/nick alicia\nfirst as alicia\n/who\n"));
+
+        Assert.Equal(["* alice is now known as alicia", "* lobby (2): alicia, bob"], await alice.ReadLinesAsync(2));
+        Assert.Equal(["* alice is now known as alicia", "alicia: first as alicia"], await bob.ReadLinesAsync(2));
+    }
+
+    [Fact]
     public async Task Join_OtherRoom_MessagesStayInTheirRoom()
     {
         await using var server = await TestServer.StartAsync();

@@ -74,6 +74,17 @@ public abstract class MessageStoreContract : IDisposable
     }
 
     [Fact]
+    public void Append_Presence_PassedThroughInItsPlace_NotKeptAndGivenNoId()
+    {
+        var results = Store.Append([Say("before"), StoredMessage.Presence(SocketChat.Protocol.Events.PresenceAction.Rename, "lobby", "alicia", "alice"), Say("after")], Now, []);
+
+        Assert.Equal([1L, 0L, 2L], results.Select(result => result.Message.Id));
+        Assert.Equal(new SocketChat.Protocol.Events.PresenceEvent(Now, "lobby", "alicia", SocketChat.Protocol.Events.PresenceAction.Rename, "alice"), results[1].Message.ToPresenceEvent());
+        Assert.Equal(["before", "after"], Store.Room("lobby", 0, long.MaxValue, 10).Select(m => m.Text));
+        Assert.Equal(2, Store.LastId);
+    }
+
+    [Fact]
     public void Identities_SavedWithTheBatch_FoundByToken_EndedOnesGone()
     {
         Store.Append([], Now, [new IdentityRecord("tok", "alice", "lobby", Now), new IdentityRecord("gone", "bob", "dev", Now)]);
