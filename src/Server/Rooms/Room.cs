@@ -7,6 +7,7 @@ namespace SocketChat.Server.Rooms;
 /// <summary>A room's members. Enqueueing under the room's lock gives every member the room's events in one order.</summary>
 internal sealed class Room(string name)
 {
+    // Lock order (see MessageLog): after MessageLog._position and RoomDirectory._gate; before a member's queue and congestion locks.
     private readonly Lock _gate = new();
     private readonly HashSet<ChatSession> _members = [];
 

@@ -12,6 +12,7 @@ namespace SocketChat.Server.Rooms;
 internal sealed class RoomDirectory(IOptions<ChatOptions> options, TimeProvider clock)
 {
     // Guards nickname claims and room membership changes, which are rare; lookups and deliveries do not take it.
+    // Lock order (see MessageLog): after ResumableIdentity.Gate and MessageLog._position; before a room's.
     private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<string, Room> _rooms = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, ChatSession> _nicks = new(StringComparer.OrdinalIgnoreCase);

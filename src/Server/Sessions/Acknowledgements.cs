@@ -14,6 +14,7 @@ namespace SocketChat.Server.Sessions;
 /// </summary>
 internal sealed class Acknowledgements(ChatSession session, ILogger logger)
 {
+    // Taken alone.
     private readonly Lock _gate = new();
     private readonly Queue<Owed> _owed = new();
     private bool _draining;

@@ -72,6 +72,7 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
     /// it delivers, taken by the read loop.
     /// </summary>
     private HashSet<OutboundQueue>? _congested;
+    // A leaf in the lock order (see MessageLog): taken under a room's lock as it delivers, takes none itself.
     private readonly Lock _congestionGate = new();
 
     public void NoteCongestion(OutboundQueue recipient)

@@ -9,6 +9,7 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
     // Not a room name: room names start with a letter.
     private const string AnnouncementsKey = "#announcements";
 
+    // Taken alone, inside a store call.
     private readonly Lock _gate = new();
     private readonly Dictionary<string, LinkedList<StoredMessage>> _rooms = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, IdentityRecord> _identities = new(StringComparer.Ordinal);

@@ -17,8 +17,8 @@ namespace SocketChat.Server.Storage;
 /// (<see cref="Delivered"/>): a newcomer's history is everything up to the position it joined at.
 /// </summary>
 /// <remarks>
-/// Locks: <c>_position</c> (nothing is delivered while it is held) may be taken before a room's, a directory's or an
-/// outbound queue's lock, never after; <c>_waiters</c> is taken alone. Neither is held across a store call.
+/// The server's lock order, wherever two nest: ResumableIdentity.Gate, then MessageLog._position, then RoomDirectory._gate, then Room._gate, then any of OutboundQueue._gate, ChatSession._congestionGate, MessageLog._waiters (which take no other lock). Every other lock is taken alone. None is held across a store
+/// call, a socket call or a log write. <c>_position</c>: nothing is delivered while it is held.
 /// </remarks>
 internal sealed class MessageLog(
     IMessageStore store,
