@@ -37,9 +37,14 @@ internal static class ServerHost
         services.AddMetrics();
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IMessageStore>(provider => provider.GetRequiredService<IOptions<ChatOptions>>().Value is var options && options.Storage.Provider == StorageProvider.Memory
-            ? new MemoryMessageStore(options.HistoryPerRoom)
-            : new SqliteMessageStore(ServerPaths.StorageFile(options)));
+        services.AddSingleton<IMessageStore>(provider => provider.GetRequiredService<IOptions<ChatOptions>>().Value is var options
+            ? options.Storage.Provider switch
+            {
+                StorageProvider.Memory => new MemoryMessageStore(options.HistoryPerRoom),
+                StorageProvider.Redis => new RedisMessageStore(options.Storage.Redis, options.Node, options.Storage.RequireAtStart),
+                _ => new SqliteMessageStore(ServerPaths.StorageFile(options)),
+            }
+            : throw new InvalidOperationException("no settings"));
         services.AddSingleton<StoreHealth>();
         services.AddSingleton<MessageLog>();
         services.AddSingleton<RoomHistory>();

@@ -72,6 +72,20 @@ internal sealed class ChatOptions
     [ChatName]
     public string DefaultRoom { get; set; } = "lobby";
 
+    /// <summary>This server's name in a cluster, in its logs and counters; empty means its host name and port.</summary>
+    [RegularExpression("^[A-Za-z0-9._:-]{0,64}$", ErrorMessage = "must be up to 64 letters, digits, '.', '_', ':' or '-'")]
+    public string NodeName { get; set; } = string.Empty;
+
+    /// <summary>
+    /// This server's name: <see cref="NodeName"/>, else its host name and port (a port picked at random, 0, gets a
+    /// random suffix instead, so several nodes on one machine never share a name). Decided once.
+    /// </summary>
+    public string Node => _node ??= NodeName is { Length: > 0 } named ? named
+        : Port != 0 ? $"{System.Net.Dns.GetHostName()}:{Port}"
+        : $"{System.Net.Dns.GetHostName()}:{Guid.NewGuid().ToString("N")[..8]}";
+
+    private string? _node;
+
     /// <summary>
     /// Rooms with more members than this do not announce joins, leaves and renames: in a room of N, every arrival
     /// would cost N deliveries, and filling it N² (50 million for 10,000). 0 announces always.

@@ -7,4 +7,7 @@ internal enum StorageProvider
 
     /// <summary>Nothing on disk: recent messages only, gone when the server stops.</summary>
     Memory,
+
+    /// <summary>Cluster mode: the log, history and identities in Redis, shared by every server pointed at it.</summary>
+    Redis,
 }

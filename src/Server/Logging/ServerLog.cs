@@ -130,4 +130,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(42, LogLevel.Information, "Refused {Nick}'s message: client id {ClientId} was already used for message {MessageId} with other content", EventName = "ClientIdReused")]
     public static partial void ClientIdReused(ILogger logger, string nick, string clientId, long messageId);
+
+    [LoggerMessage(43, LogLevel.Warning, "Cannot read the shared log: {Reason}; trying again from the same position", EventName = "TailFailed")]
+    public static partial void TailFailed(ILogger logger, string reason);
 }

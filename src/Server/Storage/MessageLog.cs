@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 using SocketChat.Server.Configuration;
 using SocketChat.Server.Diagnostics;
 using SocketChat.Server.Logging;
@@ -41,9 +42,15 @@ internal sealed class MessageLog(
     private readonly Lock _position = new();
     private readonly List<(long Id, TaskCompletionSource Delivered)> _waiters = [];
     private readonly CancellationTokenSource _giveUp = new();
-    private long _inFlight;
+    private readonly CancellationTokenSource _stopTailing = new();
+
+    // This node's messages on their way: appended and not yet stored, then stored and not yet delivered (their ids,
+    // in order; taken alone, like _waiters).
+    private readonly Queue<long> _undelivered = new();
+    private long _unanswered;
     private long _lastDelivered;
     private Task _writing = Task.CompletedTask;
+    private Task _tailing = Task.CompletedTask;
     private int _unstored;
 
     /// <summary>Messages given up on at stop because the store kept failing; none was acknowledged or delivered.</summary>
@@ -56,8 +63,17 @@ internal sealed class MessageLog(
 
     public IMessageStore Store => store;
 
-    /// <summary>Messages appended and not yet delivered (or found to be resends), everyone's.</summary>
-    public long Pending => Volatile.Read(ref _inFlight);
+    /// <summary>This node's messages appended and not yet delivered (nor found to be resends).</summary>
+    public long Pending
+    {
+        get
+        {
+            lock (_undelivered)
+            {
+                return Volatile.Read(ref _unanswered) + _undelivered.Count;
+            }
+        }
+    }
 
     /// <summary>What was stored, a batch at a time, in id order, for the log reader alone; completed when the log stops.</summary>
     public ChannelReader<IReadOnlyList<StoredMessage>> Committed => _committed.Reader;
@@ -66,8 +82,15 @@ internal sealed class MessageLog(
     {
         store.Open();
         _lastDelivered = store.LastId;
-        ServerLog.StoreOpened(logger, store is MemoryMessageStore ? "memory" : "sqlite", store.Location, store.LastId);
+        ServerLog.StoreOpened(logger, store switch { MemoryMessageStore => "memory", RedisMessageStore => "redis", _ => "sqlite" }, store.Location, _lastDelivered);
         _writing = Task.Run(WriteLoopAsync, CancellationToken.None);
+
+        // A shared log is read back from the store, every node's entries, this one's included.
+        if (store is RedisMessageStore shared)
+        {
+            _tailing = Task.Run(() => TailLoopAsync(shared), CancellationToken.None);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -90,11 +113,18 @@ internal sealed class MessageLog(
             await _writing;
         }
 
+        // The tail reads once more, so this node's last lines are delivered (and logged), then ends the stream.
+        await _stopTailing.CancelAsync();
+        await _tailing;
         health.Stopped();
         store.Dispose();
     }
 
-    public void Dispose() => _giveUp.Dispose();
+    public void Dispose()
+    {
+        _giveUp.Dispose();
+        _stopTailing.Dispose();
+    }
 
     /// <summary>
     /// Queues a draft; never waits. Completes once it is stored, with what was stored (or the first of a resent
@@ -103,10 +133,10 @@ internal sealed class MessageLog(
     public Task<Appended> AppendAsync(Draft draft)
     {
         var appended = new TaskCompletionSource<Appended>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Interlocked.Increment(ref _inFlight);
+        Interlocked.Increment(ref _unanswered);
         if (!_pending.Writer.TryWrite(new Entry(draft, null, appended)))
         {
-            Interlocked.Decrement(ref _inFlight);
+            Interlocked.Decrement(ref _unanswered);
             appended.SetCanceled();
         }
 
@@ -159,16 +189,22 @@ internal sealed class MessageLog(
     /// <summary>The reader delivered <paramref name="batch"/>: the log's position moves to its last id. Called inside <see cref="Exclusive{T}"/>.</summary>
     public void Delivered(IReadOnlyList<StoredMessage> batch)
     {
-        // Presence carries no id and was never counted in flight.
-        var messages = batch.Count(message => message.Kind != MessageKind.Presence);
-        if (messages == 0)
+        // Presence carries no id.
+        var last = batch.Count == 0 ? 0 : batch.Max(message => message.Id);
+        if (last <= Volatile.Read(ref _lastDelivered))
         {
             return;
         }
 
-        var last = batch.Max(message => message.Id);
         Volatile.Write(ref _lastDelivered, last);
-        Interlocked.Add(ref _inFlight, -messages);
+        lock (_undelivered)
+        {
+            while (_undelivered.TryPeek(out var id) && id <= last)
+            {
+                _undelivered.Dequeue();
+            }
+        }
+
         lock (_waiters)
         {
             for (var i = _waiters.Count - 1; i >= 0; i--)
@@ -219,12 +255,15 @@ internal sealed class MessageLog(
         }
         finally
         {
-            _committed.Writer.TryComplete();
+            if (store is not RedisMessageStore)
+            {
+                _committed.Writer.TryComplete();
+            }
         }
     }
 
-    // Each sender learns what its draft became; what is new goes to the reader, in order. Resends were delivered
-    // when first stored, so they leave the count of what is in flight here.
+    // Each sender learns what its draft became; what is new goes to the reader, in order (from a shared store, the
+    // tail reads it back instead, among every node's). Resends were delivered when first stored.
     private async Task PublishAsync(List<Entry> batch, IReadOnlyList<Appended> results)
     {
         var stored = new List<StoredMessage>(results.Count);
@@ -237,21 +276,89 @@ internal sealed class MessageLog(
             }
 
             var outcome = results[result++];
-            if (outcome.Duplicate)
-            {
-                Interlocked.Decrement(ref _inFlight);
-            }
-            else
+            if (!outcome.Duplicate)
             {
                 stored.Add(outcome.Message);
             }
 
-            entry.Result?.TrySetResult(outcome);
+            if (entry.Result is { } appended)
+            {
+                if (!outcome.Duplicate)
+                {
+                    lock (_undelivered)
+                    {
+                        _undelivered.Enqueue(outcome.Message.Id);
+                    }
+                }
+
+                Interlocked.Decrement(ref _unanswered);
+                appended.TrySetResult(outcome);
+            }
         }
 
-        if (stored.Count > 0)
+        if (stored.Count > 0 && store is not RedisMessageStore)
         {
             await _committed.Writer.WriteAsync(stored);
+        }
+    }
+
+    // Cluster mode: every node's entries, read back from the shared log in its order, from this node's position.
+    // Pub/sub wakes the tail when anything is appended; it also looks every second, so a lost wake-up costs a
+    // second at most. While Redis cannot be reached the position stays, and the tail catches up from it after.
+    private async Task TailLoopAsync(RedisMessageStore shared)
+    {
+        using var wake = new SemaphoreSlim(0);
+        var subscribed = false;
+        try
+        {
+            while (true)
+            {
+                var stopping = _stopTailing.IsCancellationRequested;
+                try
+                {
+                    if (!subscribed)
+                    {
+                        await shared.Connection.GetSubscriber().SubscribeAsync(
+                            RedisChannel.Literal(RedisMessageStore.Prefix + "wake"),
+                            (_, _) =>
+                            {
+                                // One wake-up is as good as many: the tail reads everything there is.
+                                if (wake.CurrentCount == 0)
+                                {
+                                    wake.Release();
+                                }
+                            });
+                        subscribed = true;
+                    }
+
+                    var read = shared.ReadAfter(MaxBatch);
+                    if (read.Count > 0)
+                    {
+                        await _committed.Writer.WriteAsync(read);
+                        continue;
+                    }
+                }
+                catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+                {
+                    if (stopping)
+                    {
+                        return;
+                    }
+
+                    ServerLog.TailFailed(logger, ex.Message);
+                }
+
+                if (stopping)
+                {
+                    return;
+                }
+
+                await ((Task)wake.WaitAsync(TimeSpan.FromSeconds(1), _stopTailing.Token)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+        finally
+        {
+            _committed.Writer.TryComplete();
         }
     }
 
@@ -303,6 +410,7 @@ internal sealed class MessageLog(
             if (entry.Result is { } appended)
             {
                 unstored++;
+                Interlocked.Decrement(ref _unanswered);
                 appended.TrySetCanceled();
             }
         }

@@ -1,0 +1,330 @@
+using System.Globalization;
+using StackExchange.Redis;
+
+namespace SocketChat.Server.Storage;
+
+/// <summary>
+/// Cluster mode: the log in Redis 7, shared by every server pointed at it. One script per batch gives each message
+/// the next id (<c>INCR</c>), recognises a line stored before under its sender's token and client id, and adds it
+/// to the global log stream (what every node tails, <see cref="ReadAfter"/>), to its room's stream (history) and
+/// the client-id map, then wakes the nodes (<c>PUBLISH</c>): stored and announced atomically. Stream entry ids are
+/// the message ids (<c>42-0</c>); presence takes the next sequence after the last message (<c>42-1</c>), so it keeps
+/// its place without using up an id.
+/// </summary>
+/// <remarks>
+/// Every draft carries a key it is recognised by, a client's (token, cid) or, for a line without one, this node's
+/// own (node, start, sequence): a batch sent again after an error whose reply was lost is recognised, never stored
+/// twice.
+/// </remarks>
+internal sealed class RedisMessageStore(string configuration, string node, bool requireAtStart) : IMessageStore
+{
+    public const string Prefix = "socketchat:";
+    private const string LogKey = Prefix + "log";
+    private const string LastIdKey = Prefix + "lastid";
+    private const string AnnouncementsKey = Prefix + "announcements";
+
+    // The global log keeps this many entries (a node away longer starts again from its end); room streams keep all.
+    private const int LogLength = 1_000_000;
+
+    // How long a client's ids are remembered (beyond any resume window), and a node's own (retries are seconds apart).
+    private static readonly TimeSpan ClientIdsKept = TimeSpan.FromDays(7);
+    private static readonly TimeSpan NodeIdsKept = TimeSpan.FromHours(1);
+
+    private const string AppendScript = """
+        local n = tonumber(ARGV[1])
+        local ts = ARGV[2]
+        local out = {}
+        local i = 3
+        for d = 1, n do
+          local kind, room, from, to, text, token, cid, origin, key, field, ttl =
+            ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6], ARGV[i+7], ARGV[i+8], ARGV[i+9], ARGV[i+10]
+          i = i + 11
+          local fields = {'k', kind, 'r', room, 'f', from, 't', to, 'x', text, 'ts', ts, 'tk', token, 'c', cid, 'o', origin}
+          if kind == '3' then
+            local last = redis.call('GET', KEYS[2]) or '0'
+            local entry = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[#ARGV], last .. '-*', unpack(fields))
+            out[d] = {0, 0, entry}
+          else
+            local first = redis.call('HGET', key, field)
+            if first then
+              local stored = redis.call('XRANGE', KEYS[1], first .. '-0', first .. '-0')
+              out[d] = {tonumber(first), 1, stored[1] and stored[1][2] or {}}
+            else
+              local id = redis.call('INCR', KEYS[2])
+              redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[#ARGV], id .. '-0', unpack(fields))
+              if kind == '0' then
+                redis.call('XADD', KEYS[3] .. 'room:' .. string.lower(room), id .. '-0', unpack(fields))
+              elseif kind == '2' then
+                redis.call('XADD', KEYS[3] .. 'announcements', id .. '-0', unpack(fields))
+              end
+              redis.call('HSET', key, field, id)
+              redis.call('EXPIRE', key, ttl)
+              out[d] = {id, 0}
+            end
+          end
+        end
+        local m = tonumber(ARGV[i])
+        i = i + 1
+        for e = 1, m do
+          local token, nick, room, seen, ended, ttl = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5]
+          i = i + 6
+          if ended == '1' then
+            redis.call('DEL', KEYS[3] .. 'identity:' .. token, KEYS[3] .. 'cid:' .. token)
+          else
+            redis.call('HSET', KEYS[3] .. 'identity:' .. token, 'nick', nick, 'room', room, 'seen', seen)
+            redis.call('EXPIRE', KEYS[3] .. 'identity:' .. token, ttl)
+          end
+        end
+        if n > 0 then
+          redis.call('PUBLISH', KEYS[3] .. 'wake', '1')
+        end
+        return out
+        """;
+
+    private static readonly RedisKey[] ScriptKeys = [LogKey, LastIdKey, Prefix];
+    private readonly string _run = $"{node}:{Guid.NewGuid():N}";
+    private ConnectionMultiplexer? _redis;
+    private long _sequence;
+    private string _position = "0-0";
+    private bool _positioned;
+
+    public string Location => _redis?.Configuration ?? configuration;
+
+    /// <summary>The newest id given out, or 0 while Redis cannot be reached.</summary>
+    public long LastId
+    {
+        get
+        {
+            try
+            {
+                return (long?)Database.StringGet(LastIdKey) ?? 0;
+            }
+            catch (RedisConnectionException)
+            {
+                return 0;
+            }
+        }
+    }
+
+    /// <summary>The connection, for the log's tail and the cluster's registries.</summary>
+    public ConnectionMultiplexer Connection => _redis ?? throw new InvalidOperationException("The store is not open.");
+
+    private IDatabase Database => Connection.GetDatabase();
+
+    public void Open()
+    {
+        var options = ConfigurationOptions.Parse(configuration);
+
+        // Unless told to refuse, a node starts without Redis and keeps trying; it serves once Redis answers.
+        options.AbortOnConnectFail = requireAtStart;
+        options.ClientName = node;
+        try
+        {
+            _redis = ConnectionMultiplexer.Connect(options);
+        }
+        catch (RedisConnectionException ex)
+        {
+            throw new StorageException($"cannot reach Redis at {configuration} (Chat:Storage:RequireAtStart=true): {ex.Message}", ex);
+        }
+
+        // The tail starts at the log's end: what came before is history, read from the rooms' streams.
+        if (_redis.IsConnected)
+        {
+            _position = LogEnd();
+            _positioned = true;
+        }
+    }
+
+    public IReadOnlyList<Appended> Append(IReadOnlyList<Draft> drafts, DateTimeOffset timestamp, IReadOnlyList<IdentityRecord> identities)
+    {
+        var arguments = new List<RedisValue>((drafts.Count * 11) + (identities.Count * 6) + 4)
+        {
+            drafts.Count,
+            timestamp.ToUnixTimeMilliseconds(),
+        };
+        foreach (var draft in drafts)
+        {
+            var (key, field, kept) = draft is { SenderToken: { } token, Cid: { } cid }
+                ? ($"{Prefix}cid:{token}", cid, ClientIdsKept)
+                : ($"{Prefix}own:{_run}", Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture), NodeIdsKept);
+            arguments.AddRange(
+            [
+                (int)draft.Kind, draft.Room ?? string.Empty, draft.From, draft.To ?? string.Empty, draft.Text,
+                draft.SenderToken ?? string.Empty, draft.Cid ?? string.Empty, Origin(draft.Origin),
+                key, field, (long)kept.TotalSeconds,
+            ]);
+        }
+
+        arguments.Add(identities.Count);
+        foreach (var identity in identities)
+        {
+            arguments.AddRange(
+            [
+                identity.Token, identity.Nick, identity.Room, identity.Seen.ToUnixTimeMilliseconds(), identity.Ended ? 1 : 0,
+                (long)ClientIdsKept.TotalSeconds,
+            ]);
+        }
+
+        arguments.Add(LogLength);
+        var results = (RedisResult[])Database.ScriptEvaluate(AppendScript, ScriptKeys, [.. arguments])!;
+        var appended = new List<Appended>(drafts.Count);
+        for (var i = 0; i < drafts.Count; i++)
+        {
+            var result = (RedisResult[])results[i]!;
+            var id = (long)result[0];
+            appended.Add((int)result[1] == 1
+                ? new Appended(First(id, (RedisResult[])result[2]!, drafts[i]), Duplicate: true)
+                : new Appended(StoredMessage.Of(drafts[i], id, timestamp), Duplicate: false));
+        }
+
+        return appended;
+    }
+
+    /// <summary>
+    /// The log after this node's position, oldest first, at most <paramref name="count"/> entries; moves the position
+    /// past them. Empty when there is nothing new. Throws while Redis cannot be reached (the position stays).
+    /// </summary>
+    public IReadOnlyList<StoredMessage> ReadAfter(int count)
+    {
+        if (!_positioned)
+        {
+            // First contact after starting without Redis: start at the end, like a node that started with it.
+            _position = LogEnd();
+            _positioned = true;
+        }
+
+        var entries = Database.StreamRange(LogKey, "(" + _position, "+", count);
+        var read = new List<StoredMessage>(entries.Length);
+        foreach (var entry in entries)
+        {
+            read.Add(Parse(entry));
+            _position = entry.Id!;
+        }
+
+        return read;
+    }
+
+    public IReadOnlyList<StoredMessage> Room(string room, long afterId, long beforeId, int limit)
+    {
+        var upper = beforeId == long.MaxValue ? "+" : "(" + beforeId.ToString(CultureInfo.InvariantCulture) + "-0";
+        var lower = afterId <= 0 ? "-" : "(" + afterId.ToString(CultureInfo.InvariantCulture) + "-0";
+        var messages = Database.StreamRange(RoomKey(room), lower, upper, limit, Order.Descending)
+            .Concat(Database.StreamRange(AnnouncementsKey, lower, upper, limit, Order.Descending))
+            .Select(Parse)
+            .OrderByDescending(message => message.Id)
+            .Take(limit)
+            .ToList();
+        messages.Reverse();
+        return messages;
+    }
+
+    public IdentityRecord? FindIdentity(string token)
+    {
+        var fields = Database.HashGetAll($"{Prefix}identity:{token}").ToDictionary(field => field.Name.ToString(), field => field.Value);
+        return fields.Count == 0
+            ? null
+            : new IdentityRecord(token, fields["nick"]!, fields["room"]!, DateTimeOffset.FromUnixTimeMilliseconds((long)fields["seen"]));
+    }
+
+    public int Prune(DateTimeOffset? before, int? maxPerRoom)
+    {
+        var removed = 0;
+        var server = Connection.GetServers().First(server => server.IsConnected);
+        foreach (var key in server.Keys(pattern: Prefix + "room:*").Append(AnnouncementsKey))
+        {
+            if (before is { } cutoff)
+            {
+                removed += (int)Database.StreamTrimByMinId(key, FirstAtOrAfter(key, cutoff));
+            }
+
+            if (maxPerRoom is { } keep && key != AnnouncementsKey)
+            {
+                removed += (int)Database.StreamTrim(key, keep);
+            }
+        }
+
+        return removed;
+    }
+
+    public IEnumerable<StoredMessage> Export(string room, DateTimeOffset since) =>
+        Database.StreamRange(RoomKey(room), "-", "+").Select(Parse).Where(message => message.Timestamp >= since);
+
+    public void Dispose() => _redis?.Dispose();
+
+    private static string RoomKey(string room) => $"{Prefix}room:{room.ToLowerInvariant()}";
+
+    // The id of the first entry at or after the cutoff; everything before it is older (entries are in time order).
+    // When there is none, an id past the last entry, so every entry goes.
+    private RedisValue FirstAtOrAfter(RedisKey key, DateTimeOffset cutoff)
+    {
+        var position = "-";
+        RedisValue past = "0-1";
+        while (true)
+        {
+            var entries = Database.StreamRange(key, position, "+", 1000);
+            if (entries.Length == 0)
+            {
+                return past;
+            }
+
+            var last = entries[^1].Id.ToString();
+            past = $"{last[..last.IndexOf('-', StringComparison.Ordinal)]}-{long.Parse(last[(last.IndexOf('-', StringComparison.Ordinal) + 1)..], CultureInfo.InvariantCulture) + 1}";
+
+            foreach (var entry in entries)
+            {
+                if ((long)entry["ts"] >= cutoff.ToUnixTimeMilliseconds())
+                {
+                    return entry.Id;
+                }
+            }
+
+            position = "(" + entries[^1].Id;
+        }
+    }
+
+    private string LogEnd() => Database.StreamRange(LogKey, "-", "+", 1, Order.Descending) is [var last] ? last.Id! : "0-0";
+
+    // "node/connection": the sender's connection, so its own node does not send it its own line.
+    private string Origin(long connection) => connection == 0 ? string.Empty : $"{node}/{connection.ToString(CultureInfo.InvariantCulture)}";
+
+    private StoredMessage Parse(StreamEntry entry) => ToMessage(entry.Id!, entry.Values);
+
+    // A resent line's first, as the script found it in the log; a log trimmed past it leaves its id and the draft.
+    private StoredMessage First(long id, RedisResult[] flat, Draft draft)
+    {
+        if (flat.Length == 0)
+        {
+            return StoredMessage.Of(draft, id, DateTimeOffset.UnixEpoch);
+        }
+
+        var pairs = new NameValueEntry[flat.Length / 2];
+        for (var i = 0; i < pairs.Length; i++)
+        {
+            pairs[i] = new NameValueEntry((RedisValue)flat[2 * i], (RedisValue)flat[(2 * i) + 1]);
+        }
+
+        return ToMessage($"{id}-0", pairs);
+    }
+
+    private StoredMessage ToMessage(string id, NameValueEntry[] values)
+    {
+        var fields = values.ToDictionary(value => value.Name.ToString(), value => value.Value.ToString());
+        var kind = (MessageKind)int.Parse(fields["k"], CultureInfo.InvariantCulture);
+        var messageId = kind == MessageKind.Presence ? 0 : long.Parse(id[..id.IndexOf('-', StringComparison.Ordinal)], CultureInfo.InvariantCulture);
+        var origin = fields.GetValueOrDefault("o") is { Length: > 0 } from && from.StartsWith(node + "/", StringComparison.Ordinal)
+            ? long.Parse(from[(node.Length + 1)..], CultureInfo.InvariantCulture)
+            : 0;
+        return new StoredMessage(
+            messageId,
+            DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(fields["ts"], CultureInfo.InvariantCulture)),
+            kind,
+            Empty(fields["r"]),
+            fields["f"],
+            Empty(fields["t"]),
+            fields["x"],
+            Empty(fields.GetValueOrDefault("tk")),
+            Empty(fields.GetValueOrDefault("c"))) { Origin = origin };
+    }
+
+    private static string? Empty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

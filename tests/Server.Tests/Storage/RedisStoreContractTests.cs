@@ -1,0 +1,22 @@
+using SocketChat.Server.Storage;
+using SocketChat.TestSupport;
+
+namespace SocketChat.Server.Tests.Storage;
+
+/// <summary>The store contract on Redis: a redis-server of its own per test.</summary>
+public sealed class RedisStoreContractTests : MessageStoreContract, IAsyncLifetime
+{
+    private RedisServer? _redis;
+
+    public async Task InitializeAsync() => _redis = await RedisServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+    }
+
+    private protected override IMessageStore Create() => new RedisMessageStore(_redis!.Configuration, "test-node", requireAtStart: true);
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace SocketChat.TestSupport;
+
+/// <summary>
+/// A real <c>redis-server</c> of the test's own: a free loopback port, a temporary directory, the durability the
+/// shipped redis.conf asks for (AOF, fsync on every write). Never the system's service, never port 6379.
+/// </summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    private readonly TempDirectory _directory = new();
+    private ChildProcess? _process;
+
+    private RedisServer(int port)
+    {
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    /// <summary>The StackExchange.Redis configuration string for it.</summary>
+    public string Configuration => $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
+
+    public static async Task<RedisServer> StartAsync()
+    {
+        var server = new RedisServer(FreePort());
+        await server.RunAsync();
+        return server;
+    }
+
+    /// <summary>Kills it (SIGKILL), as a crash would: what it acknowledged is in its append-only file.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { } process)
+        {
+            await process.SignalAsync("KILL");
+            await process.WaitForExitAsync();
+            await process.DisposeAsync();
+            _process = null;
+        }
+    }
+
+    /// <summary>Starts it again on the same port and directory.</summary>
+    public Task RestartAsync() => RunAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _directory.Dispose();
+    }
+
+    private async Task RunAsync()
+    {
+        _process = ChildProcess.Start("redis-server", [
+            "--port", Port.ToString(CultureInfo.InvariantCulture),
+            "--bind", "127.0.0.1",
+            "--dir", _directory.Path,
+            "--appendonly", "yes",
+            "--appendfsync", "always",
+            "--save", string.Empty,
+            "--maxmemory-policy", "noeviction",
+            "--daemonize", "no",
+        ]);
+        await _process.ReadOutputLineAsync(line => line.Contains("Ready to accept connections", StringComparison.Ordinal));
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+}
