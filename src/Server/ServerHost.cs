@@ -49,7 +49,11 @@ internal static class ServerHost
         services.AddSingleton<MessageLog>();
         services.AddSingleton<RoomHistory>();
         services.AddSingleton<RoomDirectory>();
+        services.AddSingleton<INameRegistry>(provider => provider.GetRequiredService<IMessageStore>() is RedisMessageStore shared
+            ? new RedisNames(shared, provider.GetRequiredService<TimeProvider>())
+            : new LocalNames());
         services.AddSingleton<IRoomFanout, InProcessRoomFanout>();
+        services.AddSingleton<Presence>();
         services.AddSingleton<OperatorDisplay>();
         services.AddSingleton<ResumeRegistry>();
         services.AddSingleton<AccountStore>();
@@ -74,6 +78,7 @@ internal static class ServerHost
         services.AddHostedService(provider => provider.GetRequiredService<MessageLog>());
         services.AddHostedService<RetentionService>();
         services.AddHostedService<StoreNotices>();
+        services.AddHostedService<NameLeases>();
         services.AddHostedService<IdleSweep>();
 
         // Registered before the operator console so the listeners are bound when it prints where they are.

@@ -65,8 +65,9 @@ internal sealed class LogReader(
                     fanout.DeliverAnnouncement(message);
                     ServerLog.OperatorMessage(logger, message.Id, message.Text);
                     break;
-                case MessageKind.Presence:
-                    fanout.Notify(message.Room!, message.ToPresenceEvent(), except: sender);
+                case MessageKind.Presence when !message.Local:
+                    // Another server's: its own members were told when it happened, this one's are told now.
+                    fanout.Notify(message.Room!, message.ToPresenceEvent());
                     break;
             }
         }

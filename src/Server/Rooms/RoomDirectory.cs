@@ -132,6 +132,24 @@ internal sealed class RoomDirectory(IOptions<ChatOptions> options, TimeProvider 
 
     public ChatSession? FindByNick(string nick) => _nicks.TryGetValue(nick, out var session) ? session : null;
 
+    /// <summary>True when a connection here has <paramref name="nick"/>, or an identity parked here keeps it.</summary>
+    public bool Holds(string nick)
+    {
+        lock (_gate)
+        {
+            return _nicks.ContainsKey(nick) || _reserved.ContainsKey(nick);
+        }
+    }
+
+    /// <summary>The nicknames parked identities keep here, with those identities.</summary>
+    public IReadOnlyList<(string Nick, ResumableIdentity Identity)> Reserved()
+    {
+        lock (_gate)
+        {
+            return [.. _reserved.Select(entry => (entry.Key, entry.Value))];
+        }
+    }
+
     /// <summary>A registered connection by its id (the origin of a message), or null once it has gone.</summary>
     public ChatSession? FindById(long id) => _sessions.TryGetValue(id, out var session) ? session : null;
 

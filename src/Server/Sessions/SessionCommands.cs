@@ -16,6 +16,8 @@ namespace SocketChat.Server.Sessions;
 /// <summary>What each line a client sends does: decode, parse, act, reply. Never waits on another client.</summary>
 internal sealed class SessionCommands(
     RoomDirectory directory,
+    Presence presence,
+    INameRegistry names,
     SessionLifecycle lifecycle,
     SessionLogin login,
     SessionMessages messages,
@@ -102,7 +104,7 @@ internal sealed class SessionCommands(
     // A large room is listed a page at a time: a line of 10,000 names helps nobody.
     private WhoEvent Who(string room, WhoCommand request)
     {
-        var nicks = directory.FindRoom(room)?.Nicks() ?? [];
+        var nicks = names.Members(room) ?? directory.FindRoom(room)?.Nicks() ?? [];
         if (nicks.Length <= WhoEvent.PageSize)
         {
             return new WhoEvent(room, nicks, request.Cid);
@@ -231,6 +233,8 @@ internal sealed class SessionCommands(
                 session.Send(new PongEvent(ping.Cid, log.Health.Problem));
                 break;
             case QuitCommand quit:
+                // Nothing the room says after the goodbye is sent: the client asked to go.
+                session.Outbound.Hold();
                 session.Send(new InfoEvent("bye", quit.Cid));
                 return false;
             case JsonModeCommand:
@@ -266,20 +270,33 @@ internal sealed class SessionCommands(
             return;
         }
 
-        if (!directory.TryRename(session, nick))
+        // Claimed across the cluster first (a round trip, before any lock), then here.
+        var owner = session.NameOwner(limitsOptions.Value.Node);
+        if (!names.TryClaim(nick, owner) || !directory.TryRename(session, nick))
         {
+            if (!string.Equals(nick, old, StringComparison.OrdinalIgnoreCase))
+            {
+                names.Release(nick, owner);
+            }
+
             Reject(session, new InvalidCommand(ErrorCodes.NickTaken, $"nickname {nick} is already taken", command.Cid));
             return;
         }
+
+        if (!string.Equals(nick, old, StringComparison.OrdinalIgnoreCase))
+        {
+            names.Release(old, owner);
+        }
+
+        names.Moved(old, session.Room, null);
+        names.Moved(nick, null, session.Room);
 
         if (session.Identity is { } identity)
         {
             log.Save(identity.Record(nick, session.Room, clock.GetUtcNow()));
         }
 
-        // The renamed one hears of it at once, before its next reply; the room through the log, in order.
-        session.Send(new PresenceEvent(clock.GetUtcNow(), session.Room, nick, PresenceAction.Rename, old));
-        log.Announce(StoredMessage.Presence(PresenceAction.Rename, session.Room, nick, old, actor: session.Id));
+        presence.Tell(PresenceAction.Rename, session.Room, nick, old);
         ServerLog.NickChanged(logger, old, nick);
         display.Show($"* {old} ({session.RemoteEndPoint}) is now known as {nick}");
     }
@@ -305,14 +322,15 @@ internal sealed class SessionCommands(
             var moved = directory.Move(session, command.Room);
             if (moved.Left is { } from)
             {
-                log.Announce(StoredMessage.Presence(PresenceAction.Leave, from.Name, session.Nick));
+                presence.Tell(PresenceAction.Leave, from.Name, session.Nick);
             }
 
             session.Send(new PresenceEvent(clock.GetUtcNow(), moved.Joined.Name, session.Nick, PresenceAction.Join));
-            log.Announce(StoredMessage.Presence(PresenceAction.Join, moved.Joined.Name, session.Nick, actor: session.Id));
+            presence.Tell(PresenceAction.Join, moved.Joined.Name, session.Nick, except: session);
             return moved;
         });
         history.ShowRecent(session, joined.Name, position);
+        names.Moved(session.Nick, left?.Name, joined.Name);
         if (session.Identity is { } identity)
         {
             log.Save(identity.Record(session.Nick, joined.Name, clock.GetUtcNow()));

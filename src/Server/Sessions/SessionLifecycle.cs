@@ -15,6 +15,9 @@ namespace SocketChat.Server.Sessions;
 /// <summary>How a connection gets its identity (greeted as a guest, or resuming a dropped one) and how it lets go of it.</summary>
 internal sealed class SessionLifecycle(
     RoomDirectory directory,
+    Presence presence,
+    INameRegistry names,
+    Microsoft.Extensions.Options.IOptions<Configuration.ChatOptions> options,
     AccountStore accounts,
     RoomHistory history,
     MessageLog log,
@@ -33,7 +36,14 @@ internal sealed class SessionLifecycle(
             return;
         }
 
-        Greet(session, () => directory.Register(session), token: null);
+        GreetAsGuest(session, token: null);
+    }
+
+    // A guest's name is claimed across the cluster first (a round trip, before any lock); one server picks its own.
+    private void GreetAsGuest(ChatSession session, string? token)
+    {
+        var guest = names.ClaimGuest(session.NameOwner(options.Value.Node));
+        Greet(session, () => guest is null ? directory.Register(session) : directory.Register(session, guest, options.Value.DefaultRoom, static _ => { }), token);
     }
 
     /// <summary>Handles the first line <c>/json</c>: resumes the identity it names, or greets a new JSON-mode guest.</summary>
@@ -43,7 +53,9 @@ internal sealed class SessionLifecycle(
         {
             // Its /json came after the greeting delay: the text guest it was given leaves again.
             session.Registered = false;
-            log.Announce(StoredMessage.Presence(PresenceAction.Leave, guestRoom.Name, session.Nick));
+            names.Release(session.Nick, session.NameOwner(options.Value.Node));
+            names.Moved(session.Nick, guestRoom.Name, null);
+            presence.Tell(PresenceAction.Leave, guestRoom.Name, session.Nick);
         }
 
         session.Mode = WireMode.Json;
@@ -74,7 +86,7 @@ internal sealed class SessionLifecycle(
             session.Identity = resumes.Create(session);
         }
 
-        Greet(session, () => directory.Register(session), session.Identity?.Token);
+        GreetAsGuest(session, session.Identity?.Token);
     }
 
     /// <summary>
@@ -88,6 +100,24 @@ internal sealed class SessionLifecycle(
         if (session.Mode == WireMode.Json && resumes.Enabled)
         {
             session.Identity = resumes.Create(session);
+        }
+
+        // Across a cluster the account's name may be held by a connection on another server: this one is refused
+        // rather than two connections sharing an account.
+        var owner = session.NameOwner(options.Value.Node);
+        if (!names.TryClaim(account, owner))
+        {
+            if (!directory.Holds(account))
+            {
+                session.Account = null;
+                session.AwaitingLogin = true;
+                session.Send(new ErrorEvent(ErrorCodes.Refused, $"{account} is logged in on another server of this cluster; log out there first"));
+                session.StopReading("account in use on another server");
+                return;
+            }
+
+            // Held here: this login takes it over below, so it takes the name over too.
+            names.ForceClaim(account, owner);
         }
 
         ServerLog.LoggedIn(logger, account, session.RemoteEndPoint);
@@ -118,7 +148,7 @@ internal sealed class SessionLifecycle(
 
         displaced.Send(new ErrorEvent(ErrorCodes.LoggedInElsewhere, $"you logged in again from {session.RemoteEndPoint}; this connection closes"));
         displaced.StopReading("logged in again elsewhere");
-        log.Announce(StoredMessage.Presence(PresenceAction.Leave, displaced.Room, account, actor: session.Id));
+        presence.Tell(PresenceAction.Leave, displaced.Room, account, except: session);
         ServerLog.LoginReplaced(logger, account, session.RemoteEndPoint, displaced.RemoteEndPoint);
     }
 
@@ -186,10 +216,21 @@ internal sealed class SessionLifecycle(
             }
         }
 
+        if (room is not null)
+        {
+            // A parked identity keeps its name (its lease is renewed while it may resume); anyone else lets it go.
+            if (identity is null || !identity.IsParked(clock.GetUtcNow()))
+            {
+                names.Release(session.Nick, session.NameOwner(options.Value.Node));
+            }
+
+            names.Moved(session.Nick, room.Name, null);
+        }
+
         // While the server shuts down everyone is leaving; the shutdown notice says so once.
         if (room is not null && reason != ChatSession.ShutdownReason)
         {
-            log.Announce(StoredMessage.Presence(PresenceAction.Leave, room.Name, session.Nick));
+            presence.Tell(PresenceAction.Leave, room.Name, session.Nick);
         }
 
         if (reason == ChatSession.SlowConsumerReason)
@@ -211,7 +252,7 @@ internal sealed class SessionLifecycle(
         {
             var entered = register();
             session.Registered = true;
-            log.Announce(StoredMessage.Presence(PresenceAction.Join, entered.Name, session.Nick, actor: session.Id));
+            presence.Tell(PresenceAction.Join, entered.Name, session.Nick, except: session);
             session.Send(new WelcomeEvent(session.Nick, entered.Name, token, Rate: session.Rate));
             if (log.Health.Problem is not null)
             {
@@ -221,6 +262,7 @@ internal sealed class SessionLifecycle(
             return entered;
         });
         history.ShowRecent(session, room.Name, position);
+        names.Moved(session.Nick, null, room.Name);
         if (session.Identity is { } identity)
         {
             log.Save(identity.Record(session.Nick, room.Name, clock.GetUtcNow()));
@@ -241,6 +283,14 @@ internal sealed class SessionLifecycle(
         if (accounts.Required && !accounts.Exists(identity.Owner?.Nick ?? identity.ParkedNick))
         {
             resumes.Forget(identity);
+            return false;
+        }
+
+        // Across a cluster the name is the identity's (owned by its token) unless its lease ran out and someone
+        // else took it meanwhile: then there is nothing to resume.
+        var parkedNick = identity.Owner?.Nick ?? identity.ParkedNick;
+        if (!names.TryClaim(parkedNick, $"t:{token}"))
+        {
             return false;
         }
 
@@ -278,8 +328,9 @@ internal sealed class SessionLifecycle(
 
         // The store is read after the identity's lock is let go; what the room says meanwhile waits behind it.
         history.ShowMissed(session, room.Name, Math.Max(lastId, identity.JoinedAtId), position, nick);
+        names.Moved(nick, null, room.Name);
 
-        log.Announce(StoredMessage.Presence(PresenceAction.Join, room.Name, nick, actor: session.Id));
+        presence.Tell(PresenceAction.Join, room.Name, nick, except: session);
         ServerLog.ClientResumed(logger, nick, session.RemoteEndPoint, lastId);
         display.Show($"* {nick} ({session.RemoteEndPoint}) reconnected");
         return true;

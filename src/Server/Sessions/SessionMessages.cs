@@ -13,7 +13,7 @@ namespace SocketChat.Server.Sessions;
 /// by its sender's token and client id) before the log reader delivers it; the sender is acknowledged with what the
 /// append returned (<see cref="Acknowledgements"/>).
 /// </summary>
-internal sealed class SessionMessages(RoomDirectory directory, MessageLog log, ILogger<SessionMessages> logger)
+internal sealed class SessionMessages(RoomDirectory directory, INameRegistry names, MessageLog log, ILogger<SessionMessages> logger)
 {
     /// <summary>Accepts a room message; returns the refusal to send when there is one.</summary>
     public InvalidCommand? Say(ChatSession session, SayCommand say)
@@ -37,12 +37,13 @@ internal sealed class SessionMessages(RoomDirectory directory, MessageLog log, I
             return Empty(command.Cid);
         }
 
-        if (directory.FindByNick(command.To) is not { } target)
+        // Here, or on another server of the cluster (whose log reader delivers it).
+        if ((directory.FindByNick(command.To)?.Nick ?? names.Find(command.To)) is not { } to)
         {
             return new InvalidCommand(ErrorCodes.NoSuchNick, $"no such nick: {TextSanitizer.RemoveControlCharacters(command.To)}", command.Cid);
         }
 
-        Append(session, command.Cid, new Draft(MessageKind.Private, null, session.Nick, target.Nick, text, session.Identity?.Token, command.Cid, session.Id));
+        Append(session, command.Cid, new Draft(MessageKind.Private, null, session.Nick, to, text, session.Identity?.Token, command.Cid, session.Id));
         return null;
     }
 

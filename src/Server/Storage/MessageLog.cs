@@ -63,6 +63,9 @@ internal sealed class MessageLog(
 
     public IMessageStore Store => store;
 
+    /// <summary>True when other servers append to the same log (cluster mode).</summary>
+    public bool Shared => store is RedisMessageStore;
+
     /// <summary>This node's messages appended and not yet delivered (nor found to be resends).</summary>
     public long Pending
     {
@@ -144,8 +147,8 @@ internal sealed class MessageLog(
     }
 
     /// <summary>
-    /// Queues a presence notice (<see cref="StoredMessage.Presence"/>); never waits. The reader delivers it in its
-    /// place among the messages appended around it, so nobody hears of a rename after the renamed one's next line.
+    /// Cluster mode: queues a presence notice (<see cref="StoredMessage.Presence"/>) for the other servers; never
+    /// waits. Their readers deliver it in its place among the messages appended around it.
     /// </summary>
     public void Announce(Draft presence) => _pending.Writer.TryWrite(new Entry(presence, null, null));
 

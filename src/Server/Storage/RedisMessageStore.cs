@@ -59,6 +59,9 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
               end
               redis.call('HSET', key, field, id)
               redis.call('EXPIRE', key, ttl)
+              if token ~= '' and redis.call('EXISTS', KEYS[3] .. 'identity:' .. token) == 1 then
+                redis.call('HSET', KEYS[3] .. 'identity:' .. token, 'seen', ts)
+              end
               out[d] = {id, 0}
             end
           end
@@ -284,8 +287,9 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
 
     private string LogEnd() => Database.StreamRange(LogKey, "-", "+", 1, Order.Descending) is [var last] ? last.Id! : "0-0";
 
-    // "node/connection": the sender's connection, so its own node does not send it its own line.
-    private string Origin(long connection) => connection == 0 ? string.Empty : $"{node}/{connection.ToString(CultureInfo.InvariantCulture)}";
+    // "node/connection": which node appended it (its own presence it has told its members already) and the sender's
+    // connection there (0 for none), so its own node does not send it its own line.
+    private string Origin(long connection) => $"{node}/{connection.ToString(CultureInfo.InvariantCulture)}";
 
     private StoredMessage Parse(StreamEntry entry) => ToMessage(entry.Id!, entry.Values);
 
@@ -311,9 +315,8 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         var fields = values.ToDictionary(value => value.Name.ToString(), value => value.Value.ToString());
         var kind = (MessageKind)int.Parse(fields["k"], CultureInfo.InvariantCulture);
         var messageId = kind == MessageKind.Presence ? 0 : long.Parse(id[..id.IndexOf('-', StringComparison.Ordinal)], CultureInfo.InvariantCulture);
-        var origin = fields.GetValueOrDefault("o") is { Length: > 0 } from && from.StartsWith(node + "/", StringComparison.Ordinal)
-            ? long.Parse(from[(node.Length + 1)..], CultureInfo.InvariantCulture)
-            : 0;
+        var local = fields.GetValueOrDefault("o") is { Length: > 0 } from && from.StartsWith(node + "/", StringComparison.Ordinal);
+        var origin = local ? long.Parse(fields["o"][(node.Length + 1)..], CultureInfo.InvariantCulture) : 0;
         return new StoredMessage(
             messageId,
             DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(fields["ts"], CultureInfo.InvariantCulture)),
@@ -323,7 +326,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
             Empty(fields["t"]),
             fields["x"],
             Empty(fields.GetValueOrDefault("tk")),
-            Empty(fields.GetValueOrDefault("c"))) { Origin = origin };
+            Empty(fields.GetValueOrDefault("c"))) { Origin = origin, Local = local };
     }
 
     private static string? Empty(string? value) => string.IsNullOrEmpty(value) ? null : value;

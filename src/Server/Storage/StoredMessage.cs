@@ -20,8 +20,11 @@ internal sealed record StoredMessage(
     /// <summary>The connection on this server that sent it (0: the operator, or read back from the store); not stored.</summary>
     public long Origin { get; init; }
 
+    /// <summary>Appended on this server (a cluster's log also holds the others'); not stored.</summary>
+    public bool Local { get; init; }
+
     public static StoredMessage Of(Draft draft, long id, DateTimeOffset timestamp) =>
-        new(id, timestamp, draft.Kind, draft.Room, draft.From, draft.To, draft.Text, draft.SenderToken, draft.Cid) { Origin = draft.Origin };
+        new(id, timestamp, draft.Kind, draft.Room, draft.From, draft.To, draft.Text, draft.SenderToken, draft.Cid) { Origin = draft.Origin, Local = true };
 
     public RoomMessageEvent ToRoomEvent(bool history = false) => new(Id, Timestamp, Room ?? string.Empty, From, Text, history);
 

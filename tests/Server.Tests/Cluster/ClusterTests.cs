@@ -1,25 +1,98 @@
+using System.Text.Json;
 using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests.Cluster;
 
 /// <summary>Several servers pointed at one Redis: one chat.</summary>
+[Collection(LoadTestsRunAlone.Name)]
 public sealed class ClusterTests
 {
     [Fact]
-    public async Task TwoNodes_LineSaidOnOne_HeardOnTheOther_ExactlyOnce()
+    public async Task ThirtyClientsOnThreeNodes_EachHearsEveryOtherLineOnce_InEachSendersOrder_SameIdsEverywhere()
     {
         await using var redis = await RedisServer.StartAsync();
         await using var a = await StartNodeAsync(redis);
         await using var b = await StartNodeAsync(redis);
+        await using var c = await StartNodeAsync(redis);
+        TestServer[] nodes = [a, b, c];
+        var clients = new List<TestClient>();
+        for (var i = 0; i < 30; i++)
+        {
+            clients.Add(await JsonModeTests.ConnectJsonAsync(nodes[i % 3], $"user{i}"));
+        }
+
+        // Every line from every client, with its id as each receiver saw it.
+        var received = clients.Select(_ => new List<(string From, string Text, long Id)>()).ToArray();
+        var reading = clients.Select((client, i) => Task.Run(async () =>
+        {
+            while (received[i].Count < 29 * 20)
+            {
+                var line = await client.ReadLineAsync() ?? throw new InvalidOperationException("closed");
+                using var json = JsonDocument.Parse(line);
+                if (json.RootElement.GetProperty("type").GetString() == "message")
+                {
+                    received[i].Add((json.RootElement.GetProperty("from").GetString()!, json.RootElement.GetProperty("text").GetString()!, json.RootElement.GetProperty("id").GetInt64()));
+                }
+            }
+        })).ToArray();
+
+        await Task.WhenAll(clients.Select((client, i) => client.SendBytesAsync(System.Text.Encoding.UTF8.GetBytes(
+            string.Concat(Enumerable.Range(0, 20).Select(n => $$"""{"type":"message","cid":"{{n}}","text":"{{i}}.{{n}}"}""" + "\n"))))));
+        await Task.WhenAll(reading).WaitAsync(TimeSpan.FromSeconds(60));
+
+        var idOf = new Dictionary<string, long>();
+        for (var i = 0; i < 30; i++)
+        {
+            for (var sender = 0; sender < 30; sender++)
+            {
+                var own = received[i].Where(line => line.From == $"user{sender}").Select(line => line.Text).ToList();
+                Assert.Equal(sender == i ? [] : Enumerable.Range(0, 20).Select(n => $"{sender}.{n}"), own);
+            }
+
+            foreach (var (_, text, id) in received[i])
+            {
+                Assert.Equal(idOf.TryAdd(text, id) ? id : idOf[text], id);
+            }
+        }
+
+        Assert.Equal(600, idOf.Values.Distinct().Count());
+        foreach (var client in clients)
+        {
+            await client.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task NamesWhoPrivateAndHistory_AcrossNodes()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var a = await StartNodeAsync(redis);
+        await using var b = await StartNodeAsync(redis);
+        await using var c = await StartNodeAsync(redis);
         await using var alice = await a.ConnectAsAsync("alice");
-        await using var bob = await b.ConnectAsAsync("bob");
-        await alice.ExpectAsync(line => line == "* bob joined lobby" || line == "* guest1 is now known as bob");
+        await alice.SendAsync("said on a");
+        await a.WaitUntilStoredAsync("said on a");
 
-        await alice.SendAsync("hello from a");
-        await bob.SendAsync("hello from b");
+        // The name alice has on A is taken on B.
+        await using var bob = await b.ConnectAsync();
+        await bob.ReadLineAsync();
+        await bob.SendAsync("/nick ALICE");
+        Assert.Equal("! error: nickname ALICE is already taken", await bob.ExpectAsync(line => line.StartsWith('!')));
+        await bob.SendAsync("/nick bob");
+        await bob.ExpectAsync(line => line.EndsWith("is now known as bob", StringComparison.Ordinal));
 
-        Assert.Equal("alice: hello from a", await bob.ExpectAsync(line => line.StartsWith("alice:", StringComparison.Ordinal)));
-        Assert.Equal("bob: hello from b", await alice.ExpectAsync(line => line.StartsWith("bob:", StringComparison.Ordinal)));
+        // A newcomer on C sees what was said on A; /who on B lists everyone; /msg from C reaches A.
+        await using var carol = await c.ConnectAsync();
+        Assert.StartsWith("* welcome", await carol.ReadLineAsync(), StringComparison.Ordinal);
+        Assert.Equal("[history] alice: said on a", await carol.ReadLineAsync());
+        await carol.SendAsync("/nick carol");
+        await carol.ExpectAsync(line => line.EndsWith("is now known as carol", StringComparison.Ordinal));
+        await bob.SendAsync("/who");
+        Assert.Equal("* lobby (3): alice, bob, carol", await bob.ExpectAsync(line => line.StartsWith("* lobby (", StringComparison.Ordinal)));
+        await carol.SendAsync("/msg Alice from c with love");
+        Assert.Equal("[private] carol: from c with love", await alice.ExpectAsync(line => line.StartsWith("[private]", StringComparison.Ordinal)));
+        await carol.SendAsync("/msg nobody hello?");
+        Assert.Equal("! error: no such nick: nobody", await carol.ExpectAsync(line => line.StartsWith('!')));
     }
 
     internal static Task<TestServer> StartNodeAsync(RedisServer redis, Dictionary<string, string?>? more = null) =>

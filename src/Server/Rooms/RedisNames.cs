@@ -1,0 +1,127 @@
+using StackExchange.Redis;
+using SocketChat.Server.Storage;
+
+namespace SocketChat.Server.Rooms;
+
+/// <summary>
+/// Nicknames and members in Redis. A nickname is a key holding its owner and spelling, set only if free or already
+/// the owner's, with a lease (<see cref="Lease"/>) its node renews; a room's members are a sorted set scored by when
+/// each membership lapses. A node that dies stops renewing: its users' names and memberships go within a lease.
+/// </summary>
+internal sealed class RedisNames(RedisMessageStore store, TimeProvider clock) : INameRegistry
+{
+    /// <summary>How long a claim or membership lasts without being renewed.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+
+    private const string NickPrefix = RedisMessageStore.Prefix + "nick:";
+    private const string MembersPrefix = RedisMessageStore.Prefix + "members:";
+    private const string GuestsKey = RedisMessageStore.Prefix + "guests";
+
+    private const string ClaimScript = """
+        local held = redis.call('GET', KEYS[1])
+        if held and string.sub(held, 1, #ARGV[1] + 1) ~= ARGV[1] .. '\n' then
+          return 0
+        end
+        redis.call('SET', KEYS[1], ARGV[1] .. '\n' .. ARGV[2], 'PX', ARGV[3])
+        return 1
+        """;
+
+    private const string ReleaseScript = """
+        local held = redis.call('GET', KEYS[1])
+        if held and string.sub(held, 1, #ARGV[1] + 1) == ARGV[1] .. '\n' then
+          redis.call('DEL', KEYS[1])
+        end
+        return 0
+        """;
+
+    private const string RenewScript = """
+        for i = 1, #KEYS do
+          local held = redis.call('GET', KEYS[i])
+          if held and string.sub(held, 1, #ARGV[i] + 1) == ARGV[i] .. '\n' then
+            redis.call('PEXPIRE', KEYS[i], ARGV[#ARGV])
+          end
+        end
+        return 0
+        """;
+
+    public bool Shared => true;
+
+    private IDatabase Database => store.Connection.GetDatabase();
+
+    public string? ClaimGuest(string owner)
+    {
+        while (true)
+        {
+            var nick = $"guest{Database.StringIncrement(GuestsKey)}";
+            if (TryClaim(nick, owner))
+            {
+                return nick;
+            }
+        }
+    }
+
+    public bool TryClaim(string nick, string owner) =>
+        (int)Database.ScriptEvaluate(ClaimScript, [NickKey(nick)], [owner, nick, (long)Lease.TotalMilliseconds]) == 1;
+
+    public void ForceClaim(string nick, string owner) =>
+        Database.StringSet(NickKey(nick), $"{owner}\n{nick}", Lease);
+
+    public void Release(string nick, string owner) =>
+        Database.ScriptEvaluate(ReleaseScript, [NickKey(nick)], [owner], CommandFlags.FireAndForget);
+
+    public string? Find(string nick) =>
+        Database.StringGet(NickKey(nick)) is { HasValue: true } held ? held.ToString()[(held.ToString().IndexOf('\n', StringComparison.Ordinal) + 1)..] : null;
+
+    public string[]? Members(string room)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var members = Database.SortedSetRangeByScore(MembersKey(room), now, double.PositiveInfinity).Select(member => member.ToString()).ToArray();
+        Array.Sort(members, StringComparer.OrdinalIgnoreCase);
+        return members;
+    }
+
+    public void Moved(string nick, string? left, string? room)
+    {
+        var batch = Database.CreateBatch();
+        if (left is not null)
+        {
+            _ = batch.SortedSetRemoveAsync(MembersKey(left), nick, CommandFlags.FireAndForget);
+        }
+
+        if (room is not null)
+        {
+            _ = batch.SortedSetAddAsync(MembersKey(room), nick, Lapse(), CommandFlags.FireAndForget);
+        }
+
+        batch.Execute();
+    }
+
+    public void Renew(IReadOnlyList<(string Nick, string Owner, string? Room)> held)
+    {
+        if (held.Count == 0)
+        {
+            return;
+        }
+
+        var database = Database;
+        database.ScriptEvaluate(
+            RenewScript,
+            [.. held.Select(entry => NickKey(entry.Nick))],
+            [.. held.Select(entry => (RedisValue)entry.Owner), (long)Lease.TotalMilliseconds]);
+        var lapse = Lapse();
+        var batch = database.CreateBatch();
+        foreach (var room in held.Where(entry => entry.Room is not null).GroupBy(entry => entry.Room!.ToLowerInvariant()))
+        {
+            _ = batch.SortedSetAddAsync(MembersKey(room.Key), [.. room.Select(entry => new SortedSetEntry(entry.Nick, lapse))], CommandFlags.FireAndForget);
+            _ = batch.SortedSetRemoveRangeByScoreAsync(MembersKey(room.Key), double.NegativeInfinity, clock.GetUtcNow().ToUnixTimeMilliseconds(), flags: CommandFlags.FireAndForget);
+        }
+
+        batch.Execute();
+    }
+
+    private static RedisKey NickKey(string nick) => NickPrefix + nick.ToLowerInvariant();
+
+    private static RedisKey MembersKey(string room) => MembersPrefix + room.ToLowerInvariant();
+
+    private double Lapse() => (clock.GetUtcNow() + Lease).ToUnixTimeMilliseconds();
+}
