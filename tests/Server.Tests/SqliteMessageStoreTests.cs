@@ -16,21 +16,21 @@ public sealed class SqliteMessageStoreTests : IDisposable
     }
 
     [Fact]
-    public void Reopened_LastIdKept_SchemaNotMigratedTwice_PagesOldestFirst_ClientIdsStillRecognised()
+    public async Task Reopened_LastIdKept_SchemaNotMigratedTwice_PagesOldestFirst_ClientIdsStillRecognised()
     {
         using (var first = Open())
         {
-            first.Append([Message("a"), Message("b"), Message("c")], Now, [new IdentityRecord("tok", "alice", "lobby", Now)]);
+            await first.AppendAsync([Message("a"), Message("b"), Message("c")], Now, [new IdentityRecord("tok", "alice", "lobby", Now)]);
         }
 
         using var again = Open();
 
         Assert.Equal(3, again.LastId);
-        Assert.Equal(["b", "c"], again.Room("LOBBY", 0, long.MaxValue, 2).Select(m => m.Text));
-        Assert.Equal(["a"], again.Room("lobby", 0, 2, 10).Select(m => m.Text));
-        Assert.Equal(new IdentityRecord("tok", "alice", "lobby", Now), again.FindIdentity("tok"));
-        again.Append([new Draft(MessageKind.Room, "lobby", "alice", null, "x", "tok", "c1")], Now, []);
-        Assert.True(again.Append([new Draft(MessageKind.Room, "lobby", "alice", null, "x", "tok", "c1")], Now, [])[0].Duplicate);
+        Assert.Equal(["b", "c"], (await again.RoomAsync("LOBBY", 0, long.MaxValue, 2)).Select(m => m.Text));
+        Assert.Equal(["a"], (await again.RoomAsync("lobby", 0, 2, 10)).Select(m => m.Text));
+        Assert.Equal(new IdentityRecord("tok", "alice", "lobby", Now), await again.FindIdentityAsync("tok"));
+        await again.AppendAsync([new Draft(MessageKind.Room, "lobby", "alice", null, "x", "tok", "c1")], Now, []);
+        Assert.True((await again.AppendAsync([new Draft(MessageKind.Room, "lobby", "alice", null, "x", "tok", "c1")], Now, []))[0].Duplicate);
         Assert.Equal(4, again.LastId);
     }
 

@@ -136,7 +136,7 @@ internal sealed class ClientConnection(
         var first = reader.ReadAsync(cancellationToken).AsTask();
         if (await Task.WhenAny(first, Task.Delay(GreetingDelay, cancellationToken)) != first)
         {
-            commands.EnsureGreeted(session);
+            await commands.EnsureGreetedAsync(session);
         }
 
         var pending = new ValueTask<ReadResult>(first);
@@ -171,7 +171,7 @@ internal sealed class ClientConnection(
 
                     if (status == FrameStatus.TooLong)
                     {
-                        commands.RejectTooLong(session, maxLineBytes);
+                        await commands.RejectTooLongAsync(session, maxLineBytes);
                     }
                     else if (!await commands.HandleLine(session, line))
                     {

@@ -4,7 +4,7 @@ namespace SocketChat.Server.Rooms;
 /// Nicknames and room members across every server sharing a log. On one server the <see cref="RoomDirectory"/>
 /// alone decides (<see cref="LocalNames"/>); in a cluster a nickname is claimed in Redis for an owner first
 /// (<see cref="RedisNames"/>), under a lease its node renews, so a node that dies lets its users' names go.
-/// No method is called under a lock: each may be a round trip to Redis.
+/// Nothing here is called under a lock, and nothing holds a thread while Redis answers.
 /// </summary>
 internal interface INameRegistry
 {
@@ -12,26 +12,26 @@ internal interface INameRegistry
     bool Shared { get; }
 
     /// <summary>A guest nickname nobody in the cluster has, claimed for <paramref name="owner"/>; null: the directory picks one.</summary>
-    string? ClaimGuest(string owner);
+    ValueTask<string?> ClaimGuestAsync(string owner);
 
     /// <summary>Claims <paramref name="nick"/> for <paramref name="owner"/>; false when someone else has it (an owner may claim again).</summary>
-    bool TryClaim(string nick, string owner);
+    ValueTask<bool> TryClaimAsync(string nick, string owner);
 
     /// <summary>Gives <paramref name="nick"/> to <paramref name="owner"/> whoever had it: this server knows the holder is its own (a login taking its account over).</summary>
-    void ForceClaim(string nick, string owner);
+    ValueTask ForceClaimAsync(string nick, string owner);
 
-    /// <summary>Lets <paramref name="nick"/> go, if <paramref name="owner"/> still has it.</summary>
+    /// <summary>Lets <paramref name="nick"/> go, if <paramref name="owner"/> still has it; sent without waiting for an answer.</summary>
     void Release(string nick, string owner);
 
     /// <summary>The nickname's spelling when someone in the cluster has it; null when nobody does (or on one server).</summary>
-    string? Find(string nick);
+    ValueTask<string?> FindAsync(string nick);
 
     /// <summary>Every member of a room across the cluster, sorted; null on one server (the room itself knows).</summary>
-    string[]? Members(string room);
+    ValueTask<string[]?> MembersAsync(string room);
 
-    /// <summary>Records <paramref name="nick"/> in <paramref name="room"/> (or, with a null room, out of <paramref name="left"/>).</summary>
+    /// <summary>Records <paramref name="nick"/> in <paramref name="room"/> and out of <paramref name="left"/> (either may be null); sent without waiting.</summary>
     void Moved(string nick, string? left, string? room);
 
     /// <summary>Keeps this server's claims and memberships alive for another lease.</summary>
-    void Renew(IReadOnlyList<(string Nick, string Owner, string? Room)> held);
+    Task RenewAsync(IReadOnlyList<(string Nick, string Owner, string? Room)> held);
 }

@@ -5,27 +5,23 @@ internal sealed class LocalNames : INameRegistry
 {
     public bool Shared => false;
 
-    public string? ClaimGuest(string owner) => null;
+    public ValueTask<string?> ClaimGuestAsync(string owner) => ValueTask.FromResult<string?>(null);
 
-    public bool TryClaim(string nick, string owner) => true;
+    public ValueTask<bool> TryClaimAsync(string nick, string owner) => ValueTask.FromResult(true);
 
-    public void ForceClaim(string nick, string owner)
-    {
-    }
+    public ValueTask ForceClaimAsync(string nick, string owner) => ValueTask.CompletedTask;
 
     public void Release(string nick, string owner)
     {
     }
 
-    public string? Find(string nick) => null;
+    public ValueTask<string?> FindAsync(string nick) => ValueTask.FromResult<string?>(null);
 
-    public string[]? Members(string room) => null;
+    public ValueTask<string[]?> MembersAsync(string room) => ValueTask.FromResult<string[]?>(null);
 
     public void Moved(string nick, string? left, string? room)
     {
     }
 
-    public void Renew(IReadOnlyList<(string Nick, string Owner, string? Room)> held)
-    {
-    }
+    public Task RenewAsync(IReadOnlyList<(string Nick, string Owner, string? Room)> held) => Task.CompletedTask;
 }

@@ -22,7 +22,7 @@ internal sealed class NameLeases(INameRegistry names, RoomDirectory directory, I
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                Renew();
+                await RenewAsync();
             }
         }
         catch (OperationCanceledException)
@@ -31,7 +31,7 @@ internal sealed class NameLeases(INameRegistry names, RoomDirectory directory, I
         }
     }
 
-    private void Renew()
+    private async Task RenewAsync()
     {
         var node = options.Value.Node;
         var held = directory.Sessions
@@ -43,7 +43,7 @@ internal sealed class NameLeases(INameRegistry names, RoomDirectory directory, I
             .ToList();
         try
         {
-            names.Renew(held);
+            await names.RenewAsync(held);
         }
         catch (StackExchange.Redis.RedisException)
         {

@@ -48,34 +48,34 @@ internal sealed class RedisNames(RedisMessageStore store, TimeProvider clock) : 
 
     private IDatabase Database => store.Connection.GetDatabase();
 
-    public string? ClaimGuest(string owner)
+    public async ValueTask<string?> ClaimGuestAsync(string owner)
     {
         while (true)
         {
-            var nick = $"guest{Database.StringIncrement(GuestsKey)}";
-            if (TryClaim(nick, owner))
+            var nick = $"guest{await Database.StringIncrementAsync(GuestsKey)}";
+            if (await TryClaimAsync(nick, owner))
             {
                 return nick;
             }
         }
     }
 
-    public bool TryClaim(string nick, string owner) =>
-        (int)Database.ScriptEvaluate(ClaimScript, [NickKey(nick)], [owner, nick, (long)Lease.TotalMilliseconds]) == 1;
+    public async ValueTask<bool> TryClaimAsync(string nick, string owner) =>
+        (int)await Database.ScriptEvaluateAsync(ClaimScript, [NickKey(nick)], [owner, nick, (long)Lease.TotalMilliseconds]) == 1;
 
-    public void ForceClaim(string nick, string owner) =>
-        Database.StringSet(NickKey(nick), $"{owner}\n{nick}", Lease);
+    public async ValueTask ForceClaimAsync(string nick, string owner) =>
+        await Database.StringSetAsync(NickKey(nick), $"{owner}\n{nick}", Lease);
 
     public void Release(string nick, string owner) =>
         Database.ScriptEvaluate(ReleaseScript, [NickKey(nick)], [owner], CommandFlags.FireAndForget);
 
-    public string? Find(string nick) =>
-        Database.StringGet(NickKey(nick)) is { HasValue: true } held ? held.ToString()[(held.ToString().IndexOf('\n', StringComparison.Ordinal) + 1)..] : null;
+    public async ValueTask<string?> FindAsync(string nick) =>
+        await Database.StringGetAsync(NickKey(nick)) is { HasValue: true } held ? held.ToString()[(held.ToString().IndexOf('\n', StringComparison.Ordinal) + 1)..] : null;
 
-    public string[]? Members(string room)
+    public async ValueTask<string[]?> MembersAsync(string room)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var members = Database.SortedSetRangeByScore(MembersKey(room), now, double.PositiveInfinity).Select(member => member.ToString()).ToArray();
+        var members = (await Database.SortedSetRangeByScoreAsync(MembersKey(room), now, double.PositiveInfinity)).Select(member => member.ToString()).ToArray();
         Array.Sort(members, StringComparer.OrdinalIgnoreCase);
         return members;
     }
@@ -96,7 +96,7 @@ internal sealed class RedisNames(RedisMessageStore store, TimeProvider clock) : 
         batch.Execute();
     }
 
-    public void Renew(IReadOnlyList<(string Nick, string Owner, string? Room)> held)
+    public async Task RenewAsync(IReadOnlyList<(string Nick, string Owner, string? Room)> held)
     {
         if (held.Count == 0)
         {
@@ -104,19 +104,17 @@ internal sealed class RedisNames(RedisMessageStore store, TimeProvider clock) : 
         }
 
         var database = Database;
-        database.ScriptEvaluate(
+        await database.ScriptEvaluateAsync(
             RenewScript,
             [.. held.Select(entry => NickKey(entry.Nick))],
             [.. held.Select(entry => (RedisValue)entry.Owner), (long)Lease.TotalMilliseconds]);
         var lapse = Lapse();
-        var batch = database.CreateBatch();
-        foreach (var room in held.Where(entry => entry.Room is not null).GroupBy(entry => entry.Room!.ToLowerInvariant()))
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await Task.WhenAll(held.Where(entry => entry.Room is not null).GroupBy(entry => entry.Room!.ToLowerInvariant()).SelectMany(room => new Task[]
         {
-            _ = batch.SortedSetAddAsync(MembersKey(room.Key), [.. room.Select(entry => new SortedSetEntry(entry.Nick, lapse))], CommandFlags.FireAndForget);
-            _ = batch.SortedSetRemoveRangeByScoreAsync(MembersKey(room.Key), double.NegativeInfinity, clock.GetUtcNow().ToUnixTimeMilliseconds(), flags: CommandFlags.FireAndForget);
-        }
-
-        batch.Execute();
+            database.SortedSetAddAsync(MembersKey(room.Key), [.. room.Select(entry => new SortedSetEntry(entry.Nick, lapse))]),
+            database.SortedSetRemoveRangeByScoreAsync(MembersKey(room.Key), double.NegativeInfinity, now),
+        }));
     }
 
     private static RedisKey NickKey(string nick) => NickPrefix + nick.ToLowerInvariant();

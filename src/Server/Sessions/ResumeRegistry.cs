@@ -31,9 +31,9 @@ internal sealed class ResumeRegistry(IOptions<ChatOptions> options, Storage.Mess
     }
 
     /// <summary>The identity for <paramref name="token"/>, live or parked; null when unknown or expired.</summary>
-    public ResumableIdentity? Find(string token)
+    public async ValueTask<ResumableIdentity?> FindAsync(string token)
     {
-        if (!_identities.TryGetValue(token, out var identity) && (identity = Restore(token)) is null)
+        if (!_identities.TryGetValue(token, out var identity) && (identity = await RestoreAsync(token)) is null)
         {
             return null;
         }
@@ -47,13 +47,13 @@ internal sealed class ResumeRegistry(IOptions<ChatOptions> options, Storage.Mess
         return identity;
     }
 
-    // An identity from before a restart (graceful or not), if it was active within the resume window: it resumes
-    // with its nickname and room, and its client ids are checked against the store.
-    private ResumableIdentity? Restore(string token)
+    // An identity from before a restart (graceful or not), or from another server of the cluster, if it was active
+    // within the resume window: it resumes with its nickname and room.
+    private async ValueTask<ResumableIdentity?> RestoreAsync(string token)
     {
         var now = clock.GetUtcNow();
         var window = TimeSpan.FromSeconds(options.Value.ResumeWindowSeconds);
-        if (_ended.ContainsKey(token) || log.Store.FindIdentity(token) is not { } record || record.Seen + window <= now)
+        if (_ended.ContainsKey(token) || await log.Store.FindIdentityAsync(token) is not { } record || record.Seen + window <= now)
         {
             return null;
         }

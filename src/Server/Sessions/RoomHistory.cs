@@ -19,8 +19,8 @@ internal sealed class RoomHistory(MessageLog log, IOptions<ChatOptions> options)
     /// <summary>
     /// Holds the session's live events, then runs <paramref name="enter"/> (which puts the session in a room and may
     /// greet it) while nothing is delivered, so entering has a position in the log: everything up to it is history,
-    /// everything after it is live. The caller then shows the history (<see cref="ShowRecent"/> or
-    /// <see cref="ShowMissed"/>), read from the store after every lock is let go, which releases the live events.
+    /// everything after it is live. The caller then shows the history (<see cref="ShowRecentAsync"/> or
+    /// <see cref="ShowMissedAsync"/>), read from the store after every lock is let go, which releases the live events.
     /// </summary>
     public (T Entered, long Position) Enter<T>(ChatSession session, Func<T> enter)
     {
@@ -37,20 +37,35 @@ internal sealed class RoomHistory(MessageLog log, IOptions<ChatOptions> options)
     }
 
     /// <summary>After <see cref="Enter{T}"/>: the room's newest messages up to the position entered at, then what came since.</summary>
-    public void ShowRecent(ChatSession session, string room, long position) =>
-        Show(session, position, () => options.Value.History.OnJoin > 0 ? log.Store.Room(room, 0, position + 1, options.Value.History.OnJoin) : []);
+    public Task ShowRecentAsync(ChatSession session, string room, long position) =>
+        ShowAsync(session, position, async () => options.Value.History.OnJoin > 0
+            ? await log.Store.RoomAsync(room, 0, position + 1, options.Value.History.OnJoin)
+            : []);
 
     /// <summary>After <see cref="Enter{T}"/> for a resuming client: what it missed after <paramref name="afterId"/>, leaving out its own.</summary>
-    public void ShowMissed(ChatSession session, string room, long afterId, long position, string nick) =>
-        Show(session, position, () => log.Store.Room(room, afterId, position + 1, MaxMissed)
+    public Task ShowMissedAsync(ChatSession session, string room, long afterId, long position, string nick) =>
+        ShowAsync(session, position, async () => (await log.Store.RoomAsync(room, afterId, position + 1, MaxMissed))
             .Where(message => !string.Equals(message.From, nick, StringComparison.OrdinalIgnoreCase))
             .ToList());
 
-    private static void Show(ChatSession session, long position, Func<IReadOnlyList<StoredMessage>> past)
+    /// <summary>Answers <c>/history</c>: the page of the session's room it asks for, then the end marker.</summary>
+    public async Task PageAsync(ChatSession session, HistoryCommand request)
+    {
+        var room = session.Room;
+        var messages = await log.Store.RoomAsync(room, request.AfterId ?? 0, request.BeforeId ?? long.MaxValue, request.Limit);
+        foreach (var message in messages)
+        {
+            session.Send(message.ToHistoryEvent());
+        }
+
+        session.Send(new HistoryEndEvent(room, messages.Count, request.Cid));
+    }
+
+    private static async Task ShowAsync(ChatSession session, long position, Func<Task<IReadOnlyList<StoredMessage>>> past)
     {
         try
         {
-            foreach (var message in past())
+            foreach (var message in await past())
             {
                 session.Send(message.ToHistoryEvent());
             }
@@ -64,17 +79,5 @@ internal sealed class RoomHistory(MessageLog log, IOptions<ChatOptions> options)
         {
             session.Outbound.Release();
         }
-    }
-
-    /// <summary>Answers <c>/history</c>: the page of the session's room it asks for, then the end marker.</summary>
-    public void Page(ChatSession session, HistoryCommand request)
-    {
-        var messages = log.Store.Room(session.Room, request.AfterId ?? 0, request.BeforeId ?? long.MaxValue, request.Limit);
-        foreach (var message in messages)
-        {
-            session.Send(message.ToHistoryEvent());
-        }
-
-        session.Send(new HistoryEndEvent(session.Room, messages.Count, request.Cid));
     }
 }

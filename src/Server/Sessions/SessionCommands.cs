@@ -46,16 +46,17 @@ internal sealed class SessionCommands(
     ];
 
     /// <summary>Reports a line that exceeded the limit; the connection stays up.</summary>
-    public void RejectTooLong(ChatSession session, int maxLineBytes)
+    public async ValueTask RejectTooLongAsync(ChatSession session, int maxLineBytes)
     {
         session.LinesReceived++;
-        EnsureGreeted(session);
+        await EnsureGreetedAsync(session);
         Reject(session, new InvalidCommand(ErrorCodes.LineTooLong, $"line too long (max {maxLineBytes} bytes); it was dropped"));
     }
 
     /// <summary>
-    /// Acts on one framed line; false when the client asked to leave. Completes at once except for a login, which
-    /// the caller awaits before reading the next line, so nothing a client pipelines after it overtakes it.
+    /// Acts on one framed line; false when the client asked to leave. A message completes at once; what needs an
+    /// answer from elsewhere (a login, in a cluster a name or a member list from Redis, history from the store) is
+    /// awaited by the caller before it reads the next line, so nothing a client pipelines after it overtakes it.
     /// </summary>
     public ValueTask<bool> HandleLine(ChatSession session, in ReadOnlySequence<byte> line)
     {
@@ -71,8 +72,7 @@ internal sealed class SessionCommands(
             : TextCommandParser.Parse(TextSanitizer.RemoveControlCharacters(decoded));
         if (command is JsonModeCommand mode && session.LinesReceived == 1)
         {
-            lifecycle.StartJson(session, mode);
-            return ValueTask.FromResult(true);
+            return Continue(lifecycle.StartJsonAsync(session, mode));
         }
 
         if (command is PingCommand ping && !session.Registered)
@@ -82,7 +82,23 @@ internal sealed class SessionCommands(
             return ValueTask.FromResult(true);
         }
 
-        EnsureGreeted(session);
+        return session.Registered || session.AwaitingLogin ? Dispatch(session, command) : GreetThenDispatchAsync(session, command);
+    }
+
+    private async ValueTask<bool> GreetThenDispatchAsync(ChatSession session, ClientCommand? command)
+    {
+        await EnsureGreetedAsync(session);
+        return await Dispatch(session, command);
+    }
+
+    private static async ValueTask<bool> Continue(Task done)
+    {
+        await done;
+        return true;
+    }
+
+    private ValueTask<bool> Dispatch(ChatSession session, ClientCommand? command)
+    {
         switch (command)
         {
             case null:
@@ -97,14 +113,14 @@ internal sealed class SessionCommands(
                 // move, leaving), so nobody sees them out of order.
                 return new ValueTask<bool>(ExecuteAfterDeliveredAsync(session, command));
             default:
-                return ValueTask.FromResult(Execute(session, command));
+                return ExecuteAsync(session, command);
         }
     }
 
     // A large room is listed a page at a time: a line of 10,000 names helps nobody.
-    private WhoEvent Who(string room, WhoCommand request)
+    private async Task<WhoEvent> WhoAsync(string room, WhoCommand request)
     {
-        var nicks = names.Members(room) ?? directory.FindRoom(room)?.Nicks() ?? [];
+        var nicks = await names.MembersAsync(room) ?? directory.FindRoom(room)?.Nicks() ?? [];
         if (nicks.Length <= WhoEvent.PageSize)
         {
             return new WhoEvent(room, nicks, request.Cid);
@@ -150,15 +166,15 @@ internal sealed class SessionCommands(
     private async Task<bool> ExecuteAfterDeliveredAsync(ChatSession session, ClientCommand command)
     {
         await WhenDeliveredAsync(session).WaitAsync(session.ReadingStopped);
-        return Execute(session, command);
+        return await ExecuteAsync(session, command);
     }
 
     /// <summary>Greets a connection that has not said how it speaks; called when it sends nothing for a moment.</summary>
-    public void EnsureGreeted(ChatSession session)
+    public async ValueTask EnsureGreetedAsync(ChatSession session)
     {
         if (!session.Registered && !session.AwaitingLogin)
         {
-            lifecycle.GreetAsText(session);
+            await lifecycle.GreetAsTextAsync(session);
         }
     }
 
@@ -200,7 +216,8 @@ internal sealed class SessionCommands(
             $"disconnected for flooding (more than {limits.MessagesPerSecond} lines a second for {limits.FloodTimeoutSeconds} s)"));
     }
 
-    private bool Execute(ChatSession session, ClientCommand command)
+    // Synchronous for a line of chat (the hot path); awaited for what asks the store or the cluster.
+    private ValueTask<bool> ExecuteAsync(ChatSession session, ClientCommand command)
     {
         switch (command)
         {
@@ -208,20 +225,15 @@ internal sealed class SessionCommands(
                 RejectIfRefused(session, messages.Say(session, say));
                 break;
             case PrivateMessageCommand message:
-                RejectIfRefused(session, messages.SendPrivate(session, message));
-                break;
+                return SendPrivateAsync(session, message);
             case NickCommand nick:
-                ChangeNick(session, nick);
-                break;
+                return Continue(ChangeNickAsync(session, nick));
             case JoinCommand join:
-                Join(session, join);
-                break;
+                return Continue(JoinAsync(session, join));
             case HistoryCommand request:
-                history.Page(session, request);
-                break;
+                return Continue(history.PageAsync(session, request));
             case WhoCommand who:
-                session.Send(Who(session.Room, who));
-                break;
+                return Continue(SendWhoAsync(session, who));
             case HelpCommand help:
                 foreach (var line in HelpLines)
                 {
@@ -236,7 +248,7 @@ internal sealed class SessionCommands(
                 // Nothing the room says after the goodbye is sent: the client asked to go.
                 session.Outbound.Hold();
                 session.Send(new InfoEvent("bye", quit.Cid));
-                return false;
+                return ValueTask.FromResult(false);
             case JsonModeCommand:
                 Reject(session, new InvalidCommand(ErrorCodes.ModeSwitchTooLate, "/json is accepted only as the first line of a connection"));
                 break;
@@ -245,10 +257,18 @@ internal sealed class SessionCommands(
                 break;
         }
 
+        return ValueTask.FromResult(true);
+    }
+
+    private async ValueTask<bool> SendPrivateAsync(ChatSession session, PrivateMessageCommand message)
+    {
+        RejectIfRefused(session, await messages.SendPrivateAsync(session, message));
         return true;
     }
 
-    private void ChangeNick(ChatSession session, NickCommand command)
+    private async Task SendWhoAsync(ChatSession session, WhoCommand who) => session.Send(await WhoAsync(session.Room, who));
+
+    private async Task ChangeNickAsync(ChatSession session, NickCommand command)
     {
         if (login.Required)
         {
@@ -272,7 +292,7 @@ internal sealed class SessionCommands(
 
         // Claimed across the cluster first (a round trip, before any lock), then here.
         var owner = session.NameOwner(limitsOptions.Value.Node);
-        if (!names.TryClaim(nick, owner) || !directory.TryRename(session, nick))
+        if (!await names.TryClaimAsync(nick, owner) || !directory.TryRename(session, nick))
         {
             if (!string.Equals(nick, old, StringComparison.OrdinalIgnoreCase))
             {
@@ -301,7 +321,7 @@ internal sealed class SessionCommands(
         display.Show($"* {old} ({session.RemoteEndPoint}) is now known as {nick}");
     }
 
-    private void Join(ChatSession session, JoinCommand command)
+    private async Task JoinAsync(ChatSession session, JoinCommand command)
     {
         if (!ChatNames.IsValid(command.Room))
         {
@@ -329,7 +349,7 @@ internal sealed class SessionCommands(
             presence.Tell(PresenceAction.Join, moved.Joined.Name, session.Nick, except: session);
             return moved;
         });
-        history.ShowRecent(session, joined.Name, position);
+        await history.ShowRecentAsync(session, joined.Name, position);
         names.Moved(session.Nick, left?.Name, joined.Name);
         if (session.Identity is { } identity)
         {

@@ -28,7 +28,7 @@ internal sealed class SessionLifecycle(
     ILogger<SessionLifecycle> logger)
 {
     /// <summary>Greets a connection whose first line was not <c>/json</c> (or that sent nothing yet) as a text-mode guest.</summary>
-    public void GreetAsText(ChatSession session)
+    public async Task GreetAsTextAsync(ChatSession session)
     {
         if (accounts.Required)
         {
@@ -36,18 +36,18 @@ internal sealed class SessionLifecycle(
             return;
         }
 
-        GreetAsGuest(session, token: null);
+        await GreetAsGuestAsync(session, token: null);
     }
 
     // A guest's name is claimed across the cluster first (a round trip, before any lock); one server picks its own.
-    private void GreetAsGuest(ChatSession session, string? token)
+    private async Task GreetAsGuestAsync(ChatSession session, string? token)
     {
-        var guest = names.ClaimGuest(session.NameOwner(options.Value.Node));
-        Greet(session, () => guest is null ? directory.Register(session) : directory.Register(session, guest, options.Value.DefaultRoom, static _ => { }), token);
+        var guest = await names.ClaimGuestAsync(session.NameOwner(options.Value.Node));
+        await GreetAsync(session, () => guest is null ? directory.Register(session) : directory.Register(session, guest, options.Value.DefaultRoom, static _ => { }), token);
     }
 
     /// <summary>Handles the first line <c>/json</c>: resumes the identity it names, or greets a new JSON-mode guest.</summary>
-    public void StartJson(ChatSession session, JsonModeCommand command)
+    public async Task StartJsonAsync(ChatSession session, JsonModeCommand command)
     {
         if (session.Registered && directory.Unregister(session) is { } guestRoom)
         {
@@ -62,7 +62,7 @@ internal sealed class SessionLifecycle(
         ServerLog.JsonModeOn(logger, session.RemoteEndPoint);
         if (command.ResumeToken is { } token)
         {
-            if (resumes.Enabled && TryResume(session, token, command.LastId))
+            if (resumes.Enabled && await TryResumeAsync(session, token, command.LastId))
             {
                 return;
             }
@@ -86,14 +86,14 @@ internal sealed class SessionLifecycle(
             session.Identity = resumes.Create(session);
         }
 
-        GreetAsGuest(session, session.Identity?.Token);
+        await GreetAsGuestAsync(session, session.Identity?.Token);
     }
 
     /// <summary>
     /// Password mode: the connection proved it owns <paramref name="account"/>. One connection per account: an
     /// earlier one (or a dropped JSON client's parked identity) is closed and this one takes its place and room.
     /// </summary>
-    public void LogIn(ChatSession session, string account)
+    public async Task LogInAsync(ChatSession session, string account)
     {
         session.AwaitingLogin = false;
         session.Account = account;
@@ -105,7 +105,7 @@ internal sealed class SessionLifecycle(
         // Across a cluster the account's name may be held by a connection on another server: this one is refused
         // rather than two connections sharing an account.
         var owner = session.NameOwner(options.Value.Node);
-        if (!names.TryClaim(account, owner))
+        if (!await names.TryClaimAsync(account, owner))
         {
             if (!directory.Holds(account))
             {
@@ -117,11 +117,11 @@ internal sealed class SessionLifecycle(
             }
 
             // Held here: this login takes it over below, so it takes the name over too.
-            names.ForceClaim(account, owner);
+            await names.ForceClaimAsync(account, owner);
         }
 
         ServerLog.LoggedIn(logger, account, session.RemoteEndPoint);
-        Greet(session, () =>
+        await GreetAsync(session, () =>
         {
             var (room, displaced, released) = directory.Claim(session, account);
             if (released is not null)
@@ -246,7 +246,7 @@ internal sealed class SessionLifecycle(
     // Registers the session (register puts it in its room), then tells the room, welcomes it and shows it the room's
     // newest messages, with no message delivered in between. The others hear of the newcomer before the newcomer
     // hears back, so nothing it does can overtake the notice.
-    private void Greet(ChatSession session, Func<Room> register, string? token)
+    private async Task GreetAsync(ChatSession session, Func<Room> register, string? token)
     {
         var (room, position) = history.Enter(session, () =>
         {
@@ -261,7 +261,7 @@ internal sealed class SessionLifecycle(
 
             return entered;
         });
-        history.ShowRecent(session, room.Name, position);
+        await history.ShowRecentAsync(session, room.Name, position);
         names.Moved(session.Nick, null, room.Name);
         if (session.Identity is { } identity)
         {
@@ -272,9 +272,9 @@ internal sealed class SessionLifecycle(
         display.Show($"* {session.Nick} ({session.RemoteEndPoint}) connected");
     }
 
-    private bool TryResume(ChatSession session, string token, long lastId)
+    private async Task<bool> TryResumeAsync(ChatSession session, string token, long lastId)
     {
-        if (resumes.Find(token) is not { } identity)
+        if (await resumes.FindAsync(token) is not { } identity)
         {
             return false;
         }
@@ -289,7 +289,7 @@ internal sealed class SessionLifecycle(
         // Across a cluster the name is the identity's (owned by its token) unless its lease ran out and someone
         // else took it meanwhile: then there is nothing to resume.
         var parkedNick = identity.Owner?.Nick ?? identity.ParkedNick;
-        if (!names.TryClaim(parkedNick, $"t:{token}"))
+        if (!await names.TryClaimAsync(parkedNick, $"t:{token}"))
         {
             return false;
         }
@@ -327,7 +327,7 @@ internal sealed class SessionLifecycle(
         }
 
         // The store is read after the identity's lock is let go; what the room says meanwhile waits behind it.
-        history.ShowMissed(session, room.Name, Math.Max(lastId, identity.JoinedAtId), position, nick);
+        await history.ShowMissedAsync(session, room.Name, Math.Max(lastId, identity.JoinedAtId), position, nick);
         names.Moved(nick, null, room.Name);
 
         presence.Tell(PresenceAction.Join, room.Name, nick, except: session);

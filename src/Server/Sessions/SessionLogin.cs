@@ -88,7 +88,7 @@ internal sealed class SessionLogin
         }
 
         _throttle.Ended(session.Address);
-        _lifecycle.LogIn(session, account);
+        await _lifecycle.LogInAsync(session, account);
         return null;
     }
 }

@@ -29,7 +29,7 @@ internal sealed class SessionMessages(RoomDirectory directory, INameRegistry nam
     }
 
     /// <summary>Accepts a private message; returns the refusal to send when there is one.</summary>
-    public InvalidCommand? SendPrivate(ChatSession session, PrivateMessageCommand command)
+    public async ValueTask<InvalidCommand?> SendPrivateAsync(ChatSession session, PrivateMessageCommand command)
     {
         var text = TextSanitizer.RemoveControlCharacters(command.Text);
         if (string.IsNullOrWhiteSpace(text))
@@ -38,7 +38,7 @@ internal sealed class SessionMessages(RoomDirectory directory, INameRegistry nam
         }
 
         // Here, or on another server of the cluster (whose log reader delivers it).
-        if ((directory.FindByNick(command.To)?.Nick ?? names.Find(command.To)) is not { } to)
+        if ((directory.FindByNick(command.To)?.Nick ?? await names.FindAsync(command.To)) is not { } to)
         {
             return new InvalidCommand(ErrorCodes.NoSuchNick, $"no such nick: {TextSanitizer.RemoveControlCharacters(command.To)}", command.Cid);
         }

@@ -1,8 +1,9 @@
 namespace SocketChat.Server.Storage;
 
 /// <summary>
-/// Where messages are kept. One writer (<see cref="MessageLog"/>) commits; any thread may read. Everything the
-/// session code needs goes through here, so another store (one shared by several servers) can replace SQLite.
+/// Where messages are kept. One writer (<see cref="MessageLog"/>) appends; any thread may read. Everything the
+/// session code needs goes through here, so another store (one shared by several servers) can replace SQLite. A
+/// local store answers at once; a remote one (Redis) without holding a thread while it waits.
 /// </summary>
 internal interface IMessageStore : IDisposable
 {
@@ -21,12 +22,12 @@ internal interface IMessageStore : IDisposable
     /// id were stored before is not stored again: its result is the message stored then. On failure nothing is
     /// stored and ids are not used up. A presence draft is not kept: it comes back with id 0, in its place.
     /// </summary>
-    IReadOnlyList<Appended> Append(IReadOnlyList<Draft> drafts, DateTimeOffset timestamp, IReadOnlyList<IdentityRecord> identities);
+    ValueTask<IReadOnlyList<Appended>> AppendAsync(IReadOnlyList<Draft> drafts, DateTimeOffset timestamp, IReadOnlyList<IdentityRecord> identities);
 
     /// <summary>A room's messages, oldest first: the newest <paramref name="limit"/> with ids in (<paramref name="afterId"/>, <paramref name="beforeId"/>).</summary>
-    IReadOnlyList<StoredMessage> Room(string room, long afterId, long beforeId, int limit);
+    ValueTask<IReadOnlyList<StoredMessage>> RoomAsync(string room, long afterId, long beforeId, int limit);
 
-    IdentityRecord? FindIdentity(string token);
+    ValueTask<IdentityRecord?> FindIdentityAsync(string token);
 
     /// <summary>Deletes messages older than <paramref name="before"/> and beyond the newest <paramref name="maxPerRoom"/> of each room; returns how many.</summary>
     int Prune(DateTimeOffset? before, int? maxPerRoom);

@@ -23,7 +23,10 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
     {
     }
 
-    public IReadOnlyList<Appended> Append(IReadOnlyList<Draft> drafts, DateTimeOffset timestamp, IReadOnlyList<IdentityRecord> identities)
+    public ValueTask<IReadOnlyList<Appended>> AppendAsync(IReadOnlyList<Draft> drafts, DateTimeOffset timestamp, IReadOnlyList<IdentityRecord> identities) =>
+        ValueTask.FromResult<IReadOnlyList<Appended>>(Append(drafts, timestamp, identities));
+
+    private List<Appended> Append(IReadOnlyList<Draft> drafts, DateTimeOffset timestamp, IReadOnlyList<IdentityRecord> identities)
     {
         var results = new List<Appended>(drafts.Count);
         lock (_gate)
@@ -97,7 +100,10 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
         accepted.Add(cid, message);
     }
 
-    public IReadOnlyList<StoredMessage> Room(string room, long afterId, long beforeId, int limit)
+    public ValueTask<IReadOnlyList<StoredMessage>> RoomAsync(string room, long afterId, long beforeId, int limit) =>
+        ValueTask.FromResult<IReadOnlyList<StoredMessage>>(Room(room, afterId, beforeId, limit));
+
+    private List<StoredMessage> Room(string room, long afterId, long beforeId, int limit)
     {
         lock (_gate)
         {
@@ -107,7 +113,9 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
         }
     }
 
-    public IdentityRecord? FindIdentity(string token)
+    public ValueTask<IdentityRecord?> FindIdentityAsync(string token) => ValueTask.FromResult(FindIdentity(token));
+
+    private IdentityRecord? FindIdentity(string token)
     {
         lock (_gate)
         {

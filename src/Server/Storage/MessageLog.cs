@@ -334,7 +334,7 @@ internal sealed class MessageLog(
                         subscribed = true;
                     }
 
-                    var read = shared.ReadAfter(MaxBatch);
+                    var read = await shared.ReadAfterAsync(MaxBatch);
                     if (read.Count > 0)
                     {
                         await _committed.Writer.WriteAsync(read);
@@ -375,7 +375,7 @@ internal sealed class MessageLog(
             var started = Stopwatch.GetTimestamp();
             try
             {
-                var results = store.Append(drafts, clock.GetUtcNow(), identities);
+                var results = await store.AppendAsync(drafts, clock.GetUtcNow(), identities);
                 metrics.Stored(results.Count(result => !result.Duplicate && result.Message.Kind != MessageKind.Presence), Stopwatch.GetElapsedTime(started));
                 if (failingSince is not null)
                 {

@@ -6,7 +6,7 @@ namespace SocketChat.Server.Storage;
 /// <summary>
 /// Cluster mode: the log in Redis 7, shared by every server pointed at it. One script per batch gives each message
 /// the next id (<c>INCR</c>), recognises a line stored before under its sender's token and client id, and adds it
-/// to the global log stream (what every node tails, <see cref="ReadAfter"/>), to its room's stream (history) and
+/// to the global log stream (what every node tails, <see cref="ReadAfterAsync"/>), to its room's stream (history) and
 /// the client-id map, then wakes the nodes (<c>PUBLISH</c>): stored and announced atomically. Stream entry ids are
 /// the message ids (<c>42-0</c>); presence takes the next sequence after the last message (<c>42-1</c>), so it keeps
 /// its place without using up an id.
@@ -138,7 +138,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         }
     }
 
-    public IReadOnlyList<Appended> Append(IReadOnlyList<Draft> drafts, DateTimeOffset timestamp, IReadOnlyList<IdentityRecord> identities)
+    public async ValueTask<IReadOnlyList<Appended>> AppendAsync(IReadOnlyList<Draft> drafts, DateTimeOffset timestamp, IReadOnlyList<IdentityRecord> identities)
     {
         var arguments = new List<RedisValue>((drafts.Count * 11) + (identities.Count * 6) + 4)
         {
@@ -169,7 +169,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         }
 
         arguments.Add(LogLength);
-        var results = (RedisResult[])Database.ScriptEvaluate(AppendScript, ScriptKeys, [.. arguments])!;
+        var results = (RedisResult[])(await Database.ScriptEvaluateAsync(AppendScript, ScriptKeys, [.. arguments]))!;
         var appended = new List<Appended>(drafts.Count);
         for (var i = 0; i < drafts.Count; i++)
         {
@@ -187,16 +187,16 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
     /// The log after this node's position, oldest first, at most <paramref name="count"/> entries; moves the position
     /// past them. Empty when there is nothing new. Throws while Redis cannot be reached (the position stays).
     /// </summary>
-    public IReadOnlyList<StoredMessage> ReadAfter(int count)
+    public async ValueTask<IReadOnlyList<StoredMessage>> ReadAfterAsync(int count)
     {
         if (!_positioned)
         {
             // First contact after starting without Redis: start at the end, like a node that started with it.
-            _position = LogEnd();
+            _position = await LogEndAsync();
             _positioned = true;
         }
 
-        var entries = Database.StreamRange(LogKey, "(" + _position, "+", count);
+        var entries = await Database.StreamRangeAsync(LogKey, "(" + _position, "+", count);
         var read = new List<StoredMessage>(entries.Length);
         foreach (var entry in entries)
         {
@@ -207,12 +207,14 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         return read;
     }
 
-    public IReadOnlyList<StoredMessage> Room(string room, long afterId, long beforeId, int limit)
+    public async ValueTask<IReadOnlyList<StoredMessage>> RoomAsync(string room, long afterId, long beforeId, int limit)
     {
         var upper = beforeId == long.MaxValue ? "+" : "(" + beforeId.ToString(CultureInfo.InvariantCulture) + "-0";
         var lower = afterId <= 0 ? "-" : "(" + afterId.ToString(CultureInfo.InvariantCulture) + "-0";
-        var messages = Database.StreamRange(RoomKey(room), lower, upper, limit, Order.Descending)
-            .Concat(Database.StreamRange(AnnouncementsKey, lower, upper, limit, Order.Descending))
+        var inRoom = Database.StreamRangeAsync(RoomKey(room), lower, upper, limit, Order.Descending);
+        var announced = Database.StreamRangeAsync(AnnouncementsKey, lower, upper, limit, Order.Descending);
+        var messages = (await inRoom)
+            .Concat(await announced)
             .Select(Parse)
             .OrderByDescending(message => message.Id)
             .Take(limit)
@@ -221,9 +223,9 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         return messages;
     }
 
-    public IdentityRecord? FindIdentity(string token)
+    public async ValueTask<IdentityRecord?> FindIdentityAsync(string token)
     {
-        var fields = Database.HashGetAll($"{Prefix}identity:{token}").ToDictionary(field => field.Name.ToString(), field => field.Value);
+        var fields = (await Database.HashGetAllAsync($"{Prefix}identity:{token}")).ToDictionary(field => field.Name.ToString(), field => field.Value);
         return fields.Count == 0
             ? null
             : new IdentityRecord(token, fields["nick"]!, fields["room"]!, DateTimeOffset.FromUnixTimeMilliseconds((long)fields["seen"]));
@@ -286,6 +288,8 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
     }
 
     private string LogEnd() => Database.StreamRange(LogKey, "-", "+", 1, Order.Descending) is [var last] ? last.Id! : "0-0";
+
+    private async Task<string> LogEndAsync() => await Database.StreamRangeAsync(LogKey, "-", "+", 1, Order.Descending) is [var last] ? last.Id! : "0-0";
 
     // "node/connection": which node appended it (its own presence it has told its members already) and the sender's
     // connection there (0 for none), so its own node does not send it its own line.

@@ -36,7 +36,10 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
         }
     }
 
-    public IReadOnlyList<Appended> Append(IReadOnlyList<Draft> drafts, DateTimeOffset timestamp, IReadOnlyList<IdentityRecord> identities)
+    public ValueTask<IReadOnlyList<Appended>> AppendAsync(IReadOnlyList<Draft> drafts, DateTimeOffset timestamp, IReadOnlyList<IdentityRecord> identities) =>
+        ValueTask.FromResult<IReadOnlyList<Appended>>(Append(drafts, timestamp, identities));
+
+    private List<Appended> Append(IReadOnlyList<Draft> drafts, DateTimeOffset timestamp, IReadOnlyList<IdentityRecord> identities)
     {
         var connection = _writer ?? throw new InvalidOperationException("The store is not open.");
         var results = new List<Appended>(drafts.Count);
@@ -118,7 +121,10 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
         return results;
     }
 
-    public IReadOnlyList<StoredMessage> Room(string room, long afterId, long beforeId, int limit)
+    public ValueTask<IReadOnlyList<StoredMessage>> RoomAsync(string room, long afterId, long beforeId, int limit) =>
+        ValueTask.FromResult<IReadOnlyList<StoredMessage>>(Room(room, afterId, beforeId, limit));
+
+    private List<StoredMessage> Room(string room, long afterId, long beforeId, int limit)
     {
         using var connection = OpenReader();
         using var query = connection.CreateCommand();
@@ -140,7 +146,9 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
         return found;
     }
 
-    public IdentityRecord? FindIdentity(string token)
+    public ValueTask<IdentityRecord?> FindIdentityAsync(string token) => ValueTask.FromResult(FindIdentity(token));
+
+    private IdentityRecord? FindIdentity(string token)
     {
         using var connection = OpenReader();
         using var query = connection.CreateCommand();

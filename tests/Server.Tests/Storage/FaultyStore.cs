@@ -28,25 +28,25 @@ internal sealed class FaultyStore(IMessageStore inner) : IMessageStore
 
     public void Open() => inner.Open();
 
-    public IReadOnlyList<Appended> Append(IReadOnlyList<Draft> drafts, DateTimeOffset timestamp, IReadOnlyList<IdentityRecord> identities)
+    public async ValueTask<IReadOnlyList<Appended>> AppendAsync(IReadOnlyList<Draft> drafts, DateTimeOffset timestamp, IReadOnlyList<IdentityRecord> identities)
     {
         if (_failing)
         {
             throw new IOException("No space left on device");
         }
 
-        var appended = inner.Append(drafts, timestamp, identities);
-        Thread.Sleep(CommitDelay);
+        var appended = await inner.AppendAsync(drafts, timestamp, identities);
+        await Task.Delay(CommitDelay);
         return appended;
     }
 
-    public IReadOnlyList<StoredMessage> Room(string room, long afterId, long beforeId, int limit)
+    public async ValueTask<IReadOnlyList<StoredMessage>> RoomAsync(string room, long afterId, long beforeId, int limit)
     {
-        Thread.Sleep(ReadDelay);
-        return inner.Room(room, afterId, beforeId, limit);
+        await Task.Delay(ReadDelay);
+        return await inner.RoomAsync(room, afterId, beforeId, limit);
     }
 
-    public IdentityRecord? FindIdentity(string token) => inner.FindIdentity(token);
+    public ValueTask<IdentityRecord?> FindIdentityAsync(string token) => inner.FindIdentityAsync(token);
 
     public int Prune(DateTimeOffset? before, int? maxPerRoom) => inner.Prune(before, maxPerRoom);
 

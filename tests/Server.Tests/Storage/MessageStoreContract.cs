@@ -28,10 +28,10 @@ public abstract class MessageStoreContract : IDisposable
     }
 
     [Fact]
-    public void Append_IdsFollowTheLastOneInOrder_EachDraftAnswered()
+    public async Task Append_IdsFollowTheLastOneInOrder_EachDraftAnswered()
     {
-        var first = Store.Append([Say("a"), Say("b")], Now, []);
-        var second = Store.Append([Say("c")], Now.AddSeconds(1), []);
+        var first = await Store.AppendAsync([Say("a"), Say("b")], Now, []);
+        var second = await Store.AppendAsync([Say("c")], Now.AddSeconds(1), []);
 
         Assert.Equal([1L, 2L, 3L], first.Concat(second).Select(result => result.Message.Id));
         Assert.All(first.Concat(second), result => Assert.False(result.Duplicate));
@@ -40,23 +40,23 @@ public abstract class MessageStoreContract : IDisposable
     }
 
     [Fact]
-    public void Append_LineResentUnderItsTokenAndClientId_StoredOnce_AnsweredWithTheFirst()
+    public async Task Append_LineResentUnderItsTokenAndClientId_StoredOnce_AnsweredWithTheFirst()
     {
-        var first = Store.Append([Say("hello", "tok", "c1")], Now, [])[0];
+        var first = (await Store.AppendAsync([Say("hello", "tok", "c1")], Now, []))[0];
 
-        var again = Store.Append([Say("hello", "tok", "c1"), Say("other", "tok", "c2"), Say("hello", "tok", "c2"), Say("hello", "other-token", "c1")], Now.AddSeconds(5), []);
+        var again = await Store.AppendAsync([Say("hello", "tok", "c1"), Say("other", "tok", "c2"), Say("hello", "tok", "c2"), Say("hello", "other-token", "c1")], Now.AddSeconds(5), []);
 
         Assert.Equal((first.Message.Id, Now, "hello", "tok", "c1", true), (again[0].Message.Id, again[0].Message.Timestamp, again[0].Message.Text, again[0].Message.SenderToken, again[0].Message.Cid, again[0].Duplicate));
         Assert.Equal((2L, false), (again[1].Message.Id, again[1].Duplicate));
         Assert.Equal(("other", true), (again[2].Message.Text, again[2].Duplicate));
         Assert.Equal((3L, false), (again[3].Message.Id, again[3].Duplicate));
-        Assert.Equal(["hello", "other", "hello"], Store.Room("lobby", 0, long.MaxValue, 10).Select(m => m.Text));
+        Assert.Equal(["hello", "other", "hello"], (await Store.RoomAsync("lobby", 0, long.MaxValue, 10)).Select(m => m.Text));
     }
 
     [Fact]
-    public void Room_NewestInRangeOldestFirst_OperatorLinesIncluded_PrivateAndOtherRoomsLeftOut()
+    public async Task Room_NewestInRangeOldestFirst_OperatorLinesIncluded_PrivateAndOtherRoomsLeftOut()
     {
-        Store.Append(
+        await Store.AppendAsync(
         [
             Say("one"),
             new Draft(MessageKind.Private, null, "alice", "bob", "secret"),
@@ -66,50 +66,50 @@ public abstract class MessageStoreContract : IDisposable
             Say("three"),
         ], Now, []);
 
-        Assert.Equal(["notice", "two", "three"], Store.Room("LOBBY", 0, long.MaxValue, 3).Select(m => m.Text));
-        Assert.Equal(["one", "notice"], Store.Room("lobby", 0, 5, 10).Select(m => m.Text));
-        Assert.Equal(["two", "three"], Store.Room("lobby", 4, long.MaxValue, 10).Select(m => m.Text));
-        Assert.Equal(["elsewhere", "notice"], Store.Room("dev", 0, long.MaxValue, 10).Select(m => m.Text));
+        Assert.Equal(["notice", "two", "three"], (await Store.RoomAsync("LOBBY", 0, long.MaxValue, 3)).Select(m => m.Text));
+        Assert.Equal(["one", "notice"], (await Store.RoomAsync("lobby", 0, 5, 10)).Select(m => m.Text));
+        Assert.Equal(["two", "three"], (await Store.RoomAsync("lobby", 4, long.MaxValue, 10)).Select(m => m.Text));
+        Assert.Equal(["elsewhere", "notice"], (await Store.RoomAsync("dev", 0, long.MaxValue, 10)).Select(m => m.Text));
     }
 
     [Fact]
-    public void Append_Presence_PassedThroughInItsPlace_NotKeptAndGivenNoId()
+    public async Task Append_Presence_PassedThroughInItsPlace_NotKeptAndGivenNoId()
     {
-        var results = Store.Append([Say("before"), StoredMessage.Presence(SocketChat.Protocol.Events.PresenceAction.Rename, "lobby", "alicia", "alice"), Say("after")], Now, []);
+        var results = await Store.AppendAsync([Say("before"), StoredMessage.Presence(SocketChat.Protocol.Events.PresenceAction.Rename, "lobby", "alicia", "alice"), Say("after")], Now, []);
 
         Assert.Equal([1L, 0L, 2L], results.Select(result => result.Message.Id));
         Assert.Equal(new SocketChat.Protocol.Events.PresenceEvent(Now, "lobby", "alicia", SocketChat.Protocol.Events.PresenceAction.Rename, "alice"), results[1].Message.ToPresenceEvent());
-        Assert.Equal(["before", "after"], Store.Room("lobby", 0, long.MaxValue, 10).Select(m => m.Text));
+        Assert.Equal(["before", "after"], (await Store.RoomAsync("lobby", 0, long.MaxValue, 10)).Select(m => m.Text));
         Assert.Equal(2, Store.LastId);
     }
 
     [Fact]
-    public void Identities_SavedWithTheBatch_FoundByToken_EndedOnesGone()
+    public async Task Identities_SavedWithTheBatch_FoundByToken_EndedOnesGone()
     {
-        Store.Append([], Now, [new IdentityRecord("tok", "alice", "lobby", Now), new IdentityRecord("gone", "bob", "dev", Now)]);
-        Store.Append([], Now, [new IdentityRecord("gone", string.Empty, string.Empty, Now, Ended: true)]);
+        await Store.AppendAsync([], Now, [new IdentityRecord("tok", "alice", "lobby", Now), new IdentityRecord("gone", "bob", "dev", Now)]);
+        await Store.AppendAsync([], Now, [new IdentityRecord("gone", string.Empty, string.Empty, Now, Ended: true)]);
 
-        Assert.Equal(new IdentityRecord("tok", "alice", "lobby", Now), Store.FindIdentity("tok"));
-        Assert.Null(Store.FindIdentity("gone"));
+        Assert.Equal(new IdentityRecord("tok", "alice", "lobby", Now), await Store.FindIdentityAsync("tok"));
+        Assert.Null(await Store.FindIdentityAsync("gone"));
     }
 
     [Fact]
-    public void Prune_OlderThanTheCutoffAndBeyondTheNewestPerRoom_Deleted()
+    public async Task Prune_OlderThanTheCutoffAndBeyondTheNewestPerRoom_Deleted()
     {
-        Store.Append([Say("old")], Now.AddDays(-10), []);
-        Store.Append([Say("older than five days")], Now.AddDays(-6), []);
-        Store.Append([Say("recent"), Say("newest")], Now.AddDays(-1), []);
+        await Store.AppendAsync([Say("old")], Now.AddDays(-10), []);
+        await Store.AppendAsync([Say("older than five days")], Now.AddDays(-6), []);
+        await Store.AppendAsync([Say("recent"), Say("newest")], Now.AddDays(-1), []);
 
         Assert.Equal(2, Store.Prune(Now.AddDays(-5), maxPerRoom: null));
         Assert.Equal(1, Store.Prune(before: null, maxPerRoom: 1));
-        Assert.Equal(["newest"], Store.Room("lobby", 0, long.MaxValue, 10).Select(m => m.Text));
+        Assert.Equal(["newest"], (await Store.RoomAsync("lobby", 0, long.MaxValue, 10)).Select(m => m.Text));
     }
 
     [Fact]
-    public void Export_TheRoomsMessagesSinceATime_OldestFirst()
+    public async Task Export_TheRoomsMessagesSinceATime_OldestFirst()
     {
-        Store.Append([Say("before")], Now.AddHours(-2), []);
-        Store.Append([Say("after"), new Draft(MessageKind.Room, "dev", "bob", null, "elsewhere"), Say("last")], Now, []);
+        await Store.AppendAsync([Say("before")], Now.AddHours(-2), []);
+        await Store.AppendAsync([Say("after"), new Draft(MessageKind.Room, "dev", "bob", null, "elsewhere"), Say("last")], Now, []);
 
         Assert.Equal(["after", "last"], Store.Export("lobby", Now.AddHours(-1)).Select(m => m.Text));
     }
