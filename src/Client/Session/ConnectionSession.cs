@@ -211,7 +211,9 @@ internal sealed class ConnectionSession(
             restore.Add(new NickCommand(wanted.Nick));
         }
 
-        if (!welcome.Resumed && wanted.Room is not null && !string.Equals(wanted.Room, welcome.Room, StringComparison.OrdinalIgnoreCase))
+        // Also after a resume: a server that died before it stored this client's last move resumes it in the room
+        // before, and the lines it resends belong in the room it moved to.
+        if (wanted.Room is not null && !string.Equals(wanted.Room, welcome.Room, StringComparison.OrdinalIgnoreCase))
         {
             restore.Add(new JoinCommand(wanted.Room));
         }

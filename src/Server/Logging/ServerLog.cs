@@ -133,4 +133,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(43, LogLevel.Warning, "Cannot read the shared log: {Reason}; trying again from the same position", EventName = "TailFailed")]
     public static partial void TailFailed(ILogger logger, string reason);
+
+    [LoggerMessage(44, LogLevel.Warning, "Redis at {Location} cannot be reached yet; this node keeps trying and serves once it answers", EventName = "StoreUnreachable")]
+    public static partial void StoreUnreachable(ILogger logger, string location);
 }

@@ -91,6 +91,11 @@ internal sealed class MessageLog(
         // A shared log is read back from the store, every node's entries, this one's included.
         if (store is RedisMessageStore shared)
         {
+            if (!shared.Reachable)
+            {
+                ServerLog.StoreUnreachable(logger, store.Location);
+            }
+
             _tailing = Task.Run(() => TailLoopAsync(shared), CancellationToken.None);
         }
 
@@ -116,9 +121,10 @@ internal sealed class MessageLog(
             await _writing;
         }
 
-        // The tail reads once more, so this node's last lines are delivered (and logged), then ends the stream.
+        // The tail reads once more, so this node's last lines are delivered (and logged), then ends the stream; a
+        // Redis that does not answer gets the grace period, no more.
         await _stopTailing.CancelAsync();
-        await _tailing;
+        await _tailing.WaitAsync(TimeSpan.FromSeconds(options.Value.ShutdownGraceSeconds), clock, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         health.Stopped();
         store.Dispose();
     }

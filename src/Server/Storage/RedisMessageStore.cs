@@ -91,7 +91,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
     private string _position = "0-0";
     private bool _positioned;
 
-    public string Location => _redis?.Configuration ?? configuration;
+    public string Location => configuration;
 
     /// <summary>The newest id given out, or 0 while Redis cannot be reached.</summary>
     public long LastId
@@ -108,6 +108,9 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
             }
         }
     }
+
+    /// <summary>True once Redis has answered (a node may start before it does, and keeps trying).</summary>
+    public bool Reachable => _redis?.IsConnected == true;
 
     /// <summary>The connection, for the log's tail and the cluster's registries.</summary>
     public ConnectionMultiplexer Connection => _redis ?? throw new InvalidOperationException("The store is not open.");
@@ -127,7 +130,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         }
         catch (RedisConnectionException ex)
         {
-            throw new StorageException($"cannot reach Redis at {configuration} (Chat:Storage:RequireAtStart=true): {ex.Message}", ex);
+            throw new StorageException($"cannot reach Redis at {configuration} and Chat:Storage:RequireAtStart=true: {ex.FailureType}", ex);
         }
 
         // The tail starts at the log's end: what came before is history, read from the rooms' streams.

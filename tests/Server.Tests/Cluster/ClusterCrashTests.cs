@@ -167,9 +167,17 @@ public sealed class ClusterCrashTests
     {
         await using var client = await TestClient.ConnectAsync(port);
         await client.SendAsync($"/json resume {token} 0");
-        Assert.Equal(
-            $$"""{"type":"welcome","nick":"c{{i}}","room":"busy","protocol":1,"token":"{{token}}","resumed":true}""",
-            await client.ExpectAsync(line => line.StartsWith('{')));
+        var welcome = await client.ExpectAsync(line => line.StartsWith('{'));
+        Assert.Matches($$"""^\{"type":"welcome","nick":"c{{i}}","room":"(busy|lobby)","protocol":1,"token":"{{token}}","resumed":true\}$""", welcome);
+
+        // The node may have died before it stored the move to busy (then before any line said there): like our
+        // client, go back to the room the lines were said in before sending them again.
+        if (welcome.Contains("\"room\":\"lobby\"", StringComparison.Ordinal))
+        {
+            await client.SendAsync("""{"type":"join","room":"busy"}""");
+            await client.ExpectAsync(line => line.Contains($"\"room\":\"busy\",\"nick\":\"c{i}\",\"action\":\"join\"", StringComparison.Ordinal));
+        }
+
         for (var n = 0; n < PerClient; n++)
         {
             await client.SendAsync($$"""{"type":"message","cid":"k{{n}}","text":"c{{i}}-{{n}}"}""");

@@ -1,0 +1,151 @@
+using System.Text.Json;
+using SocketChat.Server.Storage;
+using SocketChat.TestSupport;
+
+namespace SocketChat.Server.Tests.Cluster;
+
+/// <summary>Redis crashing or going away while people talk: nodes hold on, nothing acknowledged is lost, nothing doubles.</summary>
+[Collection(LoadTestsRunAlone.Name)]
+public sealed class RedisFailureTests
+{
+    private const int Senders = 10;
+    private const int PerSender = 60;
+
+    [Fact]
+    public async Task RedisKilledAndRestarted_MidTraffic_EveryAcknowledgedLineKeptOnce_EveryLineDeliveredOnce()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var a = await ClusterTests.StartNodeAsync(redis);
+        await using var b = await ClusterTests.StartNodeAsync(redis);
+        await using var observer = await JsonModeTests.ConnectJsonAsync(b, "watcher");
+        var watching = CollectAsync(observer, Senders * PerSender);
+        var senders = await Task.WhenAll(Enumerable.Range(0, Senders).Select(i => JsonModeTests.ConnectJsonAsync(a, $"s{i}")));
+        var acked = senders.Select(_ => new Dictionary<string, long>()).ToArray();
+        var someAcked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var total = 0;
+
+        // Each sends its lines one by one and reads its acknowledgements; the connection never drops.
+        var talking = senders.Select((sender, i) => Task.Run(async () =>
+        {
+            var reading = Task.Run(async () =>
+            {
+                while (acked[i].Count < PerSender)
+                {
+                    var root = JsonDocument.Parse(await sender.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)) ?? throw new InvalidOperationException("dropped")).RootElement;
+                    if (root.GetProperty("type").GetString() == "ack")
+                    {
+                        acked[i][root.GetProperty("cid").GetString()!] = root.GetProperty("id").GetInt64();
+                        if (Interlocked.Increment(ref total) == Senders * PerSender / 5)
+                        {
+                            someAcked.TrySetResult();
+                        }
+                    }
+                }
+            });
+            for (var n = 0; n < PerSender; n++)
+            {
+                await sender.SendAsync($$"""{"type":"message","cid":"m{{n}}","text":"s{{i}}-{{n}}"}""");
+            }
+
+            await reading;
+        })).ToArray();
+
+        await someAcked.Task.WaitAsync(TestTimeouts.Default);
+        await redis.KillAsync();
+        await redis.RestartAsync();
+        await Task.WhenAll(talking).WaitAsync(TimeSpan.FromSeconds(90));
+
+        using var store = new RedisMessageStore(redis.Configuration, "checker", requireAtStart: true);
+        store.Open();
+        var stored = store.Export("lobby", DateTimeOffset.UnixEpoch).Where(m => m.From.StartsWith('s')).ToList();
+        Assert.Equal(Senders * PerSender, stored.Count);
+        for (var i = 0; i < Senders; i++)
+        {
+            var own = stored.Where(m => m.From == $"s{i}").ToList();
+            Assert.Equal(Enumerable.Range(0, PerSender).Select(n => $"s{i}-{n}"), own.Select(m => m.Text));
+            Assert.Equal(Enumerable.Range(0, PerSender).Select(n => acked[i][$"m{n}"]), own.Select(m => m.Id));
+        }
+
+        var heard = await watching.WaitAsync(TimeSpan.FromSeconds(30));
+        for (var i = 0; i < Senders; i++)
+        {
+            Assert.Equal(Enumerable.Range(0, PerSender).Select(n => $"s{i}-{n}"), heard.Where(line => line.From == $"s{i}").Select(line => line.Text));
+        }
+
+        foreach (var sender in senders)
+        {
+            await sender.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task RedisAwayFiveSeconds_NoNodeExitsNoConnectionDrops_LinesSaidMeanwhileDeliveredOnceAfter()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var a = await ClusterTests.StartNodeAsync(redis);
+        await using var b = await ClusterTests.StartNodeAsync(redis);
+        await using var alice = await a.ConnectAsAsync("alice");
+        await using var bob = await b.ConnectAsAsync("bob");
+        await alice.ExpectAsync(line => line.Contains("bob", StringComparison.Ordinal));
+
+        await redis.KillAsync();
+        for (var n = 1; n <= 5; n++)
+        {
+            await alice.SendAsync($"while redis is away {n}");
+        }
+
+        await bob.SendAsync("bob while redis is away");
+        Assert.Equal("* messages are delayed: the server cannot store them right now", await alice.ExpectAsync(line => line.StartsWith("* messages", StringComparison.Ordinal)));
+        Assert.Equal("* messages are delayed: the server cannot store them right now", await bob.ExpectAsync(line => line.StartsWith("* messages", StringComparison.Ordinal)));
+
+        // Five seconds of outage, as an operator restarting Redis would cause.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        await redis.RestartAsync();
+
+        var bobHeard = new List<string>();
+        while (bobHeard.Count < 5)
+        {
+            var line = await bob.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)) ?? throw new InvalidOperationException("bob was dropped");
+            if (line.StartsWith("alice:", StringComparison.Ordinal))
+            {
+                bobHeard.Add(line);
+            }
+        }
+
+        Assert.Equal(Enumerable.Range(1, 5).Select(n => $"alice: while redis is away {n}"), bobHeard);
+        Assert.Equal("bob: bob while redis is away", await alice.ExpectAsync(line => line.StartsWith("bob:", StringComparison.Ordinal)));
+
+        // Both still connected, each line once: a ping is answered, and nothing else of theirs came again.
+        await alice.SendAsync("/ping");
+        await bob.SendAsync("/ping");
+        Assert.DoesNotContain(await ReadUntilPongAsync(bob), line => line.StartsWith("alice:", StringComparison.Ordinal));
+        Assert.DoesNotContain(await ReadUntilPongAsync(alice), line => line.StartsWith("bob:", StringComparison.Ordinal));
+    }
+
+    private static async Task<List<string>> ReadUntilPongAsync(TestClient client)
+    {
+        var lines = new List<string>();
+        while (await client.ReadLineAsync() is { } line && line != "* pong")
+        {
+            lines.Add(line);
+        }
+
+        return lines;
+    }
+
+    private static async Task<List<(string From, string Text)>> CollectAsync(TestClient observer, int count)
+    {
+        var heard = new List<(string From, string Text)>();
+        while (heard.Count < count)
+        {
+            var line = await observer.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)) ?? throw new InvalidOperationException("closed");
+            var root = JsonDocument.Parse(line).RootElement;
+            if (root.GetProperty("type").GetString() == "message")
+            {
+                heard.Add((root.GetProperty("from").GetString()!, root.GetProperty("text").GetString()!));
+            }
+        }
+
+        return heard;
+    }
+}
