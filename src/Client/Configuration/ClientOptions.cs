@@ -15,6 +15,10 @@ internal sealed class ClientOptions
     [Range(1, 65535, ErrorMessage = "must be from {1} to {2}")]
     public int Port { get; set; } = 8080;
 
+    /// <summary>Several servers of one cluster, tried in turn when connecting and reconnecting; empty uses Host and Port.</summary>
+    [ServerList]
+    public string Servers { get; set => field = value ?? string.Empty; } = string.Empty;
+
     /// <summary>A file whose first line is the account's password, for scripts; unset, the client asks when a server wants it.</summary>
     public string PasswordFile { get; set => field = value ?? string.Empty; } = string.Empty;
 
@@ -34,4 +38,10 @@ internal sealed class ClientOptions
     public ClientTlsOptions Tls { get; set; } = new();
 
     public string ServerName => Host == "*" ? "localhost" : Host;
+
+    /// <summary>The servers to try, in order: <see cref="Servers"/>, else <see cref="Host"/> and <see cref="Port"/>.</summary>
+    public IReadOnlyList<ServerAddress> Addresses() =>
+        Servers.Length == 0
+            ? [new ServerAddress(ServerName, Port)]
+            : [.. Servers.Split(',').Select(entry => ServerAddress.TryParse(entry, Port, out var address) ? address : throw new FormatException(entry))];
 }

@@ -34,7 +34,7 @@ internal sealed class ChatClientService(
     private readonly EventRenderer _renderer = new(console.IsOutputTerminal);
     private readonly Outbox.Outbox _outbox = new(options.Value.MaxQueuedLines);
     private readonly Backoff _backoff = new(options.Value.Reconnect, Random.Shared);
-    private readonly TlsConnector? _tls = options.Value.Tls.Enabled ? new TlsConnector(options.Value.Tls, options.Value.ServerName) : null;
+    private readonly IReadOnlyList<ServerAddress> _servers = options.Value.Addresses();
     private Credentials? _credentials;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -43,7 +43,7 @@ internal sealed class ChatClientService(
         using var stopping = stoppingToken.Register(Leave);
         using var inputStop = new CancellationTokenSource();
         Show(Greeting);
-        if (_tls is not null && options.Value.Tls.AllowUntrusted)
+        if (options.Value.Tls.Enabled && options.Value.Tls.AllowUntrusted)
         {
             Show(_renderer.Warning("Chat:Tls:AllowUntrusted=true, so the server's certificate is not checked; anyone on the way can read and change this chat"));
             ClientLog.UntrustedAllowed(logger);
@@ -179,11 +179,14 @@ internal sealed class ChatClientService(
         }
     }
 
+    // Several servers (a cluster): each attempt tries the next at once after one that cannot be reached, and waits
+    // (backoff) only once every server has been tried; a connection that drops tries the next server first.
     private async Task<int> ConnectLoopAsync()
     {
         var settings = options.Value;
-        var endPoint = $"{settings.ServerName}:{settings.Port}";
         var attempt = 0;
+        var next = 0;
+        var failedInARow = 0;
         var done = WhenDoneAsync();
         var tried = false;
 
@@ -191,11 +194,14 @@ internal sealed class ChatClientService(
         while (!(tried ? Done : _leave.Task.IsCompleted))
         {
             tried = true;
+            var server = _servers[next];
+            var endPoint = server.ToString();
+            var tls = settings.Tls.Enabled ? new TlsConnector(settings.Tls, server.Host) : null;
             ServerConnection connection;
             try
             {
                 connection = await ServerConnection.ConnectAsync(
-                    settings.ServerName, settings.Port, _tls, TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds), _leaving.Token);
+                    server.Host, server.Port, tls, TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds), _leaving.Token);
             }
             catch (OperationCanceledException)
             {
@@ -210,6 +216,14 @@ internal sealed class ChatClientService(
             catch (ConnectFailure failure)
             {
                 ClientLog.ConnectFailed(logger, endPoint, failure.Message);
+                next = (next + 1) % _servers.Count;
+                if (++failedInARow < _servers.Count)
+                {
+                    Show(_renderer.Notice($"cannot connect to {endPoint}: {failure.Message}; trying {_servers[next]}"));
+                    continue;
+                }
+
+                failedInARow = 0;
                 if (!await WaitToRetryAsync($"cannot connect to {endPoint}: {failure.Message}", ++attempt))
                 {
                     return _leave.Task.IsCompleted ? 0 : 1;
@@ -221,8 +235,14 @@ internal sealed class ChatClientService(
             SessionOutcome outcome;
             await using (connection)
             {
-                var session = new ConnectionSession(connection, endPoint, _state, _outbox, settings.Nick, _credentials!, _tls is not null, console, _renderer, logger);
+                var session = new ConnectionSession(connection, endPoint, _state, _outbox, settings.Nick, _credentials!, tls is not null, console, _renderer, logger);
                 outcome = await session.RunAsync(done, _leaving.Token);
+
+                // A server that let this client in counts as working; one that drops it before is like one that refused.
+                if (session.Welcomed)
+                {
+                    failedInARow = 0;
+                }
             }
 
             switch (outcome)
@@ -234,6 +254,17 @@ internal sealed class ChatClientService(
             }
 
             ClientLog.ConnectionLost(logger, endPoint);
+            if (_servers.Count > 1 && ++failedInARow < _servers.Count)
+            {
+                // The server may be gone (a node that died): another one of the cluster, at once.
+                next = (next + 1) % _servers.Count;
+                Show(_renderer.Notice($"connection lost; trying {_servers[next]}"));
+                continue;
+            }
+
+            failedInARow = 0;
+            next = (next + 1) % _servers.Count;
+
             attempt = _state.EverConnected ? 1 : attempt + 1;
             if (!await WaitToRetryAsync("connection lost", attempt))
             {

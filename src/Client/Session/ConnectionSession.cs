@@ -37,6 +37,9 @@ internal sealed class ConnectionSession(
     // /history requests whose answers are still coming: what they bring is shown even when it was shown before.
     private int _historyRequests;
 
+    /// <summary>True once the server welcomed this connection.</summary>
+    public bool Welcomed { get; private set; }
+
     /// <summary>
     /// Runs the connection until it drops or the user leaves. <paramref name="terminate"/> completes when the user
     /// leaves and what they typed is delivered; <paramref name="leaving"/> is cancelled the moment they ask to leave,
@@ -59,6 +62,8 @@ internal sealed class ConnectionSession(
         {
             return _refused ? SessionOutcome.Refused : SessionOutcome.Dropped;
         }
+
+        Welcomed = true;
 
         // The server's flood limit, kept on this side: a backlog resent after a reconnect goes out at the allowed
         // rate instead of being held back by the server and, if long, cut off as a flood.
