@@ -66,13 +66,16 @@ internal static class ExportCommand
         }
 
         var path = ServerPaths.StorageFile(options);
-        if (!File.Exists(path))
+        if (options.Storage.Provider == StorageProvider.Sqlite && !File.Exists(path))
         {
             error.WriteLine($"no message store at {path}");
             return 1;
         }
 
-        using var store = new SqliteMessageStore(path);
+        // The cluster's store is Redis, read beside the running nodes.
+        using IMessageStore store = options.Storage.Provider == StorageProvider.Redis
+            ? new RedisMessageStore(options.Storage.Redis, "export", requireAtStart: true)
+            : new SqliteMessageStore(path);
         store.Open();
         foreach (var message in store.Export(room, from == DateTimeOffset.MinValue ? DateTimeOffset.FromUnixTimeMilliseconds(0) : from))
         {

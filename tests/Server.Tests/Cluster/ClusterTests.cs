@@ -95,6 +95,32 @@ public sealed class ClusterTests
         Assert.Equal("! error: no such nick: nobody", await carol.ExpectAsync(line => line.StartsWith('!')));
     }
 
+    [Fact]
+    public async Task Export_ReadsTheClustersRedis_WithTheIdsItsNodesGave()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using (var a = await StartNodeAsync(redis))
+        await using (var b = await StartNodeAsync(redis))
+        {
+            await using var alice = await a.ConnectAsAsync("alice");
+            await alice.SendAsync("on a");
+            await a.WaitUntilStoredAsync("on a");
+            await using var bob = await b.ConnectAsAsync("bob");
+            await bob.SendAsync("on b");
+            await b.WaitUntilStoredAsync("on b");
+        }
+
+        await using var export = ChildProcess.StartServer(
+            ["export", "--room", "lobby", "--Chat:Storage:Provider=Redis", $"--Chat:Storage:Redis={redis.Configuration}"]);
+        var (exitCode, output, _) = await export.WaitForExitAsync();
+
+        Assert.Equal(0, exitCode);
+        Assert.Collection(
+            output,
+            line => Assert.Matches("""^\{"type":"message","id":1,"ts":"[0-9T:.Z-]+","room":"lobby","from":"alice","text":"on a"\}$""", line),
+            line => Assert.Matches("""^\{"type":"message","id":2,"ts":"[0-9T:.Z-]+","room":"lobby","from":"bob","text":"on b"\}$""", line));
+    }
+
     internal static Task<TestServer> StartNodeAsync(RedisServer redis, Dictionary<string, string?>? more = null) =>
         TestServer.StartAsync(
             new Dictionary<string, string?>
