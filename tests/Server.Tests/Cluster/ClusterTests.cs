@@ -96,6 +96,26 @@ public sealed class ClusterTests
     }
 
     [Fact]
+    public async Task JoinsRenamesLeavesAndOperatorLines_ReachTheOtherNodes()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var a = await StartNodeAsync(redis, new() { ["Chat:OperatorConsole"] = "Auto" }, new TestConsoleBridge(isTerminal: true));
+        await using var b = await StartNodeAsync(redis);
+        await using var bob = await b.ConnectAsAsync("bob");
+
+        await using var alice = await a.ConnectAsync();
+        var guest = System.Text.RegularExpressions.Regex.Match((await alice.ReadLineAsync())!, "guest[0-9]+").Value;
+        await alice.SendAsync("/nick alice");
+        await alice.SendAsync("/join dev");
+        await alice.ExpectAsync(line => line == "* alice joined dev");
+        await a.Console.Typed.WriteAsync("maintenance at noon");
+
+        Assert.Equal(
+            [$"* {guest} joined lobby", $"* {guest} is now known as alice", "* alice left lobby", "server: maintenance at noon"],
+            await bob.ReadLinesAsync(4));
+    }
+
+    [Fact]
     public async Task Export_ReadsTheClustersRedis_WithTheIdsItsNodesGave()
     {
         await using var redis = await RedisServer.StartAsync();
@@ -121,7 +141,7 @@ public sealed class ClusterTests
             line => Assert.Matches("""^\{"type":"message","id":2,"ts":"[0-9T:.Z-]+","room":"lobby","from":"bob","text":"on b"\}$""", line));
     }
 
-    internal static Task<TestServer> StartNodeAsync(RedisServer redis, Dictionary<string, string?>? more = null) =>
+    internal static Task<TestServer> StartNodeAsync(RedisServer redis, Dictionary<string, string?>? more = null, TestConsoleBridge? console = null) =>
         TestServer.StartAsync(
             new Dictionary<string, string?>
             {
@@ -129,5 +149,6 @@ public sealed class ClusterTests
                 ["Chat:Storage:Redis"] = redis.Configuration,
                 ["Chat:Storage:RequireAtStart"] = "true",
             },
-            more);
+            more,
+            console);
 }
