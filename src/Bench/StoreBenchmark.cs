@@ -44,7 +44,7 @@ internal static class StoreBenchmark
             new SqliteMessageStore(path),
             new StoreHealth(),
             TimeProvider.System,
-            new ServerMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+            new ServerMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "bench"),
             Microsoft.Extensions.Options.Options.Create(new SocketChat.Server.Configuration.ChatOptions()),
             NullLogger<MessageLog>.Instance);
         await log.StartAsync(CancellationToken.None);

@@ -8,7 +8,9 @@ using SocketChat.Hosting.CommandLine;
 using SocketChat.Hosting.Logging;
 using SocketChat.Hosting;
 using SocketChat.Hosting.Terminal;
+using Microsoft.Extensions.Options;
 using SocketChat.Server.Accounts;
+using SocketChat.Server.Configuration;
 using SocketChat.Server.Storage;
 using SocketChat.Server.Supervision;
 using SocketChat.Server.Probe;
@@ -76,12 +78,33 @@ internal static class ServerApp
             ? LogSetup.ResolvePath(configured)
             : operatorConsole ? LogSetup.ResolvePath(DefaultOperatorLogPath) : null;
         builder.Logging.ClearProviders();
-        builder.Services.AddSerilog((_, logger) => LogSetup.Configure(
-            logger,
-            builder.Configuration,
-            logOptions,
-            operatorConsole ? LogEventLevel.Warning : LogEventLevel.Verbose,
-            consoleToStandardError: operatorConsole,
-            filePath));
+        builder.Services.AddSerilog((services, logger) =>
+        {
+            // The node's name as the rest of the server has it (a random part is picked once); settings that fail
+            // validation are reported when the host starts, in one line, so the log goes without a name until then.
+            var chat = NodeSettings(services);
+            LogSetup.Configure(
+                logger,
+                builder.Configuration,
+                logOptions,
+                operatorConsole ? LogEventLevel.Warning : LogEventLevel.Verbose,
+                consoleToStandardError: operatorConsole,
+                filePath,
+                chat?.Node,
+                nodeInText: chat is { Storage.Provider: StorageProvider.Redis } or { NodeName.Length: > 0 });
+        });
+    }
+
+    private static ChatOptions? NodeSettings(IServiceProvider services)
+    {
+        try
+        {
+            return services.GetRequiredService<IOptions<ChatOptions>>().Value;
+        }
+        catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException)
+        {
+            // A value of the wrong type (InvalidOperationException from the binder) is reported the same way.
+            return null;
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -35,7 +36,8 @@ internal static class ServerHost
 
         services.AddSingleton(console);
         services.AddMetrics();
-        services.AddSingleton<ServerMetrics>();
+        services.AddSingleton(provider => new ServerMetrics(
+            provider.GetRequiredService<IMeterFactory>(), provider.GetRequiredService<IOptions<ChatOptions>>().Value.Node));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IMessageStore>(provider => provider.GetRequiredService<IOptions<ChatOptions>>().Value is var options
             ? options.Storage.Provider switch

@@ -39,6 +39,15 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task Meter_TaggedWithTheNodesName()
+    {
+        await using var server = await TestServer.StartAsync(new() { ["Chat:NodeName"] = "chat-2" });
+        using var meter = new MeterProbe(server);
+
+        Assert.Equal([new("socketchat.node", "chat-2")], meter.Tags);
+    }
+
+    [Fact]
     public async Task Meter_SlowClientDropped_Counted()
     {
         await using var server = await TestServer.StartAsync(new() { ["Chat:MaxQueuedBytesPerClient"] = "65536" });
@@ -62,6 +71,7 @@ public sealed class MetricsTests
     {
         private readonly MeterListener _listener = new();
         private readonly ConcurrentDictionary<string, long> _totals = new();
+        private IEnumerable<KeyValuePair<string, object?>>? _tags;
 
         public MeterProbe(TestServer server)
         {
@@ -70,6 +80,7 @@ public sealed class MetricsTests
             {
                 if (instrument.Meter.Name == "SocketChat.Server" && ReferenceEquals(instrument.Meter.Scope, factory))
                 {
+                    _tags = instrument.Meter.Tags;
                     listener.EnableMeasurementEvents(instrument);
                 }
             };
@@ -90,6 +101,9 @@ public sealed class MetricsTests
             });
             _listener.Start();
         }
+
+        /// <summary>The meter's own tags.</summary>
+        public KeyValuePair<string, object?>[] Tags => [.. _tags ?? []];
 
         public long Total(string instrument, string? code = null)
         {

@@ -16,6 +16,9 @@ public static class LogSetup
 
     public const string TextTemplate = "[{Timestamp:yyyy-MM-dd HH:mm:ss.fff} {Level:u3}] {Message:lj}{NewLine}{Exception}";
 
+    /// <summary>The text lines of a cluster's node, whose logs are read side by side with its peers'.</summary>
+    public const string NodeTextTemplate = "[{Timestamp:yyyy-MM-dd HH:mm:ss.fff} {Level:u3} {Node}] {Message:lj}{NewLine}{Exception}";
+
     /// <summary>Reads and validates the <c>Log</c> section; throws OptionsValidationException when it is wrong.</summary>
     public static LogOptions ReadOptions(IConfiguration configuration)
     {
@@ -35,14 +38,26 @@ public static class LogSetup
     /// <param name="consoleMinimum">The lowest level shown on the console; null keeps the console free of log.</param>
     /// <param name="consoleToStandardError">Write console log to stderr instead of stdout.</param>
     /// <param name="filePath">A log file, or null.</param>
+    /// <param name="node">
+    /// The process's name among its peers, a <c>Node</c> property on every event (JSON); null for none.
+    /// </param>
+    /// <param name="nodeInText">Show <paramref name="node"/> on text lines too (a cluster's nodes).</param>
     public static LoggerConfiguration Configure(
         LoggerConfiguration logger,
         IConfiguration configuration,
         LogOptions options,
         LogEventLevel? consoleMinimum,
         bool consoleToStandardError,
-        string? filePath)
+        string? filePath,
+        string? node = null,
+        bool nodeInText = false)
     {
+        if (node is not null)
+        {
+            logger.Enrich.WithProperty("Node", node);
+        }
+
+        var template = node is not null && nodeInText ? NodeTextTemplate : TextTemplate;
         // A bad setting is reported by the program as one line; the host's own log of it would add a stack trace.
         logger.ReadFrom.Configuration(configuration)
             .Enrich.FromLogContext()
@@ -52,14 +67,14 @@ public static class LogSetup
             // Written a batch at a time, at most a tenth of a second after the event (the first at once).
             var console = consoleToStandardError ? Console.OpenStandardError() : Console.OpenStandardOutput();
             logger.WriteTo.Sink(
-                new BatchedStreamSink(console, Formatter(options)),
+                new BatchedStreamSink(console, Formatter(options, template)),
                 new BatchingOptions { BatchSizeLimit = 1000, BufferingTimeLimit = ConsoleDelay, QueueLimit = 100_000 },
                 minimum);
         }
 
         if (!string.IsNullOrEmpty(filePath))
         {
-            logger.WriteTo.Async(sink => sink.File(Formatter(options), filePath, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14));
+            logger.WriteTo.Async(sink => sink.File(Formatter(options, template), filePath, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14));
         }
 
         return logger;
@@ -68,8 +83,8 @@ public static class LogSetup
     /// <summary>Resolves a configured log path against the program's folder.</summary>
     public static string ResolvePath(string path) => System.IO.Path.GetFullPath(path, AppContext.BaseDirectory);
 
-    private static ITextFormatter Formatter(LogOptions options) =>
+    private static ITextFormatter Formatter(LogOptions options, string template) =>
         options.Format == "json"
             ? new CompactJsonFormatter()
-            : new MessageTemplateTextFormatter(TextTemplate, System.Globalization.CultureInfo.InvariantCulture);
+            : new MessageTemplateTextFormatter(template, System.Globalization.CultureInfo.InvariantCulture);
 }

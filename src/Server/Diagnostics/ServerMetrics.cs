@@ -5,7 +5,8 @@ namespace SocketChat.Server.Diagnostics;
 
 /// <summary>
 /// The server's counters, on the meter <c>SocketChat.Server</c>:
-/// <c>dotnet-counters monitor -n SocketChat.Server --counters SocketChat.Server</c>.
+/// <c>dotnet-counters monitor -n SocketChat.Server --counters SocketChat.Server</c>. The meter carries the node's
+/// name as its tag <c>socketchat.node</c> (an exporter's scope attribute), so a cluster's nodes are told apart.
 /// </summary>
 internal sealed class ServerMetrics
 {
@@ -24,9 +25,11 @@ internal sealed class ServerMetrics
     private readonly Counter<long> _stored;
     private readonly Histogram<double> _commitSeconds;
 
-    public ServerMetrics(IMeterFactory meters)
+    public const string NodeTag = "socketchat.node";
+
+    public ServerMetrics(IMeterFactory meters, string node)
     {
-        var meter = meters.Create(MeterName);
+        var meter = meters.Create(new MeterOptions(MeterName) { Tags = [new(NodeTag, node)] });
         // Observed rather than counted, so every collection interval reports it, changed or not.
         meter.CreateObservableUpDownCounter("socketchat.connections", () => Interlocked.Read(ref _connections), "{connection}", "Clients connected now");
         _received = meter.CreateCounter<long>("socketchat.messages.received", "{message}", "Messages accepted from clients (room and private)");
