@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests;
@@ -18,6 +19,8 @@ public sealed class ProgramTests
     [InlineData("--Chat:Prot=9000", "Chat:Prot=9000 is not a setting; did you mean Chat:Port?")]
     [InlineData("--Chat:limits:MaxConectionsPerIp=5", "Chat:Limits:MaxConectionsPerIp=5 is not a setting; did you mean Chat:Limits:MaxConnectionsPerIp?")]
     [InlineData("--Log:Fromat=json", "Log:Fromat=json is not a setting; did you mean Log:Format?")]
+    [InlineData("--Chat:Storage:Redis=127.0.0.1:6379,connectTimeout=soon", "Chat:Storage:Redis=127.0.0.1:6379,connectTimeout=soon is not allowed: must be a StackExchange.Redis configuration string naming a server (127.0.0.1:6379,password=...)")]
+    [InlineData("--Chat:NodeName=chat 2", "Chat:NodeName=chat 2 is not allowed: must be up to 64 letters, digits, '.', '_', ':' or '-'")]
     public async Task BadSetting_ExitsTwoWithOneLineNamingKeyValueAndRange(string argument, string expected)
     {
         await using var server = ChildProcess.StartServer([argument]);
@@ -125,8 +128,24 @@ public sealed class ProgramTests
         Assert.Equal("Message {MessageId} in {Room} from {Nick}: {Text}", logged.RootElement.GetProperty("@mt").GetString());
         Assert.Equal("guest1", logged.RootElement.GetProperty("Nick").GetString());
         Assert.Equal("lobby", logged.RootElement.GetProperty("Room").GetString());
+        Assert.Matches($"^{Regex.Escape(Dns.GetHostName())}:[0-9a-f]{{8}}$", logged.RootElement.GetProperty("Node").GetString());
         Assert.Equal(0, exitCode);
         Assert.All(output, line => JsonDocument.Parse(line).Dispose());
+    }
+
+    [Fact]
+    public async Task NodeName_OnEveryTextLogLine()
+    {
+        await using var server = ChildProcess.StartServer(["--Chat:Port=0", "--Chat:Host=127.0.0.1", "--Chat:NodeName=chat-2"]);
+        server.StandardInput.Close();
+
+        var listening = await server.ReadOutputLineAsync(line => line.Contains("Listening on", StringComparison.Ordinal));
+        await server.TerminateAsync();
+        var (exitCode, output, _) = await server.WaitForExitAsync();
+
+        Assert.Matches(@"^\[[0-9-]+ [0-9:.]+ INF chat-2\] Listening on 127\.0\.0\.1:\d+$", listening);
+        Assert.Equal(0, exitCode);
+        Assert.All(output, line => Assert.Matches(@"^\[[0-9-]+ [0-9:.]+ [A-Z]{3} chat-2\] ", line));
     }
 
     [Fact]

@@ -12,6 +12,7 @@ internal sealed class StorageOptions
     public string Path { get; set; } = "messages.db";
 
     /// <summary>With <c>Provider=Redis</c>: a StackExchange.Redis configuration string (<c>127.0.0.1:6379,password=…</c>).</summary>
+    [RedisConfiguration]
     public string Redis { get; set; } = "127.0.0.1:6379";
 
     /// <summary>With <c>Provider=Redis</c>: refuse to start (exit 2) when Redis cannot be reached, instead of retrying.</summary>

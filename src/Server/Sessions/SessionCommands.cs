@@ -78,7 +78,7 @@ internal sealed class SessionCommands(
         if (command is PingCommand ping && !session.Registered)
         {
             // A health probe: answer without greeting, so it never appears in a room.
-            session.Send(new PongEvent(ping.Cid, log.Health.Problem));
+            session.Send(new PongEvent(ping.Cid, log.Problem));
             return ValueTask.FromResult(true);
         }
 
@@ -242,7 +242,7 @@ internal sealed class SessionCommands(
 
                 break;
             case PingCommand ping:
-                session.Send(new PongEvent(ping.Cid, log.Health.Problem));
+                session.Send(new PongEvent(ping.Cid, log.Problem));
                 break;
             case QuitCommand quit:
                 // Nothing the room says after the goodbye is sent: the client asked to go.

@@ -10,8 +10,11 @@ internal interface IMessageStore : IDisposable
     /// <summary>Creates or migrates the store; throws <see cref="StorageException"/> with a reason a person can act on.</summary>
     void Open();
 
-    /// <summary>Where it keeps messages, for the log: a path, or "memory".</summary>
+    /// <summary>Where it keeps messages, for the log: a path, "memory", or Redis's address (never its password).</summary>
     string Location { get; }
+
+    /// <summary>Why the store cannot be used right now, before anything fails on it (Redis unreachable); null when it can.</summary>
+    string? Problem => null;
 
     /// <summary>The highest message id ever stored; new ids continue from it.</summary>
     long LastId { get; }

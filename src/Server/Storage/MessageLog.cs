@@ -58,6 +58,9 @@ internal sealed class MessageLog(
 
     public StoreHealth Health => health;
 
+    /// <summary>What the health probe is told is wrong: the store failing to commit, or out of reach; null when well.</summary>
+    public string? Problem => health.Problem ?? store.Problem;
+
     /// <summary>The log's position: the newest id delivered. A member who joins now has seen nothing after it.</summary>
     public long LastDelivered => Volatile.Read(ref _lastDelivered);
 

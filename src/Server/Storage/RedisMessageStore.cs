@@ -91,7 +91,9 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
     private string _position = "0-0";
     private bool _positioned;
 
-    public string Location => configuration;
+    public string Location { get; } = ConfigurationOptions.Parse(configuration).ToString(includePassword: false);
+
+    public string? Problem => Reachable ? null : $"cannot reach Redis at {Location}";
 
     /// <summary>The newest id given out, or 0 while Redis cannot be reached.</summary>
     public long LastId
@@ -130,7 +132,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         }
         catch (RedisConnectionException ex)
         {
-            throw new StorageException($"cannot reach Redis at {configuration} and Chat:Storage:RequireAtStart=true: {ex.FailureType}", ex);
+            throw new StorageException($"cannot reach Redis at {Location} and Chat:Storage:RequireAtStart=true: {ex.FailureType}", ex);
         }
 
         // The tail starts at the log's end: what came before is history, read from the rooms' streams.

@@ -122,6 +122,51 @@ public sealed class RedisFailureTests
         Assert.DoesNotContain(await ReadUntilPongAsync(alice), line => line.StartsWith("bob:", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Probe_RedisOutOfReach_UnhealthyNamingIt_HealthyWhenItIsBack()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var a = await ClusterTests.StartNodeAsync(redis);
+
+        await redis.KillAsync();
+        var unwell = $"* pong; unhealthy: cannot reach Redis at {redis.Configuration}";
+        await PingUntilAsync(a, unwell);
+        var (down, downOutput) = await ProbeAsync(a);
+        await redis.RestartAsync();
+        await PingUntilAsync(a, "* pong");
+        var (up, upOutput) = await ProbeAsync(a);
+
+        Assert.Equal(1, down);
+        Assert.Matches($@"^unhealthy: 127\.0\.0\.1:{a.Port} answered in \d+ ms but cannot reach Redis at {redis.Configuration}$", downOutput);
+        Assert.Equal(0, up);
+        Assert.Matches($@"^healthy: 127\.0\.0\.1:{a.Port} answered in \d+ ms$", upOutput);
+    }
+
+    // The node notices a lost or regained connection on its own time: ask until it answers this.
+    private static async Task PingUntilAsync(TestServer node, string answer)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+        while (true)
+        {
+            await using var probe = await node.ConnectAsync();
+            await probe.SendAsync("/ping");
+            if (await probe.ReadLineAsync() == answer)
+            {
+                return;
+            }
+
+            await timer.WaitForNextTickAsync(timeout.Token);
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> ProbeAsync(TestServer node)
+    {
+        await using var probe = ChildProcess.StartServer(["--probe", "--Chat:Host=127.0.0.1", $"--Chat:Port={node.Port}"]);
+        var (exitCode, output, _) = await probe.WaitForExitAsync();
+        return (exitCode, Assert.Single(output));
+    }
+
     private static async Task<List<string>> ReadUntilPongAsync(TestClient client)
     {
         var lines = new List<string>();
