@@ -21,6 +21,7 @@ public sealed class ProgramTests
     [InlineData("--Log:Fromat=json", "Log:Fromat=json is not a setting; did you mean Log:Format?")]
     [InlineData("--Chat:Storage:Redis=127.0.0.1:6379,connectTimeout=soon", "Chat:Storage:Redis=127.0.0.1:6379,connectTimeout=soon is not allowed: must be a StackExchange.Redis configuration string naming a server (127.0.0.1:6379,password=...)")]
     [InlineData("--Chat:NodeName=chat 2", "Chat:NodeName=chat 2 is not allowed: must be up to 64 letters, digits, '.', '_', ':' or '-'")]
+    [InlineData("--Chat:TrustedProxies=127.0.0.1,haproxy", "Chat:TrustedProxies=127.0.0.1,haproxy is not allowed: must be IP addresses or networks separated by commas (127.0.0.1,10.0.0.0/8,::1)")]
     public async Task BadSetting_ExitsTwoWithOneLineNamingKeyValueAndRange(string argument, string expected)
     {
         await using var server = ChildProcess.StartServer([argument]);

@@ -54,6 +54,13 @@ internal sealed class ChatOptions
     [Range(0, 100_000, ErrorMessage = "must be from {1} to {2} messages")]
     public int HistoryPerRoom { get; set; } = 100;
 
+    /// <summary>
+    /// TCP load balancers (addresses or networks) that send a PROXY protocol header before each client's bytes:
+    /// connections from them must start with one, and the client it names is the one limits, bans and logs see.
+    /// </summary>
+    [AddressList]
+    public string TrustedProxies { get; set; } = string.Empty;
+
     public StorageOptions Storage { get; set; } = new();
 
     public HistoryOptions History { get; set; } = new();

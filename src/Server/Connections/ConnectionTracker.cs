@@ -20,9 +20,17 @@ internal sealed class ConnectionTracker(
     TimeProvider clock,
     ServerMetrics metrics,
     IOptions<ChatOptions> options,
-    ILogger<ClientConnection> logger)
+    ILogger<ClientConnection> logger) : IDisposable
 {
     private static readonly TimeSpan AbortedCloseLimit = TimeSpan.FromSeconds(1);
+
+    // A load balancer sends its header with the connection; one that has not within this is not one.
+    private static readonly TimeSpan ProxyHeaderTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly IReadOnlyList<System.Net.IPNetwork> _proxies =
+        AddressListAttribute.TryParse(options.Value.TrustedProxies, out var proxies) ? proxies : [];
+
+    private readonly CancellationTokenSource _stopped = new();
 
     private readonly ConcurrentDictionary<long, (ClientConnection Connection, Task Running)> _live = new();
     private long _lastId;
@@ -35,12 +43,44 @@ internal sealed class ConnectionTracker(
 
     public void Accept(Socket socket)
     {
-        var settings = options.Value;
         socket.NoDelay = true;
-        var address = ConnectionAdmission.AddressOf(socket.RemoteEndPoint);
+        var peer = ConnectionAdmission.AddressOf(socket.RemoteEndPoint);
+        if (_proxies.Count > 0 && _proxies.Any(network => network.Contains(peer)))
+        {
+            _ = AcceptFromProxyAsync(socket, peer);
+            return;
+        }
+
+        Admit(socket, peer, EndPointFormat.Format(socket.RemoteEndPoint));
+    }
+
+    // The client is the one the load balancer's header names (the balancer itself when it speaks for itself: a check).
+    private async Task AcceptFromProxyAsync(Socket socket, System.Net.IPAddress proxy)
+    {
+        System.Net.IPEndPoint? client;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopped.Token);
+            timeout.CancelAfter(ProxyHeaderTimeout);
+            client = await ProxyHeader.ReadAsync(socket, timeout.Token);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            Refuse(socket, ex is OperationCanceledException ? "no PROXY protocol header in time" : ex.Message);
+            return;
+        }
+
+        var remote = EndPointFormat.Format(client ?? socket.RemoteEndPoint);
+        ServerLog.ConnectionThroughProxy(logger, remote, EndPointFormat.Format(socket.RemoteEndPoint));
+        Admit(socket, client is null ? proxy : ConnectionAdmission.AddressOf(client), remote);
+    }
+
+    private void Admit(Socket socket, System.Net.IPAddress address, string remote)
+    {
+        var settings = options.Value;
         if (admission.TryAdmit(address) is { } refusal)
         {
-            Refuse(socket, refusal);
+            Refuse(socket, refusal, remote);
             return;
         }
 
@@ -48,7 +88,7 @@ internal sealed class ConnectionTracker(
         var session = new ChatSession(
             Interlocked.Increment(ref _lastId),
             address,
-            EndPointFormat.Format(socket.RemoteEndPoint),
+            remote,
             new OutboundQueue(settings.MaxQueuedMessagesPerClient, settings.MaxQueuedBytesPerClient))
         {
             Rate = exempt || settings.Limits.MessagesPerSecond == 0 ? null : new SendRate(settings.Limits.MessagesPerSecond, settings.Limits.Burst),
@@ -90,6 +130,7 @@ internal sealed class ConnectionTracker(
     public async Task ShutdownAsync(CancellationToken cancellationToken)
     {
         _stopping = true;
+        await _stopped.CancelAsync();
         var live = _live.Values.ToArray();
         ServerLog.ShuttingDown(logger, live.Length);
         foreach (var (connection, _) in live)
@@ -119,10 +160,12 @@ internal sealed class ConnectionTracker(
         }
     }
 
+    public void Dispose() => _stopped.Dispose();
+
     // One line saying why, then close. A new socket's send buffer is empty, so this small write never blocks.
-    private void Refuse(Socket socket, string reason)
+    private void Refuse(Socket socket, string reason, string? remote = null)
     {
-        var remote = EndPointFormat.Format(socket.RemoteEndPoint);
+        remote ??= EndPointFormat.Format(socket.RemoteEndPoint);
         try
         {
             socket.Send(System.Text.Encoding.UTF8.GetBytes($"! error: {reason}\n"), SocketFlags.None, out _);

@@ -136,4 +136,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(44, LogLevel.Warning, "Redis at {Location} cannot be reached yet; this node keeps trying and serves once it answers", EventName = "StoreUnreachable")]
     public static partial void StoreUnreachable(ILogger logger, string location);
+
+    [LoggerMessage(45, LogLevel.Debug, "Connection from {RemoteEndPoint} came through the load balancer at {Proxy}", EventName = "ConnectionThroughProxy")]
+    public static partial void ConnectionThroughProxy(ILogger logger, string remoteEndPoint, string proxy);
 }
