@@ -43,4 +43,20 @@ public sealed class DeployTests
             Assert.Contains(setting, unit);
         }
     }
+
+    [Fact]
+    public async Task RedisConf_KeepsWhatItAcknowledged_AndNeverEvicts()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration + ",allowAdmin=true");
+        var server = connection.GetServer(redis.Configuration);
+
+        string Setting(string name) => server.ConfigGet(name).Single().Value;
+
+        Assert.Equal("yes", Setting("appendonly"));
+        Assert.Equal("always", Setting("appendfsync"));
+        Assert.Equal("noeviction", Setting("maxmemory-policy"));
+        Assert.Equal("no", Setting("no-appendfsync-on-rewrite"));
+        Assert.Equal(string.Empty, Setting("save"));
+    }
 }

@@ -5,8 +5,9 @@ using System.Net.Sockets;
 namespace SocketChat.TestSupport;
 
 /// <summary>
-/// A real <c>redis-server</c> of the test's own: a free loopback port, a temporary directory, the durability the
-/// shipped redis.conf asks for (AOF, fsync on every write). Never the system's service, never port 6379.
+/// A real <c>redis-server</c> of the test's own, run with the shipped <c>deploy/redis/redis.conf</c> (AOF, fsync on
+/// every write, no eviction) on a free loopback port and a temporary directory. Never the system's service, never
+/// port 6379.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
@@ -54,13 +55,10 @@ public sealed class RedisServer : IAsyncDisposable
     private async Task RunAsync()
     {
         _process = ChildProcess.Start("redis-server", [
+            RepositoryRoot.File("deploy", "redis", "redis.conf"),
             "--port", Port.ToString(CultureInfo.InvariantCulture),
             "--bind", "127.0.0.1",
             "--dir", _directory.Path,
-            "--appendonly", "yes",
-            "--appendfsync", "always",
-            "--save", string.Empty,
-            "--maxmemory-policy", "noeviction",
             "--daemonize", "no",
         ]);
         await _process.ReadOutputLineAsync(line => line.Contains("Ready to accept connections", StringComparison.Ordinal));
