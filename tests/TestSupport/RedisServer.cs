@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace SocketChat.TestSupport;
 
@@ -26,7 +24,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync()
     {
-        var server = new RedisServer(FreePort());
+        var server = new RedisServer(FreePort.Pick());
         await server.RunAsync();
         return server;
     }
@@ -62,12 +60,5 @@ public sealed class RedisServer : IAsyncDisposable
             "--daemonize", "no",
         ]);
         await _process.ReadOutputLineAsync(line => line.Contains("Ready to accept connections", StringComparison.Ordinal));
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
 }

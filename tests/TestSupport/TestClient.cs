@@ -56,6 +56,9 @@ public sealed class TestClient : IAsyncDisposable
         return new TestClient(socket);
     }
 
+    /// <summary>This side's port: the one a server behind a load balancer should see in its PROXY header.</summary>
+    public int LocalPort => ((IPEndPoint)_socket.LocalEndPoint!).Port;
+
     /// <summary>JSON mode: the resume token from the welcome.</summary>
     public string? Token { get; set; }
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using SocketChat.Client.Tests.Infrastructure;
 using SocketChat.TestSupport;
 
@@ -16,7 +14,7 @@ public sealed class ClusterFailoverTests
         var a = await StartNodeAsync(redis);
         await using var b = await StartNodeAsync(redis);
         await using var bob = await b.ConnectAsAsync("bob");
-        var dead = UnusedPort();
+        var dead = FreePort.Pick();
         var servers = string.Join(',', new[] { dead, a.Port, b.Port }.Select(port => $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"));
 
         await using var client = await ClientHarness.StartAsync(a.Port, new() { ["Chat:Servers"] = servers });
@@ -47,12 +45,4 @@ public sealed class ClusterFailoverTests
             ["Chat:Storage:Redis"] = redis.Configuration,
             ["Chat:Storage:RequireAtStart"] = "true",
         });
-
-    // A loopback port nothing listens on: bound, then let go.
-    private static int UnusedPort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
 }

@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using SocketChat.TestSupport;
+
+namespace SocketChat.Server.Tests.Cluster;
+
+/// <summary>The shipped deploy/haproxy/haproxy.cfg, run by a real haproxy in front of three nodes on one Redis.</summary>
+[Collection(LoadTestsRunAlone.Name)]
+public sealed partial class LoadBalancerTests
+{
+    private static readonly Dictionary<string, string?> BehindTheBalancer = new() { ["Chat:TrustedProxies"] = "127.0.0.1" };
+
+    [Fact]
+    public async Task ThreeUsersThroughTheBalancer_OnePerNode_OneChat_EachSeenAtItsOwnAddress()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        TestServer[] nodes =
+        [
+            await ClusterTests.StartNodeAsync(redis, BehindTheBalancer),
+            await ClusterTests.StartNodeAsync(redis, BehindTheBalancer),
+            await ClusterTests.StartNodeAsync(redis, BehindTheBalancer),
+        ];
+        await using var haproxy = await Balancer.StartAsync(nodes);
+        try
+        {
+            var users = new List<TestClient>();
+            for (var i = 1; i <= 3; i++)
+            {
+                var user = await TestClient.ConnectAsync(haproxy.Port);
+                Assert.StartsWith("* welcome", await user.ReadLineAsync(), StringComparison.Ordinal);
+                await user.SendAsync($"/nick user{i}");
+                await user.ExpectAsync(line => line.EndsWith($"is now known as user{i}", StringComparison.Ordinal));
+                users.Add(user);
+            }
+
+            // Fewest connections first: one user on each node, each logged with the user's own address and port.
+            foreach (var node in nodes)
+            {
+                var connected = Assert.Single(node.Log.Events, e => e.MessageTemplate.Text.StartsWith("Client {Nick} connected", StringComparison.Ordinal));
+                Assert.Contains(users, user => connected.Properties["RemoteEndPoint"].ToString() == $"\"127.0.0.1:{user.LocalPort}\"");
+            }
+
+            await users[0].SendAsync("/who");
+            Assert.Equal("* lobby (3): user1, user2, user3", await users[0].ExpectAsync(line => line.StartsWith("* lobby (", StringComparison.Ordinal)));
+            await users[2].SendAsync("through the balancer");
+            Assert.Equal("user3: through the balancer", await users[0].ExpectAsync(line => line.StartsWith("user3:", StringComparison.Ordinal)));
+            Assert.Equal("user3: through the balancer", await users[1].ExpectAsync(line => line.StartsWith("user3:", StringComparison.Ordinal)));
+            foreach (var user in users)
+            {
+                await user.DisposeAsync();
+            }
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task NodeStopped_NewConnectionsGoToTheOthers_AtOnce()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var stopped = await ClusterTests.StartNodeAsync(redis, BehindTheBalancer);
+        await using var survivor = await ClusterTests.StartNodeAsync(redis, BehindTheBalancer);
+        // Checks a minute apart: the stopped node is not marked down while the test runs.
+        await using var haproxy = await Balancer.StartAsync([stopped, survivor], configuration => configuration.Replace("inter 2s", "inter 60s", StringComparison.Ordinal));
+
+        await stopped.DisposeAsync();
+
+        // Before any check has marked it down, a connection sent to it is sent again elsewhere.
+        for (var i = 0; i < 4; i++)
+        {
+            await using var user = await TestClient.ConnectAsync(haproxy.Port);
+            Assert.StartsWith("* welcome", await user.ReadLineAsync(), StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>haproxy with the shipped configuration, its addresses changed to this test's (loopback, free ports).</summary>
+    private sealed class Balancer : IAsyncDisposable
+    {
+        private readonly ChildProcess _process;
+        private readonly TempDirectory _directory;
+
+        private Balancer(ChildProcess process, TempDirectory directory, int port)
+        {
+            _process = process;
+            _directory = directory;
+            Port = port;
+        }
+
+        public int Port { get; }
+
+        public static async Task<Balancer> StartAsync(TestServer[] nodes, Func<string, string>? change = null)
+        {
+            var port = FreePort.Pick();
+            var configuration = await File.ReadAllTextAsync(RepositoryRoot.File("deploy", "haproxy", "haproxy.cfg"));
+            configuration = configuration.Replace("bind :8080", $"bind 127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", StringComparison.Ordinal);
+            var servers = ServerLine().Matches(configuration);
+            Assert.Equal(3, servers.Count);
+            for (var i = servers.Count - 1; i >= 0; i--)
+            {
+                var line = i < nodes.Length ? $"server node{i + 1} 127.0.0.1:{nodes[i].Port.ToString(CultureInfo.InvariantCulture)} check" : string.Empty;
+                configuration = configuration.Remove(servers[i].Index, servers[i].Length).Insert(servers[i].Index, line);
+            }
+
+            configuration = change?.Invoke(configuration) ?? configuration;
+            var directory = new TempDirectory();
+            var path = Path.Combine(directory.Path, "haproxy.cfg");
+            await File.WriteAllTextAsync(path, configuration);
+            // Master and worker in the foreground: the master says when the worker listens.
+            var process = ChildProcess.Start("haproxy", ["-W", "-db", "-f", path]);
+            await process.ReadErrorLineAsync(line => line.Contains("Loading success.", StringComparison.Ordinal));
+            return new Balancer(process, directory, port);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _process.DisposeAsync();
+            _directory.Dispose();
+        }
+    }
+
+    [GeneratedRegex(@"server node\d 127\.0\.0\.1:808\d check")]
+    private static partial Regex ServerLine();
+}
