@@ -8,7 +8,7 @@ public sealed class DotnetCountersTests
     [Fact]
     public async Task DotnetCounters_ReadsTheMeterFromARunningServer()
     {
-        await using var server = ChildProcess.StartServer(["--Chat:Port=0", "--Chat:Host=127.0.0.1"]);
+        await using var server = ChildProcess.StartServer(["--Chat:Port=0", "--Chat:Host=127.0.0.1", "--Chat:NodeName=counted"]);
         server.StandardInput.Close();
         var port = await server.ReadListeningPortAsync();
         await using var client = await TestClient.ConnectAsync(port);
@@ -33,9 +33,10 @@ public sealed class DotnetCountersTests
             var csv = await File.ReadAllTextAsync(output);
 
             Assert.Equal(0, exitCode);
-            Assert.Contains("SocketChat.Server,socketchat.connections ({connection}),", csv, StringComparison.Ordinal);
-            Assert.Contains("SocketChat.Server,socketchat.messages.received ({message} / 1 sec),", csv, StringComparison.Ordinal);
-            Assert.Contains("SocketChat.Server,socketchat.bytes.received (By / 1 sec),", csv, StringComparison.Ordinal);
+            // Every series carries the node's name, so a cluster's nodes are told apart.
+            Assert.Contains("SocketChat.Server,socketchat.connections ({connection})[socketchat.node=counted],Metric,1", csv, StringComparison.Ordinal);
+            Assert.Contains("SocketChat.Server,socketchat.messages.received ({message} / 1 sec)[socketchat.node=counted],", csv, StringComparison.Ordinal);
+            Assert.Contains("SocketChat.Server,socketchat.bytes.received (By / 1 sec)[socketchat.node=counted],", csv, StringComparison.Ordinal);
         }
         finally
         {
