@@ -7,7 +7,7 @@ namespace SocketChat.Server.Tests.Cluster;
 [Collection(LoadTestsRunAlone.Name)]
 public sealed class LoadBalancerTests
 {
-    private static readonly Dictionary<string, string?> BehindTheBalancer = new() { ["Chat:TrustedProxies"] = "127.0.0.1" };
+    private static readonly Dictionary<string, string?> BehindTheBalancer = new() { ["Chat:TrustedProxies"] = Balancer.Source };
 
     [Fact]
     public async Task ThreeUsersThroughTheBalancer_OnePerNode_OneChat_EachSeenAtItsOwnAddress()
@@ -39,8 +39,14 @@ public sealed class LoadBalancerTests
                 Assert.Contains(users, user => connected.Properties["RemoteEndPoint"].ToString() == $"\"127.0.0.1:{user.LocalPort}\"");
             }
 
+            // A user who connects to a node's own port, from 127.0.0.1, needs no header: only the balancer's address is trusted.
+            await using var direct = await TestClient.ConnectAsync(nodes[0].Port);
+            Assert.StartsWith("* welcome", await direct.ReadLineAsync(), StringComparison.Ordinal);
+            await direct.SendAsync("/nick direct");
+            await direct.ExpectAsync(line => line.EndsWith("is now known as direct", StringComparison.Ordinal));
+
             await users[0].SendAsync("/who");
-            Assert.Equal("* lobby (3): user1, user2, user3", await users[0].ExpectAsync(line => line.StartsWith("* lobby (", StringComparison.Ordinal)));
+            Assert.Equal("* lobby (4): direct, user1, user2, user3", await users[0].ExpectAsync(line => line.StartsWith("* lobby (", StringComparison.Ordinal)));
             await users[2].SendAsync("through the balancer");
             Assert.Equal("user3: through the balancer", await users[0].ExpectAsync(line => line.StartsWith("user3:", StringComparison.Ordinal)));
             Assert.Equal("user3: through the balancer", await users[1].ExpectAsync(line => line.StartsWith("user3:", StringComparison.Ordinal)));
@@ -80,6 +86,9 @@ public sealed class LoadBalancerTests
     /// <summary>haproxy with the shipped configuration, its addresses changed to this test's (loopback, free ports).</summary>
     private sealed class Balancer : IAsyncDisposable
     {
+        /// <summary>Where the balancer connects from, as the README's one-machine recipe has it.</summary>
+        public const string Source = "127.0.0.2";
+
         private readonly ChildProcess _process;
         private readonly TempDirectory _directory;
 
@@ -99,7 +108,11 @@ public sealed class LoadBalancerTests
 
             // The addresses through the variables compose sets; a third server, when the test has two nodes, is the
             // second again.
-            var environment = new Dictionary<string, string> { ["SOCKETCHAT_LISTEN"] = $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}" };
+            var environment = new Dictionary<string, string>
+            {
+                ["SOCKETCHAT_LISTEN"] = $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}",
+                ["SOCKETCHAT_SOURCE"] = Source,
+            };
             for (var i = 0; i < 3; i++)
             {
                 environment[$"SOCKETCHAT_NODE{i + 1}"] = $"127.0.0.1:{nodes[Math.Min(i, nodes.Length - 1)].Port.ToString(CultureInfo.InvariantCulture)}";
