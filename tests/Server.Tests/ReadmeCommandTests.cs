@@ -122,6 +122,97 @@ public sealed partial class ReadmeCommandTests : IDisposable
         Assert.Matches(@"^guest\d+: hello over the recipe$", await watcher.ExpectAsync(line => !line.StartsWith('*')));
     }
 
+    [Fact]
+    public async Task ClusterRecipe_RedisThreeNodesAndTheBalancer_ChatAsOne()
+    {
+        // The recipe's background jobs become children whose output the test reads, its fixed ports free ones, and
+        // its Redis directory a temporary one; the commands are otherwise run as written.
+        using var redisData = new TempDirectory();
+        var redisPort = FreePort.Pick().ToString(CultureInfo.InvariantCulture);
+        string AsChild(string command) => BackgroundJob().Replace(command, string.Empty)
+            .Replace("--port 6380", $"--port {redisPort}", StringComparison.Ordinal)
+            .Replace("127.0.0.1:6380", $"127.0.0.1:{redisPort}", StringComparison.Ordinal)
+            .Replace("--dir redis-data", $"--dir {redisData.Path}", StringComparison.Ordinal);
+
+        var (built, buildOutput) = await RunAsync(Readme.Command("dotnet build src/Server"), []);
+        Assert.True(built == 0, string.Join('\n', buildOutput));
+        await using var redis = ChildProcess.Start("bash", ["-c", AsChild(Readme.Command("redis-server deploy/redis/redis.conf"))], workingDirectory: RepositoryRoot.Path);
+        await redis.ReadOutputLineAsync(line => line.Contains("Ready to accept connections", StringComparison.Ordinal));
+
+        var nodes = new List<ChildProcess>();
+        var ports = new List<int>();
+        try
+        {
+            for (var i = 1; i <= 3; i++)
+            {
+                var command = AsChild(Readme.Command($"dotnet run --no-build --project src/Server -- --Chat:Port=808{i} "))
+                    .Replace($"--Chat:Port=808{i}", "--Chat:Port=0", StringComparison.Ordinal);
+                nodes.Add(ChildProcess.Start("bash", ["-c", command], Settings(), RepositoryRoot.Path));
+                var listening = await nodes[^1].ReadOutputLineAsync(line => line.Contains("Listening on 127.0.0.1:", StringComparison.Ordinal), BuildAndRun);
+                Assert.Contains($" INF node{i}] Listening on", listening, StringComparison.Ordinal);
+                ports.Add(int.Parse(listening[(listening.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture));
+            }
+
+            var balancerPort = FreePort.Pick();
+            var addresses = new Dictionary<string, string> { ["SOCKETCHAT_LISTEN"] = $"127.0.0.1:{balancerPort.ToString(CultureInfo.InvariantCulture)}" };
+            for (var i = 0; i < 3; i++)
+            {
+                addresses[$"SOCKETCHAT_NODE{i + 1}"] = $"127.0.0.1:{ports[i].ToString(CultureInfo.InvariantCulture)}";
+            }
+
+            await using var haproxy = ChildProcess.Start("bash", ["-c", AsChild(Readme.Command("SOCKETCHAT_SOURCE=127.0.0.2 haproxy"))], addresses, RepositoryRoot.Path);
+
+            // Two nc users through the balancer: the second goes to another node than the first.
+            await using var alice = await ConnectWhenListeningAsync(balancerPort);
+            await alice.SendAsync("/nick alice");
+            await alice.ExpectAsync(line => line.EndsWith("is now known as alice", StringComparison.Ordinal));
+            await using var bob = await ConnectWhenListeningAsync(balancerPort);
+            await bob.SendAsync("/nick bob");
+            await bob.ExpectAsync(line => line.EndsWith("is now known as bob", StringComparison.Ordinal));
+
+            var client = Readme.Command("dotnet run --project src/Client -- --Chat:Servers=");
+            for (var i = 0; i < 3; i++)
+            {
+                client = client.Replace($"127.0.0.1:808{i + 1}", $"127.0.0.1:{ports[i].ToString(CultureInfo.InvariantCulture)}", StringComparison.Ordinal);
+            }
+
+            var (exitCode, output) = await RunAsync(client, Settings(ports[0]), "hello, cluster\n");
+            Assert.True(exitCode == 0, string.Join('\n', output));
+            Assert.Matches(@"^guest\d+: hello, cluster$", await alice.ExpectAsync(line => line.EndsWith("hello, cluster", StringComparison.Ordinal)));
+            Assert.Matches(@"^guest\d+: hello, cluster$", await bob.ExpectAsync(line => line.EndsWith("hello, cluster", StringComparison.Ordinal)));
+
+            await alice.SendAsync("hi bob");
+            Assert.Equal("alice: hi bob", await bob.ExpectAsync(line => line.StartsWith("alice:", StringComparison.Ordinal)));
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
+
+    // haproxy starts listening a moment after it starts; until then its port refuses.
+    private static async Task<TestClient> ConnectWhenListeningAsync(int port)
+    {
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        while (true)
+        {
+            try
+            {
+                var client = await TestClient.ConnectAsync(port);
+                Assert.StartsWith("* welcome", await client.ReadLineAsync(), StringComparison.Ordinal);
+                return client;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                await timer.WaitForNextTickAsync(timeout.Token);
+            }
+        }
+    }
+
     private Dictionary<string, string> Settings(int? port = null) => new()
     {
         ["Chat__Host"] = "127.0.0.1",
@@ -162,6 +253,9 @@ public sealed partial class ReadmeCommandTests : IDisposable
 
         throw new TimeoutException($"{log} never said where the server listens");
     }
+
+    [GeneratedRegex(@"\s*> \S+\.log &$")]
+    private static partial Regex BackgroundJob();
 
     [GeneratedRegex("\"EndPoint\":\"127\\.0\\.0\\.1:(?<port>\\d+)\"")]
     private static partial Regex ListeningEvent();
