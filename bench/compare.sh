@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# SocketChat against ncat --chat on the same workloads, alternating, in one run; prints a table of ratios.
-# Usage: bash bench/compare.sh [rounds]   (Debian: apt-get install ncat)
+# SocketChat against ncat --chat on the same workloads, alternating, in one run; then cluster mode (three nodes on
+# one Redis) against a single server on the same workload; prints tables of ratios.
+# Usage: bash bench/compare.sh [rounds] [all|ncat|cluster]   (Debian: apt-get install ncat redis-server)
 # Everything talks to 127.0.0.1 only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
-command -v ncat >/dev/null || { echo "bench/compare.sh: needs ncat (apt-get install ncat)" >&2; exit 1; }
+part=${2:-all}
+if [[ $part != cluster ]]; then command -v ncat >/dev/null || { echo "bench/compare.sh: needs ncat (apt-get install ncat)" >&2; exit 1; }; fi
+if [[ $part != ncat ]]; then command -v redis-server >/dev/null || { echo "bench/compare.sh: needs redis-server (apt-get install redis-server)" >&2; exit 1; }; fi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 work=$(mktemp -d)
@@ -21,11 +24,12 @@ dotnet build -c Release -v quiet --nologo src/Bench/SocketChat.Bench.csproj >/de
 server=$work/server/SocketChat.Server.dll
 bench=(dotnet src/Bench/bin/Release/net10.0/SocketChat.Bench.dll)
 
-# Our server with its default settings (every message logged, SQLite persistence on), on a free port.
+# Our server with its default settings (every message logged, SQLite persistence on), on a free port; any
+# arguments are added (cluster mode).
 start_ours() {
     local data="$work/data-$RANDOM" log="$work/server-$RANDOM.log" started
     started=$(date +%s%N)
-    dotnet "$server" --Chat:Host=127.0.0.1 --Chat:Port=0 --Chat:OperatorConsole=Off --Chat:DataDirectory="$data" >"$log" 2>&1 &
+    dotnet "$server" --Chat:Host=127.0.0.1 --Chat:Port=0 --Chat:OperatorConsole=Off --Chat:DataDirectory="$data" "$@" >"$log" 2>&1 &
     ours_pid=$!
     pids+=("$ours_pid")
     until grep -q 'Listening on 127.0.0.1:' "$log" 2>/dev/null; do sleep 0.01; done
@@ -50,6 +54,7 @@ ticks_per_s=$(getconf CLK_TCK)
 # Each server is fresh; both get the same short warm-up first (ours JIT-compiles its hot paths in it), unrecorded.
 warm_up() { "${bench[@]}" fanout --port "$1" --label warmup --clients 50 --lines 200 --size 64 >/dev/null; }
 
+if [[ $part != cluster ]]; then
 for round in $(seq "$rounds"); do
     for target in ours ncat; do
         if [[ $target == ours ]]; then start_ours; port=$ours_port; pid=$ours_pid; else start_ncat; port=$ncat_port; pid=$ncat_pid; fi
@@ -74,6 +79,90 @@ idle_kib=$(awk '/VmRSS/ {print $2}' "/proc/$ours_pid/status")
 echo "RESULT startup ours startup_ms=$ours_startup_ms idle_rss_kib=$idle_kib" | tee -a "$results"
 "${bench[@]}" conns --port "$ours_port" --label ours --pid "$ours_pid" --count 10000 | tee -a "$results"
 stop "$ours_pid"
+fi
+
+if [[ $part != ncat ]]; then
+# Cluster mode: senders on one node, receivers on two others, all on one Redis (deploy/redis/redis.conf: AOF,
+# fsync before each answer), against the same workload on one server with its default SQLite store and on one
+# server on Redis. Each target is fresh: its own Redis, its own servers.
+free_port() { local port; while port=$(( 20000 + RANDOM % 20000 )); (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do :; done; echo "$port"; }
+
+start_redis() {
+    redis_port=$(free_port)
+    mkdir -p "$work/redis-$redis_port"
+    redis-server deploy/redis/redis.conf --port "$redis_port" --dir "$work/redis-$redis_port" --daemonize no >"$work/redis-$redis_port.log" 2>&1 &
+    redis_pid=$!
+    pids+=("$redis_pid")
+    until redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG; do sleep 0.01; done
+}
+
+# Starts the target's servers: node_ports and node_pids, senders on the first, receivers on the others.
+start_target() {
+    node_ports=(); node_pids=(); redis_pid=
+    case $1 in
+        single) start_ours; node_ports=("$ours_port"); node_pids=("$ours_pid") ;;
+        single-redis) start_redis; start_ours --Chat:Storage:Provider=Redis --Chat:Storage:Redis="127.0.0.1:$redis_port"
+            node_ports=("$ours_port"); node_pids=("$ours_pid") ;;
+        cluster) start_redis
+            for n in 1 2 3; do
+                start_ours --Chat:Storage:Provider=Redis --Chat:Storage:Redis="127.0.0.1:$redis_port" --Chat:NodeName="node$n"
+                node_ports+=("$ours_port"); node_pids+=("$ours_pid")
+            done ;;
+    esac
+    sender_port=${node_ports[0]}
+    receiver_ports=$(IFS=,; echo "${node_ports[*]:1}")
+    receiver_ports=${receiver_ports:-$sender_port}
+}
+
+stop_target() { for pid in "${node_pids[@]}" $redis_pid; do stop "$pid"; done; }
+
+cpu_sum() { local sum=0 pid; for pid in "$@"; do sum=$(( sum + $(cpu_ticks "$pid") )); done; echo "$sum"; }
+seconds() { awk -v t="$1" -v hz="$ticks_per_s" 'BEGIN {printf "%.2f", t / hz}'; }
+
+split=("${bench[@]}" split --senders 10 --receivers 40 --size 64)
+for round in $(seq "$rounds"); do
+    for target in single single-redis cluster; do
+        start_target "$target"
+        "${split[@]}" --port "$sender_port" --receiver-ports "$receiver_ports" --label warmup --lines 200 >/dev/null
+        before=$(cpu_sum "${node_pids[@]}"); redis_before=$([[ -n $redis_pid ]] && cpu_ticks "$redis_pid" || echo 0)
+        [[ -n $redis_pid ]] && redis-cli -p "$redis_port" config resetstat >/dev/null
+        "${split[@]}" --port "$sender_port" --receiver-ports "$receiver_ports" --label "$target" --lines 2000 | tee -a "$results"
+        line="RESULT split-fanout $target server_cpu_s=$(seconds $(( $(cpu_sum "${node_pids[@]}") - before )))"
+        if [[ -n $redis_pid ]]; then
+            # Every command Redis ran (those inside the append script included), per stored line.
+            commands=$(redis-cli -p "$redis_port" info commandstats | awk -F'[:=,]' '/^cmdstat_/ && $1 !~ /cmdstat_(info|config)/ {n += $3} END {print n}')
+            line+=" redis_cpu_s=$(seconds $(( $(cpu_ticks "$redis_pid") - redis_before ))) redis_commands_per_line=$(awk -v c="$commands" 'BEGIN {printf "%.2f", c / 20000}')"
+        fi
+        echo "$line" | tee -a "$results"
+        stop_target
+    done
+done
+
+for target in single single-redis cluster; do
+    start_target "$target"
+    "${split[@]}" --port "$sender_port" --receiver-ports "$receiver_ports" --label warmup --lines 200 >/dev/null
+    "${bench[@]}" split --senders 50 --receivers 50 --size 64 --rate 5 --seconds 20 --port "$sender_port" --receiver-ports "$receiver_ports" --label "$target" | tee -a "$results"
+    stop_target
+done
+
+# Round trips: the commands the nodes send Redis (not those the append script runs inside it), per stored line,
+# counted with MONITOR on a run of its own (MONITOR slows Redis, so nothing else is measured in it).
+for workload in fanout steady; do
+    start_target cluster
+    redis-cli -p "$redis_port" monitor >"$work/monitor" &
+    monitor_pid=$!
+    until [[ -s $work/monitor ]]; do sleep 0.01; done
+    if [[ $workload == fanout ]]; then
+        "${bench[@]}" split --senders 10 --receivers 40 --size 64 --lines 500 --port "$sender_port" --receiver-ports "$receiver_ports" --label count >/dev/null; stored=5000
+    else
+        "${bench[@]}" split --senders 50 --receivers 50 --size 64 --rate 5 --seconds 5 --port "$sender_port" --receiver-ports "$receiver_ports" --label count >/dev/null; stored=1250
+    fi
+    stop "$monitor_pid"
+    sent=$(grep -c '^[0-9.]* \[0 [0-9]' "$work/monitor" || true)
+    echo "RESULT roundtrips-$workload cluster redis_roundtrips_per_line=$(awk -v c="$sent" -v n="$stored" 'BEGIN {printf "%.3f", c / n}')" | tee -a "$results"
+    stop_target
+done
+fi
 
 echo
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), .NET $(dotnet --version), $(ncat --version 2>&1 | head -1)"

@@ -10,6 +10,12 @@ internal sealed class BenchOptions(string[] args)
 
     public string Label => Text("--label", "server");
 
+    /// <summary>Servers on the same host at the ports a switch lists (<c>--receiver-ports 8082,8083</c>); else <see cref="Server"/>.</summary>
+    public IReadOnlyList<IPEndPoint> Servers(string name) =>
+        Text(name, string.Empty) is { Length: > 0 } ports
+            ? [.. ports.Split(',').Select(port => new IPEndPoint(Server.Address, int.Parse(port, CultureInfo.InvariantCulture)))]
+            : [Server];
+
     public int Number(string name, int fallback)
     {
         var index = Array.IndexOf(args, name);

@@ -5,6 +5,7 @@ return args switch
     ["store", .. var rest] => await StoreBenchmark.RunAsync(rest, Console.Out),
     ["fanout", .. var rest] => await ChatBenchmarks.FanoutAsync(new BenchOptions(rest), Console.Out),
     ["steady", .. var rest] => await ChatBenchmarks.SteadyAsync(new BenchOptions(rest), Console.Out),
+    ["split", .. var rest] => await ChatBenchmarks.SplitAsync(new BenchOptions(rest), Console.Out),
     ["probe", .. var rest] => await Probe.RunAsync(new BenchOptions(rest)),
     ["conns", .. var rest] => await ConnectionBenchmark.RunAsync(new BenchOptions(rest), Console.Out),
     _ => Usage(),
@@ -16,6 +17,7 @@ static int Usage()
         usage: SocketChat.Bench store  [--messages N] [--senders N] [--batch N]
                SocketChat.Bench fanout [--host H] [--port P] [--label L] [--clients 50] [--lines 1000] [--size 64]
                SocketChat.Bench steady [--host H] [--port P] [--label L] [--clients 100] [--rate 5] [--seconds 20] [--size 64]
+               SocketChat.Bench split  [--host H] [--port P] [--receiver-ports P1,P2] [--label L] [--senders 10] [--receivers 40] [--lines 2000] [--rate 0] [--seconds 20] [--size 64]
                SocketChat.Bench conns  [--host H] [--port P] [--label L] --pid PID [--count 10000] [--hold SECONDS]
         """);
     return 2;
