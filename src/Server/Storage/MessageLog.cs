@@ -314,13 +314,15 @@ internal sealed class MessageLog(
         }
     }
 
-    // Cluster mode: every node's entries, read back from the shared log in its order, from this node's position.
-    // Pub/sub wakes the tail when anything is appended; it also looks every second, so a lost wake-up costs a
-    // second at most. While Redis cannot be reached the position stays, and the tail catches up from it after.
+    // Cluster mode: every node's entries, in the shared log's order, from this node's position. The append script
+    // publishes what it added: a publication that follows this node's position is delivered as it is, with no read;
+    // after a gap (a publication missed while the subscription was down), at start, and after a second with no
+    // publication, the tail reads the log itself from its position. While Redis cannot be reached the position
+    // stays, and the tail catches up from it after.
     private async Task TailLoopAsync(RedisMessageStore shared)
     {
-        using var wake = new SemaphoreSlim(0);
-        var subscribed = false;
+        ChannelMessageQueue? publications = null;
+        var read = true;
         try
         {
             while (true)
@@ -328,25 +330,17 @@ internal sealed class MessageLog(
                 var stopping = _stopTailing.IsCancellationRequested;
                 try
                 {
-                    if (!subscribed)
+                    publications ??= await shared.Connection.GetSubscriber().SubscribeAsync(RedisMessageStore.LogChannel);
+                    if (read)
                     {
-                        await shared.Connection.GetSubscriber().SubscribeAsync(
-                            RedisChannel.Literal(RedisMessageStore.Prefix + "wake"),
-                            (_, _) =>
-                            {
-                                // One wake-up is as good as many: the tail reads everything there is.
-                                if (wake.CurrentCount == 0)
-                                {
-                                    wake.Release();
-                                }
-                            });
-                        subscribed = true;
-                    }
+                        var entries = await shared.ReadAfterAsync(MaxBatch);
+                        if (entries.Count > 0)
+                        {
+                            await _committed.Writer.WriteAsync(entries);
+                        }
 
-                    var read = await shared.ReadAfterAsync(MaxBatch);
-                    if (read.Count > 0)
-                    {
-                        await _committed.Writer.WriteAsync(read);
+                        // A full batch may have more behind it.
+                        read = entries.Count == MaxBatch;
                         continue;
                     }
                 }
@@ -365,12 +359,57 @@ internal sealed class MessageLog(
                     return;
                 }
 
-                await ((Task)wake.WaitAsync(TimeSpan.FromSeconds(1), _stopTailing.Token)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                read = true;
+                if (publications?.Completion.IsCompleted == true)
+                {
+                    // Unsubscribed under it (the connection was closed): subscribe again.
+                    publications = null;
+                }
+
+                if (publications is null)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), _stopTailing.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    continue;
+                }
+
+                if (await NextPublicationAsync(publications) is { } publication)
+                {
+                    var followed = shared.Follow(publication.Message);
+                    read = followed is null;
+                    if (followed is { Count: > 0 })
+                    {
+                        await _committed.Writer.WriteAsync(followed);
+                    }
+                }
             }
         }
         finally
         {
             _committed.Writer.TryComplete();
+            if (publications is not null)
+            {
+                await publications.UnsubscribeAsync().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    // The next publication, or null after a second without one (or when the tail stops).
+    private async Task<ChannelMessage?> NextPublicationAsync(ChannelMessageQueue publications)
+    {
+        if (publications.TryRead(out var ready))
+        {
+            return ready;
+        }
+
+        using var quiet = CancellationTokenSource.CreateLinkedTokenSource(_stopTailing.Token);
+        quiet.CancelAfter(TimeSpan.FromSeconds(1));
+        try
+        {
+            return await publications.ReadAsync(quiet.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
+        {
+            return null;
         }
     }
 

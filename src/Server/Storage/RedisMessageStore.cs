@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using StackExchange.Redis;
 
 namespace SocketChat.Server.Storage;
@@ -11,6 +12,12 @@ namespace SocketChat.Server.Storage;
 /// the message ids (<c>42-0</c>); presence takes the next sequence after the last message (<c>42-1</c>), so it keeps
 /// its place without using up an id.
 /// </summary>
+/// <remarks>
+/// The script also publishes what it added, after the log's end before it (<see cref="Follow"/>): a node whose
+/// position is that end takes the entries from the publication, with no read; one that missed a publication (its
+/// subscription was down) sees the gap and reads the log from its position. So the log, not pub/sub, decides what
+/// a node delivers, and Redis is asked once per batch, not once per node per batch.
+/// </remarks>
 /// <remarks>
 /// Every draft carries a key it is recognised by, a client's (token, cid) or, for a line without one, this node's
 /// own (node, start, sequence): a batch sent again after an error whose reply was lost is recognised, never stored
@@ -34,6 +41,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         local n = tonumber(ARGV[1])
         local ts = ARGV[2]
         local out = {}
+        local published = {redis.call('GET', KEYS[3] .. 'logend') or '0-0'}
         local i = 3
         for d = 1, n do
           local kind, room, from, to, text, token, cid, origin, key, field, ttl =
@@ -44,6 +52,8 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
             local last = redis.call('GET', KEYS[2]) or '0'
             local entry = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[#ARGV], last .. '-*', unpack(fields))
             out[d] = {0, 0, entry}
+            published[#published + 1] = entry
+            for f = 2, #fields, 2 do published[#published + 1] = fields[f] end
           else
             local first = redis.call('HGET', key, field)
             if first then
@@ -52,6 +62,8 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
             else
               local id = redis.call('INCR', KEYS[2])
               redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[#ARGV], id .. '-0', unpack(fields))
+              published[#published + 1] = id .. '-0'
+              for f = 2, #fields, 2 do published[#published + 1] = fields[f] end
               if kind == '0' then
                 redis.call('XADD', KEYS[3] .. 'room:' .. string.lower(room), id .. '-0', unpack(fields))
               elseif kind == '2' then
@@ -78,13 +90,20 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
             redis.call('EXPIRE', KEYS[3] .. 'identity:' .. token, ttl)
           end
         end
-        if n > 0 then
-          redis.call('PUBLISH', KEYS[3] .. 'wake', '1')
+        if #published > 1 then
+          redis.call('SET', KEYS[3] .. 'logend', published[#published - 9])
+          redis.call('PUBLISH', KEYS[3] .. 'log', cjson.encode(published))
         end
         return out
         """;
 
     private static readonly RedisKey[] ScriptKeys = [LogKey, LastIdKey, Prefix];
+
+    // What the script publishes for each entry after its id, in this order (the stream's field names).
+    private static readonly RedisValue[] PublishedFields = ["k", "r", "f", "t", "x", "ts", "tk", "c", "o"];
+
+    /// <summary>The channel the append script publishes what it added on.</summary>
+    public static readonly RedisChannel LogChannel = RedisChannel.Literal(Prefix + "log");
     private readonly string _run = $"{node}:{Guid.NewGuid():N}";
     private ConnectionMultiplexer? _redis;
     private long _sequence;
@@ -212,6 +231,50 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         return read;
     }
 
+    /// <summary>
+    /// A publication of the append script: the log's end before it, then each entry's id and fields. When it follows
+    /// this node's position, its entries (and the position moves past them); when this node has them already, none;
+    /// null when there is a gap (a publication was missed), to be filled by <see cref="ReadAfterAsync"/>.
+    /// </summary>
+    public IReadOnlyList<StoredMessage>? Follow(ReadOnlySpan<byte> publication)
+    {
+        var reader = new Utf8JsonReader(publication);
+        if (!_positioned || !reader.Read() || reader.TokenType != JsonTokenType.StartArray || !reader.Read())
+        {
+            return null;
+        }
+
+        var previous = reader.GetString()!;
+        var entries = new List<StoredMessage>();
+        var values = new NameValueEntry[PublishedFields.Length];
+        while (reader.Read() && reader.TokenType == JsonTokenType.String)
+        {
+            var id = reader.GetString()!;
+            for (var field = 0; field < values.Length && reader.Read(); field++)
+            {
+                values[field] = new NameValueEntry(PublishedFields[field], reader.GetString());
+            }
+
+            if (!After(id, _position))
+            {
+                // Read already, from the log itself.
+                previous = id;
+                continue;
+            }
+
+            if (previous != _position)
+            {
+                // Something between this node's position and this entry was not seen: read the log.
+                return null;
+            }
+
+            entries.Add(ToMessage(id, values));
+            _position = previous = id;
+        }
+
+        return entries;
+    }
+
     public async ValueTask<IReadOnlyList<StoredMessage>> RoomAsync(string room, long afterId, long beforeId, int limit)
     {
         var upper = beforeId == long.MaxValue ? "+" : "(" + beforeId.ToString(CultureInfo.InvariantCulture) + "-0";
@@ -260,6 +323,16 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         Database.StreamRange(RoomKey(room), "-", "+").Select(Parse).Where(message => message.Timestamp >= since);
 
     public void Dispose() => _redis?.Dispose();
+
+    // Stream ids compare by their two numbers ("42-0" < "42-1" < "43-0").
+    private static bool After(string id, string other)
+    {
+        static (long Ms, long Seq) Parts(string id) =>
+            id.IndexOf('-', StringComparison.Ordinal) is var dash and > 0
+                ? (long.Parse(id[..dash], CultureInfo.InvariantCulture), long.Parse(id[(dash + 1)..], CultureInfo.InvariantCulture))
+                : (long.Parse(id, CultureInfo.InvariantCulture), 0);
+        return Parts(id).CompareTo(Parts(other)) > 0;
+    }
 
     private static string RoomKey(string room) => $"{Prefix}room:{room.ToLowerInvariant()}";
 
