@@ -31,6 +31,7 @@ start_ours() {
     started=$(date +%s%N)
     dotnet "$server" --Chat:Host=127.0.0.1 --Chat:Port=0 --Chat:OperatorConsole=Off --Chat:DataDirectory="$data" "$@" >"$log" 2>&1 &
     ours_pid=$!
+    ours_log=$log
     pids+=("$ours_pid")
     until grep -q 'Listening on 127.0.0.1:' "$log" 2>/dev/null; do sleep 0.01; done
     ours_startup_ms=$(( ($(date +%s%N) - started) / 1000000 ))
@@ -57,13 +58,22 @@ warm_up() { "${bench[@]}" fanout --port "$1" --label warmup --clients 50 --lines
 if [[ $part != cluster ]]; then
 for round in $(seq "$rounds"); do
     for target in ours ncat; do
-        if [[ $target == ours ]]; then start_ours; port=$ours_port; pid=$ours_pid; else start_ncat; port=$ncat_port; pid=$ncat_pid; fi
-        warm_up "$port"
-        before=$(cpu_ticks "$pid")
-        "${bench[@]}" fanout --port "$port" --label "$target" --clients 50 --lines 1000 --size 64 | tee -a "$results"
-        # What the server itself spent on the run: on two cores it competes with the bench for the same CPUs.
-        echo "RESULT fanout $target server_cpu_s=$(awk -v t="$(( $(cpu_ticks "$pid") - before ))" -v hz="$ticks_per_s" 'BEGIN {printf "%.2f", t / hz}')" | tee -a "$results"
-        stop "$pid"
+        # fanout: 50 clients x 1,000 lines (delivery-heavy); heavy: 10 x 25,000 (message-heavy), a fresh server each.
+        for shape in "fanout 50 1000" "heavy 10 25000"; do
+            read -r mode clients lines <<<"$shape"
+            if [[ $target == ours ]]; then start_ours; port=$ours_port; pid=$ours_pid; else start_ncat; port=$ncat_port; pid=$ncat_pid; fi
+            warm_up "$port"
+            before=$(cpu_ticks "$pid")
+            "${bench[@]}" fanout --port "$port" --label "$target" --clients "$clients" --lines "$lines" --size 64 | sed "s/^RESULT fanout /RESULT $mode /" | tee -a "$results"
+            # What the server itself spent on the run: on two cores it competes with the bench for the same CPUs.
+            line="RESULT $mode $target server_cpu_s=$(awk -v t="$(( $(cpu_ticks "$pid") - before ))" -v hz="$ticks_per_s" 'BEGIN {printf "%.3f", t / hz}') messages=$(( clients * lines )) deliveries=$(( clients * (clients - 1) * lines ))"
+            stop "$pid"
+            if [[ $target == ours ]]; then
+                # Every message sent (warm-up included) should be one event in the log the operator tails.
+                line+=" logged_per_message=$(awk -v n="$(grep -c '] Message [0-9]* in ' "$ours_log" || true)" -v m="$(( 50 * 200 + clients * lines ))" 'BEGIN {printf "%.4f", n / m}')"
+            fi
+            echo "$line" | tee -a "$results"
+        done
     done
 done
 

@@ -20,6 +20,12 @@ function ncat_table() {
     row("fanout lines duplicated (median)", "fanout", "duplicated")
     row("fanout p99 latency ms (median)", "fanout", "p99_ms")
     row("fanout server CPU s (median)", "fanout", "server_cpu_s")
+    row("fanout log events per message", "fanout", "logged_per_message")
+    row("heavy 10x25000 deliveries/s (median)", "heavy", "deliveries_per_s")
+    row("heavy lines lost (median)", "heavy", "lost")
+    row("heavy server CPU s (median)", "heavy", "server_cpu_s")
+    row("heavy log events per message", "heavy", "logged_per_message")
+    costs()
     row("steady p50 latency ms", "steady", "p50_ms")
     row("steady p99 latency ms", "steady", "p99_ms")
     row("steady max latency ms", "steady", "max_ms")
@@ -54,6 +60,22 @@ function cluster_table() {
 function trow(title, mode, key,   one, redis, cluster) {
     one = median(v[mode, "single", key]); redis = median(v[mode, "single-redis", key]); cluster = median(v[mode, "cluster", key])
     printf "%-40s %12s %12s %12s %14s\n", title, one, redis, cluster, (one + 0 > 0 ? sprintf("%.2f", cluster / one) : "-")
+}
+# The server's CPU as a fixed cost per message plus one per delivery, solved from the two fan-out shapes:
+# cpu = a * messages + b * deliveries.
+function costs(   names, i, who, c1, c2, m1, m2, d1, d2, det, a, b) {
+    split("ours ncat", names, " ")
+    for (i = 1; i <= 2; i++) {
+        who = names[i]
+        c1 = median(v["fanout", who, "server_cpu_s"]); c2 = median(v["heavy", who, "server_cpu_s"])
+        m1 = median(v["fanout", who, "messages"]); m2 = median(v["heavy", who, "messages"])
+        d1 = median(v["fanout", who, "deliveries"]); d2 = median(v["heavy", who, "deliveries"])
+        det = m1 * d2 - m2 * d1
+        if (c2 == "-" || det == 0) return
+        a[who] = (c1 * d2 - c2 * d1) / det * 1e6; b[who] = (m1 * c2 - m2 * c1) / det * 1e6
+    }
+    printf "%-34s %14.2f %14.2f %10s\n", "CPU us per message (fixed)", a["ours"], a["ncat"], (a["ncat"] > 0 ? sprintf("%.2f", a["ours"] / a["ncat"]) : "-")
+    printf "%-34s %14.3f %14.3f %10s\n", "CPU us per delivery", b["ours"], b["ncat"], (b["ncat"] > 0 ? sprintf("%.2f", b["ours"] / b["ncat"]) : "-")
 }
 function row(title, mode, key,   ours, theirs) {
     ours = median(v[mode, "ours", key]); theirs = median(v[mode, "ncat", key])

@@ -12,8 +12,6 @@ namespace SocketChat.Hosting.Logging;
 /// <summary>Serilog from configuration: levels from the <c>Serilog</c> section, sinks from the <c>Log</c> section.</summary>
 public static class LogSetup
 {
-    private static readonly TimeSpan ConsoleDelay = TimeSpan.FromMilliseconds(100);
-
     public const string TextTemplate = "[{Timestamp:yyyy-MM-dd HH:mm:ss.fff} {Level:u3}] {Message:lj}{NewLine}{Exception}";
 
     /// <summary>The text lines of a cluster's node, whose logs are read side by side with its peers'.</summary>
@@ -64,17 +62,15 @@ public static class LogSetup
             .Filter.ByExcluding(logEvent => logEvent.Exception is { } exception && (StartupErrors.TryDescribe(exception, out _) || exception is IReportedAtStartup));
         if (consoleMinimum is { } minimum)
         {
-            // Written a batch at a time, at most a tenth of a second after the event (the first at once).
+            // Written from a thread of its own, everything waiting in one write; never dropped.
             var console = consoleToStandardError ? Console.OpenStandardError() : Console.OpenStandardOutput();
-            logger.WriteTo.Sink(
-                new BatchedStreamSink(console, Formatter(options, template)),
-                new BatchingOptions { BatchSizeLimit = 1000, BufferingTimeLimit = ConsoleDelay, QueueLimit = 100_000 },
-                minimum);
+            logger.WriteTo.Sink(new BatchedStreamSink(console, Formatter(options, template)), minimum);
         }
 
         if (!string.IsNullOrEmpty(filePath))
         {
-            logger.WriteTo.Async(sink => sink.File(Formatter(options, template), filePath, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14));
+            // A full buffer makes whoever logs wait rather than lose the event.
+            logger.WriteTo.Async(sink => sink.File(Formatter(options, template), filePath, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14), blockWhenFull: true);
         }
 
         return logger;
