@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace SocketChat.Server.Storage;
 
@@ -8,8 +9,8 @@ namespace SocketChat.Server.Storage;
 /// </summary>
 internal sealed class SqliteMessageStore(string path) : IMessageStore
 {
-    private static readonly string[] InsertParameters = ["$id", "$ts", "$kind", "$room", "$sender", "$recipient", "$text", "$token", "$cid"];
     private SqliteConnection? _writer;
+    private InsertStatement? _insert;
     private string _connectionString = string.Empty;
 
     public long LastId { get; private set; }
@@ -27,10 +28,12 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
             Execute(_writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
             SqliteSchema.Migrate(_writer, path);
             LastId = Scalar(_writer, "SELECT coalesce(max(id), 0) FROM messages");
+            _insert = new InsertStatement(_writer);
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
-            _writer?.Dispose();
+            _insert?.Dispose();
+        _writer?.Dispose();
             _writer = null;
             throw new StorageException($"cannot use {path} as the message store: {ex.Message}", ex);
         }
@@ -47,19 +50,6 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
         using var transaction = connection.BeginTransaction();
         if (drafts.Count > 0)
         {
-            using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            // A line whose sender token and client id are stored already is not stored again (the unique index
-            // says so, atomically with the insert): no row changes, and the first one is looked up instead.
-            insert.CommandText = "INSERT INTO messages (id, ts, kind, room, sender, recipient, text, sender_token, cid) VALUES ($id, $ts, $kind, $room, $sender, $recipient, $text, $token, $cid) ON CONFLICT DO NOTHING";
-            var parameters = InsertParameters.Select(name =>
-            {
-                var parameter = insert.CreateParameter();
-                parameter.ParameterName = name;
-                insert.Parameters.Add(parameter);
-                return parameter;
-            }).ToArray();
-            insert.Prepare();
             foreach (var draft in drafts)
             {
                 if (draft.Kind == MessageKind.Presence)
@@ -69,16 +59,9 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
                     continue;
                 }
 
-                parameters[0].Value = lastId + 1;
-                parameters[1].Value = timestamp.ToUnixTimeMilliseconds();
-                parameters[2].Value = (int)draft.Kind;
-                parameters[3].Value = (object?)draft.Room ?? DBNull.Value;
-                parameters[4].Value = draft.From;
-                parameters[5].Value = (object?)draft.To ?? DBNull.Value;
-                parameters[6].Value = draft.Text;
-                parameters[7].Value = (object?)draft.SenderToken ?? DBNull.Value;
-                parameters[8].Value = (object?)draft.Cid ?? DBNull.Value;
-                if (insert.ExecuteNonQuery() == 1)
+                // A line whose sender token and client id are stored already is not stored again (the unique index
+                // says so, atomically with the insert): no row changes, and the first one is looked up instead.
+                if (_insert!.Execute(lastId + 1, timestamp.ToUnixTimeMilliseconds(), draft))
                 {
                     results.Add(new Appended(StoredMessage.Of(draft, ++lastId, timestamp), Duplicate: false));
                 }
@@ -264,5 +247,56 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// The insert, prepared once for the writer's life and bound by position: Microsoft.Data.Sqlite prepares a
+    /// command per batch and finds each parameter by name on every execution, which cost a tenth of the server's
+    /// CPU under a message-heavy load.
+    /// </summary>
+    private sealed class InsertStatement : IDisposable
+    {
+        private readonly SqliteConnection _connection;
+        private readonly sqlite3_stmt _statement;
+
+        public InsertStatement(SqliteConnection connection)
+        {
+            _connection = connection;
+            Check(raw.sqlite3_prepare_v3(
+                connection.Handle,
+                "INSERT INTO messages (id, ts, kind, room, sender, recipient, text, sender_token, cid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
+                raw.SQLITE_PREPARE_PERSISTENT,
+                out _statement));
+        }
+
+        /// <summary>Inserts the draft as <paramref name="id"/>; false when its (token, cid) is stored already.</summary>
+        public bool Execute(long id, long timestamp, Draft draft)
+        {
+            raw.sqlite3_reset(_statement);
+            Check(raw.sqlite3_bind_int64(_statement, 1, id));
+            Check(raw.sqlite3_bind_int64(_statement, 2, timestamp));
+            Check(raw.sqlite3_bind_int(_statement, 3, (int)draft.Kind));
+            Bind(4, draft.Room);
+            Bind(5, draft.From);
+            Bind(6, draft.To);
+            Bind(7, draft.Text);
+            Bind(8, draft.SenderToken);
+            Bind(9, draft.Cid);
+            var result = raw.sqlite3_step(_statement);
+            raw.sqlite3_reset(_statement);
+            if (result != raw.SQLITE_DONE)
+            {
+                Check(result);
+            }
+
+            return raw.sqlite3_changes(_connection.Handle) == 1;
+        }
+
+        public void Dispose() => _statement.Dispose();
+
+        private void Bind(int index, string? value) =>
+            Check(value is null ? raw.sqlite3_bind_null(_statement, index) : raw.sqlite3_bind_text(_statement, index, value));
+
+        private void Check(int result) => SqliteException.ThrowExceptionForRC(result, _connection.Handle);
     }
 }
