@@ -57,6 +57,7 @@ internal static class ServerHost
         services.AddSingleton<IRoomFanout, InProcessRoomFanout>();
         services.AddSingleton<Presence>();
         services.AddSingleton<OperatorDisplay>();
+        services.AddSingleton(provider => new Logging.MessageEvents(provider.GetService<Serilog.ILogger>() ?? Serilog.Log.Logger));
         services.AddSingleton<ResumeRegistry>();
         services.AddSingleton<AccountStore>();
         services.AddSingleton<LoginThrottle>();

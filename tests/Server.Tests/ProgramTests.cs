@@ -105,6 +105,34 @@ public sealed class ProgramTests
     }
 
     [Fact]
+    public async Task LevelOverride_ForTheLogReader_SilencesMessageEvents_NotTheRest()
+    {
+        var environment = new Dictionary<string, string> { ["Serilog__MinimumLevel__Override__SocketChat.Server.Rooms"] = "Warning" };
+        await using var server = ChildProcess.StartServer(["--Chat:Port=0", "--Chat:Host=127.0.0.1", "--Chat:OperatorConsole=Off"], environment);
+        server.StandardInput.Close();
+        var seen = new List<string>();
+        var listening = await server.ReadOutputLineAsync(line => line.Contains("Listening on 127.0.0.1:", StringComparison.Ordinal));
+        await using (var client = await TestClient.ConnectAsync(int.Parse(listening[(listening.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture)))
+        {
+            await client.ReadLineAsync();
+            await client.SendAsync("not for the log");
+            await client.SendAsync("/quit");
+            await client.ReadToEndAsync();
+        }
+
+        // The message is delivered (and would be logged) before /quit is answered, so before the disconnect.
+        await server.ReadOutputLineAsync(line =>
+        {
+            seen.Add(line);
+            return line.Contains("Client guest1 disconnected", StringComparison.Ordinal);
+        });
+        await server.TerminateAsync();
+        var (_, output, _) = await server.WaitForExitAsync();
+        Assert.DoesNotContain(seen.Concat(output), line => line.Contains("not for the log", StringComparison.Ordinal));
+        Assert.Contains(seen, line => line.Contains("Client guest1 connected", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task JsonLogFormat_EveryStdoutLineIsCompactJson()
     {
         await using var server = ChildProcess.StartServer(["--Chat:Port=0", "--Chat:Host=127.0.0.1", "--Log:Format=json"]);
@@ -129,6 +157,12 @@ public sealed class ProgramTests
         Assert.Equal("Message {MessageId} in {Room} from {Nick}: {Text}", logged.RootElement.GetProperty("@mt").GetString());
         Assert.Equal("guest1", logged.RootElement.GetProperty("Nick").GetString());
         Assert.Equal("lobby", logged.RootElement.GetProperty("Room").GetString());
+        Assert.Equal("logged as json", logged.RootElement.GetProperty("Text").GetString());
+        Assert.Equal(1, logged.RootElement.GetProperty("MessageId").GetInt64());
+        Assert.Equal("""{"Id":4,"Name":"MessageReceived"}""", logged.RootElement.GetProperty("EventId").GetRawText());
+        Assert.Equal("SocketChat.Server.Rooms.LogReader", logged.RootElement.GetProperty("SourceContext").GetString());
+        Assert.Equal(1, logged.RootElement.GetProperty("ConnectionId").GetInt64());
+        Assert.Matches(@"^127\.0\.0\.1:\d+$", logged.RootElement.GetProperty("RemoteEndPoint").GetString());
         Assert.Matches($"^{Regex.Escape(Dns.GetHostName())}:[0-9a-f]{{8}}$", logged.RootElement.GetProperty("Node").GetString());
         Assert.Equal(0, exitCode);
         Assert.All(output, line => JsonDocument.Parse(line).Dispose());

@@ -14,14 +14,7 @@ internal static partial class ServerLog
     [LoggerMessage(3, LogLevel.Information, "Client {Nick} disconnected: {Reason}", EventName = "ClientDisconnected")]
     public static partial void ClientDisconnected(ILogger logger, string nick, string reason);
 
-    [LoggerMessage(4, LogLevel.Information, "Message {MessageId} in {Room} from {Nick}: {Text}", EventName = "MessageReceived")]
-    public static partial void MessageReceived(ILogger logger, long messageId, string room, string nick, string text);
-
-    [LoggerMessage(5, LogLevel.Information, "Private message {MessageId} from {Nick} to {Recipient}: {Text}", EventName = "PrivateMessage")]
-    public static partial void PrivateMessage(ILogger logger, long messageId, string nick, string recipient, string text);
-
-    [LoggerMessage(6, LogLevel.Information, "Operator message {MessageId}: {Text}", EventName = "OperatorMessage")]
-    public static partial void OperatorMessage(ILogger logger, long messageId, string text);
+    // Events 4 (MessageReceived), 5 (PrivateMessage) and 6 (OperatorMessage) are written by MessageEvents.
 
     [LoggerMessage(7, LogLevel.Information, "{OldNick} is now known as {Nick}", EventName = "NickChanged")]
     public static partial void NickChanged(ILogger logger, string oldNick, string nick);

@@ -20,6 +20,7 @@ internal sealed class LogReader(
     IRoomFanout fanout,
     ServerMetrics metrics,
     OperatorDisplay display,
+    MessageEvents messageEvents,
     ILogger<LogReader> logger) : BackgroundService
 {
     // Not stoppingToken: the reader ends when the log has stored its last batch and completes what it hands over.
@@ -44,7 +45,6 @@ internal sealed class LogReader(
     {
         // The sender's connection, if it is still here: its scope on the event, and its pace (backpressure).
         var sender = message.Origin == 0 ? null : directory.FindById(message.Origin);
-        using var scope = sender is null ? null : logger.BeginScope(sender.LogScope);
         try
         {
             switch (message.Kind)
@@ -52,18 +52,18 @@ internal sealed class LogReader(
                 case MessageKind.Room:
                     fanout.DeliverRoomMessage(message, sender);
                     metrics.MessageReceived();
-                    ServerLog.MessageReceived(logger, message.Id, message.Room!, message.From, message.Text);
+                    messageEvents.MessageReceived(message, sender?.LogScope);
                     display.Show($"{message.From} ({sender?.RemoteEndPoint ?? "gone"}) [{message.Room}]: {message.Text}");
                     break;
                 case MessageKind.Private:
                     fanout.DeliverPrivate(message, sender);
                     metrics.MessageReceived();
-                    ServerLog.PrivateMessage(logger, message.Id, message.From, message.To!, message.Text);
+                    messageEvents.PrivateMessage(message, sender?.LogScope);
                     display.Show($"{message.From} ({sender?.RemoteEndPoint ?? "gone"}) -> {message.To}: {message.Text}");
                     break;
                 case MessageKind.Announcement:
                     fanout.DeliverAnnouncement(message);
-                    ServerLog.OperatorMessage(logger, message.Id, message.Text);
+                    messageEvents.OperatorMessage(message);
                     break;
                 case MessageKind.Presence when !message.Local:
                     // Another server's: its own members were told when it happened, this one's are told now.
@@ -74,6 +74,7 @@ internal sealed class LogReader(
         catch (Exception ex)
         {
             // One recipient's failure must not hold up the others or the log.
+            using var scope = sender is null ? null : logger.BeginScope(sender.LogScope);
             ServerLog.DeliveryFailed(logger, message.Id, ex);
         }
     }

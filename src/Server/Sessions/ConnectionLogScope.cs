@@ -9,6 +9,13 @@ namespace SocketChat.Server.Sessions;
 internal sealed class ConnectionLogScope(long connectionId, string remoteEndPoint) : IReadOnlyList<KeyValuePair<string, object>>
 {
     private readonly object _connectionId = connectionId;
+    private Serilog.Events.LogEventProperty? _connectionIdProperty;
+    private Serilog.Events.LogEventProperty? _remoteEndPointProperty;
+
+    /// <summary>The same two as Serilog properties, for events written to Serilog directly; made when first logged.</summary>
+    public Serilog.Events.LogEventProperty ConnectionIdProperty => _connectionIdProperty ??= new("ConnectionId", new Serilog.Events.ScalarValue(_connectionId));
+
+    public Serilog.Events.LogEventProperty RemoteEndPointProperty => _remoteEndPointProperty ??= new("RemoteEndPoint", new Serilog.Events.ScalarValue(remoteEndPoint));
 
     public int Count => 2;
 
