@@ -53,13 +53,21 @@ internal sealed class LogReader(
                     fanout.DeliverRoomMessage(message, sender);
                     metrics.MessageReceived();
                     messageEvents.MessageReceived(message, sender?.LogScope);
-                    display.Show($"{message.From} ({sender?.RemoteEndPoint ?? "gone"}) [{message.Room}]: {message.Text}");
+                    if (display.Enabled)
+                    {
+                        display.Show($"{message.From} ({sender?.RemoteEndPoint ?? "gone"}) [{message.Room}]: {message.Text}");
+                    }
+
                     break;
                 case MessageKind.Private:
                     fanout.DeliverPrivate(message, sender);
                     metrics.MessageReceived();
                     messageEvents.PrivateMessage(message, sender?.LogScope);
-                    display.Show($"{message.From} ({sender?.RemoteEndPoint ?? "gone"}) -> {message.To}: {message.Text}");
+                    if (display.Enabled)
+                    {
+                        display.Show($"{message.From} ({sender?.RemoteEndPoint ?? "gone"}) -> {message.To}: {message.Text}");
+                    }
+
                     break;
                 case MessageKind.Announcement:
                     fanout.DeliverAnnouncement(message);
