@@ -25,7 +25,9 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
             _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
             _writer = new SqliteConnection(_connectionString);
             _writer.Open();
-            Execute(_writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+            // A bigger page cache and fewer, larger checkpoints: the writer keeps the tables' and indexes' hot pages, and
+            // a page rewritten by many commits is copied into the database once per checkpoint (the WAL grows to ~40 MB).
+            Execute(_writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=10000; PRAGMA cache_size=-16384;");
             SqliteSchema.Migrate(_writer, path);
             LastId = Scalar(_writer, "SELECT coalesce(max(id), 0) FROM messages");
             _insert = new InsertStatement(_writer);
