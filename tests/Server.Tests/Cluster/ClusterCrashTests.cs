@@ -29,11 +29,11 @@ public sealed class ClusterCrashTests
         ]))
         {
             var port = await a.ReadListeningPortAsync();
-            var connected = await Task.WhenAll(Enumerable.Range(0, Clients).Select(i => JoinAsync(port, i)));
+            var connected = await Task.WhenAll(Enumerable.Range(0, Clients).Select(i => CrashWorkload.JoinBusyAsync(port, i)));
             var enoughAcked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var killed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var total = 0;
-            var running = connected.Select((client, i) => SendUntilCutAsync(client, i, killed.Task, () =>
+            var running = connected.Select((client, i) => CrashWorkload.SendUntilCutAsync(client, i, PerClient, killed.Task, () =>
             {
                 if (Interlocked.Increment(ref total) == Clients * PerClient / 10)
                 {
@@ -100,67 +100,6 @@ public sealed class ClusterCrashTests
         }
 
         return heard;
-    }
-
-    private static async Task<TestClient> JoinAsync(int port, int i)
-    {
-        var client = await TestClient.ConnectAsync(port);
-        await client.SendAsync("/json");
-        var welcome = await client.ExpectAsync(line => line.StartsWith("{\"type\":\"welcome\"", StringComparison.Ordinal));
-        client.Token = JsonDocument.Parse(welcome).RootElement.GetProperty("token").GetString();
-        await client.SendAsync($$"""{"type":"nick","nick":"c{{i}}"}""");
-        await client.SendAsync("""{"type":"join","room":"busy"}""");
-        await client.ExpectAsync(line => line.Contains($"\"room\":\"busy\",\"nick\":\"c{i}\",\"action\":\"join\"", StringComparison.Ordinal));
-        return client;
-    }
-
-    // The first half at once, the second only after the kill, so the node dies with lines in flight and lines unsent.
-    private static async Task<Dictionary<string, long>> SendUntilCutAsync(TestClient client, int i, Task killed, Action onAck)
-    {
-        var acked = new Dictionary<string, long>();
-        var sending = Task.Run(async () =>
-        {
-            try
-            {
-                for (var n = 0; n < PerClient; n++)
-                {
-                    if (n == PerClient / 2)
-                    {
-                        await killed;
-                    }
-
-                    await client.SendAsync($$"""{"type":"message","cid":"k{{n}}","text":"c{{i}}-{{n}}"}""");
-                }
-            }
-            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
-            {
-                // The node was killed.
-            }
-        });
-        try
-        {
-            while (await client.ReadLineAsync() is { } line)
-            {
-                if (!line.EndsWith('}'))
-                {
-                    break;
-                }
-
-                var root = JsonDocument.Parse(line).RootElement;
-                if (root.GetProperty("type").GetString() == "ack")
-                {
-                    acked[root.GetProperty("cid").GetString()!] = root.GetProperty("id").GetInt64();
-                    onAck();
-                }
-            }
-        }
-        catch (IOException)
-        {
-            // Reset by the kill.
-        }
-
-        await sending;
-        return acked;
     }
 
     private static async Task ResumeAndResendAsync(int port, int i, string token, Dictionary<string, long> ackedBefore)
