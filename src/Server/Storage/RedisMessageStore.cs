@@ -108,7 +108,11 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
     private ConnectionMultiplexer? _redis;
     private long _sequence;
     private string _position = "0-0";
-    private bool _positioned;
+    private volatile bool _positioned;
+
+    // Started once (again after a failure) by whichever comes first at a node's first contact with Redis: its first
+    // append or its tail's first read.
+    private Task? _positioning;
 
     public string Location { get; } = ConfigurationOptions.Parse(configuration).ToString(includePassword: false);
 
@@ -159,11 +163,19 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         {
             _position = LogEnd();
             _positioned = true;
+            _positioning = Task.CompletedTask;
         }
     }
 
     public async ValueTask<IReadOnlyList<Appended>> AppendAsync(IReadOnlyList<Draft> drafts, DateTimeOffset timestamp, IReadOnlyList<IdentityRecord> identities)
     {
+        if (!_positioned)
+        {
+            // A node that started without Redis takes its place in the log before its first line goes in, or the
+            // tail, starting at the end after it, would never deliver that line here.
+            await PositionedAsync();
+        }
+
         var arguments = new List<RedisValue>((drafts.Count * 11) + (identities.Count * 6) + 4)
         {
             drafts.Count,
@@ -216,8 +228,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         if (!_positioned)
         {
             // First contact after starting without Redis: start at the end, like a node that started with it.
-            _position = await LogEndAsync();
-            _positioned = true;
+            await PositionedAsync();
         }
 
         var entries = await Database.StreamRangeAsync(LogKey, "(" + _position, "+", count);
@@ -362,6 +373,39 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
             }
 
             position = "(" + entries[^1].Id;
+        }
+    }
+
+    // The tail's start at the log's end, taken once: a second reading after lines went in would skip them.
+    private Task PositionedAsync()
+    {
+        var current = Volatile.Read(ref _positioning);
+        if (current is { IsFaulted: false })
+        {
+            return current;
+        }
+
+        var positioning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (Interlocked.CompareExchange(ref _positioning, positioning.Task, current) != current)
+        {
+            return Volatile.Read(ref _positioning)!;
+        }
+
+        _ = PositionAsync(positioning);
+        return positioning.Task;
+    }
+
+    private async Task PositionAsync(TaskCompletionSource positioning)
+    {
+        try
+        {
+            _position = await LogEndAsync();
+            _positioned = true;
+            positioning.SetResult();
+        }
+        catch (Exception ex)
+        {
+            positioning.SetException(ex);
         }
     }
 
