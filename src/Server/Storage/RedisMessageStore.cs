@@ -118,11 +118,16 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
 
     public string? Problem => Reachable ? null : $"cannot reach Redis at {Location}";
 
-    /// <summary>The newest id given out, or 0 while Redis cannot be reached.</summary>
+    /// <summary>The newest id given out, or 0 while Redis cannot be reached (not asked then: a command would wait out its timeout).</summary>
     public long LastId
     {
         get
         {
+            if (!Reachable)
+            {
+                return 0;
+            }
+
             try
             {
                 return (long?)Database.StringGet(LastIdKey) ?? 0;

@@ -123,6 +123,36 @@ public sealed class RedisFailureTests
     }
 
     [Fact]
+    public async Task StartedWithoutRedis_SaysSoInOneLine_ThenServesOnceRedisAnswers()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await redis.KillAsync();
+        await using var node = ChildProcess.StartServer(["--Chat:Port=0", "--Chat:Host=127.0.0.1", "--Chat:OperatorConsole=Off",
+            "--Chat:Storage:Provider=Redis", $"--Chat:Storage:Redis={redis.Configuration}"]);
+        node.StandardInput.Close();
+        var seen = new List<string>();
+
+        // The node listens after its first connection attempt has failed, which may take Redis's connect timeout (5 s).
+        var listening = await node.ReadOutputLineAsync(
+            line =>
+            {
+                seen.Add(line);
+                return line.Contains("Listening on 127.0.0.1:", StringComparison.Ordinal);
+            },
+            TimeSpan.FromSeconds(30));
+        Assert.Single(seen, line => line.Contains(" WRN ", StringComparison.Ordinal)
+            && line.EndsWith($"] Redis at {redis.Configuration} cannot be reached yet; this node keeps trying and serves once it answers", StringComparison.Ordinal));
+
+        await redis.RestartAsync();
+        await using var client = await TestClient.ConnectAsync(int.Parse(listening[(listening.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("* welcome to SocketChat, guest1! You are in lobby. Type /help for commands.", await client.ReadLineAsync());
+        await client.SendAsync("stored in redis");
+        await node.ReadOutputLineAsync(line => line.EndsWith("] Message 1 in lobby from guest1: stored in redis", StringComparison.Ordinal));
+        await node.TerminateAsync();
+        Assert.Equal(0, (await node.WaitForExitAsync()).ExitCode);
+    }
+
+    [Fact]
     public async Task RequireAtStart_RedisOutOfReach_ExitsTwoWithOneLine()
     {
         await using var redis = await RedisServer.StartAsync();
