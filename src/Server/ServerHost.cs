@@ -65,6 +65,9 @@ internal static class ServerHost
         services.AddSingleton<SessionLogin>();
         services.AddSingleton<SessionMessages>();
         services.AddSingleton<SessionCommands>();
+        services.AddSingleton<Irc.IrcRegistration>();
+        services.AddSingleton<Irc.IrcChannels>();
+        services.AddSingleton<Irc.IrcCommands>();
         services.AddSingleton<ConnectionAdmission>();
         services.AddSingleton<FloodControl>();
         services.AddSingleton<CertificateStore>();

@@ -1,4 +1,5 @@
 using SocketChat.Hosting.Terminal;
+using SocketChat.Protocol.Encoders;
 using SocketChat.Protocol.Events;
 
 namespace SocketChat.Client.Rendering;
@@ -20,9 +21,10 @@ internal sealed class EventRenderer(bool colour)
     /// <summary>The line for <paramref name="serverEvent"/>, or null when it is not shown (acks, welcomes).</summary>
     public string? Render(ServerEvent serverEvent) => serverEvent switch
     {
-        RoomMessageEvent { History: true } m => Style(Dim, $"[history] {Safe(m.From)}: {Safe(m.Text)}"),
+        RoomMessageEvent { History: true } m => Style(Dim, $"[history] {Said(Safe(m.From), m.Text)}"),
+        RoomMessageEvent m when IsAction(m.Text) => Said(Style(Bold, Safe(m.From)), m.Text),
         RoomMessageEvent m => $"{Style(Bold, Safe(m.From))}: {Safe(m.Text)}",
-        PrivateMessageEvent p => Style(Magenta, $"[private] {Safe(p.From)}: {Safe(p.Text)}"),
+        PrivateMessageEvent p => Style(Magenta, $"[private] {Said(Safe(p.From), p.Text)}"),
         AnnouncementEvent { History: true } a => Style(Dim, $"[history] server: {Safe(a.Text)}"),
         AnnouncementEvent a => Style(Yellow, $"server: {Safe(a.Text)}"),
         PresenceEvent { Action: PresenceAction.Join } p => Style(Dim, $"* {Safe(p.Nick)} joined {Safe(p.Room)}"),
@@ -45,6 +47,12 @@ internal sealed class EventRenderer(bool colour)
     public string Warning(string text) => Style(Yellow, $"! warning: {text}");
 
     private static string Safe(string text) => TerminalText.Neutralize(text);
+
+    private static bool IsAction(string text) => text.StartsWith(TextEventWriter.ActionPrefix, StringComparison.Ordinal);
+
+    // "/me waves" from alice is shown as "* alice waves", as IRC clients show an action.
+    private static string Said(string from, string text) =>
+        IsAction(text) ? $"* {from} {Safe(text[TextEventWriter.ActionPrefix.Length..])}" : $"{from}: {Safe(text)}";
 
     private string Style(string code, string text) => colour ? code + text + Reset : text;
 }

@@ -29,6 +29,8 @@ public static class TextCommandParser
         {
             "nick" => OneName(rest, "/nick NAME", static name => new NickCommand(name)),
             "join" => OneName(rest, "/join ROOM", static room => new JoinCommand(room)),
+            "me" when rest.Trim().Length > 0 => new SayCommand($"/me {rest.Trim()}"),
+            "me" => new InvalidCommand(ErrorCodes.BadArguments, "usage: /me ACTION"),
             "msg" => PrivateMessage(rest),
             "who" => Who(rest),
             "help" => new HelpCommand(),

@@ -30,9 +30,9 @@ public static class TextEventWriter
 
     private static string? Line(ServerEvent serverEvent) => serverEvent switch
     {
-        RoomMessageEvent { History: true } m => $"[history] {m.From}: {m.Text}",
-        RoomMessageEvent m => $"{m.From}: {m.Text}",
-        PrivateMessageEvent p => $"[private] {p.From}: {p.Text}",
+        RoomMessageEvent { History: true } m => $"[history] {Said(m.From, m.Text)}",
+        RoomMessageEvent m => Said(m.From, m.Text),
+        PrivateMessageEvent p => $"[private] {Said(p.From, p.Text)}",
         AnnouncementEvent { History: true } a => $"[history] {ChatNames.Server}: {a.Text}",
         AnnouncementEvent a => $"{ChatNames.Server}: {a.Text}",
         PresenceEvent { Action: PresenceAction.Join } p => $"* {p.Nick} joined {p.Room}",
@@ -52,4 +52,10 @@ public static class TextEventWriter
         AckEvent => null,
         _ => throw new ArgumentOutOfRangeException(nameof(serverEvent), serverEvent.GetType().Name, "unknown event"),
     };
+
+    /// <summary>A text that starts with <c>/me </c> is an action (IRC's CTCP ACTION, <c>/me</c> in our client).</summary>
+    public const string ActionPrefix = "/me ";
+
+    private static string Said(string from, string text) =>
+        text.StartsWith(ActionPrefix, StringComparison.Ordinal) ? $"* {from} {text[ActionPrefix.Length..]}" : $"{from}: {text}";
 }

@@ -8,4 +8,7 @@ public enum WireMode
 
     /// <summary>One JSON object per line, for programs; chosen by sending <c>/json</c> first.</summary>
     Json,
+
+    /// <summary>IRC (RFC 1459/2812 and IRCv3), on the IRC listener; encoded per connection by the server.</summary>
+    Irc,
 }

@@ -74,6 +74,8 @@ internal sealed class ChatOptions
 
     public TlsOptions Tls { get; set; } = new();
 
+    public IrcOptions Irc { get; set; } = new();
+
     public OperatorConsoleMode OperatorConsole { get; set; } = OperatorConsoleMode.Auto;
 
     [ChatName]

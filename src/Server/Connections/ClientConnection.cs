@@ -26,6 +26,7 @@ internal sealed class ClientConnection(
     TimeSpan flushGrace,
     TimeSpan slowClientGrace,
     TimeProvider clock,
+    Irc.IrcCommands irc,
     ILogger logger)
 {
     private static readonly TimeSpan GreetingDelay = TimeSpan.FromMilliseconds(150);
@@ -132,14 +133,24 @@ internal sealed class ClientConnection(
         var framer = new LineFramer(maxLineBytes);
 
         // A program says "/json" at once and is greeted in JSON (or resumes its identity without a guest's
-        // coming and going); a person who says nothing for a moment gets the text greeting.
-        var first = reader.ReadAsync(cancellationToken).AsTask();
-        if (await Task.WhenAny(first, Task.Delay(GreetingDelay, cancellationToken)) != first)
+        // coming and going); a person who says nothing for a moment gets the text greeting. An IRC client
+        // registers itself.
+        ValueTask<ReadResult> pending;
+        if (session.Irc is null)
         {
-            await commands.EnsureGreetedAsync(session);
+            var first = reader.ReadAsync(cancellationToken).AsTask();
+            if (await Task.WhenAny(first, Task.Delay(GreetingDelay, cancellationToken)) != first)
+            {
+                await commands.EnsureGreetedAsync(session);
+            }
+
+            pending = new ValueTask<ReadResult>(first);
+        }
+        else
+        {
+            pending = reader.ReadAsync(cancellationToken);
         }
 
-        var pending = new ValueTask<ReadResult>(first);
         while (true)
         {
             var result = await pending;
@@ -171,9 +182,16 @@ internal sealed class ClientConnection(
 
                     if (status == FrameStatus.TooLong)
                     {
-                        await commands.RejectTooLongAsync(session, maxLineBytes);
+                        if (session.Irc is null)
+                        {
+                            await commands.RejectTooLongAsync(session, maxLineBytes);
+                        }
+                        else
+                        {
+                            Irc.IrcCommands.RejectTooLong(session);
+                        }
                     }
-                    else if (!await commands.HandleLine(session, line))
+                    else if (!await HandleLine(line))
                     {
                         return "quit";
                     }
@@ -188,7 +206,7 @@ internal sealed class ClientConnection(
                 {
                     if (!buffer.IsEmpty && buffer.Length <= maxLineBytes)
                     {
-                        await commands.HandleLine(session, buffer);
+                        await HandleLine(buffer);
                     }
 
                     return "peer closed the connection";
@@ -210,6 +228,9 @@ internal sealed class ClientConnection(
             pending = reader.ReadAsync(cancellationToken);
         }
     }
+
+    private ValueTask<bool> HandleLine(in ReadOnlySequence<byte> line) =>
+        session.Irc is null ? commands.HandleLine(session, line) : irc.HandleLine(session, line);
 
     // The store sets the pace. While few messages are waiting to be stored and delivered (fewer than a quarter of
     // what one recipient's queue may hold), this client's next lines are taken at once, so the writer has a full
@@ -266,6 +287,15 @@ internal sealed class ClientConnection(
                 var bytes = 0L;
                 while (session.Outbound.TryDequeue(out var message))
                 {
+                    if (session.Irc is { } state)
+                    {
+                        // Made for this connection: its nickname, capabilities and channel shape the lines.
+                        var before = writer.UnflushedBytes;
+                        Irc.IrcEventWriter.Write(message.Event, state, session.Nick, writer);
+                        bytes += writer.UnflushedBytes - before;
+                        continue;
+                    }
+
                     var frame = message.For(session.Mode).Span;
                     writer.Write(frame);
                     bytes += frame.Length;

@@ -17,6 +17,7 @@ internal sealed class ConnectionTracker(
     ConnectionAdmission admission,
     FloodControl floodControl,
     TlsGate tls,
+    Irc.IrcCommands irc,
     TimeProvider clock,
     ServerMetrics metrics,
     IOptions<ChatOptions> options,
@@ -41,21 +42,22 @@ internal sealed class ConnectionTracker(
     /// <summary>The connections open now (a snapshot as it is enumerated).</summary>
     public IEnumerable<ClientConnection> Connections => _live.Values.Select(entry => entry.Connection);
 
-    public void Accept(Socket socket)
+    /// <summary>Takes a connection from a listener; <paramref name="speaksIrc"/> for the IRC listener's.</summary>
+    public void Accept(Socket socket, bool speaksIrc = false)
     {
         socket.NoDelay = true;
         var peer = ConnectionAdmission.AddressOf(socket.RemoteEndPoint);
         if (_proxies.Count > 0 && _proxies.Any(network => network.Contains(peer)))
         {
-            _ = AcceptFromProxyAsync(socket, peer);
+            _ = AcceptFromProxyAsync(socket, peer, speaksIrc);
             return;
         }
 
-        Admit(socket, peer, EndPointFormat.Format(socket.RemoteEndPoint));
+        Admit(socket, peer, EndPointFormat.Format(socket.RemoteEndPoint), speaksIrc);
     }
 
     // The client is the one the load balancer's header names (the balancer itself when it speaks for itself: a check).
-    private async Task AcceptFromProxyAsync(Socket socket, System.Net.IPAddress proxy)
+    private async Task AcceptFromProxyAsync(Socket socket, System.Net.IPAddress proxy, bool speaksIrc)
     {
         System.Net.IPEndPoint? client;
         try
@@ -72,10 +74,10 @@ internal sealed class ConnectionTracker(
 
         var remote = EndPointFormat.Format(client ?? socket.RemoteEndPoint);
         ServerLog.ConnectionThroughProxy(logger, remote, EndPointFormat.Format(socket.RemoteEndPoint));
-        Admit(socket, client is null ? proxy : ConnectionAdmission.AddressOf(client), remote);
+        Admit(socket, client is null ? proxy : ConnectionAdmission.AddressOf(client), remote, speaksIrc);
     }
 
-    private void Admit(Socket socket, System.Net.IPAddress address, string remote)
+    private void Admit(Socket socket, System.Net.IPAddress address, string remote, bool speaksIrc)
     {
         var settings = options.Value;
         if (admission.TryAdmit(address) is { } refusal)
@@ -92,6 +94,8 @@ internal sealed class ConnectionTracker(
             new OutboundQueue(settings.MaxQueuedMessagesPerClient, settings.MaxQueuedBytesPerClient))
         {
             Rate = exempt || settings.Limits.MessagesPerSecond == 0 ? null : new SendRate(settings.Limits.MessagesPerSecond, settings.Limits.Burst),
+            Irc = speaksIrc ? new Irc.IrcState(settings.Irc.ServerName) : null,
+            Mode = speaksIrc ? Protocol.Encoders.WireMode.Irc : Protocol.Encoders.WireMode.Text,
         };
         var connection = new ClientConnection(
             socket,
@@ -106,13 +110,14 @@ internal sealed class ConnectionTracker(
                 clock,
                 metrics),
             settings.Limits.IdleTimeoutSeconds > 0 ? new IdleWatch(TimeSpan.FromSeconds(settings.Limits.IdleTimeoutSeconds), clock) : null,
-            tls.Enabled ? tls : null,
-            settings.MaxLineBytes,
+            tls.Enabled && !speaksIrc ? tls : null,
+            speaksIrc ? Irc.IrcCommands.MaxLineBytes : settings.MaxLineBytes,
             Math.Min(settings.MaxQueuedMessagesPerClient / 4, settings.MaxQueuedBytesPerClient / 4 / 256),
             settings.Auth.Mode == AuthMode.Password ? TimeSpan.FromSeconds(settings.Auth.LoginTimeoutSeconds) : TimeSpan.Zero,
             TimeSpan.FromSeconds(settings.ShutdownGraceSeconds),
             TimeSpan.FromSeconds(settings.SlowClientGraceSeconds),
             clock,
+            irc,
             logger);
         metrics.Connected();
         // The connection starts only once it is tracked, so its own removal can never come first.

@@ -83,7 +83,7 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes) : IValueTask
     /// </summary>
     public EnqueueResult TryEnqueue(EncodedEvent message, WireMode mode, bool live)
     {
-        var bytes = message.For(mode).Length;
+        var bytes = message.SizeFor(mode);
         lock (_gate)
         {
             if (_closed)

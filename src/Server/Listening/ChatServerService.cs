@@ -9,16 +9,20 @@ using SocketChat.Server.Logging;
 
 namespace SocketChat.Server.Listening;
 
-/// <summary>Accepts connections on <c>Chat:Host</c>/<c>Chat:Port</c> and hands them to the tracker.</summary>
+/// <summary>Accepts connections on <c>Chat:Host</c>/<c>Chat:Port</c> (and <c>Chat:Irc:Port</c>) and hands them to the tracker.</summary>
 internal sealed class ChatServerService(
     IOptions<ChatOptions> options,
     ConnectionTracker connections,
     ILogger<ChatServerService> logger) : BackgroundService
 {
     private IReadOnlyList<Socket> _listeners = [];
+    private IReadOnlyList<Socket> _ircListeners = [];
 
     /// <summary>The endpoints actually bound (port 0 resolved), available once the host has started.</summary>
     public IReadOnlyList<IPEndPoint> EndPoints { get; private set; } = [];
+
+    /// <summary>The IRC listener's endpoints; empty when IRC is off.</summary>
+    public IReadOnlyList<IPEndPoint> IrcEndPoints { get; private set; } = [];
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -31,13 +35,32 @@ internal sealed class ChatServerService(
             ServerLog.Listening(logger, endPoint.ToString());
         }
 
+        if (settings.Irc.Port is { } ircPort)
+        {
+            try
+            {
+                _ircListeners = ListenerBinder.Bind(settings.Host, ircPort, settings.ListenBacklog);
+            }
+            catch
+            {
+                _listeners.ToList().ForEach(listener => listener.Dispose());
+                throw;
+            }
+
+            IrcEndPoints = _ircListeners.Select(listener => (IPEndPoint)listener.LocalEndPoint!).ToArray();
+            foreach (var endPoint in IrcEndPoints)
+            {
+                ServerLog.IrcListening(logger, endPoint.ToString());
+            }
+        }
+
         return base.StartAsync(cancellationToken);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         // Unbind first so no connection arrives while the others are told to leave.
-        foreach (var listener in _listeners)
+        foreach (var listener in _listeners.Concat(_ircListeners))
         {
             listener.Dispose();
         }
@@ -46,16 +69,17 @@ internal sealed class ChatServerService(
         await connections.ShutdownAsync(cancellationToken);
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(_listeners.Select(listener => AcceptLoopAsync(listener, stoppingToken)));
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
+        _listeners.Select(listener => AcceptLoopAsync(listener, speaksIrc: false, stoppingToken))
+            .Concat(_ircListeners.Select(listener => AcceptLoopAsync(listener, speaksIrc: true, stoppingToken))));
 
-    private async Task AcceptLoopAsync(Socket listener, CancellationToken stoppingToken)
+    private async Task AcceptLoopAsync(Socket listener, bool speaksIrc, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                connections.Accept(await listener.AcceptAsync(stoppingToken));
+                connections.Accept(await listener.AcceptAsync(stoppingToken), speaksIrc);
             }
             catch (OperationCanceledException)
             {

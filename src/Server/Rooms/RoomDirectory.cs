@@ -24,6 +24,9 @@ internal sealed class RoomDirectory(IOptions<ChatOptions> options, TimeProvider 
 
     public ICollection<ChatSession> Sessions => _sessions.Values;
 
+    /// <summary>This server's rooms with members (a snapshot as it is enumerated).</summary>
+    public IEnumerable<Room> Rooms => _rooms.Values;
+
     /// <summary>Gives a new connection the next free guest nickname and puts it in the default room.</summary>
     public Room Register(ChatSession session)
     {
@@ -37,6 +40,15 @@ internal sealed class RoomDirectory(IOptions<ChatOptions> options, TimeProvider 
             while (IsTaken(nick, session));
 
             return Attach(session, nick, options.Value.DefaultRoom, whileEntering: null);
+        }
+    }
+
+    /// <summary>Gives a connection the nickname it chose (IRC) and puts it in the default room; null when the name is taken.</summary>
+    public Room? TryRegister(ChatSession session, string nick)
+    {
+        lock (_gate)
+        {
+            return IsTaken(nick, session) ? null : Attach(session, nick, options.Value.DefaultRoom, whileEntering: null);
         }
     }
 

@@ -95,7 +95,8 @@ internal sealed class Acknowledgements(ChatSession session, ILogger logger)
             ServerLog.DuplicateAcknowledged(logger, session.Nick, outcome.Message.Id, owed.Cid ?? string.Empty);
         }
 
-        if (session.Mode == WireMode.Json)
+        // JSON clients count on it; an IRC client's is its echo (echo-message).
+        if (session.Mode != WireMode.Text)
         {
             session.Send(new AckEvent(owed.Cid, outcome.Message.Id, outcome.Message.Timestamp));
         }

@@ -60,6 +60,9 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
     public Acknowledgements? Acknowledgements { get; set; }
 
 
+    /// <summary>An IRC connection's registration and capabilities; null for every other connection.</summary>
+    public Irc.IrcState? Irc { get; init; }
+
     /// <summary>Password mode: told to log in and has not yet; no room, no nickname.</summary>
     public bool AwaitingLogin { get; set; }
 

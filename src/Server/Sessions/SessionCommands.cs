@@ -38,6 +38,7 @@ internal sealed class SessionCommands(
         "  /join ROOM       move to ROOM, creating it if it is new",
         "  /who [PAGE]      list who is in your room (100 a page)",
         "  /history [N]     show the room's last N messages (default 20)",
+        "  /me ACTION       say what you do (* alice waves)",
         "  /msg NICK TEXT   send TEXT to NICK alone",
         "  /help            show this help",
         "  /ping            check the server answers (* pong)",
@@ -117,10 +118,16 @@ internal sealed class SessionCommands(
         }
     }
 
+    /// <summary>Acts on a command from a registered connection that does not speak in lines of its own (IRC).</summary>
+    public ValueTask<bool> DispatchAsync(ChatSession session, ClientCommand command) => Dispatch(session, command);
+
+    /// <summary>Who is in <paramref name="room"/>, across the cluster, sorted.</summary>
+    public async Task<string[]> MembersAsync(string room) => await names.MembersAsync(room) ?? directory.FindRoom(room)?.Nicks() ?? [];
+
     // A large room is listed a page at a time: a line of 10,000 names helps nobody.
     private async Task<WhoEvent> WhoAsync(string room, WhoCommand request)
     {
-        var nicks = await names.MembersAsync(room) ?? directory.FindRoom(room)?.Nicks() ?? [];
+        var nicks = await MembersAsync(room);
         if (nicks.Length <= WhoEvent.PageSize)
         {
             return new WhoEvent(room, nicks, request.Cid);

@@ -46,6 +46,32 @@ internal sealed class SessionLifecycle(
         await GreetAsync(session, () => guest is null ? directory.Register(session) : directory.Register(session, guest, options.Value.DefaultRoom, static _ => { }), token);
     }
 
+    /// <summary>
+    /// Registers an IRC connection under the nickname it chose, in the default room; false when the name is taken
+    /// (here, reserved for a dropped client, or on another server of the cluster).
+    /// </summary>
+    public async Task<bool> GreetAsNamedAsync(ChatSession session, string nick)
+    {
+        var owner = session.NameOwner(options.Value.Node);
+        if (!await names.TryClaimAsync(nick, owner))
+        {
+            return false;
+        }
+
+        try
+        {
+            await GreetAsync(session, () => directory.TryRegister(session, nick) ?? throw new NameTakenException(), token: null);
+            return true;
+        }
+        catch (NameTakenException)
+        {
+            names.Release(nick, owner);
+            return false;
+        }
+    }
+
+    private sealed class NameTakenException : Exception;
+
     /// <summary>Handles the first line <c>/json</c>: resumes the identity it names, or greets a new JSON-mode guest.</summary>
     public async Task StartJsonAsync(ChatSession session, JsonModeCommand command)
     {

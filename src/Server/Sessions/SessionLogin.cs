@@ -32,14 +32,29 @@ internal sealed class SessionLogin
     /// <summary>Logs the session in; returns the error to send when it did not.</summary>
     public async Task<InvalidCommand?> LogInAsync(ChatSession session, LoginCommand login)
     {
+        var (account, failure) = await VerifyAsync(session, login);
+        if (account is not null)
+        {
+            await _lifecycle.LogInAsync(session, account);
+        }
+
+        return failure;
+    }
+
+    /// <summary>
+    /// Checks the name and password, throttled like a login: the account they prove, or the error to send. IRC's SASL
+    /// checks before the connection registers, and logs in (<see cref="SessionLifecycle.LogInAsync"/>) once it does.
+    /// </summary>
+    public async Task<(string? Account, InvalidCommand? Failure)> VerifyAsync(ChatSession session, LoginCommand login)
+    {
         if (!Required)
         {
-            return new InvalidCommand(ErrorCodes.BadArguments, "this server has no accounts; choose a nickname with /nick NAME", login.Cid);
+            return (null, new InvalidCommand(ErrorCodes.BadArguments, "this server has no accounts; choose a nickname with /nick NAME", login.Cid));
         }
 
         if (!session.AwaitingLogin)
         {
-            return new InvalidCommand(ErrorCodes.BadArguments, $"you are already logged in as {session.Nick}", login.Cid);
+            return (null, new InvalidCommand(ErrorCodes.BadArguments, $"you are already logged in as {session.Nick}", login.Cid));
         }
 
         // Counted from the start; an attempt that had to wait asks again, since others may have gone first meanwhile.
@@ -77,18 +92,17 @@ internal sealed class SessionLogin
         {
             _throttle.Ended(session.Address);
             ServerLog.LoginBusy(_logger, session.RemoteEndPoint);
-            return new InvalidCommand(ErrorCodes.Busy, "the server is busy checking other logins; try again in a few seconds", login.Cid);
+            return (null, new InvalidCommand(ErrorCodes.Busy, "the server is busy checking other logins; try again in a few seconds", login.Cid));
         }
 
         if (verified.Account is not { } account)
         {
             var failures = _throttle.Failed(session.Address);
             ServerLog.LoginFailed(_logger, TextSanitizer.RemoveControlCharacters(login.Name), session.RemoteEndPoint, failures);
-            return new InvalidCommand(ErrorCodes.LoginFailed, "wrong account name or password", login.Cid);
+            return (null, new InvalidCommand(ErrorCodes.LoginFailed, "wrong account name or password", login.Cid));
         }
 
         _throttle.Ended(session.Address);
-        await _lifecycle.LogInAsync(session, account);
-        return null;
+        return (account, null);
     }
 }

@@ -59,8 +59,8 @@ internal sealed class SessionMessages(RoomDirectory directory, INameRegistry nam
         session.LastAppend = appended;
 
         // A person's text-mode line needs no answer; a program's (JSON) is acknowledged, and a client id used
-        // again is answered either way.
-        if (session.Mode == WireMode.Json || (draft.SenderToken is not null && cid is not null))
+        // again is answered either way. An IRC client's is too: its acknowledgement is the echo (echo-message).
+        if (session.Mode != WireMode.Text || (draft.SenderToken is not null && cid is not null))
         {
             (session.Acknowledgements ??= new Acknowledgements(session, logger)).Add(appended, cid, AcceptedMessage.FingerprintOf(draft.Kind, draft.To, draft.Text));
         }

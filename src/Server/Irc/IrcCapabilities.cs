@@ -1,0 +1,15 @@
+namespace SocketChat.Server.Irc;
+
+/// <summary>The IRCv3 capabilities this server offers; a connection enables some with <c>CAP REQ</c>.</summary>
+[Flags]
+internal enum IrcCapabilities
+{
+    None = 0,
+    ServerTime = 1,
+    MessageTags = 2,
+    EchoMessage = 4,
+    Batch = 8,
+    MultiPrefix = 16,
+    Sasl = 32,
+    CapNotify = 64,
+}

@@ -1,0 +1,215 @@
+using Microsoft.Extensions.Options;
+using SocketChat.Protocol.Commands;
+using SocketChat.Protocol.Irc;
+using SocketChat.Protocol.Text;
+using SocketChat.Server.Rooms;
+using SocketChat.Server.Sessions;
+
+namespace SocketChat.Server.Irc;
+
+/// <summary>
+/// Channels are rooms. A connection is in one room at a time, an IRC one too (<c>CHANLIMIT=#:1</c>): JOIN moves it,
+/// PART takes it back to the default room, and the default room cannot be left.
+/// </summary>
+internal sealed class IrcChannels(SessionCommands commands, RoomDirectory directory, IOptions<Configuration.ChatOptions> options)
+{
+    public async ValueTask JoinAsync(ChatSession session, IrcState irc, IrcMessage message)
+    {
+        if (message[0] is not { Length: > 0 } list)
+        {
+            session.Reply(session.Numeric("461", "JOIN :Not enough parameters"));
+            return;
+        }
+
+        // JOIN 0 leaves every channel: here, back to the default room.
+        var channels = list == "0" ? [$"#{options.Value.DefaultRoom}"] : list.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < channels.Length; i++)
+        {
+            if (RoomOf(session, channels[i]) is not { } room)
+            {
+                continue;
+            }
+
+            if (i > 0)
+            {
+                session.Reply(session.Numeric("405", $"{channels[i]} :You are in one channel at a time: JOIN moves you"));
+                continue;
+            }
+
+            if (!string.Equals(room, session.Room, StringComparison.OrdinalIgnoreCase))
+            {
+                await MoveAsync(session, irc, room);
+            }
+        }
+    }
+
+    public async ValueTask PartAsync(ChatSession session, IrcState irc, IrcMessage message)
+    {
+        if (message[0] is not { Length: > 0 } list)
+        {
+            session.Reply(session.Numeric("461", "PART :Not enough parameters"));
+            return;
+        }
+
+        foreach (var channel in list.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (RoomOf(session, channel) is not { } room)
+            {
+                continue;
+            }
+
+            if (!string.Equals(room, session.Room, StringComparison.OrdinalIgnoreCase))
+            {
+                session.Reply(session.Numeric("442", $"{channel} :You're not on that channel"));
+            }
+            else if (string.Equals(room, options.Value.DefaultRoom, StringComparison.OrdinalIgnoreCase))
+            {
+                session.Reply($":{irc.ServerName} NOTICE {session.Nick} :you are always in one room; JOIN another to leave #{room}");
+            }
+            else
+            {
+                await MoveAsync(session, irc, options.Value.DefaultRoom);
+            }
+        }
+    }
+
+    public async ValueTask NamesAsync(ChatSession session, IrcState irc, IrcMessage message)
+    {
+        var channel = message[0]?.Split(',')[0];
+        if (channel is null)
+        {
+            await SendNamesAsync(session, irc, commands, session.Room);
+        }
+        else if (ChannelName(channel) is { } room)
+        {
+            await SendNamesAsync(session, irc, commands, room);
+        }
+        else
+        {
+            session.Reply(session.Numeric("366", $"{channel} :End of /NAMES list."));
+        }
+    }
+
+    public static async Task SendNamesAsync(ChatSession session, IrcState irc, SessionCommands commands, string room)
+    {
+        var members = await commands.MembersAsync(room);
+        foreach (var line in IrcReplies.Names(irc.ServerName, session.Nick, room, members))
+        {
+            session.Reply(line);
+        }
+    }
+
+    public void List(ChatSession session)
+    {
+        session.Reply(session.Numeric("321", "Channel :Users  Name"));
+        foreach (var room in directory.Rooms.Where(room => room.Count > 0).OrderBy(room => room.Name, StringComparer.OrdinalIgnoreCase))
+        {
+            session.Reply(session.Numeric("322", $"#{room.Name} {room.Count} :"));
+        }
+
+        session.Reply(session.Numeric("323", ":End of /LIST"));
+    }
+
+    public static void Topic(ChatSession session, IrcMessage message)
+    {
+        if (message[0] is not { } channel)
+        {
+            session.Reply(session.Numeric("461", "TOPIC :Not enough parameters"));
+        }
+        else if (RoomOf(session, channel) is null)
+        {
+            return;
+        }
+        else if (message[1] is null)
+        {
+            session.Reply(session.Numeric("331", $"{channel} :No topic is set"));
+        }
+        else
+        {
+            session.Reply(session.Numeric("482", $"{channel} :Rooms have no topic on this server"));
+        }
+    }
+
+    public static void Mode(ChatSession session, IrcMessage message)
+    {
+        var target = message[0];
+        if (target is null)
+        {
+            session.Reply(session.Numeric("461", "MODE :Not enough parameters"));
+        }
+        else if (!target.StartsWith('#'))
+        {
+            // User modes: none are set, and none can be.
+            if (!string.Equals(target, session.Nick, StringComparison.OrdinalIgnoreCase))
+            {
+                session.Reply(session.Numeric("502", ":Can't change mode for other users"));
+            }
+            else if (message[1] is { } change && change.Trim('+', '-').Length > 0)
+            {
+                session.Reply(session.Numeric("501", ":Unknown MODE flag"));
+            }
+            else
+            {
+                session.Reply(session.Numeric("221", "+"));
+            }
+        }
+        else if (RoomOf(session, target) is null)
+        {
+            return;
+        }
+        else if (message[1] is not { } modes)
+        {
+            session.Reply(session.Numeric("324", $"{target} +nt"));
+        }
+        else
+        {
+            // Lists are asked for by clients as they join; they are empty. Changes are refused.
+            switch (modes.TrimStart('+'))
+            {
+                case "b":
+                    session.Reply(session.Numeric("368", $"{target} :End of channel ban list"));
+                    break;
+                case "e":
+                    session.Reply(session.Numeric("349", $"{target} :End of channel exception list"));
+                    break;
+                case "I":
+                    session.Reply(session.Numeric("347", $"{target} :End of channel invite list"));
+                    break;
+                default:
+                    session.Reply(session.Numeric("482", $"{target} :Channel modes cannot be changed on this server"));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The room a channel names, or null with 403 or 479 sent.</summary>
+    public static string? RoomOf(ChatSession session, string channel)
+    {
+        if (!channel.StartsWith('#'))
+        {
+            session.Reply(session.Numeric("403", $"{channel} :No such channel"));
+            return null;
+        }
+
+        if (ChannelName(channel) is not { } room)
+        {
+            session.Reply(session.Numeric("479", $"{channel} :Illegal channel name: use # then {ChatNames.Rule}"));
+            return null;
+        }
+
+        return room;
+    }
+
+    private static string? ChannelName(string channel) =>
+        channel.StartsWith('#') && ChatNames.IsValid(channel[1..]) ? channel[1..] : null;
+
+    private async Task MoveAsync(ChatSession session, IrcState irc, string room)
+    {
+        irc.Subject = $"#{room}";
+        await commands.DispatchAsync(session, new JoinCommand(room));
+        if (string.Equals(session.Room, room, StringComparison.OrdinalIgnoreCase))
+        {
+            await SendNamesAsync(session, irc, commands, room);
+        }
+    }
+}

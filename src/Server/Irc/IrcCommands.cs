@@ -1,0 +1,313 @@
+using System.Buffers;
+using SocketChat.Protocol.Commands;
+using SocketChat.Protocol.Irc;
+using SocketChat.Protocol.Text;
+using SocketChat.Server.Rooms;
+using SocketChat.Server.Sessions;
+
+namespace SocketChat.Server.Irc;
+
+/// <summary>
+/// What each line an IRC client sends does. Chat (messages, nicknames, rooms) goes through <see cref="SessionCommands"/>
+/// like every other client's, so it is stored, logged and limited the same way; the rest is answered here.
+/// </summary>
+internal sealed class IrcCommands(
+    SessionCommands commands,
+    IrcRegistration registration,
+    IrcChannels channels,
+    RoomDirectory directory,
+    INameRegistry names)
+{
+    /// <summary>The longest line an IRC client may send: 510 bytes of message and 4,096 of client tags, CR LF aside.</summary>
+    public const int MaxLineBytes = IrcMessage.MaxBodyBytes - 2 + IrcMessage.MaxClientTagBytes;
+
+    private const string Action = "\u0001ACTION ";
+
+    /// <summary>Acts on one framed line; false when the client asked to leave.</summary>
+    public ValueTask<bool> HandleLine(ChatSession session, in ReadOnlySequence<byte> line)
+    {
+        session.LinesReceived++;
+        var irc = session.Irc!;
+        if (!Utf8Line.TryDecode(line, out var decoded))
+        {
+            session.Reply($":{irc.ServerName} NOTICE {(session.Registered ? session.Nick : "*")} :error: line is not valid UTF-8 (this server is UTF8ONLY); it was dropped");
+            return ValueTask.FromResult(true);
+        }
+
+        var body = decoded.StartsWith('@') && decoded.IndexOf(' ') is var end and > 0 ? decoded[(end + 1)..] : decoded;
+        if (System.Text.Encoding.UTF8.GetByteCount(body) > IrcMessage.MaxBodyBytes - 2)
+        {
+            session.Reply(session.Numeric("417", ":Input line was too long"));
+            return ValueTask.FromResult(true);
+        }
+
+        if (IrcMessage.Parse(decoded) is not { } message)
+        {
+            return ValueTask.FromResult(true);
+        }
+
+        return session.Registered ? HandleAsync(session, irc, message) : registration.HandleAsync(session, irc, message);
+    }
+
+    /// <summary>A line longer than <see cref="MaxLineBytes"/> was dropped.</summary>
+    public static void RejectTooLong(ChatSession session)
+    {
+        session.LinesReceived++;
+        session.Reply(session.Numeric("417", ":Input line was too long"));
+    }
+
+    private async ValueTask<bool> HandleAsync(ChatSession session, IrcState irc, IrcMessage message)
+    {
+        var server = irc.ServerName;
+        var nick = session.Nick;
+        switch (message.Command)
+        {
+            case "PRIVMSG" or "NOTICE":
+                await SendAsync(session, irc, message);
+                break;
+            case "JOIN":
+                await channels.JoinAsync(session, irc, message);
+                break;
+            case "PART":
+                await channels.PartAsync(session, irc, message);
+                break;
+            case "NAMES":
+                await channels.NamesAsync(session, irc, message);
+                break;
+            case "LIST":
+                channels.List(session);
+                break;
+            case "TOPIC":
+                IrcChannels.Topic(session, message);
+                break;
+            case "MODE":
+                IrcChannels.Mode(session, message);
+                break;
+            case "WHO":
+                await WhoAsync(session, irc, message);
+                break;
+            case "WHOIS":
+                await WhoisAsync(session, irc, message);
+                break;
+            case "NICK" when string.IsNullOrEmpty(message[0]):
+                session.Reply(session.Numeric("431", ":No nickname given"));
+                break;
+            case "NICK" when !IrcRegistration.IsValidNick(message[0]!):
+                session.Reply(session.Numeric("432", $"{message[0]} :Erroneous nickname: use {ChatNames.Rule}"));
+                break;
+            case "NICK":
+                irc.Subject = message[0]!;
+                await commands.DispatchAsync(session, new NickCommand(message[0]!));
+                break;
+            case "PING" when message[0] is { } token:
+                session.Reply($":{server} PONG {server} :{token}");
+                break;
+            case "PING":
+                session.Reply(session.Numeric("409", ":No origin specified"));
+                break;
+            case "PONG":
+                break;
+            case "QUIT":
+                // Nothing the room says after the goodbye is sent: the client asked to go.
+                session.Outbound.Hold();
+                session.Reply($"ERROR :Closing link: {nick} (Quit: {TextSanitizer.RemoveControlCharacters(message[0] ?? "leaving")})");
+                return false;
+            case "CAP":
+                registration.Capabilities(session, irc, message);
+                break;
+            case "AWAY":
+                irc.Away = string.IsNullOrEmpty(message[0]) ? null : TextSanitizer.RemoveControlCharacters(message[0]!);
+                session.Reply(irc.Away is null
+                    ? session.Numeric("305", ":You are no longer marked as being away")
+                    : session.Numeric("306", ":You have been marked as being away"));
+                break;
+            case "ISON":
+                var online = new List<string>();
+                foreach (var name in message.Parameters.SelectMany(parameter => parameter.Split(' ', StringSplitOptions.RemoveEmptyEntries)))
+                {
+                    if (await FindAsync(name) is { } found)
+                    {
+                        online.Add(found);
+                    }
+                }
+
+                session.Reply(session.Numeric("303", $":{string.Join(' ', online)}"));
+                break;
+            case "USERHOST":
+                var hosts = new List<string>();
+                foreach (var name in message.Parameters.Take(5))
+                {
+                    if (await FindAsync(name) is { } found)
+                    {
+                        hosts.Add($"{found}=+{found}@socketchat");
+                    }
+                }
+
+                session.Reply(session.Numeric("302", $":{string.Join(' ', hosts)}"));
+                break;
+            case "MOTD":
+                foreach (var line in IrcReplies.Motd(server, nick))
+                {
+                    session.Reply(line);
+                }
+
+                break;
+            case "LUSERS":
+                session.Reply(session.Numeric("251", $":There are {directory.Count} users and 0 invisible on 1 servers"));
+                session.Reply(session.Numeric("255", $":I have {directory.Count} clients and 0 servers"));
+                break;
+            case "VERSION":
+                session.Reply(session.Numeric("351", $"{IrcReplies.Version} {server} :SocketChat"));
+                session.Reply(session.Numeric("005", $"{string.Join(' ', IrcReplies.Support)} :are supported by this server"));
+                break;
+            case "TIME":
+                session.Reply(session.Numeric("391", $"{server} :{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss} UTC"));
+                break;
+            case "USER" or "PASS":
+                session.Reply(session.Numeric("462", ":You may not reregister"));
+                break;
+            case "AUTHENTICATE":
+                session.Reply(session.Numeric("907", ":You have already authenticated using SASL"));
+                break;
+            default:
+                session.Reply(session.Numeric("421", $"{message.Command} :Unknown command"));
+                break;
+        }
+
+        return true;
+    }
+
+    // PRIVMSG and NOTICE: to the client's own channel, or to a nickname. A NOTICE is never answered with an error.
+    private async ValueTask SendAsync(ChatSession session, IrcState irc, IrcMessage message)
+    {
+        var notice = message.Command == "NOTICE";
+        var target = message[0];
+        var text = message[1];
+        if (string.IsNullOrEmpty(target) || string.IsNullOrEmpty(text))
+        {
+            if (!notice)
+            {
+                session.Reply(string.IsNullOrEmpty(target)
+                    ? session.Numeric("411", ":No recipient given (PRIVMSG)")
+                    : session.Numeric("412", ":No text to send"));
+            }
+
+            return;
+        }
+
+        if (target.Contains(','))
+        {
+            if (!notice)
+            {
+                session.Reply(session.Numeric("407", $"{target} :Too many targets: one at a time"));
+            }
+
+            return;
+        }
+
+        // CTCP ACTION (/me) is what SocketChat's text calls "/me TEXT"; other CTCP requests have nobody to answer them.
+        var said = text;
+        if (text.StartsWith(Action, StringComparison.Ordinal))
+        {
+            said = IrcEventWriter.ActionPrefix + text[Action.Length..].TrimEnd('\u0001');
+        }
+        else if (text.StartsWith('\u0001'))
+        {
+            return;
+        }
+
+        ClientCommand command;
+        if (target.StartsWith('#'))
+        {
+            if (IrcChannels.RoomOf(session, target) is not { } room)
+            {
+                return;
+            }
+
+            if (!string.Equals(room, session.Room, StringComparison.OrdinalIgnoreCase))
+            {
+                if (!notice)
+                {
+                    session.Reply(session.Numeric("404", $"{target} :Cannot send to channel: you are in #{session.Room} (one channel at a time)"));
+                }
+
+                return;
+            }
+
+            command = new SayCommand(said);
+        }
+        else
+        {
+            command = new PrivateMessageCommand(target, said);
+            if (directory.FindByNick(target) is { Irc.Away: { } away } recipient && !notice)
+            {
+                session.Reply(session.Numeric("301", $"{recipient.Nick} :{away}"));
+            }
+        }
+
+        irc.Subject = target;
+        var before = session.LastAppend;
+        await commands.DispatchAsync(session, command);
+        if (!ReferenceEquals(before, session.LastAppend))
+        {
+            // Appended: its acknowledgement comes in order after the earlier ones, and brings the echo.
+            irc.Sent.Enqueue((target, text, notice));
+        }
+    }
+
+    private async ValueTask WhoAsync(ChatSession session, IrcState irc, IrcMessage message)
+    {
+        var mask = message[0] ?? "*";
+        if (mask.StartsWith('#') && IrcChannels.RoomOf(session, mask) is { } room)
+        {
+            foreach (var member in await commands.MembersAsync(room))
+            {
+                session.Reply(session.Numeric("352", $"#{room} {member} socketchat {irc.ServerName} {member} H :0 {member}"));
+            }
+        }
+        else if (!mask.StartsWith('#') && await FindAsync(mask) is { } found)
+        {
+            var where = directory.FindByNick(found)?.Room is { Length: > 0 } their ? $"#{their}" : "*";
+            session.Reply(session.Numeric("352", $"{where} {found} socketchat {irc.ServerName} {found} H :0 {found}"));
+        }
+
+        session.Reply(session.Numeric("315", $"{mask} :End of /WHO list."));
+    }
+
+    private async ValueTask WhoisAsync(ChatSession session, IrcState irc, IrcMessage message)
+    {
+        // WHOIS [server] nick: the nick is the last parameter.
+        var asked = message.Parameters.Count > 0 ? message.Parameters[^1].Split(',')[0] : null;
+        if (string.IsNullOrEmpty(asked))
+        {
+            session.Reply(session.Numeric("431", ":No nickname given"));
+            return;
+        }
+
+        if (await FindAsync(asked) is not { } found)
+        {
+            session.Reply(session.Numeric("401", $"{asked} :No such nick/channel"));
+            session.Reply(session.Numeric("318", $"{asked} :End of /WHOIS list."));
+            return;
+        }
+
+        var local = directory.FindByNick(found);
+        session.Reply(session.Numeric("311", $"{found} {found} socketchat * :{found}"));
+        if (local is { Room: { Length: > 0 } room })
+        {
+            session.Reply(session.Numeric("319", $"{found} :#{room}"));
+        }
+
+        session.Reply(session.Numeric("312", $"{found} {irc.ServerName} :{(local is null ? "on another server of this cluster" : "SocketChat")}"));
+        if (local?.Irc?.Away is { } away)
+        {
+            session.Reply(session.Numeric("301", $"{found} :{away}"));
+        }
+
+        session.Reply(session.Numeric("318", $"{found} :End of /WHOIS list."));
+    }
+
+    // A connected nickname as it is spelled, here or on another server of the cluster.
+    private async ValueTask<string?> FindAsync(string nick) =>
+        directory.FindByNick(nick) is { Registered: true } local ? local.Nick : await names.FindAsync(nick);
+}

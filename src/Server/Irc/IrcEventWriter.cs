@@ -1,0 +1,196 @@
+using System.Buffers;
+using System.Text;
+using SocketChat.Protocol.Encoders;
+using SocketChat.Protocol.Events;
+using SocketChat.Protocol.Irc;
+using SocketChat.Protocol.Text;
+
+namespace SocketChat.Server.Irc;
+
+/// <summary>
+/// Writes the chat's events as IRC lines for one connection: who it is and what it negotiated decide the target of a
+/// private message, the tags, the echo of its own messages and the history batch. Called by its write loop alone.
+/// </summary>
+internal static class IrcEventWriter
+{
+    /// <summary>What an IRC line adds to the text line of the same event, about (source, command, target, tags).</summary>
+    public const int Overhead = 96;
+
+    /// <summary>What SocketChat's own text says an action is; IRC carries it as CTCP ACTION.</summary>
+    public const string ActionPrefix = TextEventWriter.ActionPrefix;
+
+    private const string Action = "\u0001ACTION ";
+
+    public static string Mask(string nick) => $"{nick}!{nick}@socketchat";
+
+    public static void Write(ServerEvent serverEvent, IrcState irc, string nick, IBufferWriter<byte> output)
+    {
+        // A batch of history ends at the first event that is not history.
+        if (irc.OpenBatch is { } batch && serverEvent is not RoomMessageEvent { History: true })
+        {
+            Line(output, $":{irc.ServerName} BATCH -{batch}");
+            irc.OpenBatch = null;
+        }
+
+        var server = irc.ServerName;
+        switch (serverEvent)
+        {
+            case IrcLineEvent reply:
+                Line(output, reply.Line);
+                break;
+            case WelcomeEvent welcome:
+                foreach (var line in IrcReplies.Welcome(server, welcome.Nick))
+                {
+                    Line(output, line);
+                }
+
+                Line(output, $":{Mask(welcome.Nick)} JOIN #{welcome.Room}");
+                irc.ShownChannel = welcome.Room;
+                break;
+            case PresenceEvent { Action: PresenceAction.Join } joined:
+                if (string.Equals(joined.Nick, nick, StringComparison.OrdinalIgnoreCase))
+                {
+                    // This client moved: the channel it was in is left first (one channel at a time).
+                    if (irc.ShownChannel is { } shown && !string.Equals(shown, joined.Room, StringComparison.OrdinalIgnoreCase))
+                    {
+                        Line(output, $":{Mask(nick)} PART #{shown} :moved to #{joined.Room}");
+                    }
+
+                    irc.ShownChannel = joined.Room;
+                }
+
+                Line(output, $":{Mask(joined.Nick)} JOIN #{joined.Room}");
+                break;
+            case PresenceEvent { Action: PresenceAction.Leave } left:
+                Line(output, $":{Mask(left.Nick)} PART #{left.Room}");
+                break;
+            case PresenceEvent renamed:
+                Line(output, $":{Mask(renamed.OldNick!)} NICK :{renamed.Nick}");
+                break;
+            case RoomMessageEvent { History: true } past:
+                if (irc.Has(IrcCapabilities.Batch) && irc.OpenBatch is null)
+                {
+                    irc.OpenBatch = $"h{++irc.Batches}";
+                    Line(output, $":{server} BATCH +{irc.OpenBatch} chathistory #{past.Room}");
+                }
+
+                Message(output, irc, past.From, "PRIVMSG", $"#{past.Room}", irc.Has(IrcCapabilities.ServerTime) ? past.Text : $"[history] {past.Text}", past.Timestamp, past.Id);
+                break;
+            case RoomMessageEvent said:
+                Message(output, irc, said.From, "PRIVMSG", $"#{said.Room}", said.Text, said.Timestamp, said.Id);
+                break;
+            case PrivateMessageEvent told:
+                Message(output, irc, told.From, "PRIVMSG", nick, told.Text, told.Timestamp, told.Id);
+                break;
+            case AckEvent stored:
+                // Its own message, stored and delivered: echoed when asked for (echo-message), else only let go.
+                if (irc.Sent.TryDequeue(out var sent) && irc.Has(IrcCapabilities.EchoMessage))
+                {
+                    Message(output, irc, nick, sent.Notice ? "NOTICE" : "PRIVMSG", sent.Target, sent.Text, stored.Timestamp, stored.Id);
+                }
+
+                break;
+            case AnnouncementEvent announcement:
+                Message(output, irc, ChatNames.Server, "PRIVMSG", irc.ShownChannel is { } channel ? $"#{channel}" : nick, announcement.Text, announcement.Timestamp, announcement.Id);
+                break;
+            case ErrorEvent error:
+                Line(output, IrcReplies.ForError(server, nick, irc.Subject, error));
+                break;
+            case KeepAliveEvent:
+                Line(output, $"PING :{server}");
+                break;
+            case ShutdownEvent shutdown:
+                Line(output, $":{server} NOTICE {nick} :{shutdown.Text}");
+                Line(output, $"ERROR :Closing link: {shutdown.Text}");
+                break;
+            case HistoryEndEvent or WhoEvent or PongEvent:
+                break;
+            case LoginRequiredEvent:
+                Line(output, $":{server} NOTICE {nick} :this server needs an account: log in with SASL PLAIN or PASS");
+                break;
+            default:
+                // Info and notices from the server: a NOTICE from it.
+                if (TextEventWriter.Format(serverEvent) is { } text)
+                {
+                    Line(output, $":{server} NOTICE {nick} :{text.TrimStart('*', ' ')}");
+                }
+
+                break;
+        }
+    }
+
+    // A PRIVMSG or NOTICE, with the time and id as tags where negotiated, split where it would pass 512 bytes.
+    private static void Message(IBufferWriter<byte> output, IrcState irc, string from, string command, string target, string text, DateTimeOffset timestamp, long id)
+    {
+        var tags = Tags(irc, timestamp, id);
+        var head = $":{Mask(from)} {command} {target} :";
+        var (open, close) = text.StartsWith(ActionPrefix, StringComparison.Ordinal) ? (Action, "\u0001") : (string.Empty, string.Empty);
+        // IRC clients are read in terminals too: bidi and invisible characters are shown as code points, as in text mode.
+        var body = InvisibleText.Reveal(open.Length > 0 ? text[ActionPrefix.Length..] : text);
+        var room = IrcMessage.MaxBodyBytes - 2 - Encoding.UTF8.GetByteCount(head) - open.Length - close.Length;
+        foreach (var piece in Pieces(body, Math.Max(room, 16)))
+        {
+            Line(output, $"{tags}{head}{open}{piece}{close}");
+        }
+    }
+
+    private static string Tags(IrcState irc, DateTimeOffset timestamp, long id)
+    {
+        var tags = new List<string>(3);
+        if (irc.OpenBatch is { } batch)
+        {
+            tags.Add($"batch={batch}");
+        }
+
+        if (irc.Has(IrcCapabilities.ServerTime))
+        {
+            tags.Add($"time={EventWriter.FormatTimestamp(timestamp)}");
+        }
+
+        if (irc.Has(IrcCapabilities.MessageTags) && id > 0)
+        {
+            tags.Add($"msgid={id}");
+        }
+
+        return tags.Count == 0 ? string.Empty : $"@{string.Join(';', tags)} ";
+    }
+
+    // Splits at whole characters so no piece passes maxBytes in UTF-8.
+    private static IEnumerable<string> Pieces(string text, int maxBytes)
+    {
+        if (Encoding.UTF8.GetByteCount(text) <= maxBytes)
+        {
+            yield return text;
+            yield break;
+        }
+
+        var piece = new StringBuilder();
+        var bytes = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (bytes + rune.Utf8SequenceLength > maxBytes)
+            {
+                yield return piece.ToString();
+                piece.Clear();
+                bytes = 0;
+            }
+
+            piece.Append(rune.ToString());
+            bytes += rune.Utf8SequenceLength;
+        }
+
+        if (piece.Length > 0)
+        {
+            yield return piece.ToString();
+        }
+    }
+
+    private static void Line(IBufferWriter<byte> output, string line)
+    {
+        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(line.Length) + 2);
+        var written = Encoding.UTF8.GetBytes(line, span);
+        span[written] = (byte)'\r';
+        span[written + 1] = (byte)'\n';
+        output.Advance(written + 2);
+    }
+}

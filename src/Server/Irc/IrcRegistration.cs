@@ -1,0 +1,258 @@
+using System.Text;
+using SocketChat.Protocol.Commands;
+using SocketChat.Protocol.Irc;
+using SocketChat.Protocol.Text;
+using SocketChat.Server.Sessions;
+
+namespace SocketChat.Server.Irc;
+
+/// <summary>
+/// An IRC connection until it is registered: capability negotiation, PASS, NICK, USER and SASL PLAIN. Registration
+/// completes when it has a nickname and a user, and is not negotiating; then it enters the default room.
+/// </summary>
+internal sealed class IrcRegistration(SessionLifecycle lifecycle, SessionLogin login, SessionCommands commands)
+{
+    // SASL payloads come in pieces of 400 base64 characters; PLAIN needs far fewer than this.
+    private const int MaxSaslPayload = 2048;
+
+    /// <summary>Acts on a line before registration; false when the connection should close.</summary>
+    public async ValueTask<bool> HandleAsync(ChatSession session, IrcState irc, IrcMessage message)
+    {
+        var server = irc.ServerName;
+        switch (message.Command)
+        {
+            case "CAP":
+                Capabilities(session, irc, message);
+                break;
+            case "PASS" when message[0] is null:
+                session.Reply(session.Numeric("461", "PASS :Not enough parameters"));
+                return true;
+            case "PASS":
+                irc.Password = message[0];
+                return true;
+            case "NICK" when string.IsNullOrEmpty(message[0]):
+                session.Reply(session.Numeric("431", ":No nickname given"));
+                return true;
+            case "NICK" when !IsValidNick(message[0]!):
+                session.Reply(session.Numeric("432", $"{message[0]} :Erroneous nickname: use {ChatNames.Rule}"));
+                return true;
+            case "NICK":
+                irc.Nick = message[0];
+                break;
+            case "USER" when message.Parameters.Count < 4:
+                session.Reply(session.Numeric("461", "USER :Not enough parameters"));
+                return true;
+            case "USER":
+                irc.User = message[0];
+                irc.RealName = message[3];
+                break;
+            case "AUTHENTICATE":
+                await AuthenticateAsync(session, irc, message);
+                return true;
+            case "PING" when message[0] is { } token:
+                session.Reply($":{server} PONG {server} :{token}");
+                return true;
+            case "PONG":
+                return true;
+            case "QUIT":
+                session.Reply("ERROR :Closing link: (Quit)");
+                return false;
+            default:
+                session.Reply(session.Numeric("451", ":You have not registered"));
+                return true;
+        }
+
+        return await TryCompleteAsync(session, irc);
+    }
+
+    /// <summary>CAP LS, LIST, REQ and END; also after registration (REQ then changes what the connection gets).</summary>
+    public void Capabilities(ChatSession session, IrcState irc, IrcMessage message)
+    {
+        var server = irc.ServerName;
+        var nick = session.Registered ? session.Nick : "*";
+        switch (message[0]?.ToUpperInvariant())
+        {
+            case "LS":
+                irc.Negotiating |= !session.Registered;
+                session.Reply($":{server} CAP {nick} LS :{IrcCapabilityNames.Offered(login.Required, int.TryParse(message[1], out var version) && version >= 302)}");
+                break;
+            case "LIST":
+                session.Reply($":{server} CAP {nick} LIST :{IrcCapabilityNames.Names(irc.Capabilities)}");
+                break;
+            case "REQ" when message[1] is { } requested:
+                irc.Negotiating |= !session.Registered;
+                var capabilities = irc.Capabilities;
+                foreach (var name in requested.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    var off = name.StartsWith('-');
+                    if (IrcCapabilityNames.Find(name.TrimStart('-'), login.Required) is not { } flag)
+                    {
+                        // All or none (IRCv3 capability negotiation).
+                        session.Reply($":{server} CAP {nick} NAK :{requested}");
+                        return;
+                    }
+
+                    capabilities = off ? capabilities & ~flag : capabilities | flag;
+                }
+
+                irc.Capabilities = capabilities;
+                session.Reply($":{server} CAP {nick} ACK :{requested}");
+                break;
+            case "END":
+                irc.Negotiating = false;
+                break;
+            default:
+                session.Reply(session.Numeric("410", $"{message[0]} :Invalid CAP command"));
+                break;
+        }
+    }
+
+    /// <summary>Completes registration once the connection has said enough; false when it must close.</summary>
+    public async ValueTask<bool> TryCompleteAsync(ChatSession session, IrcState irc)
+    {
+        if (irc.Nick is not { } nick || irc.User is null || irc.Negotiating || irc.SaslPayload is not null)
+        {
+            return true;
+        }
+
+        if (login.Required)
+        {
+            // The nickname is the account: SASL's, else the one PASS proves for the nickname given.
+            var account = irc.SaslAccount;
+            if (account is null && irc.Password is { } password)
+            {
+                var (verified, _) = await login.VerifyAsync(session, new LoginCommand(nick, password));
+                account = verified;
+                if (account is null)
+                {
+                    session.Reply(session.Numeric("464", ":Password incorrect"));
+                    session.Reply("ERROR :Closing link: wrong account name or password");
+                    return false;
+                }
+            }
+
+            if (account is null)
+            {
+                session.Reply($":{irc.ServerName} NOTICE * :this server needs an account: log in with SASL PLAIN, or PASS with your account's password");
+                session.Reply("ERROR :Closing link: an account is needed");
+                return false;
+            }
+
+            session.AwaitingLogin = true;
+            await lifecycle.LogInAsync(session, account);
+        }
+        else if (!await lifecycle.GreetAsNamedAsync(session, nick))
+        {
+            session.Reply(session.Numeric("433", $"{nick} :Nickname is already in use"));
+            irc.Nick = null;
+            return true;
+        }
+
+        if (session.Registered)
+        {
+            await IrcChannels.SendNamesAsync(session, irc, commands, session.Room);
+        }
+
+        return true;
+    }
+
+    private async Task AuthenticateAsync(ChatSession session, IrcState irc, IrcMessage message)
+    {
+        var argument = message[0];
+        if (!login.Required || argument is null)
+        {
+            session.Reply(session.Numeric("904", ":SASL authentication failed"));
+            return;
+        }
+
+        if (argument == "*")
+        {
+            irc.SaslPayload = null;
+            session.Reply(session.Numeric("906", ":SASL authentication aborted"));
+            return;
+        }
+
+        if (irc.SaslAccount is not null)
+        {
+            session.Reply(session.Numeric("907", ":You have already authenticated using SASL"));
+            return;
+        }
+
+        if (irc.SaslPayload is not { } payload)
+        {
+            if (!string.Equals(argument, "PLAIN", StringComparison.OrdinalIgnoreCase))
+            {
+                session.Reply(session.Numeric("908", "PLAIN :are available SASL mechanisms"));
+                session.Reply(session.Numeric("904", ":SASL authentication failed"));
+                return;
+            }
+
+            irc.SaslPayload = new StringBuilder();
+            session.Reply("AUTHENTICATE +");
+            return;
+        }
+
+        if (argument != "+")
+        {
+            payload.Append(argument);
+        }
+
+        if (payload.Length > MaxSaslPayload)
+        {
+            irc.SaslPayload = null;
+            session.Reply(session.Numeric("905", ":SASL message too long"));
+            return;
+        }
+
+        // A piece of exactly 400 characters means more follow.
+        if (argument.Length == 400)
+        {
+            return;
+        }
+
+        irc.SaslPayload = null;
+        if (!TryDecodePlain(payload.ToString(), out var name, out var password))
+        {
+            session.Reply(session.Numeric("904", ":SASL authentication failed"));
+            return;
+        }
+
+        var (account, failure) = await login.VerifyAsync(session, new LoginCommand(name, password));
+        if (account is null)
+        {
+            session.Reply(session.Numeric("904", $":SASL authentication failed: {failure?.Message}"));
+            return;
+        }
+
+        irc.SaslAccount = account;
+        session.Reply(session.Numeric("900", $"{IrcEventWriter.Mask(account)} {account} :You are now logged in as {account}"));
+        session.Reply(session.Numeric("903", ":SASL authentication successful"));
+    }
+
+    // PLAIN (RFC 4616): authorization identity, NUL, account, NUL, password; the first may be empty or the account.
+    private static bool TryDecodePlain(string base64, out string name, out string password)
+    {
+        name = password = string.Empty;
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromBase64String(base64);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        var parts = Encoding.UTF8.GetString(bytes).Split('\0');
+        if (parts.Length != 3 || parts[1].Length == 0 || (parts[0].Length > 0 && parts[0] != parts[1]))
+        {
+            return false;
+        }
+
+        (name, password) = (parts[1], parts[2]);
+        return true;
+    }
+
+    public static bool IsValidNick(string nick) =>
+        ChatNames.IsValid(nick) && !string.Equals(nick, ChatNames.Server, StringComparison.OrdinalIgnoreCase);
+}

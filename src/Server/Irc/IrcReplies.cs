@@ -1,0 +1,100 @@
+using SocketChat.Protocol;
+using SocketChat.Protocol.Events;
+using SocketChat.Protocol.Irc;
+using SocketChat.Protocol.Text;
+
+namespace SocketChat.Server.Irc;
+
+/// <summary>The lines of the replies that are more than one numeric: registration, MOTD, the chat's errors.</summary>
+internal static class IrcReplies
+{
+    public const string Version = "SocketChat-1";
+
+    /// <summary>What <c>005</c> tells a client; every token is true of this server.</summary>
+    public static readonly string[] Support =
+    [
+        "AWAYLEN=200",
+        "CASEMAPPING=ascii",
+        "CHANLIMIT=#:1",
+        "CHANMODES=,,,nt",
+        $"CHANNELLEN={ChatNames.MaxLength + 1}",
+        "CHANTYPES=#",
+        "MODES=0",
+        "NETWORK=SocketChat",
+        $"NICKLEN={ChatNames.MaxLength}",
+        "PREFIX=()",
+        "TARGMAX=JOIN:1,PART:1,NAMES:1,WHOIS:1,PRIVMSG:1,NOTICE:1",
+        "UTF8ONLY",
+    ];
+
+    private static readonly string[] MessageOfTheDay =
+    [
+        "This is a SocketChat server: people on IRC, nc, telnet and the SocketChat client share its rooms.",
+        "Rooms are channels. You are in one at a time: JOIN another to move, PART to go back to the first.",
+        "Every message is stored before anyone sees it; recent ones are shown when you join.",
+    ];
+
+    private static readonly DateTimeOffset Started = DateTimeOffset.UtcNow;
+
+    public static IEnumerable<string> Welcome(string server, string nick)
+    {
+        yield return $":{server} 001 {nick} :Welcome to the SocketChat IRC network, {IrcEventWriter.Mask(nick)}";
+        yield return $":{server} 002 {nick} :Your host is {server}, running version {Version}";
+        yield return $":{server} 003 {nick} :This server was created {Started:yyyy-MM-dd HH:mm:ss} UTC";
+        yield return $":{server} 004 {nick} {server} {Version} i nt";
+        yield return $":{server} 005 {nick} {string.Join(' ', Support)} :are supported by this server";
+        foreach (var line in Motd(server, nick))
+        {
+            yield return line;
+        }
+    }
+
+    public static IEnumerable<string> Motd(string server, string nick)
+    {
+        yield return $":{server} 375 {nick} :- {server} Message of the day - ";
+        foreach (var line in MessageOfTheDay)
+        {
+            yield return $":{server} 372 {nick} :- {line}";
+        }
+
+        yield return $":{server} 376 {nick} :End of /MOTD command.";
+    }
+
+    public static string Numeric(string server, string code, string nick, string parameters) => $":{server} {code} {nick} {parameters}";
+
+    /// <summary>A refusal by the chat, as the numeric a client expects for it; <paramref name="subject"/> is what it was about.</summary>
+    public static string ForError(string server, string nick, string subject, ErrorEvent error) => error.Code switch
+    {
+        ErrorCodes.NickTaken => Numeric(server, "433", nick, $"{subject} :Nickname is already in use"),
+        ErrorCodes.InvalidName or ErrorCodes.NickFixed => Numeric(server, "432", nick, $"{subject} :{error.Message}"),
+        ErrorCodes.NoSuchNick => Numeric(server, "401", nick, $"{subject} :No such nick/channel"),
+        ErrorCodes.LineTooLong => Numeric(server, "417", nick, ":Input line was too long"),
+        ErrorCodes.LoginRequired => Numeric(server, "451", nick, ":You have not registered"),
+        ErrorCodes.Flooding or ErrorCodes.LoggedInElsewhere or ErrorCodes.LoginTimeout or ErrorCodes.SlowConsumer => $"ERROR :Closing link: {error.Message}",
+        _ => $":{server} NOTICE {nick} :error: {error.Message}",
+    };
+
+    /// <summary>NAMES: the members in lines that fit 512 bytes, then the end.</summary>
+    public static IEnumerable<string> Names(string server, string nick, string room, IReadOnlyList<string> members)
+    {
+        var head = $":{server} 353 {nick} = #{room} :";
+        var line = new System.Text.StringBuilder(head);
+        foreach (var member in members)
+        {
+            if (line.Length > head.Length && line.Length + member.Length + 1 > IrcMessage.MaxBodyBytes - 2)
+            {
+                yield return line.ToString();
+                line.Clear().Append(head);
+            }
+
+            line.Append(line.Length > head.Length ? " " : string.Empty).Append(member);
+        }
+
+        if (line.Length > head.Length)
+        {
+            yield return line.ToString();
+        }
+
+        yield return $":{server} 366 {nick} #{room} :End of /NAMES list.";
+    }
+}
