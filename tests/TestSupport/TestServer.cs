@@ -99,6 +99,30 @@ public sealed class TestServer : IAsyncDisposable
 
     public Task<TestClient> ConnectAsync() => TestClient.ConnectAsync(Port);
 
+    /// <summary>The IRC listener's port (with <c>Chat:Irc:Port</c> set).</summary>
+    public int IrcPort => Host.Services.GetRequiredService<ChatServerService>().IrcEndPoints[0].Port;
+
+    /// <summary>Connects to the IRC listener, registers as <paramref name="nick"/> (requesting <paramref name="capabilities"/>) and reads up to the end of the first NAMES.</summary>
+    public async Task<TestClient> ConnectIrcAsync(string nick, string capabilities = "")
+    {
+        var client = await TestClient.ConnectAsync(IrcPort);
+        if (capabilities.Length > 0)
+        {
+            await client.SendAsync($"CAP REQ :{capabilities}");
+            await client.ExpectAsync(line => line.Contains(" CAP * ACK ", StringComparison.Ordinal));
+        }
+
+        await client.SendAsync($"NICK {nick}");
+        await client.SendAsync($"USER {nick} 0 * :{nick}");
+        if (capabilities.Length > 0)
+        {
+            await client.SendAsync("CAP END");
+        }
+
+        await client.ExpectAsync(line => line.Contains(" 366 ", StringComparison.Ordinal));
+        return client;
+    }
+
     /// <summary>Waits until a room message with this text is stored and delivered, which is when it is logged.</summary>
     public Task WaitUntilStoredAsync(string text) =>
         Log.WaitForAsync(e => e.MessageTemplate.Text.StartsWith("Message {MessageId}", StringComparison.Ordinal) && e.RenderMessage().EndsWith($": \"{text}\"", StringComparison.Ordinal));

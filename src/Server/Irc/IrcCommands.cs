@@ -246,8 +246,17 @@ internal sealed class IrcCommands(
         }
 
         irc.Subject = target;
+        irc.Quiet = notice;
         var before = session.LastAppend;
-        await commands.DispatchAsync(session, command);
+        try
+        {
+            await commands.DispatchAsync(session, command);
+        }
+        finally
+        {
+            irc.Quiet = false;
+        }
+
         if (!ReferenceEquals(before, session.LastAppend))
         {
             // Appended: its acknowledgement comes in order after the earlier ones, and brings the echo.

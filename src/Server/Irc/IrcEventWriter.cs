@@ -93,9 +93,6 @@ internal static class IrcEventWriter
             case AnnouncementEvent announcement:
                 Message(output, irc, ChatNames.Server, "PRIVMSG", irc.ShownChannel is { } channel ? $"#{channel}" : nick, announcement.Text, announcement.Timestamp, announcement.Id);
                 break;
-            case ErrorEvent error:
-                Line(output, IrcReplies.ForError(server, nick, irc.Subject, error));
-                break;
             case KeepAliveEvent:
                 Line(output, $"PING :{server}");
                 break;

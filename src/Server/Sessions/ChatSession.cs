@@ -108,6 +108,17 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
     /// <summary>Queues an event for this client alone (a reply, its history), dropping the client if it is not reading.</summary>
     public void Send(ServerEvent serverEvent)
     {
+        // An IRC client is told of a refusal as the numeric for what it asked, decided now, while that is known.
+        if (Irc is { } irc && serverEvent is ErrorEvent error)
+        {
+            if (irc.Quiet)
+            {
+                return;
+            }
+
+            serverEvent = new SocketChat.Server.Irc.IrcLineEvent(SocketChat.Server.Irc.IrcReplies.ForError(irc.ServerName, Registered ? Nick : "*", irc.Subject, error));
+        }
+
         if (outbound.TryEnqueue(new EncodedEvent(serverEvent), Mode, live: false) == EnqueueResult.Full)
         {
             Abort(SlowConsumerReason);

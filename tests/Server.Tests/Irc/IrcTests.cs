@@ -1,0 +1,276 @@
+using SocketChat.TestSupport;
+
+namespace SocketChat.Server.Tests.Irc;
+
+public sealed class IrcTests
+{
+    private static Task<TestServer> StartAsync(Dictionary<string, string?>? more = null) =>
+        TestServer.StartAsync(new() { ["Chat:Irc:Port"] = "0" }, more);
+
+    [Fact]
+    public async Task Registration_CapLs302NickUserCapEnd_WelcomeBurstThenTheDefaultRoomJoined()
+    {
+        await using var server = await StartAsync();
+        await using var irc = await TestClient.ConnectAsync(server.IrcPort);
+
+        await irc.SendAsync("CAP LS 302");
+        Assert.Equal(":socketchat CAP * LS :batch cap-notify echo-message message-tags multi-prefix server-time", await irc.ReadLineAsync());
+        await irc.SendAsync("NICK alice");
+        await irc.SendAsync("USER alice 0 * :Alice Liddell");
+        await irc.SendAsync("CAP REQ :server-time echo-message");
+        Assert.Equal(":socketchat CAP * ACK :server-time echo-message", await irc.ReadLineAsync());
+        await irc.SendAsync("CAP END");
+
+        var burst = await irc.ReadLinesAsync(5);
+        Assert.Equal(":socketchat 001 alice :Welcome to the SocketChat IRC network, alice!alice@socketchat", burst[0]);
+        Assert.StartsWith(":socketchat 002 alice :Your host is socketchat, running version ", burst[1], StringComparison.Ordinal);
+        Assert.StartsWith(":socketchat 003 alice :This server was created ", burst[2], StringComparison.Ordinal);
+        Assert.Equal(":socketchat 004 alice socketchat SocketChat-1 i nt", burst[3]);
+        Assert.Equal(
+            ":socketchat 005 alice AWAYLEN=200 CASEMAPPING=ascii CHANLIMIT=#:1 CHANMODES=,,,nt CHANNELLEN=33 CHANTYPES=# MODES=0 NETWORK=SocketChat NICKLEN=32 PREFIX=() TARGMAX=JOIN:1,PART:1,NAMES:1,WHOIS:1,PRIVMSG:1,NOTICE:1 UTF8ONLY :are supported by this server",
+            burst[4]);
+        Assert.Equal(":socketchat 375 alice :- socketchat Message of the day - ", await irc.ReadLineAsync());
+        Assert.Equal(":socketchat 376 alice :End of /MOTD command.", await irc.ExpectAsync(line => !line.Contains(" 372 ", StringComparison.Ordinal)));
+        Assert.Equal(
+            [":alice!alice@socketchat JOIN #lobby", ":socketchat 353 alice = #lobby :alice", ":socketchat 366 alice #lobby :End of /NAMES list."],
+            await irc.ReadLinesAsync(3));
+    }
+
+    [Fact]
+    public async Task IrcUserAndNcUser_OneRoom_EachLineArrivesOnceInBothDirections_EchoedToItsSender()
+    {
+        await using var server = await StartAsync();
+        await using var nc = await server.ConnectAsAsync("bob");
+        await using var irc = await server.ConnectIrcAsync("alice", "echo-message");
+        Assert.Equal("* alice joined lobby", await nc.ReadLineAsync());
+
+        await irc.SendAsync("PRIVMSG #lobby :hello from irssi");
+        Assert.Equal(":alice!alice@socketchat PRIVMSG #lobby :hello from irssi", await irc.ReadLineAsync());
+        Assert.Equal("alice: hello from irssi", await nc.ReadLineAsync());
+        await nc.SendAsync("hello from nc");
+        Assert.Equal(":bob!bob@socketchat PRIVMSG #lobby :hello from nc", await irc.ReadLineAsync());
+
+        // Private, both ways, then each side shows nothing more than that.
+        await irc.SendAsync("PRIVMSG bob :just you");
+        Assert.Equal(":alice!alice@socketchat PRIVMSG bob :just you", await irc.ReadLineAsync());
+        Assert.Equal("[private] alice: just you", await nc.ReadLineAsync());
+        await nc.SendAsync("/msg alice and you");
+        Assert.Equal(":bob!bob@socketchat PRIVMSG alice :and you", await irc.ReadLineAsync());
+        await irc.SendAsync("PING :end");
+        Assert.Equal(":socketchat PONG socketchat :end", await irc.ReadLineAsync());
+        await nc.SendAsync("/ping");
+        Assert.Equal("* pong", await nc.ReadLineAsync());
+        await server.Log.WaitForAsync(e => e.RenderMessage().EndsWith("from \"alice\" to \"bob\": \"just you\"", StringComparison.Ordinal));
+        Assert.Single(server.Log.Events, e => e.RenderMessage().EndsWith("from \"alice\": \"hello from irssi\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Action_FromIrc_ShownToNcAsStar_FromNc_ShownToIrcAsCtcpAction()
+    {
+        await using var server = await StartAsync();
+        await using var nc = await server.ConnectAsAsync("bob");
+        await using var irc = await server.ConnectIrcAsync("alice");
+        await nc.ReadLineAsync();
+
+        await irc.SendAsync("PRIVMSG #lobby :\u0001ACTION waves\u0001");
+        Assert.Equal("* alice waves", await nc.ReadLineAsync());
+        await nc.SendAsync("/me waves back");
+        Assert.Equal(":bob!bob@socketchat PRIVMSG #lobby :\u0001ACTION waves back\u0001", await irc.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task Mistakes_AnsweredWithTheirNumerics_TheConnectionStays()
+    {
+        await using var server = await StartAsync();
+        await using var irc = await TestClient.ConnectAsync(server.IrcPort);
+
+        await irc.SendAsync("JOIN #dev");
+        Assert.Equal(":socketchat 451 * :You have not registered", await irc.ReadLineAsync());
+        await irc.SendAsync("NICK");
+        Assert.Equal(":socketchat 431 * :No nickname given", await irc.ReadLineAsync());
+        await irc.SendAsync("NICK 9lives");
+        Assert.Equal(":socketchat 432 * 9lives :Erroneous nickname: use 1-32 characters: ASCII letters, digits, '-', '_' or '.', starting with a letter", await irc.ReadLineAsync());
+        await irc.SendAsync("USER onlyone");
+        Assert.Equal(":socketchat 461 * USER :Not enough parameters", await irc.ReadLineAsync());
+        await irc.SendAsync("NICK carol");
+        await irc.SendAsync("USER carol 0 * :Carol");
+        await irc.ExpectAsync(line => line.Contains(" 366 ", StringComparison.Ordinal));
+
+        (string Sent, string Expected)[] mistakes =
+        [
+            ("USER again 0 * :x", ":socketchat 462 carol :You may not reregister"),
+            ("PRIVMSG", ":socketchat 411 carol :No recipient given (PRIVMSG)"),
+            ("PRIVMSG #lobby", ":socketchat 412 carol :No text to send"),
+            ("PRIVMSG nobody :hi", ":socketchat 401 carol nobody :No such nick/channel"),
+            ("PRIVMSG #dev :hi", ":socketchat 404 carol #dev :Cannot send to channel: you are in #lobby (one channel at a time)"),
+            ("PRIVMSG lobby,dev :hi", ":socketchat 407 carol lobby,dev :Too many targets: one at a time"),
+            ("JOIN", ":socketchat 461 carol JOIN :Not enough parameters"),
+            ("JOIN dev", ":socketchat 403 carol dev :No such channel"),
+            ("JOIN #bad!name", ":socketchat 479 carol #bad!name :Illegal channel name: use # then 1-32 characters: ASCII letters, digits, '-', '_' or '.', starting with a letter"),
+            ("PART #dev", ":socketchat 442 carol #dev :You're not on that channel"),
+            ("FROB", ":socketchat 421 carol FROB :Unknown command"),
+            ("MODE #lobby +m", ":socketchat 482 carol #lobby :Channel modes cannot be changed on this server"),
+            ("MODE carol +x", ":socketchat 501 carol :Unknown MODE flag"),
+            ("TOPIC #lobby", ":socketchat 331 carol #lobby :No topic is set"),
+            ($"PRIVMSG #lobby :{new string('x', 500)}", ":socketchat 417 carol :Input line was too long"),
+            ($"PRIVMSG #lobby :{new string('y', 5000)}", ":socketchat 417 carol :Input line was too long"),
+            ("PING :still here", ":socketchat PONG socketchat :still here"),
+        ];
+        foreach (var (sent, expected) in mistakes)
+        {
+            await irc.SendAsync(sent);
+            Assert.Equal(expected, await irc.ReadLineAsync());
+        }
+
+        await irc.SendAsync("WHOIS nobody");
+        Assert.Equal(
+            [":socketchat 401 carol nobody :No such nick/channel", ":socketchat 318 carol nobody :End of /WHOIS list."],
+            await irc.ReadLinesAsync(2));
+    }
+
+    [Fact]
+    public async Task NickTaken_433_ThenAnotherNickRegisters_AndANoticeIsNeverAnsweredWithAnError()
+    {
+        await using var server = await StartAsync();
+        await using var nc = await server.ConnectAsAsync("alice");
+        await using var irc = await TestClient.ConnectAsync(server.IrcPort);
+
+        await irc.SendAsync("NICK alice");
+        await irc.SendAsync("USER alice 0 * :Alice");
+        Assert.Equal(":socketchat 433 * alice :Nickname is already in use", await irc.ReadLineAsync());
+        await irc.SendAsync("NICK alice_");
+        Assert.Equal(":socketchat 001 alice_ :Welcome to the SocketChat IRC network, alice_!alice_@socketchat", await irc.ReadLineAsync());
+        await irc.ExpectAsync(line => line.Contains(" 366 ", StringComparison.Ordinal));
+
+        await irc.SendAsync("NICK alice");
+        Assert.Equal(":socketchat 433 alice_ alice :Nickname is already in use", await irc.ReadLineAsync());
+        await irc.SendAsync("NOTICE nobody :hi");
+        await irc.SendAsync("NOTICE #elsewhere :hi");
+        await irc.SendAsync("NICK al");
+        Assert.Equal(":alice_!alice_@socketchat NICK :al", await irc.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task JoinMovesPartReturns_NamesWhoAndListAnswer()
+    {
+        await using var server = await StartAsync();
+        await using var nc = await server.ConnectAsAsync("bob");
+        await using var irc = await server.ConnectIrcAsync("alice");
+        await nc.ReadLineAsync();
+
+        await irc.SendAsync("JOIN #dev,#ops");
+        Assert.Equal(
+            [
+                ":alice!alice@socketchat PART #lobby :moved to #dev",
+                ":alice!alice@socketchat JOIN #dev",
+                ":socketchat 353 alice = #dev :alice",
+                ":socketchat 366 alice #dev :End of /NAMES list.",
+                ":socketchat 405 alice #ops :You are in one channel at a time: JOIN moves you",
+            ],
+            await irc.ReadLinesAsync(5));
+        Assert.Equal("* alice left lobby", await nc.ReadLineAsync());
+
+        await irc.SendAsync("NAMES #lobby");
+        Assert.Equal([":socketchat 353 alice = #lobby :bob", ":socketchat 366 alice #lobby :End of /NAMES list."], await irc.ReadLinesAsync(2));
+        await irc.SendAsync("WHO #lobby");
+        Assert.Equal(
+            [":socketchat 352 alice #lobby bob socketchat socketchat bob H :0 bob", ":socketchat 315 alice #lobby :End of /WHO list."],
+            await irc.ReadLinesAsync(2));
+        await irc.SendAsync("WHOIS bob");
+        Assert.Equal(
+            [
+                ":socketchat 311 alice bob bob socketchat * :bob",
+                ":socketchat 319 alice bob :#lobby",
+                ":socketchat 312 alice bob socketchat :SocketChat",
+                ":socketchat 318 alice bob :End of /WHOIS list.",
+            ],
+            await irc.ReadLinesAsync(4));
+        await irc.SendAsync("LIST");
+        Assert.Equal(
+            [
+                ":socketchat 321 alice Channel :Users  Name",
+                ":socketchat 322 alice #dev 1 :",
+                ":socketchat 322 alice #lobby 1 :",
+                ":socketchat 323 alice :End of /LIST",
+            ],
+            await irc.ReadLinesAsync(4));
+
+        await irc.SendAsync("PART #dev :bye");
+        Assert.Equal(
+            [":alice!alice@socketchat PART #dev :moved to #lobby", ":alice!alice@socketchat JOIN #lobby"],
+            await irc.ReadLinesAsync(2));
+        Assert.Equal("* alice joined lobby", await nc.ReadLineAsync());
+        await irc.ExpectAsync(line => line.Contains(" 366 ", StringComparison.Ordinal));
+        await irc.SendAsync("PART #lobby");
+        Assert.Equal(":socketchat NOTICE alice :you are always in one room; JOIN another to leave #lobby", await irc.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task Joining_HistoryReplayedWithServerTime_InsideAChathistoryBatch()
+    {
+        await using var server = await StartAsync();
+        await using var nc = await server.ConnectAsAsync("bob");
+        await nc.SendAsync("/join dev");
+        await nc.ExpectAsync(line => line == "* bob joined dev");
+        await nc.SendAsync("before you came");
+        await server.WaitUntilStoredAsync("before you came");
+
+        await using var irc = await server.ConnectIrcAsync("alice", "server-time batch");
+        await irc.SendAsync("JOIN #dev");
+
+        var lines = await irc.ReadLinesAsync(5);
+        Assert.Equal(":alice!alice@socketchat JOIN #dev", lines[1]);
+        Assert.Equal(":socketchat BATCH +h1 chathistory #dev", lines[2]);
+        Assert.Matches(@"^@batch=h1;time=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z :bob!bob@socketchat PRIVMSG #dev :before you came$", lines[3]);
+        Assert.Equal(":socketchat BATCH -h1", lines[4]);
+        Assert.Equal([":socketchat 353 alice = #dev :alice bob", ":socketchat 366 alice #dev :End of /NAMES list."], await irc.ReadLinesAsync(2));
+    }
+
+    [Fact]
+    public async Task LongTextFromNc_SplitIntoLinesOfAtMost512Bytes_NothingLost()
+    {
+        await using var server = await StartAsync();
+        await using var irc = await server.ConnectIrcAsync("alice");
+        await using var nc = await server.ConnectAsAsync("bob");
+        var text = string.Concat(Enumerable.Range(0, 300).Select(i => $"{i % 10}é"));
+
+        await nc.SendAsync(text);
+
+        var received = new System.Text.StringBuilder();
+        while (received.Length < text.Length)
+        {
+            var line = await irc.ExpectAsync(line => line.Contains(" PRIVMSG ", StringComparison.Ordinal));
+            Assert.True(System.Text.Encoding.UTF8.GetByteCount(line) + 2 <= 512, line);
+            received.Append(line[(line.IndexOf(" :", StringComparison.Ordinal) + 2)..]);
+        }
+
+        Assert.Equal(text, received.ToString());
+    }
+
+    [Fact]
+    public async Task ControlAndBidiCharactersFromIrc_NeverReachANcTerminal()
+    {
+        await using var server = await StartAsync();
+        await using var nc = await server.ConnectAsAsync("bob");
+        await using var irc = await server.ConnectIrcAsync("alice");
+        await nc.ReadLineAsync();
+
+        await irc.SendAsync("PRIVMSG #lobby :\u0002bold\u0002 \u001b[31mred \u202Eevil");
+
+        Assert.Equal("alice: bold [31mred <U+202E>evil", await nc.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task Quit_ErrorLineThenClosed_TheRoomHearsItLeave()
+    {
+        await using var server = await StartAsync();
+        await using var nc = await server.ConnectAsAsync("bob");
+        await using var irc = await server.ConnectIrcAsync("alice");
+        await nc.ReadLineAsync();
+
+        await irc.SendAsync("QUIT :see you");
+
+        Assert.Equal(["ERROR :Closing link: alice (Quit: see you)"], await irc.ReadToEndAsync());
+        Assert.Equal("* alice left lobby", await nc.ReadLineAsync());
+    }
+}
