@@ -119,6 +119,7 @@ internal sealed class IrcRegistration(SessionLifecycle lifecycle, SessionLogin l
         {
             // The nickname is the account: SASL's, else the one PASS proves for the nickname given.
             var account = irc.SaslAccount;
+            session.AwaitingLogin = true;
             if (account is null && irc.Password is { } password)
             {
                 var (verified, _) = await login.VerifyAsync(session, new LoginCommand(nick, password));
@@ -138,7 +139,6 @@ internal sealed class IrcRegistration(SessionLifecycle lifecycle, SessionLogin l
                 return false;
             }
 
-            session.AwaitingLogin = true;
             await lifecycle.LogInAsync(session, account);
         }
         else if (!await lifecycle.GreetAsNamedAsync(session, nick))
@@ -217,6 +217,7 @@ internal sealed class IrcRegistration(SessionLifecycle lifecycle, SessionLogin l
             return;
         }
 
+        session.AwaitingLogin = true;
         var (account, failure) = await login.VerifyAsync(session, new LoginCommand(name, password));
         if (account is null)
         {
