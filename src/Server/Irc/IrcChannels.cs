@@ -144,13 +144,21 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory direct
             {
                 session.Reply(session.Numeric("502", ":Can't change mode for other users"));
             }
-            else if (message[1] is { } change && change.Trim('+', '-').Length > 0)
+            else if (message[1] is { } change && change.Trim('+', '-', 'i').Length > 0)
             {
                 session.Reply(session.Numeric("501", ":Unknown MODE flag"));
             }
+            else if (message[1] is { } invisible && invisible.Contains('i'))
+            {
+                // Clients ask for +i as they connect. Names here are seen by whoever asks anyway, so it changes
+                // nothing; it is kept and shown back so the client does not warn.
+                var on = !invisible.StartsWith('-');
+                session.Irc!.Invisible = on;
+                session.Reply($":{IrcEventWriter.Mask(session.Nick)} MODE {session.Nick} :{(on ? '+' : '-')}i");
+            }
             else
             {
-                session.Reply(session.Numeric("221", "+"));
+                session.Reply(session.Numeric("221", session.Irc!.Invisible ? "+i" : "+"));
             }
         }
         else if (RoomOf(session, target) is null)

@@ -37,6 +37,9 @@ internal sealed class IrcState(string serverName)
     /// <summary>The nickname or channel the last command dispatched to the chat was about, named in its error numeric.</summary>
     public string Subject { get; set; } = "*";
 
+    /// <summary>User mode +i: asked for by clients as they connect; nothing here depends on it.</summary>
+    public bool Invisible { get; set; }
+
     /// <summary>While a NOTICE is dispatched: refusals are not answered (RFC 2812 3.3.2).</summary>
     public bool Quiet { get; set; }
 

@@ -1,0 +1,53 @@
+using System.Text.RegularExpressions;
+using SocketChat.TestSupport;
+
+namespace SocketChat.Server.Tests.Irc;
+
+/// <summary>Real IRC clients (Debian's irssi and WeeChat) in a real terminal, talking with an nc-style user.</summary>
+public sealed partial class IrcClientTests : IDisposable
+{
+    private readonly TempDirectory _home = new();
+
+    public void Dispose() => _home.Dispose();
+
+    [Fact]
+    public async Task Irssi_JoinsLobby_TalksWithAnNcUserBothWays_NoWarningInItsStatusWindow_Quits()
+    {
+        await using var server = await TestServer.StartAsync(new() { ["Chat:Irc:Port"] = "0" });
+        await using var nc = await server.ConnectAsAsync("bob");
+        await using var irssi = await TmuxSession.StartAsync($"irssi --home={_home.Path} -c 127.0.0.1 -p {server.IrcPort} -n alice");
+        Assert.Equal("* alice joined lobby", await nc.ReadLineAsync());
+
+        // Registered (irssi sets +i as it connects); the status window says nothing went wrong.
+        var status = await irssi.WaitForScreenAsync(lines => lines.Any(line => line.EndsWith("Mode change [+i] for user alice", StringComparison.Ordinal)));
+        Assert.Contains(status, line => line.EndsWith("-!- Welcome to the SocketChat IRC network, alice!alice@socketchat", StringComparison.Ordinal));
+        Assert.DoesNotContain(status, line => Trouble().IsMatch(line));
+
+        await irssi.TypeAsync("/join #lobby");
+        await irssi.PressAsync("Enter");
+        await irssi.WaitForScreenAsync(lines => lines.Any(line => line.EndsWith("alice [alice@socketchat] has joined #lobby", StringComparison.Ordinal)));
+        await irssi.TypeAsync("hello from irssi");
+        await irssi.PressAsync("Enter");
+        Assert.Equal("alice: hello from irssi", await nc.ReadLineAsync());
+        await nc.SendAsync("hello from nc");
+        await irssi.WaitForScreenAsync(lines => lines.Any(line => line.EndsWith("< bob> hello from nc", StringComparison.Ordinal)));
+        await irssi.TypeAsync("/me waves");
+        await irssi.PressAsync("Enter");
+        Assert.Equal("* alice waves", await nc.ReadLineAsync());
+
+        await irssi.TypeAsync("/window 1");
+        await irssi.PressAsync("Enter");
+        status = await irssi.WaitForScreenAsync(lines => lines.Any(line => line.EndsWith("End of /MOTD command.", StringComparison.Ordinal)));
+        Assert.DoesNotContain(status, line => Trouble().IsMatch(line));
+
+        await irssi.TypeAsync("/quit");
+        await irssi.PressAsync("Enter");
+        Assert.Equal("* alice left lobby", await nc.ReadLineAsync());
+        await server.Log.WaitForAsync(e => e.RenderMessage() == "Client \"alice\" disconnected: \"quit\"");
+        Assert.Single(server.Log.Events, e => e.RenderMessage().EndsWith("from \"alice\": \"hello from irssi\"", StringComparison.Ordinal));
+    }
+
+    // What a client shows when the server refused or did not understand something.
+    [GeneratedRegex("(?i)unknown|error|not registered|invalid|no such|not enough|erroneous|illegal")]
+    private static partial Regex Trouble();
+}
