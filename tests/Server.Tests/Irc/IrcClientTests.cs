@@ -47,6 +47,37 @@ public sealed partial class IrcClientTests : IDisposable
         Assert.Single(server.Log.Events, e => e.RenderMessage().EndsWith("from \"alice\": \"hello from irssi\"", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task WeeChat_JoinsLobby_TalksWithAnNcUserBothWays_NoWarningInItsServerBuffer_Quits()
+    {
+        await using var server = await TestServer.StartAsync(new() { ["Chat:Irc:Port"] = "0" });
+        await using var nc = await server.ConnectAsAsync("bob");
+        await using var weechat = await TmuxSession.StartAsync(
+            $"weechat --dir {_home.Path} -r '/server add sc 127.0.0.1/{server.IrcPort} -notls -nicks=alice; /connect sc'");
+        Assert.Equal("* alice joined lobby", await nc.ReadLineAsync());
+
+        // It opens the channel's buffer as it is joined, and types into it.
+        await weechat.WaitForScreenAsync(lines => lines.Any(line => line.Contains("alice (alice@socketchat) has joined #lobby", StringComparison.Ordinal)));
+        await weechat.TypeAsync("hello from weechat");
+        await weechat.PressAsync("Enter");
+        Assert.Equal("alice: hello from weechat", await nc.ReadLineAsync());
+        await nc.SendAsync("hello from nc");
+        await weechat.WaitForScreenAsync(lines => lines.Any(line => line.Contains("bob | hello from nc", StringComparison.Ordinal)));
+        await weechat.TypeAsync("/me waves");
+        await weechat.PressAsync("Enter");
+        Assert.Equal("* alice waves", await nc.ReadLineAsync());
+
+        await weechat.TypeAsync("/buffer 1");
+        await weechat.PressAsync("Enter");
+        var status = await weechat.WaitForScreenAsync(lines => lines.Any(line => line.Contains("End of /MOTD command.", StringComparison.Ordinal)));
+        Assert.Contains(status, line => line.Contains("client capability, enabled: cap-notify message-tags multi-prefix server-time", StringComparison.Ordinal));
+        Assert.DoesNotContain(status, line => Trouble().IsMatch(line));
+
+        await weechat.TypeAsync("/quit");
+        await weechat.PressAsync("Enter");
+        Assert.Equal("* alice left lobby", await nc.ReadLineAsync());
+    }
+
     // What a client shows when the server refused or did not understand something.
     [GeneratedRegex("(?i)unknown|error|not registered|invalid|no such|not enough|erroneous|illegal")]
     private static partial Regex Trouble();
