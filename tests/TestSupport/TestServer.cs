@@ -102,6 +102,9 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>The IRC listener's port (with <c>Chat:Irc:Port</c> set).</summary>
     public int IrcPort => Host.Services.GetRequiredService<ChatServerService>().IrcEndPoints[0].Port;
 
+    /// <summary>The IRC-over-TLS listener's port (with <c>Chat:Irc:TlsPort</c> set).</summary>
+    public int IrcTlsPort => Host.Services.GetRequiredService<ChatServerService>().IrcTlsEndPoints[0].Port;
+
     /// <summary>Connects to the IRC listener, registers as <paramref name="nick"/> (requesting <paramref name="capabilities"/>) and reads up to the end of the first NAMES.</summary>
     public async Task<TestClient> ConnectIrcAsync(string nick, string capabilities = "")
     {

@@ -31,7 +31,7 @@ public static class KnownSettings
         "Chat:Auth:Mode", "Chat:Auth:UsersFile", "Chat:Auth:LoginTimeoutSeconds", "Chat:Auth:MaxFailuresPerMinute",
         "Chat:Tls:CertificatePath", "Chat:Tls:KeyPath", "Chat:Tls:CertificatePassword", "Chat:Tls:Required", "Chat:Tls:HandshakeTimeoutSeconds",
         "Chat:OperatorConsole", "Chat:DefaultRoom", "Chat:PresenceRoomSizeLimit",
-        "Chat:Irc:Port", "Chat:Irc:ServerName",
+        "Chat:Irc:Port", "Chat:Irc:TlsPort", "Chat:Irc:ServerName",
 
         // The client.
         "Chat:PasswordFile", "Chat:Nick", "Chat:Servers", "Chat:MaxQueuedLines", "Chat:ConnectTimeoutSeconds",

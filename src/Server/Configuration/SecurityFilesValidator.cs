@@ -20,6 +20,11 @@ internal sealed class SecurityFilesValidator : IValidateOptions<ChatOptions>
             failures.Add($"Chat:Tls:KeyPath={tls.KeyPath} is not allowed: set Chat:Tls:CertificatePath too");
         }
 
+        if (!tls.Enabled && options.Irc.TlsPort is { } ircTlsPort)
+        {
+            failures.Add($"Chat:Irc:TlsPort={ircTlsPort} is not allowed: set Chat:Tls:CertificatePath too");
+        }
+
         if (tls.Enabled)
         {
             var path = ServerPaths.Resolve(options, tls.CertificatePath);

@@ -62,7 +62,7 @@ internal sealed class ClientConnection(
     {
         using var scope = logger.BeginScope(session.LogScope);
         await using var network = new NetworkStream(socket, ownsSocket: true);
-        var stream = tls is null ? network : await tls.NegotiateAsync(socket, network, session.Address, session.RemoteEndPoint);
+        var stream = tls is null ? network : await tls.NegotiateAsync(socket, network, session.Address, session.RemoteEndPoint, tlsOnly: session.Irc is not null);
         if (stream is null)
         {
             commands.Disconnect(session, "no TLS");

@@ -42,22 +42,22 @@ internal sealed class ConnectionTracker(
     /// <summary>The connections open now (a snapshot as it is enumerated).</summary>
     public IEnumerable<ClientConnection> Connections => _live.Values.Select(entry => entry.Connection);
 
-    /// <summary>Takes a connection from a listener; <paramref name="speaksIrc"/> for the IRC listener's.</summary>
-    public void Accept(Socket socket, bool speaksIrc = false)
+    /// <summary>Takes a connection from a listener of <paramref name="kind"/>.</summary>
+    public void Accept(Socket socket, ListenerKind kind = ListenerKind.Chat)
     {
         socket.NoDelay = true;
         var peer = ConnectionAdmission.AddressOf(socket.RemoteEndPoint);
         if (_proxies.Count > 0 && _proxies.Any(network => network.Contains(peer)))
         {
-            _ = AcceptFromProxyAsync(socket, peer, speaksIrc);
+            _ = AcceptFromProxyAsync(socket, peer, kind);
             return;
         }
 
-        Admit(socket, peer, EndPointFormat.Format(socket.RemoteEndPoint), speaksIrc);
+        Admit(socket, peer, EndPointFormat.Format(socket.RemoteEndPoint), kind);
     }
 
     // The client is the one the load balancer's header names (the balancer itself when it speaks for itself: a check).
-    private async Task AcceptFromProxyAsync(Socket socket, System.Net.IPAddress proxy, bool speaksIrc)
+    private async Task AcceptFromProxyAsync(Socket socket, System.Net.IPAddress proxy, ListenerKind kind)
     {
         System.Net.IPEndPoint? client;
         try
@@ -68,21 +68,22 @@ internal sealed class ConnectionTracker(
         }
         catch (Exception ex) when (ex is InvalidDataException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
-            Refuse(socket, ex is OperationCanceledException ? "no PROXY protocol header in time" : ex.Message);
+            Refuse(socket, ex is OperationCanceledException ? "no PROXY protocol header in time" : ex.Message, kind);
             return;
         }
 
         var remote = EndPointFormat.Format(client ?? socket.RemoteEndPoint);
         ServerLog.ConnectionThroughProxy(logger, remote, EndPointFormat.Format(socket.RemoteEndPoint));
-        Admit(socket, client is null ? proxy : ConnectionAdmission.AddressOf(client), remote, speaksIrc);
+        Admit(socket, client is null ? proxy : ConnectionAdmission.AddressOf(client), remote, kind);
     }
 
-    private void Admit(Socket socket, System.Net.IPAddress address, string remote, bool speaksIrc)
+    private void Admit(Socket socket, System.Net.IPAddress address, string remote, ListenerKind kind)
     {
+        var speaksIrc = kind != ListenerKind.Chat;
         var settings = options.Value;
         if (admission.TryAdmit(address) is { } refusal)
         {
-            Refuse(socket, refusal, remote);
+            Refuse(socket, refusal, kind, remote);
             return;
         }
 
@@ -110,7 +111,7 @@ internal sealed class ConnectionTracker(
                 clock,
                 metrics),
             settings.Limits.IdleTimeoutSeconds > 0 ? new IdleWatch(TimeSpan.FromSeconds(settings.Limits.IdleTimeoutSeconds), clock) : null,
-            tls.Enabled && !speaksIrc ? tls : null,
+            tls.Enabled && kind != ListenerKind.Irc ? tls : null,
             speaksIrc ? Irc.IrcCommands.MaxLineBytes : settings.MaxLineBytes,
             Math.Min(settings.MaxQueuedMessagesPerClient / 4, settings.MaxQueuedBytesPerClient / 4 / 256),
             settings.Auth.Mode == AuthMode.Password ? TimeSpan.FromSeconds(settings.Auth.LoginTimeoutSeconds) : TimeSpan.Zero,
@@ -168,12 +169,18 @@ internal sealed class ConnectionTracker(
     public void Dispose() => _stopped.Dispose();
 
     // One line saying why, then close. A new socket's send buffer is empty, so this small write never blocks.
-    private void Refuse(Socket socket, string reason, string? remote = null)
+    private void Refuse(Socket socket, string reason, ListenerKind kind, string? remote = null)
     {
         remote ??= EndPointFormat.Format(socket.RemoteEndPoint);
         try
         {
-            socket.Send(System.Text.Encoding.UTF8.GetBytes($"! error: {reason}\n"), SocketFlags.None, out _);
+            // An IRC-over-TLS client cannot read a plaintext line; it sees the connection close.
+            var line = kind switch { ListenerKind.Chat => $"! error: {reason}\n", ListenerKind.Irc => $"ERROR :Closing link: {reason}\r\n", _ => null };
+            if (line is not null)
+            {
+                socket.Send(System.Text.Encoding.UTF8.GetBytes(line), SocketFlags.None, out _);
+            }
+
             socket.Shutdown(SocketShutdown.Both);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)

@@ -17,12 +17,16 @@ internal sealed class ChatServerService(
 {
     private IReadOnlyList<Socket> _listeners = [];
     private IReadOnlyList<Socket> _ircListeners = [];
+    private IReadOnlyList<Socket> _ircTlsListeners = [];
 
     /// <summary>The endpoints actually bound (port 0 resolved), available once the host has started.</summary>
     public IReadOnlyList<IPEndPoint> EndPoints { get; private set; } = [];
 
     /// <summary>The IRC listener's endpoints; empty when IRC is off.</summary>
     public IReadOnlyList<IPEndPoint> IrcEndPoints { get; private set; } = [];
+
+    /// <summary>The IRC-over-TLS listener's endpoints; empty when it is off.</summary>
+    public IReadOnlyList<IPEndPoint> IrcTlsEndPoints { get; private set; } = [];
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -35,32 +39,44 @@ internal sealed class ChatServerService(
             ServerLog.Listening(logger, endPoint.ToString());
         }
 
-        if (settings.Irc.Port is { } ircPort)
-        {
-            try
-            {
-                _ircListeners = ListenerBinder.Bind(settings.Host, ircPort, settings.ListenBacklog);
-            }
-            catch
-            {
-                _listeners.ToList().ForEach(listener => listener.Dispose());
-                throw;
-            }
-
-            IrcEndPoints = _ircListeners.Select(listener => (IPEndPoint)listener.LocalEndPoint!).ToArray();
-            foreach (var endPoint in IrcEndPoints)
-            {
-                ServerLog.IrcListening(logger, endPoint.ToString());
-            }
-        }
+        _ircListeners = BindIrc(settings, settings.Irc.Port, tls: false);
+        IrcEndPoints = _ircListeners.Select(listener => (IPEndPoint)listener.LocalEndPoint!).ToArray();
+        _ircTlsListeners = BindIrc(settings, settings.Irc.TlsPort, tls: true);
+        IrcTlsEndPoints = _ircTlsListeners.Select(listener => (IPEndPoint)listener.LocalEndPoint!).ToArray();
 
         return base.StartAsync(cancellationToken);
+    }
+
+    private IReadOnlyList<Socket> BindIrc(ChatOptions settings, int? port, bool tls)
+    {
+        if (port is null)
+        {
+            return [];
+        }
+
+        IReadOnlyList<Socket> bound;
+        try
+        {
+            bound = ListenerBinder.Bind(settings.Host, port.Value, settings.ListenBacklog);
+        }
+        catch
+        {
+            _listeners.Concat(_ircListeners).ToList().ForEach(listener => listener.Dispose());
+            throw;
+        }
+
+        foreach (var listener in bound)
+        {
+            ServerLog.IrcListening(logger, listener.LocalEndPoint!.ToString()!, tls ? "TLS" : "plaintext");
+        }
+
+        return bound;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         // Unbind first so no connection arrives while the others are told to leave.
-        foreach (var listener in _listeners.Concat(_ircListeners))
+        foreach (var listener in _listeners.Concat(_ircListeners).Concat(_ircTlsListeners))
         {
             listener.Dispose();
         }
@@ -70,16 +86,17 @@ internal sealed class ChatServerService(
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
-        _listeners.Select(listener => AcceptLoopAsync(listener, speaksIrc: false, stoppingToken))
-            .Concat(_ircListeners.Select(listener => AcceptLoopAsync(listener, speaksIrc: true, stoppingToken))));
+        _listeners.Select(listener => AcceptLoopAsync(listener, ListenerKind.Chat, stoppingToken))
+            .Concat(_ircListeners.Select(listener => AcceptLoopAsync(listener, ListenerKind.Irc, stoppingToken)))
+            .Concat(_ircTlsListeners.Select(listener => AcceptLoopAsync(listener, ListenerKind.IrcTls, stoppingToken))));
 
-    private async Task AcceptLoopAsync(Socket listener, bool speaksIrc, CancellationToken stoppingToken)
+    private async Task AcceptLoopAsync(Socket listener, ListenerKind kind, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                connections.Accept(await listener.AcceptAsync(stoppingToken), speaksIrc);
+                connections.Accept(await listener.AcceptAsync(stoppingToken), kind);
             }
             catch (OperationCanceledException)
             {

@@ -8,8 +8,8 @@ internal static partial class ServerLog
     [LoggerMessage(1, LogLevel.Information, "Listening on {EndPoint}", EventName = "Listening")]
     public static partial void Listening(ILogger logger, string endPoint);
 
-    [LoggerMessage(46, LogLevel.Information, "IRC listening on {EndPoint}", EventName = "IrcListening")]
-    public static partial void IrcListening(ILogger logger, string endPoint);
+    [LoggerMessage(46, LogLevel.Information, "IRC listening on {EndPoint} ({Transport})", EventName = "IrcListening")]
+    public static partial void IrcListening(ILogger logger, string endPoint, string transport);
 
     [LoggerMessage(2, LogLevel.Information, "Client {Nick} connected from {RemoteEndPoint}", EventName = "ClientConnected")]
     public static partial void ClientConnected(ILogger logger, string nick, string remoteEndPoint);

@@ -25,16 +25,19 @@ internal sealed class TlsGate(CertificateStore certificates, IOptions<ChatOption
     private static readonly byte[] TlsRequiredLine = Encoding.UTF8.GetBytes(
         "! error: this server requires TLS; connect with a TLS client (SocketChat.Client --Chat:Tls:Enabled=true, openssl s_client, ncat --ssl)\n");
 
+    private static readonly byte[] IrcTlsRequiredLine = Encoding.UTF8.GetBytes(
+        "ERROR :Closing link: this port speaks IRC over TLS only; use the server's plaintext IRC port or turn TLS on in your client\r\n");
+
     public bool Enabled => certificates.Enabled;
 
     /// <summary>
     /// The stream to talk over: the TLS stream after a handshake, the plain one where plaintext is allowed, or null
     /// when the connection must close (plaintext refused, handshake failed or timed out), which is logged here.
     /// </summary>
-    public async Task<Stream?> NegotiateAsync(Socket socket, NetworkStream network, IPAddress address, string remote)
+    public async Task<Stream?> NegotiateAsync(Socket socket, NetworkStream network, IPAddress address, string remote, bool tlsOnly = false)
     {
         var tls = options.Value.Tls;
-        var plaintextAllowed = !tls.PlaintextRefused && IPAddress.IsLoopback(address);
+        var plaintextAllowed = !tlsOnly && !tls.PlaintextRefused && IPAddress.IsLoopback(address);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(tls.HandshakeTimeoutSeconds));
         try
         {
@@ -55,7 +58,7 @@ internal sealed class TlsGate(CertificateStore certificates, IOptions<ChatOption
 
             if (first[0] != HandshakeRecord)
             {
-                return plaintextAllowed ? network : RefusePlaintext(socket, remote);
+                return plaintextAllowed ? network : RefusePlaintext(socket, remote, tlsOnly ? IrcTlsRequiredLine : TlsRequiredLine);
             }
 
             var secured = new SslStream(network, leaveInnerStreamOpen: true);
@@ -88,10 +91,10 @@ internal sealed class TlsGate(CertificateStore certificates, IOptions<ChatOption
         }
     }
 
-    private Stream? RefusePlaintext(Socket socket, string remote)
+    private Stream? RefusePlaintext(Socket socket, string remote, byte[] line)
     {
         // A new socket's send buffer is empty, so this small write does not block.
-        socket.Send(TlsRequiredLine, SocketFlags.None, out _);
+        socket.Send(line, SocketFlags.None, out _);
         metrics.TlsFailed();
         ServerLog.PlaintextRefused(logger, remote);
         return null;
