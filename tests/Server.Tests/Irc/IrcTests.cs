@@ -261,6 +261,29 @@ public sealed class IrcTests
     }
 
     [Fact]
+    public async Task Idle_PingedTheIrcWay_PongKeepsItConnected_SilenceClosesIt()
+    {
+        await using var server = await StartAsync(new() { ["Chat:Limits:IdleTimeoutSeconds"] = "1" });
+        await using var irc = await server.ConnectIrcAsync("alice");
+
+        Assert.Equal("PING :socketchat", await irc.ReadLineAsync());
+        await irc.SendAsync("PONG :socketchat");
+        Assert.Equal(["PING :socketchat"], await irc.ReadToEndAsync());
+        await server.Log.WaitForAsync(e => e.RenderMessage() == "Client \"alice\" disconnected: \"idle timeout\"");
+    }
+
+    [Fact]
+    public async Task PerAddressLimit_AppliesToIrcToo_RefusedWithAnIrcErrorLine()
+    {
+        await using var server = await StartAsync(new() { ["Chat:Limits:MaxConnectionsPerIp"] = "1", ["Chat:Limits:ExemptLoopback"] = "false" });
+        await using var first = await server.ConnectIrcAsync("alice");
+
+        await using var second = await TestClient.ConnectAsync(server.IrcPort);
+
+        Assert.Equal(["ERROR :Closing link: too many connections from your address (at most 1)"], await second.ReadToEndAsync());
+    }
+
+    [Fact]
     public async Task Quit_ErrorLineThenClosed_TheRoomHearsItLeave()
     {
         await using var server = await StartAsync();
