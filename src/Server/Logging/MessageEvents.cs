@@ -37,13 +37,14 @@ internal sealed class MessageEvents(Serilog.ILogger serilog)
             return;
         }
 
-        var properties = new List<LogEventProperty>(own.Length + 3);
+        var properties = new List<LogEventProperty>(own.Length + 4);
         properties.AddRange(own);
         properties.Add(kind.EventId);
         if (sender is not null)
         {
             properties.Add(sender.ConnectionIdProperty);
             properties.Add(sender.RemoteEndPointProperty);
+            properties.Add(sender.ProtocolProperty);
         }
 
         _logger.Write(new LogEvent(DateTimeOffset.Now, LogEventLevel.Information, null, kind.Template, properties));

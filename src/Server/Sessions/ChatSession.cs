@@ -28,7 +28,9 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
     public string NameOwner(string node) => Identity is { } identity ? $"t:{identity.Token}" : $"c:{node}/{id}";
 
     /// <summary>The connection's log scope, also applied to what is logged for it after its messages are stored.</summary>
-    public ConnectionLogScope LogScope { get; } = new(id, remoteEndPoint);
+    public ConnectionLogScope LogScope => _logScope ??= new(id, remoteEndPoint, Irc is null ? "chat" : "irc");
+
+    private ConnectionLogScope? _logScope;
 
     public System.Net.IPAddress Address => address;
 

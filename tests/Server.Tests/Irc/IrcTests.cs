@@ -61,7 +61,11 @@ public sealed class IrcTests
         await nc.SendAsync("/ping");
         Assert.Equal("* pong", await nc.ReadLineAsync());
         await server.Log.WaitForAsync(e => e.RenderMessage().EndsWith("from \"alice\" to \"bob\": \"just you\"", StringComparison.Ordinal));
-        Assert.Single(server.Log.Events, e => e.RenderMessage().EndsWith("from \"alice\": \"hello from irssi\"", StringComparison.Ordinal));
+        var fromIrc = Assert.Single(server.Log.Events, e => e.RenderMessage().EndsWith("from \"alice\": \"hello from irssi\"", StringComparison.Ordinal));
+        Assert.Equal("\"irc\"", fromIrc.Properties["Protocol"].ToString());
+        var fromNc = Assert.Single(server.Log.Events, e => e.RenderMessage().EndsWith("from \"bob\": \"hello from nc\"", StringComparison.Ordinal));
+        Assert.Equal("\"chat\"", fromNc.Properties["Protocol"].ToString());
+        Assert.Equal("\"irc\"", Assert.Single(server.Log.Events, e => e.RenderMessage().StartsWith("Client \"alice\" connected", StringComparison.Ordinal)).Properties["Protocol"].ToString());
     }
 
     [Fact]
