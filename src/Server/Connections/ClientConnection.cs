@@ -106,6 +106,8 @@ internal sealed class ClientConnection(
             reason = "internal error";
         }
 
+        session.BeginLeaving();
+
         // What it said is delivered (and acknowledged) before the room hears it left; a dropped connection is gone
         // at once.
         if (!session.Aborted.IsCancellationRequested)
@@ -291,7 +293,7 @@ internal sealed class ClientConnection(
                     {
                         // Made for this connection: its nickname, capabilities and channel shape the lines.
                         var before = writer.UnflushedBytes;
-                        Irc.IrcEventWriter.Write(message.Event, state, session.Nick, writer);
+                        Irc.IrcEventWriter.Write(message.Event, state, session.Registered ? session.Nick : "*", writer);
                         bytes += writer.UnflushedBytes - before;
                         continue;
                     }

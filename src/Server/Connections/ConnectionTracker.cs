@@ -96,6 +96,7 @@ internal sealed class ConnectionTracker(
         {
             Rate = exempt || settings.Limits.MessagesPerSecond == 0 ? null : new SendRate(settings.Limits.MessagesPerSecond, settings.Limits.Burst),
             Irc = speaksIrc ? new Irc.IrcState(settings.Irc.ServerName) : null,
+            Socket = socket,
             Mode = speaksIrc ? Protocol.Encoders.WireMode.Irc : Protocol.Encoders.WireMode.Text,
         };
         var connection = new ClientConnection(

@@ -30,7 +30,9 @@ internal sealed class IrcCommands(
         var irc = session.Irc!;
         if (!Utf8Line.TryDecode(line, out var decoded))
         {
-            session.Reply($":{irc.ServerName} NOTICE {(session.Registered ? session.Nick : "*")} :error: line is not valid UTF-8 (this server is UTF8ONLY); it was dropped");
+            // IRCv3 UTF8ONLY: refused with a standard reply naming the command.
+            var command = IrcMessage.Parse(System.Text.EncodingExtensions.GetString(System.Text.Encoding.UTF8, line))?.Command ?? "*";
+            session.Reply($":{irc.ServerName} FAIL {command} INVALID_UTF8 :Message rejected: this server takes UTF-8 only");
             return ValueTask.FromResult(true);
         }
 
@@ -271,13 +273,15 @@ internal sealed class IrcCommands(
         {
             foreach (var member in await commands.MembersAsync(room))
             {
-                session.Reply(session.Numeric("352", $"#{room} {member} socketchat {irc.ServerName} {member} H :0 {member}"));
+                var (user, realName) = Identity(member);
+                session.Reply(session.Numeric("352", $"#{room} {user} socketchat {irc.ServerName} {member} H :0 {realName}"));
             }
         }
         else if (!mask.StartsWith('#') && await FindAsync(mask) is { } found)
         {
             var where = directory.FindByNick(found)?.Room is { Length: > 0 } their ? $"#{their}" : "*";
-            session.Reply(session.Numeric("352", $"{where} {found} socketchat {irc.ServerName} {found} H :0 {found}"));
+            var (user, realName) = Identity(found);
+            session.Reply(session.Numeric("352", $"{where} {user} socketchat {irc.ServerName} {found} H :0 {realName}"));
         }
 
         session.Reply(session.Numeric("315", $"{mask} :End of /WHO list."));
@@ -301,7 +305,8 @@ internal sealed class IrcCommands(
         }
 
         var local = directory.FindByNick(found);
-        session.Reply(session.Numeric("311", $"{found} {found} socketchat * :{found}"));
+        var (user, realName) = Identity(found);
+        session.Reply(session.Numeric("311", $"{found} {user} socketchat * :{realName}"));
         if (local is { Room: { Length: > 0 } room })
         {
             session.Reply(session.Numeric("319", $"{found} :#{room}"));
@@ -315,6 +320,10 @@ internal sealed class IrcCommands(
 
         session.Reply(session.Numeric("318", $"{found} :End of /WHOIS list."));
     }
+
+    // What an IRC user on this server said in USER; anyone else is their nickname.
+    private (string User, string RealName) Identity(string nick) =>
+        directory.FindByNick(nick)?.Irc is { User: { } user, RealName: { } realName } ? (user, realName) : (nick, nick);
 
     // A connected nickname as it is spelled, here or on another server of the cluster.
     private async ValueTask<string?> FindAsync(string nick) =>

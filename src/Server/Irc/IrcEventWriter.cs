@@ -62,7 +62,13 @@ internal static class IrcEventWriter
                 Line(output, $":{Mask(joined.Nick)} JOIN #{joined.Room}");
                 break;
             case PresenceEvent { Action: PresenceAction.Leave } left:
-                Line(output, $":{Mask(left.Nick)} PART #{left.Room}");
+                // A connection never hears itself leave (it is out of the room first); one with its name that
+                // just closed can be heard after this one took the name, and is not this client parting.
+                if (!string.Equals(left.Nick, nick, StringComparison.OrdinalIgnoreCase))
+                {
+                    Line(output, $":{Mask(left.Nick)} PART #{left.Room}");
+                }
+
                 break;
             case PresenceEvent renamed:
                 Line(output, $":{Mask(renamed.OldNick!)} NICK :{renamed.Nick}");

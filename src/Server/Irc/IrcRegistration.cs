@@ -39,12 +39,12 @@ internal sealed class IrcRegistration(SessionLifecycle lifecycle, SessionLogin l
             case "NICK":
                 irc.Nick = message[0];
                 break;
-            case "USER" when message.Parameters.Count < 4:
+            case "USER" when message.Parameters.Count < 4 || message[0]!.Length == 0 || message[3]!.Length == 0:
                 session.Reply(session.Numeric("461", "USER :Not enough parameters"));
                 return true;
             case "USER":
-                irc.User = message[0];
-                irc.RealName = message[3];
+                irc.User = Ident(message[0]!);
+                irc.RealName = TextSanitizer.RemoveControlCharacters(message[3]!);
                 break;
             case "AUTHENTICATE":
                 await AuthenticateAsync(session, irc, message);
@@ -252,6 +252,13 @@ internal sealed class IrcRegistration(SessionLifecycle lifecycle, SessionLogin l
 
         (name, password) = (parts[1], parts[2]);
         return true;
+    }
+
+    // The user name it gave, as WHOIS and WHO show it: what is safe in a mask, else a stand-in.
+    private static string Ident(string user)
+    {
+        var kept = new string(user.Where(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-').Take(16).ToArray());
+        return kept.Length > 0 ? kept : "user";
     }
 
     public static bool IsValidNick(string nick) =>

@@ -76,6 +76,65 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
 
     public CancellationToken ReadingStopped => _stopReading.Token;
 
+    // Made only when someone waits for this connection to be gone, so an idle connection holds none.
+    private TaskCompletionSource? _gone;
+    private volatile bool _leaving;
+    private volatile bool _left;
+
+    /// <summary>The connection's socket, to see whether its peer has closed before its read loop notices.</summary>
+    public System.Net.Sockets.Socket? Socket { get; init; }
+
+    /// <summary>
+    /// On its way out: its reading has ended, or its peer has closed and the read loop has yet to notice. Its name is
+    /// still held until it is gone.
+    /// </summary>
+    public bool Leaving
+    {
+        get
+        {
+            if (_leaving)
+            {
+                return true;
+            }
+
+            try
+            {
+                // Readable with nothing to read: the peer's FIN (or reset) is waiting.
+                return Socket is { } socket && socket.Poll(0, System.Net.Sockets.SelectMode.SelectRead) && socket.Available == 0;
+            }
+            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ObjectDisposedException)
+            {
+                return true;
+            }
+        }
+    }
+
+    public void BeginLeaving() => _leaving = true;
+
+    /// <summary>It has left: its name and room are let go.</summary>
+    public void Left()
+    {
+        _left = true;
+        Volatile.Read(ref _gone)?.TrySetResult();
+    }
+
+    /// <summary>Completes once <see cref="Left"/> has run.</summary>
+    public Task WhenGoneAsync()
+    {
+        if (_left)
+        {
+            return Task.CompletedTask;
+        }
+
+        var gone = Volatile.Read(ref _gone) ?? Interlocked.CompareExchange(ref _gone, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null) ?? _gone;
+        if (_left)
+        {
+            gone.TrySetResult();
+        }
+
+        return gone.Task;
+    }
+
     public CancellationToken Aborted => _abort.Token;
 
     /// <summary>

@@ -52,6 +52,13 @@ internal sealed class SessionLifecycle(
     /// </summary>
     public async Task<bool> GreetAsNamedAsync(ChatSession session, string nick)
     {
+        // A client that reconnects at once may find its name still held by its own connection that just closed,
+        // being let go: it waits for that (briefly) rather than be told the name is taken.
+        if (directory.FindByNick(nick) is { Leaving: true } leaving)
+        {
+            await leaving.WhenGoneAsync().WaitAsync(LeavingWait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         var owner = session.NameOwner(options.Value.Node);
         if (!await names.TryClaimAsync(nick, owner))
         {
@@ -69,6 +76,8 @@ internal sealed class SessionLifecycle(
             return false;
         }
     }
+
+    private static readonly TimeSpan LeavingWait = TimeSpan.FromSeconds(2);
 
     private sealed class NameTakenException : Exception;
 
@@ -206,6 +215,18 @@ internal sealed class SessionLifecycle(
     }
 
     public void Disconnect(ChatSession session, string reason)
+    {
+        try
+        {
+            Leave(session, reason);
+        }
+        finally
+        {
+            session.Left();
+        }
+    }
+
+    private void Leave(ChatSession session, string reason)
     {
         if (!session.Registered && session.Identity is null)
         {
