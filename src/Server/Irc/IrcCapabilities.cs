@@ -12,4 +12,5 @@ internal enum IrcCapabilities
     MultiPrefix = 16,
     Sasl = 32,
     CapNotify = 64,
+    UserhostInNames = 128,
 }

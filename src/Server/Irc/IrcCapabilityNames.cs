@@ -12,6 +12,7 @@ internal static class IrcCapabilityNames
         ("multi-prefix", IrcCapabilities.MultiPrefix),
         ("sasl", IrcCapabilities.Sasl),
         ("server-time", IrcCapabilities.ServerTime),
+        ("userhost-in-names", IrcCapabilities.UserhostInNames),
     ];
 
     /// <summary>What <c>CAP LS</c> lists: <c>sasl</c> only where there are accounts, with its mechanism for 302 clients.</summary>

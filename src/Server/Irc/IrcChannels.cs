@@ -93,7 +93,8 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory direct
     public static async Task SendNamesAsync(ChatSession session, IrcState irc, SessionCommands commands, string room)
     {
         var members = await commands.MembersAsync(room);
-        foreach (var line in IrcReplies.Names(irc.ServerName, session.Nick, room, members))
+        var shown = irc.Has(IrcCapabilities.UserhostInNames) ? members.Select(IrcEventWriter.Mask).ToArray() : members;
+        foreach (var line in IrcReplies.Names(irc.ServerName, session.Nick, room, shown))
         {
             session.Reply(line);
         }

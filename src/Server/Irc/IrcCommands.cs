@@ -155,8 +155,14 @@ internal sealed class IrcCommands(
 
                 break;
             case "LUSERS":
-                session.Reply(session.Numeric("251", $":There are {directory.Count} users and 0 invisible on 1 servers"));
-                session.Reply(session.Numeric("255", $":I have {directory.Count} clients and 0 servers"));
+                var users = directory.Count;
+                var rooms = directory.Rooms.Count(room => room.Count > 0);
+                session.Reply(session.Numeric("251", $":There are {users} users and 0 invisible on 1 servers"));
+                session.Reply(session.Numeric("252", "0 :operator(s) online"));
+                session.Reply(session.Numeric("254", $"{rooms} :channels formed"));
+                session.Reply(session.Numeric("255", $":I have {users} clients and 0 servers"));
+                session.Reply(session.Numeric("265", $":Current local users: {users}"));
+                session.Reply(session.Numeric("266", $":Current global users: {users}"));
                 break;
             case "VERSION":
                 session.Reply(session.Numeric("351", $"{IrcReplies.Version} {server} :SocketChat"));
