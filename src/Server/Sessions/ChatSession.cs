@@ -99,8 +99,7 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
 
             try
             {
-                // Readable with nothing to read: the peer's FIN (or reset) is waiting.
-                return Socket is { } socket && socket.Poll(0, System.Net.Sockets.SelectMode.SelectRead) && socket.Available == 0;
+                return Socket is { } socket && PeerClosed(socket);
             }
             catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ObjectDisposedException)
             {
@@ -110,6 +109,24 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
     }
 
     public void BeginLeaving() => _leaving = true;
+
+    // On Linux the kernel's TCP state says whether the peer closed, even with its last lines still unread (under
+    // load the read loop may be behind); elsewhere, readable with nothing to read means its FIN (or reset) waits.
+    private static bool PeerClosed(System.Net.Sockets.Socket socket)
+    {
+        const int Tcp = 6, TcpInfo = 11;
+        if (OperatingSystem.IsLinux())
+        {
+            Span<byte> info = stackalloc byte[8];
+            if (socket.GetRawSocketOption(Tcp, TcpInfo, info) > 0)
+            {
+                // CLOSE (reset), CLOSE_WAIT (peer's FIN received), LAST_ACK, CLOSING.
+                return info[0] is 7 or 8 or 9 or 11;
+            }
+        }
+
+        return socket.Poll(0, System.Net.Sockets.SelectMode.SelectRead) && socket.Available == 0;
+    }
 
     /// <summary>It has left: its name and room are let go.</summary>
     public void Left()
