@@ -16,12 +16,15 @@ internal sealed class IrcCommands(
     IrcRegistration registration,
     IrcChannels channels,
     RoomDirectory directory,
-    INameRegistry names)
+    INameRegistry names,
+    Storage.MessageLog log)
 {
     /// <summary>The longest line an IRC client may send: 510 bytes of message and 4,096 of client tags, CR LF aside.</summary>
     public const int MaxLineBytes = IrcMessage.MaxBodyBytes - 2 + IrcMessage.MaxClientTagBytes;
 
     private const string Action = "\u0001ACTION ";
+
+    private static readonly TimeSpan PingSettleLimit = TimeSpan.FromSeconds(5);
 
     /// <summary>Acts on one framed line; false when the client asked to leave.</summary>
     public ValueTask<bool> HandleLine(ChatSession session, in ReadOnlySequence<byte> line)
@@ -102,6 +105,11 @@ internal sealed class IrcCommands(
                 await commands.DispatchAsync(session, new NickCommand(message[0]!));
                 break;
             case "PING" when message[0] is { } token:
+                // PONG once every line sent before the PING has been delivered (and this client's echoed): a client
+                // or a test that pings to know the chat has caught up can count on it, as with a relay that stores
+                // nothing. A store that does not answer is not waited for long.
+                await log.WhenSettledAsync().WaitAsync(PingSettleLimit).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await commands.WhenDeliveredAsync(session).WaitAsync(PingSettleLimit).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 session.Reply($":{server} PONG {server} :{token}");
                 break;
             case "PING":

@@ -145,6 +145,7 @@ internal sealed class MessageLog(
     public Task<Appended> AppendAsync(Draft draft)
     {
         var appended = new TaskCompletionSource<Appended>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _latest, appended.Task);
         Interlocked.Increment(ref _unanswered);
         if (!_pending.Writer.TryWrite(new Entry(draft, null, appended)))
         {
@@ -163,6 +164,27 @@ internal sealed class MessageLog(
 
     /// <summary>Stores a resumable identity's nickname and room with the next batch.</summary>
     public void Save(IdentityRecord identity) => _pending.Writer.TryWrite(new Entry(null, identity, null));
+
+    // The newest append, so a caller can wait for everything appended before it asks (IRC's PING).
+    private Task<Appended>? _latest;
+
+    /// <summary>Completes once every message appended before the call has been delivered, or will never be.</summary>
+    public async Task WhenSettledAsync()
+    {
+        if (Volatile.Read(ref _latest) is not { } latest)
+        {
+            return;
+        }
+
+        try
+        {
+            await WhenDeliveredAsync((await latest).Message.Id);
+        }
+        catch (OperationCanceledException)
+        {
+            // Never stored: the server is stopping with its store failing.
+        }
+    }
 
     /// <summary>Completes once the message <paramref name="id"/> (and so every one before it) has been delivered.</summary>
     public Task WhenDeliveredAsync(long id)

@@ -69,6 +69,27 @@ public sealed class IrcTests
     }
 
     [Fact]
+    public async Task Ping_AnsweredOnceWhatCameBeforeIsDelivered_TheEchoesFirst()
+    {
+        await using var server = await StartAsync();
+        await using var nc = await server.ConnectAsAsync("bob");
+        await using var irc = await server.ConnectIrcAsync("alice", "echo-message");
+        await nc.ReadLineAsync();
+
+        // One write: three lines and a PING. The store takes a moment; the PONG waits for it.
+        await irc.SendBytesAsync(System.Text.Encoding.UTF8.GetBytes("PRIVMSG #lobby :one\r\nPRIVMSG #lobby :two\r\nPRIVMSG bob :three\r\nPING :caught-up\r\n"));
+
+        Assert.Equal(
+            [
+                ":alice!alice@socketchat PRIVMSG #lobby :one",
+                ":alice!alice@socketchat PRIVMSG #lobby :two",
+                ":alice!alice@socketchat PRIVMSG bob :three",
+                ":socketchat PONG socketchat :caught-up",
+            ],
+            await irc.ReadLinesAsync(4));
+    }
+
+    [Fact]
     public async Task Action_FromIrc_ShownToNcAsStar_FromNc_ShownToIrcAsCtcpAction()
     {
         await using var server = await StartAsync();
