@@ -90,8 +90,10 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory direct
         }
     }
 
-    public static async Task SendNamesAsync(ChatSession session, IrcState irc, SessionCommands commands, string room)
+    public static async Task SendNamesAsync(ChatSession session, IrcState irc, SessionCommands commands, string asked)
     {
+        // As the room spells itself, whatever case the client asked in.
+        var room = session.Room is { } own && string.Equals(own, asked, StringComparison.OrdinalIgnoreCase) ? own : asked;
         var members = await commands.MembersAsync(room);
         var shown = irc.Has(IrcCapabilities.UserhostInNames) ? members.Select(IrcEventWriter.Mask).ToArray() : members;
         foreach (var line in IrcReplies.Names(irc.ServerName, session.Nick, room, shown))
@@ -100,10 +102,16 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory direct
         }
     }
 
-    public void List(ChatSession session)
+    /// <summary>LIST, or LIST of the channels named (those with members).</summary>
+    public void List(ChatSession session, IrcMessage message)
     {
+        var asked = message[0] is { Length: > 0 } names
+            ? names.Split(',').Select(ChannelName).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase)
+            : null;
         session.Reply(session.Numeric("321", "Channel :Users  Name"));
-        foreach (var room in directory.Rooms.Where(room => room.Count > 0).OrderBy(room => room.Name, StringComparer.OrdinalIgnoreCase))
+        foreach (var room in directory.Rooms
+            .Where(room => room.Count > 0 && asked?.Contains(room.Name) != false)
+            .OrderBy(room => room.Name, StringComparer.OrdinalIgnoreCase))
         {
             session.Reply(session.Numeric("322", $"#{room.Name} {room.Count} :"));
         }
@@ -111,15 +119,19 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory direct
         session.Reply(session.Numeric("323", ":End of /LIST"));
     }
 
-    public static void Topic(ChatSession session, IrcMessage message)
+    public void Topic(ChatSession session, IrcMessage message)
     {
         if (message[0] is not { } channel)
         {
             session.Reply(session.Numeric("461", "TOPIC :Not enough parameters"));
         }
-        else if (RoomOf(session, channel) is null)
+        else if (RoomOf(session, channel) is not { } room)
         {
             return;
+        }
+        else if (directory.FindRoom(room) is not { Count: > 0 })
+        {
+            session.Reply(session.Numeric("403", $"{channel} :No such channel"));
         }
         else if (message[1] is null)
         {

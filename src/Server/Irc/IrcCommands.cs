@@ -80,10 +80,10 @@ internal sealed class IrcCommands(
                 await channels.NamesAsync(session, irc, message);
                 break;
             case "LIST":
-                channels.List(session);
+                channels.List(session, message);
                 break;
             case "TOPIC":
-                IrcChannels.Topic(session, message);
+                channels.Topic(session, message);
                 break;
             case "MODE":
                 IrcChannels.Mode(session, message);
@@ -149,7 +149,7 @@ internal sealed class IrcCommands(
                 {
                     if (await FindAsync(name) is { } found)
                     {
-                        hosts.Add($"{found}=+{found}@socketchat");
+                        hosts.Add($"{found}={(directory.FindByNick(found)?.Irc?.Away is null ? '+' : '-')}{found}@socketchat");
                     }
                 }
 
@@ -283,19 +283,20 @@ internal sealed class IrcCommands(
     private async ValueTask WhoAsync(ChatSession session, IrcState irc, IrcMessage message)
     {
         var mask = message[0] ?? "*";
-        if (mask.StartsWith('#') && IrcChannels.RoomOf(session, mask) is { } room)
+        if (mask.StartsWith('#') && IrcChannels.RoomOf(session, mask) is { } asked)
         {
+            var room = directory.FindRoom(asked)?.Name ?? asked;
             foreach (var member in await commands.MembersAsync(room))
             {
                 var (user, realName) = Identity(member);
-                session.Reply(session.Numeric("352", $"#{room} {user} socketchat {irc.ServerName} {member} H :0 {realName}"));
+                session.Reply(session.Numeric("352", $"#{room} {user} socketchat {irc.ServerName} {member} {Here(member)} :0 {realName}"));
             }
         }
         else if (!mask.StartsWith('#') && await FindAsync(mask) is { } found)
         {
             var where = directory.FindByNick(found)?.Room is { Length: > 0 } their ? $"#{their}" : "*";
             var (user, realName) = Identity(found);
-            session.Reply(session.Numeric("352", $"{where} {user} socketchat {irc.ServerName} {found} H :0 {realName}"));
+            session.Reply(session.Numeric("352", $"{where} {user} socketchat {irc.ServerName} {found} {Here(found)} :0 {realName}"));
         }
 
         session.Reply(session.Numeric("315", $"{mask} :End of /WHO list."));
@@ -334,6 +335,9 @@ internal sealed class IrcCommands(
 
         session.Reply(session.Numeric("318", $"{found} :End of /WHOIS list."));
     }
+
+    // WHO's flag: here (H) or gone away (G).
+    private string Here(string nick) => directory.FindByNick(nick)?.Irc?.Away is null ? "H" : "G";
 
     // What an IRC user on this server said in USER; anyone else is their nickname.
     private (string User, string RealName) Identity(string nick) =>

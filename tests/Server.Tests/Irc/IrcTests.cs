@@ -231,6 +231,28 @@ public sealed class IrcTests
     }
 
     [Fact]
+    public async Task AwayShownInWhoAndUserhost_ChannelsAsTheRoomSpellsThem_ListAndTopicOfAMissingChannel()
+    {
+        await using var server = await StartAsync();
+        await using var irc = await server.ConnectIrcAsync("alice");
+
+        await irc.SendAsync("AWAY :lunch");
+        Assert.Equal(":socketchat 306 alice :You have been marked as being away", await irc.ReadLineAsync());
+        await irc.SendAsync("WHO #LOBBY");
+        Assert.Equal(
+            [":socketchat 352 alice #lobby alice socketchat socketchat alice G :0 alice", ":socketchat 315 alice #LOBBY :End of /WHO list."],
+            await irc.ReadLinesAsync(2));
+        await irc.SendAsync("USERHOST alice");
+        Assert.Equal(":socketchat 302 alice :alice=-alice@socketchat", await irc.ReadLineAsync());
+        await irc.SendAsync("NAMES #Lobby");
+        Assert.Equal([":socketchat 353 alice = #lobby :alice", ":socketchat 366 alice #lobby :End of /NAMES list."], await irc.ReadLinesAsync(2));
+        await irc.SendAsync("LIST #nowhere");
+        Assert.Equal([":socketchat 321 alice Channel :Users  Name", ":socketchat 323 alice :End of /LIST"], await irc.ReadLinesAsync(2));
+        await irc.SendAsync("TOPIC #nowhere");
+        Assert.Equal(":socketchat 403 alice #nowhere :No such channel", await irc.ReadLineAsync());
+    }
+
+    [Fact]
     public async Task Joining_HistoryReplayedWithServerTime_InsideAChathistoryBatch()
     {
         await using var server = await StartAsync();
