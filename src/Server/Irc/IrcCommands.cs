@@ -149,7 +149,7 @@ internal sealed class IrcCommands(
                 {
                     if (await FindAsync(name) is { } found)
                     {
-                        hosts.Add($"{found}={(directory.FindByNick(found)?.Irc?.Away is null ? '+' : '-')}{found}@socketchat");
+                        hosts.Add($"{found}={(directory.FindByNick(found)?.Irc?.Away is null ? '+' : '-')}{found}@{IrcEventWriter.Host}");
                     }
                 }
 
@@ -288,15 +288,12 @@ internal sealed class IrcCommands(
             var room = directory.FindRoom(asked)?.Name ?? asked;
             foreach (var member in await commands.MembersAsync(room))
             {
-                var (user, realName) = Identity(member);
-                session.Reply(session.Numeric("352", $"#{room} {user} socketchat {irc.ServerName} {member} {Here(member)} :0 {realName}"));
+                WhoReply(session, irc, $"#{room}", member);
             }
         }
         else if (!mask.StartsWith('#') && await FindAsync(mask) is { } found)
         {
-            var where = directory.FindByNick(found)?.Room is { Length: > 0 } their ? $"#{their}" : "*";
-            var (user, realName) = Identity(found);
-            session.Reply(session.Numeric("352", $"{where} {user} socketchat {irc.ServerName} {found} {Here(found)} :0 {realName}"));
+            WhoReply(session, irc, directory.FindByNick(found)?.Room is { Length: > 0 } their ? $"#{their}" : "*", found);
         }
 
         session.Reply(session.Numeric("315", $"{mask} :End of /WHO list."));
@@ -321,7 +318,7 @@ internal sealed class IrcCommands(
 
         var local = directory.FindByNick(found);
         var (user, realName) = Identity(found);
-        session.Reply(session.Numeric("311", $"{found} {user} socketchat * :{realName}"));
+        session.Reply(session.Numeric("311", $"{found} {user} {IrcEventWriter.Host} * :{realName}"));
         if (local is { Room: { Length: > 0 } room })
         {
             session.Reply(session.Numeric("319", $"{found} :#{room}"));
@@ -334,6 +331,13 @@ internal sealed class IrcCommands(
         }
 
         session.Reply(session.Numeric("318", $"{found} :End of /WHOIS list."));
+    }
+
+    // One 352 line: where, user, host, server, nick, here (H) or gone away (G), hops and real name.
+    private void WhoReply(ChatSession session, IrcState irc, string channel, string nick)
+    {
+        var (user, realName) = Identity(nick);
+        session.Reply(session.Numeric("352", $"{channel} {user} {IrcEventWriter.Host} {irc.ServerName} {nick} {Here(nick)} :0 {realName}"));
     }
 
     // WHO's flag: here (H) or gone away (G).

@@ -21,7 +21,10 @@ internal static class IrcEventWriter
 
     private const string Action = "\u0001ACTION ";
 
-    public static string Mask(string nick) => $"{nick}!{nick}@socketchat";
+    /// <summary>The host every user's mask shows: addresses are not told to other users.</summary>
+    public const string Host = "socketchat";
+
+    public static string Mask(string nick) => $"{nick}!{nick}@{Host}";
 
     public static void Write(ServerEvent serverEvent, IrcState irc, string nick, IBufferWriter<byte> output)
     {

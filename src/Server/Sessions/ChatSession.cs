@@ -143,7 +143,10 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
             return Task.CompletedTask;
         }
 
-        var gone = Volatile.Read(ref _gone) ?? Interlocked.CompareExchange(ref _gone, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null) ?? _gone;
+        var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gone = Interlocked.CompareExchange(ref _gone, created, null) ?? created;
+
+        // Left may have run before the source was in place, and not seen it.
         if (_left)
         {
             gone.TrySetResult();
