@@ -105,8 +105,11 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>The IRC-over-TLS listener's port (with <c>Chat:Irc:TlsPort</c> set).</summary>
     public int IrcTlsPort => Host.Services.GetRequiredService<ChatServerService>().IrcTlsEndPoints[0].Port;
 
-    /// <summary>Connects to the IRC listener, registers as <paramref name="nick"/> (requesting <paramref name="capabilities"/>) and reads up to the end of the first NAMES.</summary>
-    public async Task<TestClient> ConnectIrcAsync(string nick, string capabilities = "")
+    /// <summary>
+    /// Connects to the IRC listener, registers as <paramref name="nick"/> (requesting <paramref name="capabilities"/>),
+    /// reads up to the end of the MOTD, then joins <paramref name="join"/> (when not null) and reads up to the end of its NAMES.
+    /// </summary>
+    public async Task<TestClient> ConnectIrcAsync(string nick, string capabilities = "", string? join = "#lobby")
     {
         var client = await TestClient.ConnectAsync(IrcPort);
         if (capabilities.Length > 0)
@@ -122,7 +125,13 @@ public sealed class TestServer : IAsyncDisposable
             await client.SendAsync("CAP END");
         }
 
-        await client.ExpectAsync(line => line.Contains(" 366 ", StringComparison.Ordinal));
+        await client.ExpectAsync(line => line.Contains(" 376 ", StringComparison.Ordinal));
+        if (join is not null)
+        {
+            await client.SendAsync($"JOIN {join}");
+            await client.ExpectAsync(line => line.Contains(" 366 ", StringComparison.Ordinal));
+        }
+
         return client;
     }
 

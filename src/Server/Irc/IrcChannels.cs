@@ -8,11 +8,14 @@ using SocketChat.Server.Sessions;
 namespace SocketChat.Server.Irc;
 
 /// <summary>
-/// Channels are rooms. A connection is in one room at a time, an IRC one too (<c>CHANLIMIT=#:1</c>): JOIN moves it,
-/// PART takes it back to the default room, and the default room cannot be left.
+/// Channels are rooms. An IRC connection is in as many as it joins (up to <see cref="MaxChannels"/>), from none
+/// at registration; what it says to a channel goes to that room. nc, telnet and JSON connections stay in one room.
 /// </summary>
-internal sealed class IrcChannels(SessionCommands commands, RoomDirectory directory, IOptions<Configuration.ChatOptions> options)
+internal sealed class IrcChannels(SessionCommands commands, RoomDirectory directory)
 {
+    /// <summary>How many channels one connection may be in (<c>CHANLIMIT</c>).</summary>
+    public const int MaxChannels = 50;
+
     public async ValueTask JoinAsync(ChatSession session, IrcState irc, IrcMessage message)
     {
         if (message[0] is not { Length: > 0 } list)
@@ -21,24 +24,36 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory direct
             return;
         }
 
-        // JOIN 0 leaves every channel: here, back to the default room.
-        var channels = list == "0" ? [$"#{options.Value.DefaultRoom}"] : list.Split(',', StringSplitOptions.RemoveEmptyEntries);
-        for (var i = 0; i < channels.Length; i++)
+        // JOIN 0 leaves every channel.
+        if (list == "0")
         {
-            if (RoomOf(session, channels[i]) is not { } room)
+            foreach (var room in session.Rooms)
+            {
+                await PartOneAsync(session, irc, room, reason: null);
+            }
+
+            return;
+        }
+
+        // Keys, if given, are not needed: no channel here has one.
+        foreach (var channel in list.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (RoomOf(session, channel) is not { } room || IsIn(session, room))
             {
                 continue;
             }
 
-            if (i > 0)
+            if (session.Rooms.Length >= MaxChannels)
             {
-                session.Reply(session.Numeric("405", $"{channels[i]} :You are in one channel at a time: JOIN moves you"));
+                session.Reply(session.Numeric("405", $"{channel} :You have joined too many channels ({MaxChannels})"));
                 continue;
             }
 
-            if (!string.Equals(room, session.Room, StringComparison.OrdinalIgnoreCase))
+            irc.Subject = channel;
+            await commands.DispatchAsync(session, new ChannelJoinCommand(room));
+            if (IsIn(session, room))
             {
-                await MoveAsync(session, irc, room);
+                await SendNamesAsync(session, irc, room);
             }
         }
     }
@@ -58,18 +73,15 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory direct
                 continue;
             }
 
-            if (!string.Equals(room, session.Room, StringComparison.OrdinalIgnoreCase))
+            if (!IsIn(session, room))
             {
-                session.Reply(session.Numeric("442", $"{channel} :You're not on that channel"));
+                session.Reply(directory.FindRoom(room) is { Count: > 0 }
+                    ? session.Numeric("442", $"{channel} :You're not on that channel")
+                    : session.Numeric("403", $"{channel} :No such channel"));
+                continue;
             }
-            else if (string.Equals(room, options.Value.DefaultRoom, StringComparison.OrdinalIgnoreCase))
-            {
-                session.Reply($":{irc.ServerName} NOTICE {session.Nick} :you are always in one room; JOIN another to leave #{room}");
-            }
-            else
-            {
-                await MoveAsync(session, irc, options.Value.DefaultRoom);
-            }
+
+            await PartOneAsync(session, irc, room, message[1]);
         }
     }
 
@@ -78,11 +90,17 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory direct
         var channel = message[0]?.Split(',')[0];
         if (channel is null)
         {
-            await SendNamesAsync(session, irc, commands, session.Room);
+            // Every channel it is in; the end names none in particular.
+            foreach (var room in session.Rooms)
+            {
+                await SendNamesAsync(session, irc, room, end: false);
+            }
+
+            session.Reply(session.Numeric("366", "* :End of /NAMES list."));
         }
         else if (ChannelName(channel) is { } room)
         {
-            await SendNamesAsync(session, irc, commands, room);
+            await SendNamesAsync(session, irc, room);
         }
         else
         {
@@ -90,13 +108,16 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory direct
         }
     }
 
-    public static async Task SendNamesAsync(ChatSession session, IrcState irc, SessionCommands commands, string asked)
+    /// <summary>True when the connection is in <paramref name="room"/>.</summary>
+    public static bool IsIn(ChatSession session, string room) => session.Rooms.Contains(room, StringComparer.OrdinalIgnoreCase);
+
+    private async Task SendNamesAsync(ChatSession session, IrcState irc, string asked, bool end = true)
     {
         // As the room spells itself, whatever case the client asked in.
-        var room = session.Room is { } own && string.Equals(own, asked, StringComparison.OrdinalIgnoreCase) ? own : asked;
+        var room = directory.FindRoom(asked)?.Name ?? asked;
         var members = await commands.MembersAsync(room);
         var shown = irc.Has(IrcCapabilities.UserhostInNames) ? members.Select(IrcEventWriter.Mask).ToArray() : members;
-        foreach (var line in IrcReplies.Names(irc.ServerName, session.Nick, room, shown))
+        foreach (var line in IrcReplies.Names(irc.ServerName, session.Nick, room, shown, end))
         {
             session.Reply(line);
         }
@@ -224,13 +245,14 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory direct
     private static string? ChannelName(string channel) =>
         channel.StartsWith('#') && ChatNames.IsValid(channel[1..]) ? channel[1..] : null;
 
-    private async Task MoveAsync(ChatSession session, IrcState irc, string room)
+    // Out of one channel: the others in it hear it leave, and so does this client (it is no longer a member).
+    private async Task PartOneAsync(ChatSession session, IrcState irc, string room, string? reason)
     {
         irc.Subject = $"#{room}";
-        await commands.DispatchAsync(session, new JoinCommand(room));
-        if (string.Equals(session.Room, room, StringComparison.OrdinalIgnoreCase))
+        await commands.DispatchAsync(session, new ChannelPartCommand(room));
+        if (!IsIn(session, room))
         {
-            await SendNamesAsync(session, irc, commands, room);
+            session.Reply($":{IrcEventWriter.Mask(session.Nick)} PART #{room}{(string.IsNullOrEmpty(reason) ? string.Empty : $" :{reason}")}");
         }
     }
 }

@@ -240,17 +240,20 @@ internal sealed class IrcCommands(
                 return;
             }
 
-            if (!string.Equals(room, session.Room, StringComparison.OrdinalIgnoreCase))
+            // Channels are +n: only their members speak in them.
+            if (session.Rooms.FirstOrDefault(own => string.Equals(own, room, StringComparison.OrdinalIgnoreCase)) is not { } member)
             {
                 if (!notice)
                 {
-                    session.Reply(session.Numeric("404", $"{target} :Cannot send to channel: you are in #{session.Room} (one channel at a time)"));
+                    session.Reply(directory.FindRoom(room) is { Count: > 0 }
+                        ? session.Numeric("404", $"{target} :Cannot send to channel: JOIN it first")
+                        : session.Numeric("403", $"{target} :No such channel"));
                 }
 
                 return;
             }
 
-            command = new SayCommand(said);
+            command = new ChannelSayCommand(member, said);
         }
         else
         {
@@ -293,7 +296,7 @@ internal sealed class IrcCommands(
         }
         else if (!mask.StartsWith('#') && await FindAsync(mask) is { } found)
         {
-            WhoReply(session, irc, directory.FindByNick(found)?.Room is { Length: > 0 } their ? $"#{their}" : "*", found);
+            WhoReply(session, irc, directory.FindByNick(found)?.Rooms is [var their, ..] ? $"#{their}" : "*", found);
         }
 
         session.Reply(session.Numeric("315", $"{mask} :End of /WHO list."));
@@ -319,9 +322,9 @@ internal sealed class IrcCommands(
         var local = directory.FindByNick(found);
         var (user, realName) = Identity(found);
         session.Reply(session.Numeric("311", $"{found} {user} {IrcEventWriter.Host} * :{realName}"));
-        if (local is { Room: { Length: > 0 } room })
+        if (local is { Rooms: { Length: > 0 } rooms })
         {
-            session.Reply(session.Numeric("319", $"{found} :#{room}"));
+            session.Reply(session.Numeric("319", $"{found} :{string.Join(' ', rooms.Select(room => $"#{room}"))}"));
         }
 
         session.Reply(session.Numeric("312", $"{found} {irc.ServerName} :{(local is null ? "on another server of this cluster" : "SocketChat")}"));

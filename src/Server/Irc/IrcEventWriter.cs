@@ -47,21 +47,8 @@ internal static class IrcEventWriter
                     Line(output, line);
                 }
 
-                Line(output, $":{Mask(welcome.Nick)} JOIN #{welcome.Room}");
-                irc.ShownChannel = welcome.Room;
                 break;
             case PresenceEvent { Action: PresenceAction.Join } joined:
-                if (string.Equals(joined.Nick, nick, StringComparison.OrdinalIgnoreCase))
-                {
-                    // This client moved: the channel it was in is left first (one channel at a time).
-                    if (irc.ShownChannel is { } shown && !string.Equals(shown, joined.Room, StringComparison.OrdinalIgnoreCase))
-                    {
-                        Line(output, $":{Mask(nick)} PART #{shown} :moved to #{joined.Room}");
-                    }
-
-                    irc.ShownChannel = joined.Room;
-                }
-
                 Line(output, $":{Mask(joined.Nick)} JOIN #{joined.Room}");
                 break;
             case PresenceEvent { Action: PresenceAction.Leave } left:
@@ -74,7 +61,13 @@ internal static class IrcEventWriter
 
                 break;
             case PresenceEvent renamed:
-                Line(output, $":{Mask(renamed.OldNick!)} NICK :{renamed.Nick}");
+                // Told once by each room this client shares with the renamed user: shown once.
+                if (irc.LastRename != (renamed.OldNick, renamed.Nick))
+                {
+                    irc.LastRename = (renamed.OldNick, renamed.Nick);
+                    Line(output, $":{Mask(renamed.OldNick!)} NICK :{renamed.Nick}");
+                }
+
                 break;
             case RoomMessageEvent { History: true } past:
                 if (irc.Has(IrcCapabilities.Batch) && irc.OpenBatch is null)
@@ -100,7 +93,7 @@ internal static class IrcEventWriter
 
                 break;
             case AnnouncementEvent announcement:
-                Message(output, irc, ChatNames.Server, "PRIVMSG", irc.ShownChannel is { } channel ? $"#{channel}" : nick, announcement.Text, announcement.Timestamp, announcement.Id);
+                Message(output, irc, ChatNames.Server, "NOTICE", nick, announcement.Text, announcement.Timestamp, announcement.Id);
                 break;
             case KeepAliveEvent:
                 Line(output, $"PING :{server}");

@@ -8,9 +8,9 @@ namespace SocketChat.Server.Irc;
 
 /// <summary>
 /// An IRC connection until it is registered: capability negotiation, PASS, NICK, USER and SASL PLAIN. Registration
-/// completes when it has a nickname and a user, and is not negotiating; then it enters the default room.
+/// completes when it has a nickname and a user, and is not negotiating; it is then in no channel until it joins one.
 /// </summary>
-internal sealed class IrcRegistration(SessionLifecycle lifecycle, SessionLogin login, SessionCommands commands)
+internal sealed class IrcRegistration(SessionLifecycle lifecycle, SessionLogin login)
 {
     // SASL payloads come in pieces of 400 base64 characters; PLAIN needs far fewer than this.
     private const int MaxSaslPayload = 2048;
@@ -146,11 +146,6 @@ internal sealed class IrcRegistration(SessionLifecycle lifecycle, SessionLogin l
             session.Reply(session.Numeric("433", $"{nick} :Nickname is already in use"));
             irc.Nick = null;
             return true;
-        }
-
-        if (session.Registered)
-        {
-            await IrcChannels.SendNamesAsync(session, irc, commands, session.Room);
         }
 
         return true;

@@ -15,7 +15,7 @@ internal static class IrcReplies
     [
         "AWAYLEN=200",
         "CASEMAPPING=ascii",
-        "CHANLIMIT=#:1",
+        $"CHANLIMIT=#:{IrcChannels.MaxChannels}",
         "CHANMODES=,,,nt",
         $"CHANNELLEN={ChatNames.MaxLength + 1}",
         "CHANTYPES=#",
@@ -23,14 +23,14 @@ internal static class IrcReplies
         "NETWORK=SocketChat",
         $"NICKLEN={ChatNames.MaxLength}",
         "PREFIX=()",
-        "TARGMAX=JOIN:1,PART:1,NAMES:1,WHOIS:1,PRIVMSG:1,NOTICE:1",
+        "TARGMAX=NAMES:1,WHOIS:1,PRIVMSG:1,NOTICE:1",
         "UTF8ONLY",
     ];
 
     private static readonly string[] MessageOfTheDay =
     [
         "This is a SocketChat server: people on IRC, nc, telnet and the SocketChat client share its rooms.",
-        "Rooms are channels. You are in one at a time: JOIN another to move, PART to go back to the first.",
+        "Rooms are channels: JOIN #lobby to meet the nc and telnet users, who land there.",
         "Every message is stored before anyone sees it; recent ones are shown when you join.",
     ];
 
@@ -75,7 +75,7 @@ internal static class IrcReplies
     };
 
     /// <summary>NAMES: the members in lines that fit 512 bytes, then the end.</summary>
-    public static IEnumerable<string> Names(string server, string nick, string room, IReadOnlyList<string> members)
+    public static IEnumerable<string> Names(string server, string nick, string room, IReadOnlyList<string> members, bool end = true)
     {
         var head = $":{server} 353 {nick} = #{room} :";
         var line = new System.Text.StringBuilder(head);
@@ -95,6 +95,9 @@ internal static class IrcReplies
             yield return line.ToString();
         }
 
-        yield return $":{server} 366 {nick} #{room} :End of /NAMES list.";
+        if (end)
+        {
+            yield return $":{server} 366 {nick} #{room} :End of /NAMES list.";
+        }
     }
 }

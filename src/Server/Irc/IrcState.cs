@@ -55,7 +55,9 @@ internal sealed class IrcState(string serverName)
     public ConcurrentQueue<(string Target, string Text, bool Notice)> Sent { get; } = new();
 
     // Write loop only.
-    public string? ShownChannel { get; set; }
+
+    /// <summary>The last rename shown (old, new): each room shared with the user tells it.</summary>
+    public (string? Old, string New) LastRename { get; set; }
 
     public string? OpenBatch { get; set; }
 

@@ -33,5 +33,5 @@ internal interface INameRegistry
     void Moved(string nick, string? left, string? room);
 
     /// <summary>Keeps this server's claims and memberships alive for another lease.</summary>
-    Task RenewAsync(IReadOnlyList<(string Nick, string Owner, string? Room)> held);
+    Task RenewAsync(IReadOnlyList<(string Nick, string Owner, string[] Rooms)> held);
 }

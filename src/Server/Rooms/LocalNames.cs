@@ -23,5 +23,5 @@ internal sealed class LocalNames : INameRegistry
     {
     }
 
-    public Task RenewAsync(IReadOnlyList<(string Nick, string Owner, string? Room)> held) => Task.CompletedTask;
+    public Task RenewAsync(IReadOnlyList<(string Nick, string Owner, string[] Rooms)> held) => Task.CompletedTask;
 }

@@ -36,10 +36,10 @@ internal sealed class NameLeases(INameRegistry names, RoomDirectory directory, I
         var node = options.Value.Node;
         var held = directory.Sessions
             .Where(session => session.Registered)
-            .Select(session => (session.Nick, session.NameOwner(node), (string?)session.Room))
+            .Select(session => (session.Nick, session.NameOwner(node), session.Rooms))
             .Concat(directory.Reserved()
                 .Where(reserved => reserved.Identity.IsParked(clock.GetUtcNow()))
-                .Select(reserved => (reserved.Nick, $"t:{reserved.Identity.Token}", (string?)null)))
+                .Select(reserved => (reserved.Nick, $"t:{reserved.Identity.Token}", Array.Empty<string>())))
             .ToList();
         try
         {

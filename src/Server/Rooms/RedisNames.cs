@@ -96,7 +96,7 @@ internal sealed class RedisNames(RedisMessageStore store, TimeProvider clock) : 
         batch.Execute();
     }
 
-    public async Task RenewAsync(IReadOnlyList<(string Nick, string Owner, string? Room)> held)
+    public async Task RenewAsync(IReadOnlyList<(string Nick, string Owner, string[] Rooms)> held)
     {
         if (held.Count == 0)
         {
@@ -110,7 +110,7 @@ internal sealed class RedisNames(RedisMessageStore store, TimeProvider clock) : 
             [.. held.Select(entry => (RedisValue)entry.Owner), (long)Lease.TotalMilliseconds]);
         var lapse = Lapse();
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        await Task.WhenAll(held.Where(entry => entry.Room is not null).GroupBy(entry => entry.Room!.ToLowerInvariant()).SelectMany(room => new Task[]
+        await Task.WhenAll(held.SelectMany(entry => entry.Rooms.Select(room => (entry.Nick, Room: room))).GroupBy(entry => entry.Room.ToLowerInvariant()).SelectMany(room => new Task[]
         {
             database.SortedSetAddAsync(MembersKey(room.Key), [.. room.Select(entry => new SortedSetEntry(entry.Nick, lapse))]),
             database.SortedSetRemoveRangeByScoreAsync(MembersKey(room.Key), double.NegativeInfinity, now),

@@ -43,12 +43,18 @@ internal sealed class RoomDirectory(IOptions<ChatOptions> options, TimeProvider 
         }
     }
 
-    /// <summary>Gives a connection the nickname it chose (IRC) and puts it in the default room; null when the name is taken.</summary>
-    public Room? TryRegister(ChatSession session, string nick)
+    /// <summary>Gives a connection the nickname it chose (IRC), in no room yet; false when the name is taken.</summary>
+    public bool TryRegister(ChatSession session, string nick)
     {
         lock (_gate)
         {
-            return IsTaken(nick, session) ? null : Attach(session, nick, options.Value.DefaultRoom, whileEntering: null);
+            if (IsTaken(nick, session))
+            {
+                return false;
+            }
+
+            AttachName(session, nick);
+            return true;
         }
     }
 
@@ -68,9 +74,10 @@ internal sealed class RoomDirectory(IOptions<ChatOptions> options, TimeProvider 
     /// <summary>
     /// Gives a logged-in connection its account's name as nickname. Whoever had it (an earlier login of the same
     /// account, live or parked) loses it; the caller closes that connection or forgets that identity. The session
-    /// goes to the room the earlier holder was in, else the default room.
+    /// goes to the room the earlier holder was in, else the default room; an IRC session goes to none (it joins
+    /// channels itself), and the room is null.
     /// </summary>
-    public (Room Room, ChatSession? Displaced, ResumableIdentity? Released) Claim(ChatSession session, string nick)
+    public (Room? Room, ChatSession? Displaced, ResumableIdentity? Released) Claim(ChatSession session, string nick)
     {
         lock (_gate)
         {
@@ -79,7 +86,7 @@ internal sealed class RoomDirectory(IOptions<ChatOptions> options, TimeProvider 
             if (_nicks.TryGetValue(nick, out var owner) && !ReferenceEquals(owner, session) && _sessions.TryRemove(owner.Id, out _))
             {
                 _nicks.TryRemove(new KeyValuePair<string, ChatSession>(owner.Nick, owner));
-                roomName = Exit(owner)?.Name ?? roomName;
+                roomName = Exit(owner) is [var first, ..] ? first.Name : roomName;
                 displaced = owner;
             }
 
@@ -88,12 +95,21 @@ internal sealed class RoomDirectory(IOptions<ChatOptions> options, TimeProvider 
                 roomName = released.ParkedRoom;
             }
 
+            if (session.Irc is not null)
+            {
+                AttachName(session, nick);
+                return (null, displaced, released);
+            }
+
             return (Attach(session, nick, roomName, whileEntering: null), displaced, released);
         }
     }
 
-    /// <summary>Releases the connection's nickname and takes it out of its room, which is returned; null when it was not registered.</summary>
-    public Room? Unregister(ChatSession session)
+    /// <summary>
+    /// Releases the connection's nickname and takes it out of every room it is in, which are returned (its
+    /// <see cref="ChatSession.Rooms"/> still names them); null when it was not registered.
+    /// </summary>
+    public IReadOnlyList<Room>? Unregister(ChatSession session)
     {
         lock (_gate)
         {
@@ -173,7 +189,34 @@ internal sealed class RoomDirectory(IOptions<ChatOptions> options, TimeProvider 
         lock (_gate)
         {
             var left = Exit(session);
-            return (left, Enter(session, roomName, whileEntering: null));
+            session.Rooms = [];
+            return (left is [var from, ..] ? from : null, Enter(session, roomName, whileEntering: null));
+        }
+    }
+
+    /// <summary>Puts an IRC session in one more room, creating it when new; null when it is in it already.</summary>
+    public Room? Join(ChatSession session, string roomName)
+    {
+        lock (_gate)
+        {
+            return session.Rooms.Contains(roomName, StringComparer.OrdinalIgnoreCase) ? null : Enter(session, roomName, whileEntering: null);
+        }
+    }
+
+    /// <summary>Takes an IRC session out of one of its rooms, which is returned; null when it is not in it.</summary>
+    public Room? Part(ChatSession session, string roomName)
+    {
+        lock (_gate)
+        {
+            if (!session.Rooms.Contains(roomName, StringComparer.OrdinalIgnoreCase) || !_rooms.TryGetValue(roomName, out var room))
+            {
+                return null;
+            }
+
+            Remove(room, session);
+            session.Rooms = [.. session.Rooms.Where(name => !string.Equals(name, roomName, StringComparison.OrdinalIgnoreCase))];
+            session.Room = session.Rooms is [.., var last] ? last : string.Empty;
+            return room;
         }
     }
 
@@ -199,32 +242,49 @@ internal sealed class RoomDirectory(IOptions<ChatOptions> options, TimeProvider 
 
     private Room Attach(ChatSession session, string nick, string roomName, Action<Room>? whileEntering)
     {
+        AttachName(session, nick);
+        return Enter(session, roomName, whileEntering);
+    }
+
+    private void AttachName(ChatSession session, string nick)
+    {
         _sessions[session.Id] = session;
         _nicks[nick] = session;
         session.Nick = nick;
-        return Enter(session, roomName, whileEntering);
+        session.Rooms = [];
+        session.Room = string.Empty;
     }
 
     private Room Enter(ChatSession session, string roomName, Action<Room>? whileEntering)
     {
         var room = _rooms.GetOrAdd(roomName, static name => new Room(name));
         room.Add(session, whileEntering);
+        session.Rooms = [.. session.Rooms, room.Name];
         session.Room = room.Name;
         return room;
     }
 
-    private Room? Exit(ChatSession session)
+    // Out of every room it is in; its Rooms are left naming them.
+    private List<Room> Exit(ChatSession session)
     {
-        if (!_rooms.TryGetValue(session.Room, out var room))
+        var left = new List<Room>(session.Rooms.Length);
+        foreach (var name in session.Rooms)
         {
-            return null;
+            if (_rooms.TryGetValue(name, out var room))
+            {
+                Remove(room, session);
+                left.Add(room);
+            }
         }
 
+        return left;
+    }
+
+    private void Remove(Room room, ChatSession session)
+    {
         if (room.Remove(session) == 0)
         {
             _rooms.TryRemove(room.Name, out _);
         }
-
-        return room;
     }
 }

@@ -17,6 +17,7 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
     private string? _closeReason;
     private volatile string _nick = "(unnamed)";
     private volatile string _room = string.Empty;
+    private volatile string[] _rooms = [];
     private volatile WireMode _mode;
 
     public long Id => id;
@@ -40,7 +41,14 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
 
     public string Nick { get => _nick; set => _nick = value; }
 
+    /// <summary>The room its lines of text go to: its one room, or an IRC connection's last joined channel (empty in none).</summary>
     public string Room { get => _room; set => _room = value; }
+
+    /// <summary>
+    /// Every room it is in: its one room, or an IRC connection's channels (none to many). Replaced whole by the
+    /// directory under its lock; after the connection leaves, the rooms it was last in.
+    /// </summary>
+    public string[] Rooms { get => _rooms; set => _rooms = value; }
 
     public WireMode Mode { get => _mode; set => _mode = value; }
 

@@ -36,6 +36,9 @@ internal sealed class RoomHistory(MessageLog log, IOptions<ChatOptions> options)
         }
     }
 
+    /// <summary>After <see cref="Enter{T}"/> that entered no room: releases the live events, with no history to show.</summary>
+    public static void Skip(ChatSession session) => session.Outbound.Release();
+
     /// <summary>After <see cref="Enter{T}"/>: the room's newest messages up to the position entered at, then what came since.</summary>
     public Task ShowRecentAsync(ChatSession session, string room, long position) =>
         ShowAsync(session, position, async () => options.Value.History.OnJoin > 0

@@ -6,6 +6,7 @@ using SocketChat.Protocol.Encoders;
 using SocketChat.Protocol.Events;
 using SocketChat.Protocol.Text;
 using SocketChat.Server.Diagnostics;
+using SocketChat.Server.Irc;
 using SocketChat.Server.Logging;
 using SocketChat.Server.Operator;
 using SocketChat.Server.Rooms;
@@ -109,7 +110,7 @@ internal sealed class SessionCommands(
             case not (HelpCommand or QuitCommand or InvalidCommand or JsonModeCommand) when login.Required && session.Account is null:
                 Reject(session, new InvalidCommand(ErrorCodes.LoginRequired, "log in first: /login NAME PASSWORD", command.Cid));
                 return ValueTask.FromResult(true);
-            case not (SayCommand or PrivateMessageCommand) when !IsDelivered(session):
+            case not (SayCommand or ChannelSayCommand or PrivateMessageCommand) when !IsDelivered(session):
                 // Whatever else the client asks happens after its messages before it are delivered (a rename, a
                 // move, leaving), so nobody sees them out of order.
                 return new ValueTask<bool>(ExecuteAfterDeliveredAsync(session, command));
@@ -229,7 +230,15 @@ internal sealed class SessionCommands(
         switch (command)
         {
             case SayCommand say:
-                RejectIfRefused(session, messages.Say(session, say));
+                RejectIfRefused(session, messages.Say(session, session.Room, say.Text, say.Cid));
+                break;
+            case ChannelSayCommand say:
+                RejectIfRefused(session, messages.Say(session, say.Room, say.Text, say.Cid));
+                break;
+            case ChannelJoinCommand join:
+                return Continue(JoinChannelAsync(session, join.Room));
+            case ChannelPartCommand part:
+                Part(session, part.Room);
                 break;
             case PrivateMessageCommand message:
                 return SendPrivateAsync(session, message);
@@ -315,15 +324,20 @@ internal sealed class SessionCommands(
             names.Release(old, owner);
         }
 
-        names.Moved(old, session.Room, null);
-        names.Moved(nick, null, session.Room);
-
         if (session.Identity is { } identity)
         {
             log.Save(identity.Record(nick, session.Room, clock.GetUtcNow()));
         }
 
-        presence.Tell(PresenceAction.Rename, session.Room, nick, old);
+        // It hears its own rename once, whatever rooms it is in (an IRC connection may be in none or several).
+        session.Send(new PresenceEvent(clock.GetUtcNow(), session.Room, nick, PresenceAction.Rename, old));
+        foreach (var room in session.Rooms)
+        {
+            names.Moved(old, room, null);
+            names.Moved(nick, null, room);
+            presence.Tell(PresenceAction.Rename, room, nick, old, except: session);
+        }
+
         ServerLog.NickChanged(logger, old, nick);
         display.Show($"* {old} ({session.RemoteEndPoint}) is now known as {nick}");
     }
@@ -365,6 +379,46 @@ internal sealed class SessionCommands(
 
         ServerLog.RoomChanged(logger, session.Nick, left?.Name ?? string.Empty, joined.Name);
         display.Show($"* {session.Nick} ({session.RemoteEndPoint}) moved to {joined.Name}");
+    }
+
+    // IRC: one more room, with its notices and history as in a move, the room left as it was.
+    private async Task JoinChannelAsync(ChatSession session, string roomName)
+    {
+        var (joined, position) = history.Enter(session, () =>
+        {
+            if (directory.Join(session, roomName) is not { } entered)
+            {
+                return null;
+            }
+
+            session.Send(new PresenceEvent(clock.GetUtcNow(), entered.Name, session.Nick, PresenceAction.Join));
+            presence.Tell(PresenceAction.Join, entered.Name, session.Nick, except: session);
+            return entered;
+        });
+        if (joined is null)
+        {
+            RoomHistory.Skip(session);
+            return;
+        }
+
+        await history.ShowRecentAsync(session, joined.Name, position);
+        names.Moved(session.Nick, null, joined.Name);
+        ServerLog.RoomChanged(logger, session.Nick, string.Empty, joined.Name);
+        display.Show($"* {session.Nick} ({session.RemoteEndPoint}) joined {joined.Name}");
+    }
+
+    // IRC: out of one of its rooms, the others kept. It is told by the caller (it is no longer a member).
+    private void Part(ChatSession session, string roomName)
+    {
+        if (directory.Part(session, roomName) is not { } left)
+        {
+            return;
+        }
+
+        presence.Tell(PresenceAction.Leave, left.Name, session.Nick);
+        names.Moved(session.Nick, left.Name, null);
+        ServerLog.RoomChanged(logger, session.Nick, left.Name, string.Empty);
+        display.Show($"* {session.Nick} ({session.RemoteEndPoint}) left {left.Name}");
     }
 
 

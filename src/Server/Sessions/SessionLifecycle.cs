@@ -47,7 +47,7 @@ internal sealed class SessionLifecycle(
     }
 
     /// <summary>
-    /// Registers an IRC connection under the nickname it chose, in the default room; false when the name is taken
+    /// Registers an IRC connection under the nickname it chose, in no channel yet; false when the name is taken
     /// (here, reserved for a dropped client, or on another server of the cluster).
     /// </summary>
     public async Task<bool> GreetAsNamedAsync(ChatSession session, string nick)
@@ -67,7 +67,7 @@ internal sealed class SessionLifecycle(
 
         try
         {
-            await GreetAsync(session, () => directory.TryRegister(session, nick) ?? throw new NameTakenException(), token: null);
+            await GreetAsync(session, () => directory.TryRegister(session, nick) ? null : throw new NameTakenException(), token: null);
             return true;
         }
         catch (NameTakenException)
@@ -84,13 +84,16 @@ internal sealed class SessionLifecycle(
     /// <summary>Handles the first line <c>/json</c>: resumes the identity it names, or greets a new JSON-mode guest.</summary>
     public async Task StartJsonAsync(ChatSession session, JsonModeCommand command)
     {
-        if (session.Registered && directory.Unregister(session) is { } guestRoom)
+        if (session.Registered && directory.Unregister(session) is { } guestRooms)
         {
             // Its /json came after the greeting delay: the text guest it was given leaves again.
             session.Registered = false;
             names.Release(session.Nick, session.NameOwner(options.Value.Node));
-            names.Moved(session.Nick, guestRoom.Name, null);
-            presence.Tell(PresenceAction.Leave, guestRoom.Name, session.Nick);
+            foreach (var guestRoom in guestRooms)
+            {
+                names.Moved(session.Nick, guestRoom.Name, null);
+                presence.Tell(PresenceAction.Leave, guestRoom.Name, session.Nick);
+            }
         }
 
         session.Mode = WireMode.Json;
@@ -183,7 +186,11 @@ internal sealed class SessionLifecycle(
 
         displaced.Send(new ErrorEvent(ErrorCodes.LoggedInElsewhere, $"you logged in again from {session.RemoteEndPoint}; this connection closes"));
         displaced.StopReading("logged in again elsewhere");
-        presence.Tell(PresenceAction.Leave, displaced.Room, account, except: session);
+        foreach (var room in displaced.Rooms)
+        {
+            presence.Tell(PresenceAction.Leave, room, account, except: session);
+        }
+
         ServerLog.LoginReplaced(logger, account, session.RemoteEndPoint, displaced.RemoteEndPoint);
     }
 
@@ -236,17 +243,17 @@ internal sealed class SessionLifecycle(
         }
 
         var identity = session.Identity;
-        Room? room;
+        IReadOnlyList<Room>? rooms;
         if (identity is null)
         {
-            room = directory.Unregister(session);
+            rooms = directory.Unregister(session);
         }
         else
         {
             lock (identity.Gate)
             {
-                room = directory.Unregister(session);
-                if (ReferenceEquals(identity.Owner, session) && room is not null)
+                rooms = directory.Unregister(session);
+                if (ReferenceEquals(identity.Owner, session) && rooms is [var room, ..])
                 {
                     // A client that asked to leave is gone for good; one that dropped may come back for its lines.
                     if (reason == "quit")
@@ -263,7 +270,7 @@ internal sealed class SessionLifecycle(
             }
         }
 
-        if (room is not null)
+        if (rooms is not null)
         {
             // A parked identity keeps its name (its lease is renewed while it may resume); anyone else lets it go.
             if (identity is null || !identity.IsParked(clock.GetUtcNow()))
@@ -271,13 +278,16 @@ internal sealed class SessionLifecycle(
                 names.Release(session.Nick, session.NameOwner(options.Value.Node));
             }
 
-            names.Moved(session.Nick, room.Name, null);
-        }
+            foreach (var room in rooms)
+            {
+                names.Moved(session.Nick, room.Name, null);
 
-        // While the server shuts down everyone is leaving; the shutdown notice says so once.
-        if (room is not null && reason != ChatSession.ShutdownReason)
-        {
-            presence.Tell(PresenceAction.Leave, room.Name, session.Nick);
+                // While the server shuts down everyone is leaving; the shutdown notice says so once.
+                if (reason != ChatSession.ShutdownReason)
+                {
+                    presence.Tell(PresenceAction.Leave, room.Name, session.Nick);
+                }
+            }
         }
 
         if (reason == ChatSession.SlowConsumerReason)
@@ -290,17 +300,21 @@ internal sealed class SessionLifecycle(
         display.Show($"* {session.Nick} ({session.RemoteEndPoint}) disconnected: {reason}");
     }
 
-    // Registers the session (register puts it in its room), then tells the room, welcomes it and shows it the room's
-    // newest messages, with no message delivered in between. The others hear of the newcomer before the newcomer
-    // hears back, so nothing it does can overtake the notice.
-    private async Task GreetAsync(ChatSession session, Func<Room> register, string? token)
+    // Registers the session (register puts it in its room, or none for IRC), then tells the room, welcomes it and
+    // shows it the room's newest messages, with no message delivered in between. The others hear of the newcomer
+    // before the newcomer hears back, so nothing it does can overtake the notice.
+    private async Task GreetAsync(ChatSession session, Func<Room?> register, string? token)
     {
         var (room, position) = history.Enter(session, () =>
         {
             var entered = register();
             session.Registered = true;
-            presence.Tell(PresenceAction.Join, entered.Name, session.Nick, except: session);
-            session.Send(new WelcomeEvent(session.Nick, entered.Name, token, Rate: session.Rate));
+            if (entered is not null)
+            {
+                presence.Tell(PresenceAction.Join, entered.Name, session.Nick, except: session);
+            }
+
+            session.Send(new WelcomeEvent(session.Nick, entered?.Name ?? string.Empty, token, Rate: session.Rate));
             if (log.Health.Problem is not null)
             {
                 session.Send(StoreNotices.Delayed);
@@ -308,11 +322,18 @@ internal sealed class SessionLifecycle(
 
             return entered;
         });
-        await history.ShowRecentAsync(session, room.Name, position);
-        names.Moved(session.Nick, null, room.Name);
-        if (session.Identity is { } identity)
+        if (room is null)
         {
-            log.Save(identity.Record(session.Nick, room.Name, clock.GetUtcNow()));
+            RoomHistory.Skip(session);
+        }
+        else
+        {
+            await history.ShowRecentAsync(session, room.Name, position);
+            names.Moved(session.Nick, null, room.Name);
+            if (session.Identity is { } identity)
+            {
+                log.Save(identity.Record(session.Nick, room.Name, clock.GetUtcNow()));
+            }
         }
 
         ServerLog.ClientConnected(logger, session.Nick, session.RemoteEndPoint);

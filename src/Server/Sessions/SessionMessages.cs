@@ -15,16 +15,16 @@ namespace SocketChat.Server.Sessions;
 /// </summary>
 internal sealed class SessionMessages(RoomDirectory directory, INameRegistry names, MessageLog log, ILogger<SessionMessages> logger)
 {
-    /// <summary>Accepts a room message; returns the refusal to send when there is one.</summary>
-    public InvalidCommand? Say(ChatSession session, SayCommand say)
+    /// <summary>Accepts a message to <paramref name="room"/>; returns the refusal to send when there is one.</summary>
+    public InvalidCommand? Say(ChatSession session, string room, string said, string? cid)
     {
-        var text = TextSanitizer.RemoveControlCharacters(say.Text);
+        var text = TextSanitizer.RemoveControlCharacters(said);
         if (string.IsNullOrWhiteSpace(text))
         {
-            return Empty(say.Cid);
+            return Empty(cid);
         }
 
-        Append(session, say.Cid, new Draft(MessageKind.Room, session.Room, session.Nick, null, text, session.Identity?.Token, say.Cid, session.Id));
+        Append(session, cid, new Draft(MessageKind.Room, room, session.Nick, null, text, session.Identity?.Token, cid, session.Id));
         return null;
     }
 

@@ -16,7 +16,6 @@ public sealed partial class IrcClientTests : IDisposable
         await using var server = await TestServer.StartAsync(new() { ["Chat:Irc:Port"] = "0" });
         await using var nc = await server.ConnectAsAsync("bob");
         await using var irssi = await TmuxSession.StartAsync($"irssi --home={_home.Path} -c 127.0.0.1 -p {server.IrcPort} -n alice");
-        Assert.Equal("* alice joined lobby", await nc.ReadLineAsync());
 
         // Registered (irssi sets +i as it connects); the status window says nothing went wrong.
         var status = await irssi.WaitForScreenAsync(lines => lines.Any(line => line.EndsWith("Mode change [+i] for user alice", StringComparison.Ordinal)));
@@ -26,6 +25,7 @@ public sealed partial class IrcClientTests : IDisposable
         await irssi.TypeAsync("/join #lobby");
         await irssi.PressAsync("Enter");
         await irssi.WaitForScreenAsync(lines => lines.Any(line => line.EndsWith("alice [alice@socketchat] has joined #lobby", StringComparison.Ordinal)));
+        Assert.Equal("* alice joined lobby", await nc.ReadLineAsync());
         await irssi.TypeAsync("hello from irssi");
         await irssi.PressAsync("Enter");
         Assert.Equal("alice: hello from irssi", await nc.ReadLineAsync());
@@ -53,10 +53,10 @@ public sealed partial class IrcClientTests : IDisposable
         await using var server = await TestServer.StartAsync(new() { ["Chat:Irc:Port"] = "0" });
         await using var nc = await server.ConnectAsAsync("bob");
         await using var weechat = await TmuxSession.StartAsync(
-            $"weechat --dir {_home.Path} -r '/server add sc 127.0.0.1/{server.IrcPort} -notls -nicks=alice; /connect sc'");
+            $"weechat --dir {_home.Path} -r '/server add sc 127.0.0.1/{server.IrcPort} -notls -nicks=alice -autojoin=#lobby; /connect sc'");
         Assert.Equal("* alice joined lobby", await nc.ReadLineAsync());
 
-        // It opens the channel's buffer as it is joined, and types into it.
+        // It joins the channel it was told to, opens its buffer and types into it.
         await weechat.WaitForScreenAsync(lines => lines.Any(line => line.Contains("alice (alice@socketchat) has joined #lobby", StringComparison.Ordinal)));
         await weechat.TypeAsync("hello from weechat");
         await weechat.PressAsync("Enter");

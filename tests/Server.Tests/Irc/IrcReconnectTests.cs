@@ -24,6 +24,8 @@ public sealed class IrcReconnectTests
             await irc.SendAsync("NICK foo");
             await irc.SendAsync("USER foo 0 * :foo");
             Assert.Equal(":socketchat 001 foo :Welcome to the SocketChat IRC network, foo!foo@socketchat", await irc.ReadLineAsync());
+            await irc.ExpectAsync(line => line.Contains(" 376 ", StringComparison.Ordinal));
+            await irc.SendAsync("JOIN #lobby");
             await irc.ExpectAsync(line => line.Contains(" 366 ", StringComparison.Ordinal));
             await irc.SendAsync($"PRIVMSG #lobby :last words {i}");
         }

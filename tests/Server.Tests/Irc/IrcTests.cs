@@ -8,7 +8,7 @@ public sealed class IrcTests
         TestServer.StartAsync(new() { ["Chat:Irc:Port"] = "0" }, more);
 
     [Fact]
-    public async Task Registration_CapLs302NickUserCapEnd_WelcomeBurstThenTheDefaultRoomJoined()
+    public async Task Registration_CapLs302NickUserCapEnd_WelcomeBurst_InNoChannelUntilItJoins()
     {
         await using var server = await StartAsync();
         await using var irc = await TestClient.ConnectAsync(server.IrcPort);
@@ -27,10 +27,13 @@ public sealed class IrcTests
         Assert.StartsWith(":socketchat 003 alice :This server was created ", burst[2], StringComparison.Ordinal);
         Assert.Equal(":socketchat 004 alice socketchat SocketChat-1 i nt", burst[3]);
         Assert.Equal(
-            ":socketchat 005 alice AWAYLEN=200 CASEMAPPING=ascii CHANLIMIT=#:1 CHANMODES=,,,nt CHANNELLEN=33 CHANTYPES=# MODES=0 NETWORK=SocketChat NICKLEN=32 PREFIX=() TARGMAX=JOIN:1,PART:1,NAMES:1,WHOIS:1,PRIVMSG:1,NOTICE:1 UTF8ONLY :are supported by this server",
+            ":socketchat 005 alice AWAYLEN=200 CASEMAPPING=ascii CHANLIMIT=#:50 CHANMODES=,,,nt CHANNELLEN=33 CHANTYPES=# MODES=0 NETWORK=SocketChat NICKLEN=32 PREFIX=() TARGMAX=NAMES:1,WHOIS:1,PRIVMSG:1,NOTICE:1 UTF8ONLY :are supported by this server",
             burst[4]);
         Assert.Equal(":socketchat 375 alice :- socketchat Message of the day - ", await irc.ReadLineAsync());
         Assert.Equal(":socketchat 376 alice :End of /MOTD command.", await irc.ExpectAsync(line => !line.Contains(" 372 ", StringComparison.Ordinal)));
+        await irc.SendAsync("PING :nothing else");
+        Assert.Equal(":socketchat PONG socketchat :nothing else", await irc.ReadLineAsync());
+        await irc.SendAsync("JOIN #lobby");
         Assert.Equal(
             [":alice!alice@socketchat JOIN #lobby", ":socketchat 353 alice = #lobby :alice", ":socketchat 366 alice #lobby :End of /NAMES list."],
             await irc.ReadLinesAsync(3));
@@ -107,6 +110,7 @@ public sealed class IrcTests
     public async Task Mistakes_AnsweredWithTheirNumerics_TheConnectionStays()
     {
         await using var server = await StartAsync();
+        await using var nc = await server.ConnectAsAsync("bob");
         await using var irc = await TestClient.ConnectAsync(server.IrcPort);
 
         await irc.SendAsync("JOIN #dev");
@@ -119,7 +123,7 @@ public sealed class IrcTests
         Assert.Equal(":socketchat 461 * USER :Not enough parameters", await irc.ReadLineAsync());
         await irc.SendAsync("NICK carol");
         await irc.SendAsync("USER carol 0 * :Carol");
-        await irc.ExpectAsync(line => line.Contains(" 366 ", StringComparison.Ordinal));
+        await irc.ExpectAsync(line => line.Contains(" 376 ", StringComparison.Ordinal));
 
         (string Sent, string Expected)[] mistakes =
         [
@@ -127,12 +131,14 @@ public sealed class IrcTests
             ("PRIVMSG", ":socketchat 411 carol :No recipient given (PRIVMSG)"),
             ("PRIVMSG #lobby", ":socketchat 412 carol :No text to send"),
             ("PRIVMSG nobody :hi", ":socketchat 401 carol nobody :No such nick/channel"),
-            ("PRIVMSG #dev :hi", ":socketchat 404 carol #dev :Cannot send to channel: you are in #lobby (one channel at a time)"),
+            ("PRIVMSG #lobby :hi", ":socketchat 404 carol #lobby :Cannot send to channel: JOIN it first"),
+            ("PRIVMSG #dev :hi", ":socketchat 403 carol #dev :No such channel"),
             ("PRIVMSG lobby,dev :hi", ":socketchat 407 carol lobby,dev :Too many targets: one at a time"),
             ("JOIN", ":socketchat 461 carol JOIN :Not enough parameters"),
             ("JOIN dev", ":socketchat 403 carol dev :No such channel"),
             ("JOIN #bad!name", ":socketchat 479 carol #bad!name :Illegal channel name: use # then 1-32 characters: ASCII letters, digits, '-', '_' or '.', starting with a letter"),
-            ("PART #dev", ":socketchat 442 carol #dev :You're not on that channel"),
+            ("PART #dev", ":socketchat 403 carol #dev :No such channel"),
+            ("PART #lobby", ":socketchat 442 carol #lobby :You're not on that channel"),
             ("FROB", ":socketchat 421 carol FROB :Unknown command"),
             ("MODE #lobby +m", ":socketchat 482 carol #lobby :Channel modes cannot be changed on this server"),
             ("MODE carol +x", ":socketchat 501 carol :Unknown MODE flag"),
@@ -165,7 +171,7 @@ public sealed class IrcTests
         Assert.Equal(":socketchat 433 * alice :Nickname is already in use", await irc.ReadLineAsync());
         await irc.SendAsync("NICK alice_");
         Assert.Equal(":socketchat 001 alice_ :Welcome to the SocketChat IRC network, alice_!alice_@socketchat", await irc.ReadLineAsync());
-        await irc.ExpectAsync(line => line.Contains(" 366 ", StringComparison.Ordinal));
+        await irc.ExpectAsync(line => line.Contains(" 376 ", StringComparison.Ordinal));
 
         await irc.SendAsync("NICK alice");
         Assert.Equal(":socketchat 433 alice_ alice :Nickname is already in use", await irc.ReadLineAsync());
@@ -176,58 +182,113 @@ public sealed class IrcTests
     }
 
     [Fact]
-    public async Task JoinMovesPartReturns_NamesWhoAndListAnswer()
+    public async Task SeveralChannelsAtOnce_EachLineToItsChannel_PartLeavesOne_NamesWhoWhoisList()
     {
         await using var server = await StartAsync();
         await using var nc = await server.ConnectAsAsync("bob");
-        await using var irc = await server.ConnectIrcAsync("alice");
-        await nc.ReadLineAsync();
+        await using var dev = await server.ConnectAsAsync("dave");
+        await dev.SendAsync("/join dev");
+        await dev.ExpectAsync(line => line == "* dave joined dev");
+        await using var irc = await server.ConnectIrcAsync("alice", join: null);
 
-        await irc.SendAsync("JOIN #dev,#ops");
+        await irc.SendAsync("JOIN #lobby,#dev");
         Assert.Equal(
             [
-                ":alice!alice@socketchat PART #lobby :moved to #dev",
+                ":alice!alice@socketchat JOIN #lobby",
+                ":socketchat 353 alice = #lobby :alice bob",
+                ":socketchat 366 alice #lobby :End of /NAMES list.",
                 ":alice!alice@socketchat JOIN #dev",
-                ":socketchat 353 alice = #dev :alice",
+                ":socketchat 353 alice = #dev :alice dave",
                 ":socketchat 366 alice #dev :End of /NAMES list.",
-                ":socketchat 405 alice #ops :You are in one channel at a time: JOIN moves you",
             ],
-            await irc.ReadLinesAsync(5));
-        Assert.Equal("* alice left lobby", await nc.ReadLineAsync());
+            await irc.ReadLinesAsync(6));
+        await nc.ExpectAsync(line => line == "* alice joined lobby");
+        Assert.Equal("* alice joined dev", await dev.ReadLineAsync());
 
-        await irc.SendAsync("NAMES #lobby");
-        Assert.Equal([":socketchat 353 alice = #lobby :bob", ":socketchat 366 alice #lobby :End of /NAMES list."], await irc.ReadLinesAsync(2));
-        await irc.SendAsync("WHO #lobby");
-        Assert.Equal(
-            [":socketchat 352 alice #lobby bob socketchat socketchat bob H :0 bob", ":socketchat 315 alice #lobby :End of /WHO list."],
-            await irc.ReadLinesAsync(2));
-        await irc.SendAsync("WHOIS bob");
+        // Each line goes to the channel it names, and each room's talk comes back under its channel.
+        await irc.SendAsync("PRIVMSG #dev :to dev");
+        await irc.SendAsync("PRIVMSG #lobby :to lobby");
+        Assert.Equal("alice: to dev", await dev.ReadLineAsync());
+        Assert.Equal("alice: to lobby", await nc.ReadLineAsync());
+        await nc.SendAsync("from lobby");
+        Assert.Equal(":bob!bob@socketchat PRIVMSG #lobby :from lobby", await irc.ReadLineAsync());
+        await dev.SendAsync("from dev");
+        Assert.Equal(":dave!dave@socketchat PRIVMSG #dev :from dev", await irc.ReadLineAsync());
+
+        await irc.SendAsync("NAMES");
         Assert.Equal(
             [
-                ":socketchat 311 alice bob bob socketchat * :bob",
-                ":socketchat 319 alice bob :#lobby",
-                ":socketchat 312 alice bob socketchat :SocketChat",
-                ":socketchat 318 alice bob :End of /WHOIS list.",
+                ":socketchat 353 alice = #lobby :alice bob",
+                ":socketchat 353 alice = #dev :alice dave",
+                ":socketchat 366 alice * :End of /NAMES list.",
+            ],
+            await irc.ReadLinesAsync(3));
+        await irc.SendAsync("WHO #dev");
+        Assert.Equal(
+            [
+                ":socketchat 352 alice #dev alice socketchat socketchat alice H :0 alice",
+                ":socketchat 352 alice #dev dave socketchat socketchat dave H :0 dave",
+                ":socketchat 315 alice #dev :End of /WHO list.",
+            ],
+            await irc.ReadLinesAsync(3));
+        await irc.SendAsync("WHOIS alice");
+        Assert.Equal(
+            [
+                ":socketchat 311 alice alice alice socketchat * :alice",
+                ":socketchat 319 alice alice :#lobby #dev",
+                ":socketchat 312 alice alice socketchat :SocketChat",
+                ":socketchat 318 alice alice :End of /WHOIS list.",
             ],
             await irc.ReadLinesAsync(4));
         await irc.SendAsync("LIST");
         Assert.Equal(
             [
                 ":socketchat 321 alice Channel :Users  Name",
-                ":socketchat 322 alice #dev 1 :",
-                ":socketchat 322 alice #lobby 1 :",
+                ":socketchat 322 alice #dev 2 :",
+                ":socketchat 322 alice #lobby 2 :",
                 ":socketchat 323 alice :End of /LIST",
             ],
             await irc.ReadLinesAsync(4));
 
+        // Joining a channel it is in does nothing; PART leaves that one only.
+        await irc.SendAsync("JOIN #dev");
         await irc.SendAsync("PART #dev :bye");
-        Assert.Equal(
-            [":alice!alice@socketchat PART #dev :moved to #lobby", ":alice!alice@socketchat JOIN #lobby"],
-            await irc.ReadLinesAsync(2));
-        Assert.Equal("* alice joined lobby", await nc.ReadLineAsync());
-        await irc.ExpectAsync(line => line.Contains(" 366 ", StringComparison.Ordinal));
-        await irc.SendAsync("PART #lobby");
-        Assert.Equal(":socketchat NOTICE alice :you are always in one room; JOIN another to leave #lobby", await irc.ReadLineAsync());
+        Assert.Equal(":alice!alice@socketchat PART #dev :bye", await irc.ReadLineAsync());
+        Assert.Equal("* alice left dev", await dev.ReadLineAsync());
+        await dev.SendAsync("not for alice");
+        await nc.SendAsync("still for alice");
+        Assert.Equal(":bob!bob@socketchat PRIVMSG #lobby :still for alice", await irc.ReadLineAsync());
+        await irc.SendAsync("PRIVMSG #dev :after leaving");
+        Assert.Equal(":socketchat 404 alice #dev :Cannot send to channel: JOIN it first", await irc.ReadLineAsync());
+
+        // JOIN 0 leaves every channel.
+        await irc.SendAsync("JOIN 0");
+        Assert.Equal(":alice!alice@socketchat PART #lobby", await irc.ReadLineAsync());
+        Assert.Equal("* alice left lobby", await nc.ReadLineAsync());
+        await irc.SendAsync("NAMES");
+        Assert.Equal(":socketchat 366 alice * :End of /NAMES list.", await irc.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task NickChange_SeenOnceByWhoSharesSeveralChannels_AndByItsOwnerInNone()
+    {
+        await using var server = await StartAsync();
+        await using var alice = await server.ConnectIrcAsync("alice", join: "#lobby,#dev");
+        await using var bob = await server.ConnectIrcAsync("bob", join: "#lobby,#dev");
+        await using var carol = await server.ConnectIrcAsync("carol", join: null);
+        await alice.ExpectAsync(line => line == ":bob!bob@socketchat JOIN #dev");
+        await bob.ExpectAsync(line => line == ":socketchat 366 bob #dev :End of /NAMES list.");
+
+        await bob.SendAsync("NICK robert");
+        await carol.SendAsync("NICK caroline");
+
+        Assert.Equal(":bob!bob@socketchat NICK :robert", await bob.ReadLineAsync());
+        Assert.Equal(":carol!carol@socketchat NICK :caroline", await carol.ReadLineAsync());
+        Assert.Equal(":bob!bob@socketchat NICK :robert", await alice.ReadLineAsync());
+        await alice.SendAsync("PING :once");
+        Assert.Equal(":socketchat PONG socketchat :once", await alice.ReadLineAsync());
+        await alice.SendAsync("WHOIS robert");
+        Assert.Equal(":socketchat 319 alice robert :#lobby #dev", (await alice.ReadLinesAsync(2))[1]);
     }
 
     [Fact]
@@ -262,14 +323,14 @@ public sealed class IrcTests
         await nc.SendAsync("before you came");
         await server.WaitUntilStoredAsync("before you came");
 
-        await using var irc = await server.ConnectIrcAsync("alice", "server-time batch");
+        await using var irc = await server.ConnectIrcAsync("alice", "server-time batch", join: null);
         await irc.SendAsync("JOIN #dev");
 
-        var lines = await irc.ReadLinesAsync(5);
-        Assert.Equal(":alice!alice@socketchat JOIN #dev", lines[1]);
-        Assert.Equal(":socketchat BATCH +h1 chathistory #dev", lines[2]);
-        Assert.Matches(@"^@batch=h1;time=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z :bob!bob@socketchat PRIVMSG #dev :before you came$", lines[3]);
-        Assert.Equal(":socketchat BATCH -h1", lines[4]);
+        var lines = await irc.ReadLinesAsync(4);
+        Assert.Equal(":alice!alice@socketchat JOIN #dev", lines[0]);
+        Assert.Equal(":socketchat BATCH +h1 chathistory #dev", lines[1]);
+        Assert.Matches(@"^@batch=h1;time=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z :bob!bob@socketchat PRIVMSG #dev :before you came$", lines[2]);
+        Assert.Equal(":socketchat BATCH -h1", lines[3]);
         Assert.Equal([":socketchat 353 alice = #dev :alice bob", ":socketchat 366 alice #dev :End of /NAMES list."], await irc.ReadLinesAsync(2));
     }
 

@@ -21,6 +21,8 @@ public sealed class IrcTlsTests : IDisposable
         await secure.SendAsync("NICK alice");
         await secure.SendAsync("USER alice 0 * :Alice");
         Assert.Equal(":socketchat 001 alice :Welcome to the SocketChat IRC network, alice!alice@socketchat", await secure.ReadLineAsync());
+        await secure.ExpectAsync(line => line.Contains(" 376 ", StringComparison.Ordinal));
+        await secure.SendAsync("JOIN #lobby");
         await secure.ExpectAsync(line => line.Contains(" 366 ", StringComparison.Ordinal));
         await secure.SendAsync("PRIVMSG #lobby :over tls");
         Assert.Equal(":alice!alice@socketchat PRIVMSG #lobby :over tls", await plain.ExpectAsync(line => line.Contains("PRIVMSG", StringComparison.Ordinal)));
