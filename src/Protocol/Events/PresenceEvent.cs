@@ -2,6 +2,15 @@ namespace SocketChat.Protocol.Events;
 
 /// <summary>
 /// A change in who is in a room. Text: <c>* NICK joined ROOM</c>, <c>* NICK left ROOM</c>,
-/// <c>* OLD is now known as NICK</c>.
+/// <c>* OLD is now known as NICK</c>. For a leave, <paramref name="Reason"/> is what the user said as it left the room
+/// or why its connection ended, and <paramref name="Disconnected"/> tells the two apart; IRC shows them (PART or QUIT
+/// with its message), text and JSON do not.
 /// </summary>
-public sealed record PresenceEvent(DateTimeOffset Timestamp, string Room, string Nick, PresenceAction Action, string? OldNick = null) : ServerEvent;
+public sealed record PresenceEvent(
+    DateTimeOffset Timestamp,
+    string Room,
+    string Nick,
+    PresenceAction Action,
+    string? OldNick = null,
+    string? Reason = null,
+    bool Disconnected = false) : ServerEvent;

@@ -11,5 +11,5 @@ internal sealed record ChannelSayCommand(string Room, string Text) : ClientComma
 /// <summary>Into one more room, staying in the others (JOIN).</summary>
 internal sealed record ChannelJoinCommand(string Room) : ClientCommand(Cid: null);
 
-/// <summary>Out of one room, staying in the others (PART).</summary>
-internal sealed record ChannelPartCommand(string Room) : ClientCommand(Cid: null);
+/// <summary>Out of one room, staying in the others (PART), with what it says as it goes.</summary>
+internal sealed record ChannelPartCommand(string Room, string? Reason) : ClientCommand(Cid: null);

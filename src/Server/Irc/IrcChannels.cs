@@ -249,10 +249,11 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory direct
     private async Task PartOneAsync(ChatSession session, IrcState irc, string room, string? reason)
     {
         irc.Subject = $"#{room}";
-        await commands.DispatchAsync(session, new ChannelPartCommand(room));
+        reason = string.IsNullOrEmpty(reason) ? null : TextSanitizer.RemoveControlCharacters(reason);
+        await commands.DispatchAsync(session, new ChannelPartCommand(room, reason));
         if (!IsIn(session, room))
         {
-            session.Reply($":{IrcEventWriter.Mask(session.Nick)} PART #{room}{(string.IsNullOrEmpty(reason) ? string.Empty : $" :{reason}")}");
+            session.Reply($":{IrcEventWriter.Mask(session.Nick)} PART #{room}{(reason is null ? string.Empty : $" :{reason}")}");
         }
     }
 }

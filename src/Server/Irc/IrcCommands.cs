@@ -39,8 +39,11 @@ internal sealed class IrcCommands(
             return ValueTask.FromResult(true);
         }
 
+        // Each part has its own limit: 4,096 bytes of tags with the '@' and the space after them, 510 of the rest.
         var body = decoded.StartsWith('@') && decoded.IndexOf(' ') is var end and > 0 ? decoded[(end + 1)..] : decoded;
-        if (System.Text.Encoding.UTF8.GetByteCount(body) > IrcMessage.MaxBodyBytes - 2)
+        var tags = decoded.Length - body.Length;
+        if (System.Text.Encoding.UTF8.GetByteCount(body) > IrcMessage.MaxBodyBytes - 2
+            || (tags > 0 && System.Text.Encoding.UTF8.GetByteCount(decoded.AsSpan(0, tags)) > IrcMessage.MaxClientTagBytes))
         {
             session.Reply(session.Numeric("417", ":Input line was too long"));
             return ValueTask.FromResult(true);
@@ -100,6 +103,9 @@ internal sealed class IrcCommands(
             case "NICK" when !IrcRegistration.IsValidNick(message[0]!):
                 session.Reply(session.Numeric("432", $"{message[0]} :Erroneous nickname: use {ChatNames.Rule}"));
                 break;
+            case "NICK" when string.Equals(message[0], nick, StringComparison.Ordinal):
+                // Already its name: nothing to do, and nothing to say.
+                break;
             case "NICK":
                 irc.Subject = message[0]!;
                 await commands.DispatchAsync(session, new NickCommand(message[0]!));
@@ -118,9 +124,10 @@ internal sealed class IrcCommands(
             case "PONG":
                 break;
             case "QUIT":
-                // Nothing the room says after the goodbye is sent: the client asked to go.
+                // Nothing the room says after the goodbye is sent: the client asked to go. Its channels hear why.
+                irc.QuitMessage = $"Quit: {TextSanitizer.RemoveControlCharacters(message[0] ?? "leaving")}";
                 session.Outbound.Hold();
-                session.Reply($"ERROR :Closing link: {nick} (Quit: {TextSanitizer.RemoveControlCharacters(message[0] ?? "leaving")})");
+                session.Reply($"ERROR :Closing link: {nick} ({irc.QuitMessage})");
                 return false;
             case "CAP":
                 registration.Capabilities(session, irc, message);
@@ -232,6 +239,17 @@ internal sealed class IrcCommands(
             return;
         }
 
+        // Relayed with this user's mask in front, the line must still fit in 512 bytes: refused (417) rather than cut.
+        if (System.Text.Encoding.UTF8.GetByteCount($":{IrcEventWriter.Mask(session.Nick)} {message.Command} {target} :{text}") + 2 > IrcMessage.MaxBodyBytes)
+        {
+            if (!notice)
+            {
+                session.Reply(session.Numeric("417", ":Input line was too long once your address is added: split it"));
+            }
+
+            return;
+        }
+
         ClientCommand command;
         if (target.StartsWith('#'))
         {
@@ -292,6 +310,20 @@ internal sealed class IrcCommands(
             foreach (var member in await commands.MembersAsync(room))
             {
                 WhoReply(session, irc, $"#{room}", member);
+            }
+        }
+        else if (mask.AsSpan().IndexOfAny('*', '?') >= 0)
+        {
+            // A mask matches this server's users by nickname; those who set +i only when they share a channel.
+            foreach (var other in directory.Sessions.Where(other => other.Registered && Glob.IsMatch(mask, other.Nick)))
+            {
+                var shared = other.Rooms.FirstOrDefault(room => IrcChannels.IsIn(session, room));
+                if (other.Irc?.Invisible == true && shared is null && !ReferenceEquals(other, session))
+                {
+                    continue;
+                }
+
+                WhoReply(session, irc, (shared ?? other.Rooms.FirstOrDefault()) is { } channel ? $"#{channel}" : "*", other.Nick);
             }
         }
         else if (!mask.StartsWith('#') && await FindAsync(mask) is { } found)

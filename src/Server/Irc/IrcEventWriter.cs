@@ -49,14 +49,30 @@ internal static class IrcEventWriter
 
                 break;
             case PresenceEvent { Action: PresenceAction.Join } joined:
+                if (string.Equals(irc.LastQuit, joined.Nick, StringComparison.OrdinalIgnoreCase))
+                {
+                    irc.LastQuit = null;
+                }
+
                 Line(output, $":{Mask(joined.Nick)} JOIN #{joined.Room}");
                 break;
             case PresenceEvent { Action: PresenceAction.Leave } left:
                 // A connection never hears itself leave (it is out of the room first); one with its name that
                 // just closed can be heard after this one took the name, and is not this client parting.
-                if (!string.Equals(left.Nick, nick, StringComparison.OrdinalIgnoreCase))
+                if (string.Equals(left.Nick, nick, StringComparison.OrdinalIgnoreCase))
                 {
-                    Line(output, $":{Mask(left.Nick)} PART #{left.Room}");
+                    break;
+                }
+
+                // A connection that ended is a QUIT, told once though each room shared with it tells it.
+                if (!left.Disconnected)
+                {
+                    Line(output, $":{Mask(left.Nick)} PART #{left.Room}{(left.Reason is { } said ? $" :{said}" : string.Empty)}");
+                }
+                else if (!string.Equals(irc.LastQuit, left.Nick, StringComparison.OrdinalIgnoreCase))
+                {
+                    irc.LastQuit = left.Nick;
+                    Line(output, $":{Mask(left.Nick)} QUIT :{left.Reason ?? "left"}");
                 }
 
                 break;

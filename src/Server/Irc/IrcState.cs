@@ -43,6 +43,9 @@ internal sealed class IrcState(string serverName)
     /// <summary>While a NOTICE is dispatched: refusals are not answered (RFC 2812 3.3.2).</summary>
     public bool Quiet { get; set; }
 
+    /// <summary>What it said as it left (QUIT), told to its channels; null until then.</summary>
+    public string? QuitMessage { get; set; }
+
     private volatile string? _away;
 
     /// <summary>The away message, or null when here.</summary>
@@ -55,6 +58,9 @@ internal sealed class IrcState(string serverName)
     public ConcurrentQueue<(string Target, string Text, bool Notice)> Sent { get; } = new();
 
     // Write loop only.
+
+    /// <summary>The last user shown quitting, until it joins again: each room shared with it tells it.</summary>
+    public string? LastQuit { get; set; }
 
     /// <summary>The last rename shown (old, new): each room shared with the user tells it.</summary>
     public (string? Old, string New) LastRename { get; set; }

@@ -11,9 +11,9 @@ namespace SocketChat.Server.Rooms;
 /// </summary>
 internal sealed class Presence(IRoomFanout fanout, MessageLog log, TimeProvider clock)
 {
-    public void Tell(PresenceAction action, string room, string nick, string? oldNick = null, ChatSession? except = null)
+    public void Tell(PresenceAction action, string room, string nick, string? oldNick = null, ChatSession? except = null, string? reason = null, bool disconnected = false)
     {
-        fanout.Notify(room, new PresenceEvent(clock.GetUtcNow(), room, nick, action, oldNick), except);
+        fanout.Notify(room, new PresenceEvent(clock.GetUtcNow(), room, nick, action, oldNick, reason, disconnected), except);
         if (log.Shared)
         {
             log.Announce(StoredMessage.Presence(action, room, nick, oldNick, except?.Id ?? 0));

@@ -238,7 +238,7 @@ internal sealed class SessionCommands(
             case ChannelJoinCommand join:
                 return Continue(JoinChannelAsync(session, join.Room));
             case ChannelPartCommand part:
-                Part(session, part.Room);
+                Part(session, part.Room, part.Reason);
                 break;
             case PrivateMessageCommand message:
                 return SendPrivateAsync(session, message);
@@ -408,14 +408,14 @@ internal sealed class SessionCommands(
     }
 
     // IRC: out of one of its rooms, the others kept. It is told by the caller (it is no longer a member).
-    private void Part(ChatSession session, string roomName)
+    private void Part(ChatSession session, string roomName, string? reason)
     {
         if (directory.Part(session, roomName) is not { } left)
         {
             return;
         }
 
-        presence.Tell(PresenceAction.Leave, left.Name, session.Nick);
+        presence.Tell(PresenceAction.Leave, left.Name, session.Nick, reason: reason);
         names.Moved(session.Nick, left.Name, null);
         ServerLog.RoomChanged(logger, session.Nick, left.Name, string.Empty);
         display.Show($"* {session.Nick} ({session.RemoteEndPoint}) left {left.Name}");

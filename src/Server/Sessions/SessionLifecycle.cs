@@ -285,7 +285,7 @@ internal sealed class SessionLifecycle(
                 // While the server shuts down everyone is leaving; the shutdown notice says so once.
                 if (reason != ChatSession.ShutdownReason)
                 {
-                    presence.Tell(PresenceAction.Leave, room.Name, session.Nick);
+                    presence.Tell(PresenceAction.Leave, room.Name, session.Nick, reason: session.Irc?.QuitMessage ?? reason, disconnected: true);
                 }
             }
         }

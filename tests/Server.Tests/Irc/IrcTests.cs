@@ -292,6 +292,77 @@ public sealed class IrcTests
     }
 
     [Fact]
+    public async Task PartSaysWhy_QuitIsOneQuitLineWhateverChannelsAreShared()
+    {
+        await using var server = await StartAsync();
+        await using var alice = await server.ConnectIrcAsync("alice", join: "#lobby,#dev");
+        await using var bob = await server.ConnectIrcAsync("bob", join: "#lobby,#dev");
+        await alice.ExpectAsync(line => line == ":bob!bob@socketchat JOIN #dev");
+
+        await bob.SendAsync("PART #dev :off to lunch");
+        Assert.Equal(":bob!bob@socketchat PART #dev :off to lunch", await alice.ReadLineAsync());
+        await bob.SendAsync("JOIN #dev");
+        Assert.Equal(":bob!bob@socketchat JOIN #dev", await alice.ReadLineAsync());
+        await bob.SendAsync("QUIT :see you");
+
+        Assert.Equal(":bob!bob@socketchat QUIT :Quit: see you", await alice.ReadLineAsync());
+        await alice.SendAsync("PING :once");
+        Assert.Equal(":socketchat PONG socketchat :once", await alice.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task WhoMask_MatchesNicknames_InvisibleUsersOnlyWhenAChannelIsShared()
+    {
+        await using var server = await StartAsync();
+        await using var nc = await server.ConnectAsAsync("evelyn");
+        await using var evan = await server.ConnectIrcAsync("evan", join: null);
+        await evan.SendAsync("MODE evan +i");
+        Assert.Equal(":evan!evan@socketchat MODE evan :+i", await evan.ReadLineAsync());
+        await using var shiv = await server.ConnectIrcAsync("shiv", join: null);
+
+        await shiv.SendAsync("WHO EV*");
+        Assert.Equal(
+            [":socketchat 352 shiv #lobby evelyn socketchat socketchat evelyn H :0 evelyn", ":socketchat 315 shiv EV* :End of /WHO list."],
+            await shiv.ReadLinesAsync(2));
+        await shiv.SendAsync("WHO evan");
+        Assert.Equal(":socketchat 352 shiv * evan socketchat socketchat evan H :0 evan", await shiv.ReadLineAsync());
+        await shiv.ReadLineAsync();
+
+        await evan.SendAsync("JOIN #dev");
+        await evan.ExpectAsync(line => line.Contains(" 366 ", StringComparison.Ordinal));
+        await shiv.SendAsync("JOIN #dev");
+        await shiv.ExpectAsync(line => line.Contains(" 366 ", StringComparison.Ordinal));
+        await shiv.SendAsync("WHO ?van");
+        Assert.Equal(
+            [":socketchat 352 shiv #dev evan socketchat socketchat evan H :0 evan", ":socketchat 315 shiv ?van :End of /WHO list."],
+            await shiv.ReadLinesAsync(2));
+    }
+
+    [Fact]
+    public async Task LineLimits_TagsPast4096And510AfterTheMaskIsAdded_417_NothingRelayed_SameNickIsSilent()
+    {
+        await using var server = await StartAsync();
+        await using var bob = await server.ConnectIrcAsync("bob");
+        await using var alice = await server.ConnectIrcAsync("alice");
+        await bob.ExpectAsync(line => line == ":alice!alice@socketchat JOIN #lobby");
+
+        await alice.SendAsync($"@+example={new string('a', 4096)} PRIVMSG #lobby :hi");
+        Assert.Equal(":socketchat 417 alice :Input line was too long", await alice.ReadLineAsync());
+
+        // 510 bytes as sent; with ":alice!alice@socketchat " in front it would not fit.
+        var text = new string('x', 510 - "PRIVMSG #lobby :".Length);
+        await alice.SendAsync($"PRIVMSG #lobby :{text}");
+        Assert.Equal(":socketchat 417 alice :Input line was too long once your address is added: split it", await alice.ReadLineAsync());
+        var fits = new string('y', 510 - ":alice!alice@socketchat PRIVMSG #lobby :".Length);
+        await alice.SendAsync($"PRIVMSG #lobby :{fits}");
+        Assert.Equal($":alice!alice@socketchat PRIVMSG #lobby :{fits}", await bob.ReadLineAsync());
+
+        await alice.SendAsync("NICK alice");
+        await alice.SendAsync("PING :nothing before");
+        Assert.Equal(":socketchat PONG socketchat :nothing before", await alice.ReadLineAsync());
+    }
+
+    [Fact]
     public async Task AwayShownInWhoAndUserhost_ChannelsAsTheRoomSpellsThem_ListAndTopicOfAMissingChannel()
     {
         await using var server = await StartAsync();

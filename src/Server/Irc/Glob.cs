@@ -1,0 +1,42 @@
+namespace SocketChat.Server.Irc;
+
+/// <summary>IRC masks: <c>*</c> is any run of characters, <c>?</c> any one; letters compare ASCII-case-insensitively.</summary>
+internal static class Glob
+{
+    public static bool IsMatch(string mask, string text) => IsMatch(mask.AsSpan(), text.AsSpan());
+
+    // Iterative, with one backtrack point: the last star. Linear in practice, never exponential.
+    private static bool IsMatch(ReadOnlySpan<char> mask, ReadOnlySpan<char> text)
+    {
+        int m = 0, t = 0, star = -1, resume = 0;
+        while (t < text.Length)
+        {
+            if (m < mask.Length && (mask[m] == '?' || char.ToLowerInvariant(mask[m]) == char.ToLowerInvariant(text[t])))
+            {
+                m++;
+                t++;
+            }
+            else if (m < mask.Length && mask[m] == '*')
+            {
+                star = m++;
+                resume = t;
+            }
+            else if (star >= 0)
+            {
+                m = star + 1;
+                t = ++resume;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        while (m < mask.Length && mask[m] == '*')
+        {
+            m++;
+        }
+
+        return m == mask.Length;
+    }
+}
