@@ -62,7 +62,8 @@ public sealed class ClientProgramTests
         Assert.Equal(ChatClientService.Greeting, output[0]);
         Assert.Equal(ChatClientService.Farewell, output[^1]);
         Assert.DoesNotContain(output, line => line.Contains('\u001b', StringComparison.Ordinal));
-        var log = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "logs"), "socketchat-client-*.log").Single();
+        // The newest day's file: a run that crosses midnight has yesterday's beside it.
+        var log = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "logs"), "socketchat-client-*.log").OrderByDescending(File.GetLastWriteTimeUtc).First();
         Assert.Contains(marker, await ReadSharedAsync(log), StringComparison.Ordinal);
     }
 
