@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Build with the .NET 10 SDK, run on the smaller runtime image as a non-root user.
+# Build with the .NET 10 SDK, run on the ASP.NET Core runtime image (Kestrel serves the browser client) as a non-root user.
 #   docker build -t socketchat .
 #   docker run -p 8080:8080 -v socketchat-data:/data socketchat
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
@@ -9,7 +9,7 @@ COPY src/ src/
 # ReadyToRun: compiled ahead of time for this platform, so it starts faster and compiles less while warming up.
 RUN dotnet publish src/Server/SocketChat.Server.csproj -c Release --use-current-runtime --self-contained false -p:PublishReadyToRun=true -o /app
 
-FROM mcr.microsoft.com/dotnet/runtime:10.0
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app ./
 # The data volume, writable by the unprivileged user the image runs as.

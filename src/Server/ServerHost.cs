@@ -88,6 +88,10 @@ internal static class ServerHost
         services.AddHostedService<IdleSweep>();
 
         // Registered before the operator console so the listeners are bound when it prints where they are.
+        // Before the chat listener, so it stops after it: the chat's shutdown tells the browsers, then Kestrel stops.
+        services.AddSingleton<Web.WebApp>();
+        services.AddSingleton<Web.WebListener>();
+        services.AddHostedService(provider => provider.GetRequiredService<Web.WebListener>());
         services.AddSingleton<ChatServerService>();
         services.AddHostedService(provider => provider.GetRequiredService<ChatServerService>());
         services.AddHostedService<OperatorConsoleService>();

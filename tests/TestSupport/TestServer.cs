@@ -102,6 +102,9 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>The IRC listener's port (with <c>Chat:Irc:Port</c> set).</summary>
     public int IrcPort => Host.Services.GetRequiredService<ChatServerService>().IrcEndPoints[0].Port;
 
+    /// <summary>The web client's address (with <c>Chat:Web:Port</c> set): <c>http://127.0.0.1:PORT/</c>.</summary>
+    public Uri WebUrl => Host.Services.GetRequiredService<SocketChat.Server.Web.WebListener>().Urls[0];
+
     /// <summary>The IRC-over-TLS listener's port (with <c>Chat:Irc:TlsPort</c> set).</summary>
     public int IrcTlsPort => Host.Services.GetRequiredService<ChatServerService>().IrcTlsEndPoints[0].Port;
 

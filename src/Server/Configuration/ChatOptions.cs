@@ -76,6 +76,8 @@ internal sealed class ChatOptions
 
     public IrcOptions Irc { get; set; } = new();
 
+    public WebOptions Web { get; set; } = new();
+
     public OperatorConsoleMode OperatorConsole { get; set; } = OperatorConsoleMode.Auto;
 
     [ChatName]

@@ -25,6 +25,11 @@ internal sealed class SecurityFilesValidator : IValidateOptions<ChatOptions>
             failures.Add($"Chat:Irc:TlsPort={ircTlsPort} is not allowed: set Chat:Tls:CertificatePath too");
         }
 
+        if (!tls.Enabled && options.Web.TlsPort is { } webTlsPort)
+        {
+            failures.Add($"Chat:Web:TlsPort={webTlsPort} is not allowed: set Chat:Tls:CertificatePath too");
+        }
+
         if (tls.Enabled)
         {
             var path = ServerPaths.Resolve(options, tls.CertificatePath);

@@ -13,7 +13,8 @@ namespace SocketChat.Server.Connections;
 
 /// <summary>One socket: a read loop feeding <see cref="SessionCommands"/> and a writer loop draining the outbound queue.</summary>
 internal sealed class ClientConnection(
-    Socket socket,
+    Socket? socket,
+    Web.WebSocketLineStream? web,
     ChatSession session,
     SessionCommands commands,
     ServerMetrics metrics,
@@ -31,6 +32,7 @@ internal sealed class ClientConnection(
 {
     private static readonly TimeSpan GreetingDelay = TimeSpan.FromMilliseconds(150);
     private static readonly StreamPipeReaderOptions ReaderOptions = new(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true);
+    private static readonly StreamPipeReaderOptions WebReaderOptions = new(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: false);
     private static readonly StreamPipeWriterOptions WriterOptions = new(minimumBufferSize: 64 * 1024, leaveOpen: true);
 
     public const string IdleTimeoutReason = "idle timeout";
@@ -61,21 +63,26 @@ internal sealed class ClientConnection(
     public async Task RunAsync()
     {
         using var scope = logger.BeginScope(session.LogScope);
-        await using var network = new NetworkStream(socket, ownsSocket: true);
-        var stream = tls is null ? network : await tls.NegotiateAsync(socket, network, session.Address, session.RemoteEndPoint, tlsOnly: session.Irc is not null);
-        if (stream is null)
+        await using var network = socket is null ? null : new NetworkStream(socket, ownsSocket: true);
+        await using var browser = web;
+        Stream? stream = web;
+        if (socket is not null)
         {
-            commands.Disconnect(session, "no TLS");
-            await ConnectionClose.LingerAsync(socket, session.Aborted);
-            return;
+            stream = tls is null ? network : await tls.NegotiateAsync(socket, network!, session.Address, session.RemoteEndPoint, tlsOnly: session.Irc is not null);
+            if (stream is null)
+            {
+                commands.Disconnect(session, "no TLS");
+                await ConnectionClose.LingerAsync(socket, session.Aborted);
+                return;
+            }
         }
 
         await using var secured = stream as System.Net.Security.SslStream;
-        // Zero-byte reads: an idle connection waits for data without holding a read buffer.
-        var reader = PipeReader.Create(stream, ReaderOptions);
+        // Zero-byte reads: an idle connection waits for data without holding a read buffer (a WebSocket has its own).
+        var reader = PipeReader.Create(stream!, web is null ? ReaderOptions : WebReaderOptions);
         // The writer sends each buffer with its own system call, so a backlog goes out in 64 KiB pieces rather than
         // the default 4 KiB; buffers are rented for a flush only and returned after it, so an idle connection holds none.
-        var writer = PipeWriter.Create(stream, WriterOptions);
+        var writer = PipeWriter.Create(stream!, WriterOptions);
 
         // Password mode: a connection that has not logged in by then is told so and closed.
         using var loginDeadline = loginTimeout > TimeSpan.Zero
@@ -127,7 +134,26 @@ internal sealed class ClientConnection(
         }
 
         await writing;
-        await ConnectionClose.CloseAsync(socket, reader, writer, secured, session.Aborted);
+        if (socket is not null)
+        {
+            await ConnectionClose.CloseAsync(socket, reader, writer, secured, session.Aborted);
+        }
+        else
+        {
+            await reader.CompleteAsync();
+            var aborted = session.Aborted.IsCancellationRequested;
+            if (aborted)
+            {
+                // Cut first: completing the writer would wait to send what it holds to a browser that does not read.
+                await web!.CloseAsync(aborted: true);
+                await writer.CompleteAsync(new IOException("connection aborted"));
+            }
+            else
+            {
+                await writer.CompleteAsync().AsTask().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await web!.CloseAsync(aborted: false);
+            }
+        }
     }
 
     private async Task<string> ReadLoopAsync(PipeReader reader, CancellationToken cancellationToken)
@@ -137,8 +163,9 @@ internal sealed class ClientConnection(
         // A program says "/json" at once and is greeted in JSON (or resumes its identity without a guest's
         // coming and going); a person who says nothing for a moment gets the text greeting. An IRC client
         // registers itself.
+        // A browser's page says "/json" as it opens, however long it takes: it is never greeted as text.
         ValueTask<ReadResult> pending;
-        if (session.Irc is null)
+        if (session.Irc is null && web is null)
         {
             var first = reader.ReadAsync(cancellationToken).AsTask();
             if (await Task.WhenAny(first, Task.Delay(GreetingDelay, cancellationToken)) != first)

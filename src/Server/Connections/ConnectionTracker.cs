@@ -53,7 +53,7 @@ internal sealed class ConnectionTracker(
             return;
         }
 
-        Admit(socket, peer, EndPointFormat.Format(socket.RemoteEndPoint), kind);
+        _ = Admit(socket, null, peer, EndPointFormat.Format(socket.RemoteEndPoint), kind);
     }
 
     // The client is the one the load balancer's header names (the balancer itself when it speaks for itself: a check).
@@ -74,17 +74,46 @@ internal sealed class ConnectionTracker(
 
         var remote = EndPointFormat.Format(client ?? socket.RemoteEndPoint);
         ServerLog.ConnectionThroughProxy(logger, remote, EndPointFormat.Format(socket.RemoteEndPoint));
-        Admit(socket, client is null ? proxy : ConnectionAdmission.AddressOf(client), remote, kind);
+        _ = Admit(socket, null, client is null ? proxy : ConnectionAdmission.AddressOf(client), remote, kind);
     }
 
-    private void Admit(Socket socket, System.Net.IPAddress address, string remote, ListenerKind kind)
+    /// <summary>
+    /// Takes a browser's WebSocket (<c>/ws</c>) as a connection speaking JSON lines, under the same limits as a
+    /// socket's; completes when it has ended (the request serving it must last as long). A refused one is told why.
+    /// </summary>
+    public async Task AcceptWebSocketAsync(System.Net.WebSockets.WebSocket webSocket, System.Net.IPAddress address, string remote)
     {
-        var speaksIrc = kind != ListenerKind.Chat;
+        var web = new Web.WebSocketLineStream(webSocket);
+        if (Admit(null, web, address, remote, ListenerKind.Web) is not { } running)
+        {
+            await using (web)
+            {
+                await web.WriteAsync(new EncodedEvent(new ErrorEvent(Protocol.ErrorCodes.Refused, web.Refusal ?? "refused")).For(Protocol.Encoders.WireMode.Json));
+                await web.CloseAsync(aborted: false);
+            }
+
+            return;
+        }
+
+        await running;
+    }
+
+    private Task? Admit(Socket? socket, Web.WebSocketLineStream? web, System.Net.IPAddress address, string remote, ListenerKind kind)
+    {
+        var speaksIrc = kind is ListenerKind.Irc or ListenerKind.IrcTls;
         var settings = options.Value;
         if (admission.TryAdmit(address) is { } refusal)
         {
-            Refuse(socket, refusal, kind, remote);
-            return;
+            if (socket is not null)
+            {
+                Refuse(socket, refusal, kind, remote);
+            }
+            else
+            {
+                RefuseWeb(web!, refusal, remote);
+            }
+
+            return null;
         }
 
         var exempt = ConnectionAdmission.IsExempt(address, settings.Limits);
@@ -97,10 +126,12 @@ internal sealed class ConnectionTracker(
             Rate = exempt || settings.Limits.MessagesPerSecond == 0 ? null : new SendRate(settings.Limits.MessagesPerSecond, settings.Limits.Burst),
             Irc = speaksIrc ? new Irc.IrcState(settings.Irc.ServerName) : null,
             Socket = socket,
+            Web = web is not null,
             Mode = speaksIrc ? Protocol.Encoders.WireMode.Irc : Protocol.Encoders.WireMode.Text,
         };
         var connection = new ClientConnection(
             socket,
+            web,
             session,
             commands,
             metrics,
@@ -112,7 +143,7 @@ internal sealed class ConnectionTracker(
                 clock,
                 metrics),
             settings.Limits.IdleTimeoutSeconds > 0 ? new IdleWatch(TimeSpan.FromSeconds(settings.Limits.IdleTimeoutSeconds), clock) : null,
-            tls.Enabled && kind != ListenerKind.Irc ? tls : null,
+            tls.Enabled && kind is ListenerKind.Chat or ListenerKind.IrcTls ? tls : null,
             speaksIrc ? Irc.IrcCommands.MaxLineBytes : settings.MaxLineBytes,
             Math.Min(settings.MaxQueuedMessagesPerClient / 4, settings.MaxQueuedBytesPerClient / 4 / 256),
             settings.Auth.Mode == AuthMode.Password ? TimeSpan.FromSeconds(settings.Auth.LoginTimeoutSeconds) : TimeSpan.Zero,
@@ -124,13 +155,24 @@ internal sealed class ConnectionTracker(
         metrics.Connected();
         // The connection starts only once it is tracked, so its own removal can never come first.
         var tracked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _live.TryAdd(session.Id, (connection, RunAsync(connection, address, tracked.Task)));
+        var running = RunAsync(connection, address, tracked.Task);
+        _live.TryAdd(session.Id, (connection, running));
         tracked.SetResult();
 
         if (_stopping)
         {
             connection.BeginShutdown();
         }
+
+        return running;
+    }
+
+    // A browser is told in JSON, as it reads (an error event, sent by the caller), then the WebSocket closes.
+    private void RefuseWeb(Web.WebSocketLineStream web, string reason, string remote)
+    {
+        web.Refusal = reason;
+        metrics.Refused();
+        ServerLog.ConnectionRefused(logger, remote, reason);
     }
 
     /// <summary>Tells every client the server is stopping, waits up to the grace period for queues to flush, then closes.</summary>

@@ -11,4 +11,7 @@ internal enum ListenerKind
 
     /// <summary><c>Chat:Irc:TlsPort</c>: IRC over TLS, nothing else.</summary>
     IrcTls,
+
+    /// <summary><c>Chat:Web:Port</c> or <c>Chat:Web:TlsPort</c>: a browser's WebSocket at <c>/ws</c>, one JSON object per text message.</summary>
+    Web,
 }

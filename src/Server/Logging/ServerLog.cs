@@ -11,6 +11,12 @@ internal static partial class ServerLog
     [LoggerMessage(46, LogLevel.Information, "IRC listening on {EndPoint} ({Transport})", EventName = "IrcListening")]
     public static partial void IrcListening(ILogger logger, string endPoint, string transport);
 
+    [LoggerMessage(47, LogLevel.Information, "Web client on {Url}", EventName = "WebListening")]
+    public static partial void WebListening(ILogger logger, string url);
+
+    [LoggerMessage(48, LogLevel.Warning, "WebSocket from {RemoteEndPoint} refused: origin {Origin} is not allowed", EventName = "WebOriginRefused")]
+    public static partial void WebOriginRefused(ILogger logger, string remoteEndPoint, string origin);
+
     [LoggerMessage(2, LogLevel.Information, "Client {Nick} connected from {RemoteEndPoint}", EventName = "ClientConnected")]
     public static partial void ClientConnected(ILogger logger, string nick, string remoteEndPoint);
 

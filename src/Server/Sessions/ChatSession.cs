@@ -89,6 +89,9 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
     private volatile bool _leaving;
     private volatile bool _left;
 
+    /// <summary>A browser's WebSocket (<c>/ws</c>) rather than a socket of its own.</summary>
+    public bool Web { get; init; }
+
     /// <summary>The connection's socket, to see whether its peer has closed before its read loop notices.</summary>
     public System.Net.Sockets.Socket? Socket { get; init; }
 

@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SocketChat.Server.Configuration;
+
+/// <summary>A comma-separated list of web origins (<c>scheme://host[:port]</c>, nothing after), or <c>*</c>.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class OriginListAttribute() : ValidationAttribute("must be * or a comma-separated list of origins such as https://chat.example.org or http://localhost:8081")
+{
+    public override bool IsValid(object? value) => value is not string list || TryParse(list, out _);
+
+    /// <summary>The origins as browsers send them (lower case, no trailing slash); null for any.</summary>
+    public static bool TryParse(string list, out HashSet<string>? origins)
+    {
+        origins = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var entry in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (entry == "*")
+            {
+                origins = null;
+                return true;
+            }
+
+            if (!Uri.TryCreate(entry, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
+                || uri.PathAndQuery != "/" || entry.EndsWith('/') || uri.UserInfo.Length > 0)
+            {
+                return false;
+            }
+
+            origins.Add(uri.GetLeftPart(UriPartial.Authority));
+        }
+
+        return true;
+    }
+}

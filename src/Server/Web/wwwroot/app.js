@@ -1,0 +1,354 @@
+// SocketChat's browser client: the JSON mode of docs/protocol.md over a WebSocket, one object per text message.
+// Everything from the network is put on the page as text (textContent), never as HTML.
+"use strict";
+
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const messages = $("messages");
+  const chat = $("chat");
+  const input = $("input");
+  const stateLabel = $("state");
+  const waitingLabel = $("waiting");
+  const where = $("where");
+  const who = $("who");
+  const loginForm = $("login");
+
+  // What survives a dropped connection: who we are, where, the newest message seen there, and the lines the server
+  // has not acknowledged yet (resent with their cids, in order, on resuming: stored once, shown once).
+  const session = {
+    token: null,
+    nick: null,
+    room: null,
+    lastId: 0,
+    credentials: null,
+    pending: new Map(), // cid -> { request, line }
+    seen: new Set(), // message ids shown, so a replay never shows one twice
+  };
+  const cidPrefix = Math.random().toString(36).slice(2, 10);
+  let cidCounter = 0;
+  let socket = null;
+  let retryDelay = 500;
+  let retryTimer = null;
+  let stopped = false; // quit, or told not to come back
+  let welcomed = false;
+
+  function setState(state, text) {
+    stateLabel.className = `state ${state}`;
+    stateLabel.textContent = text;
+    document.body.dataset.state = state;
+  }
+
+  function showWaiting() {
+    const count = session.pending.size;
+    waitingLabel.hidden = count === 0;
+    waitingLabel.textContent = count === 1 ? "1 line waiting" : `${count} lines waiting`;
+  }
+
+  function atBottom() {
+    return chat.scrollHeight - chat.scrollTop - chat.clientHeight < 40;
+  }
+
+  function time(ts) {
+    const date = ts ? new Date(ts) : new Date();
+    return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+
+  // One line of the conversation. parts: [className, text] pairs, each a span.
+  function add(kind, parts, ts) {
+    const follow = atBottom();
+    const item = document.createElement("li");
+    item.className = kind;
+    const stamp = document.createElement("span");
+    stamp.className = "time";
+    stamp.textContent = time(ts);
+    item.append(stamp);
+    for (const [cls, text] of parts) {
+      const span = document.createElement("span");
+      if (cls) span.className = cls;
+      span.textContent = text;
+      item.append(span);
+    }
+    messages.append(item);
+    if (follow) chat.scrollTop = chat.scrollHeight;
+    return item;
+  }
+
+  function notice(text, kind = "notice") {
+    return add(kind, [[null, text]]);
+  }
+
+  // "/me waves" is an action, shown as "* alice waves", as everywhere in SocketChat.
+  function said(from, text) {
+    return text.startsWith("/me ") ? [["from", `* ${from}`], [null, ` ${text.slice(4)}`]] : [["from", from], [null, `: ${text}`]];
+  }
+
+  function showMessage(event) {
+    if (event.id && session.seen.has(event.id)) return;
+    if (event.id) session.seen.add(event.id);
+    if (event.room && event.room.toLowerCase() === (session.room || "").toLowerCase() && event.id > session.lastId) {
+      session.lastId = event.id;
+    }
+    add(event.history ? "history" : "message", said(event.from, event.text), event.ts);
+  }
+
+  function send(request) {
+    if (socket && socket.readyState === WebSocket.OPEN && welcomed) {
+      socket.send(JSON.stringify(request));
+      return true;
+    }
+    return false;
+  }
+
+  // A message or private line: shown at once, kept until acknowledged, resent after a reconnect.
+  function sendLine(request, line) {
+    const cid = `${cidPrefix}-${++cidCounter}`;
+    request.cid = cid;
+    line.classList.add("unsent");
+    session.pending.set(cid, { request, line });
+    showWaiting();
+    send(request);
+  }
+
+  function askWho() {
+    send({ type: "who" });
+  }
+
+  function showWho(nicks) {
+    who.replaceChildren(...nicks.map((nick) => {
+      const item = document.createElement("li");
+      item.textContent = nick;
+      if (nick === session.nick) item.className = "me";
+      return item;
+    }));
+    $("people-title").textContent = `Here (${nicks.length})`;
+  }
+
+  function showWhere() {
+    where.textContent = session.nick ? `${session.nick} in ${session.room}` : "";
+    document.title = session.room ? `${session.room} · SocketChat` : "SocketChat";
+  }
+
+  function welcome(event) {
+    const before = { nick: session.nick, room: session.room };
+    welcomed = true;
+    session.token = event.token;
+    session.nick = event.nick;
+    retryDelay = 500;
+    loginForm.hidden = true;
+    setState("connected", "connected");
+    if (!event.resumed) {
+      // A new identity: the room's history comes next.
+      session.room = event.room;
+      session.lastId = 0;
+      if (before.nick) {
+        notice(`the server did not know this page any more; you are ${event.nick} again`);
+        // Take the name and room back before resending, as the protocol asks.
+        if (before.nick !== event.nick && !session.credentials) send({ type: "nick", nick: before.nick });
+        if (before.room && before.room !== event.room) send({ type: "join", room: before.room });
+      }
+    } else {
+      session.room = event.room;
+      notice("reconnected");
+    }
+    showWhere();
+    for (const { request } of session.pending.values()) send(request);
+    askWho();
+  }
+
+  function handle(event) {
+    switch (event.type) {
+      case "welcome":
+        welcome(event);
+        break;
+      case "login_required":
+        welcomed = true;
+        if (session.credentials) {
+          send({ type: "login", name: session.credentials.name, password: session.credentials.password });
+        } else {
+          loginForm.hidden = false;
+          setState("offline", "log in");
+          $("login-name").focus();
+        }
+        break;
+      case "message":
+        showMessage(event);
+        break;
+      case "announce":
+        if (event.id && session.seen.has(event.id)) break;
+        if (event.id) session.seen.add(event.id);
+        add(event.history ? "history announce" : "announce", [["from", "server"], [null, `: ${event.text}`]], event.ts);
+        break;
+      case "private":
+        if (event.id && session.seen.has(event.id)) break;
+        if (event.id) session.seen.add(event.id);
+        add("private", [["from", `[private] ${event.from}`], [null, `: ${event.text}`]], event.ts);
+        break;
+      case "ack": {
+        const entry = session.pending.get(event.cid);
+        if (entry) {
+          session.pending.delete(event.cid);
+          entry.line.classList.remove("unsent");
+          showWaiting();
+        }
+        if (event.id) session.seen.add(event.id);
+        if (entry && entry.request.type === "message" && event.id > session.lastId) session.lastId = event.id;
+        break;
+      }
+      case "presence":
+        if (event.action === "join" && event.nick === session.nick && event.room !== session.room) {
+          session.room = event.room;
+          session.lastId = 0;
+          showWhere();
+        }
+        if (event.action === "rename" && event.old === session.nick) {
+          session.nick = event.nick;
+          showWhere();
+        }
+        notice(event.action === "join" ? `${event.nick} joined ${event.room}`
+          : event.action === "leave" ? `${event.nick} left ${event.room}`
+            : `${event.old} is now known as ${event.nick}`);
+        askWho();
+        break;
+      case "who":
+        showWho(event.nicks || []);
+        if (event.cid === "who") notice(`${event.room} (${event.total || event.nicks.length}): ${event.nicks.join(", ")}`);
+        break;
+      case "info":
+        notice(event.text);
+        break;
+      case "notice":
+        notice(event.text);
+        break;
+      case "error":
+        notice(event.message, "error");
+        if (event.cid && session.pending.has(event.cid)) {
+          // Refused for good (empty, reused id): not waiting any more.
+          session.pending.get(event.cid).line.classList.remove("unsent");
+          session.pending.delete(event.cid);
+          showWaiting();
+        }
+        if (event.code === "logged_in_elsewhere" || event.code === "refused") stopped = true;
+        if (event.code === "login_failed") {
+          session.credentials = null;
+          loginForm.hidden = false;
+        }
+        if (event.code === "resume_failed") session.token = null;
+        break;
+      case "shutdown":
+        notice(event.text);
+        break;
+      case "ping":
+        send({ type: "ping" });
+        break;
+      default:
+        break; // pong, history_end and what a later server adds
+    }
+  }
+
+  function connect() {
+    retryTimer = null;
+    welcomed = false;
+    setState(session.nick ? "reconnecting" : "offline", session.nick ? "reconnecting…" : "connecting…");
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    socket = new WebSocket(`${scheme}://${location.host}/ws`);
+    socket.addEventListener("open", () => {
+      socket.send(session.token ? `/json resume ${session.token} ${session.lastId}` : "/json");
+    });
+    socket.addEventListener("message", (message) => {
+      if (typeof message.data !== "string" || !message.data.startsWith("{")) return;
+      let event;
+      try {
+        event = JSON.parse(message.data);
+      } catch {
+        return;
+      }
+      handle(event);
+    });
+    socket.addEventListener("close", () => {
+      socket = null;
+      welcomed = false;
+      if (stopped) {
+        setState("offline", "offline");
+        return;
+      }
+      // Back off, with some randomness so a restarted server is not met by every page at once.
+      setState("reconnecting", "reconnecting…");
+      const delay = retryDelay * (0.75 + Math.random() / 2);
+      retryDelay = Math.min(retryDelay * 2, 10000);
+      retryTimer = setTimeout(connect, delay);
+    });
+  }
+
+  // What the terminal client understands, the same way.
+  function submit(text) {
+    if (!text.trim()) return;
+    if (text.startsWith("//")) text = text.slice(1);
+    else if (text.startsWith("/")) {
+      const [command, ...rest] = text.slice(1).split(" ");
+      const argument = rest.join(" ").trim();
+      switch (command.toLowerCase()) {
+        case "nick":
+          if (argument) send({ type: "nick", nick: argument });
+          return;
+        case "join":
+          if (argument) send({ type: "join", room: argument.replace(/^#/, "") });
+          return;
+        case "msg": {
+          const [to, ...words] = argument.split(" ");
+          const said = words.join(" ");
+          if (!to || !said) {
+            notice("usage: /msg NICK TEXT", "error");
+            return;
+          }
+          const line = add("private mine", [["from", `[private] → ${to}`], [null, `: ${said}`]]);
+          sendLine({ type: "private", to, text: said }, line);
+          return;
+        }
+        case "who":
+          send({ type: "who", cid: "who" });
+          return;
+        case "help":
+          send({ type: "help" });
+          notice("this page: /nick NAME, /join ROOM, /msg NICK TEXT, /who, /me TEXT, /quit; //TEXT says /TEXT");
+          return;
+        case "quit":
+          stopped = true;
+          send({ type: "quit" });
+          return;
+        case "me":
+          break;
+        default:
+          notice(`unknown command /${command}; /help lists them`, "error");
+          return;
+      }
+    }
+    const line = add("message mine", said(session.nick || "you", text));
+    sendLine({ type: "message", text }, line);
+  }
+
+  $("send").addEventListener("submit", (event) => {
+    event.preventDefault();
+    submit(input.value);
+    input.value = "";
+    input.focus();
+  });
+
+  loginForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    session.credentials = { name: $("login-name").value, password: $("login-password").value };
+    send({ type: "login", name: session.credentials.name, password: session.credentials.password });
+    $("login-password").value = "";
+  });
+
+  // Back online: try at once rather than wait out the backoff.
+  window.addEventListener("online", () => {
+    if (retryTimer !== null) {
+      clearTimeout(retryTimer);
+      retryDelay = 500;
+      connect();
+    }
+  });
+
+  connect();
+  input.focus();
+})();

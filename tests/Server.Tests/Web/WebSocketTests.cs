@@ -1,0 +1,150 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using SocketChat.TestSupport;
+
+namespace SocketChat.Server.Tests.Web;
+
+/// <summary>The web port without a browser: its page and headers, and /ws as a JSON-mode connection.</summary>
+public sealed class WebSocketTests
+{
+    private static Task<TestServer> StartAsync(Dictionary<string, string?>? more = null) =>
+        TestServer.StartAsync(new() { ["Chat:Web:Port"] = "0" }, more);
+
+    [Fact]
+    public async Task Page_ServedWithItsTypesAndAPolicyAllowingOnlyItself_UnknownPaths404()
+    {
+        await using var server = await StartAsync();
+        using var http = new HttpClient { BaseAddress = server.WebUrl, Timeout = TestTimeouts.Default };
+
+        using var page = await http.GetAsync(new Uri("/", UriKind.Relative));
+        Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html; charset=utf-8", page.Content.Headers.ContentType!.ToString());
+        Assert.Equal(
+            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+            Assert.Single(page.Headers.GetValues("Content-Security-Policy")));
+        Assert.Equal("nosniff", Assert.Single(page.Headers.GetValues("X-Content-Type-Options")));
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("<script src=\"app.js\" defer></script>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(" style=", html, StringComparison.Ordinal);
+
+        using var script = await http.GetAsync(new Uri("/app.js", UriKind.Relative));
+        Assert.Equal("text/javascript; charset=utf-8", script.Content.Headers.ContentType!.ToString());
+        using var style = await http.GetAsync(new Uri("/style.css", UriKind.Relative));
+        Assert.Equal("text/css; charset=utf-8", style.Content.Headers.ContentType!.ToString());
+        using var missing = await http.GetAsync(new Uri("/nothing.html", UriKind.Relative));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+        using var plain = await http.GetAsync(new Uri("/ws", UriKind.Relative));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, plain.StatusCode);
+    }
+
+    [Fact]
+    public async Task WebSocket_SpeaksJsonMode_WithAnNcUser_EachLineOnceBothWays_AckedByCid()
+    {
+        await using var server = await StartAsync();
+        await using var nc = await server.ConnectAsAsync("bob");
+        using var web = await ConnectAsync(server, origin: null);
+
+        await SendAsync(web, "/json");
+        var welcome = await ReceiveAsync(web);
+        Assert.Equal("welcome", welcome.GetProperty("type").GetString());
+        Assert.Equal("lobby", welcome.GetProperty("room").GetString());
+        var nick = welcome.GetProperty("nick").GetString();
+        Assert.Equal($"* {nick} joined lobby", await nc.ReadLineAsync());
+
+        await SendAsync(web, """{"type":"message","cid":"c1","text":"hello from a browser"}""");
+        var ack = await ReceiveAsync(web);
+        Assert.Equal("ack", ack.GetProperty("type").GetString());
+        Assert.Equal("c1", ack.GetProperty("cid").GetString());
+        Assert.Equal($"{nick}: hello from a browser", await nc.ReadLineAsync());
+
+        await nc.SendAsync("hello from nc");
+        var said = await ReceiveAsync(web);
+        Assert.Equal("message", said.GetProperty("type").GetString());
+        Assert.Equal("bob", said.GetProperty("from").GetString());
+        Assert.Equal("hello from nc", said.GetProperty("text").GetString());
+
+        // A JSON object spread over lines (pretty-printed) is still one request: its newlines are only whitespace.
+        await SendAsync(web, "{\n  \"type\": \"ping\",\n  \"cid\": \"p1\"\n}");
+        Assert.Equal("pong", (await ReceiveAsync(web)).GetProperty("type").GetString());
+        await SendAsync(web, """{"type":"quit"}""");
+        Assert.Equal("bye", (await ReceiveAsync(web)).GetProperty("text").GetString());
+        Assert.Equal($"* {nick} left lobby", await nc.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task CrossOriginWebSocket_Refused403_TheOwnOriginAndAllowedOnesAccepted()
+    {
+        await using var server = await StartAsync(new() { ["Chat:Web:AllowedOrigins"] = "https://chat.example.org" });
+        var own = server.WebUrl.GetLeftPart(UriPartial.Authority);
+
+        var refused = await Assert.ThrowsAsync<WebSocketException>(() => ConnectAsync(server, "http://evil.example"));
+        Assert.Contains("403", refused.Message, StringComparison.Ordinal);
+        using (var same = await ConnectAsync(server, own))
+        {
+            await SendAsync(same, "/json");
+            Assert.Equal("welcome", (await ReceiveAsync(same)).GetProperty("type").GetString());
+        }
+
+        using var allowed = await ConnectAsync(server, "https://chat.example.org");
+        await SendAsync(allowed, "/json");
+        Assert.Equal("welcome", (await ReceiveAsync(allowed)).GetProperty("type").GetString());
+        await server.Log.WaitForAsync(e => e.RenderMessage().EndsWith("refused: origin \"http://evil.example\" is not allowed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PerAddressLimit_AppliesToBrowsersToo_RefusedInJsonThenClosed()
+    {
+        await using var server = await StartAsync(new() { ["Chat:Limits:MaxConnectionsPerIp"] = "1", ["Chat:Limits:ExemptLoopback"] = "false" });
+        await using var nc = await server.ConnectAsync();
+
+        using var web = await ConnectAsync(server, origin: null);
+
+        var refusal = await ReceiveAsync(web);
+        Assert.Equal("refused", refusal.GetProperty("code").GetString());
+        Assert.Equal("too many connections from your address (at most 1)", refusal.GetProperty("message").GetString());
+        var buffer = new byte[64];
+        Assert.Equal(WebSocketMessageType.Close, (await web.ReceiveAsync(buffer, CancellationToken.None).WaitAsync(TestTimeouts.Default)).MessageType);
+    }
+
+    private static async Task<ClientWebSocket> ConnectAsync(TestServer server, string? origin)
+    {
+        var socket = new ClientWebSocket();
+        if (origin is not null)
+        {
+            socket.Options.SetRequestHeader("Origin", origin);
+        }
+
+        try
+        {
+            await socket.ConnectAsync(new Uri($"ws://{server.WebUrl.Authority}/ws"), CancellationToken.None).WaitAsync(TestTimeouts.Default);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private static Task SendAsync(ClientWebSocket socket, string text) =>
+        socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+
+    private static async Task<JsonElement> ReceiveAsync(ClientWebSocket socket)
+    {
+        var buffer = new byte[64 * 1024];
+        var length = 0;
+        ValueWebSocketReceiveResult result;
+        do
+        {
+            result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None).AsTask().WaitAsync(TestTimeouts.Default);
+            length += result.Count;
+        }
+        while (!result.EndOfMessage);
+
+        Assert.Equal(WebSocketMessageType.Text, result.MessageType);
+        using var document = JsonDocument.Parse(buffer.AsMemory(0, length));
+        return document.RootElement.Clone();
+    }
+}
