@@ -10,7 +10,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # openssl s_client is the real TLS client the TLS tests drive; redis-server is cluster mode's store (each test
 # starts its own on a free loopback port; the system's service is never used); haproxy runs the shipped load
 # balancer configuration in front of a test's nodes; irssi and WeeChat are the real IRC clients the IRC listener is
-# tested with.
+# tested with; chromium is the real browser the web client is tested in (driven headless by Playwright's bundled
+# driver; nothing is downloaded).
 missing=()
 command -v ncat >/dev/null || missing+=(ncat)
 command -v tmux >/dev/null || missing+=(tmux)
@@ -21,6 +22,7 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 command -v haproxy >/dev/null || [[ -x /usr/sbin/haproxy ]] || missing+=(haproxy)
 command -v irssi >/dev/null || missing+=(irssi)
 command -v weechat >/dev/null || missing+=(weechat)
+command -v chromium >/dev/null || missing+=(chromium)
 if ((${#missing[@]})); then
     if [[ $(id -u) -ne 0 ]]; then
         echo "tests/run.sh: missing ${missing[*]}; install with: sudo apt-get install -y ${missing[*]}" >&2

@@ -61,13 +61,15 @@
     const stamp = document.createElement("span");
     stamp.className = "time";
     stamp.textContent = time(ts);
-    item.append(stamp);
+    const body = document.createElement("span");
+    body.className = "body";
     for (const [cls, text] of parts) {
       const span = document.createElement("span");
       if (cls) span.className = cls;
       span.textContent = text;
-      item.append(span);
+      body.append(span);
     }
+    item.append(stamp, body);
     messages.append(item);
     if (follow) chat.scrollTop = chat.scrollHeight;
     return item;
