@@ -29,7 +29,7 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
     public string NameOwner(string node) => Identity is { } identity ? $"t:{identity.Token}" : $"c:{node}/{id}";
 
     /// <summary>The connection's log scope, also applied to what is logged for it after its messages are stored.</summary>
-    public ConnectionLogScope LogScope => _logScope ??= new(id, remoteEndPoint, Irc is null ? "chat" : "irc");
+    public ConnectionLogScope LogScope => _logScope ??= new(id, remoteEndPoint, Irc is not null ? "irc" : Web ? "web" : "chat");
 
     private ConnectionLogScope? _logScope;
 

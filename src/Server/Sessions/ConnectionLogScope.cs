@@ -3,7 +3,7 @@ using System.Collections;
 namespace SocketChat.Server.Sessions;
 
 /// <summary>
-/// A connection's log scope (<c>ConnectionId</c>, <c>RemoteEndPoint</c>, <c>Protocol</c>: chat or irc) in one small object, where a
+/// A connection's log scope (<c>ConnectionId</c>, <c>RemoteEndPoint</c>, <c>Protocol</c>: chat, irc or web) in one small object, where a
 /// dictionary would hold half a kilobyte of buckets for every connection.
 /// </summary>
 internal sealed class ConnectionLogScope(long connectionId, string remoteEndPoint, string protocol) : IReadOnlyList<KeyValuePair<string, object>>

@@ -58,6 +58,8 @@ public sealed class WebSocketTests
         Assert.Equal("ack", ack.GetProperty("type").GetString());
         Assert.Equal("c1", ack.GetProperty("cid").GetString());
         Assert.Equal($"{nick}: hello from a browser", await nc.ReadLineAsync());
+        var logged = await server.Log.WaitForAsync(e => e.RenderMessage().EndsWith("\"hello from a browser\"", StringComparison.Ordinal));
+        Assert.Equal("\"web\"", logged.Properties["Protocol"].ToString());
 
         await nc.SendAsync("hello from nc");
         var said = await ReceiveAsync(web);
