@@ -11,7 +11,10 @@ using SocketChat.Server.Tls;
 
 namespace SocketChat.Server.Connections;
 
-/// <summary>One socket: a read loop feeding <see cref="SessionCommands"/> and a writer loop draining the outbound queue.</summary>
+/// <summary>
+/// One socket, or one browser's WebSocket (<paramref name="web"/>, lines as messages): a read loop feeding
+/// <see cref="SessionCommands"/> and a writer loop draining the outbound queue.
+/// </summary>
 internal sealed class ClientConnection(
     Socket? socket,
     Web.WebSocketLineStream? web,
@@ -162,8 +165,8 @@ internal sealed class ClientConnection(
 
         // A program says "/json" at once and is greeted in JSON (or resumes its identity without a guest's
         // coming and going); a person who says nothing for a moment gets the text greeting. An IRC client
-        // registers itself.
-        // A browser's page says "/json" as it opens, however long it takes: it is never greeted as text.
+        // registers itself; a browser's page says "/json" as it opens, however long that takes, and is never
+        // greeted as text.
         ValueTask<ReadResult> pending;
         if (session.Irc is null && web is null)
         {

@@ -88,7 +88,15 @@ internal sealed class ConnectionTracker(
         {
             await using (web)
             {
-                await web.WriteAsync(new EncodedEvent(new ErrorEvent(Protocol.ErrorCodes.Refused, web.Refusal ?? "refused")).For(Protocol.Encoders.WireMode.Json));
+                try
+                {
+                    await web.WriteAsync(new EncodedEvent(new ErrorEvent(Protocol.ErrorCodes.Refused, web.Refusal ?? "refused")).For(Protocol.Encoders.WireMode.Json));
+                }
+                catch (IOException)
+                {
+                    // The browser is gone already.
+                }
+
                 await web.CloseAsync(aborted: false);
             }
 
