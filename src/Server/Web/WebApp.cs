@@ -21,6 +21,10 @@ internal sealed class WebApp(ConnectionTracker connections, IOptions<ChatOptions
     private readonly HashSet<string>? _allowed =
         OriginListAttribute.TryParse(options.Value.Web.AllowedOrigins, out var allowed) ? allowed : [];
 
+    // Balancers whose X-Forwarded-For and X-Forwarded-Proto are believed (Chat:TrustedProxies, as for PROXY headers).
+    private readonly IReadOnlyList<System.Net.IPNetwork> _proxies =
+        AddressListAttribute.TryParse(options.Value.TrustedProxies, out var proxies) ? proxies : [];
+
     public RequestDelegate Build(IServiceProvider services)
     {
         var app = new ApplicationBuilder(services);
@@ -72,7 +76,7 @@ internal sealed class WebApp(ConnectionTracker connections, IOptions<ChatOptions
 
     private async Task WebSocketAsync(HttpContext context)
     {
-        var remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
+        var (address, remote, scheme) = Client(context);
         if (!context.WebSockets.IsWebSocketRequest)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
@@ -82,18 +86,11 @@ internal sealed class WebApp(ConnectionTracker connections, IOptions<ChatOptions
 
         // Another site's page must not use a visitor's browser to chat here (cross-site WebSocket hijacking).
         var origin = context.Request.Headers.Origin.ToString();
-        if (!IsAllowed(origin, context.Request))
+        if (!IsAllowed(origin, scheme, context.Request.Host))
         {
             ServerLog.WebOriginRefused(logger, remote, origin.Length == 0 ? "(none)" : origin);
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return;
-        }
-
-        var address = context.Connection.RemoteIpAddress ?? System.Net.IPAddress.None;
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-            remote = $"{address}:{context.Connection.RemotePort}";
         }
 
         using var webSocket = await context.WebSockets.AcceptWebSocketAsync();
@@ -102,14 +99,48 @@ internal sealed class WebApp(ConnectionTracker connections, IOptions<ChatOptions
 
     // The page's own origin (what the browser came to), or one Chat:Web:AllowedOrigins names. A client that is not a
     // browser sends no Origin: it could say anything anyway, and it is let in like a socket.
-    private bool IsAllowed(string origin, HttpRequest request)
+    private bool IsAllowed(string origin, string scheme, HostString host)
     {
         if (origin.Length == 0 || _allowed is null)
         {
             return true;
         }
 
-        var own = $"{request.Scheme}://{request.Host}";
+        var own = $"{scheme}://{host}";
         return string.Equals(origin, own, StringComparison.OrdinalIgnoreCase) || _allowed.Contains(origin.TrimEnd('/'));
+    }
+
+    // Who is at the other end, and how it reached us: the peer itself, or, when the peer is a trusted balancer, the
+    // client its X-Forwarded-For names last (the address the balancer saw) and the scheme it says the browser used.
+    // A trusted balancer without the header is speaking for itself (a health check).
+    private (System.Net.IPAddress Address, string Remote, string Scheme) Client(HttpContext context)
+    {
+        var peer = context.Connection.RemoteIpAddress ?? System.Net.IPAddress.None;
+        if (peer.IsIPv4MappedToIPv6)
+        {
+            peer = peer.MapToIPv4();
+        }
+
+        var direct = (peer, EndPointFormat.Format(new System.Net.IPEndPoint(peer, context.Connection.RemotePort)), context.Request.Scheme);
+        if (!_proxies.Any(network => network.Contains(peer)))
+        {
+            return direct;
+        }
+
+        var forwarded = context.Request.Headers["X-Forwarded-For"].ToString().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (forwarded is not [.., var last] || !System.Net.IPAddress.TryParse(last, out var client))
+        {
+            return direct;
+        }
+
+        if (client.IsIPv4MappedToIPv6)
+        {
+            client = client.MapToIPv4();
+        }
+
+        var proto = context.Request.Headers["X-Forwarded-Proto"].ToString();
+        var scheme = proto is "http" or "https" ? proto : context.Request.Scheme;
+        ServerLog.ConnectionThroughProxy(logger, client.ToString(), direct.Item2);
+        return (client, client.ToString(), scheme);
     }
 }

@@ -15,6 +15,7 @@ namespace SocketChat.Server.Tests.Cluster;
 public sealed class ComposeFileTests
 {
     private const int ContainerPort = 8080;
+    private const int WebPort = 8090;
     private static readonly string[] Nodes = ["node1", "node2", "node3"];
 
     [Fact]
@@ -28,7 +29,9 @@ public sealed class ComposeFileTests
         Assert.Equal(["balancer", "node1", "node2", "node3", "redis"], compose.ServiceNames.Order());
         Assert.True(subnet.Contains(balancerAddress), $"{balancerAddress} outside {subnet}");
         Assert.Equal($":{ContainerPort}", Environment(balancer)["SOCKETCHAT_LISTEN"]);
-        Assert.Equal([$"{ContainerPort}:{ContainerPort}"], Strings(balancer["ports"]));
+        Assert.Equal([$"{ContainerPort}:{ContainerPort}", $"{WebPort}:{WebPort}"], Strings(balancer["ports"]));
+        Assert.Equal($":{WebPort}", Environment(balancer)["SOCKETCHAT_WEB_LISTEN"]);
+        Assert.Contains("/usr/local/etc/haproxy/haproxy-web.cfg", Strings(balancer["command"]));
 
         for (var i = 0; i < Nodes.Length; i++)
         {
@@ -38,6 +41,8 @@ public sealed class ComposeFileTests
 
             Assert.True(subnet.Contains(address), $"{Nodes[i]} at {address} outside {subnet}");
             Assert.Equal($"{address}:{ContainerPort}", Environment(balancer)[$"SOCKETCHAT_NODE{i + 1}"]);
+            Assert.Equal($"{address}:{WebPort}", Environment(balancer)[$"SOCKETCHAT_WEB_NODE{i + 1}"]);
+            Assert.Equal(WebPort.ToString(CultureInfo.InvariantCulture), environment["Chat__Web__Port"]);
             Assert.Equal(balancerAddress.ToString(), environment["Chat__TrustedProxies"]);
             Assert.Equal(Nodes[i], environment["Chat__NodeName"]);
             Assert.Equal("Redis", environment["Chat__Storage__Provider"]);
@@ -80,6 +85,7 @@ public sealed class ComposeFileTests
         environment["Chat__Storage__Redis"] = redis.Configuration;
         environment["Chat__Host"] = "127.0.0.1";
         environment["Chat__Port"] = "0";
+        environment["Chat__Web__Port"] = "0";
         environment["Chat__OperatorConsole"] = "Off";
         await using var server = ChildProcess.StartServer([], environment);
         server.StandardInput.Close();

@@ -5,7 +5,7 @@ namespace SocketChat.Server.Tests.Cluster;
 
 /// <summary>The shipped deploy/haproxy/haproxy.cfg, run by a real haproxy in front of three nodes on one Redis.</summary>
 [Collection(LoadTestsRunAlone.Name)]
-public sealed class LoadBalancerTests
+public sealed class LoadBalancerTests(Web.ChromiumFixture chromium) : IClassFixture<Web.ChromiumFixture>
 {
     private static readonly Dictionary<string, string?> BehindTheBalancer = new() { ["Chat:TrustedProxies"] = Balancer.Source };
 
@@ -83,6 +83,62 @@ public sealed class LoadBalancerTests
         }
     }
 
+    [Fact]
+    public async Task BrowserThroughTheBalancer_ItsNodeStops_ThePageResumesOnAnother_NothingLostOrDoubled()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var settings = new Dictionary<string, string?>(BehindTheBalancer) { ["Chat:Web:Port"] = "0" };
+        TestServer[] nodes = [await ClusterTests.StartNodeAsync(redis, settings), await ClusterTests.StartNodeAsync(redis, settings)];
+        TestServer? stopped = null;
+        await using var haproxy = await Balancer.StartAsync(nodes, web: true);
+        try
+        {
+            var context = await chromium.Browser.NewContextAsync();
+            context.SetDefaultTimeout((float)TestTimeouts.Default.TotalMilliseconds);
+            var page = await context.NewPageAsync();
+            await page.GotoAsync($"http://127.0.0.1:{haproxy.WebPort.ToString(CultureInfo.InvariantCulture)}/");
+            await Microsoft.Playwright.Assertions.Expect(page.Locator("#state")).ToHaveTextAsync("connected");
+
+            // The node the page landed on saw the browser's own address, not the balancer's.
+            static bool Connected(Serilog.Events.LogEvent e) => e.MessageTemplate.Text.StartsWith("Client {Nick} connected", StringComparison.Ordinal);
+            await await Task.WhenAny(nodes.Select(node => node.Log.WaitForAsync(Connected)));
+            var first = nodes.Single(node => node.Log.Events.Any(Connected));
+            var other = nodes.Single(node => node != first);
+            var connected = Assert.Single(first.Log.Events, Connected);
+            Assert.Equal("\"127.0.0.1\"", connected.Properties["RemoteEndPoint"].ToString());
+            Assert.Equal("\"web\"", connected.Properties["Protocol"].ToString());
+            var nick = connected.Properties["Nick"].ToString().Trim('"');
+
+            await using var nc = await other.ConnectAsAsync("bob");
+            await page.Locator("#input").FillAsync("before the node stopped");
+            await page.Locator("#input").PressAsync("Enter");
+            Assert.Equal($"{nick}: before the node stopped", await nc.ExpectAsync(line => line.StartsWith($"{nick}:", StringComparison.Ordinal)));
+
+            stopped = first;
+            await first.DisposeAsync();
+            await page.Locator("#input").FillAsync("after it stopped");
+            await page.Locator("#input").PressAsync("Enter");
+
+            // Back through the balancer on the other node, the same identity: resumed, its line delivered once.
+            await Microsoft.Playwright.Assertions.Expect(page.Locator("#state")).ToHaveTextAsync("connected", new() { Timeout = 30_000 });
+            await Microsoft.Playwright.Assertions.Expect(page.Locator("#messages li .body").Filter(new() { HasText = "reconnected" })).ToHaveCountAsync(1);
+            Assert.Equal($"{nick}: after it stopped", await nc.ExpectAsync(line => line.StartsWith($"{nick}:", StringComparison.Ordinal)));
+            await nc.SendAsync("welcome back");
+            await Microsoft.Playwright.Assertions.Expect(page.Locator("#messages li .body").Filter(new() { HasText = "bob: welcome back" })).ToHaveCountAsync(1);
+            await Microsoft.Playwright.Assertions.Expect(page.Locator("#waiting")).ToBeHiddenAsync();
+            await nc.SendAsync("/ping");
+            Assert.Equal("* pong", await nc.ExpectAsync(line => line.StartsWith("* pong", StringComparison.Ordinal) || line.StartsWith($"{nick}:", StringComparison.Ordinal)));
+            await context.DisposeAsync();
+        }
+        finally
+        {
+            foreach (var node in nodes.Where(node => node != stopped))
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
+
     /// <summary>haproxy with the shipped configuration, its addresses changed to this test's (loopback, free ports).</summary>
     private sealed class Balancer : IAsyncDisposable
     {
@@ -101,7 +157,10 @@ public sealed class LoadBalancerTests
 
         public int Port { get; }
 
-        public static async Task<Balancer> StartAsync(TestServer[] nodes, Func<string, string>? change = null)
+        /// <summary>The browser client's address through the balancer, when started with <c>web</c>.</summary>
+        public int WebPort { get; private init; }
+
+        public static async Task<Balancer> StartAsync(TestServer[] nodes, Func<string, string>? change = null, bool web = false)
         {
             var port = FreePort.Pick();
             var configuration = await File.ReadAllTextAsync(RepositoryRoot.File("deploy", "haproxy", "haproxy.cfg"));
@@ -122,10 +181,25 @@ public sealed class LoadBalancerTests
             var directory = new TempDirectory();
             var path = Path.Combine(directory.Path, "haproxy.cfg");
             await File.WriteAllTextAsync(path, configuration);
+            List<string> arguments = ["-W", "-db", "-f", path];
+            var webPort = 0;
+            if (web)
+            {
+                // The shipped web balancer after it, its addresses the nodes' web ports.
+                webPort = FreePort.Pick();
+                environment["SOCKETCHAT_WEB_LISTEN"] = $"127.0.0.1:{webPort.ToString(CultureInfo.InvariantCulture)}";
+                for (var i = 0; i < 3; i++)
+                {
+                    environment[$"SOCKETCHAT_WEB_NODE{i + 1}"] = $"127.0.0.1:{nodes[Math.Min(i, nodes.Length - 1)].WebUrl.Port.ToString(CultureInfo.InvariantCulture)}";
+                }
+
+                arguments.AddRange(["-f", RepositoryRoot.File("deploy", "haproxy", "haproxy-web.cfg")]);
+            }
+
             // Master and worker in the foreground: the master says when the worker listens.
-            var process = ChildProcess.Start("haproxy", ["-W", "-db", "-f", path], environment);
+            var process = ChildProcess.Start("haproxy", arguments, environment);
             await process.ReadErrorLineAsync(line => line.Contains("Loading success.", StringComparison.Ordinal));
-            return new Balancer(process, directory, port);
+            return new Balancer(process, directory, port) { WebPort = webPort };
         }
 
         public async ValueTask DisposeAsync()

@@ -96,6 +96,22 @@ public sealed class WebSocketTests
     }
 
     [Fact]
+    public async Task ForwardedFor_BelievedFromATrustedBalancerOnly()
+    {
+        await using var server = await StartAsync(new() { ["Chat:TrustedProxies"] = "10.0.0.5" });
+
+        // From 127.0.0.1, which is not trusted: the header is the client's say-so and is ignored.
+        using var web = new ClientWebSocket();
+        web.Options.SetRequestHeader("X-Forwarded-For", "203.0.113.7");
+        await web.ConnectAsync(new Uri($"ws://{server.WebUrl.Authority}/ws"), CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        await SendAsync(web, "/json");
+        await ReceiveAsync(web);
+
+        var connected = await server.Log.WaitForAsync(e => e.MessageTemplate.Text.StartsWith("Client {Nick} connected", StringComparison.Ordinal));
+        Assert.StartsWith("\"127.0.0.1:", connected.Properties["RemoteEndPoint"].ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PerAddressLimit_AppliesToBrowsersToo_RefusedInJsonThenClosed()
     {
         await using var server = await StartAsync(new() { ["Chat:Limits:MaxConnectionsPerIp"] = "1", ["Chat:Limits:ExemptLoopback"] = "false" });
