@@ -25,12 +25,11 @@ internal sealed class WebApp(ConnectionTracker connections, IOptions<ChatOptions
     private readonly IReadOnlyList<System.Net.IPNetwork> _proxies =
         AddressListAttribute.TryParse(options.Value.TrustedProxies, out var proxies) ? proxies : [];
 
-    public RequestDelegate Build(IServiceProvider services)
+    /// <summary>Sets the web application's pipeline: WebSocket upgrades, then this.</summary>
+    public void Configure(IApplicationBuilder app)
     {
-        var app = new ApplicationBuilder(services);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.Run(HandleAsync);
-        return app.Build();
     }
 
     private async Task HandleAsync(HttpContext context)

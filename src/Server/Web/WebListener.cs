@@ -4,10 +4,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,19 +16,20 @@ using SocketChat.Server.Tls;
 namespace SocketChat.Server.Web;
 
 /// <summary>
-/// <c>Chat:Web</c>: Kestrel, inside this host, serving the browser client's page and its WebSocket (<see cref="WebApp"/>)
-/// on <c>Chat:Host</c>, over HTTP and, with a certificate, HTTPS (the chat port's certificate and its reloads).
+/// <c>Chat:Web</c>: Kestrel serving the browser client's page and its WebSocket (<see cref="WebApp"/>) on
+/// <c>Chat:Host</c>, over HTTP and, with a certificate, HTTPS (the chat port's certificate and its reloads). Kestrel
+/// runs in a minimal web application this hosted service starts and stops: it needs services only a web host
+/// registers (its HTTPS among them), while its lifetime, logging and the connections it serves stay this host's.
 /// Registered before the chat listener so it stops after it: the chat's shutdown tells the browsers first.
 /// </summary>
 internal sealed class WebListener(
     IOptions<ChatOptions> options,
-    IServiceProvider services,
     CertificateStore certificates,
     WebApp app,
     ILoggerFactory loggerFactory,
     ILogger<WebListener> logger) : IHostedService, IAsyncDisposable
 {
-    private KestrelServer? _server;
+    private WebApplication? _web;
 
     /// <summary>Where it listens once started (<c>http://127.0.0.1:PORT</c>, then the HTTPS one); empty when off.</summary>
     public IReadOnlyList<Uri> Urls { get; private set; } = [];
@@ -43,41 +42,50 @@ internal sealed class WebListener(
             return;
         }
 
-        var kestrel = new KestrelServerOptions { ApplicationServices = services, AddServerHeader = false };
-        kestrel.Limits.MaxRequestBodySize = 16 * 1024;
-        kestrel.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
-        var address = Address(settings.Host);
-        if (settings.Web.Port is { } port)
+        // Kestrel with its own small service container (what HTTPS and WebSockets need), configured here alone: it
+        // reads no settings files or environment of its own, logs through this host's logging, and hands every
+        // request to WebApp, whose services are this host's.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.Sources.Clear();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<ILoggerFactory>(new WebLoggerFactory(loggerFactory));
+        // Signals and systemd are this host's business: the web application starts and stops when told.
+        builder.Services.AddSingleton<IHostLifetime, ToldLifetime>();
+        builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(address, port);
-        }
-
-        if (settings.Web.TlsPort is { } tlsPort)
-        {
-            // The certificate is asked for per connection, so a reloaded one is used from the next connection on.
-            kestrel.Listen(address, tlsPort, listen => listen.UseHttps(new TlsHandshakeCallbackOptions
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = 16 * 1024;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
+            var address = Address(settings.Host);
+            if (settings.Web.Port is { } port)
             {
-                OnConnection = _ => ValueTask.FromResult(new System.Net.Security.SslServerAuthenticationOptions
-                {
-                    ServerCertificateContext = certificates.Current,
-                }),
-            }));
-        }
+                kestrel.Listen(address, port);
+            }
 
-        _server = new KestrelServer(
-            Options.Create(kestrel),
-            new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggerFactory),
-            loggerFactory);
+            if (settings.Web.TlsPort is { } tlsPort)
+            {
+                // The certificate is asked for per connection, so a reloaded one is used from the next connection on.
+                kestrel.Listen(address, tlsPort, listen => listen.UseHttps(new TlsHandshakeCallbackOptions
+                {
+                    OnConnection = _ => ValueTask.FromResult(new System.Net.Security.SslServerAuthenticationOptions
+                    {
+                        ServerCertificateContext = certificates.Current,
+                    }),
+                }));
+            }
+        });
+        _web = builder.Build();
+        app.Configure(_web);
         try
         {
-            await _server.StartAsync(new Application(app.Build(services)), cancellationToken);
+            await _web.StartAsync(cancellationToken);
         }
         catch (IOException ex)
         {
             throw new Listening.ListenException($"cannot listen for the web client on {settings.Host}: {ex.Message}", ex);
         }
 
-        Urls = [.. _server.Features.Get<IServerAddressesFeature>()!.Addresses.Select(url => new Uri(url))];
+        Urls = [.. _web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(url => new Uri(url))];
         foreach (var url in Urls)
         {
             ServerLog.WebListening(logger, url.ToString());
@@ -86,18 +94,17 @@ internal sealed class WebListener(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_server is not null)
+        if (_web is not null)
         {
-            await _server.StopAsync(cancellationToken);
+            await _web.StopAsync(cancellationToken);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_server is not null)
+        if (_web is not null)
         {
-            await _server.StopAsync(CancellationToken.None);
-            _server.Dispose();
+            await _web.DisposeAsync();
         }
     }
 
@@ -108,15 +115,25 @@ internal sealed class WebListener(
         : Dns.GetHostAddresses(host) is [var first, ..] ? first
         : throw new Listening.ListenException($"cannot listen on {host}: it resolves to no address", new ArgumentException(host));
 
-    // The request pipeline as Kestrel runs it: a plain HttpContext per request.
-    private sealed class Application(RequestDelegate pipeline) : IHttpApplication<HttpContext>
+    private sealed class ToldLifetime : IHostLifetime
     {
-        public HttpContext CreateContext(IFeatureCollection contextFeatures) => new DefaultHttpContext(contextFeatures);
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public Task ProcessRequestAsync(HttpContext context) => pipeline(context);
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 
-        public void DisposeContext(HttpContext context, Exception? exception)
+    // This host's logging, less the web application's own lifetime lines ("Now listening on"): it says where it
+    // listens once, as "Web client on".
+    private sealed class WebLoggerFactory(ILoggerFactory inner) : ILoggerFactory
+    {
+        public ILogger CreateLogger(string categoryName) =>
+            categoryName == "Microsoft.Hosting.Lifetime" ? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance : inner.CreateLogger(categoryName);
+
+        public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
+
+        public void Dispose()
         {
+            // The host's factory is the host's to dispose.
         }
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -109,6 +110,46 @@ public sealed class WebSocketTests
 
         var connected = await server.Log.WaitForAsync(e => e.MessageTemplate.Text.StartsWith("Client {Nick} connected", StringComparison.Ordinal));
         Assert.StartsWith("\"127.0.0.1:", connected.Properties["RemoteEndPoint"].ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TooLongAMessage_AnsweredLineTooLong_TheSocketStaysOpen()
+    {
+        await using var server = await StartAsync(new() { ["Chat:MaxLineBytes"] = "1024" });
+        using var web = await ConnectAsync(server, origin: null);
+        await SendAsync(web, "/json");
+        await ReceiveAsync(web);
+
+        await SendAsync(web, $$"""{"type":"message","cid":"big","text":"{{new string('x', 2000)}}"}""");
+        var refusal = await ReceiveAsync(web);
+        Assert.Equal("line_too_long", refusal.GetProperty("code").GetString());
+        await SendAsync(web, """{"type":"ping","cid":"after"}""");
+        Assert.Equal("after", (await ReceiveAsync(web)).GetProperty("cid").GetString());
+    }
+
+    [Fact]
+    public async Task TlsPort_ServesThePageOverHttps_AndTheSocketOverWss()
+    {
+        using var data = new TempDirectory();
+        var (certificatePath, keyPath, certificate) = TestCertificates.CreateServer(data.Path);
+        await using var server = await TestServer.StartAsync(
+            TestServer.TlsSettings(data.Path, certificatePath, keyPath),
+            new Dictionary<string, string?> { ["Chat:Web:TlsPort"] = "0" });
+        var url = Assert.Single(server.Host.Services.GetRequiredService<SocketChat.Server.Web.WebListener>().Urls);
+        Assert.Equal("https", url.Scheme);
+        bool Trusted(System.Security.Cryptography.X509Certificates.X509Certificate2? presented) =>
+            presented is not null && presented.Thumbprint == certificate.Thumbprint;
+
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => Trusted(presented) };
+        using var http = new HttpClient(handler) { BaseAddress = url, Timeout = TestTimeouts.Default };
+        using var page = await http.GetAsync(new Uri("/", UriKind.Relative));
+        Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+
+        using var web = new ClientWebSocket();
+        web.Options.RemoteCertificateValidationCallback = (_, presented, _, _) => Trusted(presented as System.Security.Cryptography.X509Certificates.X509Certificate2);
+        await web.ConnectAsync(new Uri($"wss://{url.Authority}/ws"), CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        await SendAsync(web, "/json");
+        Assert.Equal("welcome", (await ReceiveAsync(web)).GetProperty("type").GetString());
     }
 
     [Fact]
