@@ -38,7 +38,7 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory direct
         // Keys, if given, are not needed: no channel here has one.
         foreach (var channel in list.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
-            if (RoomOf(session, channel) is not { } room || IsIn(session, room))
+            if (RoomOf(session, channel) is not { } room || session.IsIn(room))
             {
                 continue;
             }
@@ -51,7 +51,7 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory direct
 
             irc.Subject = channel;
             await commands.DispatchAsync(session, new ChannelJoinCommand(room));
-            if (IsIn(session, room))
+            if (session.IsIn(room))
             {
                 await SendNamesAsync(session, irc, room);
             }
@@ -73,7 +73,7 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory direct
                 continue;
             }
 
-            if (!IsIn(session, room))
+            if (!session.IsIn(room))
             {
                 session.Reply(directory.FindRoom(room) is { Count: > 0 }
                     ? session.Numeric("442", $"{channel} :You're not on that channel")
@@ -107,9 +107,6 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory direct
             session.Reply(session.Numeric("366", $"{channel} :End of /NAMES list."));
         }
     }
-
-    /// <summary>True when the connection is in <paramref name="room"/>.</summary>
-    public static bool IsIn(ChatSession session, string room) => session.Rooms.Contains(room, StringComparer.OrdinalIgnoreCase);
 
     private async Task SendNamesAsync(ChatSession session, IrcState irc, string asked, bool end = true)
     {
@@ -251,7 +248,7 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory direct
         irc.Subject = $"#{room}";
         reason = string.IsNullOrEmpty(reason) ? null : TextSanitizer.RemoveControlCharacters(reason);
         await commands.DispatchAsync(session, new ChannelPartCommand(room, reason));
-        if (!IsIn(session, room))
+        if (!session.IsIn(room))
         {
             session.Reply($":{IrcEventWriter.Mask(session.Nick)} PART #{room}{(reason is null ? string.Empty : $" :{reason}")}");
         }

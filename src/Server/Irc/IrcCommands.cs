@@ -317,7 +317,7 @@ internal sealed class IrcCommands(
             // A mask matches this server's users by nickname; those who set +i only when they share a channel.
             foreach (var other in directory.Sessions.Where(other => other.Registered && Glob.IsMatch(mask, other.Nick)))
             {
-                var shared = other.Rooms.FirstOrDefault(room => IrcChannels.IsIn(session, room));
+                var shared = other.Rooms.FirstOrDefault(session.IsIn);
                 if (other.Irc?.Invisible == true && shared is null && !ReferenceEquals(other, session))
                 {
                     continue;

@@ -199,7 +199,7 @@ internal sealed class RoomDirectory(IOptions<ChatOptions> options, TimeProvider 
     {
         lock (_gate)
         {
-            return session.Rooms.Contains(roomName, StringComparer.OrdinalIgnoreCase) ? null : Enter(session, roomName, whileEntering: null);
+            return session.IsIn(roomName) ? null : Enter(session, roomName, whileEntering: null);
         }
     }
 
@@ -208,7 +208,7 @@ internal sealed class RoomDirectory(IOptions<ChatOptions> options, TimeProvider 
     {
         lock (_gate)
         {
-            if (!session.Rooms.Contains(roomName, StringComparer.OrdinalIgnoreCase) || !_rooms.TryGetValue(roomName, out var room))
+            if (!session.IsIn(roomName) || !_rooms.TryGetValue(roomName, out var room))
             {
                 return null;
             }

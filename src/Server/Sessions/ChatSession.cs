@@ -50,6 +50,9 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
     /// </summary>
     public string[] Rooms { get => _rooms; set => _rooms = value; }
 
+    /// <summary>True when it is in <paramref name="room"/> (room names compare without regard to case).</summary>
+    public bool IsIn(string room) => _rooms.Contains(room, StringComparer.OrdinalIgnoreCase);
+
     public WireMode Mode { get => _mode; set => _mode = value; }
 
     /// <summary>Lines read so far; <c>/json</c> is accepted only as the first.</summary>

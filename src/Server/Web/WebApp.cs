@@ -120,7 +120,8 @@ internal sealed class WebApp(ConnectionTracker connections, IOptions<ChatOptions
             peer = peer.MapToIPv4();
         }
 
-        var direct = (peer, EndPointFormat.Format(new System.Net.IPEndPoint(peer, context.Connection.RemotePort)), context.Request.Scheme);
+        (System.Net.IPAddress Address, string Remote, string Scheme) direct =
+            (peer, EndPointFormat.Format(new System.Net.IPEndPoint(peer, context.Connection.RemotePort)), context.Request.Scheme);
         if (!_proxies.Any(network => network.Contains(peer)))
         {
             return direct;
@@ -139,7 +140,7 @@ internal sealed class WebApp(ConnectionTracker connections, IOptions<ChatOptions
 
         var proto = context.Request.Headers["X-Forwarded-Proto"].ToString();
         var scheme = proto is "http" or "https" ? proto : context.Request.Scheme;
-        ServerLog.ConnectionThroughProxy(logger, client.ToString(), direct.Item2);
+        ServerLog.ConnectionThroughProxy(logger, client.ToString(), direct.Remote);
         return (client, client.ToString(), scheme);
     }
 }
