@@ -22,7 +22,7 @@ internal static class ServerApp
     public const string DefaultOperatorLogPath = "logs/socketchat-server-.log";
 
     /// <summary>The exit code when the server stopped with messages its store could not take.</summary>
-    public const int UnstoredExitCode = 3;
+    public const int UnstoredExitCode = HostOutcome.UnstoredExitCode;
 
     public static Task<int> RunAsync(string[] args) => ProgramRunner.RunAsync("The server", async () =>
     {
@@ -56,11 +56,9 @@ internal static class ServerApp
         builder.Services.AddSystemdNotify();
 
         using var host = builder.Build();
-        var log = host.Services.GetRequiredService<MessageLog>();
+        var outcome = HostOutcome.Of(host.Services);
         await host.RunAsync();
-
-        // Messages the store never took (it kept failing until the end): a supervisor should know.
-        return log.Unstored > 0 ? UnstoredExitCode : 0;
+        return outcome.ExitCode;
     });
 
     // The same settings sources as the server (appsettings.json beside the binary, environment, switches), no host.

@@ -25,7 +25,10 @@ public sealed class InMemorySink : ILogEventSink
     }
 
     /// <summary>The first event (already logged or still to come) that matches; fails after the test timeout.</summary>
-    public Task<LogEvent> WaitForAsync(Func<LogEvent, bool> match)
+    public Task<LogEvent> WaitForAsync(Func<LogEvent, bool> match) => WaitForAsync(match, TestTimeouts.Default);
+
+    /// <summary>The first event (already logged or still to come) that matches; fails after <paramref name="limit"/>.</summary>
+    public Task<LogEvent> WaitForAsync(Func<LogEvent, bool> match, TimeSpan limit)
     {
         var seen = new TaskCompletionSource<LogEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
@@ -38,7 +41,7 @@ public sealed class InMemorySink : ILogEventSink
             _waiters.Add((match, seen));
         }
 
-        return seen.Task.WaitAsync(TestTimeouts.Default);
+        return seen.Task.WaitAsync(limit);
     }
 
     /// <summary>Every event rendered as text, for asserting what the log does or does not say.</summary>

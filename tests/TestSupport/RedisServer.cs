@@ -41,6 +41,12 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops it in its tracks (SIGSTOP): connections stay open, nothing is answered, as a stalled machine does.</summary>
+    public Task PauseAsync() => _process!.SignalAsync("STOP");
+
+    /// <summary>Lets a paused server go on (SIGCONT).</summary>
+    public Task ResumeAsync() => _process!.SignalAsync("CONT");
+
     /// <summary>Starts it again on the same port and directory.</summary>
     public Task RestartAsync() => RunAsync();
 

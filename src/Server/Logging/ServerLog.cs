@@ -141,4 +141,22 @@ internal static partial class ServerLog
 
     [LoggerMessage(45, LogLevel.Debug, "Connection from {RemoteEndPoint} came through the load balancer at {Proxy}", EventName = "ConnectionThroughProxy")]
     public static partial void ConnectionThroughProxy(ILogger logger, string remoteEndPoint, string proxy);
+
+    [LoggerMessage(49, LogLevel.Error, "Still cannot store {Count} messages ({Failures} more failed attempts): {Reason}", EventName = "StoreStillFailing")]
+    public static partial void StoreStillFailing(ILogger logger, int count, int failures, string reason);
+
+    [LoggerMessage(50, LogLevel.Warning, "{Work} failed; retrying", EventName = "BackgroundFailed")]
+    public static partial void BackgroundFailed(ILogger logger, string work, Exception exception);
+
+    [LoggerMessage(51, LogLevel.Warning, "{Work} still failing ({Failures} more failed attempts): {Reason}", EventName = "BackgroundStillFailing")]
+    public static partial void BackgroundStillFailing(ILogger logger, string work, int failures, string reason);
+
+    [LoggerMessage(52, LogLevel.Information, "{Work} works again after {Failures} failed attempts", EventName = "BackgroundRecovered")]
+    public static partial void BackgroundRecovered(ILogger logger, string work, int failures);
+
+    [LoggerMessage(54, LogLevel.Warning, "Still cannot read the shared log ({Failures} more failed attempts): {Reason}", EventName = "TailStillFailing")]
+    public static partial void TailStillFailing(ILogger logger, int failures, string reason);
+
+    [LoggerMessage(55, LogLevel.Information, "Reading the shared log again", EventName = "TailRecovered")]
+    public static partial void TailRecovered(ILogger logger);
 }

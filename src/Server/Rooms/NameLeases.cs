@@ -1,14 +1,18 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SocketChat.Server.Configuration;
+using SocketChat.Server.Supervision;
 
 namespace SocketChat.Server.Rooms;
 
 /// <summary>
 /// Cluster mode: renews, every third of a lease, the names this server's connections hold (and its parked
 /// identities keep) and their rooms' memberships. A server that dies stops, and its names go within a lease.
+/// A renewal that fails (Redis away, stalled, timing out) is tried again at the next tick: a stalled Redis must
+/// never stop the node.
 /// </summary>
-internal sealed class NameLeases(INameRegistry names, RoomDirectory directory, IOptions<ChatOptions> options, TimeProvider clock) : BackgroundService
+internal sealed class NameLeases(INameRegistry names, RoomDirectory directory, IOptions<ChatOptions> options, TimeProvider clock, ILogger<NameLeases> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -17,12 +21,13 @@ internal sealed class NameLeases(INameRegistry names, RoomDirectory directory, I
             return;
         }
 
+        var failures = new FailureRun(clock);
         using var timer = new PeriodicTimer(RedisNames.Lease / 3, clock);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await RenewAsync();
+                await Retrying.AttemptAsync("Renewing this node's names and memberships", failures, logger, RenewAsync, stoppingToken);
             }
         }
         catch (OperationCanceledException)
@@ -41,13 +46,6 @@ internal sealed class NameLeases(INameRegistry names, RoomDirectory directory, I
                 .Where(reserved => reserved.Identity.IsParked(clock.GetUtcNow()))
                 .Select(reserved => (reserved.Nick, $"t:{reserved.Identity.Token}", Array.Empty<string>())))
             .ToList();
-        try
-        {
-            await names.RenewAsync(held);
-        }
-        catch (StackExchange.Redis.RedisException)
-        {
-            // Redis is away: the next tick tries again (the log's health says so once).
-        }
+        await names.RenewAsync(held);
     }
 }

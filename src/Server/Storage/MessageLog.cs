@@ -7,6 +7,7 @@ using StackExchange.Redis;
 using SocketChat.Server.Configuration;
 using SocketChat.Server.Diagnostics;
 using SocketChat.Server.Logging;
+using SocketChat.Server.Supervision;
 
 namespace SocketChat.Server.Storage;
 
@@ -48,10 +49,13 @@ internal sealed class MessageLog(
     // in order; taken alone, like _waiters).
     private readonly Queue<long> _undelivered = new();
     private long _unanswered;
+    private long _sequence;
     private long _lastDelivered;
     private Task _writing = Task.CompletedTask;
     private Task _tailing = Task.CompletedTask;
     private int _unstored;
+    private readonly FailureRun _storeFailures = new(clock);
+    private readonly FailureRun _tailFailures = new(clock);
 
     /// <summary>Messages given up on at stop because the store kept failing; none was acknowledged or delivered.</summary>
     public int Unstored => Volatile.Read(ref _unstored);
@@ -147,7 +151,7 @@ internal sealed class MessageLog(
         var appended = new TaskCompletionSource<Appended>(TaskCreationOptions.RunContinuationsAsynchronously);
         Volatile.Write(ref _latest, appended.Task);
         Interlocked.Increment(ref _unanswered);
-        if (!_pending.Writer.TryWrite(new Entry(draft, null, appended)))
+        if (!_pending.Writer.TryWrite(new Entry(Keyed(draft), null, appended)))
         {
             Interlocked.Decrement(ref _unanswered);
             appended.SetCanceled();
@@ -160,7 +164,11 @@ internal sealed class MessageLog(
     /// Cluster mode: queues a presence notice (<see cref="StoredMessage.Presence"/>) for the other servers; never
     /// waits. Their readers deliver it in its place among the messages appended around it.
     /// </summary>
-    public void Announce(Draft presence) => _pending.Writer.TryWrite(new Entry(presence, null, null));
+    public void Announce(Draft presence) => _pending.Writer.TryWrite(new Entry(Keyed(presence), null, null));
+
+    // A draft without a client id is numbered once, here, so each retry of its batch carries the same key.
+    private Draft Keyed(Draft draft) =>
+        draft is { SenderToken: not null, Cid: not null } ? draft : draft with { Sequence = Interlocked.Increment(ref _sequence) };
 
     /// <summary>Stores a resumable identity's nickname and room with the next batch.</summary>
     public void Save(IdentityRecord identity) => _pending.Writer.TryWrite(new Entry(null, identity, null));
@@ -356,6 +364,11 @@ internal sealed class MessageLog(
                     if (read)
                     {
                         var entries = await shared.ReadAfterAsync(MaxBatch);
+                        if (_tailFailures.Recovered() > 0)
+                        {
+                            ServerLog.TailRecovered(logger);
+                        }
+
                         if (entries.Count > 0)
                         {
                             await _committed.Writer.WriteAsync(entries);
@@ -366,14 +379,24 @@ internal sealed class MessageLog(
                         continue;
                     }
                 }
-                catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+                catch (Exception ex)
                 {
+                    // Whatever the failure (Redis away, stalled, timing out, an entry it cannot read), the tail keeps
+                    // its position and tries again: it ends only when the log stops.
                     if (stopping)
                     {
                         return;
                     }
 
-                    ServerLog.TailFailed(logger, ex.Message);
+                    switch (_tailFailures.Failed(ex, out var failures))
+                    {
+                        case FailureReport.First:
+                            ServerLog.TailFailed(logger, ex.Message);
+                            break;
+                        case FailureReport.Again:
+                            ServerLog.TailStillFailing(logger, failures, ex.Message);
+                            break;
+                    }
                 }
 
                 if (stopping)
@@ -447,7 +470,7 @@ internal sealed class MessageLog(
             {
                 var results = await store.AppendAsync(drafts, clock.GetUtcNow(), identities);
                 metrics.Stored(results.Count(result => !result.Duplicate && result.Message.Kind != MessageKind.Presence), Stopwatch.GetElapsedTime(started));
-                if (failingSince is not null)
+                if (_storeFailures.Recovered() > 0)
                 {
                     ServerLog.StoreRecovered(logger, drafts.Count);
                 }
@@ -458,7 +481,18 @@ internal sealed class MessageLog(
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 failingSince ??= clock.GetUtcNow();
-                ServerLog.StoreFailed(logger, drafts.Count, ex);
+
+                // The first failure with its stack; then a line when the reason changes or each minute, with a count.
+                switch (_storeFailures.Failed(ex, out var failures))
+                {
+                    case FailureReport.First:
+                        ServerLog.StoreFailed(logger, drafts.Count, ex);
+                        break;
+                    case FailureReport.Again:
+                        ServerLog.StoreStillFailing(logger, drafts.Count, failures, ex.Message);
+                        break;
+                }
+
                 health.Failing((int)Math.Min(Pending, int.MaxValue), failingSince.Value, ex.Message);
             }
 

@@ -106,7 +106,6 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
     public static readonly RedisChannel LogChannel = RedisChannel.Literal(Prefix + "log");
     private readonly string _run = $"{node}:{Guid.NewGuid():N}";
     private ConnectionMultiplexer? _redis;
-    private long _sequence;
     private string _position = "0-0";
     private volatile bool _positioned;
 
@@ -190,7 +189,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         {
             var (key, field, kept) = draft is { SenderToken: { } token, Cid: { } cid }
                 ? ($"{Prefix}cid:{token}", cid, ClientIdsKept)
-                : ($"{Prefix}own:{_run}", Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture), NodeIdsKept);
+                : ($"{Prefix}own:{_run}", draft.Sequence.ToString(CultureInfo.InvariantCulture), NodeIdsKept);
             arguments.AddRange(
             [
                 (int)draft.Kind, draft.Room ?? string.Empty, draft.From, draft.To ?? string.Empty, draft.Text,

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SocketChat.Server.Configuration;
 using SocketChat.Server.Logging;
+using SocketChat.Server.Supervision;
 
 namespace SocketChat.Server.Storage;
 
@@ -17,12 +18,14 @@ internal sealed class RetentionService(MessageLog log, IOptions<ChatOptions> opt
             return;
         }
 
+        // A store that fails (a disk error, Redis away or stalled) is tried again at the next tick.
+        var failures = new FailureRun(clock);
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(history.PruneIntervalMinutes), clock);
         try
         {
             do
             {
-                PruneOnce();
+                await Retrying.AttemptAsync("Pruning old messages", failures, logger, () => Task.FromResult(PruneOnce()), stoppingToken);
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }
@@ -35,22 +38,14 @@ internal sealed class RetentionService(MessageLog log, IOptions<ChatOptions> opt
     public int PruneOnce()
     {
         var history = options.Value.History;
-        try
+        var removed = log.Store.Prune(
+            history.RetentionDays > 0 ? clock.GetUtcNow().AddDays(-history.RetentionDays) : null,
+            history.MaxMessagesPerRoom > 0 ? history.MaxMessagesPerRoom : null);
+        if (removed > 0)
         {
-            var removed = log.Store.Prune(
-                history.RetentionDays > 0 ? clock.GetUtcNow().AddDays(-history.RetentionDays) : null,
-                history.MaxMessagesPerRoom > 0 ? history.MaxMessagesPerRoom : null);
-            if (removed > 0)
-            {
-                ServerLog.Pruned(logger, removed);
-            }
+            ServerLog.Pruned(logger, removed);
+        }
 
-            return removed;
-        }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException)
-        {
-            ServerLog.StoreFailed(logger, 0, ex);
-            return 0;
-        }
+        return removed;
     }
 }

@@ -8,7 +8,12 @@ namespace SocketChat.Server.Tests.Storage;
 /// </summary>
 internal sealed class FaultyStore(IMessageStore inner) : IMessageStore
 {
+    private readonly TaskCompletionSource _thirdFailure = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _failing;
+    private int _failures;
+
+    /// <summary>Completes when a third commit has failed (the log retries every second).</summary>
+    public Task ThirdFailure => _thirdFailure.Task;
 
     /// <summary>How long each history read takes.</summary>
     public TimeSpan ReadDelay { get; init; }
@@ -32,6 +37,11 @@ internal sealed class FaultyStore(IMessageStore inner) : IMessageStore
     {
         if (_failing)
         {
+            if (Interlocked.Increment(ref _failures) == 3)
+            {
+                _thirdFailure.TrySetResult();
+            }
+
             throw new IOException("No space left on device");
         }
 

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Logging;
+using SocketChat.Server.Logging;
+
+namespace SocketChat.Server.Supervision;
+
+/// <summary>
+/// One attempt of a background loop's work, reported through a <see cref="FailureRun"/>: any failure but the
+/// loop's own cancellation is logged (once per run, then rarely) and swallowed, so the loop goes on to its next try.
+/// </summary>
+internal static class Retrying
+{
+    /// <summary>Runs <paramref name="work"/> once; true when it worked.</summary>
+    public static async Task<bool> AttemptAsync(string name, FailureRun run, ILogger logger, Func<Task> work, CancellationToken stopping)
+    {
+        try
+        {
+            await work();
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && stopping.IsCancellationRequested))
+        {
+            switch (run.Failed(ex, out var failures))
+            {
+                case FailureReport.First:
+                    ServerLog.BackgroundFailed(logger, name, ex);
+                    break;
+                case FailureReport.Again:
+                    ServerLog.BackgroundStillFailing(logger, name, failures, ex.Message);
+                    break;
+            }
+
+            return false;
+        }
+
+        if (run.Recovered() is var failed and > 0)
+        {
+            ServerLog.BackgroundRecovered(logger, name, failed);
+        }
+
+        return true;
+    }
+}
