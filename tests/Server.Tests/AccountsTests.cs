@@ -231,6 +231,26 @@ public sealed class AccountsTests : IDisposable
     }
 
     [Fact]
+    public async Task UsersFileMovedAsideWhileRunning_AccountsKept_NobodyLoggedOut_PutBackReloads()
+    {
+        await using var server = await StartAsync();
+        await using var bob = await LogInAsync(server, "bob", BobPassword);
+        var path = _data.File("users.txt");
+
+        File.Move(path, path + ".editing");
+        await server.Log.WaitForAsync(e => e.RenderMessage() == $"The accounts file \"{path}\" is missing; keeping the 2 accounts loaded before (to remove every account, empty the file)");
+        await bob.SendAsync("/ping");
+        Assert.Equal("* pong", await bob.ReadLineAsync());
+        await using var alice = await LogInAsync(server, "alice", AlicePassword);
+
+        File.Move(path + ".editing", path);
+        var loaded = $"Loaded 2 accounts from \"{path}\"";
+        await server.Log.WaitForAsync(e => e.RenderMessage() == loaded && server.Log.Events.Count(f => f.RenderMessage() == loaded) == 2);
+        await bob.SendAsync("/ping");
+        Assert.Equal(["* alice joined lobby", "* pong"], await bob.ReadLinesAsync(2));
+    }
+
+    [Fact]
     public async Task AccountAddedWhileRunning_CanLogIn()
     {
         await using var server = await StartAsync(accounts: []);

@@ -51,6 +51,15 @@ internal sealed class AccountStore(IOptions<ChatOptions> options, ILogger<Accoun
     public void Reload()
     {
         var before = _accounts;
+
+        // Moved aside to be edited, or being replaced by a deploy tool: not "no accounts", which would log everyone out.
+        // An operator who means to remove every account empties the file.
+        if (!File.Exists(Path))
+        {
+            ServerLog.UsersFileMissing(logger, Path, before.Count);
+            return;
+        }
+
         try
         {
             _accounts = UsersFile.Read(Path);

@@ -159,4 +159,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(55, LogLevel.Information, "Reading the shared log again", EventName = "TailRecovered")]
     public static partial void TailRecovered(ILogger logger);
+
+    [LoggerMessage(53, LogLevel.Warning, "The accounts file {Path} is missing; keeping the {Count} accounts loaded before (to remove every account, empty the file)", EventName = "UsersFileMissing")]
+    public static partial void UsersFileMissing(ILogger logger, string path, int count);
 }
