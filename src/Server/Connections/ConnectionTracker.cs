@@ -154,7 +154,8 @@ internal sealed class ConnectionTracker(
             tls.Enabled && kind is ListenerKind.Chat or ListenerKind.IrcTls ? tls : null,
             speaksIrc ? Irc.IrcCommands.MaxLineBytes : settings.MaxLineBytes,
             Math.Min(settings.MaxQueuedMessagesPerClient / 4, settings.MaxQueuedBytesPerClient / 4 / 256),
-            settings.Auth.Mode == AuthMode.Password ? TimeSpan.FromSeconds(settings.Auth.LoginTimeoutSeconds) : TimeSpan.Zero,
+            // IRC registers (NICK, USER, CAP END) whether or not there are accounts; either way within the login timeout.
+            settings.Auth.Mode == AuthMode.Password || speaksIrc ? TimeSpan.FromSeconds(settings.Auth.LoginTimeoutSeconds) : TimeSpan.Zero,
             TimeSpan.FromSeconds(settings.ShutdownGraceSeconds),
             TimeSpan.FromSeconds(settings.SlowClientGraceSeconds),
             clock,

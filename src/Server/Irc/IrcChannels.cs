@@ -246,11 +246,11 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory direct
     private async Task PartOneAsync(ChatSession session, IrcState irc, string room, string? reason)
     {
         irc.Subject = $"#{room}";
-        reason = string.IsNullOrEmpty(reason) ? null : TextSanitizer.RemoveControlCharacters(reason);
+        reason = string.IsNullOrEmpty(reason) ? null : IrcText.Field(reason, IrcCommands.MaxReasonBytes);
         await commands.DispatchAsync(session, new ChannelPartCommand(room, reason));
         if (!session.IsIn(room))
         {
-            session.Reply($":{IrcEventWriter.Mask(session.Nick)} PART #{room}{(reason is null ? string.Empty : $" :{reason}")}");
+            session.Reply(reason is null ? $":{IrcEventWriter.Mask(session.Nick)} PART #{room}" : IrcText.Fit($":{IrcEventWriter.Mask(session.Nick)} PART #{room} :", reason));
         }
     }
 }

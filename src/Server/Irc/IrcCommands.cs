@@ -22,6 +22,9 @@ internal sealed class IrcCommands(
     /// <summary>The longest line an IRC client may send: 510 bytes of message and 4,096 of client tags, CR LF aside.</summary>
     public const int MaxLineBytes = IrcMessage.MaxBodyBytes - 2 + IrcMessage.MaxClientTagBytes;
 
+    /// <summary>The longest real name or PART/QUIT reason kept, in bytes; a relayed line is cut again to fit 512.</summary>
+    public const int MaxReasonBytes = 300;
+
     private const string Action = "\u0001ACTION ";
 
     private static readonly TimeSpan PingSettleLimit = TimeSpan.FromSeconds(5);
@@ -45,7 +48,12 @@ internal sealed class IrcCommands(
         if (System.Text.Encoding.UTF8.GetByteCount(body) > IrcMessage.MaxBodyBytes - 2
             || (tags > 0 && System.Text.Encoding.UTF8.GetByteCount(decoded.AsSpan(0, tags)) > IrcMessage.MaxClientTagBytes))
         {
-            session.Reply(session.Numeric("417", ":Input line was too long"));
+            // Dropped either way; a NOTICE is never answered with an error (RFC 2812 3.3.2).
+            if (!IsNotice(body))
+            {
+                session.Reply(session.Numeric("417", ":Input line was too long"));
+            }
+
             return ValueTask.FromResult(true);
         }
 
@@ -55,6 +63,18 @@ internal sealed class IrcCommands(
         }
 
         return session.Registered ? HandleAsync(session, irc, message) : registration.HandleAsync(session, irc, message);
+    }
+
+    // A NOTICE's command word, after an optional prefix; the rest of the line need not parse.
+    private static bool IsNotice(string body)
+    {
+        var words = body.AsSpan().TrimStart(' ');
+        if (words.StartsWith(":"))
+        {
+            words = words.IndexOf(' ') is var space and > 0 ? words[(space + 1)..].TrimStart(' ') : [];
+        }
+
+        return words.StartsWith("NOTICE ", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>A line longer than <see cref="MaxLineBytes"/> was dropped.</summary>
@@ -125,15 +145,15 @@ internal sealed class IrcCommands(
                 break;
             case "QUIT":
                 // Nothing the room says after the goodbye is sent: the client asked to go. Its channels hear why.
-                irc.QuitMessage = $"Quit: {TextSanitizer.RemoveControlCharacters(message[0] ?? "leaving")}";
+                irc.QuitMessage = IrcText.Field($"Quit: {message[0] ?? "leaving"}", MaxReasonBytes);
                 session.Outbound.Hold();
-                session.Reply($"ERROR :Closing link: {nick} ({irc.QuitMessage})");
+                session.Reply(IrcText.Fit("ERROR :Closing link: ", $"{nick} ({irc.QuitMessage})"));
                 return false;
             case "CAP":
                 registration.Capabilities(session, irc, message);
                 break;
             case "AWAY":
-                irc.Away = string.IsNullOrEmpty(message[0]) ? null : TextSanitizer.RemoveControlCharacters(message[0]!);
+                irc.Away = string.IsNullOrEmpty(message[0]) ? null : IrcText.Field(message[0]!, IrcReplies.AwayLength);
                 session.Reply(irc.Away is null
                     ? session.Numeric("305", ":You are no longer marked as being away")
                     : session.Numeric("306", ":You have been marked as being away"));
@@ -297,7 +317,8 @@ internal sealed class IrcCommands(
         if (!ReferenceEquals(before, session.LastAppend))
         {
             // Appended: its acknowledgement comes in order after the earlier ones, and brings the echo.
-            irc.Sent.Enqueue((target, text, notice));
+            // Echoed as stored, as everyone else got it under the same msgid: control characters gone.
+            irc.Sent.Enqueue((target, TextSanitizer.RemoveControlCharacters(said), notice));
         }
     }
 

@@ -67,12 +67,12 @@ internal static class IrcEventWriter
                 // A connection that ended is a QUIT, told once though each room shared with it tells it.
                 if (!left.Disconnected)
                 {
-                    Line(output, $":{Mask(left.Nick)} PART #{left.Room}{(left.Reason is { } said ? $" :{said}" : string.Empty)}");
+                    Line(output, left.Reason is { } said ? IrcText.Fit($":{Mask(left.Nick)} PART #{left.Room} :", said) : $":{Mask(left.Nick)} PART #{left.Room}");
                 }
                 else if (!string.Equals(irc.LastQuit, left.Nick, StringComparison.OrdinalIgnoreCase))
                 {
                     irc.LastQuit = left.Nick;
-                    Line(output, $":{Mask(left.Nick)} QUIT :{left.Reason ?? "left"}");
+                    Line(output, IrcText.Fit($":{Mask(left.Nick)} QUIT :", left.Reason ?? "left"));
                 }
 
                 break;

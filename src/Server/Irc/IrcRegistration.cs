@@ -44,7 +44,7 @@ internal sealed class IrcRegistration(SessionLifecycle lifecycle, SessionLogin l
                 return true;
             case "USER":
                 irc.User = Ident(message[0]!);
-                irc.RealName = TextSanitizer.RemoveControlCharacters(message[3]!);
+                irc.RealName = IrcText.Field(message[3]!, IrcCommands.MaxReasonBytes);
                 break;
             case "AUTHENTICATE":
                 await AuthenticateAsync(session, irc, message);

@@ -10,10 +10,13 @@ internal static class IrcReplies
 {
     public const string Version = "SocketChat-1";
 
+    /// <summary>The longest away message kept, in bytes (AWAYLEN).</summary>
+    public const int AwayLength = 200;
+
     /// <summary>What <c>005</c> tells a client; every token is true of this server.</summary>
     public static readonly string[] Support =
     [
-        "AWAYLEN=200",
+        $"AWAYLEN={AwayLength}",
         "CASEMAPPING=ascii",
         $"CHANLIMIT=#:{IrcChannels.MaxChannels}",
         "CHANMODES=,,,nt",

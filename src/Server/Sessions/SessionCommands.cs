@@ -186,12 +186,16 @@ internal sealed class SessionCommands(
         }
     }
 
-    /// <summary>Password mode: closes a connection that has not logged in within the login timeout.</summary>
+    /// <summary>
+    /// Closes a connection that has not logged in (password mode) or, on the IRC port, not registered within the
+    /// login timeout: a PING now and then must not keep a connection that never became a user.
+    /// </summary>
     public void LoginTimedOut(ChatSession session, TimeSpan timeout)
     {
-        if (session.Account is null)
+        if (session.Irc is not null ? !session.Registered : session.Account is null)
         {
-            Reject(session, new InvalidCommand(ErrorCodes.LoginTimeout, $"not logged in within {timeout.TotalSeconds:0} s; closing"));
+            var what = session.Irc is not null ? "registered" : "logged in";
+            Reject(session, new InvalidCommand(ErrorCodes.LoginTimeout, $"not {what} within {timeout.TotalSeconds:0} s; closing"));
             session.StopReading("login timeout");
         }
     }
