@@ -74,8 +74,11 @@ internal static class ServerHost
         services.AddSingleton<TlsGate>();
         services.AddSingleton<ConnectionTracker>();
 
-        // The certificate and the accounts are loaded, and the store opened, before the listeners open; the store
-        // stops last, after every connection has closed, so what they sent is stored and delivered.
+        // The data directory is this server's first; the certificate and the accounts are loaded, and the store
+        // opened, before the listeners open; the store stops last, after every connection has closed, so what they
+        // sent is stored and delivered.
+        services.AddSingleton<DataDirectoryLock>();
+        services.AddHostedService(provider => provider.GetRequiredService<DataDirectoryLock>());
         services.AddHostedService<ReloadService>();
 
         // The reader before the log: hosted services stop in reverse, so it delivers (and logs) what the log stores

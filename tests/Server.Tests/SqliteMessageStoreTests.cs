@@ -35,6 +35,20 @@ public sealed class SqliteMessageStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task TwoWritersOnOneFile_TheIdIsTaken_FailsWithItsRealReason_NotAsAResentLine()
+    {
+        using var first = Open();
+        using var second = Open();
+        await first.AppendAsync([new Draft(MessageKind.Room, "lobby", "alice", null, "one", "tok-a", "c1")], Now, []);
+
+        // The second still thinks the next id is 1: the insert conflicts on the id, not on a client id.
+        var failure = await Assert.ThrowsAsync<SqliteException>(async () =>
+            await second.AppendAsync([new Draft(MessageKind.Room, "lobby", "bob", null, "two", "tok-b", "c1")], Now, []));
+
+        Assert.Contains("UNIQUE constraint failed: messages.id", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SchemaFromANewerVersion_Refused()
     {
         using (var first = Open())

@@ -224,6 +224,36 @@ public sealed class StorageTests : IDisposable
         Assert.Contains("\"id\":1102,", await alice.ExpectAsync(line => line.Contains("\"type\":\"ack\"", StringComparison.Ordinal)), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task SecondServerOnTheSameDataDirectory_RefusedAtStart_NamingTheProcess_TheFirstGoesOn()
+    {
+        await using var first = await StartAsync();
+
+        var refused = await Assert.ThrowsAsync<SocketChat.Server.Storage.StorageException>(() => StartAsync());
+
+        Assert.Equal(
+            $"Chat:DataDirectory={_data.Path} is in use by another server (process {Environment.ProcessId}); each server needs a data directory of its own",
+            refused.Message);
+        Assert.Equal(2, ((SocketChat.Hosting.Options.IReportedAtStartup)refused).ExitCode);
+        await using var alice = await first.ConnectAsAsync("alice");
+        await alice.SendAsync("/ping");
+        Assert.Equal("* pong", await alice.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task SecondServerProcessOnTheSameDataDirectory_ExitsTwo_OneLineNamingTheFirst()
+    {
+        await using var first = ChildProcess.StartServer(["--Chat:Port=0", "--Chat:Host=127.0.0.1", $"--Chat:DataDirectory={_data.Path}"]);
+        await first.ReadListeningPortAsync();
+
+        await using var second = ChildProcess.StartServer(["--Chat:Port=0", "--Chat:Host=127.0.0.1", $"--Chat:DataDirectory={_data.Path}"]);
+        var (code, output, error) = await second.WaitForExitAsync();
+
+        Assert.Equal(2, code);
+        Assert.Equal([$"Chat:DataDirectory={_data.Path} is in use by another server (process {first.Id}); each server needs a data directory of its own"], error);
+        Assert.DoesNotContain(output, line => line.Contains("Listening on", StringComparison.Ordinal));
+    }
+
     private static string Text(string? line) => JsonDocument.Parse(line!).RootElement.GetProperty("text").GetString()!;
 
     private Task<TestServer> StartAsync(Dictionary<string, string?>? settings = null) =>

@@ -63,7 +63,9 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
                 }
 
                 // A line whose sender token and client id are stored already is not stored again (the unique index
-                // says so, atomically with the insert): no row changes, and the first one is looked up instead.
+                // says so, atomically with the insert): no row changes, and the first one is looked up instead. Any
+                // other conflict (an id taken by another process writing the same file) fails the batch with its
+                // own reason.
                 if (_insert!.Execute(lastId + 1, timestamp.ToUnixTimeMilliseconds(), draft))
                 {
                     results.Add(new Appended(StoredMessage.Of(draft, ++lastId, timestamp), Duplicate: false));
@@ -272,7 +274,7 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
             _connection = connection;
             Check(raw.sqlite3_prepare_v3(
                 connection.Handle,
-                "INSERT INTO messages (id, ts, kind, room, sender, recipient, text, sender_token, cid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
+                "INSERT INTO messages (id, ts, kind, room, sender, recipient, text, sender_token, cid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (sender_token, cid) WHERE sender_token IS NOT NULL AND cid IS NOT NULL DO NOTHING",
                 raw.SQLITE_PREPARE_PERSISTENT,
                 out _statement));
         }
