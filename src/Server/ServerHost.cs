@@ -43,7 +43,7 @@ internal static class ServerHost
             ? options.Storage.Provider switch
             {
                 StorageProvider.Memory => new MemoryMessageStore(options.HistoryPerRoom),
-                StorageProvider.Redis => new RedisMessageStore(options.Storage.Redis, options.Node, options.Storage.RequireAtStart),
+                StorageProvider.Redis => new RedisMessageStore(options.Storage.Redis, options.Node, options.Storage.RequireAtStart, options.Run),
                 _ => new SqliteMessageStore(ServerPaths.StorageFile(options)),
             }
             : throw new InvalidOperationException("no settings"));
@@ -85,6 +85,7 @@ internal static class ServerHost
         // on its way down, and ends when the log does.
         services.AddHostedService<LogReader>();
         services.AddHostedService(provider => provider.GetRequiredService<MessageLog>());
+        services.AddHostedService<NodeClaim>();
         services.AddHostedService<RetentionService>();
         services.AddHostedService<StoreNotices>();
         services.AddHostedService<NameLeases>();

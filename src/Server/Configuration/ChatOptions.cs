@@ -98,6 +98,14 @@ internal sealed class ChatOptions
     private string? _node;
 
     /// <summary>
+    /// This process's name in a cluster: <see cref="Node"/> and a random part, new at every start. What a node
+    /// stores and claims carries it, so two processes can never take each other's entries or names for their own.
+    /// </summary>
+    public string Run => _run ??= $"{Node}:{Guid.NewGuid().ToString("N")[..12]}";
+
+    private string? _run;
+
+    /// <summary>
     /// Rooms with more members than this do not announce joins, leaves and renames: in a room of N, every arrival
     /// would cost N deliveries, and filling it N² (50 million for 10,000). 0 announces always.
     /// </summary>

@@ -162,4 +162,13 @@ internal static partial class ServerLog
 
     [LoggerMessage(53, LogLevel.Warning, "The accounts file {Path} is missing; keeping the {Count} accounts loaded before (to remove every account, empty the file)", EventName = "UsersFileMissing")]
     public static partial void UsersFileMissing(ILogger logger, string path, int count);
+
+    [LoggerMessage(56, LogLevel.Warning, "Took over the node name {Node} from {Run}, an earlier run on this machine that is gone", EventName = "NodeNameTakenOver")]
+    public static partial void NodeNameTakenOver(ILogger logger, string node, string run);
+
+    [LoggerMessage(57, LogLevel.Warning, "The node name {Node} is held by a process on {Host}; waiting for its lease to lapse", EventName = "NodeNameWaiting")]
+    public static partial void NodeNameWaiting(ILogger logger, string node, string host);
+
+    [LoggerMessage(58, LogLevel.Error, "The node name {Node} was taken by {Run} on {Host} (process {Pid}) while this node could not renew it: two nodes now share it; stop one", EventName = "NodeNameConflict")]
+    public static partial void NodeNameConflict(ILogger logger, string node, string run, string host, int pid);
 }

@@ -38,7 +38,7 @@ internal sealed class NameLeases(INameRegistry names, RoomDirectory directory, I
 
     private async Task RenewAsync()
     {
-        var node = options.Value.Node;
+        var node = options.Value.Run;
         var held = directory.Sessions
             .Where(session => session.Registered)
             .Select(session => (session.Nick, session.NameOwner(node), session.Rooms))

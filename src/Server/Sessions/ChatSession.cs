@@ -26,7 +26,7 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
     /// Who holds its nickname across a cluster: its identity's token (so a resume on another server may take the name
     /// back), or this server's connection.
     /// </summary>
-    public string NameOwner(string node) => Identity is { } identity ? $"t:{identity.Token}" : $"c:{node}/{id}";
+    public string NameOwner(string run) => Identity is { } identity ? $"t:{identity.Token}" : $"c:{run}/{id}";
 
     /// <summary>The connection's log scope, also applied to what is logged for it after its messages are stored.</summary>
     public ConnectionLogScope LogScope => _logScope ??= new(id, remoteEndPoint, Irc is not null ? "irc" : Web ? "web" : "chat");

@@ -311,7 +311,7 @@ internal sealed class SessionCommands(
         }
 
         // Claimed across the cluster first (a round trip, before any lock), then here.
-        var owner = session.NameOwner(limitsOptions.Value.Node);
+        var owner = session.NameOwner(limitsOptions.Value.Run);
         if (!await names.TryClaimAsync(nick, owner) || !directory.TryRename(session, nick))
         {
             if (!string.Equals(nick, old, StringComparison.OrdinalIgnoreCase))

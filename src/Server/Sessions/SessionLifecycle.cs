@@ -42,7 +42,7 @@ internal sealed class SessionLifecycle(
     // A guest's name is claimed across the cluster first (a round trip, before any lock); one server picks its own.
     private async Task GreetAsGuestAsync(ChatSession session, string? token)
     {
-        var guest = await names.ClaimGuestAsync(session.NameOwner(options.Value.Node));
+        var guest = await names.ClaimGuestAsync(session.NameOwner(options.Value.Run));
         await GreetAsync(session, () => guest is null ? directory.Register(session) : directory.Register(session, guest, options.Value.DefaultRoom, static _ => { }), token);
     }
 
@@ -59,7 +59,7 @@ internal sealed class SessionLifecycle(
             await leaving.WhenGoneAsync().WaitAsync(LeavingWait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        var owner = session.NameOwner(options.Value.Node);
+        var owner = session.NameOwner(options.Value.Run);
         if (!await names.TryClaimAsync(nick, owner))
         {
             return false;
@@ -88,7 +88,7 @@ internal sealed class SessionLifecycle(
         {
             // Its /json came after the greeting delay: the text guest it was given leaves again.
             session.Registered = false;
-            names.Release(session.Nick, session.NameOwner(options.Value.Node));
+            names.Release(session.Nick, session.NameOwner(options.Value.Run));
             foreach (var guestRoom in guestRooms)
             {
                 names.Moved(session.Nick, guestRoom.Name, null);
@@ -142,7 +142,7 @@ internal sealed class SessionLifecycle(
 
         // Across a cluster the account's name may be held by a connection on another server: this one is refused
         // rather than two connections sharing an account.
-        var owner = session.NameOwner(options.Value.Node);
+        var owner = session.NameOwner(options.Value.Run);
         if (!await names.TryClaimAsync(account, owner))
         {
             if (!directory.Holds(account))
@@ -275,7 +275,7 @@ internal sealed class SessionLifecycle(
             // A parked identity keeps its name (its lease is renewed while it may resume); anyone else lets it go.
             if (identity is null || !identity.IsParked(clock.GetUtcNow()))
             {
-                names.Release(session.Nick, session.NameOwner(options.Value.Node));
+                names.Release(session.Nick, session.NameOwner(options.Value.Run));
             }
 
             foreach (var room in rooms)

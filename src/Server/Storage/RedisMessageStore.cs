@@ -23,7 +23,7 @@ namespace SocketChat.Server.Storage;
 /// own (node, start, sequence): a batch sent again after an error whose reply was lost is recognised, never stored
 /// twice.
 /// </remarks>
-internal sealed class RedisMessageStore(string configuration, string node, bool requireAtStart) : IMessageStore
+internal sealed class RedisMessageStore(string configuration, string node, bool requireAtStart, string? run = null) : IMessageStore
 {
     public const string Prefix = "socketchat:";
     private const string LogKey = Prefix + "log";
@@ -104,7 +104,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
 
     /// <summary>The channel the append script publishes what it added on.</summary>
     public static readonly RedisChannel LogChannel = RedisChannel.Literal(Prefix + "log");
-    private readonly string _run = $"{node}:{Guid.NewGuid():N}";
+    private readonly string _run = run ?? $"{node}:{Guid.NewGuid():N}";
     private ConnectionMultiplexer? _redis;
     private string _position = "0-0";
     private volatile bool _positioned;
@@ -417,9 +417,10 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
 
     private async Task<string> LogEndAsync() => await Database.StreamRangeAsync(LogKey, "-", "+", 1, Order.Descending) is [var last] ? last.Id! : "0-0";
 
-    // "node/connection": which node appended it (its own presence it has told its members already) and the sender's
-    // connection there (0 for none), so its own node does not send it its own line.
-    private string Origin(long connection) => $"{node}/{connection.ToString(CultureInfo.InvariantCulture)}";
+    // "run/connection": which process appended it (its own presence it has told its members already) and the sender's
+    // connection there (0 for none), so it does not send the sender its own line. The run, not the node's name: two
+    // processes under one name (a mistake refused at start, or a restart) never take each other's lines for theirs.
+    private string Origin(long connection) => $"{_run}/{connection.ToString(CultureInfo.InvariantCulture)}";
 
     private StoredMessage Parse(StreamEntry entry) => ToMessage(entry.Id!, entry.Values);
 
@@ -445,8 +446,8 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         var fields = values.ToDictionary(value => value.Name.ToString(), value => value.Value.ToString());
         var kind = (MessageKind)int.Parse(fields["k"], CultureInfo.InvariantCulture);
         var messageId = kind == MessageKind.Presence ? 0 : long.Parse(id[..id.IndexOf('-', StringComparison.Ordinal)], CultureInfo.InvariantCulture);
-        var local = fields.GetValueOrDefault("o") is { Length: > 0 } from && from.StartsWith(node + "/", StringComparison.Ordinal);
-        var origin = local ? long.Parse(fields["o"][(node.Length + 1)..], CultureInfo.InvariantCulture) : 0;
+        var local = fields.GetValueOrDefault("o") is { Length: > 0 } from && from.StartsWith(_run + "/", StringComparison.Ordinal);
+        var origin = local ? long.Parse(fields["o"][(_run.Length + 1)..], CultureInfo.InvariantCulture) : 0;
         return new StoredMessage(
             messageId,
             DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(fields["ts"], CultureInfo.InvariantCulture)),
