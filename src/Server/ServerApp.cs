@@ -21,6 +21,30 @@ internal static class ServerApp
 {
     public const string DefaultOperatorLogPath = "logs/socketchat-server-.log";
 
+    private const string Usage = """
+        SocketChat server: a chat for nc, telnet, IRC clients, browsers and the SocketChat client, in the same rooms.
+
+        usage: SocketChat.Server [PORT] [--Chat:KEY=VALUE ...]    run the server (port 8080 unless given)
+               SocketChat.Server users add|passwd|remove|list     manage accounts (Chat:Auth:Mode=password)
+               SocketChat.Server export --room ROOM [--since TIME] print a room's history
+               SocketChat.Server --probe                          exit 0 when the server here answers and is well
+               SocketChat.Server --help | --version
+
+        Common settings (also from appsettings.json, or the environment as Chat__KEY):
+          --Chat:Host=ADDRESS             where to listen; * (the default) is every interface
+          --Chat:Port=PORT                the chat port, for nc, telnet and the client (8080)
+          --Chat:DataDirectory=DIR        where the messages and accounts are kept
+          --Chat:Auth:Mode=password       accounts only (add them with: users add NAME)
+          --Chat:Tls:CertificatePath=FILE TLS on the chat port (and Chat:Irc:TlsPort, Chat:Web:TlsPort)
+          --Chat:Irc:Port=PORT            an IRC listener (6667 is usual)
+          --Chat:Web:Port=PORT            the browser client
+          --Chat:Storage:Provider=Redis --Chat:Storage:Redis=HOST:PORT   cluster mode
+          --Log:Format=json               one JSON object per log event
+
+        Every setting, the protocol and how to run it in production: README.md in the source.
+
+        """;
+
     /// <summary>The exit code when the server stopped with messages its store could not take.</summary>
     public const int UnstoredExitCode = HostOutcome.UnstoredExitCode;
 
@@ -38,10 +62,24 @@ internal static class ServerApp
             return ExportCommand.Run(room, since, SubcommandConfiguration(settings), Console.Out, Console.Error);
         }
 
+        if (ArgumentCheck.WantsHelp(args))
+        {
+            await Console.Out.WriteAsync(Usage);
+            return 0;
+        }
+
+        if (ArgumentCheck.WantsVersion(args))
+        {
+            await Console.Out.WriteLineAsync(ArgumentCheck.Version(typeof(ServerApp).Assembly));
+            return 0;
+        }
+
         var probe = args.Contains(HealthProbe.Switch);
+        var expanded = PositionalArguments.Expand([.. args.Where(arg => arg != HealthProbe.Switch)], "server", "Chat:Port");
+        ArgumentCheck.ThrowIfAny(ArgumentCheck.Problems(expanded));
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
-            Args = PositionalArguments.Expand([.. args.Where(arg => arg != HealthProbe.Switch)], "server", "Chat:Port"),
+            Args = expanded,
             // appsettings.json is copied next to the binary; find it whatever the working directory.
             ContentRootPath = AppContext.BaseDirectory,
         });

@@ -27,6 +27,7 @@ internal static class ServerHost
         services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ChatOptions>>(new SettingsValidator<ChatOptions>(ChatOptions.SectionName));
         services.AddSingleton<IValidateOptions<ChatOptions>, SecurityFilesValidator>();
+        services.AddSingleton<IValidateOptions<ChatOptions>, PortsValidator>();
         services.AddSingleton<IValidateOptions<ChatOptions>, KnownSettingsValidator<ChatOptions>>();
 
         // The connections get the grace period to flush, then the store gets it to take what is left; the host's

@@ -97,6 +97,30 @@ public sealed class ClientProgramTests
         Assert.Equal($"! error: cannot connect to 127.0.0.1:{port}: connection refused; giving up", output[^1]);
     }
 
+    [Fact]
+    public async Task HelpVersionAndAnArgumentNotUnderstood_UsageExitZero_VersionExitZero_RefusedExitTwo()
+    {
+        await using (var help = StartClient(["--help"]))
+        {
+            var (exitCode, output, _) = await help.WaitForExitAsync();
+            Assert.Equal(0, exitCode);
+            Assert.Equal("SocketChat client: a terminal chat client for a SocketChat server.", output[0]);
+            Assert.Contains(output, line => line.StartsWith("usage: SocketChat.Client [HOST [PORT]]", StringComparison.Ordinal));
+        }
+
+        await using (var version = StartClient(["--version"]))
+        {
+            var (exitCode, output, _) = await version.WaitForExitAsync();
+            Assert.Equal(0, exitCode);
+            Assert.Matches(@"^SocketChat\.Client \d+\.\d+\.\d+", Assert.Single(output));
+        }
+
+        await using var extra = StartClient(["127.0.0.1", "8080", "extra"]);
+        var (code, _, error) = await extra.WaitForExitAsync();
+        Assert.Equal(2, code);
+        Assert.Equal(["'extra' is not an argument this program takes (see --help)"], error);
+    }
+
     private static ChildProcess StartClient(string[] arguments) =>
         ChildProcess.Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "SocketChat.Client.dll"), .. arguments]);
 

@@ -71,22 +71,6 @@ public sealed class ProgramTests
     }
 
     [Fact]
-    public async Task PortInUse_ExitsOneWithOneLine()
-    {
-        using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        taken.Listen();
-        var port = ((IPEndPoint)taken.LocalEndPoint!).Port;
-        await using var server = ChildProcess.StartServer([$"--Chat:Port={port}", "--Chat:Host=127.0.0.1"]);
-        server.StandardInput.Close();
-
-        var (exitCode, _, error) = await server.WaitForExitAsync();
-
-        Assert.Equal(1, exitCode);
-        Assert.Equal([$"cannot listen on 127.0.0.1:{port}: Address already in use"], error);
-    }
-
-    [Fact]
     public async Task PositionalPort_StdinClosed_KeepsServingUntilSigtermThenTellsClientsAndExitsZero()
     {
         await using var server = ChildProcess.StartServer(["0", "--Chat:Host=127.0.0.1"]);

@@ -56,10 +56,15 @@ public static class LogSetup
         }
 
         var template = node is not null && nodeInText ? NodeTextTemplate : TextTemplate;
-        // A bad setting is reported by the program as one line; the host's own log of it would add a stack trace.
+        // A bad setting is reported by the program as one line; the host's own log of it would add a stack trace. So
+        // would its "Hosting failed to start" (the program reports what failed: one line, or a fatal event with the
+        // stack when unexpected), and its "BackgroundService failed" for a service cancelled before it ran, as every
+        // one is when the start fails part of the way (a port in use): not a failure of its own.
         logger.ReadFrom.Configuration(configuration)
             .Enrich.FromLogContext()
-            .Filter.ByExcluding(logEvent => logEvent.Exception is { } exception && (StartupErrors.TryDescribe(exception, out _) || exception is IReportedAtStartup));
+            .Filter.ByExcluding(logEvent => logEvent.Exception is { } exception
+                && (StartupErrors.TryDescribe(exception, out _) || exception is IReportedAtStartup
+                    || (FromHost(logEvent) && (exception is OperationCanceledException || logEvent.MessageTemplate.Text == "Hosting failed to start"))));
         if (consoleMinimum is { } minimum)
         {
             // Written from a thread of its own, everything waiting in one write; never dropped.
@@ -78,6 +83,9 @@ public static class LogSetup
 
     /// <summary>Resolves a configured log path against the program's folder.</summary>
     public static string ResolvePath(string path) => System.IO.Path.GetFullPath(path, AppContext.BaseDirectory);
+
+    private static bool FromHost(LogEvent logEvent) =>
+        logEvent.Properties.TryGetValue("SourceContext", out var source) && source.ToString() == "\"Microsoft.Extensions.Hosting.Internal.Host\"";
 
     private static ITextFormatter Formatter(LogOptions options, string template) =>
         options.Format == "json"

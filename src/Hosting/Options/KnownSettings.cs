@@ -78,7 +78,7 @@ public static class KnownSettings
         }
     }
 
-    private static string Closest(string key) => Keys.MinBy(known => Distance(key.ToUpperInvariant(), known.ToUpperInvariant()))!;
+    internal static string Closest(string key) => Keys.MinBy(known => Distance(key.ToUpperInvariant(), known.ToUpperInvariant()))!;
 
     // Levenshtein distance: the fewest single-character edits from one to the other.
     private static int Distance(string from, string to)

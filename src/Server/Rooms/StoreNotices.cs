@@ -16,9 +16,16 @@ internal sealed class StoreNotices(StoreHealth health, IRoomFanout fanout) : Bac
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await foreach (var failing in health.Changes.ReadAllAsync(stoppingToken))
+        try
         {
-            fanout.NotifyEveryone(failing ? Delayed : Recovered);
+            await foreach (var failing in health.Changes.ReadAllAsync(stoppingToken))
+            {
+                fanout.NotifyEveryone(failing ? Delayed : Recovered);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping, or a start that failed: not a failure of its own.
         }
     }
 }
