@@ -11,21 +11,32 @@ internal sealed class ConnectionAdmission(IOptions<ChatOptions> options)
     private readonly ConcurrentDictionary<IPAddress, int> _perAddress = new();
     private int _total;
 
-    /// <summary>Admits the connection, or returns why not. Every admitted connection must be <see cref="Release"/>d.</summary>
-    public string? TryAdmit(IPAddress address)
+    /// <summary>
+    /// Admits the connection, or returns why not. Every admitted connection must be <see cref="Release"/>d with the
+    /// same arguments. <paramref name="total"/>: whether it counts towards <c>MaxConnections</c>; a null
+    /// <paramref name="address"/>: towards no address's limit. A web port's TCP connection counts in both when it
+    /// comes straight from its client, and in the total only from a trusted balancer (whose connections carry many
+    /// clients: each is counted by its forwarded address, address only, when its WebSocket opens).
+    /// </summary>
+    public string? TryAdmit(IPAddress? address, bool total = true)
     {
         var limits = options.Value.Limits;
-        if (Interlocked.Increment(ref _total) > limits.MaxConnections)
+        if (total && Interlocked.Increment(ref _total) > limits.MaxConnections)
         {
             Interlocked.Decrement(ref _total);
             return $"the server is full ({limits.MaxConnections} connections); try again later";
+        }
+
+        if (address is null)
+        {
+            return null;
         }
 
         var block = AddressBlock.Of(address, limits.Ipv6PrefixLength);
         var count = _perAddress.AddOrUpdate(block, 1, static (_, current) => current + 1);
         if (count > limits.MaxConnectionsPerIp && !IsExempt(address, limits))
         {
-            Release(address);
+            Release(address, total);
             return block.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
                 ? $"too many connections from your network {AddressBlock.Describe(block, limits.Ipv6PrefixLength)} (at most {limits.MaxConnectionsPerIp})"
                 : $"too many connections from your address (at most {limits.MaxConnectionsPerIp})";
@@ -34,9 +45,18 @@ internal sealed class ConnectionAdmission(IOptions<ChatOptions> options)
         return null;
     }
 
-    public void Release(IPAddress address)
+    public void Release(IPAddress? address, bool total = true)
     {
-        Interlocked.Decrement(ref _total);
+        if (total)
+        {
+            Interlocked.Decrement(ref _total);
+        }
+
+        if (address is null)
+        {
+            return;
+        }
+
         var block = AddressBlock.Of(address, options.Value.Limits.Ipv6PrefixLength);
 
         // Remove the entry when it reaches zero so the table does not grow with every address ever seen.

@@ -81,10 +81,14 @@ internal sealed class ConnectionTracker(
     /// Takes a browser's WebSocket (<c>/ws</c>) as a connection speaking JSON lines, under the same limits as a
     /// socket's; completes when it has ended (the request serving it must last as long). A refused one is told why.
     /// </summary>
-    public async Task AcceptWebSocketAsync(System.Net.WebSockets.WebSocket webSocket, System.Net.IPAddress address, string remote)
+    /// <remarks>
+    /// Its TCP connection was counted when the web port accepted it; a WebSocket through a trusted balancer is counted
+    /// again by the client's forwarded address (<paramref name="forwarded"/>), towards that address's limit only.
+    /// </remarks>
+    public async Task AcceptWebSocketAsync(System.Net.WebSockets.WebSocket webSocket, System.Net.IPAddress address, string remote, bool forwarded)
     {
         var web = new Web.WebSocketLineStream(webSocket);
-        if (Admit(null, web, address, remote, ListenerKind.Web) is not { } running)
+        if (Admit(null, web, address, remote, ListenerKind.Web, forwarded ? address : null, total: false) is not { } running)
         {
             await using (web)
             {
@@ -106,11 +110,14 @@ internal sealed class ConnectionTracker(
         await running;
     }
 
-    private Task? Admit(Socket? socket, Web.WebSocketLineStream? web, System.Net.IPAddress address, string remote, ListenerKind kind)
+    private Task? Admit(Socket? socket, Web.WebSocketLineStream? web, System.Net.IPAddress address, string remote, ListenerKind kind) =>
+        Admit(socket, web, address, remote, kind, address, total: true);
+
+    private Task? Admit(Socket? socket, Web.WebSocketLineStream? web, System.Net.IPAddress address, string remote, ListenerKind kind, System.Net.IPAddress? counted, bool total)
     {
         var speaksIrc = kind is ListenerKind.Irc or ListenerKind.IrcTls;
         var settings = options.Value;
-        if (admission.TryAdmit(address) is { } refusal)
+        if (admission.TryAdmit(counted, total) is { } refusal)
         {
             if (socket is not null)
             {
@@ -164,7 +171,7 @@ internal sealed class ConnectionTracker(
         metrics.Connected();
         // The connection starts only once it is tracked, so its own removal can never come first.
         var tracked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var running = RunAsync(connection, address, tracked.Task);
+        var running = RunAsync(connection, counted, total, tracked.Task);
         _live.TryAdd(session.Id, (connection, running));
         tracked.SetResult();
 
@@ -248,7 +255,7 @@ internal sealed class ConnectionTracker(
         ServerLog.ConnectionRefused(logger, remote, reason);
     }
 
-    private async Task RunAsync(ClientConnection connection, System.Net.IPAddress address, Task tracked)
+    private async Task RunAsync(ClientConnection connection, System.Net.IPAddress? counted, bool total, Task tracked)
     {
         await tracked;
         try
@@ -262,7 +269,7 @@ internal sealed class ConnectionTracker(
         }
         finally
         {
-            admission.Release(address);
+            admission.Release(counted, total);
             metrics.Disconnected();
             _live.TryRemove(connection.Session.Id, out _);
         }

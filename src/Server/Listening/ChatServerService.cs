@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using SocketChat.Server.Configuration;
 using SocketChat.Server.Connections;
 using SocketChat.Server.Logging;
+using SocketChat.Server.Supervision;
 
 namespace SocketChat.Server.Listening;
 
@@ -44,6 +45,8 @@ internal sealed class ChatServerService(
         _ircTlsListeners = BindIrc(settings, settings.Irc.TlsPort, tls: true);
         IrcTlsEndPoints = _ircTlsListeners.Select(listener => (IPEndPoint)listener.LocalEndPoint!).ToArray();
 
+        // Every listener is bound (the web port's too): what the process holds now is what connections add to.
+        DescriptorBudget.Check(settings);
         return base.StartAsync(cancellationToken);
     }
 
@@ -92,11 +95,13 @@ internal sealed class ChatServerService(
 
     private async Task AcceptLoopAsync(Socket listener, ListenerKind kind, CancellationToken stoppingToken)
     {
+        var failures = new FailureRun(TimeProvider.System);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 connections.Accept(await listener.AcceptAsync(stoppingToken), kind);
+                failures.Recovered();
             }
             catch (OperationCanceledException)
             {
@@ -112,8 +117,18 @@ internal sealed class ChatServerService(
             }
             catch (SocketException ex)
             {
-                // For example out of file descriptors: log, pause briefly so the loop does not spin, go on.
-                ServerLog.AcceptFailed(logger, ex);
+                // For example out of file descriptors: log (once, then a line a minute), pause briefly so the loop
+                // does not spin, go on.
+                switch (failures.Failed(ex, out var count))
+                {
+                    case FailureReport.First:
+                        ServerLog.AcceptFailed(logger, ex);
+                        break;
+                    case FailureReport.Again:
+                        ServerLog.BackgroundStillFailing(logger, "Accepting connections", count, ex.Message);
+                        break;
+                }
+
                 await Task.Delay(TimeSpan.FromMilliseconds(50), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }

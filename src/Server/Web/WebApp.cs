@@ -75,7 +75,7 @@ internal sealed class WebApp(ConnectionTracker connections, IOptions<ChatOptions
 
     private async Task WebSocketAsync(HttpContext context)
     {
-        var (address, remote, scheme) = Client(context);
+        var (address, remote, scheme, forwarded) = Client(context);
         if (!context.WebSockets.IsWebSocketRequest)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
@@ -93,7 +93,7 @@ internal sealed class WebApp(ConnectionTracker connections, IOptions<ChatOptions
         }
 
         using var webSocket = await context.WebSockets.AcceptWebSocketAsync();
-        await connections.AcceptWebSocketAsync(webSocket, address, remote);
+        await connections.AcceptWebSocketAsync(webSocket, address, remote, forwarded);
     }
 
     // The page's own origin (what the browser came to), or one Chat:Web:AllowedOrigins names. A client that is not a
@@ -112,7 +112,7 @@ internal sealed class WebApp(ConnectionTracker connections, IOptions<ChatOptions
     // Who is at the other end, and how it reached us: the peer itself, or, when the peer is a trusted balancer, the
     // client its X-Forwarded-For names last (the address the balancer saw) and the scheme it says the browser used.
     // A trusted balancer without the header is speaking for itself (a health check).
-    private (System.Net.IPAddress Address, string Remote, string Scheme) Client(HttpContext context)
+    private (System.Net.IPAddress Address, string Remote, string Scheme, bool Forwarded) Client(HttpContext context)
     {
         var peer = context.Connection.RemoteIpAddress ?? System.Net.IPAddress.None;
         if (peer.IsIPv4MappedToIPv6)
@@ -120,9 +120,9 @@ internal sealed class WebApp(ConnectionTracker connections, IOptions<ChatOptions
             peer = peer.MapToIPv4();
         }
 
-        (System.Net.IPAddress Address, string Remote, string Scheme) direct =
-            (peer, EndPointFormat.Format(new System.Net.IPEndPoint(peer, context.Connection.RemotePort)), context.Request.Scheme);
-        if (!_proxies.Any(network => network.Contains(peer)))
+        (System.Net.IPAddress Address, string Remote, string Scheme, bool Forwarded) direct =
+            (peer, EndPointFormat.Format(new System.Net.IPEndPoint(peer, context.Connection.RemotePort)), context.Request.Scheme, false);
+        if (!IsTrustedProxy(peer))
         {
             return direct;
         }
@@ -141,6 +141,9 @@ internal sealed class WebApp(ConnectionTracker connections, IOptions<ChatOptions
         var proto = context.Request.Headers["X-Forwarded-Proto"].ToString();
         var scheme = proto is "http" or "https" ? proto : context.Request.Scheme;
         ServerLog.ConnectionThroughProxy(logger, client.ToString(), direct.Remote);
-        return (client, client.ToString(), scheme);
+        return (client, client.ToString(), scheme, true);
     }
+
+    /// <summary>Whether <paramref name="peer"/> is a balancer <c>Chat:TrustedProxies</c> names, whose X-Forwarded-For is believed.</summary>
+    public bool IsTrustedProxy(System.Net.IPAddress peer) => _proxies.Any(network => network.Contains(peer));
 }

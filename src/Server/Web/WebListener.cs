@@ -9,7 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Connections;
 using SocketChat.Server.Configuration;
+using SocketChat.Server.Connections;
 using SocketChat.Server.Logging;
 using SocketChat.Server.Tls;
 
@@ -26,9 +28,13 @@ internal sealed class WebListener(
     IOptions<ChatOptions> options,
     CertificateStore certificates,
     WebApp app,
+    ConnectionAdmission admission,
     ILoggerFactory loggerFactory,
     ILogger<WebListener> logger) : IHostedService, IAsyncDisposable
 {
+    /// <summary>How long a connection may wait before its request is complete, and between requests.</summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
+
     private WebApplication? _web;
 
     /// <summary>Where it listens once started (<c>http://127.0.0.1:PORT</c>, then the HTTPS one); empty when off.</summary>
@@ -56,22 +62,33 @@ internal sealed class WebListener(
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = 16 * 1024;
             kestrel.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
+
+            // An idle connection holds a descriptor: one that sends no complete request in a few seconds, or waits
+            // that long for its next, is closed (Kestrel's defaults, 30 s and 130 s, let one address hold thousands).
+            kestrel.Limits.KeepAliveTimeout = RequestTimeout;
+            kestrel.Limits.RequestHeadersTimeout = RequestTimeout;
             var address = Address(settings.Host);
             if (settings.Web.Port is { } port)
             {
-                kestrel.Listen(address, port);
+                kestrel.Listen(address, port, listen => listen.Use(next => AdmitAsync(next, tls: false)));
             }
 
             if (settings.Web.TlsPort is { } tlsPort)
             {
                 // The certificate is asked for per connection, so a reloaded one is used from the next connection on.
-                kestrel.Listen(address, tlsPort, listen => listen.UseHttps(new TlsHandshakeCallbackOptions
+                kestrel.Listen(address, tlsPort, listen =>
                 {
-                    OnConnection = _ => ValueTask.FromResult(new System.Net.Security.SslServerAuthenticationOptions
+                    // Counted before the handshake, so a connection that never completes one holds no place for long.
+                    listen.Use(next => AdmitAsync(next, tls: true));
+                    listen.UseHttps(new TlsHandshakeCallbackOptions
                     {
-                        ServerCertificateContext = certificates.Current,
-                    }),
-                }));
+                        OnConnection = _ => ValueTask.FromResult(new System.Net.Security.SslServerAuthenticationOptions
+                        {
+                            ServerCertificateContext = certificates.Current,
+                        }),
+                        HandshakeTimeout = RequestTimeout,
+                    });
+                });
             }
         });
         _web = builder.Build();
@@ -107,6 +124,58 @@ internal sealed class WebListener(
             await _web.DisposeAsync();
         }
     }
+
+    // Every TCP connection to the web port counts under the chat's connection limits from the moment it is accepted,
+    // not only once it becomes a WebSocket: over a limit it is told so (503, plain HTTP only) and closed at once.
+    private ConnectionDelegate AdmitAsync(ConnectionDelegate next, bool tls) => async connection =>
+    {
+        var peer = ConnectionAdmission.AddressOf(connection.RemoteEndPoint);
+        var counted = app.IsTrustedProxy(peer) ? null : peer;
+        if (admission.TryAdmit(counted) is { } refusal)
+        {
+            ServerLog.ConnectionRefused(logger, EndPointFormat.Format(connection.RemoteEndPoint), refusal);
+            if (!tls)
+            {
+                var body = System.Text.Encoding.UTF8.GetBytes(refusal + "\n");
+                var head = System.Text.Encoding.ASCII.GetBytes($"HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {body.Length}\r\n\r\n");
+                await connection.Transport.Output.WriteAsync((byte[])[.. head, .. body]);
+                await connection.Transport.Output.CompleteAsync();
+
+                // Closing with its request unread would reset the connection, and the answer with it: what it sent
+                // is read and dropped until it closes too, for a moment at most.
+                using var linger = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+                try
+                {
+                    var input = connection.Transport.Input;
+                    while (true)
+                    {
+                        var read = await input.ReadAsync(linger.Token);
+                        input.AdvanceTo(read.Buffer.End);
+                        if (read.IsCompleted)
+                        {
+                            break;
+                        }
+                    }
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or IOException or ConnectionResetException)
+                {
+                    // It did not close in time, or reset: either way it has been told.
+                }
+            }
+
+            connection.Abort();
+            return;
+        }
+
+        try
+        {
+            await next(connection);
+        }
+        finally
+        {
+            admission.Release(counted);
+        }
+    };
 
     // Chat:Host as Kestrel takes it: * for every address, an address, or a name's first address.
     private static IPAddress Address(string host) =>
