@@ -19,4 +19,11 @@ internal sealed class WebOptions
     /// </summary>
     [OriginList]
     public string AllowedOrigins { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The host names the web port answers to (comma-separated; <c>*.example.org</c> for any under it; <c>*</c> for
+    /// any). Addresses are always answered. Empty: <c>localhost</c>, this machine's name and <c>Chat:Host</c>.
+    /// </summary>
+    [HostList]
+    public string AllowedHosts { get; set; } = string.Empty;
 }

@@ -171,4 +171,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(58, LogLevel.Error, "The node name {Node} was taken by {Run} on {Host} (process {Pid}) while this node could not renew it: two nodes now share it; stop one", EventName = "NodeNameConflict")]
     public static partial void NodeNameConflict(ILogger logger, string node, string run, string host, int pid);
+
+    [LoggerMessage(59, LogLevel.Warning, "Web request from {RemoteEndPoint} refused: host {Host} is not one this server answers to (Chat:Web:AllowedHosts)", EventName = "WebHostRefused")]
+    public static partial void WebHostRefused(ILogger logger, string remoteEndPoint, string host);
 }

@@ -18,6 +18,8 @@ internal sealed class WebApp(ConnectionTracker connections, IOptions<ChatOptions
     private const string ContentSecurityPolicy =
         "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+    private readonly AllowedHosts _hosts = AllowedHosts.From(options.Value);
+
     private readonly HashSet<string>? _allowed =
         OriginListAttribute.TryParse(options.Value.Web.AllowedOrigins, out var allowed) ? allowed : [];
 
@@ -37,6 +39,16 @@ internal sealed class WebApp(ConnectionTracker connections, IOptions<ChatOptions
         var response = context.Response;
         response.Headers.XContentTypeOptions = "nosniff";
         response.Headers["Referrer-Policy"] = "no-referrer";
+
+        // Before the origin check, which trusts the Host the request names.
+        if (!_hosts.Allows(context.Request.Host))
+        {
+            ServerLog.WebHostRefused(logger, EndPointFormat.Format(new System.Net.IPEndPoint(context.Connection.RemoteIpAddress ?? System.Net.IPAddress.None, context.Connection.RemotePort)), context.Request.Host.Value ?? string.Empty);
+            response.StatusCode = StatusCodes.Status400BadRequest;
+            await response.WriteAsync("this server does not answer to that host name (Chat:Web:AllowedHosts)\n", context.RequestAborted);
+            return;
+        }
+
         if (context.Request.Path == "/ws")
         {
             await WebSocketAsync(context);

@@ -96,6 +96,33 @@ public sealed class WebSocketTests
         await server.Log.WaitForAsync(e => e.RenderMessage().EndsWith("refused: origin \"http://evil.example\" is not allowed", StringComparison.Ordinal));
     }
 
+    // A DNS-rebinding page: its name now points here, so its Origin matches the Host it sends.
+    [Fact]
+    public async Task RebindingHostName_RefusedBeforeTheOriginCheck_AddressesLocalhostAndAllowedNamesAnswered()
+    {
+        await using var server = await StartAsync(new() { ["Chat:Web:AllowedHosts"] = "chat.example.org,*.example.net" });
+        var port = server.WebUrl.Port;
+
+        Assert.StartsWith("HTTP/1.1 400 ", await UpgradeAsync(port, $"rebind.evil.example:{port}", $"http://rebind.evil.example:{port}"), StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 101 ", await UpgradeAsync(port, $"chat.example.org:{port}", $"http://chat.example.org:{port}"), StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 101 ", await UpgradeAsync(port, $"a.example.net:{port}", $"http://a.example.net:{port}"), StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 101 ", await UpgradeAsync(port, $"127.0.0.1:{port}", $"http://127.0.0.1:{port}"), StringComparison.Ordinal);
+        await server.Log.WaitForAsync(e => e.RenderMessage().EndsWith($"refused: host \"rebind.evil.example:{port}\" is not one this server answers to (Chat:Web:AllowedHosts)", StringComparison.Ordinal));
+
+        await using var defaults = await StartAsync();
+        Assert.StartsWith("HTTP/1.1 101 ", await UpgradeAsync(defaults.WebUrl.Port, $"localhost:{defaults.WebUrl.Port}", $"http://localhost:{defaults.WebUrl.Port}"), StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 400 ", await UpgradeAsync(defaults.WebUrl.Port, "rebind.evil.example", "http://rebind.evil.example"), StringComparison.Ordinal);
+    }
+
+    // A WebSocket handshake written by hand, with the Host and Origin a browser on that page would send; its status line.
+    private static async Task<string> UpgradeAsync(int port, string host, string origin)
+    {
+        await using var client = await TestClient.ConnectAsync(port);
+        await client.SendBytesAsync(Encoding.ASCII.GetBytes(
+            $"GET /ws HTTP/1.1\r\nHost: {host}\r\nOrigin: {origin}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+        return await client.ReadLineAsync() ?? string.Empty;
+    }
+
     [Fact]
     public async Task ForwardedFor_BelievedFromATrustedBalancerOnly()
     {

@@ -1,0 +1,48 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using SocketChat.Server.Configuration;
+
+namespace SocketChat.Server.Web;
+
+/// <summary>
+/// The names the web port answers to (<c>Chat:Web:AllowedHosts</c>). A page on another site whose name an attacker
+/// points at this machine (DNS rebinding) sends its own name as Host, and its origin would pass the origin check,
+/// which compares the Origin with that Host: refused here first. An address is always answered (no page can rebind
+/// one); by default so are <c>localhost</c>, this machine's name and <c>Chat:Host</c> when it is a name.
+/// </summary>
+internal sealed class AllowedHosts(IReadOnlyList<string>? names)
+{
+    public static AllowedHosts From(ChatOptions options)
+    {
+        if (!HostListAttribute.TryParse(options.Web.AllowedHosts, out var configured) || configured is null)
+        {
+            return new AllowedHosts(null);
+        }
+
+        if (configured.Count > 0)
+        {
+            return new AllowedHosts(configured);
+        }
+
+        List<string> defaults = ["localhost", Dns.GetHostName().ToLowerInvariant()];
+        if (Uri.CheckHostName(options.Host) == UriHostNameType.Dns)
+        {
+            defaults.Add(options.Host.ToLowerInvariant());
+        }
+
+        return new AllowedHosts(defaults);
+    }
+
+    public bool Allows(HostString host)
+    {
+        if (names is null || IPAddress.TryParse(host.Host.Trim('[', ']'), out _))
+        {
+            return true;
+        }
+
+        var name = host.Host.TrimEnd('.').ToLowerInvariant();
+        return names.Any(allowed => allowed.StartsWith("*.", StringComparison.Ordinal)
+            ? name.EndsWith(allowed[1..], StringComparison.Ordinal) || name == allowed[2..]
+            : name == allowed);
+    }
+}
