@@ -64,10 +64,17 @@ public static class JsonCommandParser
                 "quit" => new QuitCommand(cid),
                 "history" => History(root, cid),
                 "login" => Required(root, "name", cid, name => Required(root, "password", cid, password => new LoginCommand(name, password, cid))),
+                "resume" => Resume(root, cid),
                 _ => new InvalidCommand(ErrorCodes.UnknownCommand, $"unknown type \"{type}\"", cid),
             };
         }
     }
+
+    // {"type":"resume","token":"…","last_id":42}: "/json resume TOKEN LAST" for a connection that is JSON already.
+    private static ClientCommand Resume(JsonElement root, string? cid) =>
+        TryGetNumber(root, "last_id", out var last)
+            ? Required(root, "token", cid, token => new JsonModeCommand(token, last ?? 0))
+            : new InvalidCommand(ErrorCodes.BadArguments, "\"last_id\" must be the id of the newest message seen", cid);
 
     private static ClientCommand History(JsonElement root, string? cid)
     {

@@ -165,10 +165,9 @@ internal sealed class ClientConnection(
 
         // A program says "/json" at once and is greeted in JSON (or resumes its identity without a guest's
         // coming and going); a person who says nothing for a moment gets the text greeting. An IRC client
-        // registers itself; a browser's page says "/json" as it opens, however long that takes, and is never
-        // greeted as text.
+        // registers itself. A WebSocket speaks JSON from its first frame: greeted in JSON unless that frame resumes.
         ValueTask<ReadResult> pending;
-        if (session.Irc is null && web is null)
+        if (session.Irc is null)
         {
             var first = reader.ReadAsync(cancellationToken).AsTask();
             if (await Task.WhenAny(first, Task.Delay(GreetingDelay, cancellationToken)) != first)

@@ -142,7 +142,8 @@ internal sealed class ConnectionTracker(
             Irc = speaksIrc ? new Irc.IrcState(settings.Irc.ServerName) : null,
             Socket = socket,
             Web = web is not null,
-            Mode = speaksIrc ? Protocol.Encoders.WireMode.Irc : Protocol.Encoders.WireMode.Text,
+            // A WebSocket is JSON from its first frame.
+            Mode = speaksIrc ? Protocol.Encoders.WireMode.Irc : web is not null ? Protocol.Encoders.WireMode.Json : Protocol.Encoders.WireMode.Text,
         };
         var connection = new ClientConnection(
             socket,

@@ -69,12 +69,16 @@ internal sealed class SessionCommands(
             return ValueTask.FromResult(true);
         }
 
-        var command = session.Mode == WireMode.Json
+        // A WebSocket is JSON already; the page of an earlier version still says "/json" first, and is answered so.
+        var command = session.Mode == WireMode.Json && !(session.Web && session.LinesReceived == 1 && decoded.StartsWith("/json", StringComparison.Ordinal))
             ? JsonCommandParser.Parse(decoded)
             : TextCommandParser.Parse(TextSanitizer.RemoveControlCharacters(decoded));
         if (command is JsonModeCommand mode && session.LinesReceived == 1)
         {
-            return Continue(lifecycle.StartJsonAsync(session, mode));
+            // Greeted in JSON already (its first frame came after the greeting delay): a plain /json has nothing to do.
+            return session.Registered && session.Mode == WireMode.Json && mode.ResumeToken is null
+                ? ValueTask.FromResult(true)
+                : Continue(lifecycle.StartJsonAsync(session, mode));
         }
 
         if (command is PingCommand ping && !session.Registered)
@@ -182,7 +186,14 @@ internal sealed class SessionCommands(
     {
         if (!session.Registered && !session.AwaitingLogin)
         {
-            await lifecycle.GreetAsTextAsync(session);
+            if (session.Mode == WireMode.Json)
+            {
+                await lifecycle.StartJsonAsync(session, new JsonModeCommand());
+            }
+            else
+            {
+                await lifecycle.GreetAsTextAsync(session);
+            }
         }
     }
 

@@ -77,6 +77,55 @@ public sealed class WebSocketTests
     }
 
     [Fact]
+    public async Task WebSocket_JsonFromItsFirstFrame_GreetedInJson_TheMessageSaidAndAcked_NeverPostedAsText()
+    {
+        await using var server = await StartAsync();
+        await using var nc = await server.ConnectAsAsync("bob");
+        using var web = await ConnectAsync(server, origin: null);
+
+        await SendAsync(web, """{"type":"message","cid":"w1","text":"hello"}""");
+
+        var welcome = await ReceiveAsync(web);
+        Assert.Equal("welcome", welcome.GetProperty("type").GetString());
+        var nick = welcome.GetProperty("nick").GetString();
+        var ack = await ReceiveAsync(web);
+        Assert.Equal("ack", ack.GetProperty("type").GetString());
+        Assert.Equal("w1", ack.GetProperty("cid").GetString());
+        Assert.Equal([$"* {nick} joined lobby", $"{nick}: hello"], await nc.ReadLinesAsync(2));
+    }
+
+    [Fact]
+    public async Task WebSocket_SaysNothing_GreetedInJson_ThenResumesWithAJsonMessage()
+    {
+        await using var server = await StartAsync();
+        string token;
+        long lastId;
+        using (var first = await ConnectAsync(server, origin: null))
+        {
+            var welcome = await ReceiveAsync(first);
+            Assert.Equal("welcome", welcome.GetProperty("type").GetString());
+            token = welcome.GetProperty("token").GetString()!;
+            await SendAsync(first, """{"type":"nick","nick":"carol"}""");
+            await SendAsync(first, """{"type":"message","cid":"m1","text":"before"}""");
+            JsonElement ack;
+            do
+            {
+                ack = await ReceiveAsync(first);
+            }
+            while (ack.GetProperty("type").GetString() != "ack");
+            lastId = ack.GetProperty("id").GetInt64();
+        }
+
+        using var again = await ConnectAsync(server, origin: null);
+        await SendAsync(again, $$"""{"type":"resume","token":"{{token}}","last_id":{{lastId}}}""");
+
+        var resumed = await ReceiveAsync(again);
+        Assert.Equal("welcome", resumed.GetProperty("type").GetString());
+        Assert.Equal("carol", resumed.GetProperty("nick").GetString());
+        Assert.True(resumed.GetProperty("resumed").GetBoolean());
+    }
+
+    [Fact]
     public async Task CrossOriginWebSocket_Refused403_TheOwnOriginAndAllowedOnesAccepted()
     {
         await using var server = await StartAsync(new() { ["Chat:Web:AllowedOrigins"] = "https://chat.example.org" });
