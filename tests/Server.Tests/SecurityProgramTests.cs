@@ -55,4 +55,30 @@ public sealed class SecurityProgramTests : IDisposable
         Assert.Equal(0, code);
         Assert.DoesNotContain(log, line => line.Contains("a long password", StringComparison.Ordinal));
     }
+
+    // nohup starts the server with SIGHUP ignored, which the runtime's handler never sees.
+    [Fact]
+    public async Task StartedWithSigHupIgnored_AsUnderNohup_SigHupStillReloads_AndNeverStopsTheServer()
+    {
+        await using (var add = ChildProcess.StartServer(["users", "add", "alice", $"--Chat:DataDirectory={_data.Path}"]))
+        {
+            await add.StandardInput.WriteAsync("a long password\n");
+            add.StandardInput.Close();
+            Assert.Equal(0, (await add.WaitForExitAsync()).ExitCode);
+        }
+
+        await using var server = ChildProcess.Start("bash", [
+            "-c", "trap '' HUP; exec dotnet \"$0\" \"$@\"",
+            Path.Combine(AppContext.BaseDirectory, "SocketChat.Server.dll"),
+            "--Chat:Host=127.0.0.1", "--Chat:Port=0", "--Chat:Auth:Mode=password", $"--Chat:DataDirectory={_data.Path}", "--Chat:OperatorConsole=Off",
+        ]);
+        await server.ReadOutputLineAsync(line => line.EndsWith("SIGHUP was ignored (started under nohup?); taken back: SIGHUP reloads the certificate and accounts, and never stops the server", StringComparison.Ordinal));
+        var port = await server.ReadListeningPortAsync();
+
+        await server.SignalAsync("HUP");
+
+        await server.ReadOutputLineAsync(line => line.EndsWith("Reloading the certificate and accounts (SIGHUP)", StringComparison.Ordinal));
+        await using var client = await TestClient.ConnectAsync(port);
+        Assert.Equal("* this server needs an account: /login NAME PASSWORD", await client.ReadLineAsync());
+    }
 }

@@ -174,4 +174,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(59, LogLevel.Warning, "Web request from {RemoteEndPoint} refused: host {Host} is not one this server answers to (Chat:Web:AllowedHosts)", EventName = "WebHostRefused")]
     public static partial void WebHostRefused(ILogger logger, string remoteEndPoint, string host);
+
+    [LoggerMessage(60, LogLevel.Information, "SIGHUP was ignored (started under nohup?); taken back: SIGHUP reloads the certificate and accounts, and never stops the server", EventName = "HangupTakenBack")]
+    public static partial void HangupTakenBack(ILogger logger);
+
+    [LoggerMessage(61, LogLevel.Information, "SIGHUP: nothing to reload (no certificate, no accounts file in use)", EventName = "NothingToReload")]
+    public static partial void NothingToReload(ILogger logger);
 }

@@ -31,12 +31,22 @@ internal sealed class ReloadService(AccountStore accounts, CertificateStore cert
 
         if (!OperatingSystem.IsWindows())
         {
-            // Without a handler SIGHUP would end the process; with one, it means "read your files again".
+            // Without a handler SIGHUP would end the process; with one, it means "read your files again". Ignored
+            // (nohup), the handler would never run: taken back first, and said.
+            if (HangupSignal.TakeBack())
+            {
+                ServerLog.HangupTakenBack(logger);
+            }
+
             _watches.Add(PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
             {
                 context.Cancel = true;
                 Reload("SIGHUP", certificate: true);
                 Reload("SIGHUP", certificate: false);
+                if (!certificates.Enabled && !accounts.Required)
+                {
+                    ServerLog.NothingToReload(logger);
+                }
             }));
         }
 
