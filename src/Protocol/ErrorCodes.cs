@@ -65,4 +65,7 @@ public static class ErrorCodes
 
     /// <summary>Password mode: the account logged in on another connection, which takes over; this one closes and must not reconnect by itself.</summary>
     public const string LoggedInElsewhere = "logged_in_elsewhere";
+
+    /// <summary>The server cannot reach its store (cluster mode: Redis) to let this connection in; it is closed. Try again shortly.</summary>
+    public const string Unavailable = "unavailable";
 }

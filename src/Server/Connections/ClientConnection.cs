@@ -110,6 +110,14 @@ internal sealed class ClientConnection(
             // Aborted (dropped, replaced, the server out of patience): whatever the read ended with is expected.
             reason = session.CloseReason ?? "aborted";
         }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            // Cluster mode with Redis away (a node started before it, or it went): the name, the members or the
+            // login this line needed are there. Said in one line and closed, never a silent socket.
+            ServerLog.ConnectionStoreUnavailable(logger, session.Nick, ex.Message);
+            session.Send(new ErrorEvent(Protocol.ErrorCodes.Unavailable, "the server cannot reach its message store right now; try again in a moment"));
+            reason = "store unavailable";
+        }
         catch (Exception ex)
         {
             ServerLog.ConnectionFaulted(logger, session.Nick, ex);

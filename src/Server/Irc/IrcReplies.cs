@@ -73,7 +73,7 @@ internal static class IrcReplies
         ErrorCodes.NoSuchNick => Numeric(server, "401", nick, $"{subject} :No such nick/channel"),
         ErrorCodes.LineTooLong => Numeric(server, "417", nick, ":Input line was too long"),
         ErrorCodes.LoginRequired => Numeric(server, "451", nick, ":You have not registered"),
-        ErrorCodes.Flooding or ErrorCodes.LoggedInElsewhere or ErrorCodes.LoginTimeout or ErrorCodes.SlowConsumer => $"ERROR :Closing link: {error.Message}",
+        ErrorCodes.Flooding or ErrorCodes.LoggedInElsewhere or ErrorCodes.LoginTimeout or ErrorCodes.SlowConsumer or ErrorCodes.Unavailable => $"ERROR :Closing link: {error.Message}",
         _ => $":{server} NOTICE {nick} :error: {error.Message}",
     };
 

@@ -180,4 +180,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(61, LogLevel.Information, "SIGHUP: nothing to reload (no certificate, no accounts file in use)", EventName = "NothingToReload")]
     public static partial void NothingToReload(ILogger logger);
+
+    [LoggerMessage(62, LogLevel.Warning, "Closed {Nick}'s connection: the store cannot be reached ({Reason})", EventName = "ConnectionStoreUnavailable")]
+    public static partial void ConnectionStoreUnavailable(ILogger logger, string nick, string reason);
 }

@@ -48,11 +48,17 @@ internal sealed class RedisNames(RedisMessageStore store, TimeProvider clock) : 
 
     private IDatabase Database => store.Connection.GetDatabase();
 
+    // For what a connection waits on (a name, a lookup): asked only while Redis answers, since a command to an
+    // unreachable Redis waits out its timeout before failing, and a newcomer would sit on a silent socket meanwhile.
+    private IDatabase Answering => store.Reachable
+        ? Database
+        : throw new RedisException($"cannot reach Redis at {store.Location}");
+
     public async ValueTask<string?> ClaimGuestAsync(string owner)
     {
         while (true)
         {
-            var nick = $"guest{await Database.StringIncrementAsync(GuestsKey)}";
+            var nick = $"guest{await Answering.StringIncrementAsync(GuestsKey)}";
             if (await TryClaimAsync(nick, owner))
             {
                 return nick;
@@ -61,7 +67,7 @@ internal sealed class RedisNames(RedisMessageStore store, TimeProvider clock) : 
     }
 
     public async ValueTask<bool> TryClaimAsync(string nick, string owner) =>
-        (int)await Database.ScriptEvaluateAsync(ClaimScript, [NickKey(nick)], [owner, nick, (long)Lease.TotalMilliseconds]) == 1;
+        (int)await Answering.ScriptEvaluateAsync(ClaimScript, [NickKey(nick)], [owner, nick, (long)Lease.TotalMilliseconds]) == 1;
 
     public async ValueTask ForceClaimAsync(string nick, string owner) =>
         await Database.StringSetAsync(NickKey(nick), $"{owner}\n{nick}", Lease);
@@ -70,12 +76,12 @@ internal sealed class RedisNames(RedisMessageStore store, TimeProvider clock) : 
         Database.ScriptEvaluate(ReleaseScript, [NickKey(nick)], [owner], CommandFlags.FireAndForget);
 
     public async ValueTask<string?> FindAsync(string nick) =>
-        await Database.StringGetAsync(NickKey(nick)) is { HasValue: true } held ? held.ToString()[(held.ToString().IndexOf('\n', StringComparison.Ordinal) + 1)..] : null;
+        await Answering.StringGetAsync(NickKey(nick)) is { HasValue: true } held ? held.ToString()[(held.ToString().IndexOf('\n', StringComparison.Ordinal) + 1)..] : null;
 
     public async ValueTask<string[]?> MembersAsync(string room)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var members = (await Database.SortedSetRangeByScoreAsync(MembersKey(room), now, double.PositiveInfinity)).Select(member => member.ToString()).ToArray();
+        var members = (await Answering.SortedSetRangeByScoreAsync(MembersKey(room), now, double.PositiveInfinity)).Select(member => member.ToString()).ToArray();
         Array.Sort(members, StringComparer.OrdinalIgnoreCase);
         return members;
     }

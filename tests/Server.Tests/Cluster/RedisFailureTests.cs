@@ -143,8 +143,16 @@ public sealed class RedisFailureTests
         Assert.Single(seen, line => line.Contains(" WRN ", StringComparison.Ordinal)
             && line.EndsWith($"] Redis at {redis.Configuration} cannot be reached yet; this node keeps trying and serves once it answers", StringComparison.Ordinal));
 
+        // Until Redis answers a newcomer is told so and closed; once the node has reconnected, it is let in.
+        var port = int.Parse(listening[(listening.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        await using (var early = await TestClient.ConnectAsync(port))
+        {
+            Assert.Equal(["! error: the server cannot reach its message store right now; try again in a moment"], await early.ReadToEndAsync());
+        }
+
         await redis.RestartAsync();
-        await using var client = await TestClient.ConnectAsync(int.Parse(listening[(listening.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        await PingUntilAsync(port, "* pong");
+        await using var client = await TestClient.ConnectAsync(port);
         Assert.Equal("* welcome to SocketChat, guest1! You are in lobby. Type /help for commands.", await client.ReadLineAsync());
         await client.SendAsync("stored in redis");
         await node.ReadOutputLineAsync(line => line.EndsWith("] Message 1 in lobby from guest1: stored in redis", StringComparison.Ordinal));
@@ -169,6 +177,35 @@ public sealed class RedisFailureTests
     }
 
     [Fact]
+    public async Task NodeStartedWithoutRedis_Newcomers_ToldInOneLineAndClosed_InTheirOwnProtocol_NeverASilentSocket()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await redis.KillAsync();
+        await using var node = await TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Chat:Storage:Provider"] = "Redis",
+            ["Chat:Storage:Redis"] = $"{redis.Configuration},connectTimeout=500",
+            ["Chat:Irc:Port"] = "0",
+        });
+
+        await using var nc = await node.ConnectAsync();
+        Assert.Equal(["! error: the server cannot reach its message store right now; try again in a moment"], await nc.ReadToEndAsync());
+        await using var json = await node.ConnectAsync();
+        await json.SendAsync("/json");
+        Assert.Equal(["""{"type":"error","code":"unavailable","message":"the server cannot reach its message store right now; try again in a moment"}"""], await json.ReadToEndAsync());
+        await using var irc = await TestClient.ConnectAsync(node.IrcPort);
+        await irc.SendAsync("NICK alice");
+        await irc.SendAsync("USER alice 0 * :Alice");
+        Assert.Equal(["ERROR :Closing link: the server cannot reach its message store right now; try again in a moment"], await irc.ReadToEndAsync());
+
+        // Once Redis is back, the node lets people in.
+        await redis.RestartAsync();
+        await PingUntilAsync(node, "* pong");
+        await using var later = await node.ConnectAsync();
+        Assert.StartsWith("* welcome to SocketChat, guest", await later.ReadLineAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Probe_RedisOutOfReach_UnhealthyNamingIt_HealthyWhenItIsBack()
     {
         await using var redis = await RedisServer.StartAsync();
@@ -189,13 +226,15 @@ public sealed class RedisFailureTests
     }
 
     // The node notices a lost or regained connection on its own time: ask until it answers this.
-    private static async Task PingUntilAsync(TestServer node, string answer)
+    private static Task PingUntilAsync(TestServer node, string answer) => PingUntilAsync(node.Port, answer);
+
+    private static async Task PingUntilAsync(int port, string answer)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
         while (true)
         {
-            await using var probe = await node.ConnectAsync();
+            await using var probe = await TestClient.ConnectAsync(port);
             await probe.SendAsync("/ping");
             if (await probe.ReadLineAsync() == answer)
             {
