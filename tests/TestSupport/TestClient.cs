@@ -69,6 +69,9 @@ public sealed class TestClient : IAsyncDisposable
     /// <summary>The next line; null when the server closed the connection.</summary>
     public async Task<string?> ReadLineAsync() => await _reader.ReadLineAsync().WaitAsync(TestTimeouts.Default);
 
+    /// <summary>The next line, waiting up to <paramref name="limit"/> (for what the server does on a timer of its own).</summary>
+    public async Task<string?> ReadLineAsync(TimeSpan limit) => await _reader.ReadLineAsync().WaitAsync(limit);
+
     /// <summary>The next <paramref name="count"/> lines; fails if the server closes first.</summary>
     public async Task<string[]> ReadLinesAsync(int count)
     {

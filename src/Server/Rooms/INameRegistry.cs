@@ -32,6 +32,9 @@ internal interface INameRegistry
     /// <summary>Records <paramref name="nick"/> in <paramref name="room"/> and out of <paramref name="left"/> (either may be null); sent without waiting.</summary>
     void Moved(string nick, string? left, string? room);
 
-    /// <summary>Keeps this server's claims and memberships alive for another lease.</summary>
-    Task RenewAsync(IReadOnlyList<(string Nick, string Owner, string[] Rooms)> held);
+    /// <summary>
+    /// Keeps this server's claims and memberships alive for another lease; returns the members of those rooms whose
+    /// lease lapsed (their server died or lost Redis for longer), each to one server only, taken out as it is told.
+    /// </summary>
+    Task<IReadOnlyList<(string Room, string Nick)>> RenewAsync(IReadOnlyList<(string Nick, string Owner, string[] Rooms)> held);
 }

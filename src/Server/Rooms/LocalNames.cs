@@ -23,5 +23,6 @@ internal sealed class LocalNames : INameRegistry
     {
     }
 
-    public Task RenewAsync(IReadOnlyList<(string Nick, string Owner, string[] Rooms)> held) => Task.CompletedTask;
+    public Task<IReadOnlyList<(string Room, string Nick)>> RenewAsync(IReadOnlyList<(string Nick, string Owner, string[] Rooms)> held) =>
+        Task.FromResult<IReadOnlyList<(string Room, string Nick)>>([]);
 }

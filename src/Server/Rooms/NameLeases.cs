@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SocketChat.Protocol.Events;
 using SocketChat.Server.Configuration;
 using SocketChat.Server.Supervision;
 
@@ -10,9 +11,9 @@ namespace SocketChat.Server.Rooms;
 /// Cluster mode: renews, every third of a lease, the names this server's connections hold (and its parked
 /// identities keep) and their rooms' memberships. A server that dies stops, and its names go within a lease.
 /// A renewal that fails (Redis away, stalled, timing out) is tried again at the next tick: a stalled Redis must
-/// never stop the node.
+/// never stop the node. Members of those rooms whose own server stopped renewing are taken out and the rooms told.
 /// </summary>
-internal sealed class NameLeases(INameRegistry names, RoomDirectory directory, IOptions<ChatOptions> options, TimeProvider clock, ILogger<NameLeases> logger) : BackgroundService
+internal sealed class NameLeases(INameRegistry names, RoomDirectory directory, Presence presence, IOptions<ChatOptions> options, TimeProvider clock, ILogger<NameLeases> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -46,6 +47,16 @@ internal sealed class NameLeases(INameRegistry names, RoomDirectory directory, I
                 .Where(reserved => reserved.Identity.IsParked(clock.GetUtcNow()))
                 .Select(reserved => (reserved.Nick, $"t:{reserved.Identity.Token}", Array.Empty<string>())))
             .ToList();
-        await names.RenewAsync(held);
+        // Members whose server stopped renewing (killed, cut off): the rooms hear them leave, through the log, once.
+        foreach (var (room, nick) in await names.RenewAsync(held))
+        {
+            if (directory.FindByNick(nick) is null)
+            {
+                presence.Tell(PresenceAction.Leave, room, nick, reason: LapsedReason, disconnected: true);
+            }
+        }
     }
+
+    /// <summary>What the rooms are told of a member whose server stopped renewing its lease.</summary>
+    public const string LapsedReason = "its server stopped answering";
 }

@@ -14,6 +14,12 @@ internal sealed class Presence(IRoomFanout fanout, MessageLog log, TimeProvider 
     public void Tell(PresenceAction action, string room, string nick, string? oldNick = null, ChatSession? except = null, string? reason = null, bool disconnected = false)
     {
         fanout.Notify(room, new PresenceEvent(clock.GetUtcNow(), room, nick, action, oldNick, reason, disconnected), except);
+        TellOtherServers(action, room, nick, oldNick, except);
+    }
+
+    /// <summary>In a cluster, the other servers' members only: this server's are told otherwise (its shutdown notice).</summary>
+    public void TellOtherServers(PresenceAction action, string room, string nick, string? oldNick = null, ChatSession? except = null)
+    {
         if (log.Shared)
         {
             log.Announce(StoredMessage.Presence(action, room, nick, oldNick, except?.Id ?? 0));

@@ -44,6 +44,21 @@ internal sealed class RedisNames(RedisMessageStore store, TimeProvider clock) : 
         return 0
         """;
 
+    // A room's members renewed, and those whose lease lapsed taken out and returned (but for the renewed ones): the
+    // server that takes them out is the one that tells the cluster, so each departure is told once.
+    private const string MembersScript = """
+        local renewed = {}
+        for i = 3, #ARGV do renewed[ARGV[i]] = true end
+        local lapsed = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+        for i = 3, #ARGV do redis.call('ZADD', KEYS[1], ARGV[2], ARGV[i]) end
+        local gone = {}
+        for _, member in ipairs(lapsed) do
+          if not renewed[member] then gone[#gone + 1] = member end
+        end
+        return gone
+        """;
+
     public bool Shared => true;
 
     private IDatabase Database => store.Connection.GetDatabase();
@@ -102,11 +117,11 @@ internal sealed class RedisNames(RedisMessageStore store, TimeProvider clock) : 
         batch.Execute();
     }
 
-    public async Task RenewAsync(IReadOnlyList<(string Nick, string Owner, string[] Rooms)> held)
+    public async Task<IReadOnlyList<(string Room, string Nick)>> RenewAsync(IReadOnlyList<(string Nick, string Owner, string[] Rooms)> held)
     {
         if (held.Count == 0)
         {
-            return;
+            return [];
         }
 
         var database = Database;
@@ -116,11 +131,12 @@ internal sealed class RedisNames(RedisMessageStore store, TimeProvider clock) : 
             [.. held.Select(entry => (RedisValue)entry.Owner), (long)Lease.TotalMilliseconds]);
         var lapse = Lapse();
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        await Task.WhenAll(held.SelectMany(entry => entry.Rooms.Select(room => (entry.Nick, Room: room))).GroupBy(entry => entry.Room.ToLowerInvariant()).SelectMany(room => new Task[]
-        {
-            database.SortedSetAddAsync(MembersKey(room.Key), [.. room.Select(entry => new SortedSetEntry(entry.Nick, lapse))]),
-            database.SortedSetRemoveRangeByScoreAsync(MembersKey(room.Key), double.NegativeInfinity, now),
-        }));
+        var rooms = held.SelectMany(entry => entry.Rooms.Select(room => (entry.Nick, Room: room))).GroupBy(entry => entry.Room, StringComparer.OrdinalIgnoreCase).ToList();
+        var lapsed = await Task.WhenAll(rooms.Select(room => database.ScriptEvaluateAsync(
+            MembersScript,
+            [MembersKey(room.Key)],
+            [now, lapse, .. room.Select(entry => (RedisValue)entry.Nick)])));
+        return [.. rooms.Zip(lapsed).SelectMany(pair => ((RedisValue[])pair.Second!).Select(nick => (pair.First.First().Room, nick.ToString())))];
     }
 
     private static RedisKey NickKey(string nick) => NickPrefix + nick.ToLowerInvariant();

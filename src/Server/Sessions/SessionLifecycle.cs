@@ -282,10 +282,15 @@ internal sealed class SessionLifecycle(
             {
                 names.Moved(session.Nick, room.Name, null);
 
-                // While the server shuts down everyone is leaving; the shutdown notice says so once.
+                // While the server shuts down everyone here is leaving, and the shutdown notice says so once; the
+                // other servers' members are told each one left (the log takes these before it stops).
                 if (reason != ChatSession.ShutdownReason)
                 {
                     presence.Tell(PresenceAction.Leave, room.Name, session.Nick, reason: session.Irc?.QuitMessage ?? reason, disconnected: true);
+                }
+                else
+                {
+                    presence.TellOtherServers(PresenceAction.Leave, room.Name, session.Nick);
                 }
             }
         }
