@@ -53,7 +53,7 @@ internal static class ServerHost
         services.AddSingleton<RoomHistory>();
         services.AddSingleton<RoomDirectory>();
         services.AddSingleton<INameRegistry>(provider => provider.GetRequiredService<IMessageStore>() is RedisMessageStore shared
-            ? new RedisNames(shared, provider.GetRequiredService<TimeProvider>())
+            ? new RedisNames(shared)
             : new LocalNames());
         services.AddSingleton<IRoomFanout, InProcessRoomFanout>();
         services.AddSingleton<Presence>();

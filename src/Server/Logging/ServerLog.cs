@@ -183,4 +183,13 @@ internal static partial class ServerLog
 
     [LoggerMessage(62, LogLevel.Warning, "Closed {Nick}'s connection: the store cannot be reached ({Reason})", EventName = "ConnectionStoreUnavailable")]
     public static partial void ConnectionStoreUnavailable(ILogger logger, string nick, string reason);
+
+    [LoggerMessage(63, LogLevel.Error, "Lost log: {What}", EventName = "LogLost")]
+    public static partial void LogLost(ILogger logger, string what);
+
+    [LoggerMessage(64, LogLevel.Warning, "This node's clock is {Seconds} s {Direction} Redis's: the cluster keeps time by Redis, but this node's logs and local timers are off; set its clock right (NTP)", EventName = "ClockSkewed")]
+    public static partial void ClockSkewed(ILogger logger, long seconds, string direction);
+
+    [LoggerMessage(65, LogLevel.Information, "This node's clock agrees with Redis's again", EventName = "ClockAgrees")]
+    public static partial void ClockAgrees(ILogger logger);
 }

@@ -31,7 +31,13 @@ internal sealed class NodeClaim(IMessageStore store, IOptions<ChatOptions> optio
         return 0
         """;
 
+    /// <summary>How far this node's clock may be from Redis's before it is warned of (nothing shared depends on it).</summary>
+    public static readonly TimeSpan ClockTolerance = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan ClockWarningEvery = TimeSpan.FromMinutes(10);
+
     private bool _claimed;
+    private DateTimeOffset? _clockWarned;
 
     // When this process started: a container restarted has the same host name and process id as the run before it.
     private static readonly long Started = System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime().Ticks;
@@ -46,6 +52,7 @@ internal sealed class NodeClaim(IMessageStore store, IOptions<ChatOptions> optio
         if (store is RedisMessageStore { Reachable: true } shared)
         {
             await ClaimAsync(shared, cancellationToken);
+            await CheckClockAsync(shared);
         }
 
         await base.StartAsync(cancellationToken);
@@ -118,10 +125,40 @@ internal sealed class NodeClaim(IMessageStore store, IOptions<ChatOptions> optio
             // Taken while this node could not renew (Redis away longer than a lease): say so every time.
             var (run, host, pid, _) = Parse(held);
             ServerLog.NodeNameConflict(logger, options.Value.Node, run, host, pid);
+        }
+        else
+        {
+            _claimed = true;
+        }
+
+        await CheckClockAsync(shared);
+    }
+
+    // Memberships, leases and message times are Redis's; a node's own clock shows only in its logs and its local
+    // timers. One far off is said at start, every ten minutes while it stays off, and when it agrees again.
+    private async Task CheckClockAsync(RedisMessageStore shared)
+    {
+        var asked = clock.GetUtcNow();
+        var time = (RedisResult[])(await shared.Connection.GetDatabase().ExecuteAsync("TIME"))!;
+        var answered = clock.GetUtcNow();
+        var redis = DateTimeOffset.FromUnixTimeSeconds((long)time[0]).AddTicks((long)time[1] * 10);
+        var skew = (asked + ((answered - asked) / 2)) - redis;
+        if (skew.Duration() <= ClockTolerance)
+        {
+            if (_clockWarned is not null)
+            {
+                ServerLog.ClockAgrees(logger);
+                _clockWarned = null;
+            }
+
             return;
         }
 
-        _claimed = true;
+        if (_clockWarned is not { } warned || answered - warned >= ClockWarningEvery)
+        {
+            ServerLog.ClockSkewed(logger, (long)Math.Round(skew.Duration().TotalSeconds), skew > TimeSpan.Zero ? "ahead of" : "behind");
+            _clockWarned = answered;
+        }
     }
 
     // Null when this process holds the name (now, or already); else who does.

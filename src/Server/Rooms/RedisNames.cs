@@ -7,8 +7,10 @@ namespace SocketChat.Server.Rooms;
 /// Nicknames and members in Redis. A nickname is a key holding its owner and spelling, set only if free or already
 /// the owner's, with a lease (<see cref="Lease"/>) its node renews; a room's members are a sorted set scored by when
 /// each membership lapses. A node that dies stops renewing: its users' names and memberships go within a lease.
+/// Every time here is Redis's own (<c>TIME</c> in the scripts), never a node's: a node whose clock is wrong must not
+/// make memberships lapse early, late or never for the whole cluster.
 /// </summary>
-internal sealed class RedisNames(RedisMessageStore store, TimeProvider clock) : INameRegistry
+internal sealed class RedisNames(RedisMessageStore store) : INameRegistry
 {
     /// <summary>How long a claim or membership lasts without being renewed.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
@@ -47,16 +49,34 @@ internal sealed class RedisNames(RedisMessageStore store, TimeProvider clock) : 
     // A room's members renewed, and those whose lease lapsed taken out and returned (but for the renewed ones): the
     // server that takes them out is the one that tells the cluster, so each departure is told once.
     private const string MembersScript = """
+        local clock = redis.call('TIME')
+        local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
         local renewed = {}
-        for i = 3, #ARGV do renewed[ARGV[i]] = true end
-        local lapsed = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-        for i = 3, #ARGV do redis.call('ZADD', KEYS[1], ARGV[2], ARGV[i]) end
+        for i = 2, #ARGV do renewed[ARGV[i]] = true end
+        local lapsed = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now)
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+        for i = 2, #ARGV do redis.call('ZADD', KEYS[1], now + tonumber(ARGV[1]), ARGV[i]) end
         local gone = {}
         for _, member in ipairs(lapsed) do
           if not renewed[member] then gone[#gone + 1] = member end
         end
         return gone
+        """;
+
+    // Out of one room (ARGV[2] = 1) and into another (ARGV[3] = 1), lapsing a lease from now.
+    private const string MoveScript = """
+        if ARGV[2] == '1' then redis.call('ZREM', KEYS[1], ARGV[1]) end
+        if ARGV[3] == '1' then
+          local clock = redis.call('TIME')
+          redis.call('ZADD', KEYS[2], tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000) + tonumber(ARGV[4]), ARGV[1])
+        end
+        return 0
+        """;
+
+    // The members whose lease has not lapsed.
+    private const string PresentScript = """
+        local clock = redis.call('TIME')
+        return redis.call('ZRANGEBYSCORE', KEYS[1], tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000), '+inf')
         """;
 
     public bool Shared => true;
@@ -95,27 +115,17 @@ internal sealed class RedisNames(RedisMessageStore store, TimeProvider clock) : 
 
     public async ValueTask<string[]?> MembersAsync(string room)
     {
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var members = (await Answering.SortedSetRangeByScoreAsync(MembersKey(room), now, double.PositiveInfinity)).Select(member => member.ToString()).ToArray();
+        var members = ((RedisValue[])(await Answering.ScriptEvaluateAsync(PresentScript, [MembersKey(room)]))!).Select(member => member.ToString()).ToArray();
         Array.Sort(members, StringComparer.OrdinalIgnoreCase);
         return members;
     }
 
-    public void Moved(string nick, string? left, string? room)
-    {
-        var batch = Database.CreateBatch();
-        if (left is not null)
-        {
-            _ = batch.SortedSetRemoveAsync(MembersKey(left), nick, CommandFlags.FireAndForget);
-        }
-
-        if (room is not null)
-        {
-            _ = batch.SortedSetAddAsync(MembersKey(room), nick, Lapse(), CommandFlags.FireAndForget);
-        }
-
-        batch.Execute();
-    }
+    public void Moved(string nick, string? left, string? room) =>
+        Database.ScriptEvaluate(
+            MoveScript,
+            [MembersKey(left ?? room!), MembersKey(room ?? left!)],
+            [nick, left is null ? 0 : 1, room is null ? 0 : 1, (long)Lease.TotalMilliseconds],
+            CommandFlags.FireAndForget);
 
     public async Task<IReadOnlyList<(string Room, string Nick)>> RenewAsync(IReadOnlyList<(string Nick, string Owner, string[] Rooms)> held)
     {
@@ -129,13 +139,11 @@ internal sealed class RedisNames(RedisMessageStore store, TimeProvider clock) : 
             RenewScript,
             [.. held.Select(entry => NickKey(entry.Nick))],
             [.. held.Select(entry => (RedisValue)entry.Owner), (long)Lease.TotalMilliseconds]);
-        var lapse = Lapse();
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var rooms = held.SelectMany(entry => entry.Rooms.Select(room => (entry.Nick, Room: room))).GroupBy(entry => entry.Room, StringComparer.OrdinalIgnoreCase).ToList();
         var lapsed = await Task.WhenAll(rooms.Select(room => database.ScriptEvaluateAsync(
             MembersScript,
             [MembersKey(room.Key)],
-            [now, lapse, .. room.Select(entry => (RedisValue)entry.Nick)])));
+            [(long)Lease.TotalMilliseconds, .. room.Select(entry => (RedisValue)entry.Nick)])));
         return [.. rooms.Zip(lapsed).SelectMany(pair => ((RedisValue[])pair.Second!).Select(nick => (pair.First.First().Room, nick.ToString())))];
     }
 
@@ -143,5 +151,4 @@ internal sealed class RedisNames(RedisMessageStore store, TimeProvider clock) : 
 
     private static RedisKey MembersKey(string room) => MembersPrefix + room.ToLowerInvariant();
 
-    private double Lapse() => (clock.GetUtcNow() + Lease).ToUnixTimeMilliseconds();
 }

@@ -14,13 +14,15 @@ internal sealed class StoreNotices(StoreHealth health, IRoomFanout fanout) : Bac
 
     public static readonly NoticeEvent Recovered = new("store_recovered", "messages are no longer delayed: the server can store them again");
 
+    public static readonly NoticeEvent Lost = new("store_lost", "the server's store lost its recent data: the last messages sent before now may be gone, and history has a gap");
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await foreach (var failing in health.Changes.ReadAllAsync(stoppingToken))
+            await foreach (var change in health.Changes.ReadAllAsync(stoppingToken))
             {
-                fanout.NotifyEveryone(failing ? Delayed : Recovered);
+                fanout.NotifyEveryone(change switch { StoreChange.Failing => Delayed, StoreChange.Recovered => Recovered, _ => Lost });
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -399,6 +399,12 @@ internal sealed class SessionLifecycle(
             session.Registered = true;
         }
 
+        // Its position was in a log Redis has since lost: what it missed there is gone, and it is told so.
+        if (lastId > 0 && lastId < log.Store.LostUpTo)
+        {
+            session.Send(StoreNotices.Lost);
+        }
+
         // The store is read after the identity's lock is let go; what the room says meanwhile waits behind it.
         await history.ShowMissedAsync(session, room.Name, Math.Max(lastId, identity.JoinedAtId), position, nick);
         names.Moved(nick, null, room.Name);

@@ -16,11 +16,15 @@ internal interface IMessageStore : IDisposable
     /// <summary>Why the store cannot be used right now, before anything fails on it (Redis unreachable); null when it can.</summary>
     string? Problem => null;
 
+    /// <summary>Cluster mode: ids up to this one may be gone with a Redis that lost its data (0 when nothing was lost).</summary>
+    long LostUpTo => 0;
+
     /// <summary>The highest message id ever stored; new ids continue from it.</summary>
     long LastId { get; }
 
     /// <summary>
-    /// Stores the drafts (each given the next id and <paramref name="timestamp"/>) and the identity updates in one
+    /// Stores the drafts (each given the next id and <paramref name="timestamp"/>, or, in the cluster's Redis, Redis's
+    /// own time, returned in each result) and the identity updates in one
     /// transaction, durably, before returning; one result per draft, in order. A draft whose sender token and client
     /// id were stored before is not stored again: its result is the message stored then. On failure nothing is
     /// stored and ids are not used up. A presence draft is not kept: it comes back with id 0, in its place.

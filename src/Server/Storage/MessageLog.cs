@@ -379,6 +379,12 @@ internal sealed class MessageLog(
                         continue;
                     }
                 }
+                catch (LogLostException ex) when (!stopping)
+                {
+                    // Redis lost its data: the store follows the new log already; read it from its start.
+                    ServerLog.LogLost(logger, ex.Message);
+                    health.Lost();
+                }
                 catch (Exception ex)
                 {
                     // Whatever the failure (Redis away, stalled, timing out, an entry it cannot read), the tail keeps
@@ -481,6 +487,12 @@ internal sealed class MessageLog(
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 failingSince ??= clock.GetUtcNow();
+                if (ex is LogLostException)
+                {
+                    // Nothing of this batch was stored or acknowledged; it goes into the new log at the next try.
+                    ServerLog.LogLost(logger, ex.Message);
+                    health.Lost();
+                }
 
                 // The first failure with its stack; then a line when the reason changes or each minute, with a count.
                 switch (_storeFailures.Failed(ex, out var failures))

@@ -23,7 +23,12 @@ namespace SocketChat.Server.Storage;
 /// own (node, start, sequence): a batch sent again after an error whose reply was lost is recognised, never stored
 /// twice.
 /// </remarks>
-internal sealed class RedisMessageStore(string configuration, string node, bool requireAtStart, string? run = null) : IMessageStore
+/// <remarks>
+/// Messages are timed by Redis (<c>TIME</c> in the script), not by the node that appends them, so a node whose clock
+/// is off cannot misdate them; <paramref name="storeClock"/> false takes the caller's time instead (the store
+/// contract's tests, which date messages on purpose).
+/// </remarks>
+internal sealed class RedisMessageStore(string configuration, string node, bool requireAtStart, string? run = null, bool storeClock = true) : IMessageStore
 {
     public const string Prefix = "socketchat:";
     private const string LogKey = Prefix + "log";
@@ -38,8 +43,16 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
     private static readonly TimeSpan NodeIdsKept = TimeSpan.FromHours(1);
 
     private const string AppendScript = """
-        local n = tonumber(ARGV[1])
+        local epoch = redis.call('GET', KEYS[3] .. 'epoch')
+        if epoch ~= ARGV[#ARGV] then
+          return redis.error_reply('LOGLOST ' .. (epoch or 'none'))
+        end
         local ts = ARGV[2]
+        if ts == '' then
+          local clock = redis.call('TIME')
+          ts = clock[1] .. string.format('%03d', math.floor(tonumber(clock[2]) / 1000))
+        end
+        local n = tonumber(ARGV[1])
         local out = {}
         local published = {redis.call('GET', KEYS[3] .. 'logend') or '0-0'}
         local i = 3
@@ -50,7 +63,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
           local fields = {'k', kind, 'r', room, 'f', from, 't', to, 'x', text, 'ts', ts, 'tk', token, 'c', cid, 'o', origin}
           if kind == '3' then
             local last = redis.call('GET', KEYS[2]) or '0'
-            local entry = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[#ARGV], last .. '-*', unpack(fields))
+            local entry = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[#ARGV - 1], last .. '-*', unpack(fields))
             out[d] = {0, 0, entry}
             published[#published + 1] = entry
             for f = 2, #fields, 2 do published[#published + 1] = fields[f] end
@@ -61,7 +74,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
               out[d] = {tonumber(first), 1, stored[1] and stored[1][2] or {}}
             else
               local id = redis.call('INCR', KEYS[2])
-              redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[#ARGV], id .. '-0', unpack(fields))
+              redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[#ARGV - 1], id .. '-0', unpack(fields))
               published[#published + 1] = id .. '-0'
               for f = 2, #fields, 2 do published[#published + 1] = fields[f] end
               if kind == '0' then
@@ -86,7 +99,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
           if ended == '1' then
             redis.call('DEL', KEYS[3] .. 'identity:' .. token, KEYS[3] .. 'cid:' .. token)
           else
-            redis.call('HSET', KEYS[3] .. 'identity:' .. token, 'nick', nick, 'room', room, 'seen', seen)
+            redis.call('HSET', KEYS[3] .. 'identity:' .. token, 'nick', nick, 'room', room, 'seen', ts)
             redis.call('EXPIRE', KEYS[3] .. 'identity:' .. token, ttl)
           end
         end
@@ -94,8 +107,26 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
           redis.call('SET', KEYS[3] .. 'logend', published[#published - 9])
           redis.call('PUBLISH', KEYS[3] .. 'log', cjson.encode(published))
         end
+        out[n + 1] = ts
         return out
         """;
+
+    // Takes the log this node will follow: the one whose epoch it knows, else a new epoch where there is none (a
+    // new or emptied Redis) or where the one it knew is still there but the log went backwards; another node's new
+    // epoch is adopted as it is. Ids continue after the floor (what this node has seen), so none is given twice.
+    private const string AdoptScript = """
+        local epoch = redis.call('GET', KEYS[1])
+        if (not epoch) or epoch == ARGV[1] then
+          redis.call('SET', KEYS[1], ARGV[2])
+          epoch = ARGV[2]
+        end
+        if tonumber(redis.call('GET', KEYS[2]) or '0') < tonumber(ARGV[3]) then
+          redis.call('SET', KEYS[2], ARGV[3])
+        end
+        return epoch
+        """;
+
+    private const string EpochKey = Prefix + "epoch";
 
     private static readonly RedisKey[] ScriptKeys = [LogKey, LastIdKey, Prefix];
 
@@ -108,6 +139,14 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
     private ConnectionMultiplexer? _redis;
     private string _position = "0-0";
     private volatile bool _positioned;
+
+    // The log this node follows (null until it has taken its place), and the highest id it has seen in it.
+    private volatile string? _epoch;
+    private long _highest;
+    private long _lostUpTo;
+    private long _unnumbered;
+
+    public long LostUpTo => Volatile.Read(ref _lostUpTo);
 
     // Started once (again after a failure) by whichever comes first at a node's first contact with Redis: its first
     // append or its tail's first read.
@@ -165,7 +204,9 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         // The tail starts at the log's end: what came before is history, read from the rooms' streams.
         if (_redis.IsConnected)
         {
+            _epoch = (string?)Database.ScriptEvaluate(AdoptScript, [EpochKey, LastIdKey], [string.Empty, NewEpoch(), 0]);
             _position = LogEnd();
+            _highest = LastId;
             _positioned = true;
             _positioning = Task.CompletedTask;
         }
@@ -183,13 +224,13 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         var arguments = new List<RedisValue>((drafts.Count * 11) + (identities.Count * 6) + 4)
         {
             drafts.Count,
-            timestamp.ToUnixTimeMilliseconds(),
+            storeClock ? RedisValue.EmptyString : timestamp.ToUnixTimeMilliseconds(),
         };
         foreach (var draft in drafts)
         {
             var (key, field, kept) = draft is { SenderToken: { } token, Cid: { } cid }
                 ? ($"{Prefix}cid:{token}", cid, ClientIdsKept)
-                : ($"{Prefix}own:{_run}", draft.Sequence.ToString(CultureInfo.InvariantCulture), NodeIdsKept);
+                : ($"{Prefix}own:{_run}", Field(draft), NodeIdsKept);
             arguments.AddRange(
             [
                 (int)draft.Kind, draft.Room ?? string.Empty, draft.From, draft.To ?? string.Empty, draft.Text,
@@ -209,7 +250,19 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         }
 
         arguments.Add(LogLength);
-        var results = (RedisResult[])(await Database.ScriptEvaluateAsync(AppendScript, ScriptKeys, [.. arguments]))!;
+        arguments.Add(_epoch);
+        RedisResult[] results;
+        try
+        {
+            results = (RedisResult[])(await Database.ScriptEvaluateAsync(AppendScript, ScriptKeys, [.. arguments]))!;
+        }
+        catch (RedisServerException ex) when (ex.Message.StartsWith("LOGLOST ", StringComparison.Ordinal))
+        {
+            throw await LostAsync($"its epoch is {ex.Message["LOGLOST ".Length..]}, not {_epoch}");
+        }
+
+        // The store's clock, not this node's: every node's messages are timed alike, whatever its own clock says.
+        timestamp = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse((string)results[drafts.Count]!, CultureInfo.InvariantCulture));
         var appended = new List<Appended>(drafts.Count);
         for (var i = 0; i < drafts.Count; i++)
         {
@@ -218,6 +271,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
             appended.Add((int)result[1] == 1
                 ? new Appended(First(id, (RedisResult[])result[2]!, drafts[i]), Duplicate: true)
                 : new Appended(StoredMessage.Of(drafts[i], id, timestamp), Duplicate: false));
+            Seen(id);
         }
 
         return appended;
@@ -235,11 +289,27 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
             await PositionedAsync();
         }
 
-        var entries = await Database.StreamRangeAsync(LogKey, "(" + _position, "+", count);
+        // The log is checked to be the one this node follows as it is read: its epoch, and its ids not gone backwards.
+        var database = Database;
+        var epoch = database.StringGetAsync(EpochKey);
+        var lastId = database.StringGetAsync(LastIdKey);
+        var entries = await database.StreamRangeAsync(LogKey, "(" + _position, "+", count);
+        if ((string?)await epoch != _epoch)
+        {
+            throw await LostAsync($"its epoch is {(string?)await epoch ?? "none"}, not {_epoch}");
+        }
+
+        if ((long?)await lastId is var last && (last ?? 0) < Volatile.Read(ref _highest))
+        {
+            throw await LostAsync($"its newest id is {last ?? 0}, below {Volatile.Read(ref _highest)} which this node has seen");
+        }
+
         var read = new List<StoredMessage>(entries.Length);
         foreach (var entry in entries)
         {
-            read.Add(Parse(entry));
+            var message = Parse(entry);
+            read.Add(message);
+            Seen(message.Id);
             _position = entry.Id!;
         }
 
@@ -283,7 +353,9 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
                 return null;
             }
 
-            entries.Add(ToMessage(id, values));
+            var message = ToMessage(id, values);
+            entries.Add(message);
+            Seen(message.Id);
             _position = previous = id;
         }
 
@@ -403,7 +475,9 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
     {
         try
         {
+            _epoch = (string?)await Database.ScriptEvaluateAsync(AdoptScript, [EpochKey, LastIdKey], [string.Empty, NewEpoch(), 0]);
             _position = await LogEndAsync();
+            Volatile.Write(ref _highest, await LastIdAsync());
             _positioned = true;
             positioning.SetResult();
         }
@@ -412,6 +486,36 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
             positioning.SetException(ex);
         }
     }
+
+    // The log was not the one this node follows (Redis flushed, restarted empty, restored from an older copy): take
+    // the new one, from its start, ids continuing above any this node has seen; the exception says what was found.
+    private async Task<LogLostException> LostAsync(string found)
+    {
+        var before = _epoch;
+        var floor = Volatile.Read(ref _highest);
+        _epoch = (string?)await Database.ScriptEvaluateAsync(AdoptScript, [EpochKey, LastIdKey], [before ?? string.Empty, NewEpoch(), floor]);
+        _position = "0-0";
+        Volatile.Write(ref _lostUpTo, floor);
+        return new LogLostException($"the cluster's log in Redis at {Location} is not the one this node knows: {found}; Redis lost its data or went back to an older copy. This node now follows the new log (epoch {_epoch}), its ids continuing after {floor}; what was stored and not delivered before is gone");
+    }
+
+    private void Seen(long id)
+    {
+        long highest;
+        while (id > (highest = Volatile.Read(ref _highest)) && Interlocked.CompareExchange(ref _highest, id, highest) != highest)
+        {
+        }
+    }
+
+    // A draft's key among this process's own: the number the log gave it when it was queued, kept across retries;
+    // one appended without the log (a tool, a test) gets one here, from another series.
+    private string Field(Draft draft) => draft.Sequence != 0
+        ? draft.Sequence.ToString(CultureInfo.InvariantCulture)
+        : "u" + Interlocked.Increment(ref _unnumbered).ToString(CultureInfo.InvariantCulture);
+
+    private static string NewEpoch() => Guid.NewGuid().ToString("N");
+
+    private async Task<long> LastIdAsync() => (long?)await Database.StringGetAsync(LastIdKey) ?? 0;
 
     private string LogEnd() => Database.StreamRange(LogKey, "-", "+", 1, Order.Descending) is [var last] ? last.Id! : "0-0";
 

@@ -3,19 +3,20 @@ using System.Threading.Channels;
 namespace SocketChat.Server.Storage;
 
 /// <summary>
-/// Whether the store is taking messages. Set by the log's writer alone (after each commit or failed commit); read by
-/// anyone, and each change is announced once on <see cref="Changes"/> so connected users can be told.
+/// Whether the store is taking messages. Set by the log's writer alone (after each commit or failed commit), but for
+/// a lost log, which its tail may find first; read by anyone, and each change is announced once on
+/// <see cref="Changes"/> so connected users can be told.
 /// </summary>
 internal sealed class StoreHealth
 {
-    private readonly Channel<bool> _changes = Channel.CreateUnbounded<bool>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Channel<StoreChange> _changes = Channel.CreateUnbounded<StoreChange>(new UnboundedChannelOptions { SingleReader = true });
     private volatile string? _problem;
 
     /// <summary>What is wrong, for the health probe; null while the store works.</summary>
     public string? Problem => _problem;
 
-    /// <summary>True each time the store starts failing, false each time it recovers; completed when the log stops.</summary>
-    public ChannelReader<bool> Changes => _changes.Reader;
+    /// <summary>Each time the store starts failing, recovers, or is found to have lost its data; completed when the log stops.</summary>
+    public ChannelReader<StoreChange> Changes => _changes.Reader;
 
     public void Failing(int waiting, DateTimeOffset since, string reason)
     {
@@ -23,16 +24,19 @@ internal sealed class StoreHealth
         _problem = $"cannot store messages since {since:HH:mm:ss} UTC ({waiting} waiting): {reason}";
         if (first)
         {
-            _changes.Writer.TryWrite(true);
+            _changes.Writer.TryWrite(StoreChange.Failing);
         }
     }
+
+    /// <summary>Cluster mode: the shared log was found emptied or gone back (by the writer or the tail); said once.</summary>
+    public void Lost() => _changes.Writer.TryWrite(StoreChange.Lost);
 
     public void Working()
     {
         if (_problem is not null)
         {
             _problem = null;
-            _changes.Writer.TryWrite(false);
+            _changes.Writer.TryWrite(StoreChange.Recovered);
         }
     }
 
