@@ -125,18 +125,23 @@ public sealed partial class ReadmeCommandTests : IDisposable
     [Fact]
     public async Task ClusterRecipe_RedisThreeNodesAndTheBalancer_ChatAsOne()
     {
-        // The recipe's background jobs become children whose output the test reads, its fixed ports free ones, and
-        // its Redis directory a temporary one; the commands are otherwise run as written.
-        using var redisData = new TempDirectory();
+        // The recipe's background jobs become children whose output the test reads and its fixed ports free ones; the
+        // commands are otherwise run as written, in a directory of their own that links to everything in the clone
+        // (so redis-data and the logs are made where the recipe makes them, and its paths are tried for real).
+        using var clone = new TempDirectory();
+        foreach (var entry in new DirectoryInfo(RepositoryRoot.Path).EnumerateFileSystemInfos().Where(entry => entry.Name != ".git"))
+        {
+            File.CreateSymbolicLink(Path.Combine(clone.Path, entry.Name), entry.FullName);
+        }
         var redisPort = FreePort.Pick().ToString(CultureInfo.InvariantCulture);
         string AsChild(string command) => BackgroundJob().Replace(command, string.Empty)
             .Replace("--port 6380", $"--port {redisPort}", StringComparison.Ordinal)
-            .Replace("127.0.0.1:6380", $"127.0.0.1:{redisPort}", StringComparison.Ordinal)
-            .Replace("--dir redis-data", $"--dir {redisData.Path}", StringComparison.Ordinal);
+            .Replace("127.0.0.1:6380", $"127.0.0.1:{redisPort}", StringComparison.Ordinal);
 
         var (built, buildOutput) = await RunAsync(Readme.Command("dotnet build src/Server"), []);
         Assert.True(built == 0, string.Join('\n', buildOutput));
-        await using var redis = ChildProcess.Start("bash", ["-c", AsChild(Readme.Command("redis-server deploy/redis/redis.conf"))], workingDirectory: RepositoryRoot.Path);
+        Assert.Equal(0, (await RunAsync(Readme.Command("mkdir -p redis-data"), [], workingDirectory: clone.Path)).ExitCode);
+        await using var redis = ChildProcess.Start("bash", ["-c", AsChild(Readme.Command("redis-server deploy/redis/redis.conf"))], workingDirectory: clone.Path);
         await redis.ReadOutputLineAsync(line => line.Contains("Ready to accept connections", StringComparison.Ordinal));
 
         var nodes = new List<ChildProcess>();
@@ -147,7 +152,7 @@ public sealed partial class ReadmeCommandTests : IDisposable
             {
                 var command = AsChild(Readme.Command($"dotnet run --no-build --project src/Server -- --Chat:Port=808{i} "))
                     .Replace($"--Chat:Port=808{i}", "--Chat:Port=0", StringComparison.Ordinal);
-                nodes.Add(ChildProcess.Start("bash", ["-c", command], Settings(), RepositoryRoot.Path));
+                nodes.Add(ChildProcess.Start("bash", ["-c", command], Settings(), clone.Path));
                 var listening = await nodes[^1].ReadOutputLineAsync(line => line.Contains("Listening on 127.0.0.1:", StringComparison.Ordinal), BuildAndRun);
                 Assert.Contains($" INF node{i}] Listening on", listening, StringComparison.Ordinal);
                 ports.Add(int.Parse(listening[(listening.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture));
@@ -160,7 +165,7 @@ public sealed partial class ReadmeCommandTests : IDisposable
                 addresses[$"SOCKETCHAT_NODE{i + 1}"] = $"127.0.0.1:{ports[i].ToString(CultureInfo.InvariantCulture)}";
             }
 
-            await using var haproxy = ChildProcess.Start("bash", ["-c", AsChild(Readme.Command("SOCKETCHAT_SOURCE=127.0.0.2 haproxy"))], addresses, RepositoryRoot.Path);
+            await using var haproxy = ChildProcess.Start("bash", ["-c", AsChild(Readme.Command("SOCKETCHAT_SOURCE=127.0.0.2 haproxy"))], addresses, clone.Path);
 
             // Two nc users through the balancer: the second goes to another node than the first.
             await using var alice = await ConnectWhenListeningAsync(balancerPort);
@@ -222,9 +227,9 @@ public sealed partial class ReadmeCommandTests : IDisposable
     };
 
     // Runs the command line with bash in the repository root, its input given; the exit code and what it printed.
-    private static async Task<(int ExitCode, List<string> Output)> RunAsync(string command, Dictionary<string, string> environment, string input = "")
+    private static async Task<(int ExitCode, List<string> Output)> RunAsync(string command, Dictionary<string, string> environment, string input = "", string? workingDirectory = null)
     {
-        await using var process = ChildProcess.Start("bash", ["-c", command], environment, RepositoryRoot.Path);
+        await using var process = ChildProcess.Start("bash", ["-c", command], environment, workingDirectory ?? RepositoryRoot.Path);
         await process.StandardInput.WriteAsync(input);
         process.StandardInput.Close();
         var (exitCode, output, error) = await process.WaitForExitAsync(BuildAndRun);
@@ -254,7 +259,7 @@ public sealed partial class ReadmeCommandTests : IDisposable
         throw new TimeoutException($"{log} never said where the server listens");
     }
 
-    [GeneratedRegex(@"\s*> \S+\.log &$")]
+    [GeneratedRegex(@"\s*> \S+\.log &( \w+=\$!)?$")]
     private static partial Regex BackgroundJob();
 
     [GeneratedRegex("\"EndPoint\":\"127\\.0\\.0\\.1:(?<port>\\d+)\"")]
