@@ -99,6 +99,32 @@ public sealed class BrowserTests(ChromiumFixture chromium) : IClassFixture<Chrom
     }
 
     [Fact]
+    public async Task HelpedCommands_HistoryShowsTheLastLinesAgain_NickAndJoinWithoutANameSayHowToUseThem()
+    {
+        await using var server = await StartAsync();
+        await using var nc = await server.ConnectAsAsync("bob");
+        var page = await OpenAsync(server);
+        foreach (var text in new[] { "one", "two", "three" })
+        {
+            await nc.SendAsync(text);
+            await Assertions.Expect(Lines(page, $"bob: {text}")).ToHaveCountAsync(1);
+        }
+
+        await SayAsync(page, "/history 2");
+        await Assertions.Expect(page.Locator("#messages li.history .body")).ToHaveTextAsync([new System.Text.RegularExpressions.Regex("bob: two$"), new System.Text.RegularExpressions.Regex("bob: three$")]);
+        await Assertions.Expect(Lines(page, "bob: one")).ToHaveCountAsync(1);
+
+        await SayAsync(page, "/nick");
+        await Assertions.Expect(page.Locator("#messages li.error").Last).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("usage: /nick NAME$"));
+        await SayAsync(page, "/join");
+        await Assertions.Expect(page.Locator("#messages li.error").Last).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("usage: /join ROOM$"));
+        await SayAsync(page, "/ping");
+        await Assertions.Expect(page.Locator("#messages li.notice").Last).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("pong$"));
+        await SayAsync(page, "/help");
+        await Assertions.Expect(page.Locator("#messages li.notice", new() { HasText = "this page:" })).ToContainTextAsync("/history [N]");
+    }
+
+    [Fact]
     public async Task MarkupFromAnNcUser_ShownAsText_NothingRuns()
     {
         await using var server = await StartAsync();

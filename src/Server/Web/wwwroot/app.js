@@ -85,7 +85,8 @@
   }
 
   function showMessage(event) {
-    if (event.id && session.seen.has(event.id)) return;
+    // What /history asked for is shown even where it is on the page already; anything else once.
+    if (event.id && session.seen.has(event.id) && !(event.history && session.askedHistory)) return;
     if (event.id) session.seen.add(event.id);
     if (event.room && event.room.toLowerCase() === (session.room || "").toLowerCase() && event.id > session.lastId) {
       session.lastId = event.id;
@@ -242,8 +243,17 @@
       case "ping":
         send({ type: "ping" });
         break;
+      case "history_end":
+        if (event.cid === "history") {
+          session.askedHistory = false;
+          if (event.count === 0) notice("no earlier messages");
+        }
+        break;
+      case "pong":
+        if (event.cid === "ping") notice(event.problem ? `pong; unhealthy: ${event.problem}` : "pong");
+        break;
       default:
-        break; // pong, history_end and what a later server adds
+        break; // what a later server adds
     }
   }
 
@@ -291,9 +301,24 @@
       switch (command.toLowerCase()) {
         case "nick":
           if (argument) send({ type: "nick", nick: argument });
+          else notice("usage: /nick NAME", "error");
           return;
         case "join":
           if (argument) send({ type: "join", room: argument.replace(/^#/, "") });
+          else notice("usage: /join ROOM", "error");
+          return;
+        case "history": {
+          const limit = argument ? Number(argument) : 20;
+          if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
+            notice("usage: /history [N], N from 1 to 500", "error");
+            return;
+          }
+          session.askedHistory = true;
+          send({ type: "history", limit, cid: "history" });
+          return;
+        }
+        case "ping":
+          send({ type: "ping", cid: "ping" });
           return;
         case "msg": {
           const [to, ...words] = argument.split(" ");
@@ -311,7 +336,7 @@
           return;
         case "help":
           send({ type: "help" });
-          notice("this page: /nick NAME, /join ROOM, /msg NICK TEXT, /who, /me TEXT, /quit; //TEXT says /TEXT");
+          notice("this page: /nick NAME, /join ROOM, /msg NICK TEXT, /who, /history [N], /me TEXT, /ping, /quit; //TEXT says /TEXT");
           return;
         case "quit":
           stopped = true;
