@@ -114,6 +114,8 @@ internal static class ServerApp
             ? LogSetup.ResolvePath(configured)
             : operatorConsole ? LogSetup.ResolvePath(DefaultOperatorLogPath) : null;
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(new Logging.LogDestination(
+            filePath is not null ? (operatorConsole ? $"{filePath} (warnings on standard error too)" : filePath) : "standard output"));
         builder.Services.AddSerilog((services, logger) =>
         {
             // The node's name as the rest of the server has it (a random part is picked once); settings that fail

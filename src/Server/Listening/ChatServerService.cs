@@ -14,6 +14,8 @@ namespace SocketChat.Server.Listening;
 internal sealed class ChatServerService(
     IOptions<ChatOptions> options,
     ConnectionTracker connections,
+    Accounts.AccountStore accounts,
+    IServiceProvider services,
     ILogger<ChatServerService> logger) : BackgroundService
 {
     private IReadOnlyList<Socket> _listeners = [];
@@ -47,8 +49,33 @@ internal sealed class ChatServerService(
 
         // Every listener is bound (the web port's too): what the process holds now is what connections add to.
         DescriptorBudget.Check(settings);
+        Summarise(settings);
         return base.StartAsync(cancellationToken);
     }
+
+    // Where things are and what is on, for whoever started it; and a word when anyone anywhere can walk in.
+    private void Summarise(ChatOptions settings)
+    {
+        var data = settings.Storage.Provider == StorageProvider.Redis
+            ? $"Redis at {settings.Storage.Redis.Split(',')[0]} (accounts and certificate files in {ServerPaths.DataDirectory(settings)})"
+            : ServerPaths.DataDirectory(settings);
+        var log = services.GetService(typeof(LogDestination)) is LogDestination destination ? destination.Description : "the host's logging";
+        var tls = settings.Tls.Enabled ? (settings.Tls.PlaintextRefused ? "on, required" : "on, plaintext allowed") : "off";
+        var required = accounts.Required ? $"required ({accounts.Count} in {accounts.Path})" : "off (anyone may pick a nickname)";
+        ServerLog.Summary(logger, data, log, tls, required);
+        List<string> summary = [$"Data: {data}", $"Log: {log}", $"TLS: {tls}; accounts: {required}"];
+        var everywhere = EndPoints.Any(endPoint => endPoint.Address.Equals(IPAddress.Any) || endPoint.Address.Equals(IPAddress.IPv6Any));
+        if (everywhere && !accounts.Required)
+        {
+            ServerLog.OpenToEveryone(logger, EndPoints[0].Port);
+            summary.Add($"Warning: listening on every interface with no accounts: anyone who can reach port {EndPoints[0].Port} can chat here");
+        }
+
+        Summary = summary;
+    }
+
+    /// <summary>What the server said at start of where its files are and what is on, for the operator console.</summary>
+    public IReadOnlyList<string> Summary { get; private set; } = [];
 
     private IReadOnlyList<Socket> BindIrc(ChatOptions settings, int? port, bool tls)
     {

@@ -192,4 +192,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(65, LogLevel.Information, "This node's clock agrees with Redis's again", EventName = "ClockAgrees")]
     public static partial void ClockAgrees(ILogger logger);
+
+    [LoggerMessage(66, LogLevel.Information, "Data: {Data}; log: {Log}; TLS: {Tls}; accounts: {Accounts}", EventName = "Summary")]
+    public static partial void Summary(ILogger logger, string data, string log, string tls, string accounts);
+
+    [LoggerMessage(67, LogLevel.Warning, "Listening on every interface with no accounts: anyone who can reach port {Port} can chat here. Keep it to this machine with Chat:Host=127.0.0.1, or require accounts with Chat:Auth:Mode=password", EventName = "OpenToEveryone")]
+    public static partial void OpenToEveryone(ILogger logger, int port);
 }

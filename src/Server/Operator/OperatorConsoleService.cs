@@ -34,6 +34,11 @@ internal sealed class OperatorConsoleService(
             display.Show($"Server is listening {endPoint}");
         }
 
+        foreach (var line in server.Summary)
+        {
+            display.Show(line);
+        }
+
         display.Show("Type a line to send it to every client as 'server', or 'exit' to stop the server.");
 
         // However the server is stopped ('exit', Ctrl+C, SIGTERM), the operator sees it.
