@@ -59,7 +59,7 @@ public sealed class ClientProgramTests
         Assert.Equal($"carol: {marker}", await bob.ExpectAsync(line => line.StartsWith("carol:", StringComparison.Ordinal)));
         var (exitCode, output, _) = await client.WaitForExitAsync();
         Assert.Equal(0, exitCode);
-        Assert.Equal(ChatClientService.Greeting, output[0]);
+        Assert.DoesNotContain(ChatClientService.Greeting, output);
         Assert.Equal(ChatClientService.Farewell, output[^1]);
         Assert.DoesNotContain(output, line => line.Contains('\u001b', StringComparison.Ordinal));
         // The newest day's file: a run that crosses midnight has yesterday's beside it.

@@ -456,4 +456,18 @@ public sealed class ChatServerTests
         Assert.Equal("* guest2 joined lobby", await v6.ReadLineAsync());
         Assert.Equal("guest2: hello over IPv4", await v6.ReadLineAsync());
     }
+
+    [Fact]
+    public async Task PrivateLineFromNc_TheSenderSeesWhatItSent_OnceStored()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var bob = await server.ConnectAsAsync("bob");
+        await using var alice = await server.ConnectAsAsync("alice");
+        await bob.ExpectAsync(line => line.EndsWith("is now known as alice", StringComparison.Ordinal));
+
+        await bob.SendAsync("/msg alice just you");
+
+        Assert.Equal("* private to alice: just you", await bob.ReadLineAsync());
+        Assert.Equal("[private] bob: just you", await alice.ReadLineAsync());
+    }
 }

@@ -37,6 +37,20 @@ public sealed class OperatorConsoleTests
     }
 
     [Fact]
+    public async Task ActionAndPrivateLine_ShownAsTheOthersSeeThem()
+    {
+        await using var server = await TestServer.StartAsync(ConsoleOn, new TestConsoleBridge(isTerminal: true));
+        await using var bob = await server.ConnectAsAsync("bob");
+        await using var alice = await server.ConnectAsAsync("alice");
+
+        await bob.SendAsync("/me nods");
+        await bob.SendAsync("/msg alice /me whispers");
+
+        Assert.Matches(@"^\* bob \(127\.0\.0\.1:\d+\) \[lobby\] nods$", await server.Console.WaitForOutputAsync(line => line.Contains("nods", StringComparison.Ordinal)));
+        Assert.Matches(@"^\* bob \(127\.0\.0\.1:\d+\) -> alice whispers$", await server.Console.WaitForOutputAsync(line => line.Contains("whispers", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task IncomingMessage_BidiAndInvisibleCharacters_ShownToTheOperatorAsCodePoints()
     {
         await using var server = await TestServer.StartAsync(ConsoleOn, new TestConsoleBridge(isTerminal: true));

@@ -42,7 +42,12 @@ internal sealed class ChatClientService(
         // Ctrl+C and SIGTERM (when the terminal does not hand Ctrl+C to the editor) end the chat like 'terminate'.
         using var stopping = stoppingToken.Register(Leave);
         using var inputStop = new CancellationTokenSource();
-        Show(Greeting);
+        // The seed's banner is for a person at a terminal; piped input gets plain lines only.
+        if (console.IsInteractive)
+        {
+            Show(Greeting);
+        }
+
         if (options.Value.Tls.Enabled && options.Value.Tls.AllowUntrusted)
         {
             Show(_renderer.Warning("Chat:Tls:AllowUntrusted=true, so the server's certificate is not checked; anyone on the way can read and change this chat"));

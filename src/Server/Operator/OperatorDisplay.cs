@@ -20,6 +20,12 @@ internal sealed class OperatorDisplay(IConsoleBridge console, IOptions<ChatOptio
         _ => console.IsInteractive,
     };
 
+    /// <summary>A line someone said, as the operator sees it: <c>alice (1.2.3.4:5) [lobby]: hi</c>, or <c>* alice (…) [lobby] waves</c> for /me.</summary>
+    public static string Said(string from, string remote, string where, string text) =>
+        text.StartsWith("/me ", StringComparison.Ordinal)
+            ? $"* {from} ({remote}) {where} {text[4..]}"
+            : $"{from} ({remote}) {where}: {text}";
+
     // TryWrite: a stalled terminal drops display lines rather than stalling the chat. The lines carry what peers
     // sent, so the operator's terminal gets them neutralised like any user's.
     public void Show(string line)

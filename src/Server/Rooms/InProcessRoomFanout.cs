@@ -24,6 +24,12 @@ internal sealed class InProcessRoomFanout(RoomDirectory directory, ServerMetrics
 
     public void DeliverPrivate(StoredMessage message, ChatSession? sender)
     {
+        // A person at nc or telnet sees what it sent, once it is stored (a program has its ack, IRC its echo).
+        if (sender is { Mode: Protocol.Encoders.WireMode.Text })
+        {
+            sender.Send(new InfoEvent($"private to {message.To}: {message.Text}"));
+        }
+
         if (directory.FindByNick(message.To!) is not { } target)
         {
             return;

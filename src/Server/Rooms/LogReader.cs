@@ -55,7 +55,7 @@ internal sealed class LogReader(
                     messageEvents.MessageReceived(message, sender?.LogScope);
                     if (display.Enabled)
                     {
-                        display.Show($"{message.From} ({sender?.RemoteEndPoint ?? "gone"}) [{message.Room}]: {message.Text}");
+                        display.Show(OperatorDisplay.Said(message.From, sender?.RemoteEndPoint ?? "gone", $"[{message.Room}]", message.Text));
                     }
 
                     break;
@@ -65,7 +65,7 @@ internal sealed class LogReader(
                     messageEvents.PrivateMessage(message, sender?.LogScope);
                     if (display.Enabled)
                     {
-                        display.Show($"{message.From} ({sender?.RemoteEndPoint ?? "gone"}) -> {message.To}: {message.Text}");
+                        display.Show(OperatorDisplay.Said(message.From, sender?.RemoteEndPoint ?? "gone", $"-> {message.To}", message.Text));
                     }
 
                     break;

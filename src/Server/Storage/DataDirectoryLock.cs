@@ -48,7 +48,12 @@ internal sealed class DataDirectoryLock(IOptions<ChatOptions> options) : IHosted
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    // Stopped last (started first), after the store has closed: the directory is free for the next server.
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Dispose();
+        return Task.CompletedTask;
+    }
 
     public void Dispose()
     {

@@ -21,6 +21,7 @@ public sealed class IrcClusterTests
         Assert.Equal(":bob!bob@socketchat PRIVMSG #lobby :from node b", await irc.ReadLineAsync());
         await bob.SendAsync("/msg alice privately from b");
         Assert.Equal(":bob!bob@socketchat PRIVMSG alice :privately from b", await irc.ReadLineAsync());
+        Assert.Equal("* private to alice: privately from b", await bob.ReadLineAsync());
         await irc.SendAsync("PRIVMSG bob :privately from a");
         Assert.Equal(":alice!alice@socketchat PRIVMSG bob :privately from a", await irc.ReadLineAsync());
         Assert.Equal("[private] alice: privately from a", await bob.ReadLineAsync());

@@ -59,6 +59,7 @@ public sealed class IrcTests
         Assert.Equal("[private] alice: just you", await nc.ReadLineAsync());
         await nc.SendAsync("/msg alice and you");
         Assert.Equal(":bob!bob@socketchat PRIVMSG alice :and you", await irc.ReadLineAsync());
+        Assert.Equal("* private to alice: and you", await nc.ReadLineAsync());
         await irc.SendAsync("PING :end");
         Assert.Equal(":socketchat PONG socketchat :end", await irc.ReadLineAsync());
         await nc.SendAsync("/ping");
