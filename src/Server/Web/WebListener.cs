@@ -161,6 +161,9 @@ internal sealed class WebListener(
                 {
                     // It did not close in time, or reset: either way it has been told.
                 }
+
+                // Returning closes it, after what was written has gone out.
+                return;
             }
 
             connection.Abort();

@@ -16,20 +16,29 @@ public sealed class WebPortLimitsTests
             ["Chat:Limits:ExemptLoopback"] = "false",
         });
         var port = server.WebUrl.Port;
-        await using var idle1 = await TestClient.ConnectAsync(port);
-        await using var idle2 = await TestClient.ConnectAsync(port);
+        var idle = new List<TestClient>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                idle.Add(await TestClient.ConnectAsync(port));
+            }
 
-        // Over the limit: told so without a request being read, and closed; the chat port shares the count.
-        await using var third = await TestClient.ConnectAsync(port);
-        Assert.Equal(
-            ["HTTP/1.1 503 Service Unavailable", "Connection: close", "Content-Type: text/plain; charset=utf-8", "Content-Length: 51", string.Empty, "too many connections from your address (at most 2)"],
-            await third.ReadToEndAsync());
-        await using var nc = await server.ConnectAsync();
-        Assert.Equal(["! error: too many connections from your address (at most 2)"], await nc.ReadToEndAsync());
-
-        // Connections that send no request are closed within a few seconds, and their places come back.
-        Assert.Empty(await idle1.ReadToEndAsync());
-        Assert.Empty(await idle2.ReadToEndAsync());
+            // Whichever is accepted third (accepts are admitted in parallel) is told so without a request being
+            // read, and closed; the other two, which send no request, are closed within a few seconds.
+            var answers = await Task.WhenAll(idle.Select(client => client.ReadToEndAsync()));
+            Assert.Equal(
+                ["HTTP/1.1 503 Service Unavailable", "Connection: close", "Content-Type: text/plain; charset=utf-8", "Content-Length: 51", string.Empty, "too many connections from your address (at most 2)"],
+                Assert.Single(answers, answer => answer.Count > 0));
+            Assert.Equal(2, answers.Count(answer => answer.Count == 0));
+        }
+        finally
+        {
+            foreach (var client in idle)
+            {
+                await client.DisposeAsync();
+            }
+        }
         using var http = new HttpClient();
         var page = await http.GetAsync(server.WebUrl).WaitAsync(TestTimeouts.Default);
         Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
