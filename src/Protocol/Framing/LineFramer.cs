@@ -18,7 +18,8 @@ public sealed class LineFramer(int maxLineBytes)
 
     /// <summary>
     /// Reads the next line from <paramref name="buffer"/>, slicing off what it consumed.
-    /// Returns <see cref="FrameStatus.TooLong"/> once per over-long line; its remaining bytes are skipped silently.
+    /// Returns <see cref="FrameStatus.TooLong"/> once per over-long line, with <paramref name="line"/> its start (what
+    /// had arrived of it, at least the limit), so a protocol can tell what it was; its remaining bytes are skipped silently.
     /// </summary>
     public FrameStatus TryReadLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)
     {
@@ -47,6 +48,7 @@ public sealed class LineFramer(int maxLineBytes)
                     return FrameStatus.Incomplete;
                 }
 
+                line = buffer;
                 buffer = buffer.Slice(buffer.End);
                 _discarding = true;
                 return FrameStatus.TooLong;
@@ -61,6 +63,7 @@ public sealed class LineFramer(int maxLineBytes)
 
             if (candidate.Length > MaxLineBytes)
             {
+                line = candidate;
                 return FrameStatus.TooLong;
             }
 

@@ -227,7 +227,7 @@ internal sealed class ClientConnection(
                         }
                         else
                         {
-                            Irc.IrcCommands.RejectTooLong(session);
+                            Irc.IrcCommands.RejectTooLong(session, line);
                         }
                     }
                     else if (!await HandleLine(line))

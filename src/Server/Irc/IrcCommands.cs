@@ -77,11 +77,16 @@ internal sealed class IrcCommands(
         return words.StartsWith("NOTICE ", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>A line longer than <see cref="MaxLineBytes"/> was dropped.</summary>
-    public static void RejectTooLong(ChatSession session)
+    /// <summary>A line longer than <see cref="MaxLineBytes"/> was dropped; <paramref name="start"/> is what had come of it.</summary>
+    public static void RejectTooLong(ChatSession session, in ReadOnlySequence<byte> start)
     {
         session.LinesReceived++;
-        session.Reply(session.Numeric("417", ":Input line was too long"));
+        var head = System.Text.EncodingExtensions.GetString(System.Text.Encoding.UTF8, start.Slice(0, Math.Min(start.Length, MaxLineBytes + 2)));
+        var body = head.StartsWith('@') && head.IndexOf(' ') is var end and > 0 ? head[(end + 1)..] : head;
+        if (!IsNotice(body))
+        {
+            session.Reply(session.Numeric("417", ":Input line was too long"));
+        }
     }
 
     private async ValueTask<bool> HandleAsync(ChatSession session, IrcState irc, IrcMessage message)

@@ -93,6 +93,8 @@ public sealed class IrcFieldTests
         await using var alice = await server.ConnectIrcAsync("alice");
 
         await alice.SendAsync($"NOTICE #lobby :{new string('n', 600)}");
+        await alice.SendAsync($"NOTICE #lobby :{new string('n', 6000)}");
+        await alice.SendAsync($"@+a=b NOTICE #lobby :{new string('n', 6000)}");
         await alice.SendAsync($":alice NOTICE #lobby :{new string('n', 600)}");
         await alice.SendAsync($"PRIVMSG #lobby :{new string('p', 600)}");
 
