@@ -146,6 +146,10 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
     private long _lostUpTo;
     private long _unnumbered;
 
+    // Set when the log was found lost (by the writer or the tail); the tail alone moves its position, so it is the
+    // one that goes back to the new log's start, before its next read (never twice over what it read since).
+    private int _reposition;
+
     public long LostUpTo => Volatile.Read(ref _lostUpTo);
 
     // Started once (again after a failure) by whichever comes first at a node's first contact with Redis: its first
@@ -289,6 +293,11 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
             await PositionedAsync();
         }
 
+        if (Interlocked.Exchange(ref _reposition, 0) == 1)
+        {
+            _position = "0-0";
+        }
+
         // The log is checked to be the one this node follows as it is read: its epoch, and its ids not gone backwards.
         var database = Database;
         var epoch = database.StringGetAsync(EpochKey);
@@ -324,7 +333,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
     public IReadOnlyList<StoredMessage>? Follow(ReadOnlySpan<byte> publication)
     {
         var reader = new Utf8JsonReader(publication);
-        if (!_positioned || !reader.Read() || reader.TokenType != JsonTokenType.StartArray || !reader.Read())
+        if (!_positioned || Volatile.Read(ref _reposition) == 1 || !reader.Read() || reader.TokenType != JsonTokenType.StartArray || !reader.Read())
         {
             return null;
         }
@@ -493,8 +502,8 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
     {
         var before = _epoch;
         var floor = Volatile.Read(ref _highest);
+        Volatile.Write(ref _reposition, 1);
         _epoch = (string?)await Database.ScriptEvaluateAsync(AdoptScript, [EpochKey, LastIdKey], [before ?? string.Empty, NewEpoch(), floor]);
-        _position = "0-0";
         Volatile.Write(ref _lostUpTo, floor);
         return new LogLostException($"the cluster's log in Redis at {Location} is not the one this node knows: {found}; Redis lost its data or went back to an older copy. This node now follows the new log (epoch {_epoch}), its ids continuing after {floor}; what was stored and not delivered before is gone");
     }
