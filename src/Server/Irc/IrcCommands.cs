@@ -309,7 +309,6 @@ internal sealed class IrcCommands(
 
         irc.Subject = target;
         irc.Quiet = notice;
-        var before = session.LastAppend;
         try
         {
             await commands.DispatchAsync(session, command);
@@ -317,13 +316,6 @@ internal sealed class IrcCommands(
         finally
         {
             irc.Quiet = false;
-        }
-
-        if (!ReferenceEquals(before, session.LastAppend))
-        {
-            // Appended: its acknowledgement comes in order after the earlier ones, and brings the echo.
-            // Echoed as stored, as everyone else got it under the same msgid: control characters gone.
-            irc.Sent.Enqueue((target, TextSanitizer.RemoveControlCharacters(said), notice));
         }
     }
 

@@ -102,9 +102,10 @@ internal static class IrcEventWriter
                 break;
             case AckEvent stored:
                 // Its own message, stored and delivered: echoed when asked for (echo-message), else only let go.
-                if (irc.Sent.TryDequeue(out var sent) && irc.Has(IrcCapabilities.EchoMessage))
+                // What the echo shows comes with the acknowledgement: the line as stored, to where it went.
+                if (stored.Line is { } echoed && irc.Has(IrcCapabilities.EchoMessage))
                 {
-                    Message(output, irc, nick, sent.Notice ? "NOTICE" : "PRIVMSG", sent.Target, sent.Text, stored.Timestamp, stored.Id);
+                    Message(output, irc, nick, echoed.Notice ? "NOTICE" : "PRIVMSG", echoed.Room is { } room ? $"#{room}" : echoed.To ?? nick, echoed.Text, stored.Timestamp, stored.Id);
                 }
 
                 break;

@@ -51,11 +51,6 @@ internal sealed class IrcState(string serverName)
     /// <summary>The away message, or null when here.</summary>
     public string? Away { get => _away; set => _away = value; }
 
-    /// <summary>
-    /// Messages this client sent, oldest first, until the server acknowledges each (stored and delivered): then
-    /// echoed with <c>echo-message</c>, else let go.
-    /// </summary>
-    public ConcurrentQueue<(string Target, string Text, bool Notice)> Sent { get; } = new();
 
     // Write loop only.
 

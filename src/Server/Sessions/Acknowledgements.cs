@@ -33,11 +33,11 @@ internal sealed class Acknowledgements(ChatSession session, ILogger logger)
     }
 
     /// <summary>Owes the session the outcome of <paramref name="appended"/>; called by its read loop only.</summary>
-    public void Add(Task<Appended> appended, string? cid, ulong fingerprint)
+    public void Add(Task<Appended> appended, string? cid, ulong fingerprint, bool notice = false)
     {
         lock (_gate)
         {
-            _owed.Enqueue(new Owed(appended, cid, fingerprint));
+            _owed.Enqueue(new Owed(appended, cid, fingerprint, notice));
             if (_draining)
             {
                 return;
@@ -98,9 +98,10 @@ internal sealed class Acknowledgements(ChatSession session, ILogger logger)
         // JSON clients count on it; an IRC client's is its echo (echo-message).
         if (session.Mode != WireMode.Text)
         {
-            session.Send(new AckEvent(owed.Cid, outcome.Message.Id, outcome.Message.Timestamp));
+            var stored = outcome.Message;
+            session.Send(new AckEvent(owed.Cid, stored.Id, stored.Timestamp, new AckedLine(stored.Room, stored.To, stored.Text, owed.Notice)));
         }
     }
 
-    private readonly record struct Owed(Task<Appended> Appended, string? Cid, ulong Fingerprint);
+    private readonly record struct Owed(Task<Appended> Appended, string? Cid, ulong Fingerprint, bool Notice);
 }

@@ -62,7 +62,9 @@ internal sealed class SessionMessages(RoomDirectory directory, INameRegistry nam
         // again is answered either way. An IRC client's is too: its acknowledgement is the echo (echo-message).
         if (session.Mode != WireMode.Text || (draft.SenderToken is not null && cid is not null))
         {
-            (session.Acknowledgements ??= new Acknowledgements(session, logger)).Add(appended, cid, AcceptedMessage.FingerprintOf(draft.Kind, draft.To, draft.Text));
+            // An IRC NOTICE is echoed as one: the flag goes with the acknowledgement, which brings the echo.
+            (session.Acknowledgements ??= new Acknowledgements(session, logger)).Add(
+                appended, cid, AcceptedMessage.FingerprintOf(draft.Kind, draft.To, draft.Text), notice: session.Irc?.Quiet == true);
         }
     }
 

@@ -24,6 +24,21 @@ public sealed class IrcFieldTests
         Assert.Equal(Stored, await alice.ReadLineAsync());
     }
 
+    // The echo comes with the acknowledgement itself: an acknowledgement that came before the line was noted as sent
+    // lost its echo, and every later echo was shown one line late.
+    [Fact]
+    public async Task EchoMessage_ManyLinesAtOnce_EachEchoedAsItselfInOrder_NoticesAsNotices()
+    {
+        await using var server = await StartAsync(new() { ["Chat:Storage:Provider"] = "Memory", ["Chat:Limits:MessagesPerSecond"] = "0" });
+        await using var alice = await server.ConnectIrcAsync("alice", "echo-message");
+
+        var lines = Enumerable.Range(0, 300).Select(n => n % 3 == 0 ? $"NOTICE #lobby :line {n}" : $"PRIVMSG #lobby :line {n}").ToList();
+        await alice.SendBytesAsync(Encoding.UTF8.GetBytes(string.Concat(lines.Select(line => line + "\r\n"))));
+
+        var echoes = await alice.ReadLinesAsync(lines.Count);
+        Assert.Equal(lines.Select(line => $":alice!alice@socketchat {line}"), echoes);
+    }
+
     [Fact]
     public async Task RealNameAwayPartAndQuit_InvisibleCharactersShown_RelayedLinesFit512Bytes()
     {
