@@ -81,6 +81,7 @@ internal static class ServerHost
         services.AddSingleton<DataDirectoryLock>();
         services.AddHostedService(provider => provider.GetRequiredService<DataDirectoryLock>());
         services.AddHostedService<ReloadService>();
+        services.AddHostedService<AccountRemovals>();
 
         // The reader before the log: hosted services stop in reverse, so it delivers (and logs) what the log stores
         // on its way down, and ends when the log does.

@@ -34,6 +34,10 @@ internal sealed class ConnectionTracker(
     private readonly CancellationTokenSource _stopped = new();
 
     private readonly ConcurrentDictionary<long, (ClientConnection Connection, Task Running)> _live = new();
+
+    // Connections from a balancer still reading their PROXY header: shutdown waits for them (cancelled, they end at
+    // once) before it takes the connections to close, so none is admitted behind its back.
+    private readonly ConcurrentDictionary<Task, byte> _headers = new();
     private long _lastId;
     private volatile bool _stopping;
 
@@ -49,7 +53,12 @@ internal sealed class ConnectionTracker(
         var peer = ConnectionAdmission.AddressOf(socket.RemoteEndPoint);
         if (_proxies.Count > 0 && _proxies.Any(network => network.Contains(peer)))
         {
-            _ = AcceptFromProxyAsync(socket, peer, kind);
+            var reading = AcceptFromProxyAsync(socket, peer, kind);
+            if (_headers.TryAdd(reading, 0))
+            {
+                _ = reading.ContinueWith(done => _headers.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+
             return;
         }
 
@@ -197,6 +206,7 @@ internal sealed class ConnectionTracker(
     {
         _stopping = true;
         await _stopped.CancelAsync();
+        await Task.WhenAll(_headers.Keys).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var live = _live.Values.ToArray();
         ServerLog.ShuttingDown(logger, live.Length);
         foreach (var (connection, _) in live)
@@ -232,6 +242,10 @@ internal sealed class ConnectionTracker(
     private void Refuse(Socket socket, string reason, ListenerKind kind, string? remote = null)
     {
         remote ??= EndPointFormat.Format(socket.RemoteEndPoint);
+
+        // Counted and logged before the peer is told: whoever sees the refusal can find it in the log.
+        metrics.Refused();
+        ServerLog.ConnectionRefused(logger, remote, reason);
         try
         {
             // An IRC-over-TLS client cannot read a plaintext line; it sees the connection close.
@@ -251,9 +265,6 @@ internal sealed class ConnectionTracker(
         {
             socket.Dispose();
         }
-
-        metrics.Refused();
-        ServerLog.ConnectionRefused(logger, remote, reason);
     }
 
     private async Task RunAsync(ClientConnection connection, System.Net.IPAddress? counted, bool total, Task tracked)

@@ -40,7 +40,10 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes) : IValueTask
     public bool IsCongested => Volatile.Read(ref _queuedBytes) > maxBytes / 2 || Volatile.Read(ref _queuedMessages) > maxMessages / 2;
 
     /// <summary>Senders stopped waiting for this queue: it did not drain in time. Cleared once it drains.</summary>
-    public bool Lagging { get; set; }
+    /// <remarks>Set by a sender's read loop, cleared by this queue's reader: a flag, nothing ordered by it.</remarks>
+    public bool Lagging { get => _lagging; set => _lagging = value; }
+
+    private volatile bool _lagging;
 
     private bool IsDrained => _queuedBytes <= maxBytes / 4 && _queuedMessages <= maxMessages / 4;
 

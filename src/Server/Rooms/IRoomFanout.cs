@@ -5,9 +5,9 @@ using SocketChat.Server.Storage;
 namespace SocketChat.Server.Rooms;
 
 /// <summary>
-/// The one seam through which messages reach their recipients. The in-process implementation hands them to local
-/// queues; a backplane implementation can carry them to other servers. No method waits for a recipient. Messages
-/// come here only once stored (<see cref="MessageLog"/>).
+/// The one seam through which messages reach this server's recipients: it hands them to local queues (other
+/// servers of a cluster deliver to theirs from the shared log). No method waits for a recipient. Messages come here
+/// only once stored (<see cref="MessageLog"/>).
 /// </summary>
 internal interface IRoomFanout
 {

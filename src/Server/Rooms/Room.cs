@@ -24,12 +24,11 @@ internal sealed class Room(string name)
         }
     }
 
-    /// <summary>Adds a member; <paramref name="whileLocked"/> runs first under the room's lock, so what it sends precedes every later message.</summary>
-    public void Add(ChatSession session, Action<Room>? whileLocked = null)
+    /// <summary>Adds a member.</summary>
+    public void Add(ChatSession session)
     {
         lock (_gate)
         {
-            whileLocked?.Invoke(this);
             _members.Add(session);
         }
     }
@@ -55,8 +54,8 @@ internal sealed class Room(string name)
     }
 
     /// <summary>
-    /// Creates the event under the lock, so message ids follow delivery order, encodes it once and hands it to
-    /// every member but <paramref name="except"/>. Members whose queue is full are added to <paramref name="overflowed"/>.
+    /// Creates the event (once, however many receive it), encodes it once and hands it to every member but
+    /// <paramref name="except"/>. Members whose queue is full are added to <paramref name="overflowed"/>.
     /// </summary>
     public EncodedEvent Deliver(Func<ServerEvent> create, ChatSession? except, List<ChatSession> overflowed, out int delivered)
     {

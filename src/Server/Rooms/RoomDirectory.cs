@@ -39,7 +39,7 @@ internal sealed class RoomDirectory(IOptions<ChatOptions> options, TimeProvider 
             }
             while (IsTaken(nick, session));
 
-            return Attach(session, nick, options.Value.DefaultRoom, whileEntering: null);
+            return Attach(session, nick, options.Value.DefaultRoom);
         }
     }
 
@@ -58,16 +58,13 @@ internal sealed class RoomDirectory(IOptions<ChatOptions> options, TimeProvider 
         }
     }
 
-    /// <summary>
-    /// Gives a resuming connection its identity's nickname and room back. <paramref name="whileEntering"/> runs
-    /// under the room's lock, so the history it replays and the live messages that follow neither overlap nor leave a gap.
-    /// </summary>
-    public Room Register(ChatSession session, string nick, string room, Action<Room> whileEntering)
+    /// <summary>Gives a resuming connection (or a guest whose name the cluster gave) its nickname and room.</summary>
+    public Room Register(ChatSession session, string nick, string room)
     {
         lock (_gate)
         {
             _reserved.Remove(nick);
-            return Attach(session, nick, room, whileEntering);
+            return Attach(session, nick, room);
         }
     }
 
@@ -101,7 +98,7 @@ internal sealed class RoomDirectory(IOptions<ChatOptions> options, TimeProvider 
                 return (null, displaced, released);
             }
 
-            return (Attach(session, nick, roomName, whileEntering: null), displaced, released);
+            return (Attach(session, nick, roomName), displaced, released);
         }
     }
 
@@ -190,7 +187,7 @@ internal sealed class RoomDirectory(IOptions<ChatOptions> options, TimeProvider 
         {
             var left = Exit(session);
             session.Rooms = [];
-            return (left is [var from, ..] ? from : null, Enter(session, roomName, whileEntering: null));
+            return (left is [var from, ..] ? from : null, Enter(session, roomName));
         }
     }
 
@@ -199,7 +196,7 @@ internal sealed class RoomDirectory(IOptions<ChatOptions> options, TimeProvider 
     {
         lock (_gate)
         {
-            return session.IsIn(roomName) ? null : Enter(session, roomName, whileEntering: null);
+            return session.IsIn(roomName) ? null : Enter(session, roomName);
         }
     }
 
@@ -240,10 +237,10 @@ internal sealed class RoomDirectory(IOptions<ChatOptions> options, TimeProvider 
         return false;
     }
 
-    private Room Attach(ChatSession session, string nick, string roomName, Action<Room>? whileEntering)
+    private Room Attach(ChatSession session, string nick, string roomName)
     {
         AttachName(session, nick);
-        return Enter(session, roomName, whileEntering);
+        return Enter(session, roomName);
     }
 
     private void AttachName(ChatSession session, string nick)
@@ -255,10 +252,10 @@ internal sealed class RoomDirectory(IOptions<ChatOptions> options, TimeProvider 
         session.Room = string.Empty;
     }
 
-    private Room Enter(ChatSession session, string roomName, Action<Room>? whileEntering)
+    private Room Enter(ChatSession session, string roomName)
     {
         var room = _rooms.GetOrAdd(roomName, static name => new Room(name));
-        room.Add(session, whileEntering);
+        room.Add(session);
         session.Rooms = [.. session.Rooms, room.Name];
         session.Room = room.Name;
         return room;

@@ -61,7 +61,10 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
     public string? CloseReason => Volatile.Read(ref _closeReason);
 
     /// <summary>True once the connection has been greeted and has a nickname and a room.</summary>
-    public bool Registered { get; set; }
+    // Read by the login timer's thread too.
+    public bool Registered { get => _registered; set => _registered = value; }
+
+    private volatile bool _registered;
 
     /// <summary>The flood limit this connection is under, told to JSON clients in the welcome; null when exempt or off.</summary>
     public SocketChat.Protocol.Events.SendRate? Rate { get; init; }
@@ -80,7 +83,9 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
     public bool AwaitingLogin { get; set; }
 
     /// <summary>Password mode: the account this connection logged in to (or resumed); null until then.</summary>
-    public string? Account { get; set; }
+    public string? Account { get => _account; set => _account = value; }
+
+    private volatile string? _account;
 
     /// <summary>JSON mode: the identity this connection holds, which a later connection can resume.</summary>
     public ResumableIdentity? Identity { get; set; }
@@ -172,8 +177,8 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
     public CancellationToken Aborted => _abort.Token;
 
     /// <summary>
-    /// Recipients this session's messages congested since its read loop last looked. Noted by the store's writer as
-    /// it delivers, taken by the read loop.
+    /// Recipients this session's messages congested since its read loop last looked. Noted by the log reader as it
+    /// delivers, taken by the read loop.
     /// </summary>
     private HashSet<OutboundQueue>? _congested;
     // A leaf in the lock order (see MessageLog): taken under a room's lock as it delivers, takes none itself.

@@ -43,7 +43,7 @@ internal sealed class SessionLifecycle(
     private async Task GreetAsGuestAsync(ChatSession session, string? token)
     {
         var guest = await names.ClaimGuestAsync(session.NameOwner(options.Value.Run));
-        await GreetAsync(session, () => guest is null ? directory.Register(session) : directory.Register(session, guest, options.Value.DefaultRoom, static _ => { }), token);
+        await GreetAsync(session, () => guest is null ? directory.Register(session) : directory.Register(session, guest, options.Value.DefaultRoom), token);
     }
 
     /// <summary>
@@ -395,7 +395,7 @@ internal sealed class SessionLifecycle(
             session.Identity = identity;
             session.Account = accounts.Required ? nick : null;
             session.Send(new WelcomeEvent(nick, roomName, token, Resumed: true, Rate: session.Rate));
-            (room, position) = history.Enter(session, () => directory.Register(session, nick, roomName, static _ => { }));
+            (room, position) = history.Enter(session, () => directory.Register(session, nick, roomName));
             session.Registered = true;
         }
 

@@ -24,7 +24,6 @@ internal sealed class SessionLogin
         _lifecycle = lifecycle;
         _clock = clock;
         _logger = logger;
-        accounts.Removed += lifecycle.Evict;
     }
 
     public bool Required => _accounts.Required;
