@@ -5,6 +5,7 @@ namespace SocketChat.Server.Tests;
 
 /// <summary>kill -9 in the middle of a busy room, then a restart: nothing acknowledged is lost, nothing arrives twice.</summary>
 [Collection(LoadTestsRunAlone.Name)]
+[Trait("Category", "Slow")]
 public sealed class CrashTests : IDisposable
 {
     private const int Clients = 20;

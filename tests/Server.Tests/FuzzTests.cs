@@ -6,6 +6,7 @@ using SocketChat.TestSupport;
 namespace SocketChat.Server.Tests;
 
 [Collection(LoadTestsRunAlone.Name)]
+[Trait("Category", "Slow")]
 public sealed class FuzzTests
 {
     [Fact]

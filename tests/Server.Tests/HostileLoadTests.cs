@@ -12,6 +12,7 @@ namespace SocketChat.Server.Tests;
 /// random bytes, one flooding — and 20 ordinary clients exchange every line, with nothing lost and no error.
 /// </summary>
 [Collection(LoadTestsRunAlone.Name)]
+[Trait("Category", "Slow")]
 public sealed partial class HostileLoadTests(ITestOutputHelper output)
 {
     [Fact]

@@ -7,6 +7,7 @@ using SocketChat.TestSupport;
 namespace SocketChat.Server.Tests;
 
 /// <summary>The published program as an operator runs it: arguments, environment, signals, exit codes.</summary>
+[Trait("Category", "Slow")]
 public sealed class ProgramTests
 {
     [Theory]

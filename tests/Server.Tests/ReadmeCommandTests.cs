@@ -10,6 +10,7 @@ namespace SocketChat.Server.Tests;
 /// their own. They run one at a time: each <c>dotnet run</c> builds before it runs.
 /// </summary>
 [Collection(ReadmeCommandsRunAlone.Name)]
+[Trait("Category", "Slow")]
 public sealed partial class ReadmeCommandTests : IDisposable
 {
     // What the recipes write into the working directory; a user's own files of these names are put back after.

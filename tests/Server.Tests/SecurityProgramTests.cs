@@ -3,6 +3,7 @@ using SocketChat.TestSupport;
 namespace SocketChat.Server.Tests;
 
 /// <summary>TLS and accounts through the real program: the subcommand, SIGHUP, the probe, the password mode end to end.</summary>
+[Trait("Category", "Slow")]
 public sealed class SecurityProgramTests : IDisposable
 {
     private readonly TempDirectory _data = new();

@@ -8,6 +8,7 @@ namespace SocketChat.Server.Tests;
 
 /// <summary>A client that never reads: how long it may hold its room back, and how it leaves.</summary>
 [Collection(LoadTestsRunAlone.Name)]
+[Trait("Category", "Slow")]
 public sealed class SlowConsumerTests
 {
     [Fact]

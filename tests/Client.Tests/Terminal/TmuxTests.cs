@@ -5,6 +5,7 @@ using SocketChat.TestSupport;
 namespace SocketChat.Client.Tests.Terminal;
 
 /// <summary>The built client in a real terminal (tmux, installed by tests/run.sh), used as a person would.</summary>
+[Trait("Category", "Slow")]
 public sealed class TmuxTests
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace SocketChat.Server.Tests.Cluster;
 
 /// <summary>Nodes whose clocks are wrong (two hours either way): the cluster keeps Redis's time.</summary>
 [Collection(LoadTestsRunAlone.Name)]
+[Trait("Category", "Slow")]
 public sealed class ClusterClockTests
 {
     [Fact]

@@ -6,6 +6,7 @@ namespace SocketChat.Server.Tests.Cluster;
 
 /// <summary>A node killed mid-traffic: its clients resume on the others and nothing is lost or doubled.</summary>
 [Collection(LoadTestsRunAlone.Name)]
+[Trait("Category", "Slow")]
 public sealed class ClusterCrashTests
 {
     private const int Clients = 20;

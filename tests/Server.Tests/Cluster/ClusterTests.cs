@@ -5,6 +5,7 @@ namespace SocketChat.Server.Tests.Cluster;
 
 /// <summary>Several servers pointed at one Redis: one chat.</summary>
 [Collection(LoadTestsRunAlone.Name)]
+[Trait("Category", "Slow")]
 public sealed class ClusterTests
 {
     [Fact]

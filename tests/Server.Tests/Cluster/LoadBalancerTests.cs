@@ -5,6 +5,7 @@ namespace SocketChat.Server.Tests.Cluster;
 
 /// <summary>The shipped deploy/haproxy/haproxy.cfg, run by a real haproxy in front of three nodes on one Redis.</summary>
 [Collection(LoadTestsRunAlone.Name)]
+[Trait("Category", "Slow")]
 public sealed class LoadBalancerTests(Web.ChromiumFixture chromium) : IClassFixture<Web.ChromiumFixture>
 {
     private static readonly Dictionary<string, string?> BehindTheBalancer = new() { ["Chat:TrustedProxies"] = Balancer.Source };

@@ -8,6 +8,7 @@ namespace SocketChat.Server.Tests.Cluster;
 /// from the log itself when one was missed.
 /// </summary>
 [Collection(LoadTestsRunAlone.Name)]
+[Trait("Category", "Slow")]
 public sealed class LogFollowingTests
 {
     [Fact]

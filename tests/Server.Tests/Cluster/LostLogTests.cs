@@ -6,6 +6,7 @@ namespace SocketChat.Server.Tests.Cluster;
 
 /// <summary>Redis loses its data under a running cluster (FLUSHALL, as a restart with an empty directory would).</summary>
 [Collection(LoadTestsRunAlone.Name)]
+[Trait("Category", "Slow")]
 public sealed class LostLogTests
 {
     [Fact]

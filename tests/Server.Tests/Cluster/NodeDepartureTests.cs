@@ -4,6 +4,7 @@ namespace SocketChat.Server.Tests.Cluster;
 
 /// <summary>A node that goes: the other nodes' rooms hear its users leave, whether it stopped or died.</summary>
 [Collection(LoadTestsRunAlone.Name)]
+[Trait("Category", "Slow")]
 public sealed class NodeDepartureTests
 {
     [Fact]
@@ -25,7 +26,6 @@ public sealed class NodeDepartureTests
     }
 
     [Fact]
-    [Trait("Category", "Slow")]
     public async Task NodeKilled_WhenItsLeasesLapse_TheOtherNodesRoomsHearItsUsersLeave_Once()
     {
         await using var redis = await RedisServer.StartAsync();

@@ -5,6 +5,7 @@ namespace SocketChat.Server.Tests.Cluster;
 
 /// <summary>Two nodes given one name by mistake.</summary>
 [Collection(LoadTestsRunAlone.Name)]
+[Trait("Category", "Slow")]
 public sealed class NodeNameTests
 {
     [Fact]

@@ -6,6 +6,7 @@ namespace SocketChat.Server.Tests.Cluster;
 
 /// <summary>Redis crashing or going away while people talk: nodes hold on, nothing acknowledged is lost, nothing doubles.</summary>
 [Collection(LoadTestsRunAlone.Name)]
+[Trait("Category", "Slow")]
 public sealed class RedisFailureTests
 {
     private const int Senders = 10;

@@ -4,6 +4,7 @@ using SocketChat.TestSupport;
 namespace SocketChat.Server.Tests.Irc;
 
 /// <summary>Real IRC clients (Debian's irssi and WeeChat) in a real terminal, talking with an nc-style user.</summary>
+[Trait("Category", "Slow")]
 public sealed partial class IrcClientTests : IDisposable
 {
     private readonly TempDirectory _home = new();

@@ -4,6 +4,7 @@ using SocketChat.TestSupport;
 namespace SocketChat.Server.Tests.Irc;
 
 [Collection(LoadTestsRunAlone.Name)]
+[Trait("Category", "Slow")]
 public sealed class IrcFuzzTests
 {
     private static readonly string[] Commands =

@@ -4,6 +4,7 @@ using SocketChat.TestSupport;
 namespace SocketChat.Server.Tests.Web;
 
 /// <summary>Debian's chromium, headless, driven by Playwright: one browser for the class, a context per page.</summary>
+[Trait("Category", "Slow")]
 public sealed class ChromiumFixture : IAsyncLifetime
 {
     private IPlaywright? _playwright;
