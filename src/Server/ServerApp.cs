@@ -59,7 +59,7 @@ internal static class ServerApp
         if (args.Length > 0 && args[0] == ExportCommand.Word)
         {
             var (room, since, settings) = ExportCommand.Split(args);
-            return ExportCommand.Run(room, since, SubcommandConfiguration(settings), Console.Out, Console.Error);
+            return ExportCommand.Run(room, since, SubcommandConfiguration(settings), options => ServerHost.CreateStore(options, export: true), Console.Out, Console.Error);
         }
 
         if (ArgumentCheck.WantsHelp(args))

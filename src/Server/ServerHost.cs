@@ -4,7 +4,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SocketChat.Hosting.Options;
 using SocketChat.Hosting.Terminal;
+using Microsoft.Extensions.Logging;
 using SocketChat.Server.Accounts;
+using SocketChat.Server.Cluster;
 using SocketChat.Server.Configuration;
 using SocketChat.Server.Connections;
 using SocketChat.Server.Diagnostics;
@@ -40,14 +42,12 @@ internal static class ServerHost
         services.AddSingleton(provider => new ServerMetrics(
             provider.GetRequiredService<IMeterFactory>(), provider.GetRequiredService<IOptions<ChatOptions>>().Value.Node));
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IMessageStore>(provider => provider.GetRequiredService<IOptions<ChatOptions>>().Value is var options
-            ? options.Storage.Provider switch
-            {
-                StorageProvider.Memory => new MemoryMessageStore(options.HistoryPerRoom),
-                StorageProvider.Redis => new RedisMessageStore(options.Storage.Redis, options.Node, options.Storage.RequireAtStart, options.Run),
-                _ => new SqliteMessageStore(ServerPaths.StorageFile(options)),
-            }
-            : throw new InvalidOperationException("no settings"));
+        services.AddSingleton(provider => CreateStore(provider.GetRequiredService<IOptions<ChatOptions>>().Value, export: false));
+
+        // Cluster mode: what the log stores comes back through Redis's tail, every node's entries in log order.
+        services.AddSingleton<ILogTail>(provider => provider.GetRequiredService<IMessageStore>() is RedisMessageStore shared
+            ? new RedisLogTail(shared, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<RedisLogTail>>())
+            : null!);
         services.AddSingleton<StoreHealth>();
         services.AddSingleton<MessageLog>();
         services.AddSingleton<RoomHistory>();
@@ -102,6 +102,15 @@ internal static class ServerHost
         services.AddHostedService(provider => provider.GetRequiredService<ChatServerService>());
         services.AddHostedService<OperatorConsoleService>();
     }
+
+    /// <summary>The store the settings name: the server's, or (<paramref name="export"/>) one the export subcommand reads.</summary>
+    public static IMessageStore CreateStore(ChatOptions options, bool export) => options.Storage.Provider switch
+    {
+        StorageProvider.Memory => new MemoryMessageStore(options.HistoryPerRoom),
+        StorageProvider.Redis when export => new RedisMessageStore(options.Storage.Redis, "export", requireAtStart: true),
+        StorageProvider.Redis => new RedisMessageStore(options.Storage.Redis, options.Node, options.Storage.RequireAtStart, options.Run),
+        _ => new SqliteMessageStore(ServerPaths.StorageFile(options)),
+    };
 
     /// <summary>Whether the operator console will be on, decided before the host exists so logging can be routed.</summary>
     public static bool OperatorConsoleOn(string? configured, IConsoleBridge console) =>

@@ -3,7 +3,7 @@ namespace SocketChat.Server.Rooms;
 /// <summary>
 /// Nicknames and room members across every server sharing a log. On one server the <see cref="RoomDirectory"/>
 /// alone decides (<see cref="LocalNames"/>); in a cluster a nickname is claimed in Redis for an owner first
-/// (<see cref="RedisNames"/>), under a lease its node renews, so a node that dies lets its users' names go.
+/// (Cluster/RedisNames), under a lease its node renews, so a node that dies lets its users' names go.
 /// Nothing here is called under a lock, and nothing holds a thread while Redis answers.
 /// </summary>
 internal interface INameRegistry

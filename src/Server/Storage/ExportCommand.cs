@@ -40,7 +40,8 @@ internal static class ExportCommand
         return (room, since, [.. settings]);
     }
 
-    public static int Run(string? room, string? since, IConfiguration configuration, TextWriter output, TextWriter error)
+    /// <remarks><paramref name="createStore"/> opens the store the settings name (the composition root knows them all).</remarks>
+    public static int Run(string? room, string? since, IConfiguration configuration, Func<ChatOptions, IMessageStore> createStore, TextWriter output, TextWriter error)
     {
         var options = ChatOptions.Read(configuration);
 
@@ -73,9 +74,7 @@ internal static class ExportCommand
         }
 
         // The cluster's store is Redis, read beside the running nodes.
-        using IMessageStore store = options.Storage.Provider == StorageProvider.Redis
-            ? new RedisMessageStore(options.Storage.Redis, "export", requireAtStart: true)
-            : new SqliteMessageStore(path);
+        using var store = createStore(options);
         store.Open();
         foreach (var message in store.Export(room, from == DateTimeOffset.MinValue ? DateTimeOffset.FromUnixTimeMilliseconds(0) : from))
         {

@@ -10,6 +10,9 @@ internal interface IMessageStore : IDisposable
     /// <summary>Creates or migrates the store; throws <see cref="StorageException"/> with a reason a person can act on.</summary>
     void Open();
 
+    /// <summary>What kind of store it is, for the log: sqlite, memory, redis.</summary>
+    string Kind { get; }
+
     /// <summary>Where it keeps messages, for the log: a path, "memory", or Redis's address (never its password).</summary>
     string Location { get; }
 

@@ -17,6 +17,8 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
 
     public long LastId { get; private set; }
 
+    public string Kind => "memory";
+
     public string Location => "memory";
 
     public void Open()

@@ -3,7 +3,6 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 using SocketChat.Server.Configuration;
 using SocketChat.Server.Diagnostics;
 using SocketChat.Server.Logging;
@@ -28,7 +27,8 @@ internal sealed class MessageLog(
     TimeProvider clock,
     ServerMetrics metrics,
     IOptions<ChatOptions> options,
-    ILogger<MessageLog> logger) : IHostedService, IDisposable
+    ILogger<MessageLog> logger,
+    ILogTail? tail = null) : IHostedService, IDisposable
 {
     private const int MaxBatch = 8192;
 
@@ -55,7 +55,6 @@ internal sealed class MessageLog(
     private Task _tailing = Task.CompletedTask;
     private int _unstored;
     private readonly FailureRun _storeFailures = new(clock);
-    private readonly FailureRun _tailFailures = new(clock);
 
     /// <summary>Messages given up on at stop because the store kept failing; none was acknowledged or delivered.</summary>
     public int Unstored => Volatile.Read(ref _unstored);
@@ -70,8 +69,8 @@ internal sealed class MessageLog(
 
     public IMessageStore Store => store;
 
-    /// <summary>True when other servers append to the same log (cluster mode).</summary>
-    public bool Shared => store is RedisMessageStore;
+    /// <summary>True when other servers append to the same log (cluster mode): what is stored comes back through its tail.</summary>
+    public bool Shared => tail is not null;
 
     /// <summary>This node's messages appended and not yet delivered (nor found to be resends).</summary>
     public long Pending
@@ -92,18 +91,18 @@ internal sealed class MessageLog(
     {
         store.Open();
         _lastDelivered = store.LastId;
-        ServerLog.StoreOpened(logger, store switch { MemoryMessageStore => "memory", RedisMessageStore => "redis", _ => "sqlite" }, store.Location, _lastDelivered);
+        ServerLog.StoreOpened(logger, store.Kind, store.Location, _lastDelivered);
         _writing = Task.Run(WriteLoopAsync, CancellationToken.None);
 
         // A shared log is read back from the store, every node's entries, this one's included.
-        if (store is RedisMessageStore shared)
+        if (tail is not null)
         {
-            if (!shared.Reachable)
+            if (store.Problem is not null)
             {
                 ServerLog.StoreUnreachable(logger, store.Location);
             }
 
-            _tailing = Task.Run(() => TailLoopAsync(shared), CancellationToken.None);
+            _tailing = Task.Run(() => tail.FollowAsync(_committed.Writer, health, _stopTailing.Token), CancellationToken.None);
         }
 
         return Task.CompletedTask;
@@ -297,7 +296,7 @@ internal sealed class MessageLog(
         }
         finally
         {
-            if (store is not RedisMessageStore)
+            if (tail is null)
             {
                 _committed.Writer.TryComplete();
             }
@@ -338,129 +337,9 @@ internal sealed class MessageLog(
             }
         }
 
-        if (stored.Count > 0 && store is not RedisMessageStore)
+        if (stored.Count > 0 && tail is null)
         {
             await _committed.Writer.WriteAsync(stored);
-        }
-    }
-
-    // Cluster mode: every node's entries, in the shared log's order, from this node's position. The append script
-    // publishes what it added: a publication that follows this node's position is delivered as it is, with no read;
-    // after a gap (a publication missed while the subscription was down), at start, and after a second with no
-    // publication, the tail reads the log itself from its position. While Redis cannot be reached the position
-    // stays, and the tail catches up from it after.
-    private async Task TailLoopAsync(RedisMessageStore shared)
-    {
-        ChannelMessageQueue? publications = null;
-        var read = true;
-        try
-        {
-            while (true)
-            {
-                var stopping = _stopTailing.IsCancellationRequested;
-                try
-                {
-                    publications ??= await shared.Connection.GetSubscriber().SubscribeAsync(RedisMessageStore.LogChannel);
-                    if (read)
-                    {
-                        var entries = await shared.ReadAfterAsync(MaxBatch);
-                        if (_tailFailures.Recovered() > 0)
-                        {
-                            ServerLog.TailRecovered(logger);
-                        }
-
-                        if (entries.Count > 0)
-                        {
-                            await _committed.Writer.WriteAsync(entries);
-                        }
-
-                        // A full batch may have more behind it.
-                        read = entries.Count == MaxBatch;
-                        continue;
-                    }
-                }
-                catch (LogLostException ex) when (!stopping)
-                {
-                    // Redis lost its data: the store follows the new log already; read it from its start.
-                    ServerLog.LogLost(logger, ex.Message);
-                    health.Lost();
-                }
-                catch (Exception ex)
-                {
-                    // Whatever the failure (Redis away, stalled, timing out, an entry it cannot read), the tail keeps
-                    // its position and tries again: it ends only when the log stops.
-                    if (stopping)
-                    {
-                        return;
-                    }
-
-                    switch (_tailFailures.Failed(ex, out var failures))
-                    {
-                        case FailureReport.First:
-                            ServerLog.TailFailed(logger, ex.Message);
-                            break;
-                        case FailureReport.Again:
-                            ServerLog.TailStillFailing(logger, failures, ex.Message);
-                            break;
-                    }
-                }
-
-                if (stopping)
-                {
-                    return;
-                }
-
-                read = true;
-                if (publications?.Completion.IsCompleted == true)
-                {
-                    // Unsubscribed under it (the connection was closed): subscribe again.
-                    publications = null;
-                }
-
-                if (publications is null)
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(1), _stopTailing.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                    continue;
-                }
-
-                if (await NextPublicationAsync(publications) is { } publication)
-                {
-                    var followed = shared.Follow(publication.Message);
-                    read = followed is null;
-                    if (followed is { Count: > 0 })
-                    {
-                        await _committed.Writer.WriteAsync(followed);
-                    }
-                }
-            }
-        }
-        finally
-        {
-            _committed.Writer.TryComplete();
-            if (publications is not null)
-            {
-                await publications.UnsubscribeAsync().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-        }
-    }
-
-    // The next publication, or null after a second without one (or when the tail stops).
-    private async Task<ChannelMessage?> NextPublicationAsync(ChannelMessageQueue publications)
-    {
-        if (publications.TryRead(out var ready))
-        {
-            return ready;
-        }
-
-        using var quiet = CancellationTokenSource.CreateLinkedTokenSource(_stopTailing.Token);
-        quiet.CancelAfter(TimeSpan.FromSeconds(1));
-        try
-        {
-            return await publications.ReadAsync(quiet.Token);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
-        {
-            return null;
         }
     }
 

@@ -16,6 +16,8 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
 
     public long LastId { get; private set; }
 
+    public string Kind => "sqlite";
+
     public string Location => path;
 
     public void Open()

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SocketChat.Server.Cluster;
 using SocketChat.Server.Storage;
 using SocketChat.TestSupport;
 

@@ -27,6 +27,8 @@ internal sealed class FaultyStore(IMessageStore inner) : IMessageStore
         set => _failing = value;
     }
 
+    public string Kind => inner.Kind;
+
     public string Location => inner.Location;
 
     public long LastId => inner.LastId;

@@ -1,3 +1,4 @@
+using SocketChat.Server.Cluster;
 using SocketChat.Server.Storage;
 
 namespace SocketChat.Server.Tests.Storage;

@@ -1,3 +1,4 @@
+using SocketChat.Server.Cluster;
 using SocketChat.Server.Storage;
 using SocketChat.TestSupport;
 

@@ -8,7 +8,7 @@ using SocketChat.Server.Logging;
 using SocketChat.Server.Storage;
 using SocketChat.Server.Supervision;
 
-namespace SocketChat.Server.Rooms;
+namespace SocketChat.Server.Cluster;
 
 /// <summary>
 /// Cluster mode: this node's name is its own. Claimed in Redis at start under a lease (the holder's run, host and

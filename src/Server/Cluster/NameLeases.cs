@@ -3,9 +3,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SocketChat.Protocol.Events;
 using SocketChat.Server.Configuration;
+using SocketChat.Server.Rooms;
 using SocketChat.Server.Supervision;
 
-namespace SocketChat.Server.Rooms;
+namespace SocketChat.Server.Cluster;
 
 /// <summary>
 /// Cluster mode: renews, every third of a lease, the names this server's connections hold (and its parked

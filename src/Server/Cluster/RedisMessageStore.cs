@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using StackExchange.Redis;
+using SocketChat.Server.Storage;
 
-namespace SocketChat.Server.Storage;
+namespace SocketChat.Server.Cluster;
 
 /// <summary>
 /// Cluster mode: the log in Redis 7, shared by every server pointed at it. One script per batch gives each message
@@ -155,6 +156,8 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
     // Started once (again after a failure) by whichever comes first at a node's first contact with Redis: its first
     // append or its tail's first read.
     private Task? _positioning;
+
+    public string Kind => "redis";
 
     public string Location { get; } = ConfigurationOptions.Parse(configuration).ToString(includePassword: false);
 

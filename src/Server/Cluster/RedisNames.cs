@@ -1,7 +1,8 @@
 using StackExchange.Redis;
+using SocketChat.Server.Rooms;
 using SocketChat.Server.Storage;
 
-namespace SocketChat.Server.Rooms;
+namespace SocketChat.Server.Cluster;
 
 /// <summary>
 /// Nicknames and members in Redis. A nickname is a key holding its owner and spelling, set only if free or already
