@@ -65,15 +65,7 @@ internal sealed class RedisLogTail(RedisMessageStore store, TimeProvider clock, 
                         return;
                     }
 
-                    switch (_failures.Failed(ex, out var failures))
-                    {
-                        case FailureReport.First:
-                            ServerLog.TailFailed(logger, ex.Message);
-                            break;
-                        case FailureReport.Again:
-                            ServerLog.TailStillFailing(logger, failures, ex.Message);
-                            break;
-                    }
+                    _failures.Report(ex, failed => ServerLog.TailFailed(logger, failed.Message), (failures, reason) => ServerLog.TailStillFailing(logger, failures, reason));
                 }
 
                 if (last)

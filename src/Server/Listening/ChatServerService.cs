@@ -146,16 +146,7 @@ internal sealed class ChatServerService(
             {
                 // For example out of file descriptors: log (once, then a line a minute), pause briefly so the loop
                 // does not spin, go on.
-                switch (failures.Failed(ex, out var count))
-                {
-                    case FailureReport.First:
-                        ServerLog.AcceptFailed(logger, ex);
-                        break;
-                    case FailureReport.Again:
-                        ServerLog.BackgroundStillFailing(logger, "Accepting connections", count, ex.Message);
-                        break;
-                }
-
+                failures.Report(ex, failed => ServerLog.AcceptFailed(logger, failed), (count, reason) => ServerLog.BackgroundStillFailing(logger, "Accepting connections", count, reason));
                 await Task.Delay(TimeSpan.FromMilliseconds(50), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }

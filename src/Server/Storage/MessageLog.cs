@@ -374,16 +374,10 @@ internal sealed class MessageLog(
                 }
 
                 // The first failure with its stack; then a line when the reason changes or each minute, with a count.
-                switch (_storeFailures.Failed(ex, out var failures))
-                {
-                    case FailureReport.First:
-                        ServerLog.StoreFailed(logger, drafts.Count, ex);
-                        break;
-                    case FailureReport.Again:
-                        ServerLog.StoreStillFailing(logger, drafts.Count, failures, ex.Message);
-                        break;
-                }
-
+                _storeFailures.Report(
+                    ex,
+                    failed => ServerLog.StoreFailed(logger, drafts.Count, failed),
+                    (failures, reason) => ServerLog.StoreStillFailing(logger, drafts.Count, failures, reason));
                 health.Failing((int)Math.Min(Pending, int.MaxValue), failingSince.Value, ex.Message);
             }
 

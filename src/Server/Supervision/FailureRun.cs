@@ -39,6 +39,24 @@ internal sealed class FailureRun(TimeProvider clock)
         return report;
     }
 
+    /// <summary>
+    /// Counts a failure and says it when it should be said: <paramref name="first"/> with the exception for the first
+    /// of a run, <paramref name="again"/> with how many failed since the last line and the reason, when that changes or
+    /// each minute.
+    /// </summary>
+    public void Report(Exception exception, Action<Exception> first, Action<int, string> again)
+    {
+        switch (Failed(exception, out var failures))
+        {
+            case FailureReport.First:
+                first(exception);
+                break;
+            case FailureReport.Again:
+                again(failures, exception.Message);
+                break;
+        }
+    }
+
     /// <summary>The run is over; how many attempts had failed (0 when none had).</summary>
     public int Recovered()
     {

@@ -18,16 +18,7 @@ internal static class Retrying
         }
         catch (Exception ex) when (!(ex is OperationCanceledException && stopping.IsCancellationRequested))
         {
-            switch (run.Failed(ex, out var failures))
-            {
-                case FailureReport.First:
-                    ServerLog.BackgroundFailed(logger, name, ex);
-                    break;
-                case FailureReport.Again:
-                    ServerLog.BackgroundStillFailing(logger, name, failures, ex.Message);
-                    break;
-            }
-
+            run.Report(ex, failed => ServerLog.BackgroundFailed(logger, name, failed), (failures, reason) => ServerLog.BackgroundStillFailing(logger, name, failures, reason));
             return false;
         }
 
