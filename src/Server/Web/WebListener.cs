@@ -35,6 +35,12 @@ internal sealed class WebListener(
     /// <summary>How long a connection may wait before its request is complete, and between requests.</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
 
+    // Refused connections read for a moment after their answer (below), at most this many at once: a flood of them
+    // must not hold the descriptors the refusal is there to save.
+    private const int MaxLingering = 64;
+
+    private int _lingering;
+
     private WebApplication? _web;
 
     /// <summary>Where it listens once started (<c>http://127.0.0.1:PORT</c>, then the HTTPS one); empty when off.</summary>
@@ -142,7 +148,13 @@ internal sealed class WebListener(
                 await connection.Transport.Output.CompleteAsync();
 
                 // Closing with its request unread would reset the connection, and the answer with it: what it sent
-                // is read and dropped until it closes too, for a moment at most.
+                // is read and dropped until it closes too, for a moment at most, while few are doing so.
+                if (Interlocked.Increment(ref _lingering) > MaxLingering)
+                {
+                    Interlocked.Decrement(ref _lingering);
+                    return;
+                }
+
                 using var linger = new CancellationTokenSource(TimeSpan.FromSeconds(1));
                 try
                 {
@@ -160,6 +172,10 @@ internal sealed class WebListener(
                 catch (Exception ex) when (ex is OperationCanceledException or IOException or ConnectionResetException)
                 {
                     // It did not close in time, or reset: either way it has been told.
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _lingering);
                 }
 
                 // Returning closes it, after what was written has gone out.
