@@ -60,7 +60,7 @@ internal static class ClientApp
         var logPath = LogSetup.ResolvePath(logOptions.Path is { Length: > 0 } configured ? configured : DefaultLogPath);
         builder.Logging.ClearProviders();
         builder.Services.AddSerilog((_, logger) => LogSetup.Configure(
-            logger, builder.Configuration, logOptions, consoleMinimum: null, consoleToStandardError: true, logPath));
+            logger, builder.Configuration, logOptions, consoleMinimum: null, consoleToStandardError: true, logPath, sharedFile: true));
         builder.Services.AddChatClient(console);
 
         using var host = builder.Build();

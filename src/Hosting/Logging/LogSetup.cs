@@ -40,6 +40,10 @@ public static class LogSetup
     /// The process's name among its peers, a <c>Node</c> property on every event (JSON); null for none.
     /// </param>
     /// <param name="nodeInText">Show <paramref name="node"/> on text lines too (a cluster's nodes).</param>
+    /// <param name="sharedFile">
+    /// Several processes write <paramref name="filePath"/> at once (clients on one machine): each write takes the
+    /// file's lock. Otherwise the first process holds it, and a second one's events were dropped.
+    /// </param>
     public static LoggerConfiguration Configure(
         LoggerConfiguration logger,
         IConfiguration configuration,
@@ -48,7 +52,8 @@ public static class LogSetup
         bool consoleToStandardError,
         string? filePath,
         string? node = null,
-        bool nodeInText = false)
+        bool nodeInText = false,
+        bool sharedFile = false)
     {
         if (node is not null)
         {
@@ -75,7 +80,7 @@ public static class LogSetup
         if (!string.IsNullOrEmpty(filePath))
         {
             // A full buffer makes whoever logs wait rather than lose the event.
-            logger.WriteTo.Async(sink => sink.File(Formatter(options, template), filePath, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14), blockWhenFull: true);
+            logger.WriteTo.Async(sink => sink.File(Formatter(options, template), filePath, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14, shared: sharedFile), blockWhenFull: true);
         }
 
         return logger;
