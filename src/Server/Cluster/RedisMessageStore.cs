@@ -378,10 +378,22 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
     {
         var upper = beforeId == long.MaxValue ? "+" : "(" + beforeId.ToString(CultureInfo.InvariantCulture) + "-0";
         var lower = afterId <= 0 ? "-" : "(" + afterId.ToString(CultureInfo.InvariantCulture) + "-0";
-        var inRoom = Database.StreamRangeAsync(RoomKey(room), lower, upper, limit, Order.Descending);
-        var announced = Database.StreamRangeAsync(AnnouncementsKey, lower, upper, limit, Order.Descending);
-        var messages = (await inRoom)
-            .Concat(await announced)
+        StreamEntry[] inRoom;
+        StreamEntry[] announced;
+        try
+        {
+            var roomRead = Database.StreamRangeAsync(RoomKey(room), lower, upper, limit, Order.Descending);
+            var announcements = Database.StreamRangeAsync(AnnouncementsKey, lower, upper, limit, Order.Descending);
+            inRoom = await roomRead;
+            announced = await announcements;
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            throw new StoreUnavailableException(ex.Message, ex);
+        }
+
+        var messages = inRoom
+            .Concat(announced)
             .Select(Parse)
             .OrderByDescending(message => message.Id)
             .Take(limit)
@@ -390,9 +402,22 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         return messages;
     }
 
+    /// <summary>Redis could not be reached or did not answer in time: not a fault of the caller's.</summary>
+    public static bool IsRedisFailure(Exception exception) => exception is RedisException or TimeoutException;
+
     public async ValueTask<IdentityRecord?> FindIdentityAsync(string token)
     {
-        var fields = (await Database.HashGetAllAsync($"{Prefix}identity:{token}")).ToDictionary(field => field.Name.ToString(), field => field.Value);
+        HashEntry[] entries;
+        try
+        {
+            entries = await Database.HashGetAllAsync($"{Prefix}identity:{token}");
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            throw new StoreUnavailableException(ex.Message, ex);
+        }
+
+        var fields = entries.ToDictionary(field => field.Name.ToString(), field => field.Value);
         return fields.Count == 0
             ? null
             : new IdentityRecord(token, fields["nick"]!, fields["room"]!, DateTimeOffset.FromUnixTimeMilliseconds((long)fields["seen"]));

@@ -86,15 +86,26 @@ internal sealed class RedisNames(RedisMessageStore store) : INameRegistry
 
     // For what a connection waits on (a name, a lookup): asked only while Redis answers, since a command to an
     // unreachable Redis waits out its timeout before failing, and a newcomer would sit on a silent socket meanwhile.
+    // What fails there is said as the store being unavailable: the connection waiting on it names no Redis type.
     private IDatabase Answering => store.Reachable
         ? Database
-        : throw new RedisException($"cannot reach Redis at {store.Location}");
+        : throw new StoreUnavailableException($"cannot reach Redis at {store.Location}");
 
     public async ValueTask<string?> ClaimGuestAsync(string owner)
     {
         while (true)
         {
-            var nick = $"guest{await Answering.StringIncrementAsync(GuestsKey)}";
+            long number;
+            try
+            {
+                number = await Answering.StringIncrementAsync(GuestsKey);
+            }
+            catch (Exception ex) when (RedisMessageStore.IsRedisFailure(ex))
+            {
+                throw new StoreUnavailableException(ex.Message, ex);
+            }
+
+            var nick = $"guest{number}";
             if (await TryClaimAsync(nick, owner))
             {
                 return nick;
@@ -102,21 +113,58 @@ internal sealed class RedisNames(RedisMessageStore store) : INameRegistry
         }
     }
 
-    public async ValueTask<bool> TryClaimAsync(string nick, string owner) =>
-        (int)await Answering.ScriptEvaluateAsync(ClaimScript, [NickKey(nick)], [owner, nick, (long)Lease.TotalMilliseconds]) == 1;
+    public async ValueTask<bool> TryClaimAsync(string nick, string owner)
+    {
+        try
+        {
+            return (int)await Answering.ScriptEvaluateAsync(ClaimScript, [NickKey(nick)], [owner, nick, (long)Lease.TotalMilliseconds]) == 1;
+        }
+        catch (Exception ex) when (RedisMessageStore.IsRedisFailure(ex))
+        {
+            throw new StoreUnavailableException(ex.Message, ex);
+        }
+    }
 
-    public async ValueTask ForceClaimAsync(string nick, string owner) =>
-        await Database.StringSetAsync(NickKey(nick), $"{owner}\n{nick}", Lease);
+    public async ValueTask ForceClaimAsync(string nick, string owner)
+    {
+        try
+        {
+            await Database.StringSetAsync(NickKey(nick), $"{owner}\n{nick}", Lease);
+        }
+        catch (Exception ex) when (RedisMessageStore.IsRedisFailure(ex))
+        {
+            throw new StoreUnavailableException(ex.Message, ex);
+        }
+    }
 
     public void Release(string nick, string owner) =>
         Database.ScriptEvaluate(ReleaseScript, [NickKey(nick)], [owner], CommandFlags.FireAndForget);
 
-    public async ValueTask<string?> FindAsync(string nick) =>
-        await Answering.StringGetAsync(NickKey(nick)) is { HasValue: true } held ? held.ToString()[(held.ToString().IndexOf('\n', StringComparison.Ordinal) + 1)..] : null;
+    public async ValueTask<string?> FindAsync(string nick)
+    {
+        try
+        {
+            return await Answering.StringGetAsync(NickKey(nick)) is { HasValue: true } held ? held.ToString()[(held.ToString().IndexOf('\n', StringComparison.Ordinal) + 1)..] : null;
+        }
+        catch (Exception ex) when (RedisMessageStore.IsRedisFailure(ex))
+        {
+            throw new StoreUnavailableException(ex.Message, ex);
+        }
+    }
 
     public async ValueTask<string[]?> MembersAsync(string room)
     {
-        var members = ((RedisValue[])(await Answering.ScriptEvaluateAsync(PresentScript, [MembersKey(room)]))!).Select(member => member.ToString()).ToArray();
+        RedisResult present;
+        try
+        {
+            present = await Answering.ScriptEvaluateAsync(PresentScript, [MembersKey(room)]);
+        }
+        catch (Exception ex) when (RedisMessageStore.IsRedisFailure(ex))
+        {
+            throw new StoreUnavailableException(ex.Message, ex);
+        }
+
+        var members = ((RedisValue[])present!).Select(member => member.ToString()).ToArray();
         Array.Sort(members, StringComparer.OrdinalIgnoreCase);
         return members;
     }

@@ -7,6 +7,7 @@ using SocketChat.Protocol.Framing;
 using SocketChat.Server.Diagnostics;
 using SocketChat.Server.Logging;
 using SocketChat.Server.Sessions;
+using SocketChat.Server.Storage;
 using SocketChat.Server.Tls;
 
 namespace SocketChat.Server.Connections;
@@ -110,7 +111,7 @@ internal sealed class ClientConnection(
             // Aborted (dropped, replaced, the server out of patience): whatever the read ended with is expected.
             reason = session.CloseReason ?? "aborted";
         }
-        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        catch (StoreUnavailableException ex)
         {
             // Cluster mode with Redis away (a node started before it, or it went): the name, the members or the
             // login this line needed are there. Said in one line and closed, never a silent socket.
