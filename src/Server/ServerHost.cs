@@ -52,11 +52,12 @@ internal static class ServerHost
         services.AddSingleton<MessageLog>();
         services.AddSingleton<RoomHistory>();
         services.AddSingleton<RoomDirectory>();
+        services.AddSingleton<Users>();
+        services.AddSingleton<LogReader>();
         services.AddSingleton<INameRegistry>(provider => provider.GetRequiredService<IMessageStore>() is RedisMessageStore shared
             ? new RedisNames(shared)
             : new LocalNames());
-        services.AddSingleton<IRoomFanout, InProcessRoomFanout>();
-        services.AddSingleton<Presence>();
+        services.AddSingleton<RoomFanout>();
         services.AddSingleton<OperatorDisplay>();
         services.AddSingleton(provider => new Logging.MessageEvents(provider.GetService<Serilog.ILogger>() ?? Serilog.Log.Logger));
         services.AddSingleton<ResumeRegistry>();
@@ -85,7 +86,7 @@ internal static class ServerHost
 
         // The reader before the log: hosted services stop in reverse, so it delivers (and logs) what the log stores
         // on its way down, and ends when the log does.
-        services.AddHostedService<LogReader>();
+        services.AddHostedService(provider => provider.GetRequiredService<LogReader>());
         services.AddHostedService(provider => provider.GetRequiredService<MessageLog>());
         services.AddHostedService<NodeClaim>();
         services.AddHostedService<RetentionService>();

@@ -14,7 +14,7 @@ namespace SocketChat.Server.Cluster;
 /// A renewal that fails (Redis away, stalled, timing out) is tried again at the next tick: a stalled Redis must
 /// never stop the node. Members of those rooms whose own server stopped renewing are taken out and the rooms told.
 /// </summary>
-internal sealed class NameLeases(INameRegistry names, RoomDirectory directory, Presence presence, IOptions<ChatOptions> options, TimeProvider clock, ILogger<NameLeases> logger) : BackgroundService
+internal sealed class NameLeases(INameRegistry names, Users users, LogReader reader, IOptions<ChatOptions> options, TimeProvider clock, ILogger<NameLeases> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -41,19 +41,19 @@ internal sealed class NameLeases(INameRegistry names, RoomDirectory directory, P
     private async Task RenewAsync()
     {
         var node = options.Value.Run;
-        var held = directory.Sessions
+        var held = users.Sessions
             .Where(session => session.Registered)
             .Select(session => (session.Nick, session.NameOwner(node), session.Rooms))
-            .Concat(directory.Reserved()
+            .Concat(users.Reserved()
                 .Where(reserved => reserved.Identity.IsParked(clock.GetUtcNow()))
                 .Select(reserved => (reserved.Nick, $"t:{reserved.Identity.Token}", Array.Empty<string>())))
             .ToList();
         // Members whose server stopped renewing (killed, cut off): the rooms hear them leave, through the log, once.
         foreach (var (room, nick) in await names.RenewAsync(held))
         {
-            if (directory.FindByNick(nick) is null)
+            if (users.FindByNick(nick) is null)
             {
-                presence.Tell(PresenceAction.Leave, room, nick, reason: LapsedReason, disconnected: true);
+                await reader.ChangeAsync(new Lapsed(room, nick, LapsedReason));
             }
         }
     }

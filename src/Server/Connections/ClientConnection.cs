@@ -75,7 +75,7 @@ internal sealed class ClientConnection(
             stream = tls is null ? network : await tls.NegotiateAsync(socket, network!, session.Address, session.RemoteEndPoint, tlsOnly: session.Irc is not null);
             if (stream is null)
             {
-                commands.Disconnect(session, "no TLS");
+                await commands.DisconnectAsync(session, "no TLS");
                 await ConnectionClose.LingerAsync(socket, session.Aborted);
                 return;
             }
@@ -136,7 +136,7 @@ internal sealed class ClientConnection(
                 .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        commands.Disconnect(session, reason);
+        await commands.DisconnectAsync(session, reason);
 
         // Let the writer flush what is queued (the bye, the shutdown notice), but not forever.
         session.Outbound.Complete();

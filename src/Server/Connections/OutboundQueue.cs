@@ -17,7 +17,7 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes) : IValueTask
     // A queue that has held this many is let go once empty, so one burst does not pin its array for good.
     private const int KeepCapacity = 256;
 
-    // A leaf in the lock order (see MessageLog): taken under a room's lock as it delivers, takes none itself.
+    // A leaf: held for the queue alone, never across a call out.
     private readonly Lock _gate = new();
     private Queue<(EncodedEvent Event, int Bytes)>? _items;
     private int _highWater;

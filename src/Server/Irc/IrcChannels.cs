@@ -11,7 +11,7 @@ namespace SocketChat.Server.Irc;
 /// Channels are rooms. An IRC connection is in as many as it joins (up to <see cref="MaxChannels"/>), from none
 /// at registration; what it says to a channel goes to that room. nc, telnet and JSON connections stay in one room.
 /// </summary>
-internal sealed class IrcChannels(SessionCommands commands, RoomDirectory directory)
+internal sealed class IrcChannels(SessionCommands commands, RoomDirectory rooms)
 {
     /// <summary>How many channels one connection may be in (<c>CHANLIMIT</c>).</summary>
     public const int MaxChannels = 50;
@@ -75,7 +75,7 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory direct
 
             if (!session.IsIn(room))
             {
-                session.Reply(directory.FindRoom(room) is { Count: > 0 }
+                session.Reply(rooms.FindRoom(room) is { Count: > 0 }
                     ? session.Numeric("442", $"{channel} :You're not on that channel")
                     : session.Numeric("403", $"{channel} :No such channel"));
                 continue;
@@ -111,7 +111,7 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory direct
     private async Task SendNamesAsync(ChatSession session, IrcState irc, string asked, bool end = true)
     {
         // As the room spells itself, whatever case the client asked in.
-        var room = directory.FindRoom(asked)?.Name ?? asked;
+        var room = rooms.FindRoom(asked)?.Name ?? asked;
         var members = await commands.MembersAsync(room);
         var shown = irc.Has(IrcCapabilities.UserhostInNames) ? members.Select(IrcEventWriter.Mask).ToArray() : members;
         foreach (var line in IrcReplies.Names(irc.ServerName, session.Nick, room, shown, end))
@@ -127,7 +127,7 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory direct
             ? names.Split(',').Select(ChannelName).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase)
             : null;
         session.Reply(session.Numeric("321", "Channel :Users  Name"));
-        foreach (var room in directory.Rooms
+        foreach (var room in rooms.Rooms
             .Where(room => room.Count > 0 && asked?.Contains(room.Name) != false)
             .OrderBy(room => room.Name, StringComparer.OrdinalIgnoreCase))
         {
@@ -147,7 +147,7 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory direct
         {
             return;
         }
-        else if (directory.FindRoom(room) is not { Count: > 0 })
+        else if (rooms.FindRoom(room) is not { Count: > 0 })
         {
             session.Reply(session.Numeric("403", $"{channel} :No such channel"));
         }

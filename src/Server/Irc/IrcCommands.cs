@@ -15,7 +15,8 @@ internal sealed class IrcCommands(
     SessionCommands commands,
     IrcRegistration registration,
     IrcChannels channels,
-    RoomDirectory directory,
+    RoomDirectory rooms,
+    Users users,
     INameRegistry names,
     Storage.MessageLog log)
 {
@@ -181,7 +182,7 @@ internal sealed class IrcCommands(
                 {
                     if (await FindAsync(name) is { } found)
                     {
-                        hosts.Add($"{found}={(directory.FindByNick(found)?.Irc?.Away is null ? '+' : '-')}{found}@{IrcEventWriter.Host}");
+                        hosts.Add($"{found}={(users.FindByNick(found)?.Irc?.Away is null ? '+' : '-')}{found}@{IrcEventWriter.Host}");
                     }
                 }
 
@@ -195,14 +196,14 @@ internal sealed class IrcCommands(
 
                 break;
             case "LUSERS":
-                var users = directory.Count;
-                var rooms = directory.Rooms.Count(room => room.Count > 0);
-                session.Reply(session.Numeric("251", $":There are {users} users and 0 invisible on 1 servers"));
+                var userCount = users.Count;
+                var roomCount = rooms.Rooms.Count(room => room.Count > 0);
+                session.Reply(session.Numeric("251", $":There are {userCount} users and 0 invisible on 1 servers"));
                 session.Reply(session.Numeric("252", "0 :operator(s) online"));
-                session.Reply(session.Numeric("254", $"{rooms} :channels formed"));
-                session.Reply(session.Numeric("255", $":I have {users} clients and 0 servers"));
-                session.Reply(session.Numeric("265", $":Current local users: {users}"));
-                session.Reply(session.Numeric("266", $":Current global users: {users}"));
+                session.Reply(session.Numeric("254", $"{roomCount} :channels formed"));
+                session.Reply(session.Numeric("255", $":I have {userCount} clients and 0 servers"));
+                session.Reply(session.Numeric("265", $":Current local users: {userCount}"));
+                session.Reply(session.Numeric("266", $":Current global users: {userCount}"));
                 break;
             case "VERSION":
                 session.Reply(session.Numeric("351", $"{IrcReplies.Version} {server} :SocketChat"));
@@ -288,7 +289,7 @@ internal sealed class IrcCommands(
             {
                 if (!notice)
                 {
-                    session.Reply(directory.FindRoom(room) is { Count: > 0 }
+                    session.Reply(rooms.FindRoom(room) is { Count: > 0 }
                         ? session.Numeric("404", $"{target} :Cannot send to channel: JOIN it first")
                         : session.Numeric("403", $"{target} :No such channel"));
                 }
@@ -301,7 +302,7 @@ internal sealed class IrcCommands(
         else
         {
             command = new PrivateMessageCommand(target, said);
-            if (directory.FindByNick(target) is { Irc.Away: { } away } recipient && !notice)
+            if (users.FindByNick(target) is { Irc.Away: { } away } recipient && !notice)
             {
                 session.Reply(session.Numeric("301", $"{recipient.Nick} :{away}"));
             }
@@ -324,7 +325,7 @@ internal sealed class IrcCommands(
         var mask = message[0] ?? "*";
         if (mask.StartsWith('#') && IrcChannels.RoomOf(session, mask) is { } asked)
         {
-            var room = directory.FindRoom(asked)?.Name ?? asked;
+            var room = rooms.FindRoom(asked)?.Name ?? asked;
             foreach (var member in await commands.MembersAsync(room))
             {
                 WhoReply(session, irc, $"#{room}", member);
@@ -333,7 +334,7 @@ internal sealed class IrcCommands(
         else if (mask.AsSpan().IndexOfAny('*', '?') >= 0)
         {
             // A mask matches this server's users by nickname; those who set +i only when they share a channel.
-            foreach (var other in directory.Sessions.Where(other => other.Registered && Glob.IsMatch(mask, other.Nick)))
+            foreach (var other in users.Sessions.Where(other => other.Registered && Glob.IsMatch(mask, other.Nick)))
             {
                 var shared = other.Rooms.FirstOrDefault(session.IsIn);
                 if (other.Irc?.Invisible == true && shared is null && !ReferenceEquals(other, session))
@@ -346,7 +347,7 @@ internal sealed class IrcCommands(
         }
         else if (!mask.StartsWith('#') && await FindAsync(mask) is { } found)
         {
-            WhoReply(session, irc, directory.FindByNick(found)?.Rooms is [var their, ..] ? $"#{their}" : "*", found);
+            WhoReply(session, irc, users.FindByNick(found)?.Rooms is [var their, ..] ? $"#{their}" : "*", found);
         }
 
         session.Reply(session.Numeric("315", $"{mask} :End of /WHO list."));
@@ -369,7 +370,7 @@ internal sealed class IrcCommands(
             return;
         }
 
-        var local = directory.FindByNick(found);
+        var local = users.FindByNick(found);
         var (user, realName) = Identity(found);
         session.Reply(session.Numeric("311", $"{found} {user} {IrcEventWriter.Host} * :{realName}"));
         if (local is { Rooms: { Length: > 0 } rooms })
@@ -394,13 +395,13 @@ internal sealed class IrcCommands(
     }
 
     // WHO's flag: here (H) or gone away (G).
-    private string Here(string nick) => directory.FindByNick(nick)?.Irc?.Away is null ? "H" : "G";
+    private string Here(string nick) => users.FindByNick(nick)?.Irc?.Away is null ? "H" : "G";
 
     // What an IRC user on this server said in USER; anyone else is their nickname.
     private (string User, string RealName) Identity(string nick) =>
-        directory.FindByNick(nick)?.Irc is { User: { } user, RealName: { } realName } ? (user, realName) : (nick, nick);
+        users.FindByNick(nick)?.Irc is { User: { } user, RealName: { } realName } ? (user, realName) : (nick, nick);
 
     // A connected nickname as it is spelled, here or on another server of the cluster.
     private async ValueTask<string?> FindAsync(string nick) =>
-        directory.FindByNick(nick) is { Registered: true } local ? local.Nick : await names.FindAsync(nick);
+        users.FindByNick(nick) is { Registered: true } local ? local.Nick : await names.FindAsync(nick);
 }

@@ -112,6 +112,9 @@ internal static partial class ServerLog
     [LoggerMessage(35, LogLevel.Error, "Delivering message {MessageId} failed", EventName = "DeliveryFailed")]
     public static partial void DeliveryFailed(ILogger logger, long messageId, Exception exception);
 
+    [LoggerMessage(68, LogLevel.Error, "Applying a room change ({Change}) failed", EventName = "RoomChangeFailed")]
+    public static partial void RoomChangeFailed(ILogger logger, string change, Exception exception);
+
     [LoggerMessage(36, LogLevel.Information, "Message store: {Provider} at {Path}, last message id {LastId}", EventName = "StoreOpened")]
     public static partial void StoreOpened(ILogger logger, string provider, string path, long lastId);
 

@@ -1,5 +1,7 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using SocketChat.Protocol.Events;
 using SocketChat.Server.Diagnostics;
 using SocketChat.Server.Logging;
 using SocketChat.Server.Operator;
@@ -9,42 +11,259 @@ using SocketChat.Server.Storage;
 namespace SocketChat.Server.Rooms;
 
 /// <summary>
-/// Reads what the log stored, in order, and hands each entry to the fan-out: room messages and presence to their
-/// room, private messages to their recipient, operator lines to everyone. This is where a message is logged as an event and shown on
-/// the operator console: once, when it is delivered. Registered before the log so it stops after it, delivering
-/// (and logging) what the log stored on its way down.
+/// The one owner of room state. It reads the log in order (what the store took, from this server's writer or, in a
+/// cluster, every node's through the shared tail) together with the room changes sessions hand it, on one task:
+/// it applies each change to the rooms, which nothing else changes, and fans out what each entry means to whom:
+/// room messages and presence to their room, private messages to their recipient, operator lines to everyone. A
+/// change's position is the newest message delivered when it applied, so a newcomer's history and its live
+/// traffic neither overlap nor leave a gap, with no lock. This is also where a message is logged as an event and
+/// shown on the operator console: once, when it is delivered. Registered before the log so it stops after it.
 /// </summary>
 internal sealed class LogReader(
     MessageLog log,
-    RoomDirectory directory,
-    IRoomFanout fanout,
+    RoomDirectory rooms,
+    Users users,
+    RoomFanout fanout,
+    INameRegistry cluster,
     ServerMetrics metrics,
     OperatorDisplay display,
     MessageEvents messageEvents,
+    TimeProvider clock,
     ILogger<LogReader> logger) : BackgroundService
 {
+    private readonly Channel<RoomChange> _changes = Channel.CreateUnbounded<RoomChange>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>
+    /// Hands the reader a room change; completes once it is applied (with where), or is cancelled when the reader
+    /// has stopped. A session holds its live events first (<see cref="Connections.OutboundQueue.Hold"/>) when it
+    /// will be shown history up to that position.
+    /// </summary>
+    public Task<RoomChanged> ChangeAsync(RoomChange change)
+    {
+        if (!_changes.Writer.TryWrite(change))
+        {
+            change.Done.TrySetCanceled();
+        }
+
+        return change.Done.Task;
+    }
+
     // Not stoppingToken: the reader ends when the log has stored its last batch and completes what it hands over.
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await foreach (var batch in log.Committed.ReadAllAsync(CancellationToken.None))
+        var committed = log.Committed;
+        Task<bool>? batchWaiting = null;
+        Task<bool>? changeWaiting = null;
+        while (true)
         {
-            log.Exclusive(() =>
+            // Changes first: a join waits for no more than the batch being delivered.
+            while (_changes.Reader.TryRead(out var change))
             {
-                foreach (var message in batch)
+                ApplyOne(change);
+            }
+
+            if (committed.TryRead(out var batch))
+            {
+                Deliver(batch);
+                continue;
+            }
+
+            batchWaiting ??= committed.WaitToReadAsync(CancellationToken.None).AsTask();
+            changeWaiting ??= _changes.Reader.WaitToReadAsync(CancellationToken.None).AsTask();
+            await Task.WhenAny(batchWaiting, changeWaiting);
+            if (changeWaiting.IsCompleted)
+            {
+                changeWaiting = null;
+            }
+
+            if (batchWaiting.IsCompleted)
+            {
+                if (!await batchWaiting)
                 {
-                    Deliver(message);
+                    break;
                 }
 
-                log.Delivered(batch);
-                return true;
-            });
+                batchWaiting = null;
+            }
+        }
+
+        // The log has stopped: what was handed over meanwhile is applied, anything later is refused.
+        _changes.Writer.TryComplete();
+        while (_changes.Reader.TryRead(out var change))
+        {
+            ApplyOne(change);
+        }
+    }
+
+    /// <summary>Delivers a stored batch and moves the log's position to its end (the reader's loop; tests call it directly).</summary>
+    internal void Deliver(IReadOnlyList<StoredMessage> batch)
+    {
+        foreach (var message in batch)
+        {
+            Deliver(message);
+        }
+
+        log.Delivered(batch);
+    }
+
+    /// <summary>Applies a change (the reader's loop; tests call it directly).</summary>
+    internal void ApplyOne(RoomChange change)
+    {
+        try
+        {
+            change.Done.TrySetResult(Apply(change));
+        }
+        catch (Exception ex)
+        {
+            ServerLog.RoomChangeFailed(logger, change.GetType().Name, ex);
+            change.Done.TrySetException(ex);
+        }
+    }
+
+    private RoomChanged Apply(RoomChange change)
+    {
+        switch (change)
+        {
+            case Arrive arrive:
+                return Apply(arrive);
+            case Move move:
+            {
+                var session = move.Session;
+                var left = rooms.ExitAll(session);
+                foreach (var from in left)
+                {
+                    Tell(PresenceAction.Leave, from.Name, session.Nick);
+                }
+
+                var joined = rooms.Enter(session, move.Room)!;
+                Tell(PresenceAction.Join, joined.Name, session.Nick, except: session);
+                cluster.Moved(session.Nick, left is [var first, ..] ? first.Name : null, joined.Name);
+                return Changed(joined.Name, left);
+            }
+
+            case JoinRoom join:
+            {
+                if (rooms.Enter(join.Session, join.Room) is not { } joined)
+                {
+                    return Changed(null, []);
+                }
+
+                Tell(PresenceAction.Join, joined.Name, join.Session.Nick, except: join.Session);
+                cluster.Moved(join.Session.Nick, null, joined.Name);
+                return Changed(joined.Name, []);
+            }
+
+            case PartRoom part:
+            {
+                if (rooms.Exit(part.Session, part.Room) is not { } left)
+                {
+                    return Changed(null, []);
+                }
+
+                Tell(PresenceAction.Leave, left.Name, part.Session.Nick, reason: part.Reason);
+                cluster.Moved(part.Session.Nick, left.Name, null);
+                return Changed(null, [left]);
+            }
+
+            case Rename rename:
+            {
+                var session = rename.Session;
+                foreach (var room in session.Rooms)
+                {
+                    cluster.Moved(rename.OldNick, room, null);
+                    cluster.Moved(session.Nick, null, room);
+                    Tell(PresenceAction.Rename, room, session.Nick, rename.OldNick, except: session);
+                }
+
+                return Changed(null, []);
+            }
+
+            case Depart depart:
+            {
+                var session = depart.Session;
+                var left = rooms.ExitAll(session);
+                foreach (var room in left)
+                {
+                    cluster.Moved(session.Nick, room.Name, null);
+
+                    // While the server shuts down everyone here is leaving, and the shutdown notice says so once; the
+                    // other servers' members are told each one left (the log takes these before it stops).
+                    if (depart.Shutdown)
+                    {
+                        TellOtherServers(PresenceAction.Leave, room.Name, session.Nick);
+                    }
+                    else
+                    {
+                        Tell(PresenceAction.Leave, room.Name, session.Nick, reason: depart.Reason, disconnected: depart.Disconnected);
+                    }
+                }
+
+                return Changed(null, left);
+            }
+
+            case Lapsed lapsed:
+                Tell(PresenceAction.Leave, lapsed.Room, lapsed.Nick, reason: lapsed.Reason, disconnected: true);
+                return Changed(null, []);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(change), change.GetType().Name, "not a room change");
+        }
+    }
+
+    // The room hears the displaced connection leave before the newcomer joins.
+    private RoomChanged Apply(Arrive arrive)
+    {
+        var session = arrive.Session;
+        var room = arrive.Room;
+        if (arrive.Displaced is { } displaced)
+        {
+            var left = rooms.ExitAll(displaced);
+            if (room is not null && arrive.FollowDisplaced && left is [var first, ..])
+            {
+                room = first.Name;
+            }
+
+            foreach (var from in left)
+            {
+                if (!arrive.Quietly)
+                {
+                    Tell(PresenceAction.Leave, from.Name, displaced.Nick, except: session);
+                    cluster.Moved(displaced.Nick, from.Name, null);
+                }
+            }
+        }
+
+        if (room is null || rooms.Enter(session, room) is not { } entered)
+        {
+            return Changed(null, []);
+        }
+
+        Tell(PresenceAction.Join, entered.Name, session.Nick, except: session);
+        cluster.Moved(session.Nick, null, entered.Name);
+        return Changed(entered.Name, []);
+    }
+
+    private RoomChanged Changed(string? joined, List<Room> left) => new(log.LastDelivered, joined, left.ConvertAll(room => room.Name));
+
+    // This server's members at once, in their place among what is delivered; in a cluster, the other servers'
+    // through the log, in order with the messages around it.
+    private void Tell(PresenceAction action, string room, string nick, string? oldNick = null, ChatSession? except = null, string? reason = null, bool disconnected = false)
+    {
+        fanout.Notify(room, new PresenceEvent(clock.GetUtcNow(), room, nick, action, oldNick, reason, disconnected), except);
+        TellOtherServers(action, room, nick, oldNick, except);
+    }
+
+    private void TellOtherServers(PresenceAction action, string room, string nick, string? oldNick = null, ChatSession? except = null)
+    {
+        if (log.Shared)
+        {
+            log.Announce(StoredMessage.Presence(action, room, nick, oldNick, except?.Id ?? 0));
         }
     }
 
     private void Deliver(StoredMessage message)
     {
         // The sender's connection, if it is still here: its scope on the event, and its pace (backpressure).
-        var sender = message.Origin == 0 ? null : directory.FindById(message.Origin);
+        var sender = message.Origin == 0 ? null : users.FindById(message.Origin);
         try
         {
             switch (message.Kind)
@@ -53,21 +272,13 @@ internal sealed class LogReader(
                     fanout.DeliverRoomMessage(message, sender);
                     metrics.MessageReceived();
                     messageEvents.MessageReceived(message, sender?.LogScope);
-                    if (display.Enabled)
-                    {
-                        display.Show(OperatorDisplay.Said(message.From, sender?.RemoteEndPoint ?? "gone", $"[{message.Room}]", message.Text));
-                    }
-
+                    Show(message, sender, $"[{message.Room}]");
                     break;
                 case MessageKind.Private:
                     fanout.DeliverPrivate(message, sender);
                     metrics.MessageReceived();
                     messageEvents.PrivateMessage(message, sender?.LogScope);
-                    if (display.Enabled)
-                    {
-                        display.Show(OperatorDisplay.Said(message.From, sender?.RemoteEndPoint ?? "gone", $"-> {message.To}", message.Text));
-                    }
-
+                    Show(message, sender, $"-> {message.To}");
                     break;
                 case MessageKind.Announcement:
                     fanout.DeliverAnnouncement(message);
@@ -84,6 +295,14 @@ internal sealed class LogReader(
             // One recipient's failure must not hold up the others or the log.
             using var scope = sender is null ? null : logger.BeginScope(sender.LogScope);
             ServerLog.DeliveryFailed(logger, message.Id, ex);
+        }
+    }
+
+    private void Show(StoredMessage message, ChatSession? sender, string where)
+    {
+        if (display.Enabled)
+        {
+            display.Show(OperatorDisplay.Said(message.From, sender?.RemoteEndPoint ?? "gone", where, message.Text));
         }
     }
 }

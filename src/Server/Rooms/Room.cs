@@ -4,10 +4,13 @@ using SocketChat.Server.Sessions;
 
 namespace SocketChat.Server.Rooms;
 
-/// <summary>A room's members. Enqueueing under the room's lock gives every member the room's events in one order.</summary>
+/// <summary>
+/// A room's members on this server. Only the log reader changes them (<see cref="LogReader"/>), one entry at a time,
+/// and only it delivers to them, so it walks them without a lock; what other threads read (the count, the nicknames)
+/// is taken under <c>_gate</c>, a leaf: held for the set alone, never across a call out.
+/// </summary>
 internal sealed class Room(string name)
 {
-    // Lock order (see MessageLog): after MessageLog._position and RoomDirectory._gate; before a member's queue and congestion locks.
     private readonly Lock _gate = new();
     private readonly HashSet<ChatSession> _members = [];
 
@@ -24,7 +27,15 @@ internal sealed class Room(string name)
         }
     }
 
-    /// <summary>Adds a member.</summary>
+    public bool Has(ChatSession session)
+    {
+        lock (_gate)
+        {
+            return _members.Contains(session);
+        }
+    }
+
+    /// <summary>The log reader's: adds a member.</summary>
     public void Add(ChatSession session)
     {
         lock (_gate)
@@ -33,57 +44,55 @@ internal sealed class Room(string name)
         }
     }
 
-    /// <summary>Removes <paramref name="session"/>; returns how many members remain.</summary>
-    public int Remove(ChatSession session)
+    /// <summary>The log reader's: removes <paramref name="session"/>; false when it was not a member.</summary>
+    public bool Remove(ChatSession session)
     {
         lock (_gate)
         {
-            _members.Remove(session);
-            return _members.Count;
+            return _members.Remove(session);
         }
     }
 
     public string[] Nicks()
     {
+        string[] nicks;
         lock (_gate)
         {
-            var nicks = _members.Select(member => member.Nick).ToArray();
-            Array.Sort(nicks, StringComparer.OrdinalIgnoreCase);
-            return nicks;
+            nicks = _members.Select(member => member.Nick).ToArray();
         }
+
+        Array.Sort(nicks, StringComparer.OrdinalIgnoreCase);
+        return nicks;
     }
 
     /// <summary>
-    /// Creates the event (once, however many receive it), encodes it once and hands it to every member but
+    /// The log reader's: encodes <paramref name="event"/> once, however many receive it, and hands it to every member but
     /// <paramref name="except"/>. Members whose queue is full are added to <paramref name="overflowed"/>.
     /// </summary>
-    public EncodedEvent Deliver(Func<ServerEvent> create, ChatSession? except, List<ChatSession> overflowed, out int delivered)
+    public int Deliver(ServerEvent @event, ChatSession? except, List<ChatSession> overflowed)
     {
-        lock (_gate)
+        var message = new EncodedEvent(@event);
+        var delivered = 0;
+        foreach (var member in _members)
         {
-            var message = new EncodedEvent(create());
-            delivered = 0;
-            foreach (var member in _members)
+            if (ReferenceEquals(member, except))
             {
-                if (ReferenceEquals(member, except))
-                {
-                    continue;
-                }
-
-                if (member.Deliver(message) == EnqueueResult.Full)
-                {
-                    overflowed.Add(member);
-                    continue;
-                }
-
-                delivered++;
-                if (except is not null && member.Outbound.IsCongested && !member.Outbound.Lagging)
-                {
-                    except.NoteCongestion(member.Outbound);
-                }
+                continue;
             }
 
-            return message;
+            if (member.Deliver(message) == EnqueueResult.Full)
+            {
+                overflowed.Add(member);
+                continue;
+            }
+
+            delivered++;
+            if (except is not null && member.Outbound.IsCongested && !member.Outbound.Lagging)
+            {
+                except.NoteCongestion(member.Outbound);
+            }
         }
+
+        return delivered;
     }
 }

@@ -8,7 +8,7 @@ namespace SocketChat.Server.Rooms;
 /// Tells everyone connected, once, when the store starts failing (messages then wait, unacknowledged and
 /// undelivered, until it works) and again when it recovers, so a silent room is not mistaken for a quiet one.
 /// </summary>
-internal sealed class StoreNotices(StoreHealth health, IRoomFanout fanout) : BackgroundService
+internal sealed class StoreNotices(StoreHealth health, RoomFanout fanout) : BackgroundService
 {
     public static readonly NoticeEvent Delayed = new("store_failing", "messages are delayed: the server cannot store them right now");
 

@@ -181,7 +181,7 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
     /// delivers, taken by the read loop.
     /// </summary>
     private HashSet<OutboundQueue>? _congested;
-    // A leaf in the lock order (see MessageLog): taken under a room's lock as it delivers, takes none itself.
+    // A leaf: held for the set alone, taken by the log reader as it delivers and by the read loop.
     private readonly Lock _congestionGate = new();
 
     public void NoteCongestion(OutboundQueue recipient)

@@ -13,10 +13,8 @@ internal sealed class ResumableIdentity(string token)
 
     public Storage.IdentityRecord Record(string nick, string room, DateTimeOffset seen) => new(token, nick, room, seen);
 
-    /// <summary>
-    /// Held while a connection takes the identity, leaves it or parks it, so two connections never both own it. First in
-    /// the lock order (see MessageLog): MessageLog._position, the directory's and a room's lock may be taken inside it.
-    /// </summary>
+    // Held while a connection takes the identity, leaves it or parks it, so two connections never both own it. A
+    // leaf: nothing else is locked, and nothing called out to, while it is held.
     public Lock Gate { get; } = new();
 
     /// <summary>The connection that has this identity now; null while it is parked.</summary>

@@ -11,23 +11,23 @@ namespace SocketChat.Server.Sessions;
 /// What a client is shown of a room's past: its newest messages on entering (<c>Chat:History:OnJoin</c>), what it
 /// missed when it resumes, and older pages on request, all read from the store.
 /// </summary>
-internal sealed class RoomHistory(MessageLog log, IOptions<ChatOptions> options)
+internal sealed class RoomHistory(LogReader reader, MessageLog log, IOptions<ChatOptions> options)
 {
     // A resuming client is sent at most this many missed messages; it can page back further itself.
     private const int MaxMissed = 1000;
 
     /// <summary>
-    /// Holds the session's live events, then runs <paramref name="enter"/> (which puts the session in a room and may
-    /// greet it) while nothing is delivered, so entering has a position in the log: everything up to it is history,
-    /// everything after it is live. The caller then shows the history (<see cref="ShowRecentAsync"/> or
-    /// <see cref="ShowMissedAsync"/>), read from the store after every lock is let go, which releases the live events.
+    /// Holds the session's live events and hands the log reader <paramref name="change"/> (which puts the session in
+    /// a room): where it applied is the session's boundary, everything up to it history, everything after it live.
+    /// The caller then shows the history (<see cref="ShowRecentAsync"/> or <see cref="ShowMissedAsync"/>), read from
+    /// the store, which releases the live events; or <see cref="Skip"/> when it entered none.
     /// </summary>
-    public (T Entered, long Position) Enter<T>(ChatSession session, Func<T> enter)
+    public async Task<RoomChanged> EnterAsync(ChatSession session, RoomChange change)
     {
         session.Outbound.Hold();
         try
         {
-            return log.Exclusive(() => (enter(), log.LastDelivered));
+            return await reader.ChangeAsync(change);
         }
         catch
         {
@@ -36,16 +36,16 @@ internal sealed class RoomHistory(MessageLog log, IOptions<ChatOptions> options)
         }
     }
 
-    /// <summary>After <see cref="Enter{T}"/> that entered no room: releases the live events, with no history to show.</summary>
+    /// <summary>After <see cref="EnterAsync"/> that entered no room: releases the live events, with no history to show.</summary>
     public static void Skip(ChatSession session) => session.Outbound.Release();
 
-    /// <summary>After <see cref="Enter{T}"/>: the room's newest messages up to the position entered at, then what came since.</summary>
+    /// <summary>After <see cref="EnterAsync"/>: the room's newest messages up to the position entered at, then what came since.</summary>
     public Task ShowRecentAsync(ChatSession session, string room, long position) =>
         ShowAsync(session, position, async () => options.Value.History.OnJoin > 0
             ? await log.Store.RoomAsync(room, 0, position + 1, options.Value.History.OnJoin)
             : []);
 
-    /// <summary>After <see cref="Enter{T}"/> for a resuming client: what it missed after <paramref name="afterId"/>, leaving out its own.</summary>
+    /// <summary>After <see cref="EnterAsync"/> for a resuming client: what it missed after <paramref name="afterId"/>, leaving out its own.</summary>
     public Task ShowMissedAsync(ChatSession session, string room, long afterId, long position, string nick) =>
         ShowAsync(session, position, async () => (await log.Store.RoomAsync(room, afterId, position + 1, MaxMissed))
             .Where(message => !string.Equals(message.From, nick, StringComparison.OrdinalIgnoreCase))

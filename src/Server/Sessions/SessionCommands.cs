@@ -16,9 +16,10 @@ namespace SocketChat.Server.Sessions;
 
 /// <summary>What each line a client sends does: decode, parse, act, reply. Never waits on another client.</summary>
 internal sealed class SessionCommands(
-    RoomDirectory directory,
-    Presence presence,
-    INameRegistry names,
+    RoomDirectory rooms,
+    Users users,
+    LogReader reader,
+    INameRegistry cluster,
     SessionLifecycle lifecycle,
     SessionLogin login,
     SessionMessages messages,
@@ -127,7 +128,7 @@ internal sealed class SessionCommands(
     public ValueTask<bool> DispatchAsync(ChatSession session, ClientCommand command) => Dispatch(session, command);
 
     /// <summary>Who is in <paramref name="room"/>, across the cluster, sorted.</summary>
-    public async Task<string[]> MembersAsync(string room) => await names.MembersAsync(room) ?? directory.FindRoom(room)?.Nicks() ?? [];
+    public async Task<string[]> MembersAsync(string room) => await cluster.MembersAsync(room) ?? rooms.FindRoom(room)?.Nicks() ?? [];
 
     // A large room is listed a page at a time: a line of 10,000 names helps nobody.
     private async Task<WhoEvent> WhoAsync(string room, WhoCommand request)
@@ -228,7 +229,7 @@ internal sealed class SessionCommands(
         return true;
     }
 
-    public void Disconnect(ChatSession session, string reason) => lifecycle.Disconnect(session, reason);
+    public Task DisconnectAsync(ChatSession session, string reason) => lifecycle.DisconnectAsync(session, reason);
 
     /// <summary>Tells a client it sent too fast for too long; the caller closes the connection.</summary>
     public void DisconnectForFlooding(ChatSession session)
@@ -253,8 +254,7 @@ internal sealed class SessionCommands(
             case ChannelJoinCommand join:
                 return Continue(JoinChannelAsync(session, join.Room));
             case ChannelPartCommand part:
-                Part(session, part.Room, part.Reason);
-                break;
+                return Continue(PartAsync(session, part.Room, part.Reason));
             case PrivateMessageCommand message:
                 return SendPrivateAsync(session, message);
             case NickCommand nick:
@@ -321,36 +321,19 @@ internal sealed class SessionCommands(
             return;
         }
 
-        // Claimed across the cluster first (a round trip, before any lock), then here.
-        var owner = session.NameOwner(limitsOptions.Value.Run);
-        if (!await names.TryClaimAsync(nick, owner) || !directory.TryRename(session, nick))
+        if (!await users.TryRenameAsync(session, nick))
         {
-            if (!string.Equals(nick, old, StringComparison.OrdinalIgnoreCase))
-            {
-                names.Release(nick, owner);
-            }
-
             Reject(session, new InvalidCommand(ErrorCodes.NickTaken, $"nickname {nick} is already taken", command.Cid));
             return;
         }
 
-        if (!string.Equals(nick, old, StringComparison.OrdinalIgnoreCase))
-        {
-            names.Release(old, owner);
-        }
-
+        // It hears its own rename once, whatever rooms it is in (an IRC connection may be in none or several);
+        // then its rooms hear it.
+        session.Send(new PresenceEvent(clock.GetUtcNow(), session.Room, nick, PresenceAction.Rename, old));
+        await reader.ChangeAsync(new Rename(session, old));
         if (session.Identity is { } identity)
         {
             log.Save(identity.Record(nick, session.Room, clock.GetUtcNow()));
-        }
-
-        // It hears its own rename once, whatever rooms it is in (an IRC connection may be in none or several).
-        session.Send(new PresenceEvent(clock.GetUtcNow(), session.Room, nick, PresenceAction.Rename, old));
-        foreach (var room in session.Rooms)
-        {
-            names.Moved(old, room, null);
-            names.Moved(nick, null, room);
-            presence.Tell(PresenceAction.Rename, room, nick, old, except: session);
         }
 
         ServerLog.NickChanged(logger, old, nick);
@@ -373,69 +356,46 @@ internal sealed class SessionCommands(
 
         // The move and its notices (the mover hears its own first), then the new room's history, then what the
         // room said meanwhile.
-        var ((left, joined), position) = history.Enter(session, () =>
-        {
-            var moved = directory.Move(session, command.Room);
-            if (moved.Left is { } from)
-            {
-                presence.Tell(PresenceAction.Leave, from.Name, session.Nick);
-            }
-
-            session.Send(new PresenceEvent(clock.GetUtcNow(), moved.Joined.Name, session.Nick, PresenceAction.Join));
-            presence.Tell(PresenceAction.Join, moved.Joined.Name, session.Nick, except: session);
-            return moved;
-        });
-        await history.ShowRecentAsync(session, joined.Name, position);
-        names.Moved(session.Nick, left?.Name, joined.Name);
+        var moved = await history.EnterAsync(session, new Move(session, command.Room));
+        var joined = moved.Joined!;
+        session.Send(new PresenceEvent(clock.GetUtcNow(), joined, session.Nick, PresenceAction.Join));
+        await history.ShowRecentAsync(session, joined, moved.Position);
         if (session.Identity is { } identity)
         {
-            log.Save(identity.Record(session.Nick, joined.Name, clock.GetUtcNow()));
+            log.Save(identity.Record(session.Nick, joined, clock.GetUtcNow()));
         }
 
-        ServerLog.RoomChanged(logger, session.Nick, left?.Name ?? string.Empty, joined.Name);
-        display.Show($"* {session.Nick} ({session.RemoteEndPoint}) moved to {joined.Name}");
+        ServerLog.RoomChanged(logger, session.Nick, moved.Left is [var left, ..] ? left : string.Empty, joined);
+        display.Show($"* {session.Nick} ({session.RemoteEndPoint}) moved to {joined}");
     }
 
     // IRC: one more room, with its notices and history as in a move, the room left as it was.
     private async Task JoinChannelAsync(ChatSession session, string roomName)
     {
-        var (joined, position) = history.Enter(session, () =>
-        {
-            if (directory.Join(session, roomName) is not { } entered)
-            {
-                return null;
-            }
-
-            session.Send(new PresenceEvent(clock.GetUtcNow(), entered.Name, session.Nick, PresenceAction.Join));
-            presence.Tell(PresenceAction.Join, entered.Name, session.Nick, except: session);
-            return entered;
-        });
-        if (joined is null)
+        var entered = await history.EnterAsync(session, new JoinRoom(session, roomName));
+        if (entered.Joined is not { } joined)
         {
             RoomHistory.Skip(session);
             return;
         }
 
-        await history.ShowRecentAsync(session, joined.Name, position);
-        names.Moved(session.Nick, null, joined.Name);
-        ServerLog.RoomChanged(logger, session.Nick, string.Empty, joined.Name);
-        display.Show($"* {session.Nick} ({session.RemoteEndPoint}) joined {joined.Name}");
+        session.Send(new PresenceEvent(clock.GetUtcNow(), joined, session.Nick, PresenceAction.Join));
+        await history.ShowRecentAsync(session, joined, entered.Position);
+        ServerLog.RoomChanged(logger, session.Nick, string.Empty, joined);
+        display.Show($"* {session.Nick} ({session.RemoteEndPoint}) joined {joined}");
     }
 
     // IRC: out of one of its rooms, the others kept. It is told by the caller (it is no longer a member).
-    private void Part(ChatSession session, string roomName, string? reason)
+    private async Task PartAsync(ChatSession session, string roomName, string? reason)
     {
-        if (directory.Part(session, roomName) is not { } left)
+        if ((await reader.ChangeAsync(new PartRoom(session, roomName, reason))).Left is not [var left])
         {
             return;
         }
 
-        presence.Tell(PresenceAction.Leave, left.Name, session.Nick, reason: reason);
-        names.Moved(session.Nick, left.Name, null);
-        ServerLog.RoomChanged(logger, session.Nick, left.Name, string.Empty);
-        display.Show($"* {session.Nick} ({session.RemoteEndPoint}) left {left.Name}");
+        ServerLog.RoomChanged(logger, session.Nick, left, string.Empty);
+        display.Show($"* {session.Nick} ({session.RemoteEndPoint}) left {left}");
     }
-
 
     private void RejectIfRefused(ChatSession session, InvalidCommand? refusal)
     {

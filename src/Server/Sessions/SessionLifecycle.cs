@@ -12,11 +12,14 @@ using SocketChat.Server.Storage;
 
 namespace SocketChat.Server.Sessions;
 
-/// <summary>How a connection gets its identity (greeted as a guest, or resuming a dropped one) and how it lets go of it.</summary>
+/// <summary>
+/// How a connection gets its identity (greeted as a guest, logged in, or resuming a dropped one) and how it lets go
+/// of it: its name is claimed (<see cref="Users"/>), then the log reader puts it in its room, then it is welcomed
+/// and shown the room's history up to where it entered.
+/// </summary>
 internal sealed class SessionLifecycle(
-    RoomDirectory directory,
-    Presence presence,
-    INameRegistry names,
+    Users users,
+    LogReader reader,
     Microsoft.Extensions.Options.IOptions<Configuration.ChatOptions> options,
     AccountStore accounts,
     RoomHistory history,
@@ -27,6 +30,8 @@ internal sealed class SessionLifecycle(
     TimeProvider clock,
     ILogger<SessionLifecycle> logger)
 {
+    private static readonly TimeSpan LeavingWait = TimeSpan.FromSeconds(2);
+
     /// <summary>Greets a connection whose first line was not <c>/json</c> (or that sent nothing yet) as a text-mode guest.</summary>
     public async Task GreetAsTextAsync(ChatSession session)
     {
@@ -39,11 +44,12 @@ internal sealed class SessionLifecycle(
         await GreetAsGuestAsync(session, token: null);
     }
 
-    // A guest's name is claimed across the cluster first (a round trip, before any lock); one server picks its own.
     private async Task GreetAsGuestAsync(ChatSession session, string? token)
     {
-        var guest = await names.ClaimGuestAsync(session.NameOwner(options.Value.Run));
-        await GreetAsync(session, () => guest is null ? directory.Register(session) : directory.Register(session, guest, options.Value.DefaultRoom), token);
+        // Held from before it has a name: a private message to it waits behind its welcome.
+        session.Outbound.Hold();
+        await ReleasingOnFailure(session, users.RegisterGuestAsync(session));
+        await GreetAsync(session, new Arrive(session, options.Value.DefaultRoom), token);
     }
 
     /// <summary>
@@ -54,46 +60,31 @@ internal sealed class SessionLifecycle(
     {
         // A client that reconnects at once may find its name still held by its own connection that just closed,
         // being let go: it waits for that (briefly) rather than be told the name is taken.
-        if (directory.FindByNick(nick) is { Leaving: true } leaving)
+        if (users.FindByNick(nick) is { Leaving: true } leaving)
         {
             await leaving.WhenGoneAsync().WaitAsync(LeavingWait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        var owner = session.NameOwner(options.Value.Run);
-        if (!await names.TryClaimAsync(nick, owner))
+        session.Outbound.Hold();
+        if (!await ReleasingOnFailure(session, users.TryRegisterAsync(session, nick)))
         {
+            session.Outbound.Release();
             return false;
         }
 
-        try
-        {
-            await GreetAsync(session, () => directory.TryRegister(session, nick) ? null : throw new NameTakenException(), token: null);
-            return true;
-        }
-        catch (NameTakenException)
-        {
-            names.Release(nick, owner);
-            return false;
-        }
+        await GreetAsync(session, new Arrive(session, Room: null), token: null);
+        return true;
     }
-
-    private static readonly TimeSpan LeavingWait = TimeSpan.FromSeconds(2);
-
-    private sealed class NameTakenException : Exception;
 
     /// <summary>Handles the first line <c>/json</c>: resumes the identity it names, or greets a new JSON-mode guest.</summary>
     public async Task StartJsonAsync(ChatSession session, JsonModeCommand command)
     {
-        if (session.Registered && directory.Unregister(session) is { } guestRooms)
+        if (session.Registered)
         {
             // Its /json came after the greeting delay: the text guest it was given leaves again.
             session.Registered = false;
-            names.Release(session.Nick, session.NameOwner(options.Value.Run));
-            foreach (var guestRoom in guestRooms)
-            {
-                names.Moved(session.Nick, guestRoom.Name, null);
-                presence.Tell(PresenceAction.Leave, guestRoom.Name, session.Nick);
-            }
+            await reader.ChangeAsync(new Depart(session, Reason: null, Disconnected: false));
+            users.Unregister(session);
         }
 
         session.Mode = WireMode.Json;
@@ -142,39 +133,33 @@ internal sealed class SessionLifecycle(
 
         // Across a cluster the account's name may be held by a connection on another server: this one is refused
         // rather than two connections sharing an account.
-        var owner = session.NameOwner(options.Value.Run);
-        if (!await names.TryClaimAsync(account, owner))
+        session.Outbound.Hold();
+        if (await ReleasingOnFailure(session, users.ClaimAccountAsync(session, account)) is not { } claim)
         {
-            if (!directory.Holds(account))
-            {
-                session.Account = null;
-                session.AwaitingLogin = true;
-                session.Send(new ErrorEvent(ErrorCodes.Refused, $"{account} is logged in on another server of this cluster; log out there first"));
-                session.StopReading("account in use on another server");
-                return;
-            }
-
-            // Held here: this login takes it over below, so it takes the name over too.
-            await names.ForceClaimAsync(account, owner);
+            session.Outbound.Release();
+            session.Account = null;
+            session.AwaitingLogin = true;
+            session.Send(new ErrorEvent(ErrorCodes.Refused, $"{account} is logged in on another server of this cluster; log out there first"));
+            session.StopReading("account in use on another server");
+            return;
         }
 
         ServerLog.LoggedIn(logger, account, session.RemoteEndPoint);
-        await GreetAsync(session, () =>
+        if (claim.Released is { } released)
         {
-            var (room, displaced, released) = directory.Claim(session, account);
-            if (released is not null)
-            {
-                resumes.Forget(released);
-            }
+            resumes.Forget(released);
+        }
 
-            if (displaced is not null)
-            {
-                // The room hears the earlier connection leave before this one joins.
-                Displace(displaced, session, account);
-            }
+        // The room the earlier connection was in (its parked identity's, if it had one), else the default; an IRC
+        // connection joins channels itself. The room hears the earlier connection leave before this one joins.
+        var room = session.Irc is not null ? null : claim.ParkedRoom ?? options.Value.DefaultRoom;
+        var entered = await history.EnterAsync(session, new Arrive(session, room, claim.Displaced, FollowDisplaced: claim.ParkedRoom is null));
+        if (claim.Displaced is { } displaced)
+        {
+            Displace(displaced, session, account);
+        }
 
-            return room;
-        }, session.Identity?.Token);
+        await WelcomeAsync(session, entered, session.Identity?.Token);
     }
 
     private void Displace(ChatSession displaced, ChatSession session, string account)
@@ -186,11 +171,6 @@ internal sealed class SessionLifecycle(
 
         displaced.Send(new ErrorEvent(ErrorCodes.LoggedInElsewhere, $"you logged in again from {session.RemoteEndPoint}; this connection closes"));
         displaced.StopReading("logged in again elsewhere");
-        foreach (var room in displaced.Rooms)
-        {
-            presence.Tell(PresenceAction.Leave, room, account, except: session);
-        }
-
         ServerLog.LoginReplaced(logger, account, session.RemoteEndPoint, displaced.RemoteEndPoint);
     }
 
@@ -199,12 +179,12 @@ internal sealed class SessionLifecycle(
     {
         foreach (var account in removedAccounts)
         {
-            if (directory.Release(account) is { } parked)
+            if (users.Release(account) is { } parked)
             {
                 resumes.Forget(parked);
             }
 
-            if (directory.FindByNick(account) is { Account: not null } session)
+            if (users.FindByNick(account) is { Account: not null } session)
             {
                 session.Send(new ErrorEvent(ErrorCodes.Refused, "your account was removed"));
                 session.StopReading("account removed");
@@ -221,11 +201,12 @@ internal sealed class SessionLifecycle(
         }
     }
 
-    public void Disconnect(ChatSession session, string reason)
+    /// <summary>The connection has closed: its rooms hear it leave, then its name is let go (or kept while it may resume).</summary>
+    public async Task DisconnectAsync(ChatSession session, string reason)
     {
         try
         {
-            Leave(session, reason);
+            await LeaveAsync(session, reason);
         }
         finally
         {
@@ -233,7 +214,7 @@ internal sealed class SessionLifecycle(
         }
     }
 
-    private void Leave(ChatSession session, string reason)
+    private async Task LeaveAsync(ChatSession session, string reason)
     {
         if (!session.Registered && session.Identity is null)
         {
@@ -242,59 +223,42 @@ internal sealed class SessionLifecycle(
             return;
         }
 
-        var identity = session.Identity;
-        IReadOnlyList<Room>? rooms;
-        if (identity is null)
+        // A connection displaced by a login or a resume is in no room any more: nothing to tell.
+        var departed = await reader.ChangeAsync(new Depart(
+            session, session.Irc?.QuitMessage ?? reason, Disconnected: true, Shutdown: reason == ChatSession.ShutdownReason));
+        var parked = false;
+        if (session.Identity is { } identity)
         {
-            rooms = directory.Unregister(session);
-        }
-        else
-        {
+            // A client that asked to leave is gone for good; one that dropped may come back for its lines.
+            var owned = false;
             lock (identity.Gate)
             {
-                rooms = directory.Unregister(session);
-                if (ReferenceEquals(identity.Owner, session) && rooms is [var room, ..])
+                if (ReferenceEquals(identity.Owner, session) && departed.Left is [var room, ..])
                 {
-                    // A client that asked to leave is gone for good; one that dropped may come back for its lines.
-                    if (reason == "quit")
+                    owned = true;
+                    if (reason != "quit")
                     {
-                        resumes.Forget(identity);
-                    }
-                    else
-                    {
-                        resumes.Park(identity, session.Nick, room.Name);
-                        directory.Reserve(session.Nick, identity);
-                        log.Save(identity.Record(session.Nick, room.Name, clock.GetUtcNow()));
+                        resumes.Park(identity, session.Nick, room);
+                        parked = true;
                     }
                 }
             }
-        }
 
-        if (rooms is not null)
-        {
-            // A parked identity keeps its name (its lease is renewed while it may resume); anyone else lets it go.
-            if (identity is null || !identity.IsParked(clock.GetUtcNow()))
+            if (owned && !parked)
             {
-                names.Release(session.Nick, session.NameOwner(options.Value.Run));
+                resumes.Forget(identity);
             }
 
-            foreach (var room in rooms)
+            // Reserved before the name is let go here, so nobody takes it in between.
+            if (parked)
             {
-                names.Moved(session.Nick, room.Name, null);
-
-                // While the server shuts down everyone here is leaving, and the shutdown notice says so once; the
-                // other servers' members are told each one left (the log takes these before it stops).
-                if (reason != ChatSession.ShutdownReason)
-                {
-                    presence.Tell(PresenceAction.Leave, room.Name, session.Nick, reason: session.Irc?.QuitMessage ?? reason, disconnected: true);
-                }
-                else
-                {
-                    presence.TellOtherServers(PresenceAction.Leave, room.Name, session.Nick);
-                }
+                log.Save(identity.Record(session.Nick, identity.ParkedRoom, clock.GetUtcNow()));
+                users.Reserve(session.Nick, identity);
             }
         }
 
+        // A parked identity keeps its name across the cluster (its lease is renewed while it may resume).
+        users.Unregister(session, keepClaim: parked);
         if (reason == ChatSession.SlowConsumerReason)
         {
             metrics.DroppedSlow();
@@ -305,39 +269,31 @@ internal sealed class SessionLifecycle(
         display.Show($"* {session.Nick} ({session.RemoteEndPoint}) disconnected: {reason}");
     }
 
-    // Registers the session (register puts it in its room, or none for IRC), then tells the room, welcomes it and
-    // shows it the room's newest messages, with no message delivered in between. The others hear of the newcomer
-    // before the newcomer hears back, so nothing it does can overtake the notice.
-    private async Task GreetAsync(ChatSession session, Func<Room?> register, string? token)
+    // The log reader puts the session in its room (the room told of the newcomer before the newcomer hears back, so
+    // nothing it does can overtake the notice); then it is welcomed and shown the room's newest messages up to
+    // where it entered, then what the room said since.
+    private async Task GreetAsync(ChatSession session, Arrive arrive, string? token) =>
+        await WelcomeAsync(session, await history.EnterAsync(session, arrive), token);
+
+    private async Task WelcomeAsync(ChatSession session, RoomChanged entered, string? token)
     {
-        var (room, position) = history.Enter(session, () =>
+        session.Registered = true;
+        session.Send(new WelcomeEvent(session.Nick, entered.Joined ?? string.Empty, token, Rate: session.Rate));
+        if (log.Health.Problem is not null)
         {
-            var entered = register();
-            session.Registered = true;
-            if (entered is not null)
-            {
-                presence.Tell(PresenceAction.Join, entered.Name, session.Nick, except: session);
-            }
+            session.Send(StoreNotices.Delayed);
+        }
 
-            session.Send(new WelcomeEvent(session.Nick, entered?.Name ?? string.Empty, token, Rate: session.Rate));
-            if (log.Health.Problem is not null)
-            {
-                session.Send(StoreNotices.Delayed);
-            }
-
-            return entered;
-        });
-        if (room is null)
+        if (entered.Joined is not { } room)
         {
             RoomHistory.Skip(session);
         }
         else
         {
-            await history.ShowRecentAsync(session, room.Name, position);
-            names.Moved(session.Nick, null, room.Name);
+            await history.ShowRecentAsync(session, room, entered.Position);
             if (session.Identity is { } identity)
             {
-                log.Save(identity.Record(session.Nick, room.Name, clock.GetUtcNow()));
+                log.Save(identity.Record(session.Nick, room, clock.GetUtcNow()));
             }
         }
 
@@ -361,25 +317,22 @@ internal sealed class SessionLifecycle(
 
         // Across a cluster the name is the identity's (owned by its token) unless its lease ran out and someone
         // else took it meanwhile: then there is nothing to resume.
-        var parkedNick = identity.Owner?.Nick ?? identity.ParkedNick;
-        if (!await names.TryClaimAsync(parkedNick, $"t:{token}"))
+        if (!await users.TryClaimForResumeAsync(identity.Owner?.Nick ?? identity.ParkedNick, token))
         {
             return false;
         }
 
         string nick;
         string roomName;
-        Room room;
-        long position;
+        ChatSession? previous;
         lock (identity.Gate)
         {
-            if (identity.Owner is { } previous)
+            // The old connection is not known to be dead yet (a half-open TCP connection): this one replaces it.
+            previous = identity.Owner;
+            if (previous is not null)
             {
-                // The old connection is not known to be dead yet (a half-open TCP connection): this one replaces it.
                 nick = previous.Nick;
                 roomName = previous.Room;
-                directory.Unregister(previous);
-                previous.Abort("replaced by a resumed connection");
             }
             else if (identity.IsParked(clock.GetUtcNow()))
             {
@@ -394,10 +347,17 @@ internal sealed class SessionLifecycle(
             identity.Attach(session);
             session.Identity = identity;
             session.Account = accounts.Required ? nick : null;
-            session.Send(new WelcomeEvent(nick, roomName, token, Resumed: true, Rate: session.Rate));
-            (room, position) = history.Enter(session, () => directory.Register(session, nick, roomName));
-            session.Registered = true;
         }
+
+        users.Resume(session, nick, previous);
+        session.Send(new WelcomeEvent(nick, roomName, token, Resumed: true, Rate: session.Rate));
+
+        // Handed to the reader before the old connection is cut, so its leaving finds it in no room: the room sees
+        // the identity come back, not go and come back.
+        var entering = history.EnterAsync(session, new Arrive(session, roomName, previous, Quietly: true));
+        previous?.Abort("replaced by a resumed connection");
+        var entered = await entering;
+        session.Registered = true;
 
         // Its position was in a log Redis has since lost: what it missed there is gone, and it is told so.
         if (lastId > 0 && lastId < log.Store.LostUpTo)
@@ -405,13 +365,36 @@ internal sealed class SessionLifecycle(
             session.Send(StoreNotices.Lost);
         }
 
-        // The store is read after the identity's lock is let go; what the room says meanwhile waits behind it.
-        await history.ShowMissedAsync(session, room.Name, Math.Max(lastId, identity.JoinedAtId), position, nick);
-        names.Moved(nick, null, room.Name);
-
-        presence.Tell(PresenceAction.Join, room.Name, nick, except: session);
+        await history.ShowMissedAsync(session, entered.Joined ?? roomName, Math.Max(lastId, identity.JoinedAtId), entered.Position, nick);
         ServerLog.ClientResumed(logger, nick, session.RemoteEndPoint, lastId);
         display.Show($"* {nick} ({session.RemoteEndPoint}) reconnected");
         return true;
+    }
+
+    // A claim that fails (in a cluster, Redis away) lets the live events it held go.
+    private static async Task<T> ReleasingOnFailure<T>(ChatSession session, Task<T> claim)
+    {
+        try
+        {
+            return await claim;
+        }
+        catch
+        {
+            session.Outbound.Release();
+            throw;
+        }
+    }
+
+    private static async Task ReleasingOnFailure(ChatSession session, Task claim)
+    {
+        try
+        {
+            await claim;
+        }
+        catch
+        {
+            session.Outbound.Release();
+            throw;
+        }
     }
 }

@@ -13,7 +13,7 @@ namespace SocketChat.Server.Sessions;
 /// by its sender's token and client id) before the log reader delivers it; the sender is acknowledged with what the
 /// append returned (<see cref="Acknowledgements"/>).
 /// </summary>
-internal sealed class SessionMessages(RoomDirectory directory, INameRegistry names, MessageLog log, ILogger<SessionMessages> logger)
+internal sealed class SessionMessages(Users users, MessageLog log, ILogger<SessionMessages> logger)
 {
     /// <summary>Accepts a message to <paramref name="room"/>; returns the refusal to send when there is one.</summary>
     public InvalidCommand? Say(ChatSession session, string room, string said, string? cid)
@@ -38,7 +38,7 @@ internal sealed class SessionMessages(RoomDirectory directory, INameRegistry nam
         }
 
         // Here, or on another server of the cluster (whose log reader delivers it).
-        if ((directory.FindByNick(command.To)?.Nick ?? await names.FindAsync(command.To)) is not { } to)
+        if (await users.FindAsync(command.To) is not { } to)
         {
             return new InvalidCommand(ErrorCodes.NoSuchNick, $"no such nick: {TextSanitizer.RemoveControlCharacters(command.To)}", command.Cid);
         }

@@ -15,11 +15,11 @@ namespace SocketChat.Server.Storage;
 /// into each transaction (group commit), where the store gives each its id and recognises a resent line; each
 /// append's result is what its sender is acknowledged with. What was stored is then read, in order, from
 /// <see cref="Committed"/> by the log reader, which delivers it and moves the log's position on
-/// (<see cref="Delivered"/>): a newcomer's history is everything up to the position it joined at.
+/// (<see cref="Delivered"/>).
 /// </summary>
 /// <remarks>
-/// The server's lock order, wherever two nest: ResumableIdentity.Gate, then MessageLog._position, then RoomDirectory._gate, then Room._gate, then any of OutboundQueue._gate, ChatSession._congestionGate, MessageLog._waiters (which take no other lock). Every other lock is taken alone. None is held across a store
-/// call, a socket call or a log write. <c>_position</c>: nothing is delivered while it is held.
+/// Its locks, <c>_undelivered</c> and <c>_waiters</c>, are leaves: each is taken alone, for its own list, never
+/// across a call out.
 /// </remarks>
 internal sealed class MessageLog(
     IMessageStore store,
@@ -40,13 +40,12 @@ internal sealed class MessageLog(
     private readonly Channel<IReadOnlyList<StoredMessage>> _committed = Channel.CreateBounded<IReadOnlyList<StoredMessage>>(
         new BoundedChannelOptions(MaxUnread) { SingleReader = true, SingleWriter = true });
 
-    private readonly Lock _position = new();
     private readonly List<(long Id, TaskCompletionSource Delivered)> _waiters = [];
     private readonly CancellationTokenSource _giveUp = new();
     private readonly CancellationTokenSource _stopTailing = new();
 
     // This node's messages on their way: appended and not yet stored, then stored and not yet delivered (their ids,
-    // in order; taken alone, like _waiters).
+    // in order).
     private readonly Queue<long> _undelivered = new();
     private long _unanswered;
     private long _sequence;
@@ -214,20 +213,7 @@ internal sealed class MessageLog(
         }
     }
 
-    /// <summary>
-    /// Runs <paramref name="action"/> while the log's position cannot move: the reader delivers inside it, and a
-    /// newcomer enters a room inside it, so what it is sent as history and what it gets live line up exactly.
-    /// In-memory work only: never a store call.
-    /// </summary>
-    public T Exclusive<T>(Func<T> action)
-    {
-        lock (_position)
-        {
-            return action();
-        }
-    }
-
-    /// <summary>The reader delivered <paramref name="batch"/>: the log's position moves to its last id. Called inside <see cref="Exclusive{T}"/>.</summary>
+    /// <summary>The reader delivered <paramref name="batch"/>: the log's position moves to its last id (the reader alone calls it).</summary>
     public void Delivered(IReadOnlyList<StoredMessage> batch)
     {
         // Presence carries no id.

@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Options;
+using SocketChat.Protocol.Encoders;
 using SocketChat.Protocol.Events;
+using SocketChat.Server.Configuration;
 using SocketChat.Server.Connections;
 using SocketChat.Server.Diagnostics;
 using SocketChat.Server.Sessions;
@@ -6,31 +9,36 @@ using SocketChat.Server.Storage;
 
 namespace SocketChat.Server.Rooms;
 
-/// <summary>Delivers to this process's connections: each message is encoded once and only ever TryWrite-queued.</summary>
-internal sealed class InProcessRoomFanout(RoomDirectory directory, ServerMetrics metrics, Microsoft.Extensions.Options.IOptions<Configuration.ChatOptions> options) : IRoomFanout
+/// <summary>
+/// Hands what the log reader applies to this server's connections: each event is encoded once and only ever
+/// TryWrite-queued, so no recipient holds the reader up (one whose queue is full is dropped). Other servers of a
+/// cluster deliver to theirs from the shared log.
+/// </summary>
+internal sealed class RoomFanout(RoomDirectory rooms, Users users, ServerMetrics metrics, IOptions<ChatOptions> options)
 {
+    /// <summary>A stored room message, to everyone in its room but <paramref name="sender"/>.</summary>
     public void DeliverRoomMessage(StoredMessage message, ChatSession? sender)
     {
-        if (directory.FindRoom(message.Room!) is not { } room)
+        if (rooms.FindRoom(message.Room!) is not { } room)
         {
             return;
         }
 
         var overflowed = new List<ChatSession>();
-        room.Deliver(() => message.ToRoomEvent(), sender, overflowed, out var delivered);
-        metrics.Delivered(delivered);
+        metrics.Delivered(room.Deliver(message.ToRoomEvent(), sender, overflowed));
         DropAll(overflowed);
     }
 
+    /// <summary>A stored private message, to its recipient if still connected.</summary>
     public void DeliverPrivate(StoredMessage message, ChatSession? sender)
     {
         // A person at nc or telnet sees what it sent, once it is stored (a program has its ack, IRC its echo).
-        if (sender is { Mode: Protocol.Encoders.WireMode.Text })
+        if (sender is { Mode: WireMode.Text })
         {
             sender.Send(new InfoEvent($"private to {message.To}: {message.Text}"));
         }
 
-        if (directory.FindByNick(message.To!) is not { } target)
+        if (users.FindByNick(message.To!) is not { } target)
         {
             return;
         }
@@ -48,16 +56,13 @@ internal sealed class InProcessRoomFanout(RoomDirectory directory, ServerMetrics
         }
     }
 
-    public int DeliverAnnouncement(StoredMessage message)
-    {
-        var delivered = NotifyEveryoneCounted(message.ToAnnouncement());
-        metrics.Delivered(delivered);
-        return delivered;
-    }
+    /// <summary>A stored operator line, to every connection.</summary>
+    public void DeliverAnnouncement(StoredMessage message) => metrics.Delivered(NotifyEveryoneCounted(message.ToAnnouncement()));
 
+    /// <summary>A notice (presence) to a room's members, optionally leaving one out.</summary>
     public void Notify(string room, ServerEvent notice, ChatSession? except = null)
     {
-        if (directory.FindRoom(room) is not { } target)
+        if (rooms.FindRoom(room) is not { } target)
         {
             return;
         }
@@ -69,17 +74,18 @@ internal sealed class InProcessRoomFanout(RoomDirectory directory, ServerMetrics
         }
 
         var overflowed = new List<ChatSession>();
-        target.Deliver(() => notice, except, overflowed, out _);
+        target.Deliver(notice, except, overflowed);
         DropAll(overflowed);
     }
 
+    /// <summary>A notice to every connection (the store's health).</summary>
     public void NotifyEveryone(ServerEvent notice) => NotifyEveryoneCounted(notice);
 
     private int NotifyEveryoneCounted(ServerEvent notice)
     {
         var message = new EncodedEvent(notice);
         var delivered = 0;
-        foreach (var session in directory.Sessions)
+        foreach (var session in users.Sessions)
         {
             if (session.Deliver(message) == EnqueueResult.Full)
             {
@@ -94,7 +100,7 @@ internal sealed class InProcessRoomFanout(RoomDirectory directory, ServerMetrics
         return delivered;
     }
 
-    // Outside the room's lock: aborting cancels socket operations, which need not hold up the other members.
+    // After the room is walked: aborting cancels socket operations, which need not hold up the other members.
     private static void DropAll(List<ChatSession> overflowed)
     {
         foreach (var session in overflowed)
