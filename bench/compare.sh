@@ -17,11 +17,16 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-# The server as it is deployed (Dockerfile, deploy/systemd): published Release, ReadyToRun.
-dotnet publish -c Release --use-current-runtime --self-contained false -p:PublishReadyToRun=true -v quiet --nologo \
-    -o "$work/server" src/Server/SocketChat.Server.csproj >/dev/null
+# The server as it is deployed (Dockerfile, deploy/systemd): published Release, ReadyToRun. SERVER_DIR names one
+# published already (an earlier commit's, to compare before and after with the same bench).
+if [[ -n ${SERVER_DIR:-} ]]; then
+    server=$SERVER_DIR/SocketChat.Server.dll
+else
+    dotnet publish -c Release --use-current-runtime --self-contained false -p:PublishReadyToRun=true -v quiet --nologo \
+        -o "$work/server" src/Server/SocketChat.Server.csproj >/dev/null
+    server=$work/server/SocketChat.Server.dll
+fi
 dotnet build -c Release -v quiet --nologo src/Bench/SocketChat.Bench.csproj >/dev/null
-server=$work/server/SocketChat.Server.dll
 bench=(dotnet src/Bench/bin/Release/net10.0/SocketChat.Bench.dll)
 
 # Our server with its default settings (every message logged, SQLite persistence on), on a free port; any
@@ -82,6 +87,14 @@ for target in ours ncat; do
     warm_up "$port"
     "${bench[@]}" steady --port "$port" --label "$target" --clients 100 --rate 5 --seconds 20 | tee -a "$results"
     stop "$pid"
+done
+
+# Room changes (ncat has no rooms): a /join confirmed, on an idle server and while 20 clients say 20 lines a second each.
+for busy in 0 20; do
+    start_ours
+    warm_up "$ours_port"
+    "${bench[@]}" join --port "$ours_port" --label "busy$busy" --joins 200 --busy "$busy" --rate 20 | tee -a "$results"
+    stop "$ours_pid"
 done
 
 start_ours

@@ -30,6 +30,12 @@ function ncat_table() {
     row("steady p99 latency ms", "steady", "p99_ms")
     row("steady max latency ms", "steady", "max_ms")
     row("steady lines lost", "steady", "lost")
+    if (("join", "busy0", "p50_ms") in v) {
+        print ""
+        printf "%-34s %14s %14s\n", "join confirmed (ours only)", "idle", "busy 400 l/s"
+        jrow("join p50 ms", "p50_ms"); jrow("join p90 ms", "p90_ms"); jrow("join p99 ms", "p99_ms"); jrow("join max ms", "max_ms")
+        print ""
+    }
     single("startup to listening, ms", "startup", "startup_ms")
     single("idle RSS, KiB", "startup", "idle_rss_kib")
     single("conns: held", "conns", "connections")
@@ -84,3 +90,4 @@ function row(title, mode, key,   ours, theirs) {
 function single(title, mode, key) {
     printf "%-34s %14s %14s %10s\n", title, median(v[mode, "ours", key]), "-", "-"
 }
+function jrow(label, key) { printf "%-34s %14s %14s\n", label, median(v["join", "busy0", key]), median(v["join", "busy20", key]) }
