@@ -70,6 +70,8 @@ internal static class ServerHost
         services.AddSingleton<Irc.IrcRegistration>();
         services.AddSingleton<Irc.IrcChannels>();
         services.AddSingleton<Irc.IrcCommands>();
+        services.AddSingleton<Lines.LineProtocol>();
+        services.AddSingleton<ListenerPorts>();
         services.AddSingleton<ConnectionAdmission>();
         services.AddSingleton<FloodControl>();
         services.AddSingleton<CertificateStore>();

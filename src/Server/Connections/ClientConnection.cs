@@ -25,13 +25,12 @@ internal sealed class ClientConnection(
     FloodGate flood,
     IdleWatch? idle,
     TlsGate? tls,
-    int maxLineBytes,
+    bool tlsOnly,
     int inFlightLimit,
     TimeSpan loginTimeout,
     TimeSpan flushGrace,
     TimeSpan slowClientGrace,
     TimeProvider clock,
-    Irc.IrcCommands irc,
     ILogger logger)
 {
     private static readonly TimeSpan GreetingDelay = TimeSpan.FromMilliseconds(150);
@@ -72,7 +71,7 @@ internal sealed class ClientConnection(
         Stream? stream = web;
         if (socket is not null)
         {
-            stream = tls is null ? network : await tls.NegotiateAsync(socket, network!, session.Address, session.RemoteEndPoint, tlsOnly: session.Irc is not null);
+            stream = tls is null ? network : await tls.NegotiateAsync(socket, network!, session.Address, session.RemoteEndPoint, tlsOnly);
             if (stream is null)
             {
                 await commands.DisconnectAsync(session, "no TLS");
@@ -170,18 +169,18 @@ internal sealed class ClientConnection(
 
     private async Task<string> ReadLoopAsync(PipeReader reader, CancellationToken cancellationToken)
     {
-        var framer = new LineFramer(maxLineBytes);
+        var protocol = session.Protocol;
+        var framer = new LineFramer(protocol.MaxLineBytes);
 
-        // A program says "/json" at once and is greeted in JSON (or resumes its identity without a guest's
-        // coming and going); a person who says nothing for a moment gets the text greeting. An IRC client
-        // registers itself. A WebSocket speaks JSON from its first frame: greeted in JSON unless that frame resumes.
+        // A client that says nothing for a moment is greeted (a program that says "/json" at once is greeted in
+        // JSON, or resumes its identity without a guest's coming and going); one that registers itself (IRC) is not.
         ValueTask<ReadResult> pending;
-        if (session.Irc is null)
+        if (!protocol.RegistersItself)
         {
             var first = reader.ReadAsync(cancellationToken).AsTask();
             if (await Task.WhenAny(first, Task.Delay(GreetingDelay, cancellationToken)) != first)
             {
-                await commands.EnsureGreetedAsync(session);
+                await protocol.GreetSilentAsync(session);
             }
 
             pending = new ValueTask<ReadResult>(first);
@@ -222,16 +221,9 @@ internal sealed class ClientConnection(
 
                     if (status == FrameStatus.TooLong)
                     {
-                        if (session.Irc is null)
-                        {
-                            await commands.RejectTooLongAsync(session, maxLineBytes);
-                        }
-                        else
-                        {
-                            Irc.IrcCommands.RejectTooLong(session, line);
-                        }
+                        await session.Protocol.RejectTooLongAsync(session, line);
                     }
-                    else if (!await HandleLine(line))
+                    else if (!await session.Protocol.HandleLineAsync(session, line))
                     {
                         return "quit";
                     }
@@ -244,9 +236,9 @@ internal sealed class ClientConnection(
                 // A last line without LF (printf 'hi' | nc) still counts when the peer closes.
                 if (result.IsCompleted && !throttled)
                 {
-                    if (!buffer.IsEmpty && buffer.Length <= maxLineBytes)
+                    if (!buffer.IsEmpty && buffer.Length <= protocol.MaxLineBytes)
                     {
-                        await HandleLine(buffer);
+                        await session.Protocol.HandleLineAsync(session, buffer);
                     }
 
                     return "peer closed the connection";
@@ -268,9 +260,6 @@ internal sealed class ClientConnection(
             pending = reader.ReadAsync(cancellationToken);
         }
     }
-
-    private ValueTask<bool> HandleLine(in ReadOnlySequence<byte> line) =>
-        session.Irc is null ? commands.HandleLine(session, line) : irc.HandleLine(session, line);
 
     // The store sets the pace. While few messages are waiting to be stored and delivered (fewer than a quarter of
     // what one recipient's queue may hold), this client's next lines are taken at once, so the writer has a full
@@ -327,18 +316,9 @@ internal sealed class ClientConnection(
                 var bytes = 0L;
                 while (session.Outbound.TryDequeue(out var message))
                 {
-                    if (session.Irc is { } state)
-                    {
-                        // Made for this connection: its nickname, capabilities and channel shape the lines.
-                        var before = writer.UnflushedBytes;
-                        Irc.IrcEventWriter.Write(message.Event, state, session.Registered ? session.Nick : "*", writer);
-                        bytes += writer.UnflushedBytes - before;
-                        continue;
-                    }
-
-                    var frame = message.For(session.Mode).Span;
-                    writer.Write(frame);
-                    bytes += frame.Length;
+                    var before = writer.UnflushedBytes;
+                    session.Protocol.Write(message, session, writer);
+                    bytes += writer.UnflushedBytes - before;
                 }
 
                 metrics.BytesSent(bytes);

@@ -17,7 +17,6 @@ internal sealed class ConnectionTracker(
     ConnectionAdmission admission,
     FloodControl floodControl,
     TlsGate tls,
-    Irc.IrcCommands irc,
     TimeProvider clock,
     ServerMetrics metrics,
     IOptions<ChatOptions> options,
@@ -46,14 +45,14 @@ internal sealed class ConnectionTracker(
     /// <summary>The connections open now (a snapshot as it is enumerated).</summary>
     public IEnumerable<ClientConnection> Connections => _live.Values.Select(entry => entry.Connection);
 
-    /// <summary>Takes a connection from a listener of <paramref name="kind"/>.</summary>
-    public void Accept(Socket socket, ListenerKind kind = ListenerKind.Chat)
+    /// <summary>Takes a connection from a listener on <paramref name="port"/>.</summary>
+    public void Accept(Socket socket, ListenerPort port)
     {
         socket.NoDelay = true;
         var peer = ConnectionAdmission.AddressOf(socket.RemoteEndPoint);
         if (_proxies.Count > 0 && _proxies.Any(network => network.Contains(peer)))
         {
-            var reading = AcceptFromProxyAsync(socket, peer, kind);
+            var reading = AcceptFromProxyAsync(socket, peer, port);
             if (_headers.TryAdd(reading, 0))
             {
                 _ = reading.ContinueWith(done => _headers.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -62,11 +61,11 @@ internal sealed class ConnectionTracker(
             return;
         }
 
-        _ = Admit(socket, null, peer, EndPointFormat.Format(socket.RemoteEndPoint), kind);
+        _ = Admit(socket, null, peer, EndPointFormat.Format(socket.RemoteEndPoint), port);
     }
 
     // The client is the one the load balancer's header names (the balancer itself when it speaks for itself: a check).
-    private async Task AcceptFromProxyAsync(Socket socket, System.Net.IPAddress proxy, ListenerKind kind)
+    private async Task AcceptFromProxyAsync(Socket socket, System.Net.IPAddress proxy, ListenerPort port)
     {
         System.Net.IPEndPoint? client;
         try
@@ -77,13 +76,13 @@ internal sealed class ConnectionTracker(
         }
         catch (Exception ex) when (ex is InvalidDataException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
-            Refuse(socket, ex is OperationCanceledException ? "no PROXY protocol header in time" : ex.Message, kind);
+            Refuse(socket, ex is OperationCanceledException ? "no PROXY protocol header in time" : ex.Message, port);
             return;
         }
 
         var remote = EndPointFormat.Format(client ?? socket.RemoteEndPoint);
         ServerLog.ConnectionThroughProxy(logger, remote, EndPointFormat.Format(socket.RemoteEndPoint));
-        _ = Admit(socket, null, client is null ? proxy : ConnectionAdmission.AddressOf(client), remote, kind);
+        _ = Admit(socket, null, client is null ? proxy : ConnectionAdmission.AddressOf(client), remote, port);
     }
 
     /// <summary>
@@ -94,10 +93,10 @@ internal sealed class ConnectionTracker(
     /// Its TCP connection was counted when the web port accepted it; a WebSocket through a trusted balancer is counted
     /// again by the client's forwarded address (<paramref name="forwarded"/>), towards that address's limit only.
     /// </remarks>
-    public async Task AcceptWebSocketAsync(System.Net.WebSockets.WebSocket webSocket, System.Net.IPAddress address, string remote, bool forwarded)
+    public async Task AcceptWebSocketAsync(System.Net.WebSockets.WebSocket webSocket, ListenerPort port, System.Net.IPAddress address, string remote, bool forwarded)
     {
         var web = new Web.WebSocketLineStream(webSocket);
-        if (Admit(null, web, address, remote, ListenerKind.Web, forwarded ? address : null, total: false) is not { } running)
+        if (Admit(null, web, address, remote, port, forwarded ? address : null, total: false) is not { } running)
         {
             await using (web)
             {
@@ -119,18 +118,17 @@ internal sealed class ConnectionTracker(
         await running;
     }
 
-    private Task? Admit(Socket? socket, Web.WebSocketLineStream? web, System.Net.IPAddress address, string remote, ListenerKind kind) =>
-        Admit(socket, web, address, remote, kind, address, total: true);
+    private Task? Admit(Socket? socket, Web.WebSocketLineStream? web, System.Net.IPAddress address, string remote, ListenerPort port) =>
+        Admit(socket, web, address, remote, port, address, total: true);
 
-    private Task? Admit(Socket? socket, Web.WebSocketLineStream? web, System.Net.IPAddress address, string remote, ListenerKind kind, System.Net.IPAddress? counted, bool total)
+    private Task? Admit(Socket? socket, Web.WebSocketLineStream? web, System.Net.IPAddress address, string remote, ListenerPort port, System.Net.IPAddress? counted, bool total)
     {
-        var speaksIrc = kind is ListenerKind.Irc or ListenerKind.IrcTls;
         var settings = options.Value;
         if (admission.TryAdmit(counted, total) is { } refusal)
         {
             if (socket is not null)
             {
-                Refuse(socket, refusal, kind, remote);
+                Refuse(socket, refusal, port, remote);
             }
             else
             {
@@ -148,11 +146,10 @@ internal sealed class ConnectionTracker(
             new OutboundQueue(settings.MaxQueuedMessagesPerClient, settings.MaxQueuedBytesPerClient))
         {
             Rate = exempt || settings.Limits.MessagesPerSecond == 0 ? null : new SendRate(settings.Limits.MessagesPerSecond, settings.Limits.Burst),
-            Irc = speaksIrc ? new Irc.IrcState(settings.Irc.ServerName) : null,
+            Protocol = port.Open(),
             Socket = socket,
             Web = web is not null,
-            // A WebSocket is JSON from its first frame.
-            Mode = speaksIrc ? Protocol.Encoders.WireMode.Irc : web is not null ? Protocol.Encoders.WireMode.Json : Protocol.Encoders.WireMode.Text,
+            Mode = port.Mode,
         };
         var connection = new ClientConnection(
             socket,
@@ -168,15 +165,14 @@ internal sealed class ConnectionTracker(
                 clock,
                 metrics),
             settings.Limits.IdleTimeoutSeconds > 0 ? new IdleWatch(TimeSpan.FromSeconds(settings.Limits.IdleTimeoutSeconds), clock) : null,
-            tls.Enabled && kind is ListenerKind.Chat or ListenerKind.IrcTls ? tls : null,
-            speaksIrc ? Irc.IrcCommands.MaxLineBytes : settings.MaxLineBytes,
+            tls.Enabled && port.Tls ? tls : null,
+            port.TlsOnly,
             Math.Min(settings.MaxQueuedMessagesPerClient / 4, settings.MaxQueuedBytesPerClient / 4 / 256),
             // IRC registers (NICK, USER, CAP END) whether or not there are accounts; either way within the login timeout.
-            settings.Auth.Mode == AuthMode.Password || speaksIrc ? TimeSpan.FromSeconds(settings.Auth.LoginTimeoutSeconds) : TimeSpan.Zero,
+            settings.Auth.Mode == AuthMode.Password || session.Protocol.RegistersItself ? TimeSpan.FromSeconds(settings.Auth.LoginTimeoutSeconds) : TimeSpan.Zero,
             TimeSpan.FromSeconds(settings.ShutdownGraceSeconds),
             TimeSpan.FromSeconds(settings.SlowClientGraceSeconds),
             clock,
-            irc,
             logger);
         metrics.Connected();
         // The connection starts only once it is tracked, so its own removal can never come first.
@@ -239,7 +235,7 @@ internal sealed class ConnectionTracker(
     public void Dispose() => _stopped.Dispose();
 
     // One line saying why, then close. A new socket's send buffer is empty, so this small write never blocks.
-    private void Refuse(Socket socket, string reason, ListenerKind kind, string? remote = null)
+    private void Refuse(Socket socket, string reason, ListenerPort port, string? remote = null)
     {
         remote ??= EndPointFormat.Format(socket.RemoteEndPoint);
 
@@ -248,11 +244,10 @@ internal sealed class ConnectionTracker(
         ServerLog.ConnectionRefused(logger, remote, reason);
         try
         {
-            // An IRC-over-TLS client cannot read a plaintext line; it sees the connection close.
-            var line = kind switch { ListenerKind.Chat => $"! error: {reason}\n", ListenerKind.Irc => $"ERROR :Closing link: {reason}\r\n", _ => null };
-            if (line is not null)
+            // A client that must speak TLS cannot read a plaintext line; it sees the connection close.
+            if (!port.TlsOnly)
             {
-                socket.Send(System.Text.Encoding.UTF8.GetBytes(line), SocketFlags.None, out _);
+                socket.Send(System.Text.Encoding.UTF8.GetBytes(port.Open().Refusal(reason)), SocketFlags.None, out _);
             }
 
             socket.Shutdown(SocketShutdown.Both);

@@ -151,9 +151,9 @@ internal sealed class IrcCommands(
                 break;
             case "QUIT":
                 // Nothing the room says after the goodbye is sent: the client asked to go. Its channels hear why.
-                irc.QuitMessage = IrcText.Field($"Quit: {message[0] ?? "leaving"}", MaxReasonBytes);
+                session.QuitMessage = IrcText.Field($"Quit: {message[0] ?? "leaving"}", MaxReasonBytes);
                 session.Outbound.Hold();
-                session.Reply(IrcText.Fit("ERROR :Closing link: ", $"{nick} ({irc.QuitMessage})"));
+                session.Reply(IrcText.Fit("ERROR :Closing link: ", $"{nick} ({session.QuitMessage})"));
                 return false;
             case "CAP":
                 registration.Capabilities(session, irc, message);
@@ -309,14 +309,14 @@ internal sealed class IrcCommands(
         }
 
         irc.Subject = target;
-        irc.Quiet = notice;
+        session.Quiet = notice;
         try
         {
             await commands.DispatchAsync(session, command);
         }
         finally
         {
-            irc.Quiet = false;
+            session.Quiet = false;
         }
     }
 

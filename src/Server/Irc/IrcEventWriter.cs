@@ -4,6 +4,7 @@ using SocketChat.Protocol.Encoders;
 using SocketChat.Protocol.Events;
 using SocketChat.Protocol.Irc;
 using SocketChat.Protocol.Text;
+using SocketChat.Server.Sessions;
 
 namespace SocketChat.Server.Irc;
 
@@ -26,8 +27,22 @@ internal static class IrcEventWriter
 
     public static string Mask(string nick) => $"{nick}!{nick}@{Host}";
 
-    public static void Write(ServerEvent serverEvent, IrcState irc, string nick, IBufferWriter<byte> output)
+    /// <summary>A live room message's lines for a connection with <paramref name="irc"/>'s capabilities, made once per capability set.</summary>
+    public static ReadOnlyMemory<byte> Shared(EncodedEvent message, IrcState irc) =>
+        message.For((irc.Has(IrcCapabilities.ServerTime) ? 1 : 0) | (irc.Has(IrcCapabilities.MessageTags) ? 2 : 0), EncodeShared);
+
+    private static readonly Func<ServerEvent, int, byte[]> EncodeShared = static (serverEvent, variant) =>
     {
+        var said = (RoomMessageEvent)serverEvent;
+        var output = new ArrayBufferWriter<byte>(256);
+        Message(output, batch: null, time: (variant & 1) != 0, msgid: (variant & 2) != 0, said.From, "PRIVMSG", $"#{said.Room}", said.Text, said.Timestamp, said.Id);
+        return output.WrittenSpan.ToArray();
+    };
+
+    public static void Write(EncodedEvent message, IrcState irc, string nick, IBufferWriter<byte> output)
+    {
+        var serverEvent = message.Event;
+
         // A batch of history ends at the first event that is not history.
         if (irc.OpenBatch is { } batch && serverEvent is not RoomMessageEvent { History: true })
         {
@@ -94,8 +109,8 @@ internal static class IrcEventWriter
 
                 Message(output, irc, past.From, "PRIVMSG", $"#{past.Room}", irc.Has(IrcCapabilities.ServerTime) ? past.Text : $"[history] {past.Text}", past.Timestamp, past.Id);
                 break;
-            case RoomMessageEvent said:
-                Message(output, irc, said.From, "PRIVMSG", $"#{said.Room}", said.Text, said.Timestamp, said.Id);
+            case RoomMessageEvent:
+                output.Write(Shared(message, irc).Span);
                 break;
             case PrivateMessageEvent told:
                 Message(output, irc, told.From, "PRIVMSG", nick, told.Text, told.Timestamp, told.Id);
@@ -136,9 +151,12 @@ internal static class IrcEventWriter
     }
 
     // A PRIVMSG or NOTICE, with the time and id as tags where negotiated, split where it would pass 512 bytes.
-    private static void Message(IBufferWriter<byte> output, IrcState irc, string from, string command, string target, string text, DateTimeOffset timestamp, long id)
+    private static void Message(IBufferWriter<byte> output, IrcState irc, string from, string command, string target, string text, DateTimeOffset timestamp, long id) =>
+        Message(output, irc.OpenBatch, irc.Has(IrcCapabilities.ServerTime), irc.Has(IrcCapabilities.MessageTags), from, command, target, text, timestamp, id);
+
+    private static void Message(IBufferWriter<byte> output, string? batch, bool time, bool msgid, string from, string command, string target, string text, DateTimeOffset timestamp, long id)
     {
-        var tags = Tags(irc, timestamp, id);
+        var tags = Tags(batch, time, msgid, timestamp, id);
         var head = $":{Mask(from)} {command} {target} :";
         var (open, close) = text.StartsWith(ActionPrefix, StringComparison.Ordinal) ? (Action, "\u0001") : (string.Empty, string.Empty);
         // IRC clients are read in terminals too: bidi and invisible characters are shown as code points, as in text mode.
@@ -150,20 +168,20 @@ internal static class IrcEventWriter
         }
     }
 
-    private static string Tags(IrcState irc, DateTimeOffset timestamp, long id)
+    private static string Tags(string? batch, bool time, bool msgid, DateTimeOffset timestamp, long id)
     {
         var tags = new List<string>(3);
-        if (irc.OpenBatch is { } batch)
+        if (batch is not null)
         {
             tags.Add($"batch={batch}");
         }
 
-        if (irc.Has(IrcCapabilities.ServerTime))
+        if (time)
         {
             tags.Add($"time={EventWriter.FormatTimestamp(timestamp)}");
         }
 
-        if (irc.Has(IrcCapabilities.MessageTags) && id > 0)
+        if (msgid && id > 0)
         {
             tags.Add($"msgid={id}");
         }

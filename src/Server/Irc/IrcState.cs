@@ -40,11 +40,6 @@ internal sealed class IrcState(string serverName)
     /// <summary>User mode +i: asked for by clients as they connect; nothing here depends on it.</summary>
     public bool Invisible { get; set; }
 
-    /// <summary>While a NOTICE is dispatched: refusals are not answered (RFC 2812 3.3.2).</summary>
-    public bool Quiet { get; set; }
-
-    /// <summary>What it said as it left (QUIT), told to its channels; null until then.</summary>
-    public string? QuitMessage { get; set; }
 
     private volatile string? _away;
 

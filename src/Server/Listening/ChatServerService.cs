@@ -14,6 +14,7 @@ namespace SocketChat.Server.Listening;
 internal sealed class ChatServerService(
     IOptions<ChatOptions> options,
     ConnectionTracker connections,
+    ListenerPorts ports,
     Accounts.AccountStore accounts,
     IServiceProvider services,
     ILogger<ChatServerService> logger) : BackgroundService
@@ -116,18 +117,18 @@ internal sealed class ChatServerService(
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
-        _listeners.Select(listener => AcceptLoopAsync(listener, ListenerKind.Chat, stoppingToken))
-            .Concat(_ircListeners.Select(listener => AcceptLoopAsync(listener, ListenerKind.Irc, stoppingToken)))
-            .Concat(_ircTlsListeners.Select(listener => AcceptLoopAsync(listener, ListenerKind.IrcTls, stoppingToken))));
+        _listeners.Select(listener => AcceptLoopAsync(listener, ports.Chat, stoppingToken))
+            .Concat(_ircListeners.Select(listener => AcceptLoopAsync(listener, ports.Irc, stoppingToken)))
+            .Concat(_ircTlsListeners.Select(listener => AcceptLoopAsync(listener, ports.IrcTls, stoppingToken))));
 
-    private async Task AcceptLoopAsync(Socket listener, ListenerKind kind, CancellationToken stoppingToken)
+    private async Task AcceptLoopAsync(Socket listener, ListenerPort port, CancellationToken stoppingToken)
     {
         var failures = new FailureRun(TimeProvider.System);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                connections.Accept(await listener.AcceptAsync(stoppingToken), kind);
+                connections.Accept(await listener.AcceptAsync(stoppingToken), port);
                 failures.Recovered();
             }
             catch (OperationCanceledException)

@@ -35,7 +35,7 @@ internal sealed class LogReader(
 
     /// <summary>
     /// Hands the reader a room change; completes once it is applied (with where), or is cancelled when the reader
-    /// has stopped. A session holds its live events first (<see cref="Connections.OutboundQueue.Hold"/>) when it
+    /// has stopped. A session holds its live events first (<see cref="OutboundQueue.Hold"/>) when it
     /// will be shown history up to that position.
     /// </summary>
     public Task<RoomChanged> ChangeAsync(RoomChange change)

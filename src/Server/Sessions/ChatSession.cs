@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using SocketChat.Protocol.Encoders;
 using SocketChat.Protocol.Events;
-using SocketChat.Server.Connections;
 
 namespace SocketChat.Server.Sessions;
 
@@ -29,7 +28,7 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
     public string NameOwner(string run) => Identity is { } identity ? $"t:{identity.Token}" : $"c:{run}/{id}";
 
     /// <summary>The connection's log scope, also applied to what is logged for it after its messages are stored.</summary>
-    public ConnectionLogScope LogScope => _logScope ??= new(id, remoteEndPoint, Irc is not null ? "irc" : Web ? "web" : "chat");
+    public ConnectionLogScope LogScope => _logScope ??= new(id, remoteEndPoint, Web ? "web" : Protocol.Name);
 
     private ConnectionLogScope? _logScope;
 
@@ -76,8 +75,16 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
     public Acknowledgements? Acknowledgements { get; set; }
 
 
-    /// <summary>An IRC connection's registration and capabilities; null for every other connection.</summary>
-    public Irc.IrcState? Irc { get; init; }
+    /// <summary>How it speaks: what its lines mean and how its events are written (a text connection turns JSON by its first line).</summary>
+    public required IWireProtocol Protocol { get => _protocol; set => _protocol = value; }
+
+    private volatile IWireProtocol _protocol = null!;
+
+    /// <summary>What it said as it left (an IRC QUIT's message), told to its rooms; null when it said nothing.</summary>
+    public string? QuitMessage { get; set; }
+
+    /// <summary>True while it is handled a line that must not be answered automatically (an IRC NOTICE): refusals are not sent.</summary>
+    public bool Quiet { get; set; }
 
     /// <summary>Password mode: told to log in and has not yet; no room, no nickname.</summary>
     public bool AwaitingLogin { get; set; }
@@ -203,23 +210,19 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
     }
 
     /// <summary>Queues a live event (a room's, another client's) that may be shared with other recipients; never waits.</summary>
-    public EnqueueResult Deliver(EncodedEvent message) => outbound.TryEnqueue(message, Mode, live: true);
+    public EnqueueResult Deliver(EncodedEvent message) => outbound.TryEnqueue(message, Protocol.SizeOf(message, this), live: true);
 
     /// <summary>Queues an event for this client alone (a reply, its history), dropping the client if it is not reading.</summary>
     public void Send(ServerEvent serverEvent)
     {
-        // An IRC client is told of a refusal as the numeric for what it asked, decided now, while that is known.
-        if (Irc is { } irc && serverEvent is ErrorEvent error)
+        // Decided now, while what it answers is known (IRC tells a refusal as the numeric for what it asked).
+        if (Protocol.Reply(this, serverEvent) is not { } reply)
         {
-            if (irc.Quiet)
-            {
-                return;
-            }
-
-            serverEvent = new SocketChat.Server.Irc.IrcLineEvent(SocketChat.Server.Irc.IrcReplies.ForError(irc.ServerName, Registered ? Nick : "*", irc.Subject, error));
+            return;
         }
 
-        if (outbound.TryEnqueue(new EncodedEvent(serverEvent), Mode, live: false) == EnqueueResult.Full)
+        var message = new EncodedEvent(reply);
+        if (outbound.TryEnqueue(message, Protocol.SizeOf(message, this), live: false) == EnqueueResult.Full)
         {
             Abort(SlowConsumerReason);
         }

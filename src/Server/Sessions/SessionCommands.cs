@@ -6,7 +6,6 @@ using SocketChat.Protocol.Encoders;
 using SocketChat.Protocol.Events;
 using SocketChat.Protocol.Text;
 using SocketChat.Server.Diagnostics;
-using SocketChat.Server.Irc;
 using SocketChat.Server.Logging;
 using SocketChat.Server.Operator;
 using SocketChat.Server.Rooms;
@@ -48,56 +47,6 @@ internal sealed class SessionCommands(
         $"names: {ChatNames.Rule}",
     ];
 
-    /// <summary>Reports a line that exceeded the limit; the connection stays up.</summary>
-    public async ValueTask RejectTooLongAsync(ChatSession session, int maxLineBytes)
-    {
-        session.LinesReceived++;
-        await EnsureGreetedAsync(session);
-        Reject(session, new InvalidCommand(ErrorCodes.LineTooLong, $"line too long (max {maxLineBytes} bytes); it was dropped"));
-    }
-
-    /// <summary>
-    /// Acts on one framed line; false when the client asked to leave. A message completes at once; what needs an
-    /// answer from elsewhere (a login, in a cluster a name or a member list from Redis, history from the store) is
-    /// awaited by the caller before it reads the next line, so nothing a client pipelines after it overtakes it.
-    /// </summary>
-    public ValueTask<bool> HandleLine(ChatSession session, in ReadOnlySequence<byte> line)
-    {
-        session.LinesReceived++;
-        if (!Utf8Line.TryDecode(line, out var decoded))
-        {
-            Reject(session, new InvalidCommand(ErrorCodes.InvalidUtf8, "line is not valid UTF-8; it was dropped"));
-            return ValueTask.FromResult(true);
-        }
-
-        // A WebSocket is JSON already; the page of an earlier version still says "/json" first, and is answered so.
-        var command = session.Mode == WireMode.Json && !(session.Web && session.LinesReceived == 1 && decoded.StartsWith("/json", StringComparison.Ordinal))
-            ? JsonCommandParser.Parse(decoded)
-            : TextCommandParser.Parse(TextSanitizer.RemoveControlCharacters(decoded));
-        if (command is JsonModeCommand mode && session.LinesReceived == 1)
-        {
-            // Greeted in JSON already (its first frame came after the greeting delay): a plain /json has nothing to do.
-            return session.Registered && session.Mode == WireMode.Json && mode.ResumeToken is null
-                ? ValueTask.FromResult(true)
-                : Continue(lifecycle.StartJsonAsync(session, mode));
-        }
-
-        if (command is PingCommand ping && !session.Registered)
-        {
-            // A health probe: answer without greeting, so it never appears in a room.
-            session.Send(new PongEvent(ping.Cid, log.Problem));
-            return ValueTask.FromResult(true);
-        }
-
-        return session.Registered || session.AwaitingLogin ? Dispatch(session, command) : GreetThenDispatchAsync(session, command);
-    }
-
-    private async ValueTask<bool> GreetThenDispatchAsync(ChatSession session, ClientCommand? command)
-    {
-        await EnsureGreetedAsync(session);
-        return await Dispatch(session, command);
-    }
-
     private static async ValueTask<bool> Continue(Task done)
     {
         await done;
@@ -124,8 +73,16 @@ internal sealed class SessionCommands(
         }
     }
 
-    /// <summary>Acts on a command from a registered connection that does not speak in lines of its own (IRC).</summary>
-    public ValueTask<bool> DispatchAsync(ChatSession session, ClientCommand command) => Dispatch(session, command);
+    /// <summary>
+    /// Acts on a client's command, as its wire protocol parsed it; false when it asked to leave. A message completes at
+    /// once; what needs an answer from elsewhere (a login, in a cluster a name or a member list from Redis, history
+    /// from the store) is awaited by the caller before it reads the next line, so nothing a client pipelines after it
+    /// overtakes it.
+    /// </summary>
+    public ValueTask<bool> DispatchAsync(ChatSession session, ClientCommand? command) => Dispatch(session, command);
+
+    /// <summary>What the health probe's pong says is wrong with the store; null when well.</summary>
+    public string? Problem => log.Problem;
 
     /// <summary>Who is in <paramref name="room"/>, across the cluster, sorted.</summary>
     public async Task<string[]> MembersAsync(string room) => await cluster.MembersAsync(room) ?? rooms.FindRoom(room)?.Nicks() ?? [];
@@ -182,31 +139,15 @@ internal sealed class SessionCommands(
         return await ExecuteAsync(session, command);
     }
 
-    /// <summary>Greets a connection that has not said how it speaks; called when it sends nothing for a moment.</summary>
-    public async ValueTask EnsureGreetedAsync(ChatSession session)
-    {
-        if (!session.Registered && !session.AwaitingLogin)
-        {
-            if (session.Mode == WireMode.Json)
-            {
-                await lifecycle.StartJsonAsync(session, new JsonModeCommand());
-            }
-            else
-            {
-                await lifecycle.GreetAsTextAsync(session);
-            }
-        }
-    }
-
     /// <summary>
     /// Closes a connection that has not logged in (password mode) or, on the IRC port, not registered within the
     /// login timeout: a PING now and then must not keep a connection that never became a user.
     /// </summary>
     public void LoginTimedOut(ChatSession session, TimeSpan timeout)
     {
-        if (session.Irc is not null ? !session.Registered : session.Account is null)
+        if (session.Protocol.RegistersItself ? !session.Registered : session.Account is null)
         {
-            var what = session.Irc is not null ? "registered" : "logged in";
+            var what = session.Protocol.RegistersItself ? "registered" : "logged in";
             Reject(session, new InvalidCommand(ErrorCodes.LoginTimeout, $"not {what} within {timeout.TotalSeconds:0} s; closing"));
             session.StopReading("login timeout");
         }
@@ -327,10 +268,11 @@ internal sealed class SessionCommands(
             return;
         }
 
-        // It hears its own rename once, whatever rooms it is in (an IRC connection may be in none or several);
-        // then its rooms hear it.
-        session.Send(new PresenceEvent(clock.GetUtcNow(), session.Room, nick, PresenceAction.Rename, old));
+        // Its rooms hear it (and, in a cluster, Redis's member sets have the new name) before it hears back, so
+        // nothing it or anyone does after seeing the rename can find the old name. It hears its own rename once,
+        // whatever rooms it is in (an IRC connection may be in none or several).
         await reader.ChangeAsync(new Rename(session, old));
+        session.Send(new PresenceEvent(clock.GetUtcNow(), session.Room, nick, PresenceAction.Rename, old));
         if (session.Identity is { } identity)
         {
             log.Save(identity.Record(nick, session.Room, clock.GetUtcNow()));
@@ -405,7 +347,8 @@ internal sealed class SessionCommands(
         }
     }
 
-    private void Reject(ChatSession session, InvalidCommand invalid)
+    /// <summary>Tells the client what it sent was refused, counts and logs it; the connection stays up.</summary>
+    public void Reject(ChatSession session, InvalidCommand invalid)
     {
         session.Send(new ErrorEvent(invalid.Code, invalid.Message, invalid.Cid));
         metrics.Rejected(invalid.Code);

@@ -150,9 +150,9 @@ internal sealed class SessionLifecycle(
             resumes.Forget(released);
         }
 
-        // The room the earlier connection was in (its parked identity's, if it had one), else the default; an IRC
-        // connection joins channels itself. The room hears the earlier connection leave before this one joins.
-        var room = session.Irc is not null ? null : claim.ParkedRoom ?? options.Value.DefaultRoom;
+        // The room the earlier connection was in (its parked identity's, if it had one), else the default; a client
+        // that registers itself (IRC) joins channels itself. The room hears the earlier connection leave before this one joins.
+        var room = session.Protocol.RegistersItself ? null : claim.ParkedRoom ?? options.Value.DefaultRoom;
         var entered = await history.EnterAsync(session, new Arrive(session, room, claim.Displaced, FollowDisplaced: claim.ParkedRoom is null));
         if (claim.Displaced is { } displaced)
         {
@@ -225,7 +225,7 @@ internal sealed class SessionLifecycle(
 
         // A connection displaced by a login or a resume is in no room any more: nothing to tell.
         var departed = await reader.ChangeAsync(new Depart(
-            session, session.Irc?.QuitMessage ?? reason, Disconnected: true, Shutdown: reason == ChatSession.ShutdownReason));
+            session, session.QuitMessage ?? reason, Disconnected: true, Shutdown: reason == ChatSession.ShutdownReason));
         var parked = false;
         if (session.Identity is { } identity)
         {

@@ -64,7 +64,7 @@ internal sealed class SessionMessages(Users users, MessageLog log, ILogger<Sessi
         {
             // An IRC NOTICE is echoed as one: the flag goes with the acknowledgement, which brings the echo.
             (session.Acknowledgements ??= new Acknowledgements(session, logger)).Add(
-                appended, cid, AcceptedMessage.FingerprintOf(draft.Kind, draft.To, draft.Text), notice: session.Irc?.Quiet == true);
+                appended, cid, AcceptedMessage.FingerprintOf(draft.Kind, draft.To, draft.Text), notice: session.Quiet);
         }
     }
 

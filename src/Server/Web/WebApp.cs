@@ -12,7 +12,7 @@ namespace SocketChat.Server.Web;
 /// What the web port answers: the page's files at <c>/</c>, and at <c>/ws</c> a WebSocket that is a chat connection
 /// in JSON mode, opened only by pages from an allowed origin (the server's own by default).
 /// </summary>
-internal sealed class WebApp(ConnectionTracker connections, IOptions<ChatOptions> options, ILogger<WebApp> logger)
+internal sealed class WebApp(ConnectionTracker connections, Listening.ListenerPorts ports, IOptions<ChatOptions> options, ILogger<WebApp> logger)
 {
     // Everything the page loads comes from here; no inline script or style, no framing by other sites.
     private const string ContentSecurityPolicy =
@@ -105,7 +105,7 @@ internal sealed class WebApp(ConnectionTracker connections, IOptions<ChatOptions
         }
 
         using var webSocket = await context.WebSockets.AcceptWebSocketAsync();
-        await connections.AcceptWebSocketAsync(webSocket, address, remote, forwarded);
+        await connections.AcceptWebSocketAsync(webSocket, ports.Web, address, remote, forwarded);
     }
 
     // The page's own origin (what the browser came to), or one Chat:Web:AllowedOrigins names. A client that is not a

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using SocketChat.Protocol.Encoders;
 using SocketChat.Protocol.Events;
-using SocketChat.Server.Connections;
 using SocketChat.Server.Sessions;
 using SocketChat.Server.Storage;
 using SocketChat.TestSupport;
@@ -64,7 +63,7 @@ public sealed class AcknowledgementsTests
     private static (ChatSession Session, OutboundQueue Outbound) JsonSession()
     {
         var outbound = new OutboundQueue(100, 1 << 20);
-        return (new ChatSession(1, System.Net.IPAddress.Loopback, "127.0.0.1:1", outbound) { Mode = WireMode.Json }, outbound);
+        return (new ChatSession(1, System.Net.IPAddress.Loopback, "127.0.0.1:1", outbound) { Mode = WireMode.Json, Protocol = TextWire.Instance }, outbound);
     }
 
     private static ulong Fingerprint(string text) => AcceptedMessage.FingerprintOf(MessageKind.Room, null, text);

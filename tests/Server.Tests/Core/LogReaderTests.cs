@@ -185,7 +185,7 @@ public sealed class LogReaderTests : IAsyncDisposable
 
         Received(sender);
         Received(reader);
-        full.Deliver(new Connections.EncodedEvent(new InfoEvent("already queued")));
+        full.Deliver(new SocketChat.Server.Sessions.EncodedEvent(new InfoEvent("already queued")));
         await _core.SayAsync(sender, "hello");
 
         Assert.Equal(["hello"], Received(reader).OfType<RoomMessageEvent>().Select(message => message.Text));

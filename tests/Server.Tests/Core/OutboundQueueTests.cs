@@ -1,6 +1,6 @@
 using SocketChat.Protocol.Encoders;
 using SocketChat.Protocol.Events;
-using SocketChat.Server.Connections;
+using SocketChat.Server.Sessions;
 using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests.Core;
@@ -14,7 +14,7 @@ public sealed class OutboundQueueTests
         var queue = new OutboundQueue(maxMessages: 3, maxBytes: 1 << 20);
 
         Assert.Equal([EnqueueResult.Queued, EnqueueResult.Queued, EnqueueResult.Queued, EnqueueResult.Full],
-            Enumerable.Range(0, 4).Select(n => queue.TryEnqueue(Line($"m{n}"), WireMode.Text, live: true)));
+            Enumerable.Range(0, 4).Select(n => queue.TryEnqueueText(Line($"m{n}"), live: true)));
 
         Assert.Equal(["m0", "m1", "m2"], Drain(queue));
     }
@@ -24,8 +24,8 @@ public sealed class OutboundQueueTests
     {
         var queue = new OutboundQueue(maxMessages: 100, maxBytes: 20);
 
-        Assert.Equal(EnqueueResult.Queued, queue.TryEnqueue(Line("0123456789"), WireMode.Text, live: true));
-        Assert.Equal(EnqueueResult.Full, queue.TryEnqueue(Line("0123456789"), WireMode.Text, live: true));
+        Assert.Equal(EnqueueResult.Queued, queue.TryEnqueueText(Line("0123456789"), live: true));
+        Assert.Equal(EnqueueResult.Full, queue.TryEnqueueText(Line("0123456789"), live: true));
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public sealed class OutboundQueueTests
         var queue = new OutboundQueue(maxMessages: 8, maxBytes: 1 << 20);
         for (var n = 0; n < 5; n++)
         {
-            queue.TryEnqueue(Line($"m{n}"), WireMode.Text, live: true);
+            queue.TryEnqueueText(Line($"m{n}"), live: true);
         }
 
         Assert.True(queue.IsCongested);
@@ -56,9 +56,9 @@ public sealed class OutboundQueueTests
         var queue = new OutboundQueue(maxMessages: 100, maxBytes: 1 << 20);
 
         queue.Hold();
-        queue.TryEnqueue(Line("live 1"), WireMode.Text, live: true);
-        queue.TryEnqueue(Line("history"), WireMode.Text, live: false);
-        queue.TryEnqueue(Line("live 2"), WireMode.Text, live: true);
+        queue.TryEnqueueText(Line("live 1"), live: true);
+        queue.TryEnqueueText(Line("history"), live: false);
+        queue.TryEnqueueText(Line("live 2"), live: true);
         queue.Release();
 
         Assert.Equal(["history", "live 1", "live 2"], Drain(queue));
@@ -71,16 +71,16 @@ public sealed class OutboundQueueTests
         var waiting = queue.WaitToReadAsync().AsTask();
         Assert.False(waiting.IsCompleted);
 
-        queue.TryEnqueue(Line("wake"), WireMode.Text, live: true);
+        queue.TryEnqueueText(Line("wake"), live: true);
 
         Assert.True(await waiting.WaitAsync(TestTimeouts.Default));
         Assert.Equal(["wake"], Drain(queue));
         queue.Complete();
         Assert.False(await queue.WaitToReadAsync());
-        Assert.Equal(EnqueueResult.Closed, queue.TryEnqueue(Line("late"), WireMode.Text, live: true));
+        Assert.Equal(EnqueueResult.Closed, queue.TryEnqueueText(Line("late"), live: true));
 
         var aborted = new OutboundQueue(maxMessages: 100, maxBytes: 1 << 20);
-        aborted.TryEnqueue(Line("never sent"), WireMode.Text, live: true);
+        aborted.TryEnqueueText(Line("never sent"), live: true);
         aborted.Abort();
         Assert.False(await aborted.WaitToReadAsync());
     }
@@ -97,4 +97,11 @@ public sealed class OutboundQueueTests
 
         return lines;
     }
+}
+
+internal static class TextQueueing
+{
+    /// <summary>Queues an event as a text-mode connection's session does: counted at its text bytes.</summary>
+    public static EnqueueResult TryEnqueueText(this OutboundQueue queue, EncodedEvent message, bool live) =>
+        queue.TryEnqueue(message, message.For(WireMode.Text).Length, live);
 }

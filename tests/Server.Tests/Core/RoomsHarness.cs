@@ -5,12 +5,11 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using SocketChat.Protocol.Events;
 using SocketChat.Server.Configuration;
-using SocketChat.Server.Connections;
+using SocketChat.Server.Sessions;
 using SocketChat.Server.Diagnostics;
 using SocketChat.Server.Logging;
 using SocketChat.Server.Operator;
 using SocketChat.Server.Rooms;
-using SocketChat.Server.Sessions;
 using SocketChat.Server.Storage;
 using SocketChat.TestSupport;
 
@@ -56,7 +55,7 @@ internal sealed class RoomsHarness : IAsyncDisposable
     public LogReader Reader { get; }
 
     public ChatSession Session(int maxMessages = 100) =>
-        new(++_ids, System.Net.IPAddress.Loopback, $"127.0.0.1:{_ids}", new OutboundQueue(maxMessages, 1 << 20));
+        new(++_ids, System.Net.IPAddress.Loopback, $"127.0.0.1:{_ids}", new OutboundQueue(maxMessages, 1 << 20)) { Protocol = TextWire.Instance };
 
     /// <summary>A guest with a name (guest1, guest2…) in no room yet.</summary>
     public ChatSession Guest()

@@ -1,9 +1,8 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using SocketChat.Server.Configuration;
-using SocketChat.Server.Connections;
-using SocketChat.Server.Rooms;
 using SocketChat.Server.Sessions;
+using SocketChat.Server.Rooms;
 
 namespace SocketChat.Server.Tests.Core;
 
@@ -78,5 +77,5 @@ public sealed class UsersTests
     }
 
     private ChatSession Session() =>
-        new(++_ids, System.Net.IPAddress.Loopback, $"127.0.0.1:{_ids}", new OutboundQueue(100, 1 << 20));
+        new(++_ids, System.Net.IPAddress.Loopback, $"127.0.0.1:{_ids}", new OutboundQueue(100, 1 << 20)) { Protocol = TextWire.Instance };
 }

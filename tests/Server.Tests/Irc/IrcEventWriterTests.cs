@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using SocketChat.Protocol.Events;
 using SocketChat.Server.Irc;
+using SocketChat.Server.Sessions;
 
 namespace SocketChat.Server.Tests.Irc;
 
@@ -31,10 +32,40 @@ public sealed class IrcEventWriterTests
         Assert.Equal(string.Empty, Write(new AckEvent(null, 7, Stored, new AckedLine("lobby", null, "hello", false)), irc));
     }
 
+    [Fact]
+    public void LiveRoomMessage_EncodedOncePerCapabilitySet_SharedByEveryRecipientWithIt()
+    {
+        var message = new EncodedEvent(new RoomMessageEvent(42, Stored, "lobby", "bob", "hi"));
+        var plain = new IrcState("socketchat");
+        var alsoPlain = new IrcState("socketchat") { Capabilities = IrcCapabilities.EchoMessage };
+        var timed = new IrcState("socketchat") { Capabilities = IrcCapabilities.ServerTime | IrcCapabilities.MessageTags };
+
+        var first = IrcEventWriter.Shared(message, plain);
+        var second = IrcEventWriter.Shared(message, alsoPlain);
+        var third = IrcEventWriter.Shared(message, timed);
+
+        Assert.True(first.Span == second.Span, "one encoding for both: they differ only in a capability a room message does not show");
+        Assert.Equal(":bob!bob@socketchat PRIVMSG #lobby :hi\r\n", Encoding.UTF8.GetString(first.Span));
+        Assert.Equal("@time=2026-12-01T12:00:00.000Z;msgid=42 :bob!bob@socketchat PRIVMSG #lobby :hi\r\n", Encoding.UTF8.GetString(third.Span));
+    }
+
+    [Fact]
+    public void LiveRoomMessage_AfterHistory_ClosesTheBatchFirst_ThenTheSharedLine()
+    {
+        var irc = new IrcState("socketchat") { Capabilities = IrcCapabilities.Batch };
+        var output = new ArrayBufferWriter<byte>();
+        IrcEventWriter.Write(new EncodedEvent(new RoomMessageEvent(1, Stored, "lobby", "bob", "before", History: true)), irc, "alice", output);
+        IrcEventWriter.Write(new EncodedEvent(new RoomMessageEvent(2, Stored, "lobby", "bob", "now")), irc, "alice", output);
+
+        Assert.Equal(
+            [":socketchat BATCH +h1 chathistory #lobby", "@batch=h1 :bob!bob@socketchat PRIVMSG #lobby :[history] before", ":socketchat BATCH -h1", ":bob!bob@socketchat PRIVMSG #lobby :now"],
+            Encoding.UTF8.GetString(output.WrittenSpan).Split("\r\n", StringSplitOptions.RemoveEmptyEntries));
+    }
+
     private static string Write(ServerEvent serverEvent, IrcState irc)
     {
         var output = new ArrayBufferWriter<byte>();
-        IrcEventWriter.Write(serverEvent, irc, "alice", output);
+        IrcEventWriter.Write(new EncodedEvent(serverEvent), irc, "alice", output);
         return Encoding.UTF8.GetString(output.WrittenSpan).TrimEnd('\r', '\n');
     }
 }

@@ -1,7 +1,7 @@
 using System.Threading.Tasks.Sources;
 using SocketChat.Protocol.Encoders;
 
-namespace SocketChat.Server.Connections;
+namespace SocketChat.Server.Sessions;
 
 /// <summary>
 /// One client's outbound events, bounded by count and by bytes. Any thread may enqueue without waiting; the
@@ -84,9 +84,8 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes) : IValueTask
     /// Queues an event. One the room or another client sent (<paramref name="live"/>) waits behind a <see cref="Hold"/>;
     /// one for this client alone (a reply, its history) goes straight in.
     /// </summary>
-    public EnqueueResult TryEnqueue(EncodedEvent message, WireMode mode, bool live)
+    public EnqueueResult TryEnqueue(EncodedEvent message, int bytes, bool live)
     {
-        var bytes = message.SizeFor(mode);
         lock (_gate)
         {
             if (_closed)

@@ -1,9 +1,9 @@
 using SocketChat.Protocol.Commands;
 
-namespace SocketChat.Server.Irc;
+namespace SocketChat.Server.Sessions;
 
-// What IRC asks of the chat that its own clients cannot: a connection in several rooms at once says where each
-// line goes, joins one more room and leaves one. Made by the IRC commands only, never parsed from a client line.
+// For a connection in several rooms at once (IRC's channels): where each line goes, one more room, one room less.
+// Made by a wire protocol's adapter; SocketChat's own lines have one room and never parse to these.
 
 /// <summary>A line to one of the connection's rooms (PRIVMSG or NOTICE to a channel).</summary>
 internal sealed record ChannelSayCommand(string Room, string Text) : ClientCommand(Cid: null);

@@ -1,4 +1,4 @@
-namespace SocketChat.Server.Connections;
+namespace SocketChat.Server.Sessions;
 
 internal enum EnqueueResult
 {

@@ -1,0 +1,59 @@
+using System.Buffers;
+using SocketChat.Protocol.Encoders;
+using SocketChat.Protocol.Events;
+using SocketChat.Server.Sessions;
+
+namespace SocketChat.Server.Irc;
+
+/// <summary>
+/// IRC for one connection (RFC 1459/2812 with the IRCv3 capabilities it negotiates): its lines go through
+/// <see cref="IrcCommands"/>, events are written by <see cref="IrcEventWriter"/>. A live room message is the bulk of
+/// what is written and depends only on the capabilities, so it is encoded once per capability set and shared.
+/// </summary>
+internal sealed class IrcProtocol(IrcState state, IrcCommands commands) : IWireProtocol
+{
+    public IrcState State => state;
+
+    public string Name => "irc";
+
+    public int MaxLineBytes => IrcCommands.MaxLineBytes;
+
+    public bool RegistersItself => true;
+
+    public string Refusal(string reason) => $"ERROR :Closing link: {reason}\r\n";
+
+    public ValueTask<bool> HandleLineAsync(ChatSession session, ReadOnlySequence<byte> line) => commands.HandleLine(session, line);
+
+    public ValueTask RejectTooLongAsync(ChatSession session, ReadOnlySequence<byte> head)
+    {
+        IrcCommands.RejectTooLong(session, head);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask GreetSilentAsync(ChatSession session) => ValueTask.CompletedTask;
+
+    // A refusal is the numeric for what it asked, decided now, while that is known; a NOTICE is never answered.
+    public ServerEvent? Reply(ChatSession session, ServerEvent reply) => reply is ErrorEvent error
+        ? session.Quiet ? null : new IrcLineEvent(IrcReplies.ForError(state.ServerName, session.Registered ? session.Nick : "*", state.Subject, error))
+        : reply;
+
+    public int SizeOf(EncodedEvent message, ChatSession session) => message.Event switch
+    {
+        IrcLineEvent reply => reply.Line.Length + 2,
+        RoomMessageEvent { History: false } => IrcEventWriter.Shared(message, state).Length,
+        _ => message.For(WireMode.Text).Length + IrcEventWriter.Overhead,
+    };
+
+    public void Write(EncodedEvent message, ChatSession session, IBufferWriter<byte> output) =>
+        IrcEventWriter.Write(message, state, session.Registered ? session.Nick : "*", output);
+}
+
+/// <summary>The IRC state of a session that speaks IRC, for the Irc folder's code.</summary>
+internal static class IrcSessions
+{
+    extension(ChatSession session)
+    {
+        /// <summary>Its registration and capabilities; null when it does not speak IRC.</summary>
+        public IrcState? Irc => (session.Protocol as IrcProtocol)?.State;
+    }
+}

@@ -1,0 +1,32 @@
+using System.Buffers;
+using SocketChat.Protocol.Encoders;
+using SocketChat.Protocol.Events;
+using SocketChat.Server.Sessions;
+
+namespace SocketChat.Server.Tests.Core;
+
+/// <summary>A wire protocol that only writes (the session's mode's encoding): for sessions that no client drives.</summary>
+internal sealed class TextWire : IWireProtocol
+{
+    public static readonly TextWire Instance = new();
+
+    public string Name => "test";
+
+    public int MaxLineBytes => 4096;
+
+    public bool RegistersItself => false;
+
+    public string Refusal(string reason) => $"! error: {reason}\n";
+
+    public ValueTask<bool> HandleLineAsync(ChatSession session, ReadOnlySequence<byte> line) => throw new NotSupportedException();
+
+    public ValueTask RejectTooLongAsync(ChatSession session, ReadOnlySequence<byte> head) => throw new NotSupportedException();
+
+    public ValueTask GreetSilentAsync(ChatSession session) => ValueTask.CompletedTask;
+
+    public ServerEvent? Reply(ChatSession session, ServerEvent reply) => reply;
+
+    public int SizeOf(EncodedEvent message, ChatSession session) => message.For(session.Mode == WireMode.Json ? WireMode.Json : WireMode.Text).Length;
+
+    public void Write(EncodedEvent message, ChatSession session, IBufferWriter<byte> output) => output.Write(message.For(session.Mode).Span);
+}
