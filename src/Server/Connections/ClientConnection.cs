@@ -8,35 +8,31 @@ using SocketChat.Server.Diagnostics;
 using SocketChat.Server.Logging;
 using SocketChat.Server.Sessions;
 using SocketChat.Server.Storage;
-using SocketChat.Server.Tls;
+using SocketChat.Server.Transports;
 
 namespace SocketChat.Server.Connections;
 
 /// <summary>
-/// One socket, or one browser's WebSocket (<paramref name="web"/>, lines as messages): a read loop feeding
-/// <see cref="SessionCommands"/> and a writer loop draining the outbound queue.
+/// One connection's loop, whatever carries it (<see cref="Transport"/>) and however it speaks (its session's
+/// <see cref="IWireProtocol"/>): a read loop that frames lines (a transport of messages hands them whole), holds a
+/// flooding client back and paces it against the store and its recipients, and a write loop draining the outbound
+/// queue. The jobs around it are small types of their own: <see cref="FloodGate"/>, <see cref="IdleWatch"/>,
+/// <see cref="StorePacing"/>, <see cref="Backpressure"/>, the login deadline.
 /// </summary>
 internal sealed class ClientConnection(
-    Socket? socket,
-    Web.WebSocketLineStream? web,
     ChatSession session,
+    Func<CancellationToken, Task<Transport?>> open,
     SessionCommands commands,
     ServerMetrics metrics,
     FloodGate flood,
     IdleWatch? idle,
-    TlsGate? tls,
-    bool tlsOnly,
-    int inFlightLimit,
+    StorePacing pacing,
+    Backpressure backpressure,
     TimeSpan loginTimeout,
     TimeSpan flushGrace,
-    TimeSpan slowClientGrace,
-    TimeProvider clock,
     ILogger logger)
 {
     private static readonly TimeSpan GreetingDelay = TimeSpan.FromMilliseconds(150);
-    private static readonly StreamPipeReaderOptions ReaderOptions = new(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true);
-    private static readonly StreamPipeReaderOptions WebReaderOptions = new(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: false);
-    private static readonly StreamPipeWriterOptions WriterOptions = new(minimumBufferSize: 64 * 1024, leaveOpen: true);
 
     public const string IdleTimeoutReason = "idle timeout";
 
@@ -66,36 +62,22 @@ internal sealed class ClientConnection(
     public async Task RunAsync()
     {
         using var scope = logger.BeginScope(session.LogScope);
-        await using var network = socket is null ? null : new NetworkStream(socket, ownsSocket: true);
-        await using var browser = web;
-        Stream? stream = web;
-        if (socket is not null)
+        await using var transport = await open(session.Aborted);
+        if (transport is null)
         {
-            stream = tls is null ? network : await tls.NegotiateAsync(socket, network!, session.Address, session.RemoteEndPoint, tlsOnly);
-            if (stream is null)
-            {
-                await commands.DisconnectAsync(session, "no TLS");
-                await ConnectionClose.LingerAsync(socket, session.Aborted);
-                return;
-            }
+            await commands.DisconnectAsync(session, "no TLS");
+            return;
         }
 
-        await using var secured = stream as System.Net.Security.SslStream;
-        // Zero-byte reads: an idle connection waits for data without holding a read buffer (a WebSocket has its own).
-        var reader = PipeReader.Create(stream!, web is null ? ReaderOptions : WebReaderOptions);
-        // The writer sends each buffer with its own system call, so a backlog goes out in 64 KiB pieces rather than
-        // the default 4 KiB; buffers are rented for a flush only and returned after it, so an idle connection holds none.
-        var writer = PipeWriter.Create(stream!, WriterOptions);
-
-        // Password mode: a connection that has not logged in by then is told so and closed.
+        // Password mode (and IRC, which registers): a connection that has not by then is told so and closed.
         using var loginDeadline = loginTimeout > TimeSpan.Zero
             ? new Timer(_ => commands.LoginTimedOut(session, loginTimeout), null, loginTimeout, Timeout.InfiniteTimeSpan)
             : null;
-        var writing = WriteLoopAsync(writer);
+        var writing = WriteLoopAsync(transport);
         string reason;
         try
         {
-            reason = await ReadLoopAsync(reader, session.ReadingStopped);
+            reason = await ReadLoopAsync(transport, session.ReadingStopped);
         }
         catch (OperationCanceledException)
         {
@@ -145,30 +127,13 @@ internal sealed class ClientConnection(
         }
 
         await writing;
-        if (socket is not null)
-        {
-            await ConnectionClose.CloseAsync(socket, reader, writer, secured, session.Aborted);
-        }
-        else
-        {
-            await reader.CompleteAsync();
-            var aborted = session.Aborted.IsCancellationRequested;
-            if (aborted)
-            {
-                // Cut first: completing the writer would wait to send what it holds to a browser that does not read.
-                await web!.CloseAsync(aborted: true);
-                await writer.CompleteAsync(new IOException("connection aborted"));
-            }
-            else
-            {
-                await writer.CompleteAsync().AsTask().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                await web!.CloseAsync(aborted: false);
-            }
-        }
+        await transport.CloseAsync(session.Aborted);
     }
 
-    private async Task<string> ReadLoopAsync(PipeReader reader, CancellationToken cancellationToken)
+    private async Task<string> ReadLoopAsync(Transport transport, CancellationToken cancellationToken)
     {
+        var reader = transport.Input;
+        var messages = transport.Messages;
         var protocol = session.Protocol;
         var framer = new LineFramer(protocol.MaxLineBytes);
 
@@ -202,7 +167,7 @@ internal sealed class ClientConnection(
                 while (!cancellationToken.IsCancellationRequested)
                 {
                     var unread = buffer;
-                    var status = framer.TryReadLine(ref buffer, out var line);
+                    var status = messages ? WholeLine(ref buffer, protocol.MaxLineBytes, out var line) : framer.TryReadLine(ref buffer, out line);
                     if (status == FrameStatus.Incomplete)
                     {
                         flood.CaughtUp();
@@ -230,7 +195,7 @@ internal sealed class ClientConnection(
 
                     // Per line, not per read: one read holds dozens of lines, and with many senders reading at once
                     // that overshoot alone could fill a recipient's queue before backpressure sees congestion.
-                    await KeepPaceWithTheStoreAsync(cancellationToken);
+                    await pacing.KeepUpAsync(session, cancellationToken);
                 }
 
                 // A last line without LF (printf 'hi' | nc) still counts when the peer closes.
@@ -256,57 +221,33 @@ internal sealed class ClientConnection(
                 return "flooding";
             }
 
-            await HoldBackWhileRecipientsCatchUpAsync(cancellationToken);
+            await backpressure.HoldBackAsync(session, cancellationToken);
             pending = reader.ReadAsync(cancellationToken);
         }
     }
 
-    // The store sets the pace. While few messages are waiting to be stored and delivered (fewer than a quarter of
-    // what one recipient's queue may hold), this client's next lines are taken at once, so the writer has a full
-    // batch; past that, it waits for its own lines, so messages in flight can never overflow a recipient's queue
-    // before backpressure (which needs them delivered to see congestion) can act.
-    private Task KeepPaceWithTheStoreAsync(CancellationToken cancellationToken) => commands.Pending <= inFlightLimit
-        ? Task.CompletedTask
-        : commands.WhenDeliveredAsync(session).WaitAsync(cancellationToken);
-
-    // Backpressure: when this client's messages filled a recipient's queue past half, stop reading from this client
-    // (TCP then slows it down) until the recipient drains. A recipient gets the grace period once, counted from when
-    // its queue first congested, however many senders or holds it causes: past it, it is marked lagging and no longer
-    // waited for, and if its queue then fills it is dropped as a slow consumer.
-    private async Task HoldBackWhileRecipientsCatchUpAsync(CancellationToken cancellationToken)
+    // A transport of messages reads one line at a time, whole: what it read is the line (or, too long, its head).
+    private static FrameStatus WholeLine(ref ReadOnlySequence<byte> buffer, int maxLineBytes, out ReadOnlySequence<byte> line)
     {
-        if (session.TakeCongestion() is not { } congested || slowClientGrace <= TimeSpan.Zero)
+        line = buffer;
+        if (buffer.IsEmpty)
         {
-            return;
+            return FrameStatus.Incomplete;
         }
 
-        await Task.WhenAll(congested.Where(queue => !queue.Lagging).Select(queue => WaitForAsync(queue, cancellationToken)));
+        buffer = buffer.Slice(buffer.End);
+        if (line.Length > maxLineBytes)
+        {
+            line = line.Slice(0, maxLineBytes);
+            return FrameStatus.TooLong;
+        }
+
+        return FrameStatus.Line;
     }
 
-    private async Task WaitForAsync(OutboundQueue recipient, CancellationToken cancellationToken)
+    private async Task WriteLoopAsync(Transport transport)
     {
-        var left = slowClientGrace - clock.GetElapsedTime(recipient.CongestedSince(clock.GetTimestamp()));
-        if (left > TimeSpan.Zero)
-        {
-            try
-            {
-                await recipient.WhenDrainedAsync().WaitAsync(left, clock, cancellationToken);
-                return;
-            }
-            catch (TimeoutException)
-            {
-                // Its grace is over.
-            }
-        }
-
-        if (recipient.IsCongested)
-        {
-            recipient.Lagging = true;
-        }
-    }
-
-    private async Task WriteLoopAsync(PipeWriter writer)
-    {
+        var writer = transport.Output;
         var cancellationToken = session.Aborted;
         try
         {
@@ -318,6 +259,7 @@ internal sealed class ClientConnection(
                 {
                     var before = writer.UnflushedBytes;
                     session.Protocol.Write(message, session, writer);
+                    transport.EndOfMessage();
                     bytes += writer.UnflushedBytes - before;
                 }
 

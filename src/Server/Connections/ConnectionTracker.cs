@@ -8,6 +8,7 @@ using SocketChat.Server.Diagnostics;
 using SocketChat.Server.Logging;
 using SocketChat.Server.Sessions;
 using SocketChat.Server.Tls;
+using SocketChat.Server.Transports;
 
 namespace SocketChat.Server.Connections;
 
@@ -31,6 +32,11 @@ internal sealed class ConnectionTracker(
         AddressListAttribute.TryParse(options.Value.TrustedProxies, out var proxies) ? proxies : [];
 
     private readonly CancellationTokenSource _stopped = new();
+
+    // Shared by every connection: what a sender may have in flight before it waits for its own lines, and how long
+    // a recipient's congestion holds its senders back.
+    private readonly StorePacing _pacing = new(commands, Math.Min(options.Value.MaxQueuedMessagesPerClient / 4, options.Value.MaxQueuedBytesPerClient / 4 / 256));
+    private readonly Backpressure _backpressure = new(TimeSpan.FromSeconds(options.Value.SlowClientGraceSeconds), clock);
 
     private readonly ConcurrentDictionary<long, (ClientConnection Connection, Task Running)> _live = new();
 
@@ -95,21 +101,23 @@ internal sealed class ConnectionTracker(
     /// </remarks>
     public async Task AcceptWebSocketAsync(System.Net.WebSockets.WebSocket webSocket, ListenerPort port, System.Net.IPAddress address, string remote, bool forwarded)
     {
-        var web = new Web.WebSocketLineStream(webSocket);
+        var web = new WebSocketTransport(webSocket, port.Open().MaxLineBytes);
         if (Admit(null, web, address, remote, port, forwarded ? address : null, total: false) is not { } running)
         {
             await using (web)
             {
                 try
                 {
-                    await web.WriteAsync(new EncodedEvent(new ErrorEvent(Protocol.ErrorCodes.Refused, web.Refusal ?? "refused")).For(Protocol.Encoders.WireMode.Json));
+                    await web.Output.WriteAsync(new EncodedEvent(new ErrorEvent(Protocol.ErrorCodes.Refused, web.Refusal ?? "refused")).For(Protocol.Encoders.WireMode.Json));
+                    web.EndOfMessage();
+                    await web.Output.FlushAsync();
                 }
                 catch (IOException)
                 {
                     // The browser is gone already.
                 }
 
-                await web.CloseAsync(aborted: false);
+                await web.CloseAsync(CancellationToken.None);
             }
 
             return;
@@ -118,10 +126,10 @@ internal sealed class ConnectionTracker(
         await running;
     }
 
-    private Task? Admit(Socket? socket, Web.WebSocketLineStream? web, System.Net.IPAddress address, string remote, ListenerPort port) =>
+    private Task? Admit(Socket? socket, WebSocketTransport? web, System.Net.IPAddress address, string remote, ListenerPort port) =>
         Admit(socket, web, address, remote, port, address, total: true);
 
-    private Task? Admit(Socket? socket, Web.WebSocketLineStream? web, System.Net.IPAddress address, string remote, ListenerPort port, System.Net.IPAddress? counted, bool total)
+    private Task? Admit(Socket? socket, WebSocketTransport? web, System.Net.IPAddress address, string remote, ListenerPort port, System.Net.IPAddress? counted, bool total)
     {
         var settings = options.Value;
         if (admission.TryAdmit(counted, total) is { } refusal)
@@ -151,10 +159,12 @@ internal sealed class ConnectionTracker(
             Web = web is not null,
             Mode = port.Mode,
         };
+        var gate = tls.Enabled && port.Tls ? tls : null;
         var connection = new ClientConnection(
-            socket,
-            web,
             session,
+            web is not null
+                ? _ => Task.FromResult<Transport?>(web)
+                : aborted => SocketTransports.OpenAsync(socket!, gate, port.TlsOnly, address, remote, aborted),
             commands,
             metrics,
             new FloodGate(
@@ -165,14 +175,11 @@ internal sealed class ConnectionTracker(
                 clock,
                 metrics),
             settings.Limits.IdleTimeoutSeconds > 0 ? new IdleWatch(TimeSpan.FromSeconds(settings.Limits.IdleTimeoutSeconds), clock) : null,
-            tls.Enabled && port.Tls ? tls : null,
-            port.TlsOnly,
-            Math.Min(settings.MaxQueuedMessagesPerClient / 4, settings.MaxQueuedBytesPerClient / 4 / 256),
+            _pacing,
+            _backpressure,
             // IRC registers (NICK, USER, CAP END) whether or not there are accounts; either way within the login timeout.
             settings.Auth.Mode == AuthMode.Password || session.Protocol.RegistersItself ? TimeSpan.FromSeconds(settings.Auth.LoginTimeoutSeconds) : TimeSpan.Zero,
             TimeSpan.FromSeconds(settings.ShutdownGraceSeconds),
-            TimeSpan.FromSeconds(settings.SlowClientGraceSeconds),
-            clock,
             logger);
         metrics.Connected();
         // The connection starts only once it is tracked, so its own removal can never come first.
@@ -190,7 +197,7 @@ internal sealed class ConnectionTracker(
     }
 
     // A browser is told in JSON, as it reads (an error event, sent by the caller), then the WebSocket closes.
-    private void RefuseWeb(Web.WebSocketLineStream web, string reason, string remote)
+    private void RefuseWeb(WebSocketTransport web, string reason, string remote)
     {
         web.Refusal = reason;
         metrics.Refused();

@@ -2,7 +2,7 @@ using System.IO.Pipelines;
 using System.Net.Security;
 using System.Net.Sockets;
 
-namespace SocketChat.Server.Connections;
+namespace SocketChat.Server.Transports;
 
 /// <summary>How a connection ends so its last lines (a goodbye, an error saying why) reach the peer.</summary>
 internal static class ConnectionClose

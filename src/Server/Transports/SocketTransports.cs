@@ -1,0 +1,34 @@
+using System.Net;
+using System.Net.Sockets;
+using SocketChat.Server.Tls;
+
+namespace SocketChat.Server.Transports;
+
+/// <summary>Makes an accepted socket a transport: as it is, or after a TLS handshake on a port that takes TLS.</summary>
+internal static class SocketTransports
+{
+    /// <summary>
+    /// The transport to talk over, or null when the connection must close (plaintext refused, the handshake failed or
+    /// timed out: logged by the gate), in which case it has been closed here, lingering so the refusal is read.
+    /// </summary>
+    public static async Task<Transport?> OpenAsync(Socket socket, TlsGate? tls, bool tlsOnly, IPAddress address, string remote, CancellationToken aborted)
+    {
+        var network = new NetworkStream(socket, ownsSocket: true);
+        if (tls is null)
+        {
+            return new SocketTransport(socket, network);
+        }
+
+        switch (await tls.NegotiateAsync(socket, network, address, remote, tlsOnly))
+        {
+            case System.Net.Security.SslStream secured:
+                return new TlsTransport(socket, network, secured);
+            case null:
+                await ConnectionClose.LingerAsync(socket, aborted);
+                await network.DisposeAsync();
+                return null;
+            default:
+                return new SocketTransport(socket, network);
+        }
+    }
+}
