@@ -17,6 +17,7 @@ using SocketChat.Server.Reloading;
 using SocketChat.Server.Sessions;
 using SocketChat.Server.Storage;
 using SocketChat.Server.Tls;
+using SocketChat.Server.Logging;
 
 namespace SocketChat.Server;
 
@@ -59,7 +60,7 @@ internal static class ServerHost
             : new LocalNames());
         services.AddSingleton<RoomFanout>();
         services.AddSingleton<OperatorDisplay>();
-        services.AddSingleton(provider => new Logging.MessageEvents(provider.GetService<Serilog.ILogger>() ?? Serilog.Log.Logger));
+        services.AddSingleton(provider => new MessageEvents(provider.GetService<Serilog.ILogger>() ?? Serilog.Log.Logger));
         services.AddSingleton<ResumeRegistry>();
         services.AddSingleton<AccountStore>();
         services.AddSingleton<LoginThrottle>();

@@ -1,4 +1,5 @@
 using SocketChat.Server.Sessions;
+using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Connections;
 

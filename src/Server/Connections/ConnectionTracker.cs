@@ -9,6 +9,7 @@ using SocketChat.Server.Logging;
 using SocketChat.Server.Sessions;
 using SocketChat.Server.Tls;
 using SocketChat.Server.Transports;
+using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Connections;
 

@@ -1,5 +1,6 @@
 using SocketChat.Protocol.Encoders;
 using SocketChat.Server.Sessions;
+using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Connections;
 

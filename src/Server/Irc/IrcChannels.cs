@@ -4,6 +4,7 @@ using SocketChat.Protocol.Irc;
 using SocketChat.Protocol.Text;
 using SocketChat.Server.Rooms;
 using SocketChat.Server.Sessions;
+using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Irc;
 

@@ -5,6 +5,7 @@ using SocketChat.Protocol.Events;
 using SocketChat.Protocol.Irc;
 using SocketChat.Protocol.Text;
 using SocketChat.Server.Sessions;
+using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Irc;
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using SocketChat.Protocol.Encoders;
 using SocketChat.Protocol.Events;
 using SocketChat.Server.Sessions;
+using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Irc;
 

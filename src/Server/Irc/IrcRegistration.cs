@@ -3,6 +3,7 @@ using SocketChat.Protocol.Commands;
 using SocketChat.Protocol.Irc;
 using SocketChat.Protocol.Text;
 using SocketChat.Server.Sessions;
+using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Irc;
 

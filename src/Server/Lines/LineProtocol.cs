@@ -7,6 +7,7 @@ using SocketChat.Protocol.Events;
 using SocketChat.Protocol.Text;
 using SocketChat.Server.Configuration;
 using SocketChat.Server.Sessions;
+using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Lines;
 

@@ -7,6 +7,7 @@ using SocketChat.Server.Logging;
 using SocketChat.Server.Operator;
 using SocketChat.Server.Sessions;
 using SocketChat.Server.Storage;
+using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Rooms;
 

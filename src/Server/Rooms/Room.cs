@@ -1,6 +1,7 @@
 using SocketChat.Protocol.Events;
 using SocketChat.Server.Connections;
 using SocketChat.Server.Sessions;
+using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Rooms;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using SocketChat.Server.Sessions;
+using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Rooms;
 

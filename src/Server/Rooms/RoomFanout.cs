@@ -6,6 +6,7 @@ using SocketChat.Server.Connections;
 using SocketChat.Server.Diagnostics;
 using SocketChat.Server.Sessions;
 using SocketChat.Server.Storage;
+using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Rooms;
 

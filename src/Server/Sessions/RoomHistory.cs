@@ -4,6 +4,7 @@ using SocketChat.Protocol.Events;
 using SocketChat.Server.Configuration;
 using SocketChat.Server.Rooms;
 using SocketChat.Server.Storage;
+using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Sessions;
 

@@ -10,6 +10,7 @@ using SocketChat.Server.Logging;
 using SocketChat.Server.Operator;
 using SocketChat.Server.Rooms;
 using SocketChat.Server.Storage;
+using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Sessions;
 

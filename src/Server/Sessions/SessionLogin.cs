@@ -5,6 +5,7 @@ using SocketChat.Protocol.Events;
 using SocketChat.Protocol.Text;
 using SocketChat.Server.Accounts;
 using SocketChat.Server.Logging;
+using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Sessions;
 

@@ -5,6 +5,7 @@ using SocketChat.Protocol.Encoders;
 using SocketChat.Protocol.Text;
 using SocketChat.Server.Rooms;
 using SocketChat.Server.Storage;
+using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Sessions;
 

@@ -4,6 +4,7 @@ using SocketChat.Protocol.Events;
 using SocketChat.Server.Sessions;
 using SocketChat.Server.Storage;
 using SocketChat.TestSupport;
+using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Tests.Core;
 

@@ -3,6 +3,7 @@ using SocketChat.Server.Rooms;
 using SocketChat.Server.Storage;
 using SocketChat.TestSupport;
 using static SocketChat.Server.Tests.Core.RoomsHarness;
+using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Tests.Core;
 
@@ -185,12 +186,12 @@ public sealed class LogReaderTests : IAsyncDisposable
 
         Received(sender);
         Received(reader);
-        full.Deliver(new SocketChat.Server.Sessions.EncodedEvent(new InfoEvent("already queued")));
+        full.Deliver(new EncodedEvent(new InfoEvent("already queued")));
         await _core.SayAsync(sender, "hello");
 
         Assert.Equal(["hello"], Received(reader).OfType<RoomMessageEvent>().Select(message => message.Text));
         Assert.Empty(Received(sender));
-        Assert.Equal(SocketChat.Server.Sessions.ChatSession.SlowConsumerReason, full.CloseReason);
+        Assert.Equal(ChatSession.SlowConsumerReason, full.CloseReason);
     }
 
     public async ValueTask DisposeAsync() => await _core.DisposeAsync();

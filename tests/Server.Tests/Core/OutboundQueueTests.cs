@@ -2,6 +2,7 @@ using SocketChat.Protocol.Encoders;
 using SocketChat.Protocol.Events;
 using SocketChat.Server.Sessions;
 using SocketChat.TestSupport;
+using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Tests.Core;
 

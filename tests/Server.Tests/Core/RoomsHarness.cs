@@ -12,6 +12,7 @@ using SocketChat.Server.Operator;
 using SocketChat.Server.Rooms;
 using SocketChat.Server.Storage;
 using SocketChat.TestSupport;
+using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Tests.Core;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using SocketChat.Server.Configuration;
 using SocketChat.Server.Sessions;
 using SocketChat.Server.Rooms;
+using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Tests.Core;
 

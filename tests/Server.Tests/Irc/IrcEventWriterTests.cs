@@ -3,6 +3,7 @@ using System.Text;
 using SocketChat.Protocol.Events;
 using SocketChat.Server.Irc;
 using SocketChat.Server.Sessions;
+using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Tests.Irc;
 

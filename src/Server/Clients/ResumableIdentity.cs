@@ -1,4 +1,4 @@
-namespace SocketChat.Server.Sessions;
+namespace SocketChat.Server.Clients;
 
 /// <summary>
 /// What a JSON-mode client keeps across reconnects: its token (the store recognises a line resent under it by its

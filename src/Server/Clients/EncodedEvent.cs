@@ -1,7 +1,7 @@
 using SocketChat.Protocol.Encoders;
 using SocketChat.Protocol.Events;
 
-namespace SocketChat.Server.Sessions;
+namespace SocketChat.Server.Clients;
 
 /// <summary>
 /// A server event with its wire bytes, encoded at most once per variant however many recipients it has: text,

@@ -5,7 +5,7 @@ using SocketChat.Protocol.Events;
 using SocketChat.Server.Logging;
 using SocketChat.Server.Storage;
 
-namespace SocketChat.Server.Sessions;
+namespace SocketChat.Server.Clients;
 
 /// <summary>
 /// What a session is owed for the messages it appended, in the order it sent them: an acknowledgement with the id

@@ -1,4 +1,4 @@
-namespace SocketChat.Server.Sessions;
+namespace SocketChat.Server.Clients;
 
 internal enum EnqueueResult
 {

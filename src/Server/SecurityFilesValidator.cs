@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using SocketChat.Server.Accounts;
+using SocketChat.Server.Configuration;
 using SocketChat.Server.Tls;
 
-namespace SocketChat.Server.Configuration;
+namespace SocketChat.Server;
 
 /// <summary>
 /// Checks at start that the files the settings name can be used: the certificate loads with its key, the accounts

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SocketChat.Server.Storage;
 
-namespace SocketChat.Server.Supervision;
+namespace SocketChat.Server;
 
 /// <summary>
 /// The server's exit code once its host has stopped: a supervisor restarts on failure only if told of it. Taken from

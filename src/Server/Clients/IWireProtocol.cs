@@ -1,7 +1,7 @@
 using System.Buffers;
 using SocketChat.Protocol.Events;
 
-namespace SocketChat.Server.Sessions;
+namespace SocketChat.Server.Clients;
 
 /// <summary>
 /// How one connection speaks: what a line it sends means, and how an event is written for it. Each wire protocol

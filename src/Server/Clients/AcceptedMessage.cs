@@ -2,7 +2,7 @@ using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using SocketChat.Server.Storage;
 
-namespace SocketChat.Server.Sessions;
+namespace SocketChat.Server.Clients;
 
 /// <summary>
 /// A message accepted under a client id: its id and time, and a fingerprint of what it said and to whom, so a

@@ -1,7 +1,7 @@
 using System.Threading.Tasks.Sources;
 using SocketChat.Protocol.Encoders;
 
-namespace SocketChat.Server.Sessions;
+namespace SocketChat.Server.Clients;
 
 /// <summary>
 /// One client's outbound events, bounded by count and by bytes. Any thread may enqueue without waiting; the

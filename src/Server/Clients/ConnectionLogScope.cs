@@ -1,6 +1,6 @@
 using System.Collections;
 
-namespace SocketChat.Server.Sessions;
+namespace SocketChat.Server.Clients;
 
 /// <summary>
 /// A connection's log scope (<c>ConnectionId</c>, <c>RemoteEndPoint</c>, <c>Protocol</c>: chat, irc or web) in one small object, where a

@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using SocketChat.Protocol.Encoders;
 using SocketChat.Protocol.Events;
 
-namespace SocketChat.Server.Sessions;
+namespace SocketChat.Server.Clients;
 
 /// <summary>One connected client: who it is, where it is, how it speaks, and its outbound queue.</summary>
 [SuppressMessage("Design", "CA1001", Justification = "The token sources hold no timer; other threads may still call Abort after the connection ends.")]

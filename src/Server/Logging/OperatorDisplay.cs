@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using SocketChat.Hosting.Terminal;
 using SocketChat.Server.Configuration;
 
-namespace SocketChat.Server.Operator;
+namespace SocketChat.Server.Logging;
 
 /// <summary>The operator's view of the chat, shown only when the operator console is on.</summary>
 internal sealed class OperatorDisplay(IConsoleBridge console, IOptions<ChatOptions> options)

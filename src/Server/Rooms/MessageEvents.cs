@@ -2,8 +2,9 @@ using Serilog.Events;
 using Serilog.Parsing;
 using SocketChat.Server.Sessions;
 using SocketChat.Server.Storage;
+using SocketChat.Server.Clients;
 
-namespace SocketChat.Server.Logging;
+namespace SocketChat.Server.Rooms;
 
 /// <summary>
 /// The events each message is logged as (<c>MessageReceived</c>, <c>PrivateMessage</c>, <c>OperatorMessage</c>),
