@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
+using SocketChat.Server.Clients;
 using SocketChat.Server.Accounts;
 using SocketChat.Server.Configuration;
 using SocketChat.Server.Connections;

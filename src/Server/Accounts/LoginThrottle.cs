@@ -94,7 +94,7 @@ internal sealed class LoginThrottle(IOptions<ChatOptions> options, TimeProvider 
     }
 
     // IPv6 clients are counted by their prefix, since any address in it is theirs (Chat:Limits:Ipv6PrefixLength).
-    private IPAddress Block(IPAddress address) => Connections.AddressBlock.Of(address, options.Value.Limits.Ipv6PrefixLength);
+    private IPAddress Block(IPAddress address) => Clients.AddressBlock.Of(address, options.Value.Limits.Ipv6PrefixLength);
 
     // Forget addresses with nothing in progress and no failure left in the window, so the table stays as small as
     // the last minute's attackers.

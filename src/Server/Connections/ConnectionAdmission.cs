@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Options;
+using SocketChat.Server.Clients;
 using SocketChat.Server.Configuration;
 
 namespace SocketChat.Server.Connections;

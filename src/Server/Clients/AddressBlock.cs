@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace SocketChat.Server.Connections;
+namespace SocketChat.Server.Clients;
 
 /// <summary>
 /// What per-address limits count by. An IPv4 address is one client; an IPv6 client usually holds a whole /64 (and
