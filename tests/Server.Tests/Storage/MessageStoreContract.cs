@@ -5,7 +5,8 @@ namespace SocketChat.Server.Tests.Storage;
 /// <summary>
 /// What every message store promises the log, run against each store: ids given in order and never reused, a
 /// resent line (same sender token and client id) stored once and answered with the first, a room's history with the
-/// operator's lines and without private ones, identities kept and ended, retention and export.
+/// operator's lines and without private ones, identities kept and ended, retention and export; and, for a store
+/// several servers share, following the log's tail: every writer's entries, in order, once.
 /// </summary>
 public abstract class MessageStoreContract : IDisposable
 {
@@ -114,7 +115,49 @@ public abstract class MessageStoreContract : IDisposable
         Assert.Equal(["after", "last"], Store.Export("lobby", Now.AddHours(-1)).Select(m => m.Text));
     }
 
+    [Fact]
+    public async Task Tail_FollowsWhatEveryWriterAppends_InLogOrder_EachOnce_ThenEnds_WhenStopped()
+    {
+        // A store of one server has no tail: its log's writer hands what it stored to the reader (LogReaderTests).
+        if (Tail(Store) is not { } tail)
+        {
+            Assert.Null(Another());
+            return;
+        }
+
+        using var other = Another()!;
+        other.Open();
+        var committed = System.Threading.Channels.Channel.CreateUnbounded<IReadOnlyList<StoredMessage>>();
+        using var stopping = new CancellationTokenSource();
+        var following = tail.FollowAsync(committed.Writer, new StoreHealth(), stopping.Token);
+
+        var appended = new List<StoredMessage>();
+        for (var round = 0; round < 5; round++)
+        {
+            appended.AddRange((await Store.AppendAsync([Say($"here {round}"), Say($"here {round}b")], Now, [])).Select(result => result.Message));
+            appended.AddRange((await other.AppendAsync([Say($"there {round}")], Now, [])).Select(result => result.Message));
+        }
+
+        var followed = new List<StoredMessage>();
+        while (followed.Count < appended.Count)
+        {
+            followed.AddRange(await committed.Reader.ReadAsync().AsTask().WaitAsync(TestSupport.TestTimeouts.Default));
+        }
+
+        await stopping.CancelAsync();
+        await following.WaitAsync(TestSupport.TestTimeouts.Default);
+        Assert.Equal(appended.Select(message => (message.Id, message.Text)), followed.Select(message => (message.Id, message.Text)));
+        Assert.Equal(appended.Select(message => message.Id).Order(), followed.Select(message => message.Id));
+        Assert.True(committed.Reader.Completion.IsCompleted);
+    }
+
     private protected abstract IMessageStore Create();
+
+    /// <summary>A store that others append to as well (cluster mode): its tail; null for a store of one server.</summary>
+    private protected virtual ILogTail? Tail(IMessageStore store) => null;
+
+    /// <summary>Another server's store on the same log; null for a store of one server.</summary>
+    private protected virtual IMessageStore? Another() => null;
 
     private protected static Draft Say(string text, string? token = null, string? cid = null) =>
         new(MessageKind.Room, "lobby", "alice", null, text, token, cid);

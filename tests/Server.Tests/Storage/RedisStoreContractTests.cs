@@ -21,4 +21,9 @@ public sealed class RedisStoreContractTests : MessageStoreContract, IAsyncLifeti
 
     // Dated by the test, as the other stores are (the cluster's own dates messages by Redis's clock: ClusterClockTests).
     private protected override IMessageStore Create() => new RedisMessageStore(_redis!.Configuration, "test-node", requireAtStart: true, storeClock: false);
+
+    private protected override ILogTail? Tail(IMessageStore store) =>
+        new RedisLogTail((RedisMessageStore)store, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<RedisLogTail>.Instance);
+
+    private protected override IMessageStore? Another() => new RedisMessageStore(_redis!.Configuration, "other-node", requireAtStart: true, storeClock: false);
 }
