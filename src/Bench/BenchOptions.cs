@@ -3,14 +3,14 @@ using System.Net;
 
 namespace SocketChat.Bench;
 
-/// <summary>The switches every mode reads: --host, --port and the workload's numbers.</summary>
+// The switches every mode reads: --host, --port and the workload's numbers.
 internal sealed class BenchOptions(string[] args)
 {
     public IPEndPoint Server => new(IPAddress.Parse(Text("--host", "127.0.0.1")), Number("--port", 8080));
 
     public string Label => Text("--label", "server");
 
-    /// <summary>Servers on the same host at the ports a switch lists (<c>--receiver-ports 8082,8083</c>); else <see cref="Server"/>.</summary>
+    // Servers on the same host at the ports a switch lists (--receiver-ports 8082,8083); else Server.
     public IReadOnlyList<IPEndPoint> Servers(string name) =>
         Text(name, string.Empty) is { Length: > 0 } ports
             ? [.. ports.Split(',').Select(port => new IPEndPoint(Server.Address, int.Parse(port, CultureInfo.InvariantCulture)))]

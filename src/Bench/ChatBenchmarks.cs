@@ -4,16 +4,14 @@ using System.Net;
 
 namespace SocketChat.Bench;
 
-/// <summary>
-/// The chat workloads, against any line-based chat server in plain-text mode. Each prints one result line:
-/// <c>RESULT mode label key=value …</c>, which bench/compare.sh turns into its table.
-/// </summary>
+// The chat workloads, against any line-based chat server in plain-text mode. Each prints one result line:
+// RESULT mode label key=value …, which bench/compare.sh turns into its table.
 internal static class ChatBenchmarks
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(5);
 
-    /// <summary>fanout: C clients in one room each send M lines of S bytes as fast as they can.</summary>
+    // fanout: C clients in one room each send M lines of S bytes as fast as they can.
     public static async Task<int> FanoutAsync(BenchOptions options, TextWriter output)
     {
         var clients = options.Number("--clients", 50);
@@ -34,7 +32,7 @@ internal static class ChatBenchmarks
         return 0;
     }
 
-    /// <summary>steady: C clients each send R lines a second, from a random phase, for T seconds.</summary>
+    // steady: C clients each send R lines a second, from a random phase, for T seconds.
     public static async Task<int> SteadyAsync(BenchOptions options, TextWriter output)
     {
         var clients = options.Number("--clients", 100);
@@ -57,12 +55,10 @@ internal static class ChatBenchmarks
         return 0;
     }
 
-    /// <summary>
-    /// split: S senders on one server and R receivers spread over others (a cluster's nodes), all in one room; the
-    /// receivers send nothing and each expects every sender's lines. As fast as the senders can (fanout), or with
-    /// --rate, R lines a second each for --seconds (steady). Given the same port for both, it is the single-server
-    /// reference for the same workload.
-    /// </summary>
+    // split: S senders on one server and R receivers spread over others (a cluster's nodes), all in one room; the
+    // receivers send nothing and each expects every sender's lines. As fast as the senders can (fanout), or with
+    // --rate, R lines a second each for --seconds (steady). Given the same port for both, it is the single-server
+    // reference for the same workload.
     public static async Task<int> SplitAsync(BenchOptions options, TextWriter output)
     {
         var senders = options.Number("--senders", 10);

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 
 namespace SocketChat.Bench;
 
-/// <summary>conns: opens N idle connections and holds them; reports the connect rate and the server's memory per connection.</summary>
+// conns: opens N idle connections and holds them; reports the connect rate and the server's memory per connection.
 internal static class ConnectionBenchmark
 {
     public static async Task<int> RunAsync(BenchOptions options, TextWriter output)

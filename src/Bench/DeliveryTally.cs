@@ -1,9 +1,7 @@
 namespace SocketChat.Bench;
 
-/// <summary>
-/// Who received which line: counts unique deliveries, duplicates, lines out of their sender's order and (by
-/// difference) losses. Each receiver's lines are recorded by its own read loop, one at a time.
-/// </summary>
+// Who received which line: counts unique deliveries, duplicates, lines out of their sender's order and (by
+// difference) losses. Each receiver's lines are recorded by its own read loop, one at a time.
 internal sealed class DeliveryTally
 {
     private readonly int _senders;
@@ -32,20 +30,20 @@ internal sealed class DeliveryTally
 
     public long Duplicates => Interlocked.Read(ref _duplicates);
 
-    /// <summary>Lines that arrived after a later line of the same sender.</summary>
+    // Lines that arrived after a later line of the same sender.
     public long Reordered => Interlocked.Read(ref _reordered);
 
-    /// <summary>Lines whose marker named a sender or sequence that does not exist (mangled in transit).</summary>
+    // Lines whose marker named a sender or sequence that does not exist (mangled in transit).
     public long Mangled => Interlocked.Read(ref _foreign);
 
     public long LastTicks => Interlocked.Read(ref _lastTicks);
 
     public long Expected { get; }
 
-    /// <summary>Every client sends and receives everyone else's lines (receiver i is sender i).</summary>
+    // Every client sends and receives everyone else's lines (receiver i is sender i).
     public static DeliveryTally Everyone(int clients, int linesPerSender) => new(clients, clients, linesPerSender, sendersReceive: true);
 
-    /// <summary>Receivers that send nothing, each expecting every sender's lines.</summary>
+    // Receivers that send nothing, each expecting every sender's lines.
     public static DeliveryTally Split(int receivers, int senders, int linesPerSender) => new(receivers, senders, linesPerSender, sendersReceive: false);
 
     public void Record(int receiver, int sender, int sequence, long receivedTicks)

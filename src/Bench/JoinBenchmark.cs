@@ -5,11 +5,9 @@ using System.Text;
 
 namespace SocketChat.Bench;
 
-/// <summary>
-/// join: how long a room change takes to be confirmed: one connection moves between two rooms J times (/join),
-/// each timed from the command sent to the server's "* NICK joined ROOM"; meanwhile B busy clients in the default
-/// room each send R lines a second, so the server's log is delivering as the joins arrive.
-/// </summary>
+// join: how long a room change takes to be confirmed: one connection moves between two rooms J times (/join),
+// each timed from the command sent to the server's "* NICK joined ROOM"; meanwhile B busy clients in the default
+// room each send R lines a second, so the server's log is delivering as the joins arrive.
 internal static class JoinBenchmark
 {
     public static async Task<int> RunAsync(BenchOptions options, TextWriter output)

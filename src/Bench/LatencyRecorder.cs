@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace SocketChat.Bench;
 
-/// <summary>Exact latencies (every delivery kept), for percentiles without a histogram's rounding.</summary>
+// Exact latencies (every delivery kept), for percentiles without a histogram's rounding.
 internal sealed class LatencyRecorder
 {
     private readonly List<long> _ticks = [];

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 
 namespace SocketChat.Bench;
 
-/// <summary>One benchmark connection: sends marked lines, reads every line it is sent and reports the marked ones.</summary>
+// One benchmark connection: sends marked lines, reads every line it is sent and reports the marked ones.
 internal sealed class LineClient : IAsyncDisposable
 {
     private readonly Socket _socket;

@@ -3,10 +3,8 @@ using System.Text;
 
 namespace SocketChat.Bench;
 
-/// <summary>
-/// What each benchmark line carries: <c>#B:SENDER:SEQ:TICKS#</c>, padded to the line size. Receivers find it
-/// anywhere in a line, so any line-based chat server's plain-text mode works (ncat prefixes &lt;userN&gt;, ours NICK: ).
-/// </summary>
+// What each benchmark line carries: #B:SENDER:SEQ:TICKS#, padded to the line size. Receivers find it
+// anywhere in a line, so any line-based chat server's plain-text mode works (ncat prefixes <userN>, ours NICK: ).
 internal static class Marker
 {
     private static readonly byte[] Start = "#B:"u8.ToArray();

@@ -2,7 +2,7 @@ using System.Net.Sockets;
 
 namespace SocketChat.Bench;
 
-/// <summary>probe: exit 0 once something accepts connections on the port (for scripts waiting on a server).</summary>
+// probe: exit 0 once something accepts connections on the port (for scripts waiting on a server).
 internal static class Probe
 {
     public static async Task<int> RunAsync(BenchOptions options)

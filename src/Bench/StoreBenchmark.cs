@@ -8,11 +8,9 @@ using SocketChat.Server.Storage;
 
 namespace SocketChat.Bench;
 
-/// <summary>
-/// <c>store</c>: messages per second through the server's own store path (<see cref="MessageLog"/>: ids, group
-/// commit to SQLite with synchronous=FULL, delivery after commit), with senders that wait for their messages to be
-/// stored as the server's connections do; beside it, in the same run, the reference: one transaction per message.
-/// </summary>
+// store: messages per second through the server's own store path (MessageLog: ids, group
+// commit to SQLite with synchronous=FULL, delivery after commit), with senders that wait for their messages to be
+// stored as the server's connections do; beside it, in the same run, the reference: one transaction per message.
 internal static class StoreBenchmark
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output)

@@ -7,10 +7,10 @@ using SocketChat.Hosting.Terminal;
 
 namespace SocketChat.Client;
 
-/// <summary>The client's services, shared by Program and the tests' hosts.</summary>
+// The client's services, shared by Program and the tests' hosts.
 internal static class ClientHost
 {
-    /// <summary>The seed client's prompt, shown where the user types.</summary>
+    // The seed client's prompt, shown where the user types.
     public const string Prompt = " You: ";
 
     public static void AddChatClient(this IServiceCollection services, IConsoleBridge console)

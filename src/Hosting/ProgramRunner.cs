@@ -4,14 +4,12 @@ using SocketChat.Hosting.Options;
 
 namespace SocketChat.Hosting;
 
-/// <summary>How both programs start and end: a bootstrap logger, one clear line for what the user can fix, and the exit code.</summary>
+// How both programs start and end: a bootstrap logger, one clear line for what the user can fix, and the exit code.
 public static class ProgramRunner
 {
-    /// <summary>
-    /// Runs <paramref name="body"/>. A bad setting prints one line per problem on stderr and exits 2; a failure the
-    /// program words itself (<see cref="IReportedAtStartup"/>, a port in use) prints its message and exits 1;
-    /// anything else is logged as fatal and exits 1.
-    /// </summary>
+    // Runs body. A bad setting prints one line per problem on stderr and exits 2; a failure the
+    // program words itself (IReportedAtStartup, a port in use) prints its message and exits 1;
+    // anything else is logged as fatal and exits 1.
     public static async Task<int> RunAsync(string program, Func<Task<int>> body)
     {
         Log.Logger = new LoggerConfiguration().WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose).CreateBootstrapLogger();

@@ -4,16 +4,14 @@ using SocketChat.Server.Storage;
 
 namespace SocketChat.Server;
 
-/// <summary>
-/// The server's exit code once its host has stopped: a supervisor restarts on failure only if told of it. Taken from
-/// the services before the host runs (running disposes them); the host itself logs which service failed, and why.
-/// </summary>
+// The server's exit code once its host has stopped: a supervisor restarts on failure only if told of it. Taken from
+// the services before the host runs (running disposes them); the host itself logs which service failed, and why.
 internal sealed class HostOutcome(IReadOnlyList<BackgroundService> services, MessageLog log)
 {
-    /// <summary>The exit code when a background service failed and so stopped the host.</summary>
+    // The exit code when a background service failed and so stopped the host.
     public const int FailedExitCode = 1;
 
-    /// <summary>The exit code when the server stopped with messages its store could not take.</summary>
+    // The exit code when the server stopped with messages its store could not take.
     public const int UnstoredExitCode = 3;
 
     public static HostOutcome Of(IServiceProvider services) =>

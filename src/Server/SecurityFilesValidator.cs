@@ -6,10 +6,8 @@ using SocketChat.Server.Tls;
 
 namespace SocketChat.Server;
 
-/// <summary>
-/// Checks at start that the files the settings name can be used: the certificate loads with its key, the accounts
-/// file parses. Worded like the other settings errors, never showing a password.
-/// </summary>
+// Checks at start that the files the settings name can be used: the certificate loads with its key, the accounts
+// file parses. Worded like the other settings errors, never showing a password.
 internal sealed class SecurityFilesValidator : IValidateOptions<ChatOptions>
 {
     public ValidateOptionsResult Validate(string? name, ChatOptions options)

@@ -45,7 +45,7 @@ internal static class ServerApp
 
         """;
 
-    /// <summary>The exit code when the server stopped with messages its store could not take.</summary>
+    // The exit code when the server stopped with messages its store could not take.
     public const int UnstoredExitCode = HostOutcome.UnstoredExitCode;
 
     public static Task<int> RunAsync(string[] args) => ProgramRunner.RunAsync("The server", async () =>

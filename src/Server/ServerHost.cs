@@ -21,7 +21,7 @@ using SocketChat.Server.Logging;
 
 namespace SocketChat.Server;
 
-/// <summary>The server's services, shared by Program and the tests' hosts.</summary>
+// The server's services, shared by Program and the tests' hosts.
 internal static class ServerHost
 {
     public static void AddChatServer(this IServiceCollection services, IConsoleBridge console)
@@ -107,7 +107,7 @@ internal static class ServerHost
         services.AddHostedService<OperatorConsoleService>();
     }
 
-    /// <summary>The store the settings name: the server's, or (<paramref name="export"/>) one the export subcommand reads.</summary>
+    // The store the settings name: the server's, or (export) one the export subcommand reads.
     public static IMessageStore CreateStore(ChatOptions options, bool export) => options.Storage.Provider switch
     {
         StorageProvider.Memory => new MemoryMessageStore(options.HistoryPerRoom),
@@ -116,7 +116,7 @@ internal static class ServerHost
         _ => new SqliteMessageStore(ServerPaths.StorageFile(options)),
     };
 
-    /// <summary>Whether the operator console will be on, decided before the host exists so logging can be routed.</summary>
+    // Whether the operator console will be on, decided before the host exists so logging can be routed.
     public static bool OperatorConsoleOn(string? configured, IConsoleBridge console) =>
         OperatorDisplay.IsOn(Enum.TryParse<OperatorConsoleMode>(configured, ignoreCase: true, out var mode) ? mode : OperatorConsoleMode.Auto, console);
 }

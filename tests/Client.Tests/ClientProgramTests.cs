@@ -3,7 +3,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Client.Tests;
 
-/// <summary>The built client as a person or a script runs it: arguments, pipes, signals, exit codes.</summary>
+// The built client as a person or a script runs it: arguments, pipes, signals, exit codes.
 [Trait("Category", "Slow")]
 public sealed class ClientProgramTests
 {

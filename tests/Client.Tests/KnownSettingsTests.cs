@@ -6,7 +6,7 @@ using SocketChat.Hosting.Options;
 
 namespace SocketChat.Client.Tests;
 
-/// <summary>The list of known settings is the union of what the two programs bind, no more and no less.</summary>
+// The list of known settings is the union of what the two programs bind, no more and no less.
 public sealed class KnownSettingsTests
 {
     [Fact]

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace SocketChat.Protocol.Tests;
 
-/// <summary>Builds multi-segment sequences, as a pipe hands them over when data spans buffers.</summary>
+// Builds multi-segment sequences, as a pipe hands them over when data spans buffers.
 internal static class Segments
 {
     public static ReadOnlySequence<byte> Create(params string[] parts) => Create(parts.Select(Encoding.UTF8.GetBytes).ToArray());

@@ -7,7 +7,7 @@ using SocketChat.Server.Connections;
 
 namespace SocketChat.Server.Tests;
 
-/// <summary>Per-address limits count an IPv6 client by its prefix: any address of its /64 is its own.</summary>
+// Per-address limits count an IPv6 client by its prefix: any address of its /64 is its own.
 public sealed class AddressBlockTests
 {
     [Theory]

@@ -6,7 +6,7 @@ using SocketChat.Hosting.Logging;
 
 namespace SocketChat.Server.Tests;
 
-/// <summary>The console log's sink: a log that cannot keep up makes whoever logs wait; it never drops an event.</summary>
+// The console log's sink: a log that cannot keep up makes whoever logs wait; it never drops an event.
 public sealed class BatchedStreamSinkTests
 {
     [Fact]

@@ -4,7 +4,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests;
 
-/// <summary>What the server's command line takes, and how it refuses what it does not, and failing to start.</summary>
+// What the server's command line takes, and how it refuses what it does not, and failing to start.
 [Trait("Category", "Slow")]
 public sealed class CommandLineTests
 {

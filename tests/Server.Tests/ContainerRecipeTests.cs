@@ -4,10 +4,8 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests;
 
-/// <summary>
-/// No Docker engine runs here, so the image is proven another way: the Dockerfile's own publish command, ENV,
-/// ENTRYPOINT and HEALTHCHECK are read from it and run as the image would run them.
-/// </summary>
+// No Docker engine runs here, so the image is proven another way: the Dockerfile's own publish command, ENV,
+// ENTRYPOINT and HEALTHCHECK are read from it and run as the image would run them.
 public sealed partial class ContainerRecipeTests
 {
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(5);

@@ -3,7 +3,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests;
 
-/// <summary>kill -9 in the middle of a busy room, then a restart: nothing acknowledged is lost, nothing arrives twice.</summary>
+// kill -9 in the middle of a busy room, then a restart: nothing acknowledged is lost, nothing arrives twice.
 [Collection(LoadTestsRunAlone.Name)]
 [Trait("Category", "Slow")]
 public sealed class CrashTests : IDisposable

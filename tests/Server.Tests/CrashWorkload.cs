@@ -3,13 +3,11 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests;
 
-/// <summary>
-/// The crash tests' clients (a server killed with SIGKILL, a cluster node killed): JSON clients in the room busy,
-/// each sending numbered lines with client ids, half of them only after the kill.
-/// </summary>
+// The crash tests' clients (a server killed with SIGKILL, a cluster node killed): JSON clients in the room busy,
+// each sending numbered lines with client ids, half of them only after the kill.
 internal static class CrashWorkload
 {
-    /// <summary>Client c<paramref name="i"/> in JSON mode, in the room busy, its resume token kept.</summary>
+    // Client ci in JSON mode, in the room busy, its resume token kept.
     public static async Task<TestClient> JoinBusyAsync(int port, int i)
     {
         var client = await TestClient.ConnectAsync(port);

@@ -2,7 +2,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests;
 
-/// <summary>The deployment files, checked with the tools that will read them.</summary>
+// The deployment files, checked with the tools that will read them.
 public sealed class DeployTests
 {
     [Fact]

@@ -2,7 +2,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests;
 
-/// <summary>The meter as an operator reads it: dotnet-counters (installed by tests/run.sh) against a running server.</summary>
+// The meter as an operator reads it: dotnet-counters (installed by tests/run.sh) against a running server.
 [Trait("Category", "Slow")]
 public sealed class DotnetCountersTests
 {

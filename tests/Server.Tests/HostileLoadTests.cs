@@ -7,10 +7,8 @@ using Xunit.Abstractions;
 
 namespace SocketChat.Server.Tests;
 
-/// <summary>
-/// The server under attack while people chat: 1,000 connections trickling bytes that never end a line, 50 sending
-/// random bytes, one flooding — and 20 ordinary clients exchange every line, with nothing lost and no error.
-/// </summary>
+// The server under attack while people chat: 1,000 connections trickling bytes that never end a line, 50 sending
+// random bytes, one flooding — and 20 ordinary clients exchange every line, with nothing lost and no error.
 [Collection(LoadTestsRunAlone.Name)]
 [Trait("Category", "Slow")]
 public sealed partial class HostileLoadTests(ITestOutputHelper output)

@@ -102,7 +102,7 @@ public sealed class MetricsTests
             _listener.Start();
         }
 
-        /// <summary>The meter's own tags.</summary>
+        // The meter's own tags.
         public KeyValuePair<string, object?>[] Tags => [.. _tags ?? []];
 
         public long Total(string instrument, string? code = null)

@@ -2,7 +2,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests;
 
-/// <summary>Debian's ncat as the client, as a person with two terminals would use it (.ci/run installs it).</summary>
+// Debian's ncat as the client, as a person with two terminals would use it (.ci/run installs it).
 public sealed class NcatTests
 {
     [Fact]

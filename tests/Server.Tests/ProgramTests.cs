@@ -6,7 +6,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests;
 
-/// <summary>The published program as an operator runs it: arguments, environment, signals, exit codes.</summary>
+// The published program as an operator runs it: arguments, environment, signals, exit codes.
 [Trait("Category", "Slow")]
 public sealed class ProgramTests
 {

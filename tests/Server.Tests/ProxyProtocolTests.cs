@@ -3,7 +3,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests;
 
-/// <summary>Behind a TCP load balancer: the PROXY protocol header names the client limits and logs see.</summary>
+// Behind a TCP load balancer: the PROXY protocol header names the client limits and logs see.
 public sealed class ProxyProtocolTests
 {
     private static readonly Dictionary<string, string?> BehindProxy = new()

@@ -4,11 +4,9 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests;
 
-/// <summary>
-/// The README's commands, run exactly as written from a clone (its root as the working directory, through
-/// <c>dotnet run</c>), with only the environment pointing them at a free loopback port and a data directory of
-/// their own. They run one at a time: each <c>dotnet run</c> builds before it runs.
-/// </summary>
+// The README's commands, run exactly as written from a clone (its root as the working directory, through
+// dotnet run), with only the environment pointing them at a free loopback port and a data directory of
+// their own. They run one at a time: each dotnet run builds before it runs.
 [Collection(ReadmeCommandsRunAlone.Name)]
 [Trait("Category", "Slow")]
 public sealed partial class ReadmeCommandTests : IDisposable

@@ -2,7 +2,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests;
 
-/// <summary>TLS and accounts through the real program: the subcommand, SIGHUP, the probe, the password mode end to end.</summary>
+// TLS and accounts through the real program: the subcommand, SIGHUP, the probe, the password mode end to end.
 [Trait("Category", "Slow")]
 public sealed class SecurityProgramTests : IDisposable
 {

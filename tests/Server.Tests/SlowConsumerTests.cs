@@ -6,7 +6,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests;
 
-/// <summary>A client that never reads: how long it may hold its room back, and how it leaves.</summary>
+// A client that never reads: how long it may hold its room back, and how it leaves.
 [Collection(LoadTestsRunAlone.Name)]
 [Trait("Category", "Slow")]
 public sealed class SlowConsumerTests

@@ -2,7 +2,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests;
 
-/// <summary>What the server says as it starts: where its files are, what is on, and when anyone can walk in.</summary>
+// What the server says as it starts: where its files are, what is on, and when anyone can walk in.
 [Trait("Category", "Slow")]
 public sealed class StartupSummaryTests
 {

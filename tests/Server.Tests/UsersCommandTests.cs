@@ -94,7 +94,7 @@ public sealed class UsersCommandTests : IDisposable
         return (code, output.ToString(), error.ToString());
     }
 
-    /// <summary>A terminal whose typed keys (or piped lines) are given up front.</summary>
+    // A terminal whose typed keys (or piped lines) are given up front.
     private sealed class ScriptedTerminal(bool redirected, params string[] typed) : ITerminal
     {
         private readonly Queue<string> _lines = new(typed);

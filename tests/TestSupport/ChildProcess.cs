@@ -3,7 +3,7 @@ using System.Threading.Channels;
 
 namespace SocketChat.TestSupport;
 
-/// <summary>A program run by a test, with its output lines readable under a timeout.</summary>
+// A program run by a test, with its output lines readable under a timeout.
 public sealed class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -46,8 +46,8 @@ public sealed class ChildProcess : IAsyncDisposable
         return new ChildProcess(Process.Start(start) ?? throw new InvalidOperationException($"could not start {fileName}"));
     }
 
-    /// <summary>Runs the server built next to the tests, as `dotnet SocketChat.Server.dll ARGS`.</summary>
-    /// <remarks>Unless the arguments name one, the server gets a data directory of its own, so parallel tests never share a store.</remarks>
+    // Runs the server built next to the tests, as `dotnet SocketChat.Server.dll ARGS`.
+    // Unless the arguments name one, the server gets a data directory of its own, so parallel tests never share a store.
     public static ChildProcess StartServer(IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
     {
         var all = arguments.ToList();
@@ -62,10 +62,10 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public Task<string> ReadOutputLineAsync(Func<string, bool> match) => ReadAsync(_stdout, match, TestTimeouts.Default);
 
-    /// <summary>Waits up to <paramref name="limit"/> for a matching line (a program that is built first).</summary>
+    // Waits up to limit for a matching line (a program that is built first).
     public Task<string> ReadOutputLineAsync(Func<string, bool> match, TimeSpan limit) => ReadAsync(_stdout, match, limit);
 
-    /// <summary>A server child in text log format: waits for "Listening on 127.0.0.1:PORT" and returns the port.</summary>
+    // A server child in text log format: waits for "Listening on 127.0.0.1:PORT" and returns the port.
     public async Task<int> ReadListeningPortAsync()
     {
         var line = await ReadOutputLineAsync(text => text.Contains("Listening on 127.0.0.1:", StringComparison.Ordinal));
@@ -74,7 +74,7 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public Task<string> ReadErrorLineAsync(Func<string, bool> match) => ReadAsync(_stderr, match, TestTimeouts.Default);
 
-    /// <summary>Waits for exit and returns the exit code with everything written to stdout and stderr.</summary>
+    // Waits for exit and returns the exit code with everything written to stdout and stderr.
     public async Task<(int ExitCode, List<string> Output, List<string> Error)> WaitForExitAsync(TimeSpan? limit = null)
     {
         using var timeout = new CancellationTokenSource(limit ?? TestTimeouts.Default);
@@ -84,10 +84,10 @@ public sealed class ChildProcess : IAsyncDisposable
         return (_process.ExitCode, output, error);
     }
 
-    /// <summary>Sends SIGTERM, as systemd and docker stop do.</summary>
+    // Sends SIGTERM, as systemd and docker stop do.
     public Task TerminateAsync() => SignalAsync("TERM");
 
-    /// <summary>Sends a signal by name (INT is Ctrl+C at a terminal).</summary>
+    // Sends a signal by name (INT is Ctrl+C at a terminal).
     public async Task SignalAsync(string signal)
     {
         using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);

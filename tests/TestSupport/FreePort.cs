@@ -3,10 +3,10 @@ using System.Net.Sockets;
 
 namespace SocketChat.TestSupport;
 
-/// <summary>Loopback ports for programs that cannot be told to pick their own (redis-server, haproxy).</summary>
+// Loopback ports for programs that cannot be told to pick their own (redis-server, haproxy).
 public static class FreePort
 {
-    /// <summary>A port nothing listens on now: bound by the system's choice, then let go.</summary>
+    // A port nothing listens on now: bound by the system's choice, then let go.
     public static int Pick()
     {
         using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

@@ -24,10 +24,10 @@ public sealed class InMemorySink : ILogEventSink
         }
     }
 
-    /// <summary>The first event (already logged or still to come) that matches; fails after the test timeout.</summary>
+    // The first event (already logged or still to come) that matches; fails after the test timeout.
     public Task<LogEvent> WaitForAsync(Func<LogEvent, bool> match) => WaitForAsync(match, TestTimeouts.Default);
 
-    /// <summary>The first event (already logged or still to come) that matches; fails after <paramref name="limit"/>.</summary>
+    // The first event (already logged or still to come) that matches; fails after limit.
     public Task<LogEvent> WaitForAsync(Func<LogEvent, bool> match, TimeSpan limit)
     {
         var seen = new TaskCompletionSource<LogEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -44,6 +44,6 @@ public sealed class InMemorySink : ILogEventSink
         return seen.Task.WaitAsync(limit);
     }
 
-    /// <summary>Every event rendered as text, for asserting what the log does or does not say.</summary>
+    // Every event rendered as text, for asserting what the log does or does not say.
     public string RenderAll() => string.Join('\n', Events.Select(e => e.RenderMessage()));
 }

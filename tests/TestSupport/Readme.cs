@@ -1,11 +1,11 @@
 namespace SocketChat.TestSupport;
 
-/// <summary>The commands README.md tells a user to run, so tests run them exactly as written.</summary>
+// The commands README.md tells a user to run, so tests run them exactly as written.
 public static class Readme
 {
     private static readonly Lazy<List<string>> Commands = new(ReadCommands);
 
-    /// <summary>The one command in the README's <c>sh</c> blocks that starts with <paramref name="prefix"/>, with its continuation lines joined.</summary>
+    // The one command in the README's sh blocks that starts with prefix, with its continuation lines joined.
     public static string Command(string prefix)
     {
         var found = Commands.Value.Where(command => command.StartsWith(prefix, StringComparison.Ordinal)).ToList();

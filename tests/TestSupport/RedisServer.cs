@@ -2,11 +2,9 @@ using System.Globalization;
 
 namespace SocketChat.TestSupport;
 
-/// <summary>
-/// A real <c>redis-server</c> of the test's own, run with the shipped <c>deploy/redis/redis.conf</c> (AOF, fsync on
-/// every write, no eviction) on a free loopback port and a temporary directory. Never the system's service, never
-/// port 6379.
-/// </summary>
+// A real redis-server of the test's own, run with the shipped deploy/redis/redis.conf (AOF, fsync on
+// every write, no eviction) on a free loopback port and a temporary directory. Never the system's service, never
+// port 6379.
 public sealed class RedisServer : IAsyncDisposable
 {
     private readonly TempDirectory _directory = new();
@@ -19,7 +17,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     public int Port { get; }
 
-    /// <summary>The StackExchange.Redis configuration string for it.</summary>
+    // The StackExchange.Redis configuration string for it.
     public string Configuration => $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
 
     public static async Task<RedisServer> StartAsync()
@@ -29,7 +27,7 @@ public sealed class RedisServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Kills it (SIGKILL), as a crash would: what it acknowledged is in its append-only file.</summary>
+    // Kills it (SIGKILL), as a crash would: what it acknowledged is in its append-only file.
     public async Task KillAsync()
     {
         if (_process is { } process)
@@ -41,13 +39,13 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops it in its tracks (SIGSTOP): connections stay open, nothing is answered, as a stalled machine does.</summary>
+    // Stops it in its tracks (SIGSTOP): connections stay open, nothing is answered, as a stalled machine does.
     public Task PauseAsync() => _process!.SignalAsync("STOP");
 
-    /// <summary>Lets a paused server go on (SIGCONT).</summary>
+    // Lets a paused server go on (SIGCONT).
     public Task ResumeAsync() => _process!.SignalAsync("CONT");
 
-    /// <summary>Starts it again on the same port and directory.</summary>
+    // Starts it again on the same port and directory.
     public Task RestartAsync() => RunAsync();
 
     public async ValueTask DisposeAsync()

@@ -1,6 +1,6 @@
 namespace SocketChat.TestSupport;
 
-/// <summary>The checkout the tests were built from, for tests of files that ship (unit files, Dockerfile).</summary>
+// The checkout the tests were built from, for tests of files that ship (unit files, Dockerfile).
 public static class RepositoryRoot
 {
     public static string Path { get; } = Find();

@@ -1,6 +1,6 @@
 namespace SocketChat.TestSupport;
 
-/// <summary>A fresh directory under the system temp directory, deleted with the test.</summary>
+// A fresh directory under the system temp directory, deleted with the test.
 public sealed class TempDirectory : IDisposable
 {
     public string Path { get; } = Directory.CreateDirectory(System.IO.Path.Combine(System.IO.Path.GetTempPath(), "socketchat-tests", Guid.NewGuid().ToString("N"))).FullName;

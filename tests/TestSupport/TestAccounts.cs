@@ -2,7 +2,7 @@ using SocketChat.Server.Accounts;
 
 namespace SocketChat.TestSupport;
 
-/// <summary>Writes an accounts file as <c>SocketChat.Server users add</c> would.</summary>
+// Writes an accounts file as SocketChat.Server users add would.
 public static class TestAccounts
 {
     public static void Write(string path, params (string Name, string Password)[] accounts) =>

@@ -4,10 +4,10 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace SocketChat.TestSupport;
 
-/// <summary>Certificates made in the test: a self-signed server certificate, or a test authority and one it signed.</summary>
+// Certificates made in the test: a self-signed server certificate, or a test authority and one it signed.
 public static class TestCertificates
 {
-    /// <summary>Writes NAME.pem (certificate) and NAME.key (private key) for localhost, 127.0.0.1 and ::1 (or localhost alone).</summary>
+    // Writes NAME.pem (certificate) and NAME.key (private key) for localhost, 127.0.0.1 and ::1 (or localhost alone).
     public static (string CertificatePath, string KeyPath, X509Certificate2 Certificate) CreateServer(
         string directory, string name = "server", X509Certificate2? issuer = null, bool withAddresses = true)
     {
@@ -37,7 +37,7 @@ public static class TestCertificates
         return (certificatePath, keyPath, certificate);
     }
 
-    /// <summary>A certificate authority for the test, written to NAME.pem; its private key stays in memory.</summary>
+    // A certificate authority for the test, written to NAME.pem; its private key stays in memory.
     public static (string Path, X509Certificate2 Authority) CreateAuthority(string directory, string name = "ca")
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);

@@ -4,7 +4,7 @@ using System.Text;
 
 namespace SocketChat.TestSupport;
 
-/// <summary>A raw line client over a real loopback socket, like nc.</summary>
+// A raw line client over a real loopback socket, like nc.
 public sealed class TestClient : IAsyncDisposable
 {
     private readonly Socket _socket;
@@ -18,11 +18,11 @@ public sealed class TestClient : IAsyncDisposable
         _reader = new StreamReader(_stream, new UTF8Encoding(false));
     }
 
-    /// <summary>The certificate the server presented (TLS connections).</summary>
+    // The certificate the server presented (TLS connections).
     public System.Security.Cryptography.X509Certificates.X509Certificate2? ServerCertificate =>
         (_stream as System.Net.Security.SslStream)?.RemoteCertificate as System.Security.Cryptography.X509Certificates.X509Certificate2;
 
-    /// <summary>Connects over TLS, trusting exactly <paramref name="trusted"/>; the handshake's failure is thrown.</summary>
+    // Connects over TLS, trusting exactly trusted; the handshake's failure is thrown.
     public static async Task<TestClient> ConnectTlsAsync(int port, System.Security.Cryptography.X509Certificates.X509Certificate2 trusted)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -56,23 +56,23 @@ public sealed class TestClient : IAsyncDisposable
         return new TestClient(socket);
     }
 
-    /// <summary>This side's port: the one a server behind a load balancer should see in its PROXY header.</summary>
+    // This side's port: the one a server behind a load balancer should see in its PROXY header.
     public int LocalPort => ((IPEndPoint)_socket.LocalEndPoint!).Port;
 
-    /// <summary>JSON mode: the resume token from the welcome.</summary>
+    // JSON mode: the resume token from the welcome.
     public string? Token { get; set; }
 
     public Task SendAsync(string line) => SendBytesAsync(Encoding.UTF8.GetBytes(line + "\n"));
 
     public async Task SendBytesAsync(byte[] bytes) => await _stream.WriteAsync(bytes).AsTask().WaitAsync(TestTimeouts.Default);
 
-    /// <summary>The next line; null when the server closed the connection.</summary>
+    // The next line; null when the server closed the connection.
     public async Task<string?> ReadLineAsync() => await _reader.ReadLineAsync().WaitAsync(TestTimeouts.Default);
 
-    /// <summary>The next line, waiting up to <paramref name="limit"/> (for what the server does on a timer of its own).</summary>
+    // The next line, waiting up to limit (for what the server does on a timer of its own).
     public async Task<string?> ReadLineAsync(TimeSpan limit) => await _reader.ReadLineAsync().WaitAsync(limit);
 
-    /// <summary>The next <paramref name="count"/> lines; fails if the server closes first.</summary>
+    // The next count lines; fails if the server closes first.
     public async Task<string[]> ReadLinesAsync(int count)
     {
         var lines = new string[count];
@@ -84,7 +84,7 @@ public sealed class TestClient : IAsyncDisposable
         return lines;
     }
 
-    /// <summary>Reads lines until one matches, returning it; fails on close or timeout.</summary>
+    // Reads lines until one matches, returning it; fails on close or timeout.
     public async Task<string> ExpectAsync(Func<string, bool> match)
     {
         while (true)
@@ -97,7 +97,7 @@ public sealed class TestClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads until the server closes, returning every line seen.</summary>
+    // Reads until the server closes, returning every line seen.
     public async Task<List<string>> ReadToEndAsync()
     {
         var lines = new List<string>();
@@ -109,7 +109,7 @@ public sealed class TestClient : IAsyncDisposable
         return lines;
     }
 
-    /// <summary>Reads and discards whatever arrives until the server closes or resets the connection; fails on timeout.</summary>
+    // Reads and discards whatever arrives until the server closes or resets the connection; fails on timeout.
     public async Task DrainUntilClosedAsync()
     {
         using var timeout = new CancellationTokenSource(TestTimeouts.Default);

@@ -3,7 +3,7 @@ using SocketChat.Hosting.Terminal;
 
 namespace SocketChat.TestSupport;
 
-/// <summary>A terminal made of channels: the test types into <see cref="Typed"/> and reads what was shown.</summary>
+// A terminal made of channels: the test types into Typed and reads what was shown.
 public sealed class TestConsoleBridge(bool isTerminal = true) : IConsoleBridge
 {
     private readonly Channel<string> _input = Channel.CreateUnbounded<string>();
@@ -22,10 +22,10 @@ public sealed class TestConsoleBridge(bool isTerminal = true) : IConsoleBridge
 
     public bool IsInteractive => isTerminal;
 
-    /// <summary>What the test types: a line answers the question being asked, if any, as at a real terminal; else it is input.</summary>
+    // What the test types: a line answers the question being asked, if any, as at a real terminal; else it is input.
     public ChannelWriter<string> Typed => new TypedLines(this);
 
-    /// <summary>A question shows as a line of output, so tests wait for it like for any other line; the next typed line answers it.</summary>
+    // A question shows as a line of output, so tests wait for it like for any other line; the next typed line answers it.
     public async Task<string?> AskAsync(string prompt, bool secret, CancellationToken cancellationToken)
     {
         var answer = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -53,7 +53,7 @@ public sealed class TestConsoleBridge(bool isTerminal = true) : IConsoleBridge
         return answered;
     }
 
-    /// <summary>Reads shown lines until one matches, failing after the default timeout.</summary>
+    // Reads shown lines until one matches, failing after the default timeout.
     public async Task<string> WaitForOutputAsync(Func<string, bool> match)
     {
         using var timeout = new CancellationTokenSource(TestTimeouts.Default);

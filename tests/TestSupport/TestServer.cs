@@ -7,7 +7,7 @@ using SocketChat.Server.Listening;
 
 namespace SocketChat.TestSupport;
 
-/// <summary>The real server host on 127.0.0.1 port 0, with in-memory configuration and log.</summary>
+// The real server host on 127.0.0.1 port 0, with in-memory configuration and log.
 public sealed class TestServer : IAsyncDisposable
 {
     private readonly TempDirectory? _data;
@@ -31,11 +31,11 @@ public sealed class TestServer : IAsyncDisposable
     public static async Task<TestServer> StartAsync(Dictionary<string, string?>? settings = null, TestConsoleBridge? console = null) =>
         await StartAsync(settings, more: null, console);
 
-    /// <summary>Starts with <paramref name="settings"/>, then <paramref name="more"/> on top (a test's own on a fixture's).</summary>
+    // Starts with settings, then more on top (a test's own on a fixture's).
     public static Task<TestServer> StartAsync(Dictionary<string, string?>? settings, Dictionary<string, string?>? more, TestConsoleBridge? console = null) =>
         StartAsync(settings, more, console, services: null);
 
-    /// <summary>Starts with <paramref name="settings"/>, the server's services changed by <paramref name="services"/> (a store that fails on demand).</summary>
+    // Starts with settings, the server's services changed by services (a store that fails on demand).
     public static Task<TestServer> StartAsync(Dictionary<string, string?>? settings, Action<IServiceCollection> services) =>
         StartAsync(settings, more: null, console: null, services);
 
@@ -89,7 +89,7 @@ public sealed class TestServer : IAsyncDisposable
         return builder.Build();
     }
 
-    /// <summary>The settings for TLS with these files, keeping other files in <paramref name="dataDirectory"/>.</summary>
+    // The settings for TLS with these files, keeping other files in dataDirectory.
     public static Dictionary<string, string?> TlsSettings(string dataDirectory, string certificatePath, string? keyPath) => new()
     {
         ["Chat:DataDirectory"] = dataDirectory,
@@ -99,19 +99,17 @@ public sealed class TestServer : IAsyncDisposable
 
     public Task<TestClient> ConnectAsync() => TestClient.ConnectAsync(Port);
 
-    /// <summary>The IRC listener's port (with <c>Chat:Irc:Port</c> set).</summary>
+    // The IRC listener's port (with Chat:Irc:Port set).
     public int IrcPort => Host.Services.GetRequiredService<ChatServerService>().IrcEndPoints[0].Port;
 
-    /// <summary>The web client's address (with <c>Chat:Web:Port</c> set): <c>http://127.0.0.1:PORT/</c>.</summary>
+    // The web client's address (with Chat:Web:Port set): http://127.0.0.1:PORT/.
     public Uri WebUrl => Host.Services.GetRequiredService<SocketChat.Server.Web.WebListener>().Urls[0];
 
-    /// <summary>The IRC-over-TLS listener's port (with <c>Chat:Irc:TlsPort</c> set).</summary>
+    // The IRC-over-TLS listener's port (with Chat:Irc:TlsPort set).
     public int IrcTlsPort => Host.Services.GetRequiredService<ChatServerService>().IrcTlsEndPoints[0].Port;
 
-    /// <summary>
-    /// Connects to the IRC listener, registers as <paramref name="nick"/> (requesting <paramref name="capabilities"/>),
-    /// reads up to the end of the MOTD, then joins <paramref name="join"/> (when not null) and reads up to the end of its NAMES.
-    /// </summary>
+    // Connects to the IRC listener, registers as nick (requesting capabilities),
+    // reads up to the end of the MOTD, then joins join (when not null) and reads up to the end of its NAMES.
     public async Task<TestClient> ConnectIrcAsync(string nick, string capabilities = "", string? join = "#lobby")
     {
         var client = await TestClient.ConnectAsync(IrcPort);
@@ -138,11 +136,11 @@ public sealed class TestServer : IAsyncDisposable
         return client;
     }
 
-    /// <summary>Waits until a room message with this text is stored and delivered, which is when it is logged.</summary>
+    // Waits until a room message with this text is stored and delivered, which is when it is logged.
     public Task WaitUntilStoredAsync(string text) =>
         Log.WaitForAsync(e => e.MessageTemplate.Text.StartsWith("Message {MessageId}", StringComparison.Ordinal) && e.RenderMessage().EndsWith($": \"{text}\"", StringComparison.Ordinal));
 
-    /// <summary>Connects and reads the welcome line; returns the client and its guest nickname.</summary>
+    // Connects and reads the welcome line; returns the client and its guest nickname.
     public async Task<TestClient> ConnectAsAsync(string nick)
     {
         var client = await ConnectAsync();

@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace SocketChat.TestSupport;
 
-/// <summary>A program in a real terminal: tmux runs it, send-keys types, capture-pane reads the screen.</summary>
+// A program in a real terminal: tmux runs it, send-keys types, capture-pane reads the screen.
 public sealed class TmuxSession : IAsyncDisposable
 {
     private readonly string _name = $"socketchat-test-{Guid.NewGuid():N}";
@@ -18,15 +18,15 @@ public sealed class TmuxSession : IAsyncDisposable
         return session;
     }
 
-    /// <summary>Types text literally, as a person would.</summary>
+    // Types text literally, as a person would.
     public Task TypeAsync(string text) => RunAsync("send-keys", "-t", _name, "-l", text);
 
-    /// <summary>Presses keys by tmux name: Enter, C-u, C-c.</summary>
+    // Presses keys by tmux name: Enter, C-u, C-c.
     public Task PressAsync(params string[] keys) => RunAsync(["send-keys", "-t", _name, .. keys]);
 
     public Task<string> CaptureAsync() => RunAsync("capture-pane", "-p", "-t", _name);
 
-    /// <summary>Reads the screen until <paramref name="ready"/> holds, failing with the last screen after the timeout.</summary>
+    // Reads the screen until ready holds, failing with the last screen after the timeout.
     public async Task<string[]> WaitForScreenAsync(Func<string[], bool> ready)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace SocketChat.Client.Configuration;
 
-/// <summary>Checks at start that the files the client's settings name can be read, worded like every settings error.</summary>
+// Checks at start that the files the client's settings name can be read, worded like every settings error.
 internal sealed class ClientFilesValidator : IValidateOptions<ClientOptions>
 {
     public ValidateOptionsResult Validate(string? name, ClientOptions options)

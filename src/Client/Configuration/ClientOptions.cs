@@ -3,26 +3,26 @@ using SocketChat.Hosting.Options;
 
 namespace SocketChat.Client.Configuration;
 
-/// <summary>The client's part of the <c>Chat</c> section, which it shares with the server.</summary>
+// The client's part of the Chat section, which it shares with the server.
 internal sealed class ClientOptions
 {
     public const string SectionName = "Chat";
 
-    /// <summary>The server; <c>*</c> (the server's "every interface") means this machine.</summary>
+    // The server; * (the server's "every interface") means this machine.
     [HostAddress]
     public string Host { get; set; } = "127.0.0.1";
 
     [Range(1, 65535, ErrorMessage = "must be from {1} to {2}")]
     public int Port { get; set; } = 8080;
 
-    /// <summary>Several servers of one cluster, tried in turn when connecting and reconnecting; empty uses Host and Port.</summary>
+    // Several servers of one cluster, tried in turn when connecting and reconnecting; empty uses Host and Port.
     [ServerList]
     public string Servers { get; set => field = value ?? string.Empty; } = string.Empty;
 
-    /// <summary>A file whose first line is the account's password, for scripts; unset, the client asks when a server wants it.</summary>
+    // A file whose first line is the account's password, for scripts; unset, the client asks when a server wants it.
     public string PasswordFile { get; set => field = value ?? string.Empty; } = string.Empty;
 
-    /// <summary>A nickname to take on connecting (on a server with accounts, the account); empty keeps the server's guest name.</summary>
+    // A nickname to take on connecting (on a server with accounts, the account); empty keeps the server's guest name.
     [ChatName(AllowEmpty = true)]
     public string? Nick { get; set; }
 
@@ -39,7 +39,7 @@ internal sealed class ClientOptions
 
     public string ServerName => Host == "*" ? "localhost" : Host;
 
-    /// <summary>The servers to try, in order: <see cref="Servers"/>, else <see cref="Host"/> and <see cref="Port"/>.</summary>
+    // The servers to try, in order: Servers, else Host and Port.
     public IReadOnlyList<ServerAddress> Addresses() =>
         Servers.Length == 0
             ? [new ServerAddress(ServerName, Port)]

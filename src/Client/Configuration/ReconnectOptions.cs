@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace SocketChat.Client.Configuration;
 
-/// <summary><c>Chat:Reconnect</c>: exponential backoff with jitter after a failed or lost connection.</summary>
+// Chat:Reconnect: exponential backoff with jitter after a failed or lost connection.
 internal sealed class ReconnectOptions
 {
     [Range(0.01, 3600, ErrorMessage = "must be from {1} to {2} seconds")]
@@ -11,7 +11,7 @@ internal sealed class ReconnectOptions
     [Range(0.01, 86_400, ErrorMessage = "must be from {1} to {2} seconds")]
     public double MaxDelaySeconds { get; set; } = 30;
 
-    /// <summary>Retries after a failure before giving up with exit code 1; not set means without end, 0 means none.</summary>
+    // Retries after a failure before giving up with exit code 1; not set means without end, 0 means none.
     [Range(0, int.MaxValue, ErrorMessage = "must be 0 or more (leave it unset to retry without end)")]
     public int? Attempts { get; set; }
 }

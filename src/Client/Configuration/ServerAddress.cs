@@ -3,10 +3,10 @@ using System.Net;
 
 namespace SocketChat.Client.Configuration;
 
-/// <summary>One server to reach: a host (name or address) and a port.</summary>
+// One server to reach: a host (name or address) and a port.
 internal readonly record struct ServerAddress(string Host, int Port)
 {
-    /// <summary>Parses <c>host:port</c>, <c>[::1]:port</c> or, with <paramref name="defaultPort"/>, a bare host.</summary>
+    // Parses host:port, [::1]:port or, with defaultPort, a bare host.
     public static bool TryParse(string text, int defaultPort, out ServerAddress address)
     {
         address = default;

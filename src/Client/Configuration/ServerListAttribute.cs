@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace SocketChat.Client.Configuration;
 
-/// <summary>Empty, or servers as <c>host:port</c> separated by commas.</summary>
+// Empty, or servers as host:port separated by commas.
 [AttributeUsage(AttributeTargets.Property)]
 internal sealed class ServerListAttribute : ValidationAttribute
 {

@@ -2,10 +2,10 @@ using SocketChat.Client.Configuration;
 
 namespace SocketChat.Client.Connection;
 
-/// <summary>Exponential backoff with jitter, so clients cut off together do not all come back at once.</summary>
+// Exponential backoff with jitter, so clients cut off together do not all come back at once.
 internal sealed class Backoff(ReconnectOptions options, Random random)
 {
-    /// <summary>The wait before attempt <paramref name="attempt"/> (1-based): first × 2^(attempt−1), capped, then 50–100% of that.</summary>
+    // The wait before attempt attempt (1-based): first × 2^(attempt−1), capped, then 50–100% of that.
     public TimeSpan Delay(int attempt)
     {
         var exponential = options.FirstDelaySeconds * Math.Pow(2, Math.Min(attempt - 1, 30));

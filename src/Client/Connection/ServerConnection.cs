@@ -6,7 +6,7 @@ using SocketChat.Protocol.Text;
 
 namespace SocketChat.Client.Connection;
 
-/// <summary>One TCP connection to the server: lines out, lines in, framed like the server frames them.</summary>
+// One TCP connection to the server: lines out, lines in, framed like the server frames them.
 internal sealed class ServerConnection : IAsyncDisposable
 {
     private const int MaxIncomingLineBytes = 1 << 20;
@@ -59,7 +59,7 @@ internal sealed class ServerConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>The next line from the server; null when it closed the connection. Lines that are not UTF-8 are skipped.</summary>
+    // The next line from the server; null when it closed the connection. Lines that are not UTF-8 are skipped.
     public async ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken)
     {
         while (true)
@@ -101,7 +101,7 @@ internal sealed class ServerConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Breaks the connection at once, so a pending read ends.</summary>
+    // Breaks the connection at once, so a pending read ends.
     public void Abort()
     {
         try

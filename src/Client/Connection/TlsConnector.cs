@@ -5,10 +5,8 @@ using SocketChat.Client.Configuration;
 
 namespace SocketChat.Client.Connection;
 
-/// <summary>
-/// The client's TLS: TLS 1.2 or 1.3, the server's certificate checked against the system's authorities or those
-/// in <c>Chat:Tls:CaPath</c>, its name against <c>Chat:Tls:ServerName</c> (default <c>Chat:Host</c>).
-/// </summary>
+// The client's TLS: TLS 1.2 or 1.3, the server's certificate checked against the system's authorities or those
+// in Chat:Tls:CaPath, its name against Chat:Tls:ServerName (default Chat:Host).
 internal sealed class TlsConnector(ClientTlsOptions options, string host)
 {
     private const string Remedy = "trust its authority with --Chat:Tls:CaPath=FILE, or for a development server --Chat:Tls:AllowUntrusted=true";

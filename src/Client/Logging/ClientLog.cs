@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace SocketChat.Client.Logging;
 
-/// <summary>Every log event the client writes (to its log file, never to the chat screen), with stable ids.</summary>
+// Every log event the client writes (to its log file, never to the chat screen), with stable ids.
 internal static partial class ClientLog
 {
     [LoggerMessage(1, LogLevel.Information, "Connected to {EndPoint} as {Nick} in {Room} (resumed: {Resumed})", EventName = "Connected")]

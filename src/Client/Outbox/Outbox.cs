@@ -4,11 +4,9 @@ using SocketChat.Protocol.Commands;
 
 namespace SocketChat.Client.Outbox;
 
-/// <summary>
-/// The user's lines on their way to the server, in order. Each message gets a client id and stays here until the
-/// server acknowledges it (or refuses it), so a line cut off by a dropped connection is sent again after the
-/// reconnect; the server recognises the id and never delivers it twice. Bounded: a full outbox refuses new lines.
-/// </summary>
+// The user's lines on their way to the server, in order. Each message gets a client id and stays here until the
+// server acknowledges it (or refuses it), so a line cut off by a dropped connection is sent again after the
+// reconnect; the server recognises the id and never delivers it twice. Bounded: a full outbox refuses new lines.
 internal sealed class Outbox(int capacity)
 {
     private readonly Lock _gate = new();
@@ -19,7 +17,7 @@ internal sealed class Outbox(int capacity)
 
     public int Capacity => capacity;
 
-    /// <summary>Signalled whenever there may be something new to send.</summary>
+    // Signalled whenever there may be something new to send.
     public ChannelReader<bool> Wake => _wake.Reader;
 
     public int Count
@@ -33,7 +31,7 @@ internal sealed class Outbox(int capacity)
         }
     }
 
-    /// <summary>Queues a command, giving messages a client id; false when the outbox is full.</summary>
+    // Queues a command, giving messages a client id; false when the outbox is full.
     public bool TryAdd(ClientCommand command, out ClientCommand queued)
     {
         lock (_gate)
@@ -57,7 +55,7 @@ internal sealed class Outbox(int capacity)
         return true;
     }
 
-    /// <summary>Everything not yet sent on this connection, in order. Commands without an acknowledgement leave the outbox now.</summary>
+    // Everything not yet sent on this connection, in order. Commands without an acknowledgement leave the outbox now.
     public IReadOnlyList<ClientCommand> TakeUnsent()
     {
         lock (_gate)
@@ -75,7 +73,7 @@ internal sealed class Outbox(int capacity)
         }
     }
 
-    /// <summary>The server acknowledged or refused <paramref name="cid"/>; returns the command it settles.</summary>
+    // The server acknowledged or refused cid; returns the command it settles.
     public ClientCommand? Settle(string? cid)
     {
         lock (_gate)
@@ -93,7 +91,7 @@ internal sealed class Outbox(int capacity)
         }
     }
 
-    /// <summary>Drops the lines never sent on any connection; returns how many.</summary>
+    // Drops the lines never sent on any connection; returns how many.
     public int DropNeverSent()
     {
         lock (_gate)
@@ -104,7 +102,7 @@ internal sealed class Outbox(int capacity)
         }
     }
 
-    /// <summary>After a reconnect: what was sent but not acknowledged goes again.</summary>
+    // After a reconnect: what was sent but not acknowledged goes again.
     public void Requeue()
     {
         lock (_gate)
@@ -118,7 +116,7 @@ internal sealed class Outbox(int capacity)
         _wake.Writer.TryWrite(true);
     }
 
-    /// <summary>Completes when every queued line has been acknowledged.</summary>
+    // Completes when every queued line has been acknowledged.
     public Task WhenEmpty()
     {
         lock (_gate)
@@ -150,7 +148,7 @@ internal sealed class Outbox(int capacity)
 
         public bool Sent { get; set; }
 
-        /// <summary>Sent on some connection (it may go again after a reconnect): typed while chatting, not while logging in.</summary>
+        // Sent on some connection (it may go again after a reconnect): typed while chatting, not while logging in.
         public bool EverSent { get; set; }
     }
 }

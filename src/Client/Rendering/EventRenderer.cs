@@ -4,10 +4,8 @@ using SocketChat.Protocol.Events;
 
 namespace SocketChat.Client.Rendering;
 
-/// <summary>
-/// Turns server events into the lines the user sees. Everything a peer chose (names, text) is neutralised first;
-/// colour is added only when the output is a terminal.
-/// </summary>
+// Turns server events into the lines the user sees. Everything a peer chose (names, text) is neutralised first;
+// colour is added only when the output is a terminal.
 internal sealed class EventRenderer(bool colour)
 {
     private const string Reset = "\u001b[0m";
@@ -18,7 +16,7 @@ internal sealed class EventRenderer(bool colour)
     private const string Cyan = "\u001b[36m";
     private const string Bold = "\u001b[1m";
 
-    /// <summary>The line for <paramref name="serverEvent"/>, or null when it is not shown (acks, welcomes).</summary>
+    // The line for serverEvent, or null when it is not shown (acks, welcomes).
     public string? Render(ServerEvent serverEvent) => serverEvent switch
     {
         RoomMessageEvent { History: true } m => Style(Dim, $"[history] {Said(Safe(m.From), m.Text)}"),
@@ -39,7 +37,7 @@ internal sealed class EventRenderer(bool colour)
         _ => null,
     };
 
-    /// <summary>A notice from the client itself (connection state).</summary>
+    // A notice from the client itself (connection state).
     public string Notice(string text) => Style(Cyan, $"* {text}");
 
     public string Error(string text) => Style(Red, $"! error: {text}");

@@ -10,10 +10,8 @@ using SocketChat.Protocol.Commands;
 
 namespace SocketChat.Client.Session;
 
-/// <summary>
-/// The chat client: reads the user's lines from the console bridge into the outbox, and keeps a connection to the
-/// server (reconnecting with backoff) that sends them and shows what arrives.
-/// </summary>
+// The chat client: reads the user's lines from the console bridge into the outbox, and keeps a connection to the
+// server (reconnecting with backoff) that sends them and shows what arrives.
 internal sealed class ChatClientService(
     IConsoleBridge console,
     IOptions<ClientOptions> options,

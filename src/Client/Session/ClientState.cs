@@ -1,6 +1,6 @@
 namespace SocketChat.Client.Session;
 
-/// <summary>What the client knows about itself across connections: who and where it is, and how to resume.</summary>
+// What the client knows about itself across connections: who and where it is, and how to resume.
 internal sealed class ClientState
 {
     public string? Nick { get; set; }
@@ -9,7 +9,7 @@ internal sealed class ClientState
 
     public string? ResumeToken { get; set; }
 
-    /// <summary>The newest room message id seen (or acknowledged) in the current room: what a resume continues after.</summary>
+    // The newest room message id seen (or acknowledged) in the current room: what a resume continues after.
     public long LastMessageId { get; set; }
 
     public bool EverConnected => Nick is not null;
@@ -19,11 +19,9 @@ internal sealed class ClientState
     private readonly Lock _loginGate = new();
     private bool _holdingForLogin;
 
-    /// <summary>
-    /// The user is about to be asked for an account or password: from now until the login succeeds no typed line is
-    /// queued, and lines queued but never sent are dropped (one may be the password, typed before its prompt showed).
-    /// Returns how many were dropped.
-    /// </summary>
+    // The user is about to be asked for an account or password: from now until the login succeeds no typed line is
+    // queued, and lines queued but never sent are dropped (one may be the password, typed before its prompt showed).
+    // Returns how many were dropped.
     public int HoldForLogin(Outbox.Outbox outbox)
     {
         lock (_loginGate)
@@ -33,7 +31,7 @@ internal sealed class ClientState
         }
     }
 
-    /// <summary>The server welcomed this client: typed lines are chat again.</summary>
+    // The server welcomed this client: typed lines are chat again.
     public void LoggedIn()
     {
         lock (_loginGate)
@@ -42,7 +40,7 @@ internal sealed class ClientState
         }
     }
 
-    /// <summary>Queues a typed command; the reason when it was not.</summary>
+    // Queues a typed command; the reason when it was not.
     public QueueRefusal? TryQueue(Outbox.Outbox outbox, Protocol.Commands.ClientCommand command)
     {
         lock (_loginGate)
@@ -56,7 +54,7 @@ internal sealed class ClientState
     // The newest message id shown per room (ids are global and only grow, so per room is what tells "seen").
     private readonly Dictionary<string, long> _shownThrough = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Records a room message as shown; false when it was shown before (history sent again after a reconnect).</summary>
+    // Records a room message as shown; false when it was shown before (history sent again after a reconnect).
     public bool Show(string room, long id)
     {
         if (_shownThrough.TryGetValue(room, out var through) && id <= through)

@@ -12,10 +12,8 @@ using SocketChat.Protocol.Events;
 
 namespace SocketChat.Client.Session;
 
-/// <summary>
-/// One connection's life: the JSON handshake (resuming the earlier identity when there is one), then reading
-/// events and sending the outbox until the connection drops or the user terminates.
-/// </summary>
+// One connection's life: the JSON handshake (resuming the earlier identity when there is one), then reading
+// events and sending the outbox until the connection drops or the user terminates.
 internal sealed class ConnectionSession(
     ServerConnection connection,
     string endPoint,
@@ -37,14 +35,12 @@ internal sealed class ConnectionSession(
     // /history requests whose answers are still coming: what they bring is shown even when it was shown before.
     private int _historyRequests;
 
-    /// <summary>True once the server welcomed this connection.</summary>
+    // True once the server welcomed this connection.
     public bool Welcomed { get; private set; }
 
-    /// <summary>
-    /// Runs the connection until it drops or the user leaves. <paramref name="terminate"/> completes when the user
-    /// leaves and what they typed is delivered; <paramref name="leaving"/> is cancelled the moment they ask to leave,
-    /// which ends a handshake still waiting on the server (a login being checked, throttled or never answered).
-    /// </summary>
+    // Runs the connection until it drops or the user leaves. terminate completes when the user
+    // leaves and what they typed is delivered; leaving is cancelled the moment they ask to leave,
+    // which ends a handshake still waiting on the server (a login being checked, throttled or never answered).
     public async Task<SessionOutcome> RunAsync(Task terminate, CancellationToken leaving)
     {
         var cancellationToken = CancellationToken.None;

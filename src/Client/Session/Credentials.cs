@@ -3,10 +3,8 @@ using SocketChat.Protocol.Text;
 
 namespace SocketChat.Client.Session;
 
-/// <summary>
-/// The account to log in to and its password: asked for when a server wants them (the password without echo), or
-/// read from <c>Chat:PasswordFile</c>, and kept in memory only, so a reconnect to a restarted server logs in again.
-/// </summary>
+// The account to log in to and its password: asked for when a server wants them (the password without echo), or
+// read from Chat:PasswordFile, and kept in memory only, so a reconnect to a restarted server logs in again.
 internal sealed class Credentials(string? account, string? passwordFile, Func<string, bool, Task<string?>> ask)
 {
     private readonly bool _accountGiven = !string.IsNullOrEmpty(account);
@@ -15,10 +13,10 @@ internal sealed class Credentials(string? account, string? passwordFile, Func<st
 
     public string? Account => _account;
 
-    /// <summary>The password file the password comes from, or null when the user is asked.</summary>
+    // The password file the password comes from, or null when the user is asked.
     public string? FromFile => string.IsNullOrEmpty(passwordFile) ? null : passwordFile;
 
-    /// <summary>The login to send; null when the user left instead of answering.</summary>
+    // The login to send; null when the user left instead of answering.
     public async Task<LoginCommand?> GetAsync()
     {
         while (_account is null)
@@ -36,7 +34,7 @@ internal sealed class Credentials(string? account, string? passwordFile, Func<st
         return _password is null ? null : new LoginCommand(_account, _password);
     }
 
-    /// <summary>The server said no: ask again next time (for the account too, unless it came from the settings).</summary>
+    // The server said no: ask again next time (for the account too, unless it came from the settings).
     public void Rejected()
     {
         _password = null;

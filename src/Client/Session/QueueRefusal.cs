@@ -1,11 +1,11 @@
 namespace SocketChat.Client.Session;
 
-/// <summary>Why a typed line was not queued for the server.</summary>
+// Why a typed line was not queued for the server.
 internal enum QueueRefusal
 {
-    /// <summary>The outbox holds as many lines as it may.</summary>
+    // The outbox holds as many lines as it may.
     Full,
 
-    /// <summary>The client is logging in: a line typed now may be the password, typed before its prompt showed.</summary>
+    // The client is logging in: a line typed now may be the password, typed before its prompt showed.
     LoggingIn,
 }

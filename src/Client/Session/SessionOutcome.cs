@@ -2,12 +2,12 @@ namespace SocketChat.Client.Session;
 
 internal enum SessionOutcome
 {
-    /// <summary>The user closed the chat.</summary>
+    // The user closed the chat.
     Terminated,
 
-    /// <summary>The connection was lost; reconnect.</summary>
+    // The connection was lost; reconnect.
     Dropped,
 
-    /// <summary>The server said it will not serve this client; do not retry.</summary>
+    // The server said it will not serve this client; do not retry.
     Refused,
 }

@@ -3,13 +3,11 @@ using SocketChat.Hosting.Options;
 
 namespace SocketChat.Hosting.CommandLine;
 
-/// <summary>
-/// What a program's command line asks for: its usage, its version, or to run. An argument it does not understand
-/// (a word past its positional ones, <c>--port 9000</c>, a switch of no section it reads) is refused, never ignored.
-/// </summary>
+// What a program's command line asks for: its usage, its version, or to run. An argument it does not understand
+// (a word past its positional ones, --port 9000, a switch of no section it reads) is refused, never ignored.
 public static class ArgumentCheck
 {
-    /// <summary>The sections a <c>--Section:Key=value</c> switch may set: ours, and the logging libraries'.</summary>
+    // The sections a --Section:Key=value switch may set: ours, and the logging libraries'.
     private static readonly string[] Sections = [.. KnownSettings.Sections, "Serilog", "Logging"];
 
     // The Generic Host's own switches (--environment Development).
@@ -19,14 +17,12 @@ public static class ArgumentCheck
 
     public static bool WantsVersion(string[] args) => args.Contains("--version");
 
-    /// <summary>"SocketChat.Server 0.21.0+abc1234": the program and the version it was built as.</summary>
+    // "SocketChat.Server 0.21.0+abc1234": the program and the version it was built as.
     public static string Version(Assembly program) =>
         $"{program.GetName().Name} {program.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? program.GetName().Version?.ToString()}";
 
-    /// <summary>
-    /// One line per argument of <paramref name="expanded"/> (positional forms already turned into switches) that
-    /// is not a setting or one of <paramref name="switches"/>; empty when every one is understood.
-    /// </summary>
+    // One line per argument of expanded (positional forms already turned into switches) that
+    // is not a setting or one of switches; empty when every one is understood.
     public static IReadOnlyList<string> Problems(string[] expanded, params string[] switches)
     {
         var problems = new List<string>();
@@ -67,7 +63,7 @@ public static class ArgumentCheck
         return problems;
     }
 
-    /// <summary>Throws the error a bad setting causes (one line per problem, exit code 2) when there are problems.</summary>
+    // Throws the error a bad setting causes (one line per problem, exit code 2) when there are problems.
     public static void ThrowIfAny(IReadOnlyList<string> problems)
     {
         if (problems.Count > 0)

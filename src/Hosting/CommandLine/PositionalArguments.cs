@@ -1,12 +1,10 @@
 namespace SocketChat.Hosting.CommandLine;
 
-/// <summary>Keeps the seed's positional forms working: <c>server 8080</c>, <c>client 127.0.0.1 8080</c>.</summary>
+// Keeps the seed's positional forms working: server 8080, client 127.0.0.1 8080.
 public static class PositionalArguments
 {
-    /// <summary>
-    /// Rewrites the leading positional arguments as <c>--KEY=VALUE</c> switches for <paramref name="keys"/>, in order.
-    /// A leading <paramref name="programWord"/> (the seed's <c>server</c> or <c>client</c>) is skipped.
-    /// </summary>
+    // Rewrites the leading positional arguments as --KEY=VALUE switches for keys, in order.
+    // A leading programWord (the seed's server or client) is skipped.
     public static string[] Expand(string[] args, string programWord, params string[] keys)
     {
         var start = args.Length > 0 && string.Equals(args[0], programWord, StringComparison.OrdinalIgnoreCase) ? 1 : 0;

@@ -6,17 +6,13 @@ using Serilog.Formatting;
 
 namespace SocketChat.Hosting.Logging;
 
-/// <summary>
-/// Writes log events to a stream (stdout, stderr) from a thread of its own, everything waiting at once in one write:
-/// under load the server logs tens of thousands of events a second, and a write and flush per event would cost a
-/// system call each. Nothing is dropped: when <c>capacity</c> events are waiting, whoever logs waits for room
-/// (the operator's log keeps every message; a log that cannot keep up slows the chat instead).
-/// </summary>
-/// <remarks>
-/// The writer runs on the thread pool once it has waited. When the log is so far behind that loggers wait, they
-/// hold pool threads the writer may need; the pool adds threads when its work waits, so the writer goes on,
-/// slower. A dedicated writer thread avoids that but cost 3-10% of the server's CPU in the fan-out benchmark.
-/// </remarks>
+// Writes log events to a stream (stdout, stderr) from a thread of its own, everything waiting at once in one write:
+// under load the server logs tens of thousands of events a second, and a write and flush per event would cost a
+// system call each. Nothing is dropped: when capacity events are waiting, whoever logs waits for room
+// (the operator's log keeps every message; a log that cannot keep up slows the chat instead).
+// The writer runs on the thread pool once it has waited. When the log is so far behind that loggers wait, they
+// hold pool threads the writer may need; the pool adds threads when its work waits, so the writer goes on,
+// slower. A dedicated writer thread avoids that but cost 3-10% of the server's CPU in the fan-out benchmark.
 internal sealed class BatchedStreamSink : ILogEventSink, IDisposable
 {
     private const int MaxBatch = 1000;
@@ -49,7 +45,7 @@ internal sealed class BatchedStreamSink : ILogEventSink, IDisposable
         }
     }
 
-    /// <summary>Writes what is waiting, then closes (Serilog disposes its sinks when the logger is flushed at exit).</summary>
+    // Writes what is waiting, then closes (Serilog disposes its sinks when the logger is flushed at exit).
     public void Dispose()
     {
         _waiting.Writer.TryComplete();

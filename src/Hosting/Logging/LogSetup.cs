@@ -9,15 +9,15 @@ using SocketChat.Hosting.Options;
 
 namespace SocketChat.Hosting.Logging;
 
-/// <summary>Serilog from configuration: levels from the <c>Serilog</c> section, sinks from the <c>Log</c> section.</summary>
+// Serilog from configuration: levels from the Serilog section, sinks from the Log section.
 public static class LogSetup
 {
     public const string TextTemplate = "[{Timestamp:yyyy-MM-dd HH:mm:ss.fff} {Level:u3}] {Message:lj}{NewLine}{Exception}";
 
-    /// <summary>The text lines of a cluster's node, whose logs are read side by side with its peers'.</summary>
+    // The text lines of a cluster's node, whose logs are read side by side with its peers'.
     public const string NodeTextTemplate = "[{Timestamp:yyyy-MM-dd HH:mm:ss.fff} {Level:u3} {Node}] {Message:lj}{NewLine}{Exception}";
 
-    /// <summary>Reads and validates the <c>Log</c> section; throws OptionsValidationException when it is wrong.</summary>
+    // Reads and validates the Log section; throws OptionsValidationException when it is wrong.
     public static LogOptions ReadOptions(IConfiguration configuration)
     {
         var options = configuration.GetSection(LogOptions.SectionName).Get<LogOptions>() ?? new LogOptions();
@@ -27,23 +27,19 @@ public static class LogSetup
             : options;
     }
 
-    /// <summary>
-    /// Configures <paramref name="logger"/>. Every sink is asynchronous, so logging never blocks the network path.
-    /// </summary>
-    /// <param name="logger">The configuration to extend.</param>
-    /// <param name="configuration">The program's configuration, whose <c>Serilog</c> section sets levels.</param>
-    /// <param name="options">The <c>Log</c> section.</param>
-    /// <param name="consoleMinimum">The lowest level shown on the console; null keeps the console free of log.</param>
-    /// <param name="consoleToStandardError">Write console log to stderr instead of stdout.</param>
-    /// <param name="filePath">A log file, or null.</param>
-    /// <param name="node">
-    /// The process's name among its peers, a <c>Node</c> property on every event (JSON); null for none.
-    /// </param>
-    /// <param name="nodeInText">Show <paramref name="node"/> on text lines too (a cluster's nodes).</param>
-    /// <param name="sharedFile">
-    /// Several processes write <paramref name="filePath"/> at once (clients on one machine): each write takes the
-    /// file's lock. Otherwise the first process holds it, and a second one's events were dropped.
-    /// </param>
+    // Configures logger. Every sink is asynchronous, so logging never blocks the network path.
+    // logger: The configuration to extend.
+    // configuration: The program's configuration, whose Serilog section sets levels.
+    // options: The Log section.
+    // consoleMinimum: The lowest level shown on the console; null keeps the console free of log.
+    // consoleToStandardError: Write console log to stderr instead of stdout.
+    // filePath: A log file, or null.
+    // node:
+    // The process's name among its peers, a Node property on every event (JSON); null for none.
+    // nodeInText: Show node on text lines too (a cluster's nodes).
+    // sharedFile:
+    // Several processes write filePath at once (clients on one machine): each write takes the
+    // file's lock. Otherwise the first process holds it, and a second one's events were dropped.
     public static LoggerConfiguration Configure(
         LoggerConfiguration logger,
         IConfiguration configuration,
@@ -86,7 +82,7 @@ public static class LogSetup
         return logger;
     }
 
-    /// <summary>Resolves a configured log path against the program's folder.</summary>
+    // Resolves a configured log path against the program's folder.
     public static string ResolvePath(string path) => System.IO.Path.GetFullPath(path, AppContext.BaseDirectory);
 
     private static bool FromHost(LogEvent logEvent) =>

@@ -3,7 +3,7 @@ using SocketChat.Protocol.Text;
 
 namespace SocketChat.Hosting.Options;
 
-/// <summary>A room or nickname that follows <see cref="ChatNames.Rule"/>; with AllowEmpty, also null or empty (not set).</summary>
+// A room or nickname that follows ChatNames.Rule; with AllowEmpty, also null or empty (not set).
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class ChatNameAttribute : ValidationAttribute
 {

@@ -3,7 +3,7 @@ using System.Net;
 
 namespace SocketChat.Hosting.Options;
 
-/// <summary>A listen address: <c>*</c> (every interface, IPv4 and IPv6), an IP address, or a host name.</summary>
+// A listen address: * (every interface, IPv4 and IPv6), an IP address, or a host name.
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class HostAddressAttribute : ValidationAttribute
 {

@@ -1,11 +1,9 @@
 namespace SocketChat.Hosting.Options;
 
-/// <summary>
-/// Marks an exception the program reports itself as one clear line (a port in use, an unknown host),
-/// so the host's own log of it, stack trace and all, is left out.
-/// </summary>
+// Marks an exception the program reports itself as one clear line (a port in use, an unknown host),
+// so the host's own log of it, stack trace and all, is left out.
 public interface IReportedAtStartup
 {
-    /// <summary>The exit code: 1 by default, 2 when the cause is something the settings name (a bad path).</summary>
+    // The exit code: 1 by default, 2 when the cause is something the settings name (a bad path).
     int ExitCode => 1;
 }

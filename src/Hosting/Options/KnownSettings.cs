@@ -4,15 +4,13 @@ using Microsoft.Extensions.Options;
 
 namespace SocketChat.Hosting.Options;
 
-/// <summary>
-/// Every setting the server and the client read under <c>Chat</c> and <c>Log</c>. Both programs share
-/// appsettings.json, so each accepts the other's keys too, but a key neither reads (<c>Chat:Prot</c>) is refused at
-/// start, naming the closest known key, rather than silently ignored.
-/// </summary>
-/// <remarks>Kept by hand; a test checks it against both programs' option classes, so it cannot drift.</remarks>
+// Every setting the server and the client read under Chat and Log. Both programs share
+// appsettings.json, so each accepts the other's keys too, but a key neither reads (Chat:Prot) is refused at
+// start, naming the closest known key, rather than silently ignored.
+// Kept by hand; a test checks it against both programs' option classes, so it cannot drift.
 public static class KnownSettings
 {
-    /// <summary>The sections whose keys are checked; others (Serilog, Logging) belong to libraries.</summary>
+    // The sections whose keys are checked; others (Serilog, Logging) belong to libraries.
     public static readonly IReadOnlyList<string> Sections = ["Chat", "Log"];
 
     public static readonly IReadOnlyList<string> Keys =
@@ -45,10 +43,8 @@ public static class KnownSettings
 
     private static readonly HashSet<string> Known = new(Keys, StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>
-    /// One line for each key under <see cref="Sections"/> that no program reads, naming its value and the closest
-    /// known key: <c>Chat:Prot=9000 is not a setting; did you mean Chat:Port?</c>
-    /// </summary>
+    // One line for each key under Sections that no program reads, naming its value and the closest
+    // known key: Chat:Prot=9000 is not a setting; did you mean Chat:Port?
     public static IReadOnlyList<string> Unknown(IConfiguration configuration)
     {
         var lines = new List<string>();
@@ -69,7 +65,7 @@ public static class KnownSettings
         return lines;
     }
 
-    /// <summary>Throws the error a bad setting causes (one line per unknown key, exit code 2) when there are unknown keys.</summary>
+    // Throws the error a bad setting causes (one line per unknown key, exit code 2) when there are unknown keys.
     public static void ThrowIfUnknown(IConfiguration configuration)
     {
         if (Unknown(configuration) is { Count: > 0 } lines)

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace SocketChat.Hosting.Options;
 
-/// <summary>Fails the options check at start when the configuration holds a key no program reads (<see cref="KnownSettings"/>).</summary>
+// Fails the options check at start when the configuration holds a key no program reads (KnownSettings).
 public sealed class KnownSettingsValidator<TOptions>(IConfiguration configuration) : IValidateOptions<TOptions>
     where TOptions : class
 {

@@ -4,11 +4,9 @@ using Microsoft.Extensions.Options;
 
 namespace SocketChat.Hosting.Options;
 
-/// <summary>
-/// Validates options with their DataAnnotations, like ValidateDataAnnotations(), but words each failure as one
-/// line naming the configuration key, the value and what is allowed: <c>Chat:Port=70000 is not allowed: must be from 0 to 65535</c>.
-/// Nested option objects are validated too, with their keys prefixed by the property name.
-/// </summary>
+// Validates options with their DataAnnotations, like ValidateDataAnnotations(), but words each failure as one
+// line naming the configuration key, the value and what is allowed: Chat:Port=70000 is not allowed: must be from 0 to 65535.
+// Nested option objects are validated too, with their keys prefixed by the property name.
 public sealed class SettingsValidator<TOptions>(string sectionName) : IValidateOptions<TOptions>
     where TOptions : class
 {

@@ -3,13 +3,13 @@ using Microsoft.Extensions.Options;
 
 namespace SocketChat.Hosting.Options;
 
-/// <summary>Turns the exceptions a bad setting causes at start into one line per problem, without a stack trace.</summary>
+// Turns the exceptions a bad setting causes at start into one line per problem, without a stack trace.
 public static partial class StartupErrors
 {
-    /// <summary>The exit code for a bad setting.</summary>
+    // The exit code for a bad setting.
     public const int BadSettingExitCode = 2;
 
-    /// <summary>True when <paramref name="exception"/> is a bad setting; <paramref name="lines"/> then says what is wrong.</summary>
+    // True when exception is a bad setting; lines then says what is wrong.
     public static bool TryDescribe(Exception exception, out IReadOnlyList<string> lines)
     {
         var collected = new List<string>();

@@ -2,16 +2,12 @@ using System.Threading.Channels;
 
 namespace SocketChat.Hosting.Terminal;
 
-/// <summary>
-/// The terminal behind <see cref="IConsoleBridge"/>. With a prompt and a terminal on both ends it edits the line
-/// being typed and prints incoming lines above it; otherwise (a pipe, a file, systemd) it reads and writes plain
-/// lines with no escape codes.
-/// </summary>
-/// <remarks>
-/// A question and the line that answers it are decided under the screen lock: the question is drawn, then the next
-/// line submitted answers it. So a line typed just before the question appears can never answer it, and an answer
-/// (a password) can never become a chat line.
-/// </remarks>
+// The terminal behind IConsoleBridge. With a prompt and a terminal on both ends it edits the line
+// being typed and prints incoming lines above it; otherwise (a pipe, a file, systemd) it reads and writes plain
+// lines with no escape codes.
+// A question and the line that answers it are decided under the screen lock: the question is drawn, then the next
+// line submitted answers it. So a line typed just before the question appears can never answer it, and an answer
+// (a password) can never become a chat line.
 public sealed class ConsoleBridge : IConsoleBridge, IAsyncDisposable
 {
     private readonly ITerminal _terminal;
@@ -28,8 +24,8 @@ public sealed class ConsoleBridge : IConsoleBridge, IAsyncDisposable
     private string _stashed = string.Empty;
     private bool _inputEnded;
 
-    /// <param name="terminal">The terminal.</param>
-    /// <param name="prompt">The prompt for line editing (the client's " You: "); null reads plain lines.</param>
+    // terminal: The terminal.
+    // prompt: The prompt for line editing (the client's " You: "); null reads plain lines.
     public ConsoleBridge(ITerminal terminal, string? prompt = null)
     {
         _terminal = terminal;
@@ -60,7 +56,7 @@ public sealed class ConsoleBridge : IConsoleBridge, IAsyncDisposable
 
     public bool IsInteractive => IsInputTerminal && IsOutputTerminal && _terminal.IsForeground;
 
-    /// <summary>True when lines are edited in place with a prompt.</summary>
+    // True when lines are edited in place with a prompt.
     public bool IsEditing => _renderer is not null;
 
     public async Task<string?> AskAsync(string prompt, bool secret, CancellationToken cancellationToken)

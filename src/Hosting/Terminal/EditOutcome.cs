@@ -2,15 +2,15 @@ namespace SocketChat.Hosting.Terminal;
 
 public enum EditOutcome
 {
-    /// <summary>Nothing visible changed.</summary>
+    // Nothing visible changed.
     None,
 
-    /// <summary>The line or cursor changed; redraw it.</summary>
+    // The line or cursor changed; redraw it.
     Changed,
 
-    /// <summary>Enter: the line is complete.</summary>
+    // Enter: the line is complete.
     Submitted,
 
-    /// <summary>Ctrl+D on an empty line, or Ctrl+C: the user is done.</summary>
+    // Ctrl+D on an empty line, or Ctrl+C: the user is done.
     EndOfInput,
 }

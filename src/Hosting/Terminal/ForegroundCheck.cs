@@ -2,11 +2,9 @@ using System.Runtime.InteropServices;
 
 namespace SocketChat.Hosting.Terminal;
 
-/// <summary>
-/// Whether this process owns the terminal on standard input: it is in the terminal's foreground process group. A
-/// job started with <c>&amp;</c> is not, and the kernel stops one that reads from the terminal (or changes its
-/// settings) until it is brought back; so only a foreground process may read it.
-/// </summary>
+// Whether this process owns the terminal on standard input: it is in the terminal's foreground process group. A
+// job started with & is not, and the kernel stops one that reads from the terminal (or changes its
+// settings) until it is brought back; so only a foreground process may read it.
 internal static class ForegroundCheck
 {
     private const int StandardInput = 0;

@@ -1,19 +1,19 @@
 namespace SocketChat.Hosting.Terminal;
 
-/// <summary>The raw terminal under <see cref="ConsoleBridge"/>: keys in, text (with escape codes) out.</summary>
+// The raw terminal under ConsoleBridge: keys in, text (with escape codes) out.
 public interface ITerminal
 {
     bool IsInputRedirected { get; }
 
     bool IsOutputRedirected { get; }
 
-    /// <summary>True when this process may use the terminal: it is in the terminal's foreground process group (not a background job).</summary>
+    // True when this process may use the terminal: it is in the terminal's foreground process group (not a background job).
     bool IsForeground { get; }
 
-    /// <summary>Reads a line in the terminal's own cooked mode; null at end of input.</summary>
+    // Reads a line in the terminal's own cooked mode; null at end of input.
     string? ReadLine();
 
-    /// <summary>Reads one key without echoing it; Ctrl+C arrives as a key.</summary>
+    // Reads one key without echoing it; Ctrl+C arrives as a key.
     ConsoleKeyInfo ReadKey();
 
     void Write(string text);

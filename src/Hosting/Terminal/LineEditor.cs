@@ -2,10 +2,8 @@ using System.Text;
 
 namespace SocketChat.Hosting.Terminal;
 
-/// <summary>
-/// The line being typed: insertion at the cursor, Backspace/Delete, Left/Right, Home/End (Ctrl+A/E), Ctrl+U,
-/// and history with Up/Down. Pure state; <see cref="PromptRenderer"/> draws it.
-/// </summary>
+// The line being typed: insertion at the cursor, Backspace/Delete, Left/Right, Home/End (Ctrl+A/E), Ctrl+U,
+// and history with Up/Down. Pure state; PromptRenderer draws it.
 public sealed class LineEditor
 {
     private const int HistoryLimit = 500;
@@ -16,10 +14,10 @@ public sealed class LineEditor
 
     public string Text => _text.ToString();
 
-    /// <summary>False while typing a secret: the submitted line is not kept in history.</summary>
+    // False while typing a secret: the submitted line is not kept in history.
     public bool Remember { get; set; } = true;
 
-    /// <summary>The cursor position, in characters from the start of the line.</summary>
+    // The cursor position, in characters from the start of the line.
     public int Cursor { get; private set; }
 
     public EditOutcome Apply(ConsoleKeyInfo key, out string? submitted)
@@ -79,7 +77,7 @@ public sealed class LineEditor
         return EditOutcome.Changed;
     }
 
-    /// <summary>Empties the line, returning what it held (put aside while a question is answered).</summary>
+    // Empties the line, returning what it held (put aside while a question is answered).
     public string TakeText()
     {
         var text = _text.ToString();
@@ -88,7 +86,7 @@ public sealed class LineEditor
         return text;
     }
 
-    /// <summary>Puts back a line put aside, the cursor at its end.</summary>
+    // Puts back a line put aside, the cursor at its end.
     public void Restore(string text)
     {
         _text.Clear().Append(text);

@@ -2,10 +2,8 @@ using System.Globalization;
 
 namespace SocketChat.Hosting.Terminal;
 
-/// <summary>
-/// Draws the prompt line with VT100 sequences: an incoming line goes above it and the prompt, with whatever is
-/// half typed, is drawn again below, so output never garbles input.
-/// </summary>
+// Draws the prompt line with VT100 sequences: an incoming line goes above it and the prompt, with whatever is
+// half typed, is drawn again below, so output never garbles input.
 public sealed class PromptRenderer(string prompt)
 {
     private (string Prompt, bool Secret)? _question;
@@ -15,10 +13,10 @@ public sealed class PromptRenderer(string prompt)
 
     public string Prompt => prompt;
 
-    /// <summary>Until the next line is submitted, shows <paramref name="question"/> instead of the prompt; a secret line is not drawn.</summary>
+    // Until the next line is submitted, shows question instead of the prompt; a secret line is not drawn.
     public void Ask(string question, bool secret) => _question = (question, secret);
 
-    /// <summary>The question was withdrawn unanswered: the usual prompt again.</summary>
+    // The question was withdrawn unanswered: the usual prompt again.
     public void EndQuestion() => _question = null;
 
     public string Redraw(LineEditor editor)
@@ -34,7 +32,7 @@ public sealed class PromptRenderer(string prompt)
 
     public string PrintAbove(string line, LineEditor editor) => ClearLine + line + "\r\n" + Redraw(editor);
 
-    /// <summary>Leaves the submitted line on screen, as typed after the prompt, and starts a fresh prompt.</summary>
+    // Leaves the submitted line on screen, as typed after the prompt, and starts a fresh prompt.
     public string Commit(string submitted, LineEditor editor)
     {
         var shown = _question is { } question ? question.Prompt + (question.Secret ? string.Empty : submitted) : prompt + submitted;
@@ -48,6 +46,6 @@ public sealed class PromptRenderer(string prompt)
         return back > 0 ? string.Create(CultureInfo.InvariantCulture, $"\u001b[{back}D") : string.Empty;
     }
 
-    /// <summary>Removes the prompt line, for a clean screen on exit.</summary>
+    // Removes the prompt line, for a clean screen on exit.
     public static string Clear => ClearLine;
 }

@@ -2,10 +2,10 @@ using System.Text;
 
 namespace SocketChat.Hosting.Terminal;
 
-/// <summary>Reads a password: at a terminal without echoing it, from a pipe as the next line.</summary>
+// Reads a password: at a terminal without echoing it, from a pipe as the next line.
 public static class SecretInput
 {
-    /// <summary>The line typed after <paramref name="prompt"/>; null at end of input or on Ctrl+C.</summary>
+    // The line typed after prompt; null at end of input or on Ctrl+C.
     public static string? Read(ITerminal terminal, string prompt)
     {
         if (terminal.IsInputRedirected)

@@ -1,6 +1,6 @@
 namespace SocketChat.Hosting.Terminal;
 
-/// <summary>System.Console as an <see cref="ITerminal"/>; the only type that touches it.</summary>
+// System.Console as an ITerminal; the only type that touches it.
 public sealed class SystemTerminal : ITerminal
 {
     public bool IsInputRedirected => Console.IsInputRedirected;

@@ -4,15 +4,13 @@ using SocketChat.Protocol.Text;
 
 namespace SocketChat.Hosting.Terminal;
 
-/// <summary>Makes text from peers harmless to show: nothing in it can act on the terminal.</summary>
+// Makes text from peers harmless to show: nothing in it can act on the terminal.
 public static class TerminalText
 {
-    /// <summary>
-    /// Replaces every control character with a visible placeholder: C0 and DEL in caret notation (ESC is <c>^[</c>),
-    /// C1 as <c>&lt;U+009B&gt;</c>, and the invisible and bidirectional characters of <see cref="InvisibleText"/>
-    /// likewise. No escape sequence, cursor movement, colour change, forged line, reordered or blank-looking line
-    /// survives; tab is kept.
-    /// </summary>
+    // Replaces every control character with a visible placeholder: C0 and DEL in caret notation (ESC is ^[),
+    // C1 as <U+009B>, and the invisible and bidirectional characters of InvisibleText
+    // likewise. No escape sequence, cursor movement, colour change, forged line, reordered or blank-looking line
+    // survives; tab is kept.
     public static string Neutralize(string text)
     {
         text = InvisibleText.Reveal(text);

@@ -6,10 +6,8 @@ using SocketChat.Server.Logging;
 
 namespace SocketChat.Server.Accounts;
 
-/// <summary>
-/// The accounts in <c>Chat:Auth:UsersFile</c>, read at start and again whenever the file changes (or on SIGHUP),
-/// so <c>users add</c> takes effect on a running server. A file that fails to read keeps the accounts loaded before.
-/// </summary>
+// The accounts in Chat:Auth:UsersFile, read at start and again whenever the file changes (or on SIGHUP),
+// so users add takes effect on a running server. A file that fails to read keeps the accounts loaded before.
 internal sealed class AccountStore(IOptions<ChatOptions> options, ILogger<AccountStore> logger) : IDisposable
 {
     // PBKDF2 is deliberately slow (about 0.2 s of a core each): a burst of logins must not take every core from the
@@ -28,7 +26,7 @@ internal sealed class AccountStore(IOptions<ChatOptions> options, ILogger<Accoun
 
     public string Path => ServerPaths.UsersFile(options.Value);
 
-    /// <summary>Raised after a reload with the accounts that are gone, so their connections can be closed.</summary>
+    // Raised after a reload with the accounts that are gone, so their connections can be closed.
     public event Action<IReadOnlyCollection<string>>? Removed;
 
     public int Count => _accounts.Count;
@@ -37,7 +35,7 @@ internal sealed class AccountStore(IOptions<ChatOptions> options, ILogger<Accoun
 
     public bool Exists(string name) => _accounts.ContainsKey(name);
 
-    /// <summary>Reads the file at start; a malformed file was already refused by the settings check.</summary>
+    // Reads the file at start; a malformed file was already refused by the settings check.
     public void Load()
     {
         _accounts = UsersFile.Read(Path);
@@ -78,10 +76,8 @@ internal sealed class AccountStore(IOptions<ChatOptions> options, ILogger<Accoun
         }
     }
 
-    /// <summary>
-    /// Checks a password: the account's name as stored when it is right, null otherwise (after the same work either
-    /// way), or <see cref="Verification.NotChecked"/> when too many checks are already running and waiting.
-    /// </summary>
+    // Checks a password: the account's name as stored when it is right, null otherwise (after the same work either
+    // way), or Verification.NotChecked when too many checks are already running and waiting.
     public async Task<Verification> VerifyAsync(string name, string password, CancellationToken cancellationToken)
     {
         var found = _accounts.TryGetValue(name, out var account);

@@ -5,15 +5,11 @@ using SocketChat.Server.Configuration;
 
 namespace SocketChat.Server.Accounts;
 
-/// <summary>
-/// Limits password guessing per address (an IPv6 client per prefix): an address may have at most <c>Chat:Auth:MaxFailuresPerMinute</c> attempts
-/// that failed in the last minute or are being checked now. An attempt counts from the moment it starts, so thirty
-/// parallel connections get no more checks than one connection would; one that must wait asks again after waiting.
-/// </summary>
-/// <remarks>
-/// Hand-written rather than a System.Threading.RateLimiting limiter: those count every attempt, and a successful
-/// login must not use up a permit (nor reset the count, or one known account would let an attacker go on guessing).
-/// </remarks>
+// Limits password guessing per address (an IPv6 client per prefix): an address may have at most Chat:Auth:MaxFailuresPerMinute attempts
+// that failed in the last minute or are being checked now. An attempt counts from the moment it starts, so thirty
+// parallel connections get no more checks than one connection would; one that must wait asks again after waiting.
+// Hand-written rather than a System.Threading.RateLimiting limiter: those count every attempt, and a successful
+// login must not use up a permit (nor reset the count, or one known account would let an attacker go on guessing).
 internal sealed class LoginThrottle(IOptions<ChatOptions> options, TimeProvider clock)
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
@@ -24,11 +20,9 @@ internal sealed class LoginThrottle(IOptions<ChatOptions> options, TimeProvider 
     private readonly ConcurrentDictionary<IPAddress, Attempts> _attempts = new();
     private int _sinceSweep;
 
-    /// <summary>
-    /// Starts an attempt from <paramref name="address"/>: <see cref="LoginWait.None"/> when it may go ahead (it is
-    /// counted from now on and must end with <see cref="Failed"/> or <see cref="Ended"/>), otherwise how long to wait
-    /// before asking again.
-    /// </summary>
+    // Starts an attempt from address: LoginWait.None when it may go ahead (it is
+    // counted from now on and must end with Failed or Ended), otherwise how long to wait
+    // before asking again.
     public LoginWait TryBegin(IPAddress address)
     {
         address = Block(address);
@@ -64,10 +58,10 @@ internal sealed class LoginThrottle(IOptions<ChatOptions> options, TimeProvider 
         }
     }
 
-    /// <summary>The attempt failed: it counts for a minute. Returns the address's failures in the last minute, this one included.</summary>
+    // The attempt failed: it counts for a minute. Returns the address's failures in the last minute, this one included.
     public int Failed(IPAddress address) => End(address, failed: true);
 
-    /// <summary>The attempt succeeded, or was never checked (the server was busy, the connection closed): it no longer counts.</summary>
+    // The attempt succeeded, or was never checked (the server was busy, the connection closed): it no longer counts.
     public void Ended(IPAddress address) => End(address, failed: false);
 
     private int End(IPAddress address, bool failed)

@@ -1,9 +1,7 @@
 namespace SocketChat.Server.Accounts;
 
-/// <summary>
-/// How long a login attempt must wait before it asks again; <see cref="None"/> when it may go ahead now.
-/// <paramref name="OthersInProgress"/>: the address's other attempts, still being checked, fill its allowance.
-/// </summary>
+// How long a login attempt must wait before it asks again; None when it may go ahead now.
+// OthersInProgress: the address's other attempts, still being checked, fill its allowance.
 internal readonly record struct LoginWait(TimeSpan Delay, bool OthersInProgress)
 {
     public static LoginWait None => default;

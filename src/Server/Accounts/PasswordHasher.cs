@@ -4,10 +4,8 @@ using System.Text;
 
 namespace SocketChat.Server.Accounts;
 
-/// <summary>
-/// Salted PBKDF2-SHA256, stored as <c>pbkdf2-sha256$ITERATIONS$SALT$HASH</c> (base64), so the iteration count can
-/// rise later without invalidating existing passwords.
-/// </summary>
+// Salted PBKDF2-SHA256, stored as pbkdf2-sha256$ITERATIONS$SALT$HASH (base64), so the iteration count can
+// rise later without invalidating existing passwords.
 internal static class PasswordHasher
 {
     public const string Scheme = "pbkdf2-sha256";
@@ -29,7 +27,7 @@ internal static class PasswordHasher
         return string.Create(CultureInfo.InvariantCulture, $"{Scheme}${Iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}");
     }
 
-    /// <summary>True when <paramref name="encoded"/> is a hash this class can verify.</summary>
+    // True when encoded is a hash this class can verify.
     public static bool IsWellFormed(string encoded) => TryParse(encoded, out _, out _, out _);
 
     public static bool Verify(string password, string encoded)

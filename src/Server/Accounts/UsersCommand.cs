@@ -5,10 +5,8 @@ using SocketChat.Server.Configuration;
 
 namespace SocketChat.Server.Accounts;
 
-/// <summary>
-/// <c>SocketChat.Server users add|passwd|remove|list [NAME]</c>: manages <c>Chat:Auth:UsersFile</c>. A running
-/// server notices the change by itself. Passwords are read without echo (or as one line from a pipe).
-/// </summary>
+// SocketChat.Server users add|passwd|remove|list [NAME]: manages Chat:Auth:UsersFile. A running
+// server notices the change by itself. Passwords are read without echo (or as one line from a pipe).
 internal static class UsersCommand
 {
     public const string Word = "users";
@@ -23,7 +21,7 @@ internal static class UsersCommand
         settings such as --Chat:DataDirectory=DIR or --Chat:Auth:UsersFile=PATH may follow
         """;
 
-    /// <summary>The subcommand's own words (verb, name) at the front of the arguments; the rest are settings.</summary>
+    // The subcommand's own words (verb, name) at the front of the arguments; the rest are settings.
     public static (string[] Words, string[] Settings) Split(string[] args)
     {
         var words = args.Skip(1).TakeWhile(arg => !arg.StartsWith('-')).ToArray();

@@ -4,16 +4,14 @@ using SocketChat.Protocol.Text;
 
 namespace SocketChat.Server.Accounts;
 
-/// <summary>
-/// The accounts file: one <c>NAME:HASH</c> line per account (see <see cref="PasswordHasher"/>), <c>#</c> comments.
-/// Written whole to a temporary file and renamed over the old one, readable by its owner only.
-/// </summary>
+// The accounts file: one NAME:HASH line per account (see PasswordHasher), # comments.
+// Written whole to a temporary file and renamed over the old one, readable by its owner only.
 internal static class UsersFile
 {
     private const string Header = "# SocketChat accounts, managed with: SocketChat.Server users add|passwd|remove|list";
 
-    /// <summary>The accounts by name (case-insensitive); empty when the file does not exist yet.</summary>
-    /// <exception cref="InvalidDataException">A line is malformed; the message names the line.</exception>
+    // The accounts by name (case-insensitive); empty when the file does not exist yet.
+    // Throws InvalidDataException: A line is malformed; the message names the line.
     public static Dictionary<string, (string Name, string Hash)> Read(string path)
     {
         var accounts = new Dictionary<string, (string Name, string Hash)>(StringComparer.OrdinalIgnoreCase);

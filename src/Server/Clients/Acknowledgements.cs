@@ -7,11 +7,9 @@ using SocketChat.Server.Storage;
 
 namespace SocketChat.Server.Clients;
 
-/// <summary>
-/// What a session is owed for the messages it appended, in the order it sent them: an acknowledgement with the id
-/// the store gave (the first one's, for a resend), or <c>cid_reused</c> when its client id was stored before for
-/// other content. One drain runs while anything is owed and ends when nothing is, so an idle session holds no task.
-/// </summary>
+// What a session is owed for the messages it appended, in the order it sent them: an acknowledgement with the id
+// the store gave (the first one's, for a resend), or cid_reused when its client id was stored before for
+// other content. One drain runs while anything is owed and ends when nothing is, so an idle session holds no task.
 internal sealed class Acknowledgements(ChatSession session, ILogger logger)
 {
     // Taken alone.
@@ -20,7 +18,7 @@ internal sealed class Acknowledgements(ChatSession session, ILogger logger)
     private bool _draining;
     private Task _drain = Task.CompletedTask;
 
-    /// <summary>Completes once everything owed so far has been answered (the connection awaits it before closing).</summary>
+    // Completes once everything owed so far has been answered (the connection awaits it before closing).
     public Task Drained
     {
         get
@@ -32,7 +30,7 @@ internal sealed class Acknowledgements(ChatSession session, ILogger logger)
         }
     }
 
-    /// <summary>Owes the session the outcome of <paramref name="appended"/>; called by its read loop only.</summary>
+    // Owes the session the outcome of appended; called by its read loop only.
     public void Add(Task<Appended> appended, string? cid, ulong fingerprint, bool notice = false)
     {
         lock (_gate)

@@ -3,14 +3,12 @@ using System.Net.Sockets;
 
 namespace SocketChat.Server.Clients;
 
-/// <summary>
-/// What per-address limits count by. An IPv4 address is one client; an IPv6 client usually holds a whole /64 (and
-/// can pick any address in it), so IPv6 addresses are counted by their first <c>Chat:Limits:Ipv6PrefixLength</c>
-/// bits. IPv4 addresses seen through a dual-mode socket (::ffff:a.b.c.d) count as the IPv4 address they are.
-/// </summary>
+// What per-address limits count by. An IPv4 address is one client; an IPv6 client usually holds a whole /64 (and
+// can pick any address in it), so IPv6 addresses are counted by their first Chat:Limits:Ipv6PrefixLength
+// bits. IPv4 addresses seen through a dual-mode socket (::ffff:a.b.c.d) count as the IPv4 address they are.
 internal static class AddressBlock
 {
-    /// <summary>The key <paramref name="address"/> is counted under: itself for IPv4, its prefix (host bits zeroed) for IPv6.</summary>
+    // The key address is counted under: itself for IPv4, its prefix (host bits zeroed) for IPv6.
     public static IPAddress Of(IPAddress address, int ipv6PrefixLength)
     {
         if (address.IsIPv4MappedToIPv6)
@@ -35,7 +33,7 @@ internal static class AddressBlock
         return new IPAddress(bytes);
     }
 
-    /// <summary>How a block is named to its user: the address, or the IPv6 prefix (<c>2001:db8:1:2::/64</c>).</summary>
+    // How a block is named to its user: the address, or the IPv6 prefix (2001:db8:1:2::/64).
     public static string Describe(IPAddress block, int ipv6PrefixLength) =>
         block.AddressFamily == AddressFamily.InterNetworkV6 && ipv6PrefixLength < 128 ? $"{block}/{ipv6PrefixLength}" : block.ToString();
 }

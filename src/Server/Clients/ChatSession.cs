@@ -4,7 +4,7 @@ using SocketChat.Protocol.Events;
 
 namespace SocketChat.Server.Clients;
 
-/// <summary>One connected client: who it is, where it is, how it speaks, and its outbound queue.</summary>
+// One connected client: who it is, where it is, how it speaks, and its outbound queue.
 [SuppressMessage("Design", "CA1001", Justification = "The token sources hold no timer; other threads may still call Abort after the connection ends.")]
 internal sealed class ChatSession(long id, System.Net.IPAddress address, string remoteEndPoint, OutboundQueue outbound)
 {
@@ -21,13 +21,11 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
 
     public long Id => id;
 
-    /// <summary>
-    /// Who holds its nickname across a cluster: its identity's token (so a resume on another server may take the name
-    /// back), or this server's connection.
-    /// </summary>
+    // Who holds its nickname across a cluster: its identity's token (so a resume on another server may take the name
+    // back), or this server's connection.
     public string NameOwner(string run) => Identity is { } identity ? $"t:{identity.Token}" : $"c:{run}/{id}";
 
-    /// <summary>The connection's log scope, also applied to what is logged for it after its messages are stored.</summary>
+    // The connection's log scope, also applied to what is logged for it after its messages are stored.
     public ConnectionLogScope LogScope => _logScope ??= new(id, remoteEndPoint, Web ? "web" : Protocol.Name);
 
     private ConnectionLogScope? _logScope;
@@ -40,61 +38,59 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
 
     public string Nick { get => _nick; set => _nick = value; }
 
-    /// <summary>The room its lines of text go to: its one room, or an IRC connection's last joined channel (empty in none).</summary>
+    // The room its lines of text go to: its one room, or an IRC connection's last joined channel (empty in none).
     public string Room { get => _room; set => _room = value; }
 
-    /// <summary>
-    /// Every room it is in: its one room, or an IRC connection's channels (none to many). Replaced whole by the
-    /// directory under its lock; after the connection leaves, the rooms it was last in.
-    /// </summary>
+    // Every room it is in: its one room, or an IRC connection's channels (none to many). Replaced whole by the
+    // directory under its lock; after the connection leaves, the rooms it was last in.
     public string[] Rooms { get => _rooms; set => _rooms = value; }
 
-    /// <summary>True when it is in <paramref name="room"/> (room names compare without regard to case).</summary>
+    // True when it is in room (room names compare without regard to case).
     public bool IsIn(string room) => _rooms.Contains(room, StringComparer.OrdinalIgnoreCase);
 
     public WireMode Mode { get => _mode; set => _mode = value; }
 
-    /// <summary>Lines read so far; <c>/json</c> is accepted only as the first.</summary>
+    // Lines read so far; /json is accepted only as the first.
     public long LinesReceived { get; set; }
 
     public string? CloseReason => Volatile.Read(ref _closeReason);
 
-    /// <summary>True once the connection has been greeted and has a nickname and a room.</summary>
+    // True once the connection has been greeted and has a nickname and a room.
     // Read by the login timer's thread too.
     public bool Registered { get => _registered; set => _registered = value; }
 
     private volatile bool _registered;
 
-    /// <summary>The flood limit this connection is under, told to JSON clients in the welcome; null when exempt or off.</summary>
+    // The flood limit this connection is under, told to JSON clients in the welcome; null when exempt or off.
     public SocketChat.Protocol.Events.SendRate? Rate { get; init; }
 
-    /// <summary>The last message this session appended (null before its first); only its read loop sets it.</summary>
+    // The last message this session appended (null before its first); only its read loop sets it.
     public Task<Storage.Appended>? LastAppend { get; set; }
 
-    /// <summary>The acknowledgements it is owed, made when it first appends; only its read loop sets it.</summary>
+    // The acknowledgements it is owed, made when it first appends; only its read loop sets it.
     public Acknowledgements? Acknowledgements { get; set; }
 
 
-    /// <summary>How it speaks: what its lines mean and how its events are written (a text connection turns JSON by its first line).</summary>
+    // How it speaks: what its lines mean and how its events are written (a text connection turns JSON by its first line).
     public required IWireProtocol Protocol { get => _protocol; set => _protocol = value; }
 
     private volatile IWireProtocol _protocol = null!;
 
-    /// <summary>What it said as it left (an IRC QUIT's message), told to its rooms; null when it said nothing.</summary>
+    // What it said as it left (an IRC QUIT's message), told to its rooms; null when it said nothing.
     public string? QuitMessage { get; set; }
 
-    /// <summary>True while it is handled a line that must not be answered automatically (an IRC NOTICE): refusals are not sent.</summary>
+    // True while it is handled a line that must not be answered automatically (an IRC NOTICE): refusals are not sent.
     public bool Quiet { get; set; }
 
-    /// <summary>Password mode: told to log in and has not yet; no room, no nickname.</summary>
+    // Password mode: told to log in and has not yet; no room, no nickname.
     public bool AwaitingLogin { get; set; }
 
-    /// <summary>Password mode: the account this connection logged in to (or resumed); null until then.</summary>
+    // Password mode: the account this connection logged in to (or resumed); null until then.
     public string? Account { get => _account; set => _account = value; }
 
     private volatile string? _account;
 
-    /// <summary>JSON mode: the identity this connection holds, which a later connection can resume.</summary>
+    // JSON mode: the identity this connection holds, which a later connection can resume.
     public ResumableIdentity? Identity { get; set; }
 
     public CancellationToken ReadingStopped => _stopReading.Token;
@@ -104,16 +100,14 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
     private volatile bool _leaving;
     private volatile bool _left;
 
-    /// <summary>A browser's WebSocket (<c>/ws</c>) rather than a socket of its own.</summary>
+    // A browser's WebSocket (/ws) rather than a socket of its own.
     public bool Web { get; init; }
 
-    /// <summary>The connection's socket, to see whether its peer has closed before its read loop notices.</summary>
+    // The connection's socket, to see whether its peer has closed before its read loop notices.
     public System.Net.Sockets.Socket? Socket { get; init; }
 
-    /// <summary>
-    /// On its way out: its reading has ended, or its peer has closed and the read loop has yet to notice. Its name is
-    /// still held until it is gone.
-    /// </summary>
+    // On its way out: its reading has ended, or its peer has closed and the read loop has yet to notice. Its name is
+    // still held until it is gone.
     public bool Leaving
     {
         get
@@ -154,14 +148,14 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
         return socket.Poll(0, System.Net.Sockets.SelectMode.SelectRead) && socket.Available == 0;
     }
 
-    /// <summary>It has left: its name and room are let go.</summary>
+    // It has left: its name and room are let go.
     public void Left()
     {
         _left = true;
         Volatile.Read(ref _gone)?.TrySetResult();
     }
 
-    /// <summary>Completes once <see cref="Left"/> has run.</summary>
+    // Completes once Left has run.
     public Task WhenGoneAsync()
     {
         if (_left)
@@ -183,10 +177,8 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
 
     public CancellationToken Aborted => _abort.Token;
 
-    /// <summary>
-    /// Recipients this session's messages congested since its read loop last looked. Noted by the log reader as it
-    /// delivers, taken by the read loop.
-    /// </summary>
+    // Recipients this session's messages congested since its read loop last looked. Noted by the log reader as it
+    // delivers, taken by the read loop.
     private HashSet<OutboundQueue>? _congested;
     // A leaf: held for the set alone, taken by the log reader as it delivers and by the read loop.
     private readonly Lock _congestionGate = new();
@@ -209,10 +201,10 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
         }
     }
 
-    /// <summary>Queues a live event (a room's, another client's) that may be shared with other recipients; never waits.</summary>
+    // Queues a live event (a room's, another client's) that may be shared with other recipients; never waits.
     public EnqueueResult Deliver(EncodedEvent message) => outbound.TryEnqueue(message, Protocol.SizeOf(message, this), live: true);
 
-    /// <summary>Queues an event for this client alone (a reply, its history), dropping the client if it is not reading.</summary>
+    // Queues an event for this client alone (a reply, its history), dropping the client if it is not reading.
     public void Send(ServerEvent serverEvent)
     {
         // Decided now, while what it answers is known (IRC tells a refusal as the numeric for what it asked).
@@ -228,14 +220,14 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
         }
     }
 
-    /// <summary>Stops reading; queued events are still flushed.</summary>
+    // Stops reading; queued events are still flushed.
     public void StopReading(string reason)
     {
         Interlocked.CompareExchange(ref _closeReason, reason, null);
         _stopReading.Cancel();
     }
 
-    /// <summary>Stops reading and writing at once.</summary>
+    // Stops reading and writing at once.
     public void Abort(string reason)
     {
         Interlocked.CompareExchange(ref _closeReason, reason, null);

@@ -2,10 +2,8 @@ using System.Collections;
 
 namespace SocketChat.Server.Clients;
 
-/// <summary>
-/// A connection's log scope (<c>ConnectionId</c>, <c>RemoteEndPoint</c>, <c>Protocol</c>: chat, irc or web) in one small object, where a
-/// dictionary would hold half a kilobyte of buckets for every connection.
-/// </summary>
+// A connection's log scope (ConnectionId, RemoteEndPoint, Protocol: chat, irc or web) in one small object, where a
+// dictionary would hold half a kilobyte of buckets for every connection.
 internal sealed class ConnectionLogScope(long connectionId, string remoteEndPoint, string protocol) : IReadOnlyList<KeyValuePair<string, object>>
 {
     private readonly object _connectionId = connectionId;
@@ -13,7 +11,7 @@ internal sealed class ConnectionLogScope(long connectionId, string remoteEndPoin
     private Serilog.Events.LogEventProperty? _remoteEndPointProperty;
     private Serilog.Events.LogEventProperty? _protocolProperty;
 
-    /// <summary>The same as Serilog properties, for events written to Serilog directly; made when first logged.</summary>
+    // The same as Serilog properties, for events written to Serilog directly; made when first logged.
     public Serilog.Events.LogEventProperty ConnectionIdProperty => _connectionIdProperty ??= new("ConnectionId", new Serilog.Events.ScalarValue(_connectionId));
 
     public Serilog.Events.LogEventProperty RemoteEndPointProperty => _remoteEndPointProperty ??= new("RemoteEndPoint", new Serilog.Events.ScalarValue(remoteEndPoint));

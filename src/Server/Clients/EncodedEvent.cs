@@ -3,13 +3,11 @@ using SocketChat.Protocol.Events;
 
 namespace SocketChat.Server.Clients;
 
-/// <summary>
-/// A server event with its wire bytes, encoded at most once per variant however many recipients it has: text,
-/// JSON, or a variant of another wire protocol (IRC's lines differ by the capabilities a client negotiated).
-/// </summary>
+// A server event with its wire bytes, encoded at most once per variant however many recipients it has: text,
+// JSON, or a variant of another wire protocol (IRC's lines differ by the capabilities a client negotiated).
 internal sealed class EncodedEvent(ServerEvent serverEvent)
 {
-    /// <summary>How many variants another protocol may number (0 to 7).</summary>
+    // How many variants another protocol may number (0 to 7).
     public const int MaxVariants = 8;
 
     private byte[]? _text;
@@ -23,7 +21,7 @@ internal sealed class EncodedEvent(ServerEvent serverEvent)
         ? _json ??= EventWriter.Encode(serverEvent, mode)
         : _text ??= EventWriter.Encode(serverEvent, WireMode.Text);
 
-    /// <summary>The bytes of a protocol's <paramref name="variant"/>, made by <paramref name="encode"/> for the first recipient that asks.</summary>
+    // The bytes of a protocol's variant, made by encode for the first recipient that asks.
     public ReadOnlyMemory<byte> For(int variant, Func<ServerEvent, int, byte[]> encode)
     {
         var variants = Volatile.Read(ref _variants) ?? Interlocked.CompareExchange(ref _variants, new byte[]?[MaxVariants], null) ?? _variants!;

@@ -4,9 +4,9 @@ internal enum EnqueueResult
 {
     Queued,
 
-    /// <summary>The client is not reading fast enough; it must be dropped.</summary>
+    // The client is not reading fast enough; it must be dropped.
     Full,
 
-    /// <summary>The connection is closing; nothing more is sent.</summary>
+    // The connection is closing; nothing more is sent.
     Closed,
 }

@@ -3,15 +3,11 @@ using SocketChat.Protocol.Encoders;
 
 namespace SocketChat.Server.Clients;
 
-/// <summary>
-/// One client's outbound events, bounded by count and by bytes. Any thread may enqueue without waiting; the
-/// connection's single writer loop drains it. Past half full it is congested: senders wait for it to drain to a
-/// quarter (backpressure) rather than overflow it, unless it has been lagging too long already.
-/// </summary>
-/// <remarks>
-/// A queue under a lock with one reusable waiter, rather than a <c>Channel</c>: a channel costs about 1.4 KiB per
-/// connection before its first message, this nothing until a message comes; and a channel's write takes a lock too.
-/// </remarks>
+// One client's outbound events, bounded by count and by bytes. Any thread may enqueue without waiting; the
+// connection's single writer loop drains it. Past half full it is congested: senders wait for it to drain to a
+// quarter (backpressure) rather than overflow it, unless it has been lagging too long already.
+// A queue under a lock with one reusable waiter, rather than a Channel: a channel costs about 1.4 KiB per
+// connection before its first message, this nothing until a message comes; and a channel's write takes a lock too.
 internal sealed class OutboundQueue(int maxMessages, long maxBytes) : IValueTaskSource<bool>
 {
     // A queue that has held this many is let go once empty, so one burst does not pin its array for good.
@@ -39,18 +35,16 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes) : IValueTask
 
     public bool IsCongested => Volatile.Read(ref _queuedBytes) > maxBytes / 2 || Volatile.Read(ref _queuedMessages) > maxMessages / 2;
 
-    /// <summary>Senders stopped waiting for this queue: it did not drain in time. Cleared once it drains.</summary>
-    /// <remarks>Set by a sender's read loop, cleared by this queue's reader: a flag, nothing ordered by it.</remarks>
+    // Senders stopped waiting for this queue: it did not drain in time. Cleared once it drains.
+    // Set by a sender's read loop, cleared by this queue's reader: a flag, nothing ordered by it.
     public bool Lagging { get => _lagging; set => _lagging = value; }
 
     private volatile bool _lagging;
 
     private bool IsDrained => _queuedBytes <= maxBytes / 4 && _queuedMessages <= maxMessages / 4;
 
-    /// <summary>
-    /// When this queue's congestion began (a <see cref="TimeProvider"/> timestamp): <paramref name="now"/> if it is
-    /// the first to ask since the queue last drained. Senders hold back for it until that time plus the grace period.
-    /// </summary>
+    // When this queue's congestion began (a TimeProvider timestamp): now if it is
+    // the first to ask since the queue last drained. Senders hold back for it until that time plus the grace period.
     public long CongestedSince(long now)
     {
         lock (_gate)
@@ -64,7 +58,7 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes) : IValueTask
         }
     }
 
-    /// <summary>Completes once the queue is down to a quarter of its limits, or closed.</summary>
+    // Completes once the queue is down to a quarter of its limits, or closed.
     public Task WhenDrainedAsync()
     {
         lock (_gate)
@@ -80,10 +74,8 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes) : IValueTask
         }
     }
 
-    /// <summary>
-    /// Queues an event. One the room or another client sent (<paramref name="live"/>) waits behind a <see cref="Hold"/>;
-    /// one for this client alone (a reply, its history) goes straight in.
-    /// </summary>
+    // Queues an event. One the room or another client sent (live) waits behind a Hold;
+    // one for this client alone (a reply, its history) goes straight in.
     public EnqueueResult TryEnqueue(EncodedEvent message, int bytes, bool live)
     {
         lock (_gate)
@@ -121,7 +113,7 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes) : IValueTask
         return EnqueueResult.Queued;
     }
 
-    /// <summary>From now until <see cref="Release"/>, live events wait (they still count against the limits).</summary>
+    // From now until Release, live events wait (they still count against the limits).
     public void Hold()
     {
         lock (_gate)
@@ -130,7 +122,7 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes) : IValueTask
         }
     }
 
-    /// <summary>Live events held since <see cref="Hold"/> follow what was sent meanwhile, in the order they came.</summary>
+    // Live events held since Hold follow what was sent meanwhile, in the order they came.
     public void Release()
     {
         lock (_gate)
@@ -161,7 +153,7 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes) : IValueTask
         _reader.SetResult(true);
     }
 
-    /// <summary>True when there is something to send; false once completed and empty, or aborted.</summary>
+    // True when there is something to send; false once completed and empty, or aborted.
     public ValueTask<bool> WaitToReadAsync()
     {
         lock (_gate)
@@ -213,10 +205,10 @@ internal sealed class OutboundQueue(int maxMessages, long maxBytes) : IValueTask
         return true;
     }
 
-    /// <summary>No more events: the writer sends what is queued, then stops.</summary>
+    // No more events: the writer sends what is queued, then stops.
     public void Complete() => Close(abort: false);
 
-    /// <summary>No more events and nothing more sent: the writer stops at once.</summary>
+    // No more events and nothing more sent: the writer stops at once.
     public void Abort() => Close(abort: true);
 
     private void Close(bool abort)

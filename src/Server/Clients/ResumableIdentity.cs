@@ -1,14 +1,12 @@
 namespace SocketChat.Server.Clients;
 
-/// <summary>
-/// What a JSON-mode client keeps across reconnects: its token (the store recognises a line resent under it by its
-/// client id) and, while it is away, its nickname and room.
-/// </summary>
+// What a JSON-mode client keeps across reconnects: its token (the store recognises a line resent under it by its
+// client id) and, while it is away, its nickname and room.
 internal sealed class ResumableIdentity(string token)
 {
     public string Token => token;
 
-    /// <summary>Read back from the store after a restart.</summary>
+    // Read back from the store after a restart.
     public bool Restored { get; init; }
 
     public Storage.IdentityRecord Record(string nick, string room, DateTimeOffset seen) => new(token, nick, room, seen);
@@ -17,7 +15,7 @@ internal sealed class ResumableIdentity(string token)
     // leaf: nothing else is locked, and nothing called out to, while it is held.
     public Lock Gate { get; } = new();
 
-    /// <summary>The connection that has this identity now; null while it is parked.</summary>
+    // The connection that has this identity now; null while it is parked.
     public ChatSession? Owner { get; set; }
 
     public string ParkedNick { get; private set; } = string.Empty;
@@ -26,7 +24,7 @@ internal sealed class ResumableIdentity(string token)
 
     public DateTimeOffset ExpiresAt { get; private set; } = DateTimeOffset.MaxValue;
 
-    /// <summary>The last message id when the identity entered its room: history before that is not "missed".</summary>
+    // The last message id when the identity entered its room: history before that is not "missed".
     public long JoinedAtId { get; set; }
 
     public bool IsParked(DateTimeOffset now) => Owner is null && ExpiresAt > now;

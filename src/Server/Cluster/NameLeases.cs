@@ -8,12 +8,10 @@ using SocketChat.Server.Supervision;
 
 namespace SocketChat.Server.Cluster;
 
-/// <summary>
-/// Cluster mode: renews, every third of a lease, the names this server's connections hold (and its parked
-/// identities keep) and their rooms' memberships. A server that dies stops, and its names go within a lease.
-/// A renewal that fails (Redis away, stalled, timing out) is tried again at the next tick: a stalled Redis must
-/// never stop the node. Members of those rooms whose own server stopped renewing are taken out and the rooms told.
-/// </summary>
+// Cluster mode: renews, every third of a lease, the names this server's connections hold (and its parked
+// identities keep) and their rooms' memberships. A server that dies stops, and its names go within a lease.
+// A renewal that fails (Redis away, stalled, timing out) is tried again at the next tick: a stalled Redis must
+// never stop the node. Members of those rooms whose own server stopped renewing are taken out and the rooms told.
 internal sealed class NameLeases(INameRegistry names, Users users, LogReader reader, IOptions<ChatOptions> options, TimeProvider clock, ILogger<NameLeases> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -58,6 +56,6 @@ internal sealed class NameLeases(INameRegistry names, Users users, LogReader rea
         }
     }
 
-    /// <summary>What the rooms are told of a member whose server stopped renewing its lease.</summary>
+    // What the rooms are told of a member whose server stopped renewing its lease.
     public const string LapsedReason = "its server stopped answering";
 }

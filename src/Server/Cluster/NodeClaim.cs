@@ -10,13 +10,11 @@ using SocketChat.Server.Supervision;
 
 namespace SocketChat.Server.Cluster;
 
-/// <summary>
-/// Cluster mode: this node's name is its own. Claimed in Redis at start under a lease (the holder's run, host and
-/// process id and start), renewed every third of it, given back at stop. A name held by a live process is refused at
-/// start (exit 2 naming the holder); one held by a process on this machine that is gone, or by this process id with
-/// another start (a container restarted), is taken over; one held elsewhere is waited for, a lease at most, in case
-/// it lapses (a node on another machine that crashed).
-/// </summary>
+// Cluster mode: this node's name is its own. Claimed in Redis at start under a lease (the holder's run, host and
+// process id and start), renewed every third of it, given back at stop. A name held by a live process is refused at
+// start (exit 2 naming the holder); one held by a process on this machine that is gone, or by this process id with
+// another start (a container restarted), is taken over; one held elsewhere is waited for, a lease at most, in case
+// it lapses (a node on another machine that crashed).
 internal sealed class NodeClaim(IMessageStore store, IOptions<ChatOptions> options, TimeProvider clock, ILogger<NodeClaim> logger) : BackgroundService
 {
     private const string ClaimScript = """
@@ -31,7 +29,7 @@ internal sealed class NodeClaim(IMessageStore store, IOptions<ChatOptions> optio
         return 0
         """;
 
-    /// <summary>How far this node's clock may be from Redis's before it is warned of (nothing shared depends on it).</summary>
+    // How far this node's clock may be from Redis's before it is warned of (nothing shared depends on it).
     public static readonly TimeSpan ClockTolerance = TimeSpan.FromSeconds(5);
 
     private static readonly TimeSpan ClockWarningEvery = TimeSpan.FromMinutes(10);

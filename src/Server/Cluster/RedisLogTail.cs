@@ -7,13 +7,11 @@ using SocketChat.Server.Supervision;
 
 namespace SocketChat.Server.Cluster;
 
-/// <summary>
-/// Cluster mode's tail: every node's entries, in the shared log's order, from this node's position. The append script
-/// publishes what it added: a publication that follows this node's position is delivered as it is, with no read;
-/// after a gap (a publication missed while the subscription was down), at start, and after a second with no
-/// publication, the tail reads the log itself from its position. While Redis cannot be reached the position stays,
-/// and the tail catches up from it after; a log Redis lost is said, and the new one read from its start.
-/// </summary>
+// Cluster mode's tail: every node's entries, in the shared log's order, from this node's position. The append script
+// publishes what it added: a publication that follows this node's position is delivered as it is, with no read;
+// after a gap (a publication missed while the subscription was down), at start, and after a second with no
+// publication, the tail reads the log itself from its position. While Redis cannot be reached the position stays,
+// and the tail catches up from it after; a log Redis lost is said, and the new one read from its start.
 internal sealed class RedisLogTail(RedisMessageStore store, TimeProvider clock, ILogger<RedisLogTail> logger) : ILogTail
 {
     private const int MaxBatch = 8192;

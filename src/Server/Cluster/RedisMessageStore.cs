@@ -5,30 +5,22 @@ using SocketChat.Server.Storage;
 
 namespace SocketChat.Server.Cluster;
 
-/// <summary>
-/// Cluster mode: the log in Redis 7, shared by every server pointed at it. One script per batch gives each message
-/// the next id (<c>INCR</c>), recognises a line stored before under its sender's token and client id, and adds it
-/// to the global log stream (what every node tails, <see cref="ReadAfterAsync"/>), to its room's stream (history) and
-/// the client-id map, then wakes the nodes (<c>PUBLISH</c>): stored and announced atomically. Stream entry ids are
-/// the message ids (<c>42-0</c>); presence takes the next sequence after the last message (<c>42-1</c>), so it keeps
-/// its place without using up an id.
-/// </summary>
-/// <remarks>
-/// The script also publishes what it added, after the log's end before it (<see cref="Follow"/>): a node whose
-/// position is that end takes the entries from the publication, with no read; one that missed a publication (its
-/// subscription was down) sees the gap and reads the log from its position. So the log, not pub/sub, decides what
-/// a node delivers, and Redis is asked once per batch, not once per node per batch.
-/// </remarks>
-/// <remarks>
-/// Every draft carries a key it is recognised by, a client's (token, cid) or, for a line without one, this node's
-/// own (node, start, sequence): a batch sent again after an error whose reply was lost is recognised, never stored
-/// twice.
-/// </remarks>
-/// <remarks>
-/// Messages are timed by Redis (<c>TIME</c> in the script), not by the node that appends them, so a node whose clock
-/// is off cannot misdate them; <paramref name="storeClock"/> false takes the caller's time instead (the store
-/// contract's tests, which date messages on purpose).
-/// </remarks>
+// Cluster mode: the log in Redis 7, shared by every server pointed at it. One script per batch gives each message
+// the next id (INCR), recognises a line stored before under its sender's token and client id, and adds it
+// to the global log stream (what every node tails, ReadAfterAsync), to its room's stream (history) and
+// the client-id map, then wakes the nodes (PUBLISH): stored and announced atomically. Stream entry ids are
+// the message ids (42-0); presence takes the next sequence after the last message (42-1), so it keeps
+// its place without using up an id.
+// The script also publishes what it added, after the log's end before it (Follow): a node whose
+// position is that end takes the entries from the publication, with no read; one that missed a publication (its
+// subscription was down) sees the gap and reads the log from its position. So the log, not pub/sub, decides what
+// a node delivers, and Redis is asked once per batch, not once per node per batch.
+// Every draft carries a key it is recognised by, a client's (token, cid) or, for a line without one, this node's
+// own (node, start, sequence): a batch sent again after an error whose reply was lost is recognised, never stored
+// twice.
+// Messages are timed by Redis (TIME in the script), not by the node that appends them, so a node whose clock
+// is off cannot misdate them; storeClock false takes the caller's time instead (the store
+// contract's tests, which date messages on purpose).
 internal sealed class RedisMessageStore(string configuration, string node, bool requireAtStart, string? run = null, bool storeClock = true) : IMessageStore
 {
     public const string Prefix = "socketchat:";
@@ -134,7 +126,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
     // What the script publishes for each entry after its id, in this order (the stream's field names).
     private static readonly RedisValue[] PublishedFields = ["k", "r", "f", "t", "x", "ts", "tk", "c", "o"];
 
-    /// <summary>The channel the append script publishes what it added on.</summary>
+    // The channel the append script publishes what it added on.
     public static readonly RedisChannel LogChannel = RedisChannel.Literal(Prefix + "log");
     private readonly string _run = run ?? $"{node}:{Guid.NewGuid():N}";
     private ConnectionMultiplexer? _redis;
@@ -163,7 +155,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
 
     public string? Problem => Reachable ? null : $"cannot reach Redis at {Location}";
 
-    /// <summary>The newest id given out, or 0 while Redis cannot be reached (not asked then: a command would wait out its timeout).</summary>
+    // The newest id given out, or 0 while Redis cannot be reached (not asked then: a command would wait out its timeout).
     public long LastId
     {
         get
@@ -184,10 +176,10 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         }
     }
 
-    /// <summary>True once Redis has answered (a node may start before it does, and keeps trying).</summary>
+    // True once Redis has answered (a node may start before it does, and keeps trying).
     public bool Reachable => _redis?.IsConnected == true;
 
-    /// <summary>The connection, for the log's tail and the cluster's registries.</summary>
+    // The connection, for the log's tail and the cluster's registries.
     public ConnectionMultiplexer Connection => _redis ?? throw new InvalidOperationException("The store is not open.");
 
     private IDatabase Database => Connection.GetDatabase();
@@ -284,10 +276,8 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         return appended;
     }
 
-    /// <summary>
-    /// The log after this node's position, oldest first, at most <paramref name="count"/> entries; moves the position
-    /// past them. Empty when there is nothing new. Throws while Redis cannot be reached (the position stays).
-    /// </summary>
+    // The log after this node's position, oldest first, at most count entries; moves the position
+    // past them. Empty when there is nothing new. Throws while Redis cannot be reached (the position stays).
     public async ValueTask<IReadOnlyList<StoredMessage>> ReadAfterAsync(int count)
     {
         if (!_positioned)
@@ -328,11 +318,9 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         return read;
     }
 
-    /// <summary>
-    /// A publication of the append script: the log's end before it, then each entry's id and fields. When it follows
-    /// this node's position, its entries (and the position moves past them); when this node has them already, none;
-    /// null when there is a gap (a publication was missed), to be filled by <see cref="ReadAfterAsync"/>.
-    /// </summary>
+    // A publication of the append script: the log's end before it, then each entry's id and fields. When it follows
+    // this node's position, its entries (and the position moves past them); when this node has them already, none;
+    // null when there is a gap (a publication was missed), to be filled by ReadAfterAsync.
     public IReadOnlyList<StoredMessage>? Follow(ReadOnlySpan<byte> publication)
     {
         var reader = new Utf8JsonReader(publication);
@@ -402,7 +390,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         return messages;
     }
 
-    /// <summary>Redis could not be reached or did not answer in time: not a fault of the caller's.</summary>
+    // Redis could not be reached or did not answer in time: not a fault of the caller's.
     public static bool IsRedisFailure(Exception exception) => exception is RedisException or TimeoutException;
 
     public async ValueTask<IdentityRecord?> FindIdentityAsync(string token)

@@ -4,16 +4,14 @@ using SocketChat.Server.Storage;
 
 namespace SocketChat.Server.Cluster;
 
-/// <summary>
-/// Nicknames and members in Redis. A nickname is a key holding its owner and spelling, set only if free or already
-/// the owner's, with a lease (<see cref="Lease"/>) its node renews; a room's members are a sorted set scored by when
-/// each membership lapses. A node that dies stops renewing: its users' names and memberships go within a lease.
-/// Every time here is Redis's own (<c>TIME</c> in the scripts), never a node's: a node whose clock is wrong must not
-/// make memberships lapse early, late or never for the whole cluster.
-/// </summary>
+// Nicknames and members in Redis. A nickname is a key holding its owner and spelling, set only if free or already
+// the owner's, with a lease (Lease) its node renews; a room's members are a sorted set scored by when
+// each membership lapses. A node that dies stops renewing: its users' names and memberships go within a lease.
+// Every time here is Redis's own (TIME in the scripts), never a node's: a node whose clock is wrong must not
+// make memberships lapse early, late or never for the whole cluster.
 internal sealed class RedisNames(RedisMessageStore store) : INameRegistry
 {
-    /// <summary>How long a claim or membership lasts without being renewed.</summary>
+    // How long a claim or membership lasts without being renewed.
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
 
     private const string NickPrefix = RedisMessageStore.Prefix + "nick:";

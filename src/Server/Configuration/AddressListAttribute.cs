@@ -3,7 +3,7 @@ using System.Net;
 
 namespace SocketChat.Server.Configuration;
 
-/// <summary>Empty, or IP addresses and networks (<c>10.0.0.0/8</c>) separated by commas.</summary>
+// Empty, or IP addresses and networks (10.0.0.0/8) separated by commas.
 [AttributeUsage(AttributeTargets.Property)]
 internal sealed class AddressListAttribute : ValidationAttribute
 {
@@ -14,7 +14,7 @@ internal sealed class AddressListAttribute : ValidationAttribute
 
     public override bool IsValid(object? value) => value is string list && TryParse(list, out _);
 
-    /// <summary>The networks in <paramref name="list"/> (an address alone is a network of one).</summary>
+    // The networks in list (an address alone is a network of one).
     public static bool TryParse(string list, out IReadOnlyList<IPNetwork> networks)
     {
         var parsed = new List<IPNetwork>();

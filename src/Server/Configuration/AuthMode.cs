@@ -1,11 +1,11 @@
 namespace SocketChat.Server.Configuration;
 
-/// <summary>Whether connections must log in to an account.</summary>
+// Whether connections must log in to an account.
 internal enum AuthMode
 {
-    /// <summary>Anyone may chat under any free nickname.</summary>
+    // Anyone may chat under any free nickname.
     None,
 
-    /// <summary>A connection logs in to an account from <c>Chat:Auth:UsersFile</c>; its nickname is the account's name.</summary>
+    // A connection logs in to an account from Chat:Auth:UsersFile; its nickname is the account's name.
     Password,
 }

@@ -4,15 +4,13 @@ using System.ComponentModel.DataAnnotations;
 
 namespace SocketChat.Server.Configuration;
 
-/// <summary>The server's part of the <c>Chat</c> section.</summary>
+// The server's part of the Chat section.
 internal sealed class ChatOptions
 {
     public const string SectionName = "Chat";
 
-    /// <summary>
-    /// The section, checked like the host checks it at start, for the subcommands and the probe that run without
-    /// a host; a bad setting throws the same one-line-per-problem error.
-    /// </summary>
+    // The section, checked like the host checks it at start, for the subcommands and the probe that run without
+    // a host; a bad setting throws the same one-line-per-problem error.
     public static ChatOptions Read(IConfiguration configuration)
     {
         KnownSettings.ThrowIfUnknown(configuration);
@@ -50,14 +48,12 @@ internal sealed class ChatOptions
     [Range(0, 86_400, ErrorMessage = "must be from {1} to {2} seconds (0 turns resuming off)")]
     public int ResumeWindowSeconds { get; set; } = 120;
 
-    /// <summary>With <c>Chat:Storage:Provider=memory</c>: the messages kept per room.</summary>
+    // With Chat:Storage:Provider=memory: the messages kept per room.
     [Range(0, 100_000, ErrorMessage = "must be from {1} to {2} messages")]
     public int HistoryPerRoom { get; set; } = 100;
 
-    /// <summary>
-    /// TCP load balancers (addresses or networks) that send a PROXY protocol header before each client's bytes:
-    /// connections from them must start with one, and the client it names is the one limits, bans and logs see.
-    /// </summary>
+    // TCP load balancers (addresses or networks) that send a PROXY protocol header before each client's bytes:
+    // connections from them must start with one, and the client it names is the one limits, bans and logs see.
     [AddressList]
     public string TrustedProxies { get; set; } = string.Empty;
 
@@ -65,7 +61,7 @@ internal sealed class ChatOptions
 
     public HistoryOptions History { get; set; } = new();
 
-    /// <summary>Where the server keeps its files (accounts); empty means $STATE_DIRECTORY under systemd, else data/ beside the program.</summary>
+    // Where the server keeps its files (accounts); empty means $STATE_DIRECTORY under systemd, else data/ beside the program.
     public string DataDirectory { get; set; } = string.Empty;
 
     public LimitsOptions Limits { get; set; } = new();
@@ -83,32 +79,26 @@ internal sealed class ChatOptions
     [ChatName]
     public string DefaultRoom { get; set; } = "lobby";
 
-    /// <summary>This server's name in a cluster, in its logs and counters; empty means its host name and port.</summary>
+    // This server's name in a cluster, in its logs and counters; empty means its host name and port.
     [RegularExpression("^[A-Za-z0-9._:-]{0,64}$", ErrorMessage = "must be up to 64 letters, digits, '.', '_', ':' or '-'")]
     public string NodeName { get; set; } = string.Empty;
 
-    /// <summary>
-    /// This server's name: <see cref="NodeName"/>, else its host name and port (a port picked at random, 0, gets a
-    /// random suffix instead, so several nodes on one machine never share a name). Decided once.
-    /// </summary>
+    // This server's name: NodeName, else its host name and port (a port picked at random, 0, gets a
+    // random suffix instead, so several nodes on one machine never share a name). Decided once.
     public string Node => _node ??= NodeName is { Length: > 0 } named ? named
         : Port != 0 ? $"{System.Net.Dns.GetHostName()}:{Port}"
         : $"{System.Net.Dns.GetHostName()}:{Guid.NewGuid().ToString("N")[..8]}";
 
     private string? _node;
 
-    /// <summary>
-    /// This process's name in a cluster: <see cref="Node"/> and a random part, new at every start. What a node
-    /// stores and claims carries it, so two processes can never take each other's entries or names for their own.
-    /// </summary>
+    // This process's name in a cluster: Node and a random part, new at every start. What a node
+    // stores and claims carries it, so two processes can never take each other's entries or names for their own.
     public string Run => _run ??= $"{Node}:{Guid.NewGuid().ToString("N")[..12]}";
 
     private string? _run;
 
-    /// <summary>
-    /// Rooms with more members than this do not announce joins, leaves and renames: in a room of N, every arrival
-    /// would cost N deliveries, and filling it N² (50 million for 10,000). 0 announces always.
-    /// </summary>
+    // Rooms with more members than this do not announce joins, leaves and renames: in a room of N, every arrival
+    // would cost N deliveries, and filling it N² (50 million for 10,000). 0 announces always.
     [Range(0, 1_000_000, ErrorMessage = "must be from {1} to {2} members (0 always announces)")]
     public int PresenceRoomSizeLimit { get; set; } = 200;
 }

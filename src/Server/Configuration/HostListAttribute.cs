@@ -2,13 +2,13 @@ using System.ComponentModel.DataAnnotations;
 
 namespace SocketChat.Server.Configuration;
 
-/// <summary>A comma-separated list of host names (<c>chat.example.org</c>, <c>*.example.org</c>), or <c>*</c>.</summary>
+// A comma-separated list of host names (chat.example.org, *.example.org), or *.
 [AttributeUsage(AttributeTargets.Property)]
 internal sealed class HostListAttribute() : ValidationAttribute("must be * or a comma-separated list of host names such as chat.example.org or *.example.org")
 {
     public override bool IsValid(object? value) => value is not string list || TryParse(list, out _);
 
-    /// <summary>The names, lower case (a leading <c>*.</c> kept: any name under it); null for any host.</summary>
+    // The names, lower case (a leading *. kept: any name under it); null for any host.
     public static bool TryParse(string list, out IReadOnlyList<string>? names)
     {
         var parsed = new List<string>();

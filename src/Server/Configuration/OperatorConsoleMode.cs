@@ -1,9 +1,9 @@
 namespace SocketChat.Server.Configuration;
 
-/// <summary>Whether the server reads operator lines from its terminal.</summary>
+// Whether the server reads operator lines from its terminal.
 internal enum OperatorConsoleMode
 {
-    /// <summary>On when standard input is a terminal.</summary>
+    // On when standard input is a terminal.
     Auto,
     On,
     Off,

@@ -2,13 +2,13 @@ using System.ComponentModel.DataAnnotations;
 
 namespace SocketChat.Server.Configuration;
 
-/// <summary>A comma-separated list of web origins (<c>scheme://host[:port]</c>, nothing after), or <c>*</c>.</summary>
+// A comma-separated list of web origins (scheme://host[:port], nothing after), or *.
 [AttributeUsage(AttributeTargets.Property)]
 internal sealed class OriginListAttribute() : ValidationAttribute("must be * or a comma-separated list of origins such as https://chat.example.org or http://localhost:8081")
 {
     public override bool IsValid(object? value) => value is not string list || TryParse(list, out _);
 
-    /// <summary>The origins as browsers send them (lower case, no trailing slash); null for any.</summary>
+    // The origins as browsers send them (lower case, no trailing slash); null for any.
     public static bool TryParse(string list, out HashSet<string>? origins)
     {
         origins = new HashSet<string>(StringComparer.OrdinalIgnoreCase);

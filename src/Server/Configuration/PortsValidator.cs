@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace SocketChat.Server.Configuration;
 
-/// <summary>Refuses two listeners on one port when settings are checked, naming both keys (else the second bind fails).</summary>
+// Refuses two listeners on one port when settings are checked, naming both keys (else the second bind fails).
 internal sealed class PortsValidator : IValidateOptions<ChatOptions>
 {
     public ValidateOptionsResult Validate(string? name, ChatOptions options)

@@ -3,7 +3,7 @@ using StackExchange.Redis;
 
 namespace SocketChat.Server.Configuration;
 
-/// <summary>A StackExchange.Redis configuration string naming at least one server.</summary>
+// A StackExchange.Redis configuration string naming at least one server.
 [AttributeUsage(AttributeTargets.Property)]
 internal sealed class RedisConfigurationAttribute : ValidationAttribute
 {

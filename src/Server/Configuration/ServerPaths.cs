@@ -1,14 +1,12 @@
 namespace SocketChat.Server.Configuration;
 
-/// <summary>Where the server's own files live.</summary>
+// Where the server's own files live.
 internal static class ServerPaths
 {
-    /// <summary>
-    /// <c>Chat:DataDirectory</c> (relative to the program's directory, like <c>Log:Path</c>); unset, the state
-    /// directory systemd gives the service; run from a build in a clone (<c>dotnet run</c>), the user's data
-    /// directory (<c>~/.local/share/socketchat</c>), which a rebuild, another configuration or <c>git clean</c>
-    /// leaves alone; else <c>data/</c> beside the program (an installed copy, the container's <c>/app</c>).
-    /// </summary>
+    // Chat:DataDirectory (relative to the program's directory, like Log:Path); unset, the state
+    // directory systemd gives the service; run from a build in a clone (dotnet run), the user's data
+    // directory (~/.local/share/socketchat), which a rebuild, another configuration or git clean
+    // leaves alone; else data/ beside the program (an installed copy, the container's /app).
     public static string DataDirectory(ChatOptions options)
     {
         if (options.DataDirectory is { Length: > 0 } configured)
@@ -47,7 +45,7 @@ internal static class ServerPaths
         : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) is { Length: > 0 } home && home != "/" ? Path.Combine(home, ".local", "share")
         : null;
 
-    /// <summary>A configured file path, absolute or relative to the data directory.</summary>
+    // A configured file path, absolute or relative to the data directory.
     public static string Resolve(ChatOptions options, string path) => Path.GetFullPath(path, DataDirectory(options));
 
     public static string UsersFile(ChatOptions options) => Resolve(options, options.Auth.UsersFile);

@@ -2,12 +2,12 @@ namespace SocketChat.Server.Configuration;
 
 internal enum StorageProvider
 {
-    /// <summary>Every message in a SQLite file, kept across restarts.</summary>
+    // Every message in a SQLite file, kept across restarts.
     Sqlite,
 
-    /// <summary>Nothing on disk: recent messages only, gone when the server stops.</summary>
+    // Nothing on disk: recent messages only, gone when the server stops.
     Memory,
 
-    /// <summary>Cluster mode: the log, history and identities in Redis, shared by every server pointed at it.</summary>
+    // Cluster mode: the log, history and identities in Redis, shared by every server pointed at it.
     Redis,
 }

@@ -3,12 +3,10 @@ using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Connections;
 
-/// <summary>
-/// When a client's messages filled a recipient's queue past half, its reading stops (TCP then slows it down) until
-/// the recipient drains. A recipient gets the grace period once, counted from when its queue first congested, however
-/// many senders or holds it causes: past it, it is marked lagging and no longer waited for, and if its queue then
-/// fills it is dropped as a slow consumer.
-/// </summary>
+// When a client's messages filled a recipient's queue past half, its reading stops (TCP then slows it down) until
+// the recipient drains. A recipient gets the grace period once, counted from when its queue first congested, however
+// many senders or holds it causes: past it, it is marked lagging and no longer waited for, and if its queue then
+// fills it is dropped as a slow consumer.
 internal sealed class Backpressure(TimeSpan slowClientGrace, TimeProvider clock)
 {
     public async Task HoldBackAsync(ChatSession session, CancellationToken cancellationToken)

@@ -13,13 +13,11 @@ using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Connections;
 
-/// <summary>
-/// One connection's loop, whatever carries it (<see cref="Transport"/>) and however it speaks (its session's
-/// <see cref="IWireProtocol"/>): a read loop that frames lines (a transport of messages hands them whole), holds a
-/// flooding client back and paces it against the store and its recipients, and a write loop draining the outbound
-/// queue. The jobs around it are small types of their own: <see cref="FloodGate"/>, <see cref="IdleWatch"/>,
-/// <see cref="StorePacing"/>, <see cref="Backpressure"/>, the login deadline.
-/// </summary>
+// One connection's loop, whatever carries it (Transport) and however it speaks (its session's
+// IWireProtocol): a read loop that frames lines (a transport of messages hands them whole), holds a
+// flooding client back and paces it against the store and its recipients, and a write loop draining the outbound
+// queue. The jobs around it are small types of their own: FloodGate, IdleWatch,
+// StorePacing, Backpressure, the login deadline.
 internal sealed class ClientConnection(
     ChatSession session,
     Func<CancellationToken, Task<Transport?>> open,
@@ -39,7 +37,7 @@ internal sealed class ClientConnection(
 
     public ChatSession Session => session;
 
-    /// <summary>Called by <see cref="IdleSweep"/>: pings a connection idle too long, closes one that stayed silent after.</summary>
+    // Called by IdleSweep: pings a connection idle too long, closes one that stayed silent after.
     public void CheckIdle()
     {
         switch (idle?.Check())
@@ -53,7 +51,7 @@ internal sealed class ClientConnection(
         }
     }
 
-    /// <summary>Tells the client the server is stopping, then stops reading; the queue is still flushed.</summary>
+    // Tells the client the server is stopping, then stops reading; the queue is still flushed.
     public void BeginShutdown()
     {
         session.Send(new ShutdownEvent("server shutting down"));

@@ -6,19 +6,17 @@ using SocketChat.Server.Configuration;
 
 namespace SocketChat.Server.Connections;
 
-/// <summary>Decides whether a new connection may stay: the server-wide and per-address connection limits.</summary>
+// Decides whether a new connection may stay: the server-wide and per-address connection limits.
 internal sealed class ConnectionAdmission(IOptions<ChatOptions> options)
 {
     private readonly ConcurrentDictionary<IPAddress, int> _perAddress = new();
     private int _total;
 
-    /// <summary>
-    /// Admits the connection, or returns why not. Every admitted connection must be <see cref="Release"/>d with the
-    /// same arguments. <paramref name="total"/>: whether it counts towards <c>MaxConnections</c>; a null
-    /// <paramref name="address"/>: towards no address's limit. A web port's TCP connection counts in both when it
-    /// comes straight from its client, and in the total only from a trusted balancer (whose connections carry many
-    /// clients: each is counted by its forwarded address, address only, when its WebSocket opens).
-    /// </summary>
+    // Admits the connection, or returns why not. Every admitted connection must be Released with the
+    // same arguments. total: whether it counts towards MaxConnections; a null
+    // address: towards no address's limit. A web port's TCP connection counts in both when it
+    // comes straight from its client, and in the total only from a trusted balancer (whose connections carry many
+    // clients: each is counted by its forwarded address, address only, when its WebSocket opens).
     public string? TryAdmit(IPAddress? address, bool total = true)
     {
         var limits = options.Value.Limits;
@@ -72,7 +70,7 @@ internal sealed class ConnectionAdmission(IOptions<ChatOptions> options)
 
     public static bool IsExempt(IPAddress address, LimitsOptions limits) => limits.ExemptLoopback && IPAddress.IsLoopback(address);
 
-    /// <summary>The peer's address, with IPv4 peers of a dual-mode listener as plain IPv4.</summary>
+    // The peer's address, with IPv4 peers of a dual-mode listener as plain IPv4.
     public static IPAddress AddressOf(EndPoint? endPoint) => endPoint switch
     {
         IPEndPoint { Address.IsIPv4MappedToIPv6: true } ip => ip.Address.MapToIPv4(),

@@ -13,7 +13,7 @@ using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Connections;
 
-/// <summary>Owns every connection's task, so shutdown can tell them all and await them.</summary>
+// Owns every connection's task, so shutdown can tell them all and await them.
 internal sealed class ConnectionTracker(
     SessionCommands commands,
     ConnectionAdmission admission,
@@ -49,10 +49,10 @@ internal sealed class ConnectionTracker(
 
     public int Count => _live.Count;
 
-    /// <summary>The connections open now (a snapshot as it is enumerated).</summary>
+    // The connections open now (a snapshot as it is enumerated).
     public IEnumerable<ClientConnection> Connections => _live.Values.Select(entry => entry.Connection);
 
-    /// <summary>Takes a connection from a listener on <paramref name="port"/>.</summary>
+    // Takes a connection from a listener on port.
     public void Accept(Socket socket, ListenerPort port)
     {
         socket.NoDelay = true;
@@ -92,14 +92,10 @@ internal sealed class ConnectionTracker(
         _ = Admit(socket, null, client is null ? proxy : ConnectionAdmission.AddressOf(client), remote, port);
     }
 
-    /// <summary>
-    /// Takes a browser's WebSocket (<c>/ws</c>) as a connection speaking JSON lines, under the same limits as a
-    /// socket's; completes when it has ended (the request serving it must last as long). A refused one is told why.
-    /// </summary>
-    /// <remarks>
-    /// Its TCP connection was counted when the web port accepted it; a WebSocket through a trusted balancer is counted
-    /// again by the client's forwarded address (<paramref name="forwarded"/>), towards that address's limit only.
-    /// </remarks>
+    // Takes a browser's WebSocket (/ws) as a connection speaking JSON lines, under the same limits as a
+    // socket's; completes when it has ended (the request serving it must last as long). A refused one is told why.
+    // Its TCP connection was counted when the web port accepted it; a WebSocket through a trusted balancer is counted
+    // again by the client's forwarded address (forwarded), towards that address's limit only.
     public async Task AcceptWebSocketAsync(System.Net.WebSockets.WebSocket webSocket, ListenerPort port, System.Net.IPAddress address, string remote, bool forwarded)
     {
         var web = new WebSocketTransport(webSocket, port.Open().MaxLineBytes);
@@ -205,7 +201,7 @@ internal sealed class ConnectionTracker(
         ServerLog.ConnectionRefused(logger, remote, reason);
     }
 
-    /// <summary>Tells every client the server is stopping, waits up to the grace period for queues to flush, then closes.</summary>
+    // Tells every client the server is stopping, waits up to the grace period for queues to flush, then closes.
     public async Task ShutdownAsync(CancellationToken cancellationToken)
     {
         _stopping = true;

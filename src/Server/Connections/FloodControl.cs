@@ -4,11 +4,9 @@ using SocketChat.Server.Configuration;
 
 namespace SocketChat.Server.Connections;
 
-/// <summary>
-/// Flood control: a token bucket per connection (Chat:Limits:MessagesPerSecond, Burst). A client over its rate is
-/// slowed, not dropped: its reads pause until a token comes. All buckets share one replenishment timer, so idle
-/// connections cost nothing.
-/// </summary>
+// Flood control: a token bucket per connection (Chat:Limits:MessagesPerSecond, Burst). A client over its rate is
+// slowed, not dropped: its reads pause until a token comes. All buckets share one replenishment timer, so idle
+// connections cost nothing.
 internal sealed class FloodControl : IDisposable
 {
     private readonly PartitionedRateLimiter<long>? _limiter;
@@ -32,7 +30,7 @@ internal sealed class FloodControl : IDisposable
 
     public bool Enabled => _limiter is not null;
 
-    /// <summary>Takes a token if one is there now.</summary>
+    // Takes a token if one is there now.
     public bool TryTake(long connection)
     {
         if (_limiter is null)
@@ -44,7 +42,7 @@ internal sealed class FloodControl : IDisposable
         return lease.IsAcquired;
     }
 
-    /// <summary>Waits for the next token.</summary>
+    // Waits for the next token.
     public async ValueTask WaitAsync(long connection, CancellationToken cancellationToken)
     {
         if (_limiter is not null)

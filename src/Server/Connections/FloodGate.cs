@@ -1,12 +1,12 @@
 namespace SocketChat.Server.Connections;
 
-/// <summary>One connection's view of <see cref="FloodControl"/>, and how long it has been outpacing its rate.</summary>
+// One connection's view of FloodControl, and how long it has been outpacing its rate.
 internal sealed class FloodGate(FloodControl control, long connection, bool exempt, TimeSpan floodTimeout, TimeProvider clock, Diagnostics.ServerMetrics metrics)
 {
     private bool _prepaid;
     private long? _floodingSince;
 
-    /// <summary>True when the next line may be handled now.</summary>
+    // True when the next line may be handled now.
     public bool TryPass()
     {
         if (exempt || !control.Enabled)
@@ -30,10 +30,10 @@ internal sealed class FloodGate(FloodControl control, long connection, bool exem
         return false;
     }
 
-    /// <summary>Everything the client sent has been handled: it is not outpacing its rate (any more).</summary>
+    // Everything the client sent has been handled: it is not outpacing its rate (any more).
     public void CaughtUp() => _floodingSince = null;
 
-    /// <summary>Waits for the next token; false when the client has been held back for longer than the flood timeout.</summary>
+    // Waits for the next token; false when the client has been held back for longer than the flood timeout.
     public async ValueTask<bool> WaitAsync(CancellationToken cancellationToken)
     {
         if (_floodingSince is { } since && clock.GetElapsedTime(since) > floodTimeout)

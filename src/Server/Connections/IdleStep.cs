@@ -1,6 +1,6 @@
 namespace SocketChat.Server.Connections;
 
-/// <summary>What an idle connection is due: see <see cref="IdleWatch.Check"/>.</summary>
+// What an idle connection is due: see IdleWatch.Check.
 internal enum IdleStep
 {
     None,

@@ -1,13 +1,11 @@
 namespace SocketChat.Server.Connections;
 
-/// <summary>
-/// Chat:Limits:IdleTimeoutSeconds: time since the connection's last complete line. Bytes that never finish a line
-/// (slowloris) do not count, so a trickling connection is pinged and closed like a silent one. The read loop notes
-/// lines; <see cref="IdleSweep"/> alone calls <see cref="Check"/>, so neither waits for the other.
-/// </summary>
+// Chat:Limits:IdleTimeoutSeconds: time since the connection's last complete line. Bytes that never finish a line
+// (slowloris) do not count, so a trickling connection is pinged and closed like a silent one. The read loop notes
+// lines; IdleSweep alone calls Check, so neither waits for the other.
 internal sealed class IdleWatch(TimeSpan timeout, TimeProvider clock)
 {
-    /// <summary>After the ping, the connection has this long (at most a minute) to say anything.</summary>
+    // After the ping, the connection has this long (at most a minute) to say anything.
     public static TimeSpan GraceFor(TimeSpan timeout) => timeout < TimeSpan.FromMinutes(1) ? timeout : TimeSpan.FromMinutes(1);
 
     private long _lastLine = clock.GetTimestamp();
@@ -19,7 +17,7 @@ internal sealed class IdleWatch(TimeSpan timeout, TimeProvider clock)
 
     public void LineReceived() => Volatile.Write(ref _lastLine, clock.GetTimestamp());
 
-    /// <summary>What is due now: nothing, a ping, or closing (pinged and still silent after the grace period).</summary>
+    // What is due now: nothing, a ping, or closing (pinged and still silent after the grace period).
     public IdleStep Check()
     {
         var now = clock.GetTimestamp();

@@ -5,12 +5,10 @@ using System.Text;
 
 namespace SocketChat.Server.Connections;
 
-/// <summary>
-/// The PROXY protocol header (versions 1 and 2) a TCP load balancer sends before the client's bytes, naming the
-/// client it accepted: HAProxy's <c>send-proxy</c> and <c>send-proxy-v2</c>, nginx's <c>proxy_protocol on</c>.
-/// Read from the socket before anything else, and no further, so what follows is the client's own stream (or its
-/// TLS handshake).
-/// </summary>
+// The PROXY protocol header (versions 1 and 2) a TCP load balancer sends before the client's bytes, naming the
+// client it accepted: HAProxy's send-proxy and send-proxy-v2, nginx's proxy_protocol on.
+// Read from the socket before anything else, and no further, so what follows is the client's own stream (or its
+// TLS handshake).
 internal static class ProxyHeader
 {
     // Version 1 is one text line of at most 107 bytes; version 2 starts with this binary signature.
@@ -18,11 +16,9 @@ internal static class ProxyHeader
     private const int LongestBinaryAddresses = 1024;
     private static readonly byte[] BinarySignature = [0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A];
 
-    /// <summary>
-    /// Reads the header. Returns the client's address and port, or null when the proxy speaks for itself (a health
-    /// check: version 1's <c>UNKNOWN</c>, version 2's <c>LOCAL</c>, or an address family other than TCP over IPv4
-    /// or IPv6). Throws <see cref="InvalidDataException"/> naming what is wrong when there is no valid header.
-    /// </summary>
+    // Reads the header. Returns the client's address and port, or null when the proxy speaks for itself (a health
+    // check: version 1's UNKNOWN, version 2's LOCAL, or an address family other than TCP over IPv4
+    // or IPv6). Throws InvalidDataException naming what is wrong when there is no valid header.
     public static async Task<IPEndPoint?> ReadAsync(Socket socket, CancellationToken cancellationToken)
     {
         var start = new byte[BinarySignature.Length];
@@ -57,7 +53,7 @@ internal static class ProxyHeader
         return ParseText(Encoding.ASCII.GetString(line, 0, length - 2));
     }
 
-    /// <summary>Version 1: <c>PROXY TCP4 203.0.113.7 192.0.2.1 40000 8080</c>, or <c>PROXY UNKNOWN …</c>.</summary>
+    // Version 1: PROXY TCP4 203.0.113.7 192.0.2.1 40000 8080, or PROXY UNKNOWN ….
     public static IPEndPoint? ParseText(string line)
     {
         var parts = line.Split(' ');
@@ -92,7 +88,7 @@ internal static class ProxyHeader
         return ParseBinary(fixedPart[0] & 0x0F, fixedPart[1], addresses);
     }
 
-    /// <summary>Version 2 after its signature: the command (0 LOCAL, 1 PROXY), the family and protocol, the addresses.</summary>
+    // Version 2 after its signature: the command (0 LOCAL, 1 PROXY), the family and protocol, the addresses.
     public static IPEndPoint? ParseBinary(int command, byte family, ReadOnlySpan<byte> addresses)
     {
         switch (command, family)

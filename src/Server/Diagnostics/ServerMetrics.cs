@@ -3,11 +3,9 @@ using System.Diagnostics.Metrics;
 
 namespace SocketChat.Server.Diagnostics;
 
-/// <summary>
-/// The server's counters, on the meter <c>SocketChat.Server</c>:
-/// <c>dotnet-counters monitor -n SocketChat.Server --counters SocketChat.Server</c>. The meter carries the node's
-/// name as its tag <c>socketchat.node</c> (an exporter's scope attribute), so a cluster's nodes are told apart.
-/// </summary>
+// The server's counters, on the meter SocketChat.Server:
+// dotnet-counters monitor -n SocketChat.Server --counters SocketChat.Server. The meter carries the node's
+// name as its tag socketchat.node (an exporter's scope attribute), so a cluster's nodes are told apart.
 internal sealed class ServerMetrics
 {
     public const string MeterName = "SocketChat.Server";

@@ -1,6 +1,6 @@
 namespace SocketChat.Server.Irc;
 
-/// <summary>IRC masks: <c>*</c> is any run of characters, <c>?</c> any one; letters compare ASCII-case-insensitively.</summary>
+// IRC masks: * is any run of characters, ? any one; letters compare ASCII-case-insensitively.
 internal static class Glob
 {
     public static bool IsMatch(string mask, string text) => IsMatch(mask.AsSpan(), text.AsSpan());

@@ -1,6 +1,6 @@
 namespace SocketChat.Server.Irc;
 
-/// <summary>The IRCv3 capabilities this server offers; a connection enables some with <c>CAP REQ</c>.</summary>
+// The IRCv3 capabilities this server offers; a connection enables some with CAP REQ.
 [Flags]
 internal enum IrcCapabilities
 {

@@ -1,6 +1,6 @@
 namespace SocketChat.Server.Irc;
 
-/// <summary>The capabilities' names on the wire.</summary>
+// The capabilities' names on the wire.
 internal static class IrcCapabilityNames
 {
     private static readonly (string Name, IrcCapabilities Flag)[] All =
@@ -15,15 +15,15 @@ internal static class IrcCapabilityNames
         ("userhost-in-names", IrcCapabilities.UserhostInNames),
     ];
 
-    /// <summary>What <c>CAP LS</c> lists: <c>sasl</c> only where there are accounts, with its mechanism for 302 clients.</summary>
+    // What CAP LS lists: sasl only where there are accounts, with its mechanism for 302 clients.
     public static string Offered(bool accounts, bool version302) => string.Join(' ', All
         .Where(cap => accounts || cap.Flag != IrcCapabilities.Sasl)
         .Select(cap => cap.Flag == IrcCapabilities.Sasl && version302 ? "sasl=PLAIN" : cap.Name));
 
-    /// <summary>The names of <paramref name="enabled"/>.</summary>
+    // The names of enabled.
     public static string Names(IrcCapabilities enabled) => string.Join(' ', All.Where(cap => enabled.HasFlag(cap.Flag)).Select(cap => cap.Name));
 
-    /// <summary>The flag named <paramref name="name"/> among those offered, or null.</summary>
+    // The flag named name among those offered, or null.
     public static IrcCapabilities? Find(string name, bool accounts) =>
         All.FirstOrDefault(cap => cap.Name == name && (accounts || cap.Flag != IrcCapabilities.Sasl)) is { Name: not null } found ? found.Flag : null;
 }

@@ -8,13 +8,11 @@ using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Irc;
 
-/// <summary>
-/// Channels are rooms. An IRC connection is in as many as it joins (up to <see cref="MaxChannels"/>), from none
-/// at registration; what it says to a channel goes to that room. nc, telnet and JSON connections stay in one room.
-/// </summary>
+// Channels are rooms. An IRC connection is in as many as it joins (up to MaxChannels), from none
+// at registration; what it says to a channel goes to that room. nc, telnet and JSON connections stay in one room.
 internal sealed class IrcChannels(SessionCommands commands, RoomDirectory rooms)
 {
-    /// <summary>How many channels one connection may be in (<c>CHANLIMIT</c>).</summary>
+    // How many channels one connection may be in (CHANLIMIT).
     public const int MaxChannels = 50;
 
     public async ValueTask JoinAsync(ChatSession session, IrcState irc, IrcMessage message)
@@ -121,7 +119,7 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory rooms)
         }
     }
 
-    /// <summary>LIST, or LIST of the channels named (those with members).</summary>
+    // LIST, or LIST of the channels named (those with members).
     public void List(ChatSession session, IrcMessage message)
     {
         var asked = message[0] is { Length: > 0 } names
@@ -222,7 +220,7 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory rooms)
         }
     }
 
-    /// <summary>The room a channel names, or null with 403 or 479 sent.</summary>
+    // The room a channel names, or null with 403 or 479 sent.
     public static string? RoomOf(ChatSession session, string channel)
     {
         if (!channel.StartsWith('#'))

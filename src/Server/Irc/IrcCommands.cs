@@ -8,10 +8,8 @@ using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Irc;
 
-/// <summary>
-/// What each line an IRC client sends does. Chat (messages, nicknames, rooms) goes through <see cref="SessionCommands"/>
-/// like every other client's, so it is stored, logged and limited the same way; the rest is answered here.
-/// </summary>
+// What each line an IRC client sends does. Chat (messages, nicknames, rooms) goes through SessionCommands
+// like every other client's, so it is stored, logged and limited the same way; the rest is answered here.
 internal sealed class IrcCommands(
     SessionCommands commands,
     IrcRegistration registration,
@@ -21,17 +19,17 @@ internal sealed class IrcCommands(
     INameRegistry names,
     Storage.MessageLog log)
 {
-    /// <summary>The longest line an IRC client may send: 510 bytes of message and 4,096 of client tags, CR LF aside.</summary>
+    // The longest line an IRC client may send: 510 bytes of message and 4,096 of client tags, CR LF aside.
     public const int MaxLineBytes = IrcMessage.MaxBodyBytes - 2 + IrcMessage.MaxClientTagBytes;
 
-    /// <summary>The longest real name or PART/QUIT reason kept, in bytes; a relayed line is cut again to fit 512.</summary>
+    // The longest real name or PART/QUIT reason kept, in bytes; a relayed line is cut again to fit 512.
     public const int MaxReasonBytes = 300;
 
     private const string Action = "\u0001ACTION ";
 
     private static readonly TimeSpan PingSettleLimit = TimeSpan.FromSeconds(5);
 
-    /// <summary>Acts on one framed line; false when the client asked to leave.</summary>
+    // Acts on one framed line; false when the client asked to leave.
     public ValueTask<bool> HandleLine(ChatSession session, in ReadOnlySequence<byte> line)
     {
         session.LinesReceived++;
@@ -79,7 +77,7 @@ internal sealed class IrcCommands(
         return words.StartsWith("NOTICE ", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>A line longer than <see cref="MaxLineBytes"/> was dropped; <paramref name="start"/> is what had come of it.</summary>
+    // A line longer than MaxLineBytes was dropped; start is what had come of it.
     public static void RejectTooLong(ChatSession session, in ReadOnlySequence<byte> start)
     {
         session.LinesReceived++;

@@ -9,26 +9,24 @@ using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Irc;
 
-/// <summary>
-/// Writes the chat's events as IRC lines for one connection: who it is and what it negotiated decide the target of a
-/// private message, the tags, the echo of its own messages and the history batch. Called by its write loop alone.
-/// </summary>
+// Writes the chat's events as IRC lines for one connection: who it is and what it negotiated decide the target of a
+// private message, the tags, the echo of its own messages and the history batch. Called by its write loop alone.
 internal static class IrcEventWriter
 {
-    /// <summary>What an IRC line adds to the text line of the same event, about (source, command, target, tags).</summary>
+    // What an IRC line adds to the text line of the same event, about (source, command, target, tags).
     public const int Overhead = 96;
 
-    /// <summary>What SocketChat's own text says an action is; IRC carries it as CTCP ACTION.</summary>
+    // What SocketChat's own text says an action is; IRC carries it as CTCP ACTION.
     public const string ActionPrefix = TextEventWriter.ActionPrefix;
 
     private const string Action = "\u0001ACTION ";
 
-    /// <summary>The host every user's mask shows: addresses are not told to other users.</summary>
+    // The host every user's mask shows: addresses are not told to other users.
     public const string Host = "socketchat";
 
     public static string Mask(string nick) => $"{nick}!{nick}@{Host}";
 
-    /// <summary>A live room message's lines for a connection with <paramref name="irc"/>'s capabilities, made once per capability set.</summary>
+    // A live room message's lines for a connection with irc's capabilities, made once per capability set.
     public static ReadOnlyMemory<byte> Shared(EncodedEvent message, IrcState irc) =>
         message.For((irc.Has(IrcCapabilities.ServerTime) ? 1 : 0) | (irc.Has(IrcCapabilities.MessageTags) ? 2 : 0), EncodeShared);
 

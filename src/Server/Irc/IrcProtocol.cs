@@ -6,11 +6,9 @@ using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Irc;
 
-/// <summary>
-/// IRC for one connection (RFC 1459/2812 with the IRCv3 capabilities it negotiates): its lines go through
-/// <see cref="IrcCommands"/>, events are written by <see cref="IrcEventWriter"/>. A live room message is the bulk of
-/// what is written and depends only on the capabilities, so it is encoded once per capability set and shared.
-/// </summary>
+// IRC for one connection (RFC 1459/2812 with the IRCv3 capabilities it negotiates): its lines go through
+// IrcCommands, events are written by IrcEventWriter. A live room message is the bulk of
+// what is written and depends only on the capabilities, so it is encoded once per capability set and shared.
 internal sealed class IrcProtocol(IrcState state, IrcCommands commands) : IWireProtocol
 {
     public IrcState State => state;
@@ -49,12 +47,12 @@ internal sealed class IrcProtocol(IrcState state, IrcCommands commands) : IWireP
         IrcEventWriter.Write(message, state, session.Registered ? session.Nick : "*", output);
 }
 
-/// <summary>The IRC state of a session that speaks IRC, for the Irc folder's code.</summary>
+// The IRC state of a session that speaks IRC, for the Irc folder's code.
 internal static class IrcSessions
 {
     extension(ChatSession session)
     {
-        /// <summary>Its registration and capabilities; null when it does not speak IRC.</summary>
+        // Its registration and capabilities; null when it does not speak IRC.
         public IrcState? Irc => (session.Protocol as IrcProtocol)?.State;
     }
 }

@@ -7,16 +7,14 @@ using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Irc;
 
-/// <summary>
-/// An IRC connection until it is registered: capability negotiation, PASS, NICK, USER and SASL PLAIN. Registration
-/// completes when it has a nickname and a user, and is not negotiating; it is then in no channel until it joins one.
-/// </summary>
+// An IRC connection until it is registered: capability negotiation, PASS, NICK, USER and SASL PLAIN. Registration
+// completes when it has a nickname and a user, and is not negotiating; it is then in no channel until it joins one.
 internal sealed class IrcRegistration(SessionLifecycle lifecycle, SessionLogin login)
 {
     // SASL payloads come in pieces of 400 base64 characters; PLAIN needs far fewer than this.
     private const int MaxSaslPayload = 2048;
 
-    /// <summary>Acts on a line before registration; false when the connection should close.</summary>
+    // Acts on a line before registration; false when the connection should close.
     public async ValueTask<bool> HandleAsync(ChatSession session, IrcState irc, IrcMessage message)
     {
         var server = irc.ServerName;
@@ -66,7 +64,7 @@ internal sealed class IrcRegistration(SessionLifecycle lifecycle, SessionLogin l
         return await TryCompleteAsync(session, irc);
     }
 
-    /// <summary>CAP LS, LIST, REQ and END; also after registration (REQ then changes what the connection gets).</summary>
+    // CAP LS, LIST, REQ and END; also after registration (REQ then changes what the connection gets).
     public void Capabilities(ChatSession session, IrcState irc, IrcMessage message)
     {
         var server = irc.ServerName;
@@ -108,7 +106,7 @@ internal sealed class IrcRegistration(SessionLifecycle lifecycle, SessionLogin l
         }
     }
 
-    /// <summary>Completes registration once the connection has said enough; false when it must close.</summary>
+    // Completes registration once the connection has said enough; false when it must close.
     public async ValueTask<bool> TryCompleteAsync(ChatSession session, IrcState irc)
     {
         if (irc.Nick is not { } nick || irc.User is null || irc.Negotiating || irc.SaslPayload is not null)

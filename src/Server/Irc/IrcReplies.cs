@@ -5,15 +5,15 @@ using SocketChat.Protocol.Text;
 
 namespace SocketChat.Server.Irc;
 
-/// <summary>The lines of the replies that are more than one numeric: registration, MOTD, the chat's errors.</summary>
+// The lines of the replies that are more than one numeric: registration, MOTD, the chat's errors.
 internal static class IrcReplies
 {
     public const string Version = "SocketChat-1";
 
-    /// <summary>The longest away message kept, in bytes (AWAYLEN).</summary>
+    // The longest away message kept, in bytes (AWAYLEN).
     public const int AwayLength = 200;
 
-    /// <summary>What <c>005</c> tells a client; every token is true of this server.</summary>
+    // What 005 tells a client; every token is true of this server.
     public static readonly string[] Support =
     [
         $"AWAYLEN={AwayLength}",
@@ -65,7 +65,7 @@ internal static class IrcReplies
 
     public static string Numeric(string server, string code, string nick, string parameters) => $":{server} {code} {nick} {parameters}";
 
-    /// <summary>A refusal by the chat, as the numeric a client expects for it; <paramref name="subject"/> is what it was about.</summary>
+    // A refusal by the chat, as the numeric a client expects for it; subject is what it was about.
     public static string ForError(string server, string nick, string subject, ErrorEvent error) => error.Code switch
     {
         ErrorCodes.NickTaken => Numeric(server, "433", nick, $"{subject} :Nickname is already in use"),
@@ -77,7 +77,7 @@ internal static class IrcReplies
         _ => $":{server} NOTICE {nick} :error: {error.Message}",
     };
 
-    /// <summary>NAMES: the members in lines that fit 512 bytes, then the end.</summary>
+    // NAMES: the members in lines that fit 512 bytes, then the end.
     public static IEnumerable<string> Names(string server, string nick, string room, IReadOnlyList<string> members, bool end = true)
     {
         var head = $":{server} 353 {nick} = #{room} :";

@@ -4,17 +4,15 @@ using SocketChat.Protocol.Text;
 
 namespace SocketChat.Server.Irc;
 
-/// <summary>
-/// Text a client gives besides its messages (a real name, an away message, a PART or QUIT reason) treated as message
-/// text is: no control characters, invisible and bidi characters shown as code points, and cut to fit.
-/// </summary>
+// Text a client gives besides its messages (a real name, an away message, a PART or QUIT reason) treated as message
+// text is: no control characters, invisible and bidi characters shown as code points, and cut to fit.
 internal static class IrcText
 {
-    /// <summary>A field as it is kept: cleaned, at most <paramref name="maxBytes"/> bytes of UTF-8.</summary>
+    // A field as it is kept: cleaned, at most maxBytes bytes of UTF-8.
     public static string Field(string raw, int maxBytes) =>
         Cut(InvisibleText.Reveal(TextSanitizer.RemoveControlCharacters(raw)), maxBytes);
 
-    /// <summary><paramref name="head"/> then <paramref name="text"/> shown safely and cut so the line fits IRC's 512 bytes.</summary>
+    // head then text shown safely and cut so the line fits IRC's 512 bytes.
     public static string Fit(string head, string text) =>
         head + Cut(InvisibleText.Reveal(TextSanitizer.RemoveControlCharacters(text)), IrcMessage.MaxBodyBytes - 2 - Encoding.UTF8.GetByteCount(head));
 

@@ -11,11 +11,9 @@ using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Lines;
 
-/// <summary>
-/// SocketChat's own protocol, one line per command and event, in two encodings: text for people at nc or telnet,
-/// JSON for programs and the browser page. A connection is text until its first line says <c>/json</c> (a
-/// WebSocket is JSON from the start); each encoding of an event is made once and shared by every recipient.
-/// </summary>
+// SocketChat's own protocol, one line per command and event, in two encodings: text for people at nc or telnet,
+// JSON for programs and the browser page. A connection is text until its first line says /json (a
+// WebSocket is JSON from the start); each encoding of an event is made once and shared by every recipient.
 internal sealed class LineProtocol(SessionCommands commands, SessionLifecycle lifecycle, IOptions<ChatOptions> options) : IWireProtocol
 {
     public string Name => "chat";

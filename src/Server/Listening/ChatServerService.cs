@@ -10,7 +10,7 @@ using SocketChat.Server.Supervision;
 
 namespace SocketChat.Server.Listening;
 
-/// <summary>Accepts connections on <c>Chat:Host</c>/<c>Chat:Port</c> (and <c>Chat:Irc:Port</c>) and hands them to the tracker.</summary>
+// Accepts connections on Chat:Host/Chat:Port (and Chat:Irc:Port) and hands them to the tracker.
 internal sealed class ChatServerService(
     IOptions<ChatOptions> options,
     ConnectionTracker connections,
@@ -23,13 +23,13 @@ internal sealed class ChatServerService(
     private IReadOnlyList<Socket> _ircListeners = [];
     private IReadOnlyList<Socket> _ircTlsListeners = [];
 
-    /// <summary>The endpoints actually bound (port 0 resolved), available once the host has started.</summary>
+    // The endpoints actually bound (port 0 resolved), available once the host has started.
     public IReadOnlyList<IPEndPoint> EndPoints { get; private set; } = [];
 
-    /// <summary>The IRC listener's endpoints; empty when IRC is off.</summary>
+    // The IRC listener's endpoints; empty when IRC is off.
     public IReadOnlyList<IPEndPoint> IrcEndPoints { get; private set; } = [];
 
-    /// <summary>The IRC-over-TLS listener's endpoints; empty when it is off.</summary>
+    // The IRC-over-TLS listener's endpoints; empty when it is off.
     public IReadOnlyList<IPEndPoint> IrcTlsEndPoints { get; private set; } = [];
 
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -75,7 +75,7 @@ internal sealed class ChatServerService(
         Summary = summary;
     }
 
-    /// <summary>What the server said at start of where its files are and what is on, for the operator console.</summary>
+    // What the server said at start of where its files are and what is on, for the operator console.
     public IReadOnlyList<string> Summary { get; private set; } = [];
 
     private IReadOnlyList<Socket> BindIrc(ChatOptions settings, int? port, bool tls)

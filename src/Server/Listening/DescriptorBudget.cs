@@ -4,15 +4,13 @@ using SocketChat.Server.Storage;
 
 namespace SocketChat.Server.Listening;
 
-/// <summary>
-/// Every connection is a file descriptor, and a process out of them cannot accept, open its store or write its log.
-/// Checked once the listeners are bound: <c>Chat:Limits:MaxConnections</c> must fit in what the process may open
-/// (<c>RLIMIT_NOFILE</c>, which the runtime raises to its hard limit) beside what it holds already, with room to
-/// spare, so the connection limits refuse a connection before the kernel would.
-/// </summary>
+// Every connection is a file descriptor, and a process out of them cannot accept, open its store or write its log.
+// Checked once the listeners are bound: Chat:Limits:MaxConnections must fit in what the process may open
+// (RLIMIT_NOFILE, which the runtime raises to its hard limit) beside what it holds already, with room to
+// spare, so the connection limits refuse a connection before the kernel would.
 internal static class DescriptorBudget
 {
-    /// <summary>Descriptors kept free beyond what the server holds at start: store and log files, Redis, a burst of accepts.</summary>
+    // Descriptors kept free beyond what the server holds at start: store and log files, Redis, a burst of accepts.
     public const int Spare = 64;
 
     public static void Check(ChatOptions options)

@@ -5,10 +5,8 @@ namespace SocketChat.Server.Listening;
 
 internal static class ListenerBinder
 {
-    /// <summary>
-    /// Binds and listens on <paramref name="host"/>: <c>*</c> is one dual-mode socket taking IPv4 and IPv6, a host name
-    /// is every address it resolves to. With port 0 the first socket picks the port and the others share it.
-    /// </summary>
+    // Binds and listens on host: * is one dual-mode socket taking IPv4 and IPv6, a host name
+    // is every address it resolves to. With port 0 the first socket picks the port and the others share it.
     public static IReadOnlyList<Socket> Bind(string host, int port, int backlog)
     {
         var listeners = new List<Socket>();

@@ -1,4 +1,4 @@
 namespace SocketChat.Server.Logging;
 
-/// <summary>Where the program sends its log, as said at start: a file's path, or standard output.</summary>
+// Where the program sends its log, as said at start: a file's path, or standard output.
 internal sealed record LogDestination(string Description);

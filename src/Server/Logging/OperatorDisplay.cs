@@ -4,15 +4,13 @@ using SocketChat.Server.Configuration;
 
 namespace SocketChat.Server.Logging;
 
-/// <summary>The operator's view of the chat, shown only when the operator console is on.</summary>
+// The operator's view of the chat, shown only when the operator console is on.
 internal sealed class OperatorDisplay(IConsoleBridge console, IOptions<ChatOptions> options)
 {
     public bool Enabled { get; } = IsOn(options.Value.OperatorConsole, console);
 
-    /// <summary>
-    /// On, off, or (Auto) on when standard input and output are a terminal and the server is not a background job:
-    /// `server &gt; server.log &amp;` must neither stop on the terminal nor write the chat into its log.
-    /// </summary>
+    // On, off, or (Auto) on when standard input and output are a terminal and the server is not a background job:
+    // `server > server.log &` must neither stop on the terminal nor write the chat into its log.
     public static bool IsOn(OperatorConsoleMode mode, IConsoleBridge console) => mode switch
     {
         OperatorConsoleMode.On => true,
@@ -20,7 +18,7 @@ internal sealed class OperatorDisplay(IConsoleBridge console, IOptions<ChatOptio
         _ => console.IsInteractive,
     };
 
-    /// <summary>A line someone said, as the operator sees it: <c>alice (1.2.3.4:5) [lobby]: hi</c>, or <c>* alice (…) [lobby] waves</c> for /me.</summary>
+    // A line someone said, as the operator sees it: alice (1.2.3.4:5) [lobby]: hi, or * alice (…) [lobby] waves for /me.
     public static string Said(string from, string remote, string where, string text) =>
         text.StartsWith("/me ", StringComparison.Ordinal)
             ? $"* {from} ({remote}) {where} {text[4..]}"

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace SocketChat.Server.Logging;
 
-/// <summary>Every log event the server writes, with stable ids.</summary>
+// Every log event the server writes, with stable ids.
 internal static partial class ServerLog
 {
     [LoggerMessage(1, LogLevel.Information, "Listening on {EndPoint}", EventName = "Listening")]

@@ -9,10 +9,8 @@ using SocketChat.Server.Storage;
 
 namespace SocketChat.Server.Operator;
 
-/// <summary>
-/// The seed's server terminal: typed lines go to every client as <c>server: TEXT</c>; <c>exit</c> stops the server.
-/// End of input stops only this console: under systemd or in a container the server keeps running.
-/// </summary>
+// The seed's server terminal: typed lines go to every client as server: TEXT; exit stops the server.
+// End of input stops only this console: under systemd or in a container the server keeps running.
 internal sealed class OperatorConsoleService(
     IConsoleBridge console,
     OperatorDisplay display,

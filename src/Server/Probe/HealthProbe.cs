@@ -6,11 +6,9 @@ using SocketChat.Server.Configuration;
 
 namespace SocketChat.Server.Probe;
 
-/// <summary>
-/// <c>SocketChat.Server --probe</c>: connects to the configured Chat:Host/Chat:Port, sends <c>/ping</c> and expects
-/// <c>* pong</c>. Exit 0 when the server answers, 1 with the reason when it does not, or answers that it cannot
-/// store messages (container HEALTHCHECK, monitoring).
-/// </summary>
+// SocketChat.Server --probe: connects to the configured Chat:Host/Chat:Port, sends /ping and expects
+// * pong. Exit 0 when the server answers, 1 with the reason when it does not, or answers that it cannot
+// store messages (container HEALTHCHECK, monitoring).
 internal static class HealthProbe
 {
     public const string Switch = "--probe";

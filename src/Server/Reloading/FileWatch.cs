@@ -1,9 +1,7 @@
 namespace SocketChat.Server.Reloading;
 
-/// <summary>
-/// Calls back once a set of files has changed and then stayed still for a moment (certbot and editors write
-/// several files, or replace symlinks, in quick succession). Watches the directories, so replaced files count.
-/// </summary>
+// Calls back once a set of files has changed and then stayed still for a moment (certbot and editors write
+// several files, or replace symlinks, in quick succession). Watches the directories, so replaced files count.
 internal sealed class FileWatch : IDisposable
 {
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(500);

@@ -7,10 +7,8 @@ using SocketChat.Server.Tls;
 
 namespace SocketChat.Server.Reloading;
 
-/// <summary>
-/// Loads the accounts and the TLS certificate before the server listens, and loads them again when their files
-/// change or the process gets SIGHUP (<c>systemctl reload</c>), so renewals and <c>users add</c> need no restart.
-/// </summary>
+// Loads the accounts and the TLS certificate before the server listens, and loads them again when their files
+// change or the process gets SIGHUP (systemctl reload), so renewals and users add need no restart.
 internal sealed class ReloadService(AccountStore accounts, CertificateStore certificates, ILogger<ReloadService> logger) : IHostedService, IDisposable
 {
     private readonly List<IDisposable> _watches = [];

@@ -1,6 +1,6 @@
 namespace SocketChat.Server.Rooms;
 
-/// <summary>One server: its directory is the whole truth, so there is nothing to claim or renew elsewhere.</summary>
+// One server: its directory is the whole truth, so there is nothing to claim or renew elsewhere.
 internal sealed class LocalNames : INameRegistry
 {
     public bool Shared => false;

@@ -11,15 +11,13 @@ using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Rooms;
 
-/// <summary>
-/// The one owner of room state. It reads the log in order (what the store took, from this server's writer or, in a
-/// cluster, every node's through the shared tail) together with the room changes sessions hand it, on one task:
-/// it applies each change to the rooms, which nothing else changes, and fans out what each entry means to whom:
-/// room messages and presence to their room, private messages to their recipient, operator lines to everyone. A
-/// change's position is the newest message delivered when it applied, so a newcomer's history and its live
-/// traffic neither overlap nor leave a gap, with no lock. This is also where a message is logged as an event and
-/// shown on the operator console: once, when it is delivered. Registered before the log so it stops after it.
-/// </summary>
+// The one owner of room state. It reads the log in order (what the store took, from this server's writer or, in a
+// cluster, every node's through the shared tail) together with the room changes sessions hand it, on one task:
+// it applies each change to the rooms, which nothing else changes, and fans out what each entry means to whom:
+// room messages and presence to their room, private messages to their recipient, operator lines to everyone. A
+// change's position is the newest message delivered when it applied, so a newcomer's history and its live
+// traffic neither overlap nor leave a gap, with no lock. This is also where a message is logged as an event and
+// shown on the operator console: once, when it is delivered. Registered before the log so it stops after it.
 internal sealed class LogReader(
     MessageLog log,
     RoomDirectory rooms,
@@ -34,11 +32,9 @@ internal sealed class LogReader(
 {
     private readonly Channel<RoomChange> _changes = Channel.CreateUnbounded<RoomChange>(new UnboundedChannelOptions { SingleReader = true });
 
-    /// <summary>
-    /// Hands the reader a room change; completes once it is applied (with where), or is cancelled when the reader
-    /// has stopped. A session holds its live events first (<see cref="OutboundQueue.Hold"/>) when it
-    /// will be shown history up to that position.
-    /// </summary>
+    // Hands the reader a room change; completes once it is applied (with where), or is cancelled when the reader
+    // has stopped. A session holds its live events first (OutboundQueue.Hold) when it
+    // will be shown history up to that position.
     public Task<RoomChanged> ChangeAsync(RoomChange change)
     {
         if (!_changes.Writer.TryWrite(change))
@@ -96,7 +92,7 @@ internal sealed class LogReader(
         }
     }
 
-    /// <summary>Delivers a stored batch and moves the log's position to its end (the reader's loop; tests call it directly).</summary>
+    // Delivers a stored batch and moves the log's position to its end (the reader's loop; tests call it directly).
     internal void Deliver(IReadOnlyList<StoredMessage> batch)
     {
         foreach (var message in batch)
@@ -107,7 +103,7 @@ internal sealed class LogReader(
         log.Delivered(batch);
     }
 
-    /// <summary>Applies a change (the reader's loop; tests call it directly).</summary>
+    // Applies a change (the reader's loop; tests call it directly).
     internal void ApplyOne(RoomChange change)
     {
         try

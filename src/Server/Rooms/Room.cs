@@ -5,11 +5,9 @@ using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Rooms;
 
-/// <summary>
-/// A room's members on this server. Only the log reader changes them (<see cref="LogReader"/>), one entry at a time,
-/// and only it delivers to them, so it walks them without a lock; what other threads read (the count, the nicknames)
-/// is taken under <c>_gate</c>, a leaf: held for the set alone, never across a call out.
-/// </summary>
+// A room's members on this server. Only the log reader changes them (LogReader), one entry at a time,
+// and only it delivers to them, so it walks them without a lock; what other threads read (the count, the nicknames)
+// is taken under _gate, a leaf: held for the set alone, never across a call out.
 internal sealed class Room(string name)
 {
     private readonly Lock _gate = new();
@@ -36,7 +34,7 @@ internal sealed class Room(string name)
         }
     }
 
-    /// <summary>The log reader's: adds a member.</summary>
+    // The log reader's: adds a member.
     public void Add(ChatSession session)
     {
         lock (_gate)
@@ -45,7 +43,7 @@ internal sealed class Room(string name)
         }
     }
 
-    /// <summary>The log reader's: removes <paramref name="session"/>; false when it was not a member.</summary>
+    // The log reader's: removes session; false when it was not a member.
     public bool Remove(ChatSession session)
     {
         lock (_gate)
@@ -66,10 +64,8 @@ internal sealed class Room(string name)
         return nicks;
     }
 
-    /// <summary>
-    /// The log reader's: encodes <paramref name="event"/> once, however many receive it, and hands it to every member but
-    /// <paramref name="except"/>. Members whose queue is full are added to <paramref name="overflowed"/>.
-    /// </summary>
+    // The log reader's: encodes event once, however many receive it, and hands it to every member but
+    // except. Members whose queue is full are added to overflowed.
     public int Deliver(ServerEvent @event, ChatSession? except, List<ChatSession> overflowed)
     {
         var message = new EncodedEvent(@event);

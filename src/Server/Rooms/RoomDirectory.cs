@@ -4,20 +4,18 @@ using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Rooms;
 
-/// <summary>
-/// This server's rooms and who is in each: the log applied (<see cref="LogReader"/>), changed by the reader alone,
-/// one entry at a time; anyone may look a room up. A room nobody is in is let go.
-/// </summary>
+// This server's rooms and who is in each: the log applied (LogReader), changed by the reader alone,
+// one entry at a time; anyone may look a room up. A room nobody is in is let go.
 internal sealed class RoomDirectory
 {
     private readonly ConcurrentDictionary<string, Room> _rooms = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>This server's rooms with members (a snapshot as it is enumerated).</summary>
+    // This server's rooms with members (a snapshot as it is enumerated).
     public IEnumerable<Room> Rooms => _rooms.Values;
 
     public Room? FindRoom(string name) => _rooms.TryGetValue(name, out var room) ? room : null;
 
-    /// <summary>The reader's: puts the session in one more room, creating it when new; null when it is in it already.</summary>
+    // The reader's: puts the session in one more room, creating it when new; null when it is in it already.
     public Room? Enter(ChatSession session, string roomName)
     {
         if (session.IsIn(roomName))
@@ -32,7 +30,7 @@ internal sealed class RoomDirectory
         return room;
     }
 
-    /// <summary>The reader's: takes the session out of one of its rooms; null when it is not in it.</summary>
+    // The reader's: takes the session out of one of its rooms; null when it is not in it.
     public Room? Exit(ChatSession session, string roomName)
     {
         if (!session.IsIn(roomName) || FindRoom(roomName) is not { } room)
@@ -46,7 +44,7 @@ internal sealed class RoomDirectory
         return room;
     }
 
-    /// <summary>The reader's: takes the session out of every room it is a member of, which are returned.</summary>
+    // The reader's: takes the session out of every room it is a member of, which are returned.
     public List<Room> ExitAll(ChatSession session)
     {
         var left = new List<Room>(session.Rooms.Length);

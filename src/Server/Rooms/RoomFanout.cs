@@ -10,14 +10,12 @@ using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Rooms;
 
-/// <summary>
-/// Hands what the log reader applies to this server's connections: each event is encoded once and only ever
-/// TryWrite-queued, so no recipient holds the reader up (one whose queue is full is dropped). Other servers of a
-/// cluster deliver to theirs from the shared log.
-/// </summary>
+// Hands what the log reader applies to this server's connections: each event is encoded once and only ever
+// TryWrite-queued, so no recipient holds the reader up (one whose queue is full is dropped). Other servers of a
+// cluster deliver to theirs from the shared log.
 internal sealed class RoomFanout(RoomDirectory rooms, Users users, ServerMetrics metrics, IOptions<ChatOptions> options)
 {
-    /// <summary>A stored room message, to everyone in its room but <paramref name="sender"/>.</summary>
+    // A stored room message, to everyone in its room but sender.
     public void DeliverRoomMessage(StoredMessage message, ChatSession? sender)
     {
         if (rooms.FindRoom(message.Room!) is not { } room)
@@ -30,7 +28,7 @@ internal sealed class RoomFanout(RoomDirectory rooms, Users users, ServerMetrics
         DropAll(overflowed);
     }
 
-    /// <summary>A stored private message, to its recipient if still connected.</summary>
+    // A stored private message, to its recipient if still connected.
     public void DeliverPrivate(StoredMessage message, ChatSession? sender)
     {
         // A person at nc or telnet sees what it sent, once it is stored (a program has its ack, IRC its echo).
@@ -57,10 +55,10 @@ internal sealed class RoomFanout(RoomDirectory rooms, Users users, ServerMetrics
         }
     }
 
-    /// <summary>A stored operator line, to every connection.</summary>
+    // A stored operator line, to every connection.
     public void DeliverAnnouncement(StoredMessage message) => metrics.Delivered(NotifyEveryoneCounted(message.ToAnnouncement()));
 
-    /// <summary>A notice (presence) to a room's members, optionally leaving one out.</summary>
+    // A notice (presence) to a room's members, optionally leaving one out.
     public void Notify(string room, ServerEvent notice, ChatSession? except = null)
     {
         if (rooms.FindRoom(room) is not { } target)
@@ -79,7 +77,7 @@ internal sealed class RoomFanout(RoomDirectory rooms, Users users, ServerMetrics
         DropAll(overflowed);
     }
 
-    /// <summary>A notice to every connection (the store's health).</summary>
+    // A notice to every connection (the store's health).
     public void NotifyEveryone(ServerEvent notice) => NotifyEveryoneCounted(notice);
 
     private int NotifyEveryoneCounted(ServerEvent notice)

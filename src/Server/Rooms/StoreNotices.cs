@@ -4,10 +4,8 @@ using SocketChat.Server.Storage;
 
 namespace SocketChat.Server.Rooms;
 
-/// <summary>
-/// Tells everyone connected, once, when the store starts failing (messages then wait, unacknowledged and
-/// undelivered, until it works) and again when it recovers, so a silent room is not mistaken for a quiet one.
-/// </summary>
+// Tells everyone connected, once, when the store starts failing (messages then wait, unacknowledged and
+// undelivered, until it works) and again when it recovers, so a silent room is not mistaken for a quiet one.
 internal sealed class StoreNotices(StoreHealth health, RoomFanout fanout) : BackgroundService
 {
     public static readonly NoticeEvent Delayed = new("store_failing", "messages are delayed: the server cannot store them right now");

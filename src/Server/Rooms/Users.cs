@@ -6,13 +6,11 @@ using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Rooms;
 
-/// <summary>
-/// Nicknames: the one place a name is claimed, renamed and let go, in the cluster (<see cref="INameRegistry"/>, a
-/// round trip, taken first) and on this server, where each registered connection has one, found by name or id. A
-/// claim answers its caller at once (taken or not), so it is not a log entry; what rooms hear of it is
-/// (<see cref="RoomChange"/>). A dropped JSON client's name stays reserved for its identity until it resumes or the
-/// resume window ends.
-/// </summary>
+// Nicknames: the one place a name is claimed, renamed and let go, in the cluster (INameRegistry, a
+// round trip, taken first) and on this server, where each registered connection has one, found by name or id. A
+// claim answers its caller at once (taken or not), so it is not a log entry; what rooms hear of it is
+// (RoomChange). A dropped JSON client's name stays reserved for its identity until it resumes or the
+// resume window ends.
 internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options, TimeProvider clock)
 {
     // Guards the name tables: a leaf, held for them alone, never across a call out. Lookups do not take it.
@@ -28,15 +26,15 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
 
     public ChatSession? FindByNick(string nick) => _nicks.TryGetValue(nick, out var session) ? session : null;
 
-    /// <summary>A registered connection by its id (the origin of a message), or null once it has gone.</summary>
+    // A registered connection by its id (the origin of a message), or null once it has gone.
     public ChatSession? FindById(long id) => _sessions.TryGetValue(id, out var session) ? session : null;
 
-    /// <summary>The nickname's spelling when someone here or (cluster) elsewhere has it; null when nobody does.</summary>
+    // The nickname's spelling when someone here or (cluster) elsewhere has it; null when nobody does.
     public async ValueTask<string?> FindAsync(string nick) => FindByNick(nick)?.Nick ?? await cluster.FindAsync(nick);
 
     private string Owner(ChatSession session) => session.NameOwner(options.Value.Run);
 
-    /// <summary>Gives a new connection the next guest name free across the cluster.</summary>
+    // Gives a new connection the next guest name free across the cluster.
     public async Task RegisterGuestAsync(ChatSession session)
     {
         var guest = await cluster.ClaimGuestAsync(Owner(session));
@@ -56,7 +54,7 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
         }
     }
 
-    /// <summary>Gives a connection the nickname it chose (IRC); false when it is taken here or elsewhere.</summary>
+    // Gives a connection the nickname it chose (IRC); false when it is taken here or elsewhere.
     public async Task<bool> TryRegisterAsync(ChatSession session, string nick)
     {
         if (!await cluster.TryClaimAsync(nick, Owner(session)))
@@ -77,7 +75,7 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
         return false;
     }
 
-    /// <summary>Renames the session; false when the name is taken (by another connection, or a parked identity).</summary>
+    // Renames the session; false when the name is taken (by another connection, or a parked identity).
     public async Task<bool> TryRenameAsync(ChatSession session, string nick)
     {
         var old = session.Nick;
@@ -105,11 +103,9 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
         return renamed;
     }
 
-    /// <summary>
-    /// Password mode: gives a logged-in connection its account's name. Whoever had it here (an earlier login of the
-    /// same account, live or parked) loses it; the caller closes that connection or forgets that identity. Null when
-    /// a connection on another server of the cluster has it.
-    /// </summary>
+    // Password mode: gives a logged-in connection its account's name. Whoever had it here (an earlier login of the
+    // same account, live or parked) loses it; the caller closes that connection or forgets that identity. Null when
+    // a connection on another server of the cluster has it.
     public async Task<AccountClaim?> ClaimAccountAsync(ChatSession session, string account)
     {
         if (!await cluster.TryClaimAsync(account, Owner(session)))
@@ -143,13 +139,11 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
         }
     }
 
-    /// <summary>A resuming identity claims its name across the cluster (its token owns it); false when someone else took it.</summary>
+    // A resuming identity claims its name across the cluster (its token owns it); false when someone else took it.
     public ValueTask<bool> TryClaimForResumeAsync(string nick, string token) => cluster.TryClaimAsync(nick, $"t:{token}");
 
-    /// <summary>
-    /// Gives a resuming connection its identity's name, taking it from <paramref name="previous"/> (the identity's
-    /// earlier, half-open connection) if it still has it.
-    /// </summary>
+    // Gives a resuming connection its identity's name, taking it from previous (the identity's
+    // earlier, half-open connection) if it still has it.
     public void Resume(ChatSession session, string nick, ChatSession? previous)
     {
         lock (_gate)
@@ -164,10 +158,8 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
         }
     }
 
-    /// <summary>
-    /// Lets go of a leaving connection's name, here and (unless <paramref name="keepClaim"/>: a parked identity keeps
-    /// it while it may resume) across the cluster; false when it had none (never registered, or displaced).
-    /// </summary>
+    // Lets go of a leaving connection's name, here and (unless keepClaim: a parked identity keeps
+    // it while it may resume) across the cluster; false when it had none (never registered, or displaced).
     public bool Unregister(ChatSession session, bool keepClaim = false)
     {
         lock (_gate)
@@ -188,7 +180,7 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
         return true;
     }
 
-    /// <summary>Keeps a dropped identity's nickname from others while it may resume.</summary>
+    // Keeps a dropped identity's nickname from others while it may resume.
     public void Reserve(string nick, ResumableIdentity identity)
     {
         lock (_gate)
@@ -197,7 +189,7 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
         }
     }
 
-    /// <summary>Ends the reservation of a parked identity's nickname; returns that identity, or null.</summary>
+    // Ends the reservation of a parked identity's nickname; returns that identity, or null.
     public ResumableIdentity? Release(string nick)
     {
         lock (_gate)
@@ -206,7 +198,7 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
         }
     }
 
-    /// <summary>True when a connection here has <paramref name="nick"/>, or an identity parked here keeps it.</summary>
+    // True when a connection here has nick, or an identity parked here keeps it.
     public bool Holds(string nick)
     {
         lock (_gate)
@@ -215,7 +207,7 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
         }
     }
 
-    /// <summary>The nicknames parked identities keep here, with those identities.</summary>
+    // The nicknames parked identities keep here, with those identities.
     public IReadOnlyList<(string Nick, ResumableIdentity Identity)> Reserved()
     {
         lock (_gate)
@@ -252,5 +244,5 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
     }
 }
 
-/// <summary>What a login took over: the connection it displaced, the parked identity it released and that one's room.</summary>
+// What a login took over: the connection it displaced, the parked identity it released and that one's room.
 internal sealed record AccountClaim(ChatSession? Displaced, ResumableIdentity? Released, string? ParkedRoom);

@@ -3,10 +3,8 @@ using SocketChat.Server.Accounts;
 
 namespace SocketChat.Server.Sessions;
 
-/// <summary>
-/// An account removed from the accounts file (a reload) loses its connections and parked identities: subscribed
-/// while the server runs, where the composition root shows it, and let go when it stops.
-/// </summary>
+// An account removed from the accounts file (a reload) loses its connections and parked identities: subscribed
+// while the server runs, where the composition root shows it, and let go when it stops.
 internal sealed class AccountRemovals(AccountStore accounts, SessionLifecycle lifecycle) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)

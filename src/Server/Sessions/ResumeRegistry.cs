@@ -6,7 +6,7 @@ using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Sessions;
 
-/// <summary>Every resumable identity, live or parked, by token. Parked ones expire after Chat:ResumeWindowSeconds.</summary>
+// Every resumable identity, live or parked, by token. Parked ones expire after Chat:ResumeWindowSeconds.
 internal sealed class ResumeRegistry(IOptions<ChatOptions> options, Storage.MessageLog log, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, ResumableIdentity> _identities = new(StringComparer.Ordinal);
@@ -31,7 +31,7 @@ internal sealed class ResumeRegistry(IOptions<ChatOptions> options, Storage.Mess
         return identity;
     }
 
-    /// <summary>The identity for <paramref name="token"/>, live or parked; null when unknown or expired.</summary>
+    // The identity for token, live or parked; null when unknown or expired.
     public async ValueTask<ResumableIdentity?> FindAsync(string token)
     {
         if (!_identities.TryGetValue(token, out var identity) && (identity = await RestoreAsync(token)) is null)

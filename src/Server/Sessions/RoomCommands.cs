@@ -5,11 +5,11 @@ namespace SocketChat.Server.Sessions;
 // For a connection in several rooms at once (IRC's channels): where each line goes, one more room, one room less.
 // Made by a wire protocol's adapter; SocketChat's own lines have one room and never parse to these.
 
-/// <summary>A line to one of the connection's rooms (PRIVMSG or NOTICE to a channel).</summary>
+// A line to one of the connection's rooms (PRIVMSG or NOTICE to a channel).
 internal sealed record ChannelSayCommand(string Room, string Text) : ClientCommand(Cid: null);
 
-/// <summary>Into one more room, staying in the others (JOIN).</summary>
+// Into one more room, staying in the others (JOIN).
 internal sealed record ChannelJoinCommand(string Room) : ClientCommand(Cid: null);
 
-/// <summary>Out of one room, staying in the others (PART), with what it says as it goes.</summary>
+// Out of one room, staying in the others (PART), with what it says as it goes.
 internal sealed record ChannelPartCommand(string Room, string? Reason) : ClientCommand(Cid: null);

@@ -8,21 +8,17 @@ using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Sessions;
 
-/// <summary>
-/// What a client is shown of a room's past: its newest messages on entering (<c>Chat:History:OnJoin</c>), what it
-/// missed when it resumes, and older pages on request, all read from the store.
-/// </summary>
+// What a client is shown of a room's past: its newest messages on entering (Chat:History:OnJoin), what it
+// missed when it resumes, and older pages on request, all read from the store.
 internal sealed class RoomHistory(LogReader reader, MessageLog log, IOptions<ChatOptions> options)
 {
     // A resuming client is sent at most this many missed messages; it can page back further itself.
     private const int MaxMissed = 1000;
 
-    /// <summary>
-    /// Holds the session's live events and hands the log reader <paramref name="change"/> (which puts the session in
-    /// a room): where it applied is the session's boundary, everything up to it history, everything after it live.
-    /// The caller then shows the history (<see cref="ShowRecentAsync"/> or <see cref="ShowMissedAsync"/>), read from
-    /// the store, which releases the live events; or <see cref="Skip"/> when it entered none.
-    /// </summary>
+    // Holds the session's live events and hands the log reader change (which puts the session in
+    // a room): where it applied is the session's boundary, everything up to it history, everything after it live.
+    // The caller then shows the history (ShowRecentAsync or ShowMissedAsync), read from
+    // the store, which releases the live events; or Skip when it entered none.
     public async Task<RoomChanged> EnterAsync(ChatSession session, RoomChange change)
     {
         session.Outbound.Hold();
@@ -37,22 +33,22 @@ internal sealed class RoomHistory(LogReader reader, MessageLog log, IOptions<Cha
         }
     }
 
-    /// <summary>After <see cref="EnterAsync"/> that entered no room: releases the live events, with no history to show.</summary>
+    // After EnterAsync that entered no room: releases the live events, with no history to show.
     public static void Skip(ChatSession session) => session.Outbound.Release();
 
-    /// <summary>After <see cref="EnterAsync"/>: the room's newest messages up to the position entered at, then what came since.</summary>
+    // After EnterAsync: the room's newest messages up to the position entered at, then what came since.
     public Task ShowRecentAsync(ChatSession session, string room, long position) =>
         ShowAsync(session, position, async () => options.Value.History.OnJoin > 0
             ? await log.Store.RoomAsync(room, 0, position + 1, options.Value.History.OnJoin)
             : []);
 
-    /// <summary>After <see cref="EnterAsync"/> for a resuming client: what it missed after <paramref name="afterId"/>, leaving out its own.</summary>
+    // After EnterAsync for a resuming client: what it missed after afterId, leaving out its own.
     public Task ShowMissedAsync(ChatSession session, string room, long afterId, long position, string nick) =>
         ShowAsync(session, position, async () => (await log.Store.RoomAsync(room, afterId, position + 1, MaxMissed))
             .Where(message => !string.Equals(message.From, nick, StringComparison.OrdinalIgnoreCase))
             .ToList());
 
-    /// <summary>Answers <c>/history</c>: the page of the session's room it asks for, then the end marker.</summary>
+    // Answers /history: the page of the session's room it asks for, then the end marker.
     public async Task PageAsync(ChatSession session, HistoryCommand request)
     {
         var room = session.Room;

@@ -14,7 +14,7 @@ using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Sessions;
 
-/// <summary>What each line a client sends does: decode, parse, act, reply. Never waits on another client.</summary>
+// What each line a client sends does: decode, parse, act, reply. Never waits on another client.
 internal sealed class SessionCommands(
     RoomDirectory rooms,
     Users users,
@@ -74,18 +74,16 @@ internal sealed class SessionCommands(
         }
     }
 
-    /// <summary>
-    /// Acts on a client's command, as its wire protocol parsed it; false when it asked to leave. A message completes at
-    /// once; what needs an answer from elsewhere (a login, in a cluster a name or a member list from Redis, history
-    /// from the store) is awaited by the caller before it reads the next line, so nothing a client pipelines after it
-    /// overtakes it.
-    /// </summary>
+    // Acts on a client's command, as its wire protocol parsed it; false when it asked to leave. A message completes at
+    // once; what needs an answer from elsewhere (a login, in a cluster a name or a member list from Redis, history
+    // from the store) is awaited by the caller before it reads the next line, so nothing a client pipelines after it
+    // overtakes it.
     public ValueTask<bool> DispatchAsync(ChatSession session, ClientCommand? command) => Dispatch(session, command);
 
-    /// <summary>What the health probe's pong says is wrong with the store; null when well.</summary>
+    // What the health probe's pong says is wrong with the store; null when well.
     public string? Problem => log.Problem;
 
-    /// <summary>Who is in <paramref name="room"/>, across the cluster, sorted.</summary>
+    // Who is in room, across the cluster, sorted.
     public async Task<string[]> MembersAsync(string room) => await cluster.MembersAsync(room) ?? rooms.FindRoom(room)?.Nicks() ?? [];
 
     // A large room is listed a page at a time: a line of 10,000 names helps nobody.
@@ -101,10 +99,8 @@ internal sealed class SessionCommands(
         return new WhoEvent(room, nicks.Skip((page - 1) * WhoEvent.PageSize).Take(WhoEvent.PageSize).ToArray(), request.Cid, nicks.Length, page);
     }
 
-    /// <summary>
-    /// Completes once every message the session has sent is stored, delivered and acknowledged (or will never be):
-    /// whatever it asks next is answered after those acknowledgements, as it was sent after those messages.
-    /// </summary>
+    // Completes once every message the session has sent is stored, delivered and acknowledged (or will never be):
+    // whatever it asks next is answered after those acknowledgements, as it was sent after those messages.
     public async Task WhenDeliveredAsync(ChatSession session)
     {
         if (session.LastAppend is not { } last)
@@ -127,7 +123,7 @@ internal sealed class SessionCommands(
         }
     }
 
-    /// <summary>Messages appended and not yet delivered, everyone's.</summary>
+    // Messages appended and not yet delivered, everyone's.
     public long Pending => log.Pending;
 
     private bool IsDelivered(ChatSession session) =>
@@ -140,10 +136,8 @@ internal sealed class SessionCommands(
         return await ExecuteAsync(session, command);
     }
 
-    /// <summary>
-    /// Closes a connection that has not logged in (password mode) or, on the IRC port, not registered within the
-    /// login timeout: a PING now and then must not keep a connection that never became a user.
-    /// </summary>
+    // Closes a connection that has not logged in (password mode) or, on the IRC port, not registered within the
+    // login timeout: a PING now and then must not keep a connection that never became a user.
     public void LoginTimedOut(ChatSession session, TimeSpan timeout)
     {
         if (session.Protocol.RegistersItself ? !session.Registered : session.Account is null)
@@ -173,7 +167,7 @@ internal sealed class SessionCommands(
 
     public Task DisconnectAsync(ChatSession session, string reason) => lifecycle.DisconnectAsync(session, reason);
 
-    /// <summary>Tells a client it sent too fast for too long; the caller closes the connection.</summary>
+    // Tells a client it sent too fast for too long; the caller closes the connection.
     public void DisconnectForFlooding(ChatSession session)
     {
         var limits = limitsOptions.Value.Limits;
@@ -348,7 +342,7 @@ internal sealed class SessionCommands(
         }
     }
 
-    /// <summary>Tells the client what it sent was refused, counts and logs it; the connection stays up.</summary>
+    // Tells the client what it sent was refused, counts and logs it; the connection stays up.
     public void Reject(ChatSession session, InvalidCommand invalid)
     {
         session.Send(new ErrorEvent(invalid.Code, invalid.Message, invalid.Cid));

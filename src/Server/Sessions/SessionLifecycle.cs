@@ -13,11 +13,9 @@ using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Sessions;
 
-/// <summary>
-/// How a connection gets its identity (greeted as a guest, logged in, or resuming a dropped one) and how it lets go
-/// of it: its name is claimed (<see cref="Users"/>), then the log reader puts it in its room, then it is welcomed
-/// and shown the room's history up to where it entered.
-/// </summary>
+// How a connection gets its identity (greeted as a guest, logged in, or resuming a dropped one) and how it lets go
+// of it: its name is claimed (Users), then the log reader puts it in its room, then it is welcomed
+// and shown the room's history up to where it entered.
 internal sealed class SessionLifecycle(
     Users users,
     LogReader reader,
@@ -33,7 +31,7 @@ internal sealed class SessionLifecycle(
 {
     private static readonly TimeSpan LeavingWait = TimeSpan.FromSeconds(2);
 
-    /// <summary>Greets a connection whose first line was not <c>/json</c> (or that sent nothing yet) as a text-mode guest.</summary>
+    // Greets a connection whose first line was not /json (or that sent nothing yet) as a text-mode guest.
     public async Task GreetAsTextAsync(ChatSession session)
     {
         if (accounts.Required)
@@ -53,10 +51,8 @@ internal sealed class SessionLifecycle(
         await GreetAsync(session, new Arrive(session, options.Value.DefaultRoom), token);
     }
 
-    /// <summary>
-    /// Registers an IRC connection under the nickname it chose, in no channel yet; false when the name is taken
-    /// (here, reserved for a dropped client, or on another server of the cluster).
-    /// </summary>
+    // Registers an IRC connection under the nickname it chose, in no channel yet; false when the name is taken
+    // (here, reserved for a dropped client, or on another server of the cluster).
     public async Task<bool> GreetAsNamedAsync(ChatSession session, string nick)
     {
         // A client that reconnects at once may find its name still held by its own connection that just closed,
@@ -77,7 +73,7 @@ internal sealed class SessionLifecycle(
         return true;
     }
 
-    /// <summary>Handles the first line <c>/json</c>: resumes the identity it names, or greets a new JSON-mode guest.</summary>
+    // Handles the first line /json: resumes the identity it names, or greets a new JSON-mode guest.
     public async Task StartJsonAsync(ChatSession session, JsonModeCommand command)
     {
         if (session.Registered)
@@ -119,10 +115,8 @@ internal sealed class SessionLifecycle(
         await GreetAsGuestAsync(session, session.Identity?.Token);
     }
 
-    /// <summary>
-    /// Password mode: the connection proved it owns <paramref name="account"/>. One connection per account: an
-    /// earlier one (or a dropped JSON client's parked identity) is closed and this one takes its place and room.
-    /// </summary>
+    // Password mode: the connection proved it owns account. One connection per account: an
+    // earlier one (or a dropped JSON client's parked identity) is closed and this one takes its place and room.
     public async Task LogInAsync(ChatSession session, string account)
     {
         session.AwaitingLogin = false;
@@ -175,7 +169,7 @@ internal sealed class SessionLifecycle(
         ServerLog.LoginReplaced(logger, account, session.RemoteEndPoint, displaced.RemoteEndPoint);
     }
 
-    /// <summary>Closes the connections of accounts removed from the accounts file, and forgets their parked identities.</summary>
+    // Closes the connections of accounts removed from the accounts file, and forgets their parked identities.
     public void Evict(IEnumerable<string> removedAccounts)
     {
         foreach (var account in removedAccounts)
@@ -202,7 +196,7 @@ internal sealed class SessionLifecycle(
         }
     }
 
-    /// <summary>The connection has closed: its rooms hear it leave, then its name is let go (or kept while it may resume).</summary>
+    // The connection has closed: its rooms hear it leave, then its name is let go (or kept while it may resume).
     public async Task DisconnectAsync(ChatSession session, string reason)
     {
         try

@@ -9,7 +9,7 @@ using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Sessions;
 
-/// <summary>Password mode: checks a login, slowing an address that keeps failing, and never logs the password.</summary>
+// Password mode: checks a login, slowing an address that keeps failing, and never logs the password.
 internal sealed class SessionLogin
 {
     private readonly AccountStore _accounts;
@@ -29,7 +29,7 @@ internal sealed class SessionLogin
 
     public bool Required => _accounts.Required;
 
-    /// <summary>Logs the session in; returns the error to send when it did not.</summary>
+    // Logs the session in; returns the error to send when it did not.
     public async Task<InvalidCommand?> LogInAsync(ChatSession session, LoginCommand login)
     {
         var (account, failure) = await VerifyAsync(session, login);
@@ -41,10 +41,8 @@ internal sealed class SessionLogin
         return failure;
     }
 
-    /// <summary>
-    /// Checks the name and password, throttled like a login: the account they prove, or the error to send. IRC's SASL
-    /// checks before the connection registers, and logs in (<see cref="SessionLifecycle.LogInAsync"/>) once it does.
-    /// </summary>
+    // Checks the name and password, throttled like a login: the account they prove, or the error to send. IRC's SASL
+    // checks before the connection registers, and logs in (SessionLifecycle.LogInAsync) once it does.
     public async Task<(string? Account, InvalidCommand? Failure)> VerifyAsync(ChatSession session, LoginCommand login)
     {
         if (!Required)

@@ -9,14 +9,12 @@ using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Sessions;
 
-/// <summary>
-/// Room and private messages from clients: each is appended to the log, which stores it (recognising a resent line
-/// by its sender's token and client id) before the log reader delivers it; the sender is acknowledged with what the
-/// append returned (<see cref="Acknowledgements"/>).
-/// </summary>
+// Room and private messages from clients: each is appended to the log, which stores it (recognising a resent line
+// by its sender's token and client id) before the log reader delivers it; the sender is acknowledged with what the
+// append returned (Acknowledgements).
 internal sealed class SessionMessages(Users users, MessageLog log, ILogger<SessionMessages> logger)
 {
-    /// <summary>Accepts a message to <paramref name="room"/>; returns the refusal to send when there is one.</summary>
+    // Accepts a message to room; returns the refusal to send when there is one.
     public InvalidCommand? Say(ChatSession session, string room, string said, string? cid)
     {
         var text = TextSanitizer.RemoveControlCharacters(said);
@@ -29,7 +27,7 @@ internal sealed class SessionMessages(Users users, MessageLog log, ILogger<Sessi
         return null;
     }
 
-    /// <summary>Accepts a private message; returns the refusal to send when there is one.</summary>
+    // Accepts a private message; returns the refusal to send when there is one.
     public async ValueTask<InvalidCommand?> SendPrivateAsync(ChatSession session, PrivateMessageCommand command)
     {
         var text = TextSanitizer.RemoveControlCharacters(command.Text);

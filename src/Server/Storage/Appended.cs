@@ -1,7 +1,5 @@
 namespace SocketChat.Server.Storage;
 
-/// <summary>
-/// What appending a draft did: stored it as <paramref name="Message"/>, or found it stored already under its sender's
-/// token and client id (<paramref name="Duplicate"/>), in which case <paramref name="Message"/> is the first one.
-/// </summary>
+// What appending a draft did: stored it as Message, or found it stored already under its sender's
+// token and client id (Duplicate), in which case Message is the first one.
 internal readonly record struct Appended(StoredMessage Message, bool Duplicate);

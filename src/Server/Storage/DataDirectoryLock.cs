@@ -5,12 +5,10 @@ using SocketChat.Server.Configuration;
 
 namespace SocketChat.Server.Storage;
 
-/// <summary>
-/// Holds the data directory for this server alone while the SQLite store lives there: a second server on the same
-/// directory would give out the same ids and wedge both. Taken first at start (a lock file, flock'ed for as long as
-/// the process lives, so a crash lets it go) and refused naming the process that holds it. In cluster mode the store
-/// is Redis and nodes may share a directory (one accounts file, one certificate), so nothing is taken.
-/// </summary>
+// Holds the data directory for this server alone while the SQLite store lives there: a second server on the same
+// directory would give out the same ids and wedge both. Taken first at start (a lock file, flock'ed for as long as
+// the process lives, so a crash lets it go) and refused naming the process that holds it. In cluster mode the store
+// is Redis and nodes may share a directory (one accounts file, one certificate), so nothing is taken.
 internal sealed class DataDirectoryLock(IOptions<ChatOptions> options) : IHostedService, IDisposable
 {
     public const string LockFile = "socketchat.lock";

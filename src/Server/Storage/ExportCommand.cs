@@ -6,16 +6,14 @@ using SocketChat.Server.Configuration;
 
 namespace SocketChat.Server.Storage;
 
-/// <summary>
-/// <c>SocketChat.Server export --room NAME [--since TIME]</c>: a room's stored messages as JSON lines (the protocol's
-/// <c>message</c> objects), oldest first, for backups and audits. Reads the store beside a running server.
-/// </summary>
+// SocketChat.Server export --room NAME [--since TIME]: a room's stored messages as JSON lines (the protocol's
+// message objects), oldest first, for backups and audits. Reads the store beside a running server.
 internal static class ExportCommand
 {
     public const string Word = "export";
     private const string Usage = "usage: SocketChat.Server export --room NAME [--since 2026-11-27T00:00:00Z] [--Chat:DataDirectory=DIR]";
 
-    /// <summary>The subcommand's own switches (--room, --since) and the settings after them.</summary>
+    // The subcommand's own switches (--room, --since) and the settings after them.
     public static (string? Room, string? Since, string[] Settings) Split(string[] args)
     {
         string? room = null;
@@ -40,7 +38,7 @@ internal static class ExportCommand
         return (room, since, [.. settings]);
     }
 
-    /// <remarks><paramref name="createStore"/> opens the store the settings name (the composition root knows them all).</remarks>
+    // createStore opens the store the settings name (the composition root knows them all).
     public static int Run(string? room, string? since, IConfiguration configuration, Func<ChatOptions, IMessageStore> createStore, TextWriter output, TextWriter error)
     {
         var options = ChatOptions.Read(configuration);

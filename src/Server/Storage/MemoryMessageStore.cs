@@ -1,9 +1,7 @@
 namespace SocketChat.Server.Storage;
 
-/// <summary>
-/// <c>Chat:Storage:Provider=memory</c>: nothing on disk; the newest <c>Chat:HistoryPerRoom</c> messages of each room,
-/// lost when the process ends. Ids start again at 1 on every start.
-/// </summary>
+// Chat:Storage:Provider=memory: nothing on disk; the newest Chat:HistoryPerRoom messages of each room,
+// lost when the process ends. Ids start again at 1 on every start.
 internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
 {
     // Not a room name: room names start with a letter.
@@ -150,7 +148,7 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
     {
     }
 
-    /// <summary>One identity's newest client ids and what they were stored as; memory keeps no more than a client resends.</summary>
+    // One identity's newest client ids and what they were stored as; memory keeps no more than a client resends.
     private sealed class AcceptedIds
     {
         private const int Window = 1024;

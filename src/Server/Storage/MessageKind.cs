@@ -6,6 +6,6 @@ internal enum MessageKind
     Private = 1,
     Announcement = 2,
 
-    /// <summary>Someone joined, left or was renamed: it goes through the log in order with the messages, and is not kept.</summary>
+    // Someone joined, left or was renamed: it goes through the log in order with the messages, and is not kept.
     Presence = 3,
 }

@@ -10,17 +10,13 @@ using SocketChat.Server.Supervision;
 
 namespace SocketChat.Server.Storage;
 
-/// <summary>
-/// The log every message goes through. Sessions append drafts; one writer takes whatever has queued up meanwhile
-/// into each transaction (group commit), where the store gives each its id and recognises a resent line; each
-/// append's result is what its sender is acknowledged with. What was stored is then read, in order, from
-/// <see cref="Committed"/> by the log reader, which delivers it and moves the log's position on
-/// (<see cref="Delivered"/>).
-/// </summary>
-/// <remarks>
-/// Its locks, <c>_undelivered</c> and <c>_waiters</c>, are leaves: each is taken alone, for its own list, never
-/// across a call out.
-/// </remarks>
+// The log every message goes through. Sessions append drafts; one writer takes whatever has queued up meanwhile
+// into each transaction (group commit), where the store gives each its id and recognises a resent line; each
+// append's result is what its sender is acknowledged with. What was stored is then read, in order, from
+// Committed by the log reader, which delivers it and moves the log's position on
+// (Delivered).
+// Its locks, _undelivered and _waiters, are leaves: each is taken alone, for its own list, never
+// across a call out.
 internal sealed class MessageLog(
     IMessageStore store,
     StoreHealth health,
@@ -55,23 +51,23 @@ internal sealed class MessageLog(
     private int _unstored;
     private readonly FailureRun _storeFailures = new(clock);
 
-    /// <summary>Messages given up on at stop because the store kept failing; none was acknowledged or delivered.</summary>
+    // Messages given up on at stop because the store kept failing; none was acknowledged or delivered.
     public int Unstored => Volatile.Read(ref _unstored);
 
     public StoreHealth Health => health;
 
-    /// <summary>What the health probe is told is wrong: the store failing to commit, or out of reach; null when well.</summary>
+    // What the health probe is told is wrong: the store failing to commit, or out of reach; null when well.
     public string? Problem => health.Problem ?? store.Problem;
 
-    /// <summary>The log's position: the newest id delivered. A member who joins now has seen nothing after it.</summary>
+    // The log's position: the newest id delivered. A member who joins now has seen nothing after it.
     public long LastDelivered => Volatile.Read(ref _lastDelivered);
 
     public IMessageStore Store => store;
 
-    /// <summary>True when other servers append to the same log (cluster mode): what is stored comes back through its tail.</summary>
+    // True when other servers append to the same log (cluster mode): what is stored comes back through its tail.
     public bool Shared => tail is not null;
 
-    /// <summary>This node's messages appended and not yet delivered (nor found to be resends).</summary>
+    // This node's messages appended and not yet delivered (nor found to be resends).
     public long Pending
     {
         get
@@ -83,7 +79,7 @@ internal sealed class MessageLog(
         }
     }
 
-    /// <summary>What was stored, a batch at a time, in id order, for the log reader alone; completed when the log stops.</summary>
+    // What was stored, a batch at a time, in id order, for the log reader alone; completed when the log stops.
     public ChannelReader<IReadOnlyList<StoredMessage>> Committed => _committed.Reader;
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -107,11 +103,9 @@ internal sealed class MessageLog(
         return Task.CompletedTask;
     }
 
-    /// <summary>
-    /// Runs after the listeners have stopped and every connection has closed: stores what is left (the reader then
-    /// delivers and logs it). A store that keeps failing is retried for <c>Chat:ShutdownGraceSeconds</c> at most;
-    /// what it could not take is counted (<see cref="Unstored"/>), logged, and the server exits with an error.
-    /// </summary>
+    // Runs after the listeners have stopped and every connection has closed: stores what is left (the reader then
+    // delivers and logs it). A store that keeps failing is retried for Chat:ShutdownGraceSeconds at most;
+    // what it could not take is counted (Unstored), logged, and the server exits with an error.
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _pending.Writer.TryComplete();
@@ -140,10 +134,8 @@ internal sealed class MessageLog(
         _stopTailing.Dispose();
     }
 
-    /// <summary>
-    /// Queues a draft; never waits. Completes once it is stored, with what was stored (or the first of a resent
-    /// line), or is cancelled if the server stops before the store takes it.
-    /// </summary>
+    // Queues a draft; never waits. Completes once it is stored, with what was stored (or the first of a resent
+    // line), or is cancelled if the server stops before the store takes it.
     public Task<Appended> AppendAsync(Draft draft)
     {
         var appended = new TaskCompletionSource<Appended>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -158,23 +150,21 @@ internal sealed class MessageLog(
         return appended.Task;
     }
 
-    /// <summary>
-    /// Cluster mode: queues a presence notice (<see cref="StoredMessage.Presence"/>) for the other servers; never
-    /// waits. Their readers deliver it in its place among the messages appended around it.
-    /// </summary>
+    // Cluster mode: queues a presence notice (StoredMessage.Presence) for the other servers; never
+    // waits. Their readers deliver it in its place among the messages appended around it.
     public void Announce(Draft presence) => _pending.Writer.TryWrite(new Entry(Keyed(presence), null, null));
 
     // A draft without a client id is numbered once, here, so each retry of its batch carries the same key.
     private Draft Keyed(Draft draft) =>
         draft is { SenderToken: not null, Cid: not null } ? draft : draft with { Sequence = Interlocked.Increment(ref _sequence) };
 
-    /// <summary>Stores a resumable identity's nickname and room with the next batch.</summary>
+    // Stores a resumable identity's nickname and room with the next batch.
     public void Save(IdentityRecord identity) => _pending.Writer.TryWrite(new Entry(null, identity, null));
 
     // The newest append, so a caller can wait for everything appended before it asks (IRC's PING).
     private Task<Appended>? _latest;
 
-    /// <summary>Completes once every message appended before the call has been delivered, or will never be.</summary>
+    // Completes once every message appended before the call has been delivered, or will never be.
     public async Task WhenSettledAsync()
     {
         if (Volatile.Read(ref _latest) is not { } latest)
@@ -192,7 +182,7 @@ internal sealed class MessageLog(
         }
     }
 
-    /// <summary>Completes once the message <paramref name="id"/> (and so every one before it) has been delivered.</summary>
+    // Completes once the message id (and so every one before it) has been delivered.
     public Task WhenDeliveredAsync(long id)
     {
         if (Volatile.Read(ref _lastDelivered) >= id)
@@ -213,7 +203,7 @@ internal sealed class MessageLog(
         }
     }
 
-    /// <summary>The reader delivered <paramref name="batch"/>: the log's position moves to its last id (the reader alone calls it).</summary>
+    // The reader delivered batch: the log's position moves to its last id (the reader alone calls it).
     public void Delivered(IReadOnlyList<StoredMessage> batch)
     {
         // Presence carries no id.

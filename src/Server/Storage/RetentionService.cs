@@ -7,7 +7,7 @@ using SocketChat.Server.Supervision;
 
 namespace SocketChat.Server.Storage;
 
-/// <summary>Deletes messages past <c>Chat:History:RetentionDays</c> or <c>MaxMessagesPerRoom</c>, in small batches beside the traffic.</summary>
+// Deletes messages past Chat:History:RetentionDays or MaxMessagesPerRoom, in small batches beside the traffic.
 internal sealed class RetentionService(MessageLog log, IOptions<ChatOptions> options, TimeProvider clock, ILogger<RetentionService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -3,10 +3,8 @@ using SQLitePCL;
 
 namespace SocketChat.Server.Storage;
 
-/// <summary>
-/// Messages in SQLite, WAL mode: one connection writes (whole batches per transaction, synchronous=FULL, so a commit
-/// survives a crash or power loss), pooled connections read alongside it.
-/// </summary>
+// Messages in SQLite, WAL mode: one connection writes (whole batches per transaction, synchronous=FULL, so a commit
+// survives a crash or power loss), pooled connections read alongside it.
 internal sealed class SqliteMessageStore(string path) : IMessageStore
 {
     private readonly System.Collections.Concurrent.ConcurrentBag<RoomReader> _roomReaders = [];
@@ -261,11 +259,9 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>
-    /// The insert, prepared once for the writer's life and bound by position: Microsoft.Data.Sqlite prepares a
-    /// command per batch and finds each parameter by name on every execution, which cost a tenth of the server's
-    /// CPU under a message-heavy load.
-    /// </summary>
+    // The insert, prepared once for the writer's life and bound by position: Microsoft.Data.Sqlite prepares a
+    // command per batch and finds each parameter by name on every execution, which cost a tenth of the server's
+    // CPU under a message-heavy load.
     private sealed class InsertStatement : IDisposable
     {
         private readonly SqliteConnection _connection;
@@ -281,7 +277,7 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
                 out _statement));
         }
 
-        /// <summary>Inserts the draft as <paramref name="id"/>; false when its (token, cid) is stored already.</summary>
+        // Inserts the draft as id; false when its (token, cid) is stored already.
         public bool Execute(long id, long timestamp, Draft draft)
         {
             raw.sqlite3_reset(_statement);
@@ -312,7 +308,7 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
         private void Check(int result) => SqliteException.ThrowExceptionForRC(result, _connection.Handle);
     }
 
-    /// <summary>A reader connection with the room-history query prepared on it, reused across reads.</summary>
+    // A reader connection with the room-history query prepared on it, reused across reads.
     private sealed class RoomReader : IDisposable
     {
         private readonly SqliteConnection _connection;
@@ -342,7 +338,7 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
             _query.Prepare();
         }
 
-        /// <summary>Newest first.</summary>
+        // Newest first.
         public List<StoredMessage> Read(string room, long afterId, long beforeId, int limit)
         {
             _room.Value = room;

@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 
 namespace SocketChat.Server.Storage;
 
-/// <summary>The store's schema, created and migrated by the program itself; <c>schema_version</c> says how far it is.</summary>
+// The store's schema, created and migrated by the program itself; schema_version says how far it is.
 internal static class SqliteSchema
 {
     // Each entry takes the schema from the version before it to its own number (index + 1). Append, never edit.

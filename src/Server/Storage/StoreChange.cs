@@ -1,14 +1,14 @@
 namespace SocketChat.Server.Storage;
 
-/// <summary>What <see cref="StoreHealth.Changes"/> announces.</summary>
+// What StoreHealth.Changes announces.
 internal enum StoreChange
 {
-    /// <summary>The store stopped taking messages; they wait.</summary>
+    // The store stopped taking messages; they wait.
     Failing,
 
-    /// <summary>It takes them again.</summary>
+    // It takes them again.
     Recovered,
 
-    /// <summary>Cluster mode: Redis lost its data; messages stored and not yet delivered are gone, history may have a gap.</summary>
+    // Cluster mode: Redis lost its data; messages stored and not yet delivered are gone, history may have a gap.
     Lost,
 }

@@ -2,20 +2,18 @@ using System.Threading.Channels;
 
 namespace SocketChat.Server.Storage;
 
-/// <summary>
-/// Whether the store is taking messages. Set by the log's writer alone (after each commit or failed commit), but for
-/// a lost log, which its tail may find first; read by anyone, and each change is announced once on
-/// <see cref="Changes"/> so connected users can be told.
-/// </summary>
+// Whether the store is taking messages. Set by the log's writer alone (after each commit or failed commit), but for
+// a lost log, which its tail may find first; read by anyone, and each change is announced once on
+// Changes so connected users can be told.
 internal sealed class StoreHealth
 {
     private readonly Channel<StoreChange> _changes = Channel.CreateUnbounded<StoreChange>(new UnboundedChannelOptions { SingleReader = true });
     private volatile string? _problem;
 
-    /// <summary>What is wrong, for the health probe; null while the store works.</summary>
+    // What is wrong, for the health probe; null while the store works.
     public string? Problem => _problem;
 
-    /// <summary>Each time the store starts failing, recovers, or is found to have lost its data; completed when the log stops.</summary>
+    // Each time the store starts failing, recovers, or is found to have lost its data; completed when the log stops.
     public ChannelReader<StoreChange> Changes => _changes.Reader;
 
     public void Failing(int waiting, DateTimeOffset since, string reason)
@@ -28,7 +26,7 @@ internal sealed class StoreHealth
         }
     }
 
-    /// <summary>Cluster mode: the shared log was found emptied or gone back (by the writer or the tail); said once.</summary>
+    // Cluster mode: the shared log was found emptied or gone back (by the writer or the tail); said once.
     public void Lost() => _changes.Writer.TryWrite(StoreChange.Lost);
 
     public void Working()

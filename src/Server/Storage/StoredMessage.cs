@@ -2,10 +2,8 @@ using SocketChat.Protocol.Events;
 
 namespace SocketChat.Server.Storage;
 
-/// <summary>
-/// A message as kept: a room message, a private one, or an operator announcement. <c>SenderToken</c> (the resume
-/// token of the JSON client that sent it) with <c>Cid</c> is what makes a resend exactly-once.
-/// </summary>
+// A message as kept: a room message, a private one, or an operator announcement. SenderToken (the resume
+// token of the JSON client that sent it) with Cid is what makes a resend exactly-once.
 internal sealed record StoredMessage(
     long Id,
     DateTimeOffset Timestamp,
@@ -17,10 +15,10 @@ internal sealed record StoredMessage(
     string? SenderToken = null,
     string? Cid = null)
 {
-    /// <summary>The connection on this server that sent it (0: the operator, or read back from the store); not stored.</summary>
+    // The connection on this server that sent it (0: the operator, or read back from the store); not stored.
     public long Origin { get; init; }
 
-    /// <summary>Appended on this server (a cluster's log also holds the others'); not stored.</summary>
+    // Appended on this server (a cluster's log also holds the others'); not stored.
     public bool Local { get; init; }
 
     public static StoredMessage Of(Draft draft, long id, DateTimeOffset timestamp) =>
@@ -32,13 +30,13 @@ internal sealed record StoredMessage(
 
     public AnnouncementEvent ToAnnouncement(bool history = false) => new(Id, Timestamp, Text, history);
 
-    /// <summary>A presence entry (<see cref="MessageKind.Presence"/>): the nickname is <c>From</c>, the action <c>Text</c>, the old nickname <c>To</c>.</summary>
+    // A presence entry (MessageKind.Presence): the nickname is From, the action Text, the old nickname To.
     public PresenceEvent ToPresenceEvent() => new(Timestamp, Room ?? string.Empty, From, Enum.Parse<PresenceAction>(Text), To);
 
-    /// <summary>The log entry for a presence notice; <paramref name="actor"/> (the connection that caused it, told directly) is not sent it again.</summary>
+    // The log entry for a presence notice; actor (the connection that caused it, told directly) is not sent it again.
     public static Draft Presence(PresenceAction action, string room, string nick, string? oldNick = null, long actor = 0) =>
         new(MessageKind.Presence, room, nick, oldNick, action.ToString(), Origin: actor);
 
-    /// <summary>As shown in a room's history: a room message, or an operator line (said to every room).</summary>
+    // As shown in a room's history: a room message, or an operator line (said to every room).
     public ServerEvent ToHistoryEvent() => Kind == MessageKind.Announcement ? ToAnnouncement(history: true) : ToRoomEvent(history: true);
 }

@@ -1,14 +1,14 @@
 namespace SocketChat.Server.Supervision;
 
-/// <summary>What <see cref="FailureRun.Failed"/> says to log.</summary>
+// What FailureRun.Failed says to log.
 internal enum FailureReport
 {
-    /// <summary>Nothing: said already, less than a minute ago.</summary>
+    // Nothing: said already, less than a minute ago.
     None,
 
-    /// <summary>The first failure of a run: log it with its exception.</summary>
+    // The first failure of a run: log it with its exception.
     First,
 
-    /// <summary>The reason changed, or a minute passed: one line with the count, no stack.</summary>
+    // The reason changed, or a minute passed: one line with the count, no stack.
     Again,
 }

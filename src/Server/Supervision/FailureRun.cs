@@ -1,10 +1,8 @@
 namespace SocketChat.Server.Supervision;
 
-/// <summary>
-/// How a retrying loop reports a run of failures without flooding the log: the first with its exception, then one
-/// line when the reason changes or a minute has passed (with how many failed meanwhile), and one when it works again.
-/// Used by one loop at a time.
-/// </summary>
+// How a retrying loop reports a run of failures without flooding the log: the first with its exception, then one
+// line when the reason changes or a minute has passed (with how many failed meanwhile), and one when it works again.
+// Used by one loop at a time.
 internal sealed class FailureRun(TimeProvider clock)
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromMinutes(1);
@@ -14,13 +12,11 @@ internal sealed class FailureRun(TimeProvider clock)
     private string? _reason;
     private DateTimeOffset _reported;
 
-    /// <summary>How many attempts have failed in a row.</summary>
+    // How many attempts have failed in a row.
     public int Count => _count;
 
-    /// <summary>
-    /// Counts a failure; says whether to log it, and whether with its exception (the first of a run).
-    /// <paramref name="failures"/>: how many failed since the last line logged, this one included.
-    /// </summary>
+    // Counts a failure; says whether to log it, and whether with its exception (the first of a run).
+    // failures: how many failed since the last line logged, this one included.
     public FailureReport Failed(Exception exception, out int failures)
     {
         _count++;
@@ -39,11 +35,9 @@ internal sealed class FailureRun(TimeProvider clock)
         return report;
     }
 
-    /// <summary>
-    /// Counts a failure and says it when it should be said: <paramref name="first"/> with the exception for the first
-    /// of a run, <paramref name="again"/> with how many failed since the last line and the reason, when that changes or
-    /// each minute.
-    /// </summary>
+    // Counts a failure and says it when it should be said: first with the exception for the first
+    // of a run, again with how many failed since the last line and the reason, when that changes or
+    // each minute.
     public void Report(Exception exception, Action<Exception> first, Action<int, string> again)
     {
         switch (Failed(exception, out var failures))
@@ -57,7 +51,7 @@ internal sealed class FailureRun(TimeProvider clock)
         }
     }
 
-    /// <summary>The run is over; how many attempts had failed (0 when none had).</summary>
+    // The run is over; how many attempts had failed (0 when none had).
     public int Recovered()
     {
         var failed = _count;
@@ -67,7 +61,7 @@ internal sealed class FailureRun(TimeProvider clock)
         return failed;
     }
 
-    /// <summary>The wait before the next attempt: one second, doubling with each failure, at most <paramref name="limit"/>.</summary>
+    // The wait before the next attempt: one second, doubling with each failure, at most limit.
     public TimeSpan Backoff(TimeSpan limit) =>
         TimeSpan.FromSeconds(Math.Min(Math.Pow(2, Math.Max(0, _count - 1)), limit.TotalSeconds));
 }

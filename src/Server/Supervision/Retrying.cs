@@ -3,13 +3,11 @@ using SocketChat.Server.Logging;
 
 namespace SocketChat.Server.Supervision;
 
-/// <summary>
-/// One attempt of a background loop's work, reported through a <see cref="FailureRun"/>: any failure but the
-/// loop's own cancellation is logged (once per run, then rarely) and swallowed, so the loop goes on to its next try.
-/// </summary>
+// One attempt of a background loop's work, reported through a FailureRun: any failure but the
+// loop's own cancellation is logged (once per run, then rarely) and swallowed, so the loop goes on to its next try.
 internal static class Retrying
 {
-    /// <summary>Runs <paramref name="work"/> once; true when it worked.</summary>
+    // Runs work once; true when it worked.
     public static async Task<bool> AttemptAsync(string name, FailureRun run, ILogger logger, Func<Task> work, CancellationToken stopping)
     {
         try

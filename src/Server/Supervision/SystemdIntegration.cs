@@ -8,11 +8,9 @@ internal static class SystemdIntegration
 {
     private const string NotifySocket = "NOTIFY_SOCKET";
 
-    /// <summary>
-    /// Under systemd (Type=notify) the server reports READY=1 once it listens and STOPPING=1 when it stops.
-    /// AddSystemd only switches on when systemd is the parent process; a supervisor that sets NOTIFY_SOCKET
-    /// without being systemd (s6, some container runtimes, our tests) asks for the same protocol, so it gets it too.
-    /// </summary>
+    // Under systemd (Type=notify) the server reports READY=1 once it listens and STOPPING=1 when it stops.
+    // AddSystemd only switches on when systemd is the parent process; a supervisor that sets NOTIFY_SOCKET
+    // without being systemd (s6, some container runtimes, our tests) asks for the same protocol, so it gets it too.
     public static void AddSystemdNotify(this IServiceCollection services)
     {
         services.AddSystemd();

@@ -5,10 +5,10 @@ using SocketChat.Server.Configuration;
 
 namespace SocketChat.Server.Tls;
 
-/// <summary>Reads the server certificate, its private key and its chain from PEM files or a PFX.</summary>
+// Reads the server certificate, its private key and its chain from PEM files or a PFX.
 internal static class CertificateLoader
 {
-    /// <exception cref="CryptographicException">The files are not a certificate with its private key.</exception>
+    // Throws CryptographicException: The files are not a certificate with its private key.
     public static (X509Certificate2 Leaf, X509Certificate2Collection Chain) Load(TlsOptions tls, string certificatePath, string? keyPath)
     {
         return IsPem(certificatePath) ? LoadPem(tls, certificatePath, keyPath) : LoadPfx(tls, certificatePath);

@@ -7,10 +7,8 @@ using SocketChat.Server.Logging;
 
 namespace SocketChat.Server.Tls;
 
-/// <summary>
-/// The certificate new TLS connections are offered. Replaced whole on reload; connections already up keep the one
-/// they started with. A reload that fails keeps the certificate in use.
-/// </summary>
+// The certificate new TLS connections are offered. Replaced whole on reload; connections already up keep the one
+// they started with. A reload that fails keeps the certificate in use.
 internal sealed class CertificateStore(IOptions<ChatOptions> options, TimeProvider clock, ILogger<CertificateStore> logger)
 {
     private static readonly TimeSpan ExpiryWarning = TimeSpan.FromDays(14);
@@ -26,7 +24,7 @@ internal sealed class CertificateStore(IOptions<ChatOptions> options, TimeProvid
 
     public SslStreamCertificateContext Current => _current ?? throw new InvalidOperationException("The certificate is not loaded yet.");
 
-    /// <summary>Loads the certificate at start; the settings check has already loaded it once, so this does not fail for bad files.</summary>
+    // Loads the certificate at start; the settings check has already loaded it once, so this does not fail for bad files.
     public void Load() => Use(LoadContext());
 
     public void Reload()
@@ -41,7 +39,7 @@ internal sealed class CertificateStore(IOptions<ChatOptions> options, TimeProvid
         }
     }
 
-    /// <summary>Loads the certificate the settings name; throws when it cannot.</summary>
+    // Loads the certificate the settings name; throws when it cannot.
     public SslStreamCertificateContext LoadContext()
     {
         var (leaf, chain) = CertificateLoader.Load(options.Value.Tls, CertificatePath, KeyPath);

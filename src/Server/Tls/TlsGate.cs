@@ -11,10 +11,8 @@ using SocketChat.Server.Logging;
 
 namespace SocketChat.Server.Tls;
 
-/// <summary>
-/// TLS and plaintext on one port: a TLS client speaks first with a handshake record (byte 0x16), which no chat
-/// line starts with, so the first byte decides. Plaintext is served only where the settings allow it.
-/// </summary>
+// TLS and plaintext on one port: a TLS client speaks first with a handshake record (byte 0x16), which no chat
+// line starts with, so the first byte decides. Plaintext is served only where the settings allow it.
 internal sealed class TlsGate(CertificateStore certificates, IOptions<ChatOptions> options, ServerMetrics metrics, ILogger<TlsGate> logger)
 {
     private const byte HandshakeRecord = 0x16;
@@ -30,10 +28,8 @@ internal sealed class TlsGate(CertificateStore certificates, IOptions<ChatOption
 
     public bool Enabled => certificates.Enabled;
 
-    /// <summary>
-    /// The stream to talk over: the TLS stream after a handshake, the plain one where plaintext is allowed, or null
-    /// when the connection must close (plaintext refused, handshake failed or timed out), which is logged here.
-    /// </summary>
+    // The stream to talk over: the TLS stream after a handshake, the plain one where plaintext is allowed, or null
+    // when the connection must close (plaintext refused, handshake failed or timed out), which is logged here.
     public async Task<Stream?> NegotiateAsync(Socket socket, NetworkStream network, IPAddress address, string remote, bool tlsOnly = false)
     {
         var tls = options.Value.Tls;

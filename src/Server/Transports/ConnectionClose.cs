@@ -4,15 +4,13 @@ using System.Net.Sockets;
 
 namespace SocketChat.Server.Transports;
 
-/// <summary>How a connection ends so its last lines (a goodbye, an error saying why) reach the peer.</summary>
+// How a connection ends so its last lines (a goodbye, an error saying why) reach the peer.
 internal static class ConnectionClose
 {
     private static readonly TimeSpan LingerTimeout = TimeSpan.FromSeconds(2);
 
-    /// <summary>
-    /// Completes the pipes, sends TLS close_notify, then lingers; an aborted connection is reset at once. An abort
-    /// that comes while it lingers (the server's shutdown grace ran out) ends the lingering.
-    /// </summary>
+    // Completes the pipes, sends TLS close_notify, then lingers; an aborted connection is reset at once. An abort
+    // that comes while it lingers (the server's shutdown grace ran out) ends the lingering.
     public static async Task CloseAsync(Socket socket, PipeReader reader, PipeWriter writer, SslStream? secured, CancellationToken aborted)
     {
         try
@@ -45,10 +43,8 @@ internal static class ConnectionClose
         await LingerAsync(socket, aborted);
     }
 
-    /// <summary>
-    /// Lingering close: send FIN, then read and discard what the peer still sends for a moment. Closing with unread
-    /// input makes the kernel send a reset, which can destroy our last lines before the peer has read them.
-    /// </summary>
+    // Lingering close: send FIN, then read and discard what the peer still sends for a moment. Closing with unread
+    // input makes the kernel send a reset, which can destroy our last lines before the peer has read them.
     public static async Task LingerAsync(Socket socket, CancellationToken aborted)
     {
         try

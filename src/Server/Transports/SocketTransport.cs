@@ -3,11 +3,9 @@ using System.Net.Sockets;
 
 namespace SocketChat.Server.Transports;
 
-/// <summary>
-/// A plain TCP socket. Its reads wait for data before taking a buffer (zero-byte reads), so an idle connection holds
-/// none; a buffer is rented for a flush only, and a backlog goes out in 64 KiB writes. This is where a leaner
-/// socket loop (receiving straight from the socket) would go: nothing above it would change.
-/// </summary>
+// A plain TCP socket. Its reads wait for data before taking a buffer (zero-byte reads), so an idle connection holds
+// none; a buffer is rented for a flush only, and a backlog goes out in 64 KiB writes. This is where a leaner
+// socket loop (receiving straight from the socket) would go: nothing above it would change.
 internal class SocketTransport : Transport
 {
     private static readonly StreamPipeReaderOptions ReaderOptions = new(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true);
@@ -50,6 +48,6 @@ internal class SocketTransport : Transport
     }
 }
 
-/// <summary>A TCP socket after a TLS handshake: the same pipes over the TLS stream; closing sends close_notify.</summary>
+// A TCP socket after a TLS handshake: the same pipes over the TLS stream; closing sends close_notify.
 internal sealed class TlsTransport(Socket socket, NetworkStream network, System.Net.Security.SslStream secured)
     : SocketTransport(socket, network, secured);

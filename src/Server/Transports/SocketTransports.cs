@@ -4,13 +4,11 @@ using SocketChat.Server.Tls;
 
 namespace SocketChat.Server.Transports;
 
-/// <summary>Makes an accepted socket a transport: as it is, or after a TLS handshake on a port that takes TLS.</summary>
+// Makes an accepted socket a transport: as it is, or after a TLS handshake on a port that takes TLS.
 internal static class SocketTransports
 {
-    /// <summary>
-    /// The transport to talk over, or null when the connection must close (plaintext refused, the handshake failed or
-    /// timed out: logged by the gate), in which case it has been closed here, lingering so the refusal is read.
-    /// </summary>
+    // The transport to talk over, or null when the connection must close (plaintext refused, the handshake failed or
+    // timed out: logged by the gate), in which case it has been closed here, lingering so the refusal is read.
     public static async Task<Transport?> OpenAsync(Socket socket, TlsGate? tls, bool tlsOnly, IPAddress address, string remote, CancellationToken aborted)
     {
         var network = new NetworkStream(socket, ownsSocket: true);

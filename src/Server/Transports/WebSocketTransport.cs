@@ -4,11 +4,9 @@ using System.Net.WebSockets;
 
 namespace SocketChat.Server.Transports;
 
-/// <summary>
-/// A browser's WebSocket: each text message it sends is one line (read whole, with no framing pass; a newline in it
-/// is only JSON whitespace and becomes a space), and each event written is sent as one text message. Read by one
-/// read loop and written by one write loop, as a socket is.
-/// </summary>
+// A browser's WebSocket: each text message it sends is one line (read whole, with no framing pass; a newline in it
+// is only JSON whitespace and becomes a space), and each event written is sent as one text message. Read by one
+// read loop and written by one write loop, as a socket is.
 internal sealed class WebSocketTransport : Transport
 {
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
@@ -31,7 +29,7 @@ internal sealed class WebSocketTransport : Transport
 
     public override bool Messages => true;
 
-    /// <summary>Why the connection was refused at the door, to tell the browser; null when it was not.</summary>
+    // Why the connection was refused at the door, to tell the browser; null when it was not.
     public string? Refusal { get; set; }
 
     public override void EndOfMessage() => _output.EndOfMessage();
@@ -148,7 +146,7 @@ internal sealed class WebSocketTransport : Transport
         {
         }
 
-        /// <summary>Reads and lets go of what comes until the browser's close; true when it came.</summary>
+        // Reads and lets go of what comes until the browser's close; true when it came.
         public async Task<bool> DiscardUntilCloseAsync(CancellationToken cancellationToken) =>
             (await ReceiveAsync(cancellationToken)).MessageType == WebSocketMessageType.Close;
 

@@ -4,12 +4,10 @@ using SocketChat.Server.Configuration;
 
 namespace SocketChat.Server.Web;
 
-/// <summary>
-/// The names the web port answers to (<c>Chat:Web:AllowedHosts</c>). A page on another site whose name an attacker
-/// points at this machine (DNS rebinding) sends its own name as Host, and its origin would pass the origin check,
-/// which compares the Origin with that Host: refused here first. An address is always answered (no page can rebind
-/// one); by default so are <c>localhost</c>, this machine's name and <c>Chat:Host</c> when it is a name.
-/// </summary>
+// The names the web port answers to (Chat:Web:AllowedHosts). A page on another site whose name an attacker
+// points at this machine (DNS rebinding) sends its own name as Host, and its origin would pass the origin check,
+// which compares the Origin with that Host: refused here first. An address is always answered (no page can rebind
+// one); by default so are localhost, this machine's name and Chat:Host when it is a name.
 internal sealed class AllowedHosts(IReadOnlyList<string>? names)
 {
     public static AllowedHosts From(ChatOptions options)

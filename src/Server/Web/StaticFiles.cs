@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 
 namespace SocketChat.Server.Web;
 
-/// <summary>The browser client's files, embedded in the program (<c>Web/wwwroot</c>), each with its type and ETag.</summary>
+// The browser client's files, embedded in the program (Web/wwwroot), each with its type and ETag.
 internal static class StaticFiles
 {
     private const string Prefix = "wwwroot/";
@@ -13,7 +13,7 @@ internal static class StaticFiles
 
     private static readonly FrozenDictionary<string, File> Files = Load();
 
-    /// <summary>The file served at <paramref name="path"/> (<c>/</c> is <c>/index.html</c>); null when there is none.</summary>
+    // The file served at path (/ is /index.html); null when there is none.
     public static File? Find(string path) =>
         Files.GetValueOrDefault(path == "/" ? "index.html" : path.TrimStart('/'));
 

@@ -8,10 +8,8 @@ using SocketChat.Server.Logging;
 
 namespace SocketChat.Server.Web;
 
-/// <summary>
-/// What the web port answers: the page's files at <c>/</c>, and at <c>/ws</c> a WebSocket that is a chat connection
-/// in JSON mode, opened only by pages from an allowed origin (the server's own by default).
-/// </summary>
+// What the web port answers: the page's files at /, and at /ws a WebSocket that is a chat connection
+// in JSON mode, opened only by pages from an allowed origin (the server's own by default).
 internal sealed class WebApp(ConnectionTracker connections, Listening.ListenerPorts ports, IOptions<ChatOptions> options, ILogger<WebApp> logger)
 {
     // Everything the page loads comes from here; no inline script or style, no framing by other sites.
@@ -27,7 +25,7 @@ internal sealed class WebApp(ConnectionTracker connections, Listening.ListenerPo
     private readonly IReadOnlyList<System.Net.IPNetwork> _proxies =
         AddressListAttribute.TryParse(options.Value.TrustedProxies, out var proxies) ? proxies : [];
 
-    /// <summary>Sets the web application's pipeline: WebSocket upgrades, then this.</summary>
+    // Sets the web application's pipeline: WebSocket upgrades, then this.
     public void Configure(IApplicationBuilder app)
     {
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
@@ -156,6 +154,6 @@ internal sealed class WebApp(ConnectionTracker connections, Listening.ListenerPo
         return (client, client.ToString(), scheme, true);
     }
 
-    /// <summary>Whether <paramref name="peer"/> is a balancer <c>Chat:TrustedProxies</c> names, whose X-Forwarded-For is believed.</summary>
+    // Whether peer is a balancer Chat:TrustedProxies names, whose X-Forwarded-For is believed.
     public bool IsTrustedProxy(System.Net.IPAddress peer) => _proxies.Any(network => network.Contains(peer));
 }

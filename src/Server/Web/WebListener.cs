@@ -17,13 +17,11 @@ using SocketChat.Server.Tls;
 
 namespace SocketChat.Server.Web;
 
-/// <summary>
-/// <c>Chat:Web</c>: Kestrel serving the browser client's page and its WebSocket (<see cref="WebApp"/>) on
-/// <c>Chat:Host</c>, over HTTP and, with a certificate, HTTPS (the chat port's certificate and its reloads). Kestrel
-/// runs in a minimal web application this hosted service starts and stops: it needs services only a web host
-/// registers (its HTTPS among them), while its lifetime, logging and the connections it serves stay this host's.
-/// Registered before the chat listener so it stops after it: the chat's shutdown tells the browsers first.
-/// </summary>
+// Chat:Web: Kestrel serving the browser client's page and its WebSocket (WebApp) on
+// Chat:Host, over HTTP and, with a certificate, HTTPS (the chat port's certificate and its reloads). Kestrel
+// runs in a minimal web application this hosted service starts and stops: it needs services only a web host
+// registers (its HTTPS among them), while its lifetime, logging and the connections it serves stay this host's.
+// Registered before the chat listener so it stops after it: the chat's shutdown tells the browsers first.
 internal sealed class WebListener(
     IOptions<ChatOptions> options,
     CertificateStore certificates,
@@ -32,7 +30,7 @@ internal sealed class WebListener(
     ILoggerFactory loggerFactory,
     ILogger<WebListener> logger) : IHostedService, IAsyncDisposable
 {
-    /// <summary>How long a connection may wait before its request is complete, and between requests.</summary>
+    // How long a connection may wait before its request is complete, and between requests.
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
 
     // Refused connections read for a moment after their answer (below), at most this many at once: a flood of them
@@ -43,7 +41,7 @@ internal sealed class WebListener(
 
     private WebApplication? _web;
 
-    /// <summary>Where it listens once started (<c>http://127.0.0.1:PORT</c>, then the HTTPS one); empty when off.</summary>
+    // Where it listens once started (http://127.0.0.1:PORT, then the HTTPS one); empty when off.
     public IReadOnlyList<Uri> Urls { get; private set; } = [];
 
     public async Task StartAsync(CancellationToken cancellationToken)

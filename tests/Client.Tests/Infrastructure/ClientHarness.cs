@@ -6,7 +6,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Client.Tests.Infrastructure;
 
-/// <summary>The real client host, its console a pair of channels, talking to a server on a loopback port.</summary>
+// The real client host, its console a pair of channels, talking to a server on a loopback port.
 internal sealed class ClientHarness : IAsyncDisposable
 {
     private ClientHarness(IHost host, TestConsoleBridge console, InMemorySink log)

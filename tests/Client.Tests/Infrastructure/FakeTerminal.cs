@@ -5,7 +5,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Client.Tests.Infrastructure;
 
-/// <summary>A terminal whose keys the test presses and whose screen output it reads back as raw text.</summary>
+// A terminal whose keys the test presses and whose screen output it reads back as raw text.
 internal sealed class FakeTerminal(bool redirected = false) : ITerminal
 {
     private readonly BlockingCollection<ConsoleKeyInfo> _keys = [];
@@ -58,7 +58,7 @@ internal sealed class FakeTerminal(bool redirected = false) : ITerminal
     public void Press(ConsoleKey key, bool control = false) =>
         _keys.Add(new ConsoleKeyInfo('\0', key, false, false, control));
 
-    /// <summary>Waits until everything written so far ends with <paramref name="tail"/>.</summary>
+    // Waits until everything written so far ends with tail.
     public async Task WaitForEndingAsync(string tail)
     {
         using var timeout = new CancellationTokenSource(TestTimeouts.Default);

@@ -5,7 +5,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Client.Tests.Infrastructure;
 
-/// <summary>A loopback TCP proxy whose connections the test can cut, as a pulled network cable would.</summary>
+// A loopback TCP proxy whose connections the test can cut, as a pulled network cable would.
 internal sealed class TcpProxy : IAsyncDisposable
 {
     private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -27,7 +27,7 @@ internal sealed class TcpProxy : IAsyncDisposable
 
     public int Connections { get; private set; }
 
-    /// <summary>Closes every connection through the proxy at once.</summary>
+    // Closes every connection through the proxy at once.
     public async Task CutAllAsync()
     {
         foreach (var (id, pair) in _pairs)

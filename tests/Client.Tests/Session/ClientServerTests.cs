@@ -4,7 +4,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Client.Tests.Session;
 
-/// <summary>The real client host against the real server host over loopback.</summary>
+// The real client host against the real server host over loopback.
 public sealed class ClientServerTests
 {
     [Fact]

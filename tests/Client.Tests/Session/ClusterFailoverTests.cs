@@ -4,7 +4,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Client.Tests.Session;
 
-/// <summary>Chat:Servers: the client tries a cluster's servers in turn, and moves to another when its own goes.</summary>
+// Chat:Servers: the client tries a cluster's servers in turn, and moves to another when its own goes.
 public sealed class ClusterFailoverTests
 {
     [Fact]

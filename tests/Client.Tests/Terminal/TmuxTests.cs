@@ -4,7 +4,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Client.Tests.Terminal;
 
-/// <summary>The built client in a real terminal (tmux, installed by tests/run.sh), used as a person would.</summary>
+// The built client in a real terminal (tmux, installed by tests/run.sh), used as a person would.
 [Trait("Category", "Slow")]
 public sealed class TmuxTests
 {

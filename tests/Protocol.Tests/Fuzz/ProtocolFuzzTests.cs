@@ -8,7 +8,7 @@ using SocketChat.Protocol.Text;
 
 namespace SocketChat.Protocol.Tests.Fuzz;
 
-/// <summary>Random bytes, random splits: the framing and both parsers never throw and answer every bad line with a known error.</summary>
+// Random bytes, random splits: the framing and both parsers never throw and answer every bad line with a known error.
 public sealed class ProtocolFuzzTests
 {
     private const int MaxLineBytes = 64;

@@ -5,7 +5,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests.Cluster;
 
-/// <summary>Nodes whose clocks are wrong (two hours either way): the cluster keeps Redis's time.</summary>
+// Nodes whose clocks are wrong (two hours either way): the cluster keeps Redis's time.
 [Collection(LoadTestsRunAlone.Name)]
 [Trait("Category", "Slow")]
 public sealed class ClusterClockTests

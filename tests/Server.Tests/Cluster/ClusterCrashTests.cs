@@ -5,7 +5,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests.Cluster;
 
-/// <summary>A node killed mid-traffic: its clients resume on the others and nothing is lost or doubled.</summary>
+// A node killed mid-traffic: its clients resume on the others and nothing is lost or doubled.
 [Collection(LoadTestsRunAlone.Name)]
 [Trait("Category", "Slow")]
 public sealed class ClusterCrashTests

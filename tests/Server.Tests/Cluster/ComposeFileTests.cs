@@ -7,11 +7,9 @@ using YamlDotNet.Serialization;
 
 namespace SocketChat.Server.Tests.Cluster;
 
-/// <summary>
-/// deploy/cluster/compose.yml, read as Docker Compose reads it (anchors and merge keys resolved). No Docker engine
-/// runs here, so what would break a `docker compose up` is checked instead: services that disagree on an address
-/// or a port, a mounted file that is not there, and a node environment the server refuses.
-/// </summary>
+// deploy/cluster/compose.yml, read as Docker Compose reads it (anchors and merge keys resolved). No Docker engine
+// runs here, so what would break a `docker compose up` is checked instead: services that disagree on an address
+// or a port, a mounted file that is not there, and a node environment the server refuses.
 public sealed class ComposeFileTests
 {
     private const int ContainerPort = 8080;

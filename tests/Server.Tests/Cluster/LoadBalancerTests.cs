@@ -3,7 +3,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests.Cluster;
 
-/// <summary>The shipped deploy/haproxy/haproxy.cfg, run by a real haproxy in front of three nodes on one Redis.</summary>
+// The shipped deploy/haproxy/haproxy.cfg, run by a real haproxy in front of three nodes on one Redis.
 [Collection(LoadTestsRunAlone.Name)]
 [Trait("Category", "Slow")]
 public sealed class LoadBalancerTests(Web.ChromiumFixture chromium) : IClassFixture<Web.ChromiumFixture>
@@ -140,10 +140,10 @@ public sealed class LoadBalancerTests(Web.ChromiumFixture chromium) : IClassFixt
         }
     }
 
-    /// <summary>haproxy with the shipped configuration, its addresses changed to this test's (loopback, free ports).</summary>
+    // haproxy with the shipped configuration, its addresses changed to this test's (loopback, free ports).
     private sealed class Balancer : IAsyncDisposable
     {
-        /// <summary>Where the balancer connects from, as the README's one-machine recipe has it.</summary>
+        // Where the balancer connects from, as the README's one-machine recipe has it.
         public const string Source = "127.0.0.2";
 
         private readonly ChildProcess _process;
@@ -158,7 +158,7 @@ public sealed class LoadBalancerTests(Web.ChromiumFixture chromium) : IClassFixt
 
         public int Port { get; }
 
-        /// <summary>The browser client's address through the balancer, when started with <c>web</c>.</summary>
+        // The browser client's address through the balancer, when started with web.
         public int WebPort { get; private init; }
 
         public static async Task<Balancer> StartAsync(TestServer[] nodes, Func<string, string>? change = null, bool web = false)

@@ -3,10 +3,8 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests.Cluster;
 
-/// <summary>
-/// How nodes learn what the others appended: from the append script's publication when it follows their position,
-/// from the log itself when one was missed.
-/// </summary>
+// How nodes learn what the others appended: from the append script's publication when it follows their position,
+// from the log itself when one was missed.
 [Collection(LoadTestsRunAlone.Name)]
 [Trait("Category", "Slow")]
 public sealed class LogFollowingTests

@@ -4,7 +4,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests.Cluster;
 
-/// <summary>Redis loses its data under a running cluster (FLUSHALL, as a restart with an empty directory would).</summary>
+// Redis loses its data under a running cluster (FLUSHALL, as a restart with an empty directory would).
 [Collection(LoadTestsRunAlone.Name)]
 [Trait("Category", "Slow")]
 public sealed class LostLogTests

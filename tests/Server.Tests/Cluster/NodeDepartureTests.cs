@@ -2,7 +2,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests.Cluster;
 
-/// <summary>A node that goes: the other nodes' rooms hear its users leave, whether it stopped or died.</summary>
+// A node that goes: the other nodes' rooms hear its users leave, whether it stopped or died.
 [Collection(LoadTestsRunAlone.Name)]
 [Trait("Category", "Slow")]
 public sealed class NodeDepartureTests

@@ -5,7 +5,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests.Cluster;
 
-/// <summary>Redis crashing or going away while people talk: nodes hold on, nothing acknowledged is lost, nothing doubles.</summary>
+// Redis crashing or going away while people talk: nodes hold on, nothing acknowledged is lost, nothing doubles.
 [Collection(LoadTestsRunAlone.Name)]
 [Trait("Category", "Slow")]
 public sealed class RedisFailureTests

@@ -4,7 +4,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests.Cluster;
 
-/// <summary>Redis stalled (SIGSTOP) rather than gone: commands time out while the connection stays up.</summary>
+// Redis stalled (SIGSTOP) rather than gone: commands time out while the connection stays up.
 [Collection(LoadTestsRunAlone.Name)]
 [Trait("Category", "Slow")]
 public sealed class RedisStallTests

@@ -8,7 +8,7 @@ using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Tests.Core;
 
-/// <summary>What a session is owed for what it appended, alone: no host, no store, no socket.</summary>
+// What a session is owed for what it appended, alone: no host, no store, no socket.
 public sealed class AcknowledgementsTests
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-12-01T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture);

@@ -5,10 +5,8 @@ using Xunit.Abstractions;
 
 namespace SocketChat.Server.Tests.Core;
 
-/// <summary>
-/// The server's folders (one namespace each) depend on each other one way only: read from the compiled assembly
-/// (signatures and every method body's IL), so an edge added anywhere, even through one local variable, is seen.
-/// </summary>
+// The server's folders (one namespace each) depend on each other one way only: read from the compiled assembly
+// (signatures and every method body's IL), so an edge added anywhere, even through one local variable, is seen.
 public sealed class FolderGraphTests(ITestOutputHelper output)
 {
     private const string Root = "SocketChat.Server";

@@ -7,10 +7,8 @@ using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Tests.Core;
 
-/// <summary>
-/// The log reader alone, the one owner of room state: sequences of entries applied to the rooms, and what each
-/// member's queue received. No host, no socket; a memory store.
-/// </summary>
+// The log reader alone, the one owner of room state: sequences of entries applied to the rooms, and what each
+// member's queue received. No host, no socket; a memory store.
 public sealed class LogReaderTests : IAsyncDisposable
 {
     private readonly RoomsHarness _core = new();

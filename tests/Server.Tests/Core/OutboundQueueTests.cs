@@ -6,7 +6,7 @@ using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Tests.Core;
 
-/// <summary>One client's outbound queue alone: no host, no socket.</summary>
+// One client's outbound queue alone: no host, no socket.
 public sealed class OutboundQueueTests
 {
     [Fact]
@@ -102,7 +102,7 @@ public sealed class OutboundQueueTests
 
 internal static class TextQueueing
 {
-    /// <summary>Queues an event as a text-mode connection's session does: counted at its text bytes.</summary>
+    // Queues an event as a text-mode connection's session does: counted at its text bytes.
     public static EnqueueResult TryEnqueueText(this OutboundQueue queue, EncodedEvent message, bool live) =>
         queue.TryEnqueue(message, message.For(WireMode.Text).Length, live);
 }

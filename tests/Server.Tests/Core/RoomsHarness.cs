@@ -16,7 +16,7 @@ using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Tests.Core;
 
-/// <summary>The rooms, the names and the log reader over a memory store, with no host, socket or timer of their own.</summary>
+// The rooms, the names and the log reader over a memory store, with no host, socket or timer of their own.
 internal sealed class RoomsHarness : IAsyncDisposable
 {
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
@@ -58,7 +58,7 @@ internal sealed class RoomsHarness : IAsyncDisposable
     public ChatSession Session(int maxMessages = 100) =>
         new(++_ids, System.Net.IPAddress.Loopback, $"127.0.0.1:{_ids}", new OutboundQueue(maxMessages, 1 << 20)) { Protocol = TextWire.Instance };
 
-    /// <summary>A guest with a name (guest1, guest2…) in no room yet.</summary>
+    // A guest with a name (guest1, guest2…) in no room yet.
     public ChatSession Guest()
     {
         var session = Session();
@@ -66,7 +66,7 @@ internal sealed class RoomsHarness : IAsyncDisposable
         return session;
     }
 
-    /// <summary>Applies a change as the reader's loop would, and returns what it did.</summary>
+    // Applies a change as the reader's loop would, and returns what it did.
     public RoomChanged Apply(RoomChange change)
     {
         Reader.ApplyOne(change);
@@ -74,7 +74,7 @@ internal sealed class RoomsHarness : IAsyncDisposable
         return change.Done.Task.Result;
     }
 
-    /// <summary>Stores one room message and has the reader deliver it.</summary>
+    // Stores one room message and has the reader deliver it.
     public async Task<StoredMessage> SayAsync(ChatSession from, string text)
     {
         var appended = await Log.AppendAsync(new Draft(MessageKind.Room, from.Room, from.Nick, null, text, Origin: from.Id)).WaitAsync(TestTimeouts.Default);
@@ -83,7 +83,7 @@ internal sealed class RoomsHarness : IAsyncDisposable
         return appended.Message;
     }
 
-    /// <summary>Everything queued for <paramref name="session"/> so far, taken out of its queue.</summary>
+    // Everything queued for session so far, taken out of its queue.
     public static List<ServerEvent> Received(ChatSession session)
     {
         var received = new List<ServerEvent>();
@@ -95,11 +95,11 @@ internal sealed class RoomsHarness : IAsyncDisposable
         return received;
     }
 
-    /// <summary>The presence notices among what <paramref name="session"/> received, as (action, room, nick).</summary>
+    // The presence notices among what session received, as (action, room, nick).
     public static List<(PresenceAction, string, string)> Presence(ChatSession session) =>
         Received(session).OfType<PresenceEvent>().Select(notice => (notice.Action, notice.Room, notice.Nick)).ToList();
 
-    /// <summary>Stops the log: it ends the stream the reader reads.</summary>
+    // Stops the log: it ends the stream the reader reads.
     public async Task StopLogAsync()
     {
         if (!_stopped)

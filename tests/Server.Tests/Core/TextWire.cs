@@ -6,7 +6,7 @@ using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Tests.Core;
 
-/// <summary>A wire protocol that only writes (the session's mode's encoding): for sessions that no client drives.</summary>
+// A wire protocol that only writes (the session's mode's encoding): for sessions that no client drives.
 internal sealed class TextWire : IWireProtocol
 {
     public static readonly TextWire Instance = new();

@@ -7,7 +7,7 @@ using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Tests.Core;
 
-/// <summary>Nicknames alone, on one server: no host, no socket, no store.</summary>
+// Nicknames alone, on one server: no host, no socket, no store.
 public sealed class UsersTests
 {
     private readonly FakeTimeProvider _clock = new();

@@ -3,7 +3,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests.Irc;
 
-/// <summary>Real IRC clients (Debian's irssi and WeeChat) in a real terminal, talking with an nc-style user.</summary>
+// Real IRC clients (Debian's irssi and WeeChat) in a real terminal, talking with an nc-style user.
 [Trait("Category", "Slow")]
 public sealed partial class IrcClientTests : IDisposable
 {

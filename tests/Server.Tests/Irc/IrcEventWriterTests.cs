@@ -7,7 +7,7 @@ using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Tests.Irc;
 
-/// <summary>The IRC line writer alone, no host: what an event becomes for one connection.</summary>
+// The IRC line writer alone, no host: what an event becomes for one connection.
 public sealed class IrcEventWriterTests
 {
     private static readonly DateTimeOffset Stored = DateTimeOffset.Parse("2026-12-01T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture);

@@ -3,7 +3,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests.Irc;
 
-/// <summary>What an IRC client gives besides its messages, and what it gets back, treated as message text is.</summary>
+// What an IRC client gives besides its messages, and what it gets back, treated as message text is.
 public sealed class IrcFieldTests
 {
     private static Task<TestServer> StartAsync(Dictionary<string, string?>? more = null) =>

@@ -2,23 +2,21 @@ using SocketChat.Server.Storage;
 
 namespace SocketChat.Server.Tests.Storage;
 
-/// <summary>
-/// A store that fails its commits on demand, as a full disk does, or is slow (a busy disk), so races that a fast
-/// store hides get time to happen; everything else goes to the real one.
-/// </summary>
+// A store that fails its commits on demand, as a full disk does, or is slow (a busy disk), so races that a fast
+// store hides get time to happen; everything else goes to the real one.
 internal sealed class FaultyStore(IMessageStore inner) : IMessageStore
 {
     private readonly TaskCompletionSource _thirdFailure = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _failing;
     private int _failures;
 
-    /// <summary>Completes when a third commit has failed (the log retries every second).</summary>
+    // Completes when a third commit has failed (the log retries every second).
     public Task ThirdFailure => _thirdFailure.Task;
 
-    /// <summary>How long each history read takes.</summary>
+    // How long each history read takes.
     public TimeSpan ReadDelay { get; init; }
 
-    /// <summary>How long each commit takes after its transaction is done (stored, not yet delivered).</summary>
+    // How long each commit takes after its transaction is done (stored, not yet delivered).
     public TimeSpan CommitDelay { get; init; }
 
     public bool Failing

@@ -2,7 +2,7 @@ using SocketChat.Server.Storage;
 
 namespace SocketChat.Server.Tests.Storage;
 
-/// <summary>The store contract in memory.</summary>
+// The store contract in memory.
 public sealed class MemoryStoreContractTests : MessageStoreContract
 {
     private protected override IMessageStore Create() => new MemoryMessageStore(100);

@@ -2,12 +2,10 @@ using SocketChat.Server.Storage;
 
 namespace SocketChat.Server.Tests.Storage;
 
-/// <summary>
-/// What every message store promises the log, run against each store: ids given in order and never reused, a
-/// resent line (same sender token and client id) stored once and answered with the first, a room's history with the
-/// operator's lines and without private ones, identities kept and ended, retention and export; and, for a store
-/// several servers share, following the log's tail: every writer's entries, in order, once.
-/// </summary>
+// What every message store promises the log, run against each store: ids given in order and never reused, a
+// resent line (same sender token and client id) stored once and answered with the first, a room's history with the
+// operator's lines and without private ones, identities kept and ended, retention and export; and, for a store
+// several servers share, following the log's tail: every writer's entries, in order, once.
 public abstract class MessageStoreContract : IDisposable
 {
     protected static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-11-27T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
@@ -23,7 +21,7 @@ public abstract class MessageStoreContract : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>After the store is closed: what the store's own files need.</summary>
+    // After the store is closed: what the store's own files need.
     private protected virtual void Disposed()
     {
     }
@@ -153,10 +151,10 @@ public abstract class MessageStoreContract : IDisposable
 
     private protected abstract IMessageStore Create();
 
-    /// <summary>A store that others append to as well (cluster mode): its tail; null for a store of one server.</summary>
+    // A store that others append to as well (cluster mode): its tail; null for a store of one server.
     private protected virtual ILogTail? Tail(IMessageStore store) => null;
 
-    /// <summary>Another server's store on the same log; null for a store of one server.</summary>
+    // Another server's store on the same log; null for a store of one server.
     private protected virtual IMessageStore? Another() => null;
 
     private protected static Draft Say(string text, string? token = null, string? cid = null) =>

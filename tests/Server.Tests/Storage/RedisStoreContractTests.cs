@@ -4,7 +4,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests.Storage;
 
-/// <summary>The store contract on Redis: a redis-server of its own per test.</summary>
+// The store contract on Redis: a redis-server of its own per test.
 public sealed class RedisStoreContractTests : MessageStoreContract, IAsyncLifetime
 {
     private RedisServer? _redis;

@@ -4,7 +4,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests.Storage;
 
-/// <summary>The store contract on SQLite: a file of its own per test.</summary>
+// The store contract on SQLite: a file of its own per test.
 public sealed class SqliteStoreContractTests : MessageStoreContract
 {
     private readonly TempDirectory _data = new();

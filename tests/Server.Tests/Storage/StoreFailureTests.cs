@@ -8,7 +8,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests.Storage;
 
-/// <summary>A store that stops taking messages (a full disk): who is told, what waits, and how the server stops.</summary>
+// A store that stops taking messages (a full disk): who is told, what waits, and how the server stops.
 public sealed class StoreFailureTests
 {
     private const string Delayed = "* messages are delayed: the server cannot store them right now";

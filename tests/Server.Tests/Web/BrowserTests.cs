@@ -3,7 +3,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests.Web;
 
-/// <summary>Debian's chromium, headless, driven by Playwright: one browser for the class, a context per page.</summary>
+// Debian's chromium, headless, driven by Playwright: one browser for the class, a context per page.
 [Trait("Category", "Slow")]
 public sealed class ChromiumFixture : IAsyncLifetime
 {
@@ -31,7 +31,7 @@ public sealed class ChromiumFixture : IAsyncLifetime
     }
 }
 
-/// <summary>The browser client in a real Chromium, with nc users in the same rooms.</summary>
+// The browser client in a real Chromium, with nc users in the same rooms.
 public sealed class BrowserTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>, IDisposable
 {
     private static readonly string Screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");

@@ -3,7 +3,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests.Web;
 
-/// <summary>The web port's plain TCP connections, counted from accept under the chat's limits.</summary>
+// The web port's plain TCP connections, counted from accept under the chat's limits.
 public sealed class WebPortLimitsTests
 {
     [Fact]

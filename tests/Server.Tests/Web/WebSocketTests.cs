@@ -6,7 +6,7 @@ using SocketChat.TestSupport;
 
 namespace SocketChat.Server.Tests.Web;
 
-/// <summary>The web port without a browser: its page and headers, and /ws as a JSON-mode connection.</summary>
+// The web port without a browser: its page and headers, and /ws as a JSON-mode connection.
 public sealed class WebSocketTests
 {
     private static Task<TestServer> StartAsync(Dictionary<string, string?>? more = null) =>
