@@ -12,7 +12,7 @@ namespace SocketChat.Server.Clients;
 // other content. One drain runs while anything is owed and ends when nothing is, so an idle session holds no task.
 internal sealed class Acknowledgements(ChatSession session, ILogger logger)
 {
-    // Taken alone.
+    // A leaf: held for the queue and the drain's state alone, never across an answer sent.
     private readonly Lock _gate = new();
     private readonly Queue<Owed> _owed = new();
     private bool _draining;
@@ -33,6 +33,7 @@ internal sealed class Acknowledgements(ChatSession session, ILogger logger)
     // Owes the session the outcome of appended; called by its read loop only.
     public void Add(Task<Appended> appended, string? cid, ulong fingerprint, bool notice = false)
     {
+        Task<Task> drain;
         lock (_gate)
         {
             _owed.Enqueue(new Owed(appended, cid, fingerprint, notice));
@@ -41,9 +42,13 @@ internal sealed class Acknowledgements(ChatSession session, ILogger logger)
                 return;
             }
 
+            // Started after the lock is let go: an outcome known already is answered at once, on this thread.
             _draining = true;
-            _drain = DrainAsync();
+            drain = new Task<Task>(DrainAsync);
+            _drain = drain.Unwrap();
         }
+
+        drain.RunSynchronously(TaskScheduler.Default);
     }
 
     private async Task DrainAsync()
