@@ -51,6 +51,18 @@ start_ncat() {
     until "${bench[@]}" probe --port "$ncat_port" >/dev/null 2>&1; do sleep 0.01; done
 }
 
+# The reference: src/Bench's relay, a minimal lossless .NET line relay (what the runtime allows here).
+start_relay() {
+    local log="$work/relay-$RANDOM.log"
+    "${bench[@]}" relay --port 0 >"$log" 2>&1 &
+    relay_pid=$!
+    pids+=("$relay_pid")
+    until grep -q 'RELAY listening on' "$log" 2>/dev/null; do sleep 0.01; done
+    relay_port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$log" | grep -o '[0-9]*$')
+}
+
+start_one() { case $1 in ours) start_ours; port=$ours_port; pid=$ours_pid ;; ncat) start_ncat; port=$ncat_port; pid=$ncat_pid ;; relay) start_relay; port=$relay_port; pid=$relay_pid ;; esac; }
+
 stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
 # CPU time a process has used so far (user + system), in clock ticks.
@@ -62,11 +74,11 @@ warm_up() { "${bench[@]}" fanout --port "$1" --label warmup --clients 50 --lines
 
 if [[ $part != cluster ]]; then
 for round in $(seq "$rounds"); do
-    for target in ours ncat; do
+    for target in ours ncat relay; do
         # fanout: 50 clients x 1,000 lines (delivery-heavy); heavy: 10 x 25,000 (message-heavy), a fresh server each.
         for shape in "fanout 50 1000" "heavy 10 25000"; do
             read -r mode clients lines <<<"$shape"
-            if [[ $target == ours ]]; then start_ours; port=$ours_port; pid=$ours_pid; else start_ncat; port=$ncat_port; pid=$ncat_pid; fi
+            start_one "$target"
             warm_up "$port"
             before=$(cpu_ticks "$pid")
             "${bench[@]}" fanout --port "$port" --label "$target" --clients "$clients" --lines "$lines" --size 64 | sed "s/^RESULT fanout /RESULT $mode /" | tee -a "$results"
@@ -82,8 +94,8 @@ for round in $(seq "$rounds"); do
     done
 done
 
-for target in ours ncat; do
-    if [[ $target == ours ]]; then start_ours; port=$ours_port; pid=$ours_pid; else start_ncat; port=$ncat_port; pid=$ncat_pid; fi
+for target in ours ncat relay; do
+    start_one "$target"
     warm_up "$port"
     "${bench[@]}" steady --port "$port" --label "$target" --clients 100 --rate 5 --seconds 20 | tee -a "$results"
     stop "$pid"
@@ -102,6 +114,9 @@ idle_kib=$(awk '/VmRSS/ {print $2}' "/proc/$ours_pid/status")
 echo "RESULT startup ours startup_ms=$ours_startup_ms idle_rss_kib=$idle_kib" | tee -a "$results"
 "${bench[@]}" conns --port "$ours_port" --label ours --pid "$ours_pid" --count 10000 | tee -a "$results"
 stop "$ours_pid"
+start_relay
+"${bench[@]}" conns --port "$relay_port" --label relay --pid "$relay_pid" --count 10000 | tee -a "$results"
+stop "$relay_pid"
 fi
 
 if [[ $part != ncat ]]; then

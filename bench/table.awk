@@ -14,7 +14,7 @@ END {
     if (("split-fanout", "cluster", "deliveries_per_s") in v) cluster_table()
 }
 function ncat_table() {
-    printf "%-34s %14s %14s %10s\n", "measure", "SocketChat", "ncat --chat", "ours/ncat"
+    printf "%-34s %12s %12s %12s %10s %10s\n", "measure", "SocketChat", "ncat --chat", "relay", "ours/ncat", "ours/relay"
     row("fanout deliveries/s (median)", "fanout", "deliveries_per_s")
     row("fanout lines lost (median)", "fanout", "lost")
     row("fanout lines duplicated (median)", "fanout", "duplicated")
@@ -32,15 +32,15 @@ function ncat_table() {
     row("steady lines lost", "steady", "lost")
     if (("join", "busy0", "p50_ms") in v) {
         print ""
-        printf "%-34s %14s %14s\n", "join confirmed (ours only)", "idle", "busy 400 l/s"
+        printf "%-34s %12s %12s\n", "join confirmed (ours only)", "idle", "busy 400 l/s"
         jrow("join p50 ms", "p50_ms"); jrow("join p90 ms", "p90_ms"); jrow("join p99 ms", "p99_ms"); jrow("join max ms", "max_ms")
         print ""
     }
     single("startup to listening, ms", "startup", "startup_ms")
     single("idle RSS, KiB", "startup", "idle_rss_kib")
-    single("conns: held", "conns", "connections")
-    single("conns: connects/s while filling", "conns", "connects_per_s")
-    single("conns: KiB per idle connection", "conns", "kib_per_connection")
+    row("conns: held", "conns", "connections")
+    row("conns: connects/s while filling", "conns", "connects_per_s")
+    row("conns: KiB per idle connection", "conns", "kib_per_connection")
 }
 # Senders on one node, receivers on two others, against one server (SQLite, its default; and on Redis).
 function cluster_table() {
@@ -71,23 +71,29 @@ function trow(title, mode, key,   one, redis, cluster) {
 # cpu = a * messages + b * deliveries.
 function costs(   names, i, who, c1, c2, m1, m2, d1, d2, det, a, b) {
     split("ours ncat", names, " ")
-    for (i = 1; i <= 2; i++) {
+    names[3] = "relay"
+    for (i = 1; i <= 3; i++) {
         who = names[i]
         c1 = median(v["fanout", who, "server_cpu_s"]); c2 = median(v["heavy", who, "server_cpu_s"])
         m1 = median(v["fanout", who, "messages"]); m2 = median(v["heavy", who, "messages"])
         d1 = median(v["fanout", who, "deliveries"]); d2 = median(v["heavy", who, "deliveries"])
         det = m1 * d2 - m2 * d1
-        if (c2 == "-" || det == 0) return
+        if (c2 == "-" || det == 0) { a[who] = "-"; b[who] = "-"; continue }
         a[who] = (c1 * d2 - c2 * d1) / det * 1e6; b[who] = (m1 * c2 - m2 * c1) / det * 1e6
     }
-    printf "%-34s %14.2f %14.2f %10s\n", "CPU us per message (fixed)", a["ours"], a["ncat"], (a["ncat"] > 0 ? sprintf("%.2f", a["ours"] / a["ncat"]) : "-")
-    printf "%-34s %14.3f %14.3f %10s\n", "CPU us per delivery", b["ours"], b["ncat"], (b["ncat"] > 0 ? sprintf("%.2f", b["ours"] / b["ncat"]) : "-")
+    crow("CPU us per message (fixed)", a["ours"], a["ncat"], a["relay"])
+    crow("CPU us per delivery", b["ours"], b["ncat"], b["relay"])
 }
-function row(title, mode, key,   ours, theirs) {
-    ours = median(v[mode, "ours", key]); theirs = median(v[mode, "ncat", key])
-    printf "%-34s %14s %14s %10s\n", title, ours, theirs, (theirs + 0 > 0 ? sprintf("%.2f", ours / theirs) : "-")
+function ratio(a, b) { return (b != "-" && b + 0 > 0 && a != "-") ? sprintf("%.2f", a / b) : "-" }
+function row(title, mode, key,   ours, theirs, relay) {
+    ours = median(v[mode, "ours", key]); theirs = median(v[mode, "ncat", key]); relay = median(v[mode, "relay", key])
+    printf "%-34s %12s %12s %12s %10s %10s\n", title, ours, theirs, relay, ratio(ours, theirs), ratio(ours, relay)
 }
+function crow(title, ours, theirs, relay) {
+    printf "%-34s %12s %12s %12s %10s %10s\n", title, fmt(ours), fmt(theirs), fmt(relay), ratio(ours, theirs), ratio(ours, relay)
+}
+function fmt(x) { return x == "-" ? "-" : sprintf("%.3f", x) }
 function single(title, mode, key) {
-    printf "%-34s %14s %14s %10s\n", title, median(v[mode, "ours", key]), "-", "-"
+    printf "%-34s %12s %12s %12s %10s %10s\n", title, median(v[mode, "ours", key]), "-", "-", "-", "-"
 }
-function jrow(label, key) { printf "%-34s %14s %14s\n", label, median(v["join", "busy0", key]), median(v["join", "busy20", key]) }
+function jrow(label, key) { printf "%-34s %12s %12s\n", label, median(v["join", "busy0", key]), median(v["join", "busy20", key]) }

@@ -9,6 +9,7 @@ return args switch
     ["probe", .. var rest] => await Probe.RunAsync(new BenchOptions(rest)),
     ["conns", .. var rest] => await ConnectionBenchmark.RunAsync(new BenchOptions(rest), Console.Out),
     ["join", .. var rest] => await JoinBenchmark.RunAsync(new BenchOptions(rest), Console.Out),
+    ["relay", .. var rest] => await Relay.RunAsync(new BenchOptions(rest), Console.Out),
     _ => Usage(),
 };
 
@@ -21,6 +22,7 @@ static int Usage()
                SocketChat.Bench split  [--host H] [--port P] [--receiver-ports P1,P2] [--label L] [--senders 10] [--receivers 40] [--lines 2000] [--rate 0] [--seconds 20] [--size 64]
                SocketChat.Bench conns  [--host H] [--port P] [--label L] --pid PID [--count 10000] [--hold SECONDS]
                SocketChat.Bench join   [--host H] [--port P] [--label L] [--joins 200] [--busy 20] [--rate 20]
+               SocketChat.Bench relay  [--host H] [--port 0]   (the reference: a minimal lossless .NET line relay)
         """);
     return 2;
 }
