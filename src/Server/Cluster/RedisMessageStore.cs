@@ -292,6 +292,9 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         }
 
         // The log is checked to be the one this node follows as it is read: its epoch, and its ids not gone backwards.
+        // The highest id this node knows is taken before the reads leave: one it appends meanwhile may be above
+        // the newest id they find, in a log that went nowhere.
+        var highest = Volatile.Read(ref _highest);
         var database = Database;
         var epoch = database.StringGetAsync(EpochKey);
         var lastId = database.StringGetAsync(LastIdKey);
@@ -301,9 +304,9 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
             throw await LostAsync($"its epoch is {(string?)await epoch ?? "none"}, not {_epoch}");
         }
 
-        if ((long?)await lastId is var last && (last ?? 0) < Volatile.Read(ref _highest))
+        if ((long?)await lastId is var last && (last ?? 0) < highest)
         {
-            throw await LostAsync($"its newest id is {last ?? 0}, below {Volatile.Read(ref _highest)} which this node has seen");
+            throw await LostAsync($"its newest id is {last ?? 0}, below {highest} which this node has seen");
         }
 
         var read = new List<StoredMessage>(entries.Length);
