@@ -35,6 +35,7 @@ internal interface IWireProtocol
     // What message counts for in this client's queue, in bytes.
     int SizeOf(EncodedEvent message, ChatSession session);
 
-    // Writes message for this client; called by its write loop alone.
-    void Write(EncodedEvent message, ChatSession session, IBufferWriter<byte> output);
+    // Writes message for this client (bytes every recipient of its variant shares through output.Share); called by
+    // its write loop alone.
+    void Write(EncodedEvent message, ChatSession session, IEventOutput output);
 }

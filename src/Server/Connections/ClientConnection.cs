@@ -257,7 +257,7 @@ internal sealed class ClientConnection(
                 while (session.Outbound.TryDequeue(out var message))
                 {
                     var before = writer.UnflushedBytes;
-                    session.Protocol.Write(message, session, writer);
+                    session.Protocol.Write(message, session, transport.Events);
                     transport.EndOfMessage();
                     bytes += writer.UnflushedBytes - before;
                 }

@@ -108,6 +108,9 @@ internal static class IrcEventWriter
 
                 Message(output, irc, past.From, "PRIVMSG", $"#{past.Room}", irc.Has(IrcCapabilities.ServerTime) ? past.Text : $"[history] {past.Text}", past.Timestamp, past.Id);
                 break;
+            case RoomMessageEvent when output is IEventOutput shared:
+                shared.Share(Shared(message, irc));
+                break;
             case RoomMessageEvent:
                 output.Write(Shared(message, irc).Span);
                 break;

@@ -43,7 +43,7 @@ internal sealed class IrcProtocol(IrcState state, IrcCommands commands) : IWireP
         _ => message.For(WireMode.Text).Length + IrcEventWriter.Overhead,
     };
 
-    public void Write(EncodedEvent message, ChatSession session, IBufferWriter<byte> output) =>
+    public void Write(EncodedEvent message, ChatSession session, IEventOutput output) =>
         IrcEventWriter.Write(message, state, session.Registered ? session.Nick : "*", output);
 }
 

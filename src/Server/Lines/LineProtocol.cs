@@ -82,7 +82,7 @@ internal sealed class LineProtocol(SessionCommands commands, SessionLifecycle li
 
     public int SizeOf(EncodedEvent message, ChatSession session) => message.For(session.Mode).Length;
 
-    public void Write(EncodedEvent message, ChatSession session, IBufferWriter<byte> output) => output.Write(message.For(session.Mode).Span);
+    public void Write(EncodedEvent message, ChatSession session, IEventOutput output) => output.Share(message.For(session.Mode));
 
     private async ValueTask<bool> GreetThenDispatchAsync(ChatSession session, ClientCommand? command)
     {

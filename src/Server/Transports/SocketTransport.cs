@@ -1,53 +1,312 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Transports;
 
-// A plain TCP socket. Its reads wait for data before taking a buffer (zero-byte reads), so an idle connection holds
-// none; a buffer is rented for a flush only, and a backlog goes out in 64 KiB writes. This is where a leaner
-// socket loop (receiving straight from the socket) would go: nothing above it would change.
-internal class SocketTransport : Transport
+// A plain TCP socket, read and written on the Socket itself (no NetworkStream, no pipe). A read waits for data with
+// a zero-byte receive, so an idle connection holds no buffer, then rents one for what came and gives it back once
+// every byte of it is consumed. A flush sends everything written since the last in one gathered send: an event's
+// shared bytes are sent as they are (held by reference, not copied per recipient), the rest from rented buffers.
+internal sealed class SocketTransport(Socket socket, NetworkStream network) : Transport
+{
+    private readonly SocketReader _input = new(socket);
+    private readonly SocketWriter _output = new(socket);
+
+    public override PipeReader Input => _input;
+
+    public override PipeWriter Output => _output;
+
+    public override IEventOutput Events => _output;
+
+    public override Task CloseAsync(CancellationToken aborted) => ConnectionClose.CloseAsync(socket, _input, _output, secured: null, aborted);
+
+    public override ValueTask DisposeAsync()
+    {
+        _input.Complete();
+        _output.Complete();
+        return network.DisposeAsync();
+    }
+
+    private sealed class SocketReader(Socket socket) : PipeReader
+    {
+        private const int BufferSize = 16 * 1024;
+
+        private byte[]? _buffer;
+        private int _start;
+        private int _end;
+        private bool _examinedAll = true;
+        private bool _ended;
+
+        public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
+        {
+            // What was left unexamined (a throttled line) is given again at once; otherwise more is read first.
+            if (_examinedAll && !_ended)
+            {
+                if (_buffer is null)
+                {
+                    await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken);
+                    _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+                }
+                else if (_end == _buffer.Length)
+                {
+                    MakeRoom();
+                }
+
+                var read = await socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cancellationToken);
+                _ended = read == 0;
+                _end += read;
+            }
+
+            return new ReadResult(Buffered(), isCanceled: false, isCompleted: _ended);
+        }
+
+        public override bool TryRead(out ReadResult result)
+        {
+            result = new ReadResult(Buffered(), isCanceled: false, isCompleted: _ended);
+            return _start < _end || _ended;
+        }
+
+        public override void AdvanceTo(SequencePosition consumed) => AdvanceTo(consumed, consumed);
+
+        public override void AdvanceTo(SequencePosition consumed, SequencePosition examined)
+        {
+            if (_buffer is null)
+            {
+                return;
+            }
+
+            _start = Math.Max(_start, consumed.GetInteger());
+            _examinedAll = examined.GetInteger() >= _end;
+            if (_start == _end)
+            {
+                // All of it taken: an idle connection holds no buffer.
+                ArrayPool<byte>.Shared.Return(_buffer);
+                (_buffer, _start, _end) = (null, 0, 0);
+            }
+        }
+
+        public override void CancelPendingRead()
+        {
+        }
+
+        public override void Complete(Exception? exception = null)
+        {
+            if (_buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+                (_buffer, _start, _end) = (null, 0, 0);
+            }
+        }
+
+        private ReadOnlySequence<byte> Buffered() =>
+            _buffer is null ? ReadOnlySequence<byte>.Empty : new ReadOnlySequence<byte>(_buffer, _start, _end - _start);
+
+        // The start of a line longer than what is left of the buffer: moved to its front, or into a larger one.
+        private void MakeRoom()
+        {
+            var kept = _end - _start;
+            var target = _start > 0 ? _buffer! : ArrayPool<byte>.Shared.Rent(_buffer!.Length * 2);
+            Buffer.BlockCopy(_buffer!, _start, target, 0, kept);
+            if (!ReferenceEquals(target, _buffer))
+            {
+                ArrayPool<byte>.Shared.Return(_buffer!);
+            }
+
+            (_buffer, _start, _end) = (target, 0, kept);
+        }
+    }
+
+    private sealed class SocketWriter(Socket socket) : PipeWriter, IEventOutput
+    {
+        private const int ChunkSize = 4096;
+
+        private readonly List<ArraySegment<byte>> _segments = [];
+        private readonly List<byte[]> _rented = [];
+        private byte[]? _chunk;
+        private int _chunkStart;
+        private int _chunkEnd;
+        private long _unflushed;
+        private bool _completed;
+
+        public override bool CanGetUnflushedBytes => true;
+
+        public override long UnflushedBytes => _unflushed;
+
+        public void Share(ReadOnlyMemory<byte> bytes)
+        {
+            if (bytes.IsEmpty)
+            {
+                return;
+            }
+
+            if (!MemoryMarshal.TryGetArray(bytes, out var segment))
+            {
+                this.Write(bytes.Span);
+                return;
+            }
+
+            Seal();
+            _segments.Add(segment);
+            _unflushed += segment.Count;
+        }
+
+        public override void Advance(int bytes)
+        {
+            _chunkEnd += bytes;
+            _unflushed += bytes;
+        }
+
+        public override Memory<byte> GetMemory(int sizeHint = 0) => Room(sizeHint).AsMemory(_chunkEnd);
+
+        public override Span<byte> GetSpan(int sizeHint = 0) => Room(sizeHint).AsSpan(_chunkEnd);
+
+        public override async ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
+        {
+            Seal();
+            if (_segments.Count == 0)
+            {
+                return new FlushResult(isCanceled: false, isCompleted: _completed);
+            }
+
+            try
+            {
+                var total = (int)_unflushed;
+                var sending = socket.SendAsync(_segments, SocketFlags.None);
+                var sent = sending.IsCompleted ? await sending : await UntilAbortedAsync(sending, cancellationToken);
+                while (sent < total)
+                {
+                    // A partial gathered send: what is left, one segment at a time.
+                    sent += await SendRestAsync(sent, cancellationToken);
+                }
+            }
+            finally
+            {
+                Release();
+            }
+
+            return new FlushResult(isCanceled: false, isCompleted: _completed);
+        }
+
+        public override void CancelPendingFlush()
+        {
+        }
+
+        public override void Complete(Exception? exception = null)
+        {
+            _completed = true;
+            Release();
+        }
+
+        // A send the peer does not take (it does not read) waits until the connection is aborted: shutting the
+        // socket down wakes it, with an error.
+        private async Task<int> UntilAbortedAsync(Task<int> sending, CancellationToken cancellationToken)
+        {
+            using var abort = cancellationToken.Register(static state =>
+            {
+                try
+                {
+                    ((Socket)state!).Shutdown(SocketShutdown.Both);
+                }
+                catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+                {
+                    // Closed already.
+                }
+            }, socket);
+            try
+            {
+                return await sending;
+            }
+            catch (SocketException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(cancellationToken);
+            }
+        }
+
+        private async Task<int> SendRestAsync(int sent, CancellationToken cancellationToken)
+        {
+            foreach (var segment in _segments)
+            {
+                if (sent >= segment.Count)
+                {
+                    sent -= segment.Count;
+                    continue;
+                }
+
+                return await socket.SendAsync(segment.AsMemory(sent), SocketFlags.None, cancellationToken);
+            }
+
+            return 0;
+        }
+
+        private byte[] Room(int sizeHint)
+        {
+            var wanted = Math.Max(sizeHint, 1);
+            if (_chunk is null || _chunk.Length - _chunkEnd < wanted)
+            {
+                Seal();
+                _chunk = ArrayPool<byte>.Shared.Rent(Math.Max(wanted, ChunkSize));
+                _rented.Add(_chunk);
+                (_chunkStart, _chunkEnd) = (0, 0);
+            }
+
+            return _chunk;
+        }
+
+        // What was written into the current chunk since its last segment becomes one.
+        private void Seal()
+        {
+            if (_chunk is not null && _chunkEnd > _chunkStart)
+            {
+                _segments.Add(new ArraySegment<byte>(_chunk, _chunkStart, _chunkEnd - _chunkStart));
+                _chunkStart = _chunkEnd;
+            }
+        }
+
+        // After a flush: an idle connection holds no buffer.
+        private void Release()
+        {
+            foreach (var chunk in _rented)
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
+            }
+
+            _rented.Clear();
+            _segments.Clear();
+            _chunk = null;
+            (_chunkStart, _chunkEnd, _unflushed) = (0, 0, 0);
+        }
+    }
+}
+
+// A TCP socket after a TLS handshake: pipes over the TLS stream (zero-byte reads there too); closing sends close_notify.
+internal sealed class TlsTransport : Transport
 {
     private static readonly StreamPipeReaderOptions ReaderOptions = new(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true);
     private static readonly StreamPipeWriterOptions WriterOptions = new(minimumBufferSize: 64 * 1024, leaveOpen: true);
 
-    private readonly Stream _stream;
+    private readonly Socket _socket;
+    private readonly NetworkStream _network;
+    private readonly System.Net.Security.SslStream _secured;
 
-    public SocketTransport(Socket socket, NetworkStream network)
-        : this(socket, network, network)
+    public TlsTransport(Socket socket, NetworkStream network, System.Net.Security.SslStream secured)
     {
+        (_socket, _network, _secured) = (socket, network, secured);
+        Input = PipeReader.Create(secured, ReaderOptions);
+        Output = PipeWriter.Create(secured, WriterOptions);
     }
-
-    protected SocketTransport(Socket socket, NetworkStream network, Stream stream)
-    {
-        Socket = socket;
-        Network = network;
-        _stream = stream;
-        Input = PipeReader.Create(stream, ReaderOptions);
-        Output = PipeWriter.Create(stream, WriterOptions);
-    }
-
-    protected Socket Socket { get; }
-
-    protected NetworkStream Network { get; }
 
     public override PipeReader Input { get; }
 
     public override PipeWriter Output { get; }
 
-    public override Task CloseAsync(CancellationToken aborted) => ConnectionClose.CloseAsync(Socket, Input, Output, _stream as System.Net.Security.SslStream, aborted);
+    public override Task CloseAsync(CancellationToken aborted) => ConnectionClose.CloseAsync(_socket, Input, Output, _secured, aborted);
 
     public override async ValueTask DisposeAsync()
     {
-        if (!ReferenceEquals(_stream, Network))
-        {
-            await _stream.DisposeAsync();
-        }
-
-        await Network.DisposeAsync();
+        await _secured.DisposeAsync();
+        await _network.DisposeAsync();
     }
 }
-
-// A TCP socket after a TLS handshake: the same pipes over the TLS stream; closing sends close_notify.
-internal sealed class TlsTransport(Socket socket, NetworkStream network, System.Net.Security.SslStream secured)
-    : SocketTransport(socket, network, secured);

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.IO.Pipelines;
+using SocketChat.Server.Clients;
 
 namespace SocketChat.Server.Transports;
 
@@ -11,6 +13,23 @@ internal abstract class Transport : IAsyncDisposable
     public abstract PipeReader Input { get; }
 
     public abstract PipeWriter Output { get; }
+
+    // Output as the protocols write events to it: shared bytes are copied in, unless the transport sends them as
+    // they are (the plain socket's).
+    public virtual IEventOutput Events => _events ??= new CopyingOutput(Output);
+
+    private CopyingOutput? _events;
+
+    private sealed class CopyingOutput(PipeWriter output) : IEventOutput
+    {
+        public void Share(ReadOnlyMemory<byte> bytes) => output.Write(bytes.Span);
+
+        public void Advance(int count) => output.Advance(count);
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => output.GetMemory(sizeHint);
+
+        public Span<byte> GetSpan(int sizeHint = 0) => output.GetSpan(sizeHint);
+    }
 
     // True when each read of Input is exactly one line (a message): no framing pass.
     public virtual bool Messages => false;

@@ -29,5 +29,5 @@ internal sealed class TextWire : IWireProtocol
 
     public int SizeOf(EncodedEvent message, ChatSession session) => message.For(session.Mode == WireMode.Json ? WireMode.Json : WireMode.Text).Length;
 
-    public void Write(EncodedEvent message, ChatSession session, IBufferWriter<byte> output) => output.Write(message.For(session.Mode).Span);
+    public void Write(EncodedEvent message, ChatSession session, IEventOutput output) => output.Share(message.For(session.Mode));
 }
