@@ -1,9 +1,11 @@
 # Turns the RESULT lines of bench/compare.sh into a table with ours/ncat ratios (medians over rounds).
-function median(list,   n, a, i, j, t) {
+function median(list,   n, a, i, j, t, m) {
     n = split(list, a, " ")
     if (n == 0) return "-"
     for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
-    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    if (n % 2) return a[(n + 1) / 2]
+    m = (a[n / 2] + a[n / 2 + 1]) / 2
+    return m >= 1000 ? sprintf("%d", m + 0.5) : sprintf("%.3f", m)
 }
 $1 == "RESULT" {
     mode = $2; who = $3
