@@ -5,6 +5,7 @@ function median(list,   n, a, i, j, t, m) {
     for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
     if (n % 2) return a[(n + 1) / 2]
     m = (a[n / 2] + a[n / 2 + 1]) / 2
+    if (m == int(m)) return sprintf("%d", m)
     return m >= 1000 ? sprintf("%d", m + 0.5) : sprintf("%.3f", m)
 }
 $1 == "RESULT" {
