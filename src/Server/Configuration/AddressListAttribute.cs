@@ -17,24 +17,17 @@ internal sealed class AddressListAttribute : ValidationAttribute
     // The networks in list (an address alone is a network of one).
     public static bool TryParse(string list, out IReadOnlyList<IPNetwork> networks)
     {
-        var parsed = new List<IPNetwork>();
-        networks = parsed;
-        foreach (var entry in list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        var valid = SettingList.TryParse(list, anyAllowed: false, static (string entry, out IPNetwork network) =>
         {
             if (IPAddress.TryParse(entry, out var address) && !entry.Contains('/', StringComparison.Ordinal))
             {
-                parsed.Add(new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128));
+                network = new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
+                return true;
             }
-            else if (IPNetwork.TryParse(entry, out var network))
-            {
-                parsed.Add(network);
-            }
-            else
-            {
-                return false;
-            }
-        }
 
-        return true;
+            return IPNetwork.TryParse(entry, out network);
+        }, out var parsed);
+        networks = parsed ?? [];
+        return valid;
     }
 }

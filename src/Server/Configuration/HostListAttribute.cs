@@ -11,25 +11,12 @@ internal sealed class HostListAttribute() : ValidationAttribute("must be * or a 
     // The names, lower case (a leading *. kept: any name under it); null for any host.
     public static bool TryParse(string list, out IReadOnlyList<string>? names)
     {
-        var parsed = new List<string>();
-        names = parsed;
-        foreach (var entry in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var valid = SettingList.TryParse(list, anyAllowed: true, static (string entry, out string name) =>
         {
-            if (entry == "*")
-            {
-                names = null;
-                return true;
-            }
-
-            var name = entry.StartsWith("*.", StringComparison.Ordinal) ? entry[2..] : entry;
-            if (Uri.CheckHostName(name) is not (UriHostNameType.Dns or UriHostNameType.IPv4 or UriHostNameType.IPv6))
-            {
-                return false;
-            }
-
-            parsed.Add(entry.ToLowerInvariant());
-        }
-
-        return true;
+            name = entry.ToLowerInvariant();
+            return Uri.CheckHostName(entry.StartsWith("*.", StringComparison.Ordinal) ? entry[2..] : entry) is UriHostNameType.Dns or UriHostNameType.IPv4 or UriHostNameType.IPv6;
+        }, out var parsed);
+        names = parsed;
+        return valid;
     }
 }

@@ -11,24 +11,14 @@ internal sealed class OriginListAttribute() : ValidationAttribute("must be * or 
     // The origins as browsers send them (lower case, no trailing slash); null for any.
     public static bool TryParse(string list, out HashSet<string>? origins)
     {
-        origins = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var entry in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var valid = SettingList.TryParse(list, anyAllowed: true, static (string entry, out string origin) =>
         {
-            if (entry == "*")
-            {
-                origins = null;
-                return true;
-            }
-
-            if (!Uri.TryCreate(entry, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
-                || uri.PathAndQuery != "/" || entry.EndsWith('/') || uri.UserInfo.Length > 0)
-            {
-                return false;
-            }
-
-            origins.Add(uri.GetLeftPart(UriPartial.Authority));
-        }
-
-        return true;
+            var ok = Uri.TryCreate(entry, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+                && uri.PathAndQuery == "/" && !entry.EndsWith('/') && uri.UserInfo.Length == 0;
+            origin = ok ? uri!.GetLeftPart(UriPartial.Authority) : string.Empty;
+            return ok;
+        }, out var parsed);
+        origins = parsed is null ? null : new HashSet<string>(parsed, StringComparer.OrdinalIgnoreCase);
+        return valid;
     }
 }

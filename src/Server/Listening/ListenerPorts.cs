@@ -15,11 +15,14 @@ internal sealed class ListenerPorts(LineProtocol lines, IrcCommands irc, IOption
     public ListenerPort Chat { get; } = new("chat", () => lines, WireMode.Text, Tls: true);
 
     // Chat:Irc:Port: IRC in plaintext.
-    public ListenerPort Irc { get; } = new("irc", () => new IrcProtocol(new IrcState(options.Value.Irc.ServerName), irc), WireMode.Irc);
+    public ListenerPort Irc => new("irc", NewIrc, WireMode.Irc);
 
     // Chat:Irc:TlsPort: IRC over TLS, nothing else.
-    public ListenerPort IrcTls { get; } = new("irc-tls", () => new IrcProtocol(new IrcState(options.Value.Irc.ServerName), irc), WireMode.Irc, Tls: true, TlsOnly: true);
+    public ListenerPort IrcTls => new("irc-tls", NewIrc, WireMode.Irc, Tls: true, TlsOnly: true);
 
     // Chat:Web:Port or Chat:Web:TlsPort: a browser's WebSocket at /ws, JSON from its first message.
     public ListenerPort Web { get; } = new("web", () => lines, WireMode.Json);
+
+    // Each IRC connection has an adapter of its own: its registration and capabilities.
+    private IrcProtocol NewIrc() => new(new IrcState(options.Value.Irc.ServerName), irc);
 }

@@ -34,8 +34,8 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
 
     private string Owner(ChatSession session) => session.NameOwner(options.Value.Run);
 
-    // Gives a new connection the next guest name free across the cluster.
-    public async Task RegisterGuestAsync(ChatSession session)
+    // Gives a new connection the next guest name free across the cluster; returns it.
+    public async Task<string> RegisterGuestAsync(ChatSession session)
     {
         var guest = await cluster.ClaimGuestAsync(Owner(session));
         lock (_gate)
@@ -51,6 +51,7 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
 
             _reserved.Remove(guest);
             Attach(session, guest);
+            return guest;
         }
     }
 

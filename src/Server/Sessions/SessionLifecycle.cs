@@ -379,17 +379,4 @@ internal sealed class SessionLifecycle(
             throw;
         }
     }
-
-    private static async Task ReleasingOnFailure(ChatSession session, Task claim)
-    {
-        try
-        {
-            await claim;
-        }
-        catch
-        {
-            session.Outbound.Release();
-            throw;
-        }
-    }
 }
