@@ -53,15 +53,23 @@ internal sealed class LogReader(
         Task<bool>? changeWaiting = null;
         while (true)
         {
-            // Changes first: a join waits for no more than the batch being delivered.
+            // What the log had stored when a change came is delivered before it, so its position follows all of it;
+            // then the changes; then, only what was queued meanwhile counted, round again, so neither starves.
+            var delivered = false;
+            for (var queued = committed.Count; queued > 0 && committed.TryRead(out var batch); queued--)
+            {
+                Deliver(batch);
+                delivered = true;
+            }
+
             while (_changes.Reader.TryRead(out var change))
             {
                 ApplyOne(change);
+                delivered = true;
             }
 
-            if (committed.TryRead(out var batch))
+            if (delivered)
             {
-                Deliver(batch);
                 continue;
             }
 

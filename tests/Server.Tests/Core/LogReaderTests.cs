@@ -171,6 +171,24 @@ public sealed class LogReaderTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task AChange_AppliedAfterWhatTheLogHadStoredWhenItCame_ItsPositionFollowsIt()
+    {
+        var alice = _core.Guest();
+        _core.Apply(new Arrive(alice, "lobby"));
+        var stored = await _core.Log.AppendAsync(new Draft(MessageKind.Room, "lobby", "guest1", null, "before bob", Origin: alice.Id)).WaitAsync(TestTimeouts.Default);
+        var bob = _core.Guest();
+
+        // Queued behind the stored batch before the reader runs: the batch is delivered first.
+        var arriving = _core.Reader.ChangeAsync(new Arrive(bob, "lobby"));
+        await _core.Reader.StartAsync(CancellationToken.None);
+        var entered = await arriving.WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal(stored.Message.Id, entered.Position);
+        Assert.Empty(Received(bob).OfType<RoomMessageEvent>());
+        await _core.StopLogAsync();
+    }
+
+    [Fact]
     public async Task Delivery_ToEveryMemberButTheSender_EncodedOnce_AFullQueueDropped_NotCounted()
     {
         var sender = _core.Guest();
