@@ -20,7 +20,7 @@ namespace SocketChat.Server.Connections;
 // StorePacing, Backpressure, the login deadline.
 internal sealed class ClientConnection(
     ChatSession session,
-    Func<CancellationToken, Task<Transport?>> open,
+    Func<CancellationToken, Task<Transport?>> opener,
     SessionCommands commands,
     ServerMetrics metrics,
     FloodGate flood,
@@ -34,6 +34,8 @@ internal sealed class ClientConnection(
     private static readonly TimeSpan GreetingDelay = TimeSpan.FromMilliseconds(150);
 
     public const string IdleTimeoutReason = "idle timeout";
+
+    private Func<CancellationToken, Task<Transport?>>? _open = opener;
 
     public ChatSession Session => session;
 
@@ -58,19 +60,21 @@ internal sealed class ClientConnection(
         session.StopReading(ChatSession.ShutdownReason);
     }
 
+    // The connection's log scope, opened around what it does, never across a wait for its peer: an idle
+    // connection's pending reads and writes hold no scope in their execution context.
+    private IDisposable? Scope() => logger.BeginScope(session.LogScope);
+
     public async Task RunAsync()
     {
-        using var scope = logger.BeginScope(session.LogScope);
-        await using var transport = await open(session.Aborted);
+        await using var transport = await OpenAsync();
         if (transport is null)
         {
-            await commands.DisconnectAsync(session, "no TLS");
             return;
         }
 
         // Password mode (and IRC, which registers): a connection that has not by then is told so and closed.
         using var loginDeadline = loginTimeout > TimeSpan.Zero
-            ? new Timer(_ => commands.LoginTimedOut(session, loginTimeout), null, loginTimeout, Timeout.InfiniteTimeSpan)
+            ? new Timer(_ => LoginTimedOut(), null, loginTimeout, Timeout.InfiniteTimeSpan)
             : null;
         var writing = WriteLoopAsync(transport);
         string reason;
@@ -95,28 +99,38 @@ internal sealed class ClientConnection(
         {
             // Cluster mode with Redis away (a node started before it, or it went): the name, the members or the
             // login this line needed are there. Said in one line and closed, never a silent socket.
-            ServerLog.ConnectionStoreUnavailable(logger, session.Nick, ex.Message);
+            using (Scope())
+            {
+                ServerLog.ConnectionStoreUnavailable(logger, session.Nick, ex.Message);
+            }
+
             session.Send(new ErrorEvent(Protocol.ErrorCodes.Unavailable, "the server cannot reach its message store right now; try again in a moment"));
             reason = "store unavailable";
         }
         catch (Exception ex)
         {
-            ServerLog.ConnectionFaulted(logger, session.Nick, ex);
+            using (Scope())
+            {
+                ServerLog.ConnectionFaulted(logger, session.Nick, ex);
+            }
+
             reason = "internal error";
         }
 
         session.BeginLeaving();
-
-        // What it said is delivered (and acknowledged) before the room hears it left; a dropped connection is gone
-        // at once.
-        if (!session.Aborted.IsCancellationRequested)
+        using (Scope())
         {
-            await commands.WhenDeliveredAsync(session)
-                .WaitAsync(flushGrace, session.Aborted)
-                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
+            // What it said is delivered (and acknowledged) before the room hears it left; a dropped connection is
+            // gone at once.
+            if (!session.Aborted.IsCancellationRequested)
+            {
+                await commands.WhenDeliveredAsync(session)
+                    .WaitAsync(flushGrace, session.Aborted)
+                    .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
 
-        await commands.DisconnectAsync(session, reason);
+            await commands.DisconnectAsync(session, reason);
+        }
 
         // Let the writer flush what is queued (the bye, the shutdown notice), but not forever.
         session.Outbound.Complete();
@@ -129,6 +143,32 @@ internal sealed class ClientConnection(
         await transport.CloseAsync(session.Aborted);
     }
 
+    // The transport (after a TLS handshake, where the port takes TLS), or null when the connection ended there. The
+    // opener is let go once used: what it captured is not held for the connection's life.
+    private async Task<Transport?> OpenAsync()
+    {
+        var open = _open!;
+        _open = null;
+        using (Scope())
+        {
+            if (await open(session.Aborted) is { } transport)
+            {
+                return transport;
+            }
+
+            await commands.DisconnectAsync(session, "no TLS");
+            return null;
+        }
+    }
+
+    private void LoginTimedOut()
+    {
+        using (Scope())
+        {
+            commands.LoginTimedOut(session, loginTimeout);
+        }
+    }
+
     private async Task<string> ReadLoopAsync(Transport transport, CancellationToken cancellationToken)
     {
         var reader = transport.Input;
@@ -138,91 +178,109 @@ internal sealed class ClientConnection(
 
         // A client that says nothing for a moment is greeted (a program that says "/json" at once is greeted in
         // JSON, or resumes its identity without a guest's coming and going); one that registers itself (IRC) is not.
-        ValueTask<ReadResult> pending;
+        Task<int>? first = null;
         if (!protocol.RegistersItself)
         {
-            var first = reader.ReadAsync(cancellationToken).AsTask();
+            first = transport.WaitsForInput ? transport.WaitForInputAsync(cancellationToken).AsTask() : FirstReadAsync(reader, cancellationToken);
             if (await Task.WhenAny(first, Task.Delay(GreetingDelay, cancellationToken)) != first)
             {
-                await protocol.GreetSilentAsync(session);
+                using (Scope())
+                {
+                    await protocol.GreetSilentAsync(session);
+                }
             }
-
-            pending = new ValueTask<ReadResult>(first);
-        }
-        else
-        {
-            pending = reader.ReadAsync(cancellationToken);
         }
 
         while (true)
         {
-            var result = await pending;
-            var buffer = result.Buffer;
-            var available = buffer.Length;
-            var throttled = false;
-            try
+            // Idle here: no scope, no buffer (a plain socket's wait); then the read finds what came.
+            if (first is not null)
             {
-                // Once aborted (dropped, or replaced by a resumed connection) no further line of this read counts.
-                while (!cancellationToken.IsCancellationRequested)
+                await first;
+                first = null;
+            }
+            else
+            {
+                await transport.WaitForInputAsync(cancellationToken);
+            }
+
+            var result = await reader.ReadAsync(cancellationToken);
+            using (Scope())
+            {
+                var buffer = result.Buffer;
+                var available = buffer.Length;
+                var throttled = false;
+                try
                 {
-                    var unread = buffer;
-                    var status = messages ? WholeLine(ref buffer, protocol.MaxLineBytes, out var line) : framer.TryReadLine(ref buffer, out line);
-                    if (status == FrameStatus.Incomplete)
+                    // Once aborted (dropped, or replaced by a resumed connection) no further line of this read counts.
+                    while (!cancellationToken.IsCancellationRequested)
                     {
-                        flood.CaughtUp();
-                        break;
+                        var unread = buffer;
+                        var status = messages ? WholeLine(ref buffer, protocol.MaxLineBytes, out var line) : framer.TryReadLine(ref buffer, out line);
+                        if (status == FrameStatus.Incomplete)
+                        {
+                            flood.CaughtUp();
+                            break;
+                        }
+
+                        idle?.LineReceived();
+
+                        // Over its rate: leave the line where it is and stop reading until a token comes.
+                        if (status == FrameStatus.Line && !flood.TryPass())
+                        {
+                            buffer = unread;
+                            throttled = true;
+                            break;
+                        }
+
+                        if (status == FrameStatus.TooLong)
+                        {
+                            await session.Protocol.RejectTooLongAsync(session, line);
+                        }
+                        else if (!await session.Protocol.HandleLineAsync(session, line))
+                        {
+                            return "quit";
+                        }
+
+                        // Per line, not per read: one read holds dozens of lines, and with many senders reading at
+                        // once that overshoot alone could fill a recipient's queue before backpressure sees congestion.
+                        await pacing.KeepUpAsync(session, cancellationToken);
                     }
 
-                    idle?.LineReceived();
-
-                    // Over its rate: leave the line where it is and stop reading until a token comes.
-                    if (status == FrameStatus.Line && !flood.TryPass())
+                    // A last line without LF (printf 'hi' | nc) still counts when the peer closes.
+                    if (result.IsCompleted && !throttled)
                     {
-                        buffer = unread;
-                        throttled = true;
-                        break;
-                    }
+                        if (!buffer.IsEmpty && buffer.Length <= protocol.MaxLineBytes)
+                        {
+                            await session.Protocol.HandleLineAsync(session, buffer);
+                        }
 
-                    if (status == FrameStatus.TooLong)
-                    {
-                        await session.Protocol.RejectTooLongAsync(session, line);
+                        return "peer closed the connection";
                     }
-                    else if (!await session.Protocol.HandleLineAsync(session, line))
-                    {
-                        return "quit";
-                    }
-
-                    // Per line, not per read: one read holds dozens of lines, and with many senders reading at once
-                    // that overshoot alone could fill a recipient's queue before backpressure sees congestion.
-                    await pacing.KeepUpAsync(session, cancellationToken);
+                }
+                finally
+                {
+                    metrics.BytesReceived(available - buffer.Length);
+                    reader.AdvanceTo(buffer.Start, throttled ? buffer.Start : buffer.End);
                 }
 
-                // A last line without LF (printf 'hi' | nc) still counts when the peer closes.
-                if (result.IsCompleted && !throttled)
+                if (throttled && !await flood.WaitAsync(cancellationToken))
                 {
-                    if (!buffer.IsEmpty && buffer.Length <= protocol.MaxLineBytes)
-                    {
-                        await session.Protocol.HandleLineAsync(session, buffer);
-                    }
-
-                    return "peer closed the connection";
+                    commands.DisconnectForFlooding(session);
+                    return "flooding";
                 }
-            }
-            finally
-            {
-                metrics.BytesReceived(available - buffer.Length);
-                reader.AdvanceTo(buffer.Start, throttled ? buffer.Start : buffer.End);
-            }
 
-            if (throttled && !await flood.WaitAsync(cancellationToken))
-            {
-                commands.DisconnectForFlooding(session);
-                return "flooding";
+                await backpressure.HoldBackAsync(session, cancellationToken);
             }
-
-            await backpressure.HoldBackAsync(session, cancellationToken);
-            pending = reader.ReadAsync(cancellationToken);
         }
+    }
+
+    // Waits for the first thing read, and leaves it unexamined, so the read after returns it at once.
+    private static async Task<int> FirstReadAsync(PipeReader reader, CancellationToken cancellationToken)
+    {
+        var result = await reader.ReadAsync(cancellationToken);
+        reader.AdvanceTo(result.Buffer.Start);
+        return 0;
     }
 
     // A transport of messages reads one line at a time, whole: what it read is the line (or, too long, its head).

@@ -269,6 +269,9 @@ internal sealed class ConnectionTracker(
     private async Task RunAsync(ClientConnection connection, System.Net.IPAddress? counted, bool total, Task tracked)
     {
         await tracked;
+
+        // Not held while the connection runs.
+        tracked = Task.CompletedTask;
         try
         {
             await connection.RunAsync();

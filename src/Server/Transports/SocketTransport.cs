@@ -7,13 +7,23 @@ using SocketChat.Server.Clients;
 namespace SocketChat.Server.Transports;
 
 // A plain TCP socket, read and written on the Socket itself (no NetworkStream, no pipe). A read waits for data with
-// a zero-byte receive, so an idle connection holds no buffer, then rents one for what came and gives it back once
-// every byte of it is consumed. A flush sends everything written since the last in one gathered send: an event's
-// shared bytes are sent as they are (held by reference, not copied per recipient), the rest from rented buffers.
-internal sealed class SocketTransport(Socket socket, NetworkStream network) : Transport
+// a zero-byte receive (WaitForInputAsync), so an idle connection holds no buffer, then rents one for what came and
+// gives it back once every byte of it is consumed. A flush sends everything written since the last at once, without
+// waiting, in one (gathered) send on the non-blocking socket; only what the kernel does not take then is sent
+// asynchronously. An event's large shared bytes are sent as they are (held by reference), the rest from rented buffers.
+internal sealed class SocketTransport : Transport
 {
-    private readonly SocketReader _input = new(socket);
-    private readonly SocketWriter _output = new(socket);
+    private readonly Socket _socket;
+    private readonly SocketReader _input;
+    private readonly SocketWriter _output;
+
+    public SocketTransport(Socket socket)
+    {
+        // Sends are tried synchronously and never wait (the writer falls back to an asynchronous send for the rest);
+        // asynchronous operations are unaffected.
+        socket.Blocking = false;
+        (_socket, _input, _output) = (socket, new SocketReader(socket), new SocketWriter(socket));
+    }
 
     public override PipeReader Input => _input;
 
@@ -21,13 +31,29 @@ internal sealed class SocketTransport(Socket socket, NetworkStream network) : Tr
 
     public override IEventOutput Events => _output;
 
-    public override Task CloseAsync(CancellationToken aborted) => ConnectionClose.CloseAsync(socket, _input, _output, secured: null, aborted);
+    public override ValueTask<int> WaitForInputAsync(CancellationToken cancellationToken) => _input.WaitAsync(cancellationToken);
+
+    public override bool WaitsForInput => true;
+
+    public override Task CloseAsync(CancellationToken aborted) => ConnectionClose.CloseAsync(_socket, _input, _output, secured: null, aborted);
 
     public override ValueTask DisposeAsync()
     {
         _input.Complete();
         _output.Complete();
-        return network.DisposeAsync();
+
+        // As a NetworkStream that owns its socket closes it: shut down both ways (the peer reads its end), then closed.
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Not connected any more.
+        }
+
+        _socket.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     private sealed class SocketReader(Socket socket) : PipeReader
@@ -40,6 +66,12 @@ internal sealed class SocketTransport(Socket socket, NetworkStream network) : Tr
         private bool _examinedAll = true;
         private bool _ended;
 
+        // Done at once when something is left unexamined (a throttled line) or the peer has closed; otherwise a
+        // zero-byte receive, which needs no buffer.
+        public ValueTask<int> WaitAsync(CancellationToken cancellationToken) =>
+            !_examinedAll || _ended ? default : socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken);
+
+        // After WaitAsync, the receive finds data (or the end) and completes without waiting.
         public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
         {
             // What was left unexamined (a throttled line) is given again at once; otherwise more is read first.
@@ -47,7 +79,6 @@ internal sealed class SocketTransport(Socket socket, NetworkStream network) : Tr
             {
                 if (_buffer is null)
                 {
-                    await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken);
                     _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
                 }
                 else if (_end == _buffer.Length)
@@ -123,8 +154,16 @@ internal sealed class SocketTransport(Socket socket, NetworkStream network) : Tr
     {
         private const int ChunkSize = 16 * 1024;
 
-        private readonly List<ArraySegment<byte>> _segments = [];
-        private readonly List<byte[]> _rented = [];
+        // Measured (bench/compare.sh, A/B): a gathered send of one segment per event costs more than copying the
+        // event in (each segment is pinned, and a fan-out's events are some 100 bytes), so only large shared bytes
+        // go out by reference.
+        private const int ShareAbove = 2048;
+
+        // What a flush sends, in order: the segments sealed so far (most flushes have one, and no list), then what
+        // is written in the current chunk. Chunks are rented, and all given back after the flush.
+        private ArraySegment<byte> _first;
+        private List<ArraySegment<byte>>? _more;
+        private List<byte[]>? _rented;
         private byte[]? _chunk;
         private int _chunkStart;
         private int _chunkEnd;
@@ -135,10 +174,7 @@ internal sealed class SocketTransport(Socket socket, NetworkStream network) : Tr
 
         public override long UnflushedBytes => _unflushed;
 
-        // Measured (bench/compare.sh, A/B): a gathered send of one segment per event costs more than copying the
-        // event in (each segment is pinned, and a fan-out's events are some 100 bytes), so only large shared bytes
-        // go out by reference.
-        private const int ShareAbove = 2048;
+        private int SegmentCount => _first.Array is null ? 0 : 1 + (_more?.Count ?? 0);
 
         public void Share(ReadOnlyMemory<byte> bytes)
         {
@@ -154,7 +190,7 @@ internal sealed class SocketTransport(Socket socket, NetworkStream network) : Tr
             }
 
             Seal();
-            _segments.Add(segment);
+            Add(segment);
             _unflushed += segment.Count;
         }
 
@@ -171,30 +207,21 @@ internal sealed class SocketTransport(Socket socket, NetworkStream network) : Tr
         public override async ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
         {
             Seal();
-            if (_segments.Count == 0)
+            if (SegmentCount == 0)
             {
                 return new FlushResult(isCanceled: false, isCompleted: _completed);
             }
 
             try
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var total = (int)_unflushed;
-                if (_segments.Count == 1)
-                {
-                    // One buffer: a plain send, cancelled by the abort.
-                    for (var done = 0; done < total;)
-                    {
-                        done += await socket.SendAsync(_segments[0].AsMemory(done), SocketFlags.None, cancellationToken);
-                    }
 
-                    return new FlushResult(isCanceled: false, isCompleted: _completed);
-                }
-
-                var sending = socket.SendAsync(_segments, SocketFlags.None);
-                var sent = sending.IsCompleted ? await sending : await UntilAbortedAsync(sending, cancellationToken);
+                // Whatever the kernel takes now, without waiting: for a reading peer, all of it.
+                var sent = SendNow();
                 while (sent < total)
                 {
-                    // A partial gathered send: what is left, one segment at a time.
+                    // The rest, one segment at a time, waiting for the peer to read; cancelled by the abort.
                     sent += await SendRestAsync(sent, cancellationToken);
                 }
             }
@@ -216,45 +243,48 @@ internal sealed class SocketTransport(Socket socket, NetworkStream network) : Tr
             Release();
         }
 
-        // A send the peer does not take (it does not read) waits until the connection is aborted: shutting the
-        // socket down wakes it, with an error.
-        private async Task<int> UntilAbortedAsync(Task<int> sending, CancellationToken cancellationToken)
+        // One non-blocking send of every segment: how much the kernel took (none when its buffer is full).
+        private int SendNow()
         {
-            using var abort = cancellationToken.Register(static state =>
+            SocketError error;
+            var sent = _more is { Count: > 0 } more
+                ? socket.Send([_first, .. more], SocketFlags.None, out error)
+                : socket.Send(_first.AsSpan(), SocketFlags.None, out error);
+            return error switch
             {
-                try
-                {
-                    ((Socket)state!).Shutdown(SocketShutdown.Both);
-                }
-                catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-                {
-                    // Closed already.
-                }
-            }, socket);
-            try
-            {
-                return await sending;
-            }
-            catch (SocketException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw new OperationCanceledException(cancellationToken);
-            }
+                SocketError.Success => sent,
+                SocketError.WouldBlock => 0,
+                _ => throw new SocketException((int)error),
+            };
         }
 
-        private async Task<int> SendRestAsync(int sent, CancellationToken cancellationToken)
+        private ValueTask<int> SendRestAsync(int sent, CancellationToken cancellationToken)
         {
-            foreach (var segment in _segments)
+            for (var index = 0; index < SegmentCount; index++)
             {
+                var segment = index == 0 ? _first : _more![index - 1];
                 if (sent >= segment.Count)
                 {
                     sent -= segment.Count;
                     continue;
                 }
 
-                return await socket.SendAsync(segment.AsMemory(sent), SocketFlags.None, cancellationToken);
+                return socket.SendAsync(segment.AsMemory(sent), SocketFlags.None, cancellationToken);
             }
 
-            return 0;
+            return new ValueTask<int>(0);
+        }
+
+        private void Add(ArraySegment<byte> segment)
+        {
+            if (_first.Array is null)
+            {
+                _first = segment;
+            }
+            else
+            {
+                (_more ??= []).Add(segment);
+            }
         }
 
         private byte[] Room(int sizeHint)
@@ -263,8 +293,12 @@ internal sealed class SocketTransport(Socket socket, NetworkStream network) : Tr
             if (_chunk is null || _chunk.Length - _chunkEnd < wanted)
             {
                 Seal();
+                if (_chunk is not null)
+                {
+                    (_rented ??= []).Add(_chunk);
+                }
+
                 _chunk = ArrayPool<byte>.Shared.Rent(Math.Max(wanted, ChunkSize));
-                _rented.Add(_chunk);
                 (_chunkStart, _chunkEnd) = (0, 0);
             }
 
@@ -276,22 +310,28 @@ internal sealed class SocketTransport(Socket socket, NetworkStream network) : Tr
         {
             if (_chunk is not null && _chunkEnd > _chunkStart)
             {
-                _segments.Add(new ArraySegment<byte>(_chunk, _chunkStart, _chunkEnd - _chunkStart));
+                Add(new ArraySegment<byte>(_chunk, _chunkStart, _chunkEnd - _chunkStart));
                 _chunkStart = _chunkEnd;
             }
         }
 
-        // After a flush: an idle connection holds no buffer.
+        // After a flush: an idle connection holds no buffer, and no list.
         private void Release()
         {
-            foreach (var chunk in _rented)
+            if (_chunk is not null)
             {
-                ArrayPool<byte>.Shared.Return(chunk);
+                ArrayPool<byte>.Shared.Return(_chunk);
             }
 
-            _rented.Clear();
-            _segments.Clear();
-            _chunk = null;
+            if (_rented is not null)
+            {
+                foreach (var chunk in _rented)
+                {
+                    ArrayPool<byte>.Shared.Return(chunk);
+                }
+            }
+
+            (_first, _more, _rented, _chunk) = (default, null, null, null);
             (_chunkStart, _chunkEnd, _unflushed) = (0, 0, 0);
         }
     }

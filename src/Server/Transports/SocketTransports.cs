@@ -11,11 +11,13 @@ internal static class SocketTransports
     // timed out: logged by the gate), in which case it has been closed here, lingering so the refusal is read.
     public static async Task<Transport?> OpenAsync(Socket socket, TlsGate? tls, bool tlsOnly, IPAddress address, string remote, CancellationToken aborted)
     {
-        var network = new NetworkStream(socket, ownsSocket: true);
         if (tls is null)
         {
-            return new SocketTransport(socket, network);
+            return new SocketTransport(socket);
         }
+
+        // The TLS stream's; a plaintext connection on the port is read and written on the socket alone.
+        var network = new NetworkStream(socket, ownsSocket: true);
 
         switch (await tls.NegotiateAsync(socket, network, address, remote, tlsOnly))
         {
@@ -26,7 +28,7 @@ internal static class SocketTransports
                 await network.DisposeAsync();
                 return null;
             default:
-                return new SocketTransport(socket, network);
+                return new SocketTransport(socket);
         }
     }
 }

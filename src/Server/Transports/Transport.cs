@@ -31,6 +31,14 @@ internal abstract class Transport : IAsyncDisposable
         public Span<byte> GetSpan(int sizeHint = 0) => output.GetSpan(sizeHint);
     }
 
+    // Completes when Input has something to read (or has ended), holding nothing while it waits: a plain socket's
+    // zero-byte receive. The connection loop waits here, outside its log scope, so an idle connection keeps neither
+    // a read in flight nor a buffer; a transport with pipes of its own waits in Input.ReadAsync instead.
+    public virtual ValueTask<int> WaitForInputAsync(CancellationToken cancellationToken) => default;
+
+    // True when WaitForInputAsync waits (it does not just return at once).
+    public virtual bool WaitsForInput => false;
+
     // True when each read of Input is exactly one line (a message): no framing pass.
     public virtual bool Messages => false;
 
