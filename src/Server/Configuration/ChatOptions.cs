@@ -37,7 +37,7 @@ internal sealed class ChatOptions
     public int MaxQueuedMessagesPerClient { get; set; } = 10_000;
 
     [Range(1, 65535, ErrorMessage = "must be from {1} to {2}")]
-    public int ListenBacklog { get; set; } = 512;
+    public int ListenBacklog { get; set; } = 4096;
 
     [Range(0, 3600, ErrorMessage = "must be from {1} to {2} seconds")]
     public int ShutdownGraceSeconds { get; set; } = 5;
