@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 rounds=${1:-3}
 part=${2:-all}
 if [[ $part != cluster ]]; then command -v ncat >/dev/null || { echo "bench/compare.sh: needs ncat (apt-get install ncat)" >&2; exit 1; }; fi
+if [[ $part != cluster ]]; then command -v openssl >/dev/null || { echo "bench/compare.sh: needs openssl (apt-get install openssl)" >&2; exit 1; }; fi
 if [[ $part != ncat ]]; then command -v redis-server >/dev/null || { echo "bench/compare.sh: needs redis-server (apt-get install redis-server)" >&2; exit 1; }; fi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
@@ -117,6 +118,30 @@ stop "$ours_pid"
 start_relay
 "${bench[@]}" conns --port "$relay_port" --label relay --pid "$relay_pid" --count 10000 | tee -a "$results"
 stop "$relay_pid"
+
+# TLS (on the chat port, a self-signed certificate made here) and WebSocket (/ws on the web port) clients of the same
+# server: fan-out and idle connections, against plain sockets on a server started the same way.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" -days 2 -subj /CN=localhost \
+    -addext subjectAltName=DNS:localhost,IP:127.0.0.1 >/dev/null 2>&1
+for transport in tcp tls ws; do
+    for shape in fanout conns; do
+        case $transport in
+            tcp) start_ours; target_port=$ours_port ;;
+            tls) start_ours --Chat:Tls:CertificatePath="$work/cert.pem" --Chat:Tls:KeyPath="$work/key.pem"; target_port=$ours_port ;;
+            ws) start_ours --Chat:Web:Port=0; target_port=$(grep -o 'Web client on http://127.0.0.1:[0-9]*' "$ours_log" | grep -o '[0-9]*$') ;;
+        esac
+        via=(--transport "$transport" --tls-cert "$work/cert.pem")
+        if [[ $shape == fanout ]]; then
+            "${bench[@]}" fanout --port "$target_port" --label warmup --clients 50 --lines 200 --size 64 "${via[@]}" >/dev/null
+            before=$(cpu_ticks "$ours_pid")
+            "${bench[@]}" fanout --port "$target_port" --label "$transport" --clients 50 --lines 1000 --size 64 "${via[@]}" | sed "s/^RESULT fanout /RESULT transport-fanout /" | tee -a "$results"
+            echo "RESULT transport-fanout $transport server_cpu_s=$(awk -v t="$(( $(cpu_ticks "$ours_pid") - before ))" -v hz="$ticks_per_s" 'BEGIN {printf "%.3f", t / hz}')" | tee -a "$results"
+        else
+            "${bench[@]}" conns --port "$target_port" --label "$transport" --pid "$ours_pid" --count 10000 "${via[@]}" | sed "s/^RESULT conns /RESULT transport-conns /" | tee -a "$results"
+        fi
+        stop "$ours_pid"
+    done
+done
 fi
 
 if [[ $part != ncat ]]; then
@@ -176,11 +201,14 @@ for round in $(seq "$rounds"); do
     done
 done
 
-for target in single single-redis cluster; do
-    start_target "$target"
-    "${split[@]}" --port "$sender_port" --receiver-ports "$receiver_ports" --label warmup --lines 200 >/dev/null
-    "${bench[@]}" split --senders 50 --receivers 50 --size 64 --rate 5 --seconds 20 --port "$sender_port" --receiver-ports "$receiver_ports" --label "$target" | tee -a "$results"
-    stop_target
+# Steady, every round (the cross-node p99 against one server's is judged run by run).
+for round in $(seq "$rounds"); do
+    for target in single single-redis cluster; do
+        start_target "$target"
+        "${split[@]}" --port "$sender_port" --receiver-ports "$receiver_ports" --label warmup --lines 200 >/dev/null
+        "${bench[@]}" split --senders 50 --receivers 50 --size 64 --rate 5 --seconds 20 --port "$sender_port" --receiver-ports "$receiver_ports" --label "$target" | tee -a "$results"
+        stop_target
+    done
 done
 
 # Round trips: the commands the nodes send Redis (not those the append script runs inside it), per stored line,

@@ -14,7 +14,29 @@ $1 == "RESULT" {
 }
 END {
     if (("fanout", "ours", "deliveries_per_s") in v) ncat_table()
+    if (("transport-fanout", "tcp", "deliveries_per_s") in v) transport_table()
     if (("split-fanout", "cluster", "deliveries_per_s") in v) cluster_table()
+}
+# One server's plain, TLS and WebSocket clients (each a fresh server): fan-out and idle connections.
+function transport_table() {
+    print ""
+    printf "%-34s %12s %12s %12s %10s %10s\n", "clients of one server", "plain TCP", "TLS", "WebSocket", "TLS/TCP", "WS/TCP"
+    xrow("fanout deliveries/s", "transport-fanout", "deliveries_per_s")
+    xrow("fanout lines lost", "transport-fanout", "lost")
+    xrow("fanout server CPU s", "transport-fanout", "server_cpu_s")
+    xrow("conns: connects/s while filling", "transport-conns", "connects_per_s")
+    xrow("conns: KiB per idle connection", "transport-conns", "kib_per_connection")
+}
+function xrow(title, mode, key,   tcp, tls, ws) {
+    tcp = median(v[mode, "tcp", key]); tls = median(v[mode, "tls", key]); ws = median(v[mode, "ws", key])
+    printf "%-34s %12s %12s %12s %10s %10s\n", title, tcp, tls, ws, ratio(tls, tcp), ratio(ws, tcp)
+}
+# The largest ratio of a over b among the runs, run by run (each list in the order the runs came).
+function worst(mode, a, b, key,   n, m, x, y, i, r, w) {
+    n = split(v[mode, a, key], x, " "); m = split(v[mode, b, key], y, " ")
+    w = "-"
+    for (i = 1; i <= n && i <= m; i++) if (y[i] + 0 > 0) { r = x[i] / y[i]; if (w == "-" || r > w) w = r }
+    return w == "-" ? "-" : sprintf("%.2f", w)
 }
 function ncat_table() {
     printf "%-34s %12s %12s %12s %10s %10s\n", "measure", "SocketChat", "ncat --chat", "relay", "ours/ncat", "ours/relay"
@@ -48,7 +70,7 @@ function ncat_table() {
 # Senders on one node, receivers on two others, against one server (SQLite, its default; and on Redis).
 function cluster_table() {
     if (("fanout", "ours", "deliveries_per_s") in v) print ""
-    printf "%-40s %12s %12s %12s %14s\n", "measure (10 senders -> 40 receivers)", "one server", "one on Redis", "3 nodes", "3 nodes/one"
+    printf "%-40s %12s %12s %12s %14s %14s\n", "measure (10 senders -> 40 receivers)", "one server", "one on Redis", "3 nodes", "3 nodes/one", "3 nodes/Redis"
     trow("fanout deliveries/s (median)", "split-fanout", "deliveries_per_s")
     trow("fanout lines lost (median)", "split-fanout", "lost")
     trow("fanout lines duplicated (median)", "split-fanout", "duplicated")
@@ -63,12 +85,13 @@ function cluster_table() {
     trow("steady max latency ms", "split-steady", "max_ms")
     trow("steady lines lost", "split-steady", "lost")
     trow("steady lines duplicated", "split-steady", "duplicated")
+    printf "%-40s %12s %12s %12s %14s %14s\n", "steady p99, 3 nodes/one, worst run", "-", "-", "-", worst("split-steady", "cluster", "single", "p99_ms"), worst("split-steady", "cluster", "single-redis", "p99_ms")
     trow("node round trips per line, fanout", "roundtrips-fanout", "redis_roundtrips_per_line")
     trow("node round trips per line, steady", "roundtrips-steady", "redis_roundtrips_per_line")
 }
 function trow(title, mode, key,   one, redis, cluster) {
     one = median(v[mode, "single", key]); redis = median(v[mode, "single-redis", key]); cluster = median(v[mode, "cluster", key])
-    printf "%-40s %12s %12s %12s %14s\n", title, one, redis, cluster, (one + 0 > 0 ? sprintf("%.2f", cluster / one) : "-")
+    printf "%-40s %12s %12s %12s %14s %14s\n", title, one, redis, cluster, ratio(cluster, one), ratio(cluster, redis)
 }
 # The server's CPU as a fixed cost per message plus one per delivery, solved from the two fan-out shapes:
 # cpu = a * messages + b * deliveries.

@@ -10,6 +10,9 @@ internal sealed class BenchOptions(string[] args)
 
     public string Label => Text("--label", "server");
 
+    // --transport tcp|tls|ws: how the clients connect (tls on the same port; ws at /ws on the port given).
+    public BenchTransport Transport => Enum.Parse<BenchTransport>(Text("--transport", "tcp"), ignoreCase: true);
+
     // Servers on the same host at the ports a switch lists (--receiver-ports 8082,8083); else Server.
     public IReadOnlyList<IPEndPoint> Servers(string name) =>
         Text(name, string.Empty) is { Length: > 0 } ports

@@ -118,9 +118,9 @@ internal static class ChatBenchmarks
     }
 
     private static Task<LineClient[]> ConnectAllAsync(BenchOptions options, int clients, DeliveryTally tally, LatencyRecorder latency) =>
-        ConnectAllAsync(clients, _ => options.Server, tally, latency);
+        ConnectAllAsync(clients, _ => options.Server, tally, latency, options.Transport);
 
-    private static async Task<LineClient[]> ConnectAllAsync(int clients, Func<int, IPEndPoint> server, DeliveryTally tally, LatencyRecorder latency)
+    private static async Task<LineClient[]> ConnectAllAsync(int clients, Func<int, IPEndPoint> server, DeliveryTally tally, LatencyRecorder latency, BenchTransport transport = BenchTransport.Tcp)
     {
         var connected = new LineClient[clients];
         var since = Stopwatch.GetTimestamp();
@@ -137,7 +137,7 @@ internal static class ChatBenchmarks
 
                 tally.Record(me, sender, sequence, received);
                 latency.Record(sent, received);
-            });
+            }, transport);
         }
 
         return connected;

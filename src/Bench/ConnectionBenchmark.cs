@@ -12,7 +12,8 @@ internal static class ConnectionBenchmark
         var count = options.Number("--count", 10_000);
         var pid = options.Number("--pid", 0);
         var before = ResidentBytes(pid);
-        var sockets = new List<Socket>(count);
+        var transport = options.Transport;
+        var sockets = new List<IAsyncDisposable>(count);
         var started = Stopwatch.GetTimestamp();
         var failed = 0;
         // 64 connects in flight at a time, like a crowd arriving, not a single queue.
@@ -22,14 +23,13 @@ internal static class ConnectionBenchmark
             await gate.WaitAsync();
             try
             {
-                var socket = new Socket(options.Server.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-                await socket.ConnectAsync(options.Server);
+                var socket = await LineClient.HoldAsync(options.Server, transport);
                 lock (sockets)
                 {
                     sockets.Add(socket);
                 }
             }
-            catch (SocketException)
+            catch (Exception ex) when (ex is SocketException or IOException or System.Net.WebSockets.WebSocketException or System.Security.Authentication.AuthenticationException)
             {
                 Interlocked.Increment(ref failed);
             }
@@ -49,7 +49,7 @@ internal static class ConnectionBenchmark
         await Task.Delay(TimeSpan.FromSeconds(options.Number("--hold", 0)));
         foreach (var socket in sockets)
         {
-            socket.Dispose();
+            await socket.DisposeAsync();
         }
 
         return 0;

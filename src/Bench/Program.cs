@@ -1,5 +1,10 @@
 using SocketChat.Bench;
 
+if (new BenchOptions(args).Text("--tls-cert", string.Empty) is { Length: > 0 } certificate)
+{
+    LineClient.Trusted = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(certificate);
+}
+
 return args switch
 {
     ["store", .. var rest] => await StoreBenchmark.RunAsync(rest, Console.Out),
@@ -18,6 +23,7 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: SocketChat.Bench store  [--messages N] [--senders N] [--batch N]
                SocketChat.Bench fanout [--host H] [--port P] [--label L] [--clients 50] [--lines 1000] [--size 64]
+                                       [--transport tcp|tls|ws] [--tls-cert server.crt]   (fanout, steady and conns)
                SocketChat.Bench steady [--host H] [--port P] [--label L] [--clients 100] [--rate 5] [--seconds 20] [--size 64]
                SocketChat.Bench split  [--host H] [--port P] [--receiver-ports P1,P2] [--label L] [--senders 10] [--receivers 40] [--lines 2000] [--rate 0] [--seconds 20] [--size 64]
                SocketChat.Bench conns  [--host H] [--port P] [--label L] --pid PID [--count 10000] [--hold SECONDS]
