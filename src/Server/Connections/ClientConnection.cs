@@ -182,7 +182,9 @@ internal sealed class ClientConnection(
         if (!protocol.RegistersItself)
         {
             first = transport.WaitsForInput ? transport.WaitForInputAsync(cancellationToken).AsTask() : FirstReadAsync(reader, cancellationToken);
-            if (await Task.WhenAny(first, Task.Delay(GreetingDelay, cancellationToken)) != first)
+            // The delay is not cancellable: its registration would stay with the token source (the wait ends with
+            // the read anyway, which the token does cancel).
+            if (await Task.WhenAny(first, Task.Delay(GreetingDelay, CancellationToken.None)) != first && !cancellationToken.IsCancellationRequested)
             {
                 using (Scope())
                 {
