@@ -39,9 +39,16 @@ internal sealed class ClientConnection(
 
     public ChatSession Session => session;
 
-    // Called by IdleSweep: pings a connection idle too long, closes one that stayed silent after.
+    // Called by IdleSweep: pings a connection idle too long, closes one that stayed silent after. One not yet
+    // registered is left to the greeting and the login deadline: a ping must never come before its welcome (a
+    // greeting held up past the idle timeout under load sent "* ping" first).
     public void CheckIdle()
     {
+        if (!session.Registered)
+        {
+            return;
+        }
+
         switch (idle?.Check())
         {
             case IdleStep.Ping:

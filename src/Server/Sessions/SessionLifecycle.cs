@@ -272,8 +272,9 @@ internal sealed class SessionLifecycle(
 
     private async Task WelcomeAsync(ChatSession session, RoomChanged entered, string? token)
     {
-        session.Registered = true;
+        // Registered once its welcome is queued: nothing the idle sweep sends a registered connection can come first.
         session.Send(new WelcomeEvent(session.Nick, entered.Joined ?? string.Empty, token, Rate: session.Rate));
+        session.Registered = true;
         if (log.Health.Problem is not null)
         {
             session.Send(StoreNotices.Delayed);
