@@ -55,6 +55,7 @@ internal static class ServerHost
         services.AddSingleton<RoomDirectory>();
         services.AddSingleton<Users>();
         services.AddSingleton<LogReader>();
+        services.AddSingleton<RecentNames>();
         services.AddSingleton<INameRegistry>(provider => provider.GetRequiredService<IMessageStore>() is RedisMessageStore shared
             ? new RedisNames(shared)
             : new LocalNames());

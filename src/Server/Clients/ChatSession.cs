@@ -76,6 +76,10 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
 
     private volatile IWireProtocol _protocol = null!;
 
+    // What it said of itself beyond its nickname (an IRC client's USER); null when nothing. Kept after it leaves in
+    // RecentNames.
+    public ClientIdent? Ident { get; set; }
+
     // What it said as it left (an IRC QUIT's message), told to its rooms; null when it said nothing.
     public string? QuitMessage { get; set; }
 

@@ -17,6 +17,7 @@ internal sealed class IrcCommands(
     RoomDirectory rooms,
     Users users,
     INameRegistry names,
+    RecentNames recent,
     Storage.MessageLog log)
 {
     // The longest line an IRC client may send: 510 bytes of message and 4,096 of client tags, CR LF aside.
@@ -121,6 +122,9 @@ internal sealed class IrcCommands(
                 break;
             case "WHOIS":
                 await WhoisAsync(session, irc, message);
+                break;
+            case "WHOWAS":
+                WhoWas(session, irc, message);
                 break;
             case "NICK" when string.IsNullOrEmpty(message[0]):
                 session.Reply(session.Numeric("431", ":No nickname given"));
@@ -384,6 +388,33 @@ internal sealed class IrcCommands(
         }
 
         session.Reply(session.Numeric("318", $"{found} :End of /WHOIS list."));
+    }
+
+    // WHOWAS nick [count]: who held nick lately, newest first (RecentNames), each as 314 then 312 with when it let
+    // go; 406 when nobody did; 369 to end.
+    private void WhoWas(ChatSession session, IrcState irc, IrcMessage message)
+    {
+        var asked = message[0]?.Split(',')[0];
+        if (string.IsNullOrEmpty(asked))
+        {
+            session.Reply(session.Numeric("431", ":No nickname given"));
+            return;
+        }
+
+        var count = int.TryParse(message[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var wanted) ? wanted : 0;
+        var held = recent.Find(asked, count);
+        if (held.Count == 0)
+        {
+            session.Reply(session.Numeric("406", $"{asked} :There was no such nickname"));
+        }
+
+        foreach (var entry in held)
+        {
+            session.Reply(session.Numeric("314", $"{entry.Nick} {entry.User} {IrcEventWriter.Host} * :{entry.RealName}"));
+            session.Reply(session.Numeric("312", $"{entry.Nick} {irc.ServerName} :{entry.Until.UtcDateTime:ddd MMM d HH:mm:ss yyyy} UTC"));
+        }
+
+        session.Reply(session.Numeric("369", $"{asked} :End of WHOWAS"));
     }
 
     // One 352 line: where, user, host, server, nick, here (H) or gone away (G), hops and real name.

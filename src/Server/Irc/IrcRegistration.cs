@@ -44,6 +44,7 @@ internal sealed class IrcRegistration(SessionLifecycle lifecycle, SessionLogin l
             case "USER":
                 irc.User = Ident(message[0]!);
                 irc.RealName = IrcText.Field(message[3]!, IrcCommands.MaxReasonBytes);
+                session.Ident = new ClientIdent(irc.User, irc.RealName);
                 break;
             case "AUTHENTICATE":
                 await AuthenticateAsync(session, irc, message);

@@ -27,6 +27,7 @@ internal sealed class LogReader(
     ServerMetrics metrics,
     OperatorDisplay display,
     MessageEvents messageEvents,
+    RecentNames recent,
     TimeProvider clock,
     ILogger<LogReader> logger) : BackgroundService
 {
@@ -173,6 +174,7 @@ internal sealed class LogReader(
             case Rename rename:
             {
                 var session = rename.Session;
+                recent.LetGo(rename.OldNick, session.Ident);
                 foreach (var room in session.Rooms)
                 {
                     cluster.Moved(rename.OldNick, room, null);
@@ -187,6 +189,11 @@ internal sealed class LogReader(
             {
                 var session = depart.Session;
                 var left = rooms.ExitAll(session);
+                if (session.Registered)
+                {
+                    recent.LetGo(session.Nick, session.Ident);
+                }
+
                 foreach (var room in left)
                 {
                     cluster.Moved(session.Nick, room.Name, null);

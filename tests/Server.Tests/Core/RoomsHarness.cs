@@ -29,6 +29,7 @@ internal sealed class RoomsHarness : IAsyncDisposable
         Store = new MemoryMessageStore(100);
         Log = new MessageLog(Store, new StoreHealth(), Clock, metrics, options, NullLogger<MessageLog>.Instance);
         Users = new Users(new LocalNames(), options, Clock);
+        Recent = new RecentNames(Clock);
         Reader = new LogReader(
             Log,
             Rooms,
@@ -38,6 +39,7 @@ internal sealed class RoomsHarness : IAsyncDisposable
             metrics,
             new OperatorDisplay(new TestConsoleBridge(isTerminal: false), options),
             new MessageEvents(Serilog.Core.Logger.None),
+            Recent,
             Clock,
             NullLogger<LogReader>.Instance);
         Log.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
@@ -52,6 +54,8 @@ internal sealed class RoomsHarness : IAsyncDisposable
     public RoomDirectory Rooms { get; } = new();
 
     public Users Users { get; }
+
+    public RecentNames Recent { get; }
 
     public LogReader Reader { get; }
 

@@ -161,6 +161,67 @@ public sealed class IrcTests
     }
 
     [Fact]
+    public async Task WhoWas_NamesLetGoByQuitAndByRename_OfAnyKindOfClient_NewestFirst_CountKept_406ForNobody()
+    {
+        await using var server = await StartAsync();
+        await using var carol = await server.ConnectIrcAsync("carol");
+        foreach (var (user, realName) in new[] { ("al", "Alice Liddell"), ("al2", "Alice Again") })
+        {
+            await using var alice = await TestClient.ConnectAsync(server.IrcPort);
+            await alice.SendAsync("NICK alice");
+            await alice.SendAsync($"USER {user} 0 * :{realName}");
+            await alice.ExpectAsync(line => line.Contains(" 376 ", StringComparison.Ordinal));
+            await alice.SendAsync("JOIN #lobby");
+            await alice.ExpectAsync(line => line.Contains(" 366 ", StringComparison.Ordinal));
+            await alice.SendAsync("QUIT :bye");
+            await alice.ReadToEndAsync();
+
+            // The reader has let the name go when the channel hears it quit.
+            Assert.Equal(":alice!alice@socketchat QUIT :Quit: bye", await carol.ExpectAsync(line => line.Contains(" QUIT ", StringComparison.Ordinal)));
+        }
+
+        await using var bob = await server.ConnectAsAsync("bob");
+        await carol.ExpectAsync(line => line.EndsWith(" NICK :bob", StringComparison.Ordinal));
+        await bob.SendAsync("/nick robert");
+        Assert.Equal(":bob!bob@socketchat NICK :robert", await carol.ReadLineAsync());
+
+        await carol.SendAsync("WHOWAS alice");
+        var alices = await carol.ReadLinesAsync(5);
+        Assert.Equal(":socketchat 314 carol alice al2 socketchat * :Alice Again", alices[0]);
+        AssertLetGoJustNow(alices[1]);
+        Assert.Equal(":socketchat 314 carol alice al socketchat * :Alice Liddell", alices[2]);
+        AssertLetGoJustNow(alices[3]);
+        Assert.Equal(":socketchat 369 carol alice :End of WHOWAS", alices[4]);
+
+        await carol.SendAsync("WHOWAS ALICE 1");
+        Assert.Equal(":socketchat 314 carol alice al2 socketchat * :Alice Again", await carol.ReadLineAsync());
+        AssertLetGoJustNow(await carol.ReadLineAsync());
+        Assert.Equal(":socketchat 369 carol ALICE :End of WHOWAS", await carol.ReadLineAsync());
+
+        // A text client's name: its user and real name are its nickname.
+        await carol.SendAsync("WHOWAS bob");
+        Assert.Equal(":socketchat 314 carol bob bob socketchat * :bob", await carol.ReadLineAsync());
+        AssertLetGoJustNow(await carol.ReadLineAsync());
+        Assert.Equal(":socketchat 369 carol bob :End of WHOWAS", await carol.ReadLineAsync());
+
+        await carol.SendAsync("WHOWAS robert");
+        Assert.Equal(
+            [":socketchat 406 carol robert :There was no such nickname", ":socketchat 369 carol robert :End of WHOWAS"],
+            await carol.ReadLinesAsync(2));
+        await carol.SendAsync("WHOWAS");
+        Assert.Equal(":socketchat 431 carol :No nickname given", await carol.ReadLineAsync());
+    }
+
+    // 312 on a WHOWAS entry: the server, then when the name was let go (within a minute of now).
+    private static void AssertLetGoJustNow(string? line)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(line ?? string.Empty, "^:socketchat 312 carol [a-z]+ socketchat :(?<at>[A-Z][a-z]{2} [A-Z][a-z]{2} [0-9]{1,2} [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4}) UTC$");
+        Assert.True(match.Success, line);
+        var at = DateTime.ParseExact(match.Groups["at"].Value, "ddd MMM d HH:mm:ss yyyy", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal);
+        Assert.InRange(DateTime.UtcNow - at, TimeSpan.Zero - TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+    }
+
+    [Fact]
     public async Task NickTaken_433_ThenAnotherNickRegisters_AndANoticeIsNeverAnsweredWithAnError()
     {
         await using var server = await StartAsync();
