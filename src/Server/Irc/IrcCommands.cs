@@ -212,6 +212,14 @@ internal sealed class IrcCommands(
                 session.Reply(session.Numeric("351", $"{IrcReplies.Version} {server} :SocketChat"));
                 session.Reply(session.Numeric("005", $"{string.Join(' ', IrcReplies.Support)} :are supported by this server"));
                 break;
+            case "INFO":
+                foreach (var line in IrcReplies.Info)
+                {
+                    session.Reply(session.Numeric("371", $":{line}"));
+                }
+
+                session.Reply(session.Numeric("374", ":End of INFO list"));
+                break;
             case "TIME":
                 session.Reply(session.Numeric("391", $"{server} :{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss} UTC"));
                 break;

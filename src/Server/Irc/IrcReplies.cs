@@ -37,6 +37,14 @@ internal static class IrcReplies
         "Every message is stored before anyone sees it; recent ones are shown when you join.",
     ];
 
+    // What INFO tells a client (371 each, then 374).
+    public static readonly string[] Info =
+    [
+        $"{Version}: a self-hosted chat server in C# on .NET.",
+        "IRC, nc and telnet, the SocketChat client (text or JSON) and the browser page share the same rooms.",
+        "Every message is stored before it is delivered, and logged once.",
+    ];
+
     private static readonly DateTimeOffset Started = DateTimeOffset.UtcNow;
 
     public static IEnumerable<string> Welcome(string server, string nick)

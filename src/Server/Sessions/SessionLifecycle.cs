@@ -272,9 +272,10 @@ internal sealed class SessionLifecycle(
 
     private async Task WelcomeAsync(ChatSession session, RoomChanged entered, string? token)
     {
-        // Registered once its welcome is queued: nothing the idle sweep sends a registered connection can come first.
-        session.Send(new WelcomeEvent(session.Nick, entered.Joined ?? string.Empty, token, Rate: session.Rate));
+        // Registered as its welcome is queued (before it, so the login deadline never closes a connection that has
+        // been welcomed; the idle sweep waits for it).
         session.Registered = true;
+        session.Send(new WelcomeEvent(session.Nick, entered.Joined ?? string.Empty, token, Rate: session.Rate));
         if (log.Health.Problem is not null)
         {
             session.Send(StoreNotices.Delayed);

@@ -10,7 +10,7 @@ public sealed class IrcFuzzTests
     private static readonly string[] Commands =
     [
         "CAP", "PASS", "NICK", "USER", "AUTHENTICATE", "JOIN", "PART", "PRIVMSG", "NOTICE", "NAMES", "WHO", "WHOIS",
-        "LIST", "TOPIC", "MODE", "AWAY", "ISON", "USERHOST", "MOTD", "LUSERS", "VERSION", "TIME", "PONG", "KICK", "WHOWAS", "x",
+        "LIST", "TOPIC", "MODE", "AWAY", "ISON", "USERHOST", "MOTD", "LUSERS", "VERSION", "TIME", "PONG", "KICK", "WHOWAS", "INFO", "x",
     ];
 
     private static readonly string[] Pieces =

@@ -212,6 +212,24 @@ public sealed class IrcTests
         Assert.Equal(":socketchat 431 carol :No nickname given", await carol.ReadLineAsync());
     }
 
+    [Fact]
+    public async Task Info_SaysWhatThisServerIs_371s_Then374()
+    {
+        await using var server = await StartAsync();
+        await using var irc = await server.ConnectIrcAsync("alice", join: null);
+
+        await irc.SendAsync("INFO");
+
+        Assert.Equal(
+            [
+                ":socketchat 371 alice :SocketChat-1: a self-hosted chat server in C# on .NET.",
+                ":socketchat 371 alice :IRC, nc and telnet, the SocketChat client (text or JSON) and the browser page share the same rooms.",
+                ":socketchat 371 alice :Every message is stored before it is delivered, and logged once.",
+                ":socketchat 374 alice :End of INFO list",
+            ],
+            await irc.ReadLinesAsync(4));
+    }
+
     // 312 on a WHOWAS entry: the server, then when the name was let go (within a minute of now).
     private static void AssertLetGoJustNow(string? line)
     {
