@@ -160,6 +160,49 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory rooms)
         }
     }
 
+    // Applies +i, +B, -i, -B in the order given ("+iB", "-B+i"); what changed, as MODE tells it back ("+iB"),
+    // empty when nothing did.
+    private static string UserModes(IrcState irc, string changes)
+    {
+        var applied = new System.Text.StringBuilder();
+        var adding = true;
+        var shownSign = (char?)null;
+        foreach (var flag in changes)
+        {
+            if (flag is '+' or '-')
+            {
+                adding = flag == '+';
+                continue;
+            }
+
+            var was = flag == 'i' ? irc.Invisible : irc.Bot;
+            if (was == adding)
+            {
+                continue;
+            }
+
+            if (flag == 'i')
+            {
+                irc.Invisible = adding;
+            }
+            else
+            {
+                irc.Bot = adding;
+            }
+
+            var sign = adding ? '+' : '-';
+            if (shownSign != sign)
+            {
+                applied.Append(sign);
+                shownSign = sign;
+            }
+
+            applied.Append(flag);
+        }
+
+        return applied.ToString();
+    }
+
     public static void Mode(ChatSession session, IrcMessage message)
     {
         var target = message[0];
@@ -169,26 +212,24 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory rooms)
         }
         else if (!target.StartsWith('#'))
         {
-            // User modes: none are set, and none can be.
+            // User modes: +i (clients ask for it as they connect; names here are seen by whoever asks anyway, so it
+            // changes nothing, but is kept and shown back so the client does not warn) and +B (a bot says so).
             if (!string.Equals(target, session.Nick, StringComparison.OrdinalIgnoreCase))
             {
                 session.Reply(session.Numeric("502", ":Can't change mode for other users"));
             }
-            else if (message[1] is { } change && change.Trim('+', '-', 'i').Length > 0)
+            else if (message[1] is { } change && change.Trim('+', '-', 'i', 'B').Length > 0)
             {
                 session.Reply(session.Numeric("501", ":Unknown MODE flag"));
             }
-            else if (message[1] is { } invisible && invisible.Contains('i'))
+            else if (message[1] is { Length: > 0 } changes && UserModes(session.Irc!, changes) is { Length: > 0 } applied)
             {
-                // Clients ask for +i as they connect. Names here are seen by whoever asks anyway, so it changes
-                // nothing; it is kept and shown back so the client does not warn.
-                var on = !invisible.StartsWith('-');
-                session.Irc!.Invisible = on;
-                session.Reply($":{IrcEventWriter.Mask(session.Nick)} MODE {session.Nick} :{(on ? '+' : '-')}i");
+                session.Reply($":{IrcEventWriter.Mask(session.Nick)} MODE {session.Nick} :{applied}");
             }
-            else
+            else if (message[1] is null)
             {
-                session.Reply(session.Numeric("221", session.Irc!.Invisible ? "+i" : "+"));
+                var irc = session.Irc!;
+                session.Reply(session.Numeric("221", $"+{(irc.Invisible ? "i" : "")}{(irc.Bot ? "B" : "")}"));
             }
         }
         else if (RoomOf(session, target) is null)

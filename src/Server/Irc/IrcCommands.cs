@@ -395,6 +395,11 @@ internal sealed class IrcCommands(
             session.Reply(session.Numeric("301", $"{found} :{away}"));
         }
 
+        if (local?.Irc is { Bot: true })
+        {
+            session.Reply(session.Numeric("335", $"{found} :is a bot"));
+        }
+
         session.Reply(session.Numeric("318", $"{found} :End of /WHOIS list."));
     }
 
@@ -433,7 +438,8 @@ internal sealed class IrcCommands(
     }
 
     // WHO's flag: here (H) or gone away (G).
-    private string Here(string nick) => users.FindByNick(nick)?.Irc?.Away is null ? "H" : "G";
+    private string Here(string nick) =>
+        (users.FindByNick(nick)?.Irc is { } irc ? (irc.Away is null ? "H" : "G") + (irc.Bot ? "B" : "") : "H");
 
     // What an IRC user on this server said in USER; anyone else is their nickname.
     private (string User, string RealName) Identity(string nick) =>

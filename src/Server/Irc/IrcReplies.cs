@@ -17,6 +17,7 @@ internal static class IrcReplies
     public static readonly string[] Support =
     [
         $"AWAYLEN={AwayLength}",
+        "BOT=B",
         "CASEMAPPING=ascii",
         $"CHANLIMIT=#:{IrcChannels.MaxChannels}",
         "CHANMODES=,,,nt",
@@ -52,7 +53,7 @@ internal static class IrcReplies
         yield return $":{server} 001 {nick} :Welcome to the SocketChat IRC network, {IrcEventWriter.Mask(nick)}";
         yield return $":{server} 002 {nick} :Your host is {server}, running version {Version}";
         yield return $":{server} 003 {nick} :This server was created {Started:yyyy-MM-dd HH:mm:ss} UTC";
-        yield return $":{server} 004 {nick} {server} {Version} i nt";
+        yield return $":{server} 004 {nick} {server} {Version} iB nt";
         yield return $":{server} 005 {nick} {string.Join(' ', Support)} :are supported by this server";
         foreach (var line in Motd(server, nick))
         {

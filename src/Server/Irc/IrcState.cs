@@ -38,6 +38,9 @@ internal sealed class IrcState(string serverName)
     // User mode +i: asked for by clients as they connect; nothing here depends on it.
     public bool Invisible { get; set; }
 
+    // User mode +B (IRCv3 bot mode): the client says it is a bot; WHOIS (335) and WHO ('B') tell others.
+    public bool Bot { get; set; }
+
 
     private volatile string? _away;
 

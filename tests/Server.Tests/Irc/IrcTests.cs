@@ -25,9 +25,9 @@ public sealed class IrcTests
         Assert.Equal(":socketchat 001 alice :Welcome to the SocketChat IRC network, alice!alice@socketchat", burst[0]);
         Assert.StartsWith(":socketchat 002 alice :Your host is socketchat, running version ", burst[1], StringComparison.Ordinal);
         Assert.StartsWith(":socketchat 003 alice :This server was created ", burst[2], StringComparison.Ordinal);
-        Assert.Equal(":socketchat 004 alice socketchat SocketChat-1 i nt", burst[3]);
+        Assert.Equal(":socketchat 004 alice socketchat SocketChat-1 iB nt", burst[3]);
         Assert.Equal(
-            ":socketchat 005 alice AWAYLEN=200 CASEMAPPING=ascii CHANLIMIT=#:50 CHANMODES=,,,nt CHANNELLEN=33 CHANTYPES=# MODES=0 NETWORK=SocketChat NICKLEN=32 PREFIX=() TARGMAX=NAMES:1,WHOIS:1,PRIVMSG:1,NOTICE:1 UTF8ONLY :are supported by this server",
+            ":socketchat 005 alice AWAYLEN=200 BOT=B CASEMAPPING=ascii CHANLIMIT=#:50 CHANMODES=,,,nt CHANNELLEN=33 CHANTYPES=# MODES=0 NETWORK=SocketChat NICKLEN=32 PREFIX=() TARGMAX=NAMES:1,WHOIS:1,PRIVMSG:1,NOTICE:1 UTF8ONLY :are supported by this server",
             burst[4]);
         Assert.Equal(":socketchat 375 alice :- socketchat Message of the day - ", await irc.ReadLineAsync());
         Assert.Equal(":socketchat 376 alice :End of /MOTD command.", await irc.ExpectAsync(line => !line.Contains(" 372 ", StringComparison.Ordinal)));
@@ -228,6 +228,42 @@ public sealed class IrcTests
                 ":socketchat 374 alice :End of INFO list",
             ],
             await irc.ReadLinesAsync(4));
+    }
+
+    [Fact]
+    public async Task BotMode_PlusB_ToldBackAndIn221_WhoisSays335_WhoFlagsB_MinusBTakesItBack()
+    {
+        await using var server = await StartAsync();
+        await using var carol = await server.ConnectIrcAsync("carol");
+        await using var robot = await server.ConnectIrcAsync("robot");
+        await carol.ExpectAsync(line => line == ":robot!robot@socketchat JOIN #lobby");
+
+        await robot.SendAsync("MODE robot +iB");
+        Assert.Equal(":robot!robot@socketchat MODE robot :+iB", await robot.ReadLineAsync());
+        await robot.SendAsync("MODE robot");
+        Assert.Equal(":socketchat 221 robot +iB", await robot.ReadLineAsync());
+        await robot.SendAsync("MODE robot +x");
+        Assert.Equal(":socketchat 501 robot :Unknown MODE flag", await robot.ReadLineAsync());
+
+        await carol.SendAsync("WHOIS robot");
+        Assert.Equal(
+            [
+                ":socketchat 311 carol robot robot socketchat * :robot",
+                ":socketchat 319 carol robot :#lobby",
+                ":socketchat 312 carol robot socketchat :SocketChat",
+                ":socketchat 335 carol robot :is a bot",
+                ":socketchat 318 carol robot :End of /WHOIS list.",
+            ],
+            await carol.ReadLinesAsync(5));
+        await carol.SendAsync("WHO robot");
+        Assert.Equal(
+            [":socketchat 352 carol #lobby robot socketchat socketchat robot HB :0 robot", ":socketchat 315 carol robot :End of /WHO list."],
+            await carol.ReadLinesAsync(2));
+
+        await robot.SendAsync("MODE robot -B");
+        Assert.Equal(":robot!robot@socketchat MODE robot :-B", await robot.ReadLineAsync());
+        await carol.SendAsync("WHOIS robot");
+        Assert.DoesNotContain(":socketchat 335 carol robot :is a bot", await carol.ReadLinesAsync(4));
     }
 
     // 312 on a WHOWAS entry: the server, then when the name was let go (within a minute of now).
