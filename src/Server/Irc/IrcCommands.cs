@@ -199,9 +199,11 @@ internal sealed class IrcCommands(
 
                 break;
             case "LUSERS":
+                // Users and invisible ones (+i) add up to everyone here, as 255, 265 and 266 count them.
                 var userCount = users.Count;
+                var invisible = users.Sessions.Count(user => user.Irc is { Invisible: true });
                 var roomCount = rooms.Rooms.Count(room => room.Count > 0);
-                session.Reply(session.Numeric("251", $":There are {userCount} users and 0 invisible on 1 servers"));
+                session.Reply(session.Numeric("251", $":There are {userCount - invisible} users and {invisible} invisible on 1 servers"));
                 session.Reply(session.Numeric("252", "0 :operator(s) online"));
                 session.Reply(session.Numeric("254", $"{roomCount} :channels formed"));
                 session.Reply(session.Numeric("255", $":I have {userCount} clients and 0 servers"));

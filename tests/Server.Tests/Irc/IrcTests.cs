@@ -266,6 +266,29 @@ public sealed class IrcTests
         Assert.DoesNotContain(":socketchat 335 carol robot :is a bot", await carol.ReadLinesAsync(4));
     }
 
+    [Fact]
+    public async Task Lusers_CountsAddUp_InvisibleUsersCountedApart_ChannelsFormed()
+    {
+        await using var server = await StartAsync();
+        await using var nc = await server.ConnectAsAsync("bob");
+        await using var carol = await server.ConnectIrcAsync("carol");
+        await carol.SendAsync("MODE carol +i");
+        Assert.Equal(":carol!carol@socketchat MODE carol :+i", await carol.ReadLineAsync());
+
+        await carol.SendAsync("LUSERS");
+
+        Assert.Equal(
+            [
+                ":socketchat 251 carol :There are 1 users and 1 invisible on 1 servers",
+                ":socketchat 252 carol 0 :operator(s) online",
+                ":socketchat 254 carol 1 :channels formed",
+                ":socketchat 255 carol :I have 2 clients and 0 servers",
+                ":socketchat 265 carol :Current local users: 2",
+                ":socketchat 266 carol :Current global users: 2",
+            ],
+            await carol.ReadLinesAsync(6));
+    }
+
     // 312 on a WHOWAS entry: the server, then when the name was let go (within a minute of now).
     private static void AssertLetGoJustNow(string? line)
     {
