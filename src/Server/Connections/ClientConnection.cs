@@ -185,10 +185,10 @@ internal sealed class ClientConnection(
 
         // A client that says nothing for a moment is greeted (a program that says "/json" at once is greeted in
         // JSON, or resumes its identity without a guest's coming and going); one that registers itself (IRC) is not.
-        Task<int>? first = null;
+        Task? first = null;
         if (!protocol.RegistersItself)
         {
-            first = transport.WaitsForInput ? transport.WaitForInputAsync(cancellationToken).AsTask() : FirstReadAsync(reader, cancellationToken);
+            first = transport.FirstInputAsync(cancellationToken);
             // The delay is not cancellable: its registration would stay with the token source (the wait ends with
             // the read anyway, which the token does cancel).
             if (await Task.WhenAny(first, Task.Delay(GreetingDelay, CancellationToken.None)) != first && !cancellationToken.IsCancellationRequested)
@@ -282,14 +282,6 @@ internal sealed class ClientConnection(
                 await backpressure.HoldBackAsync(session, cancellationToken);
             }
         }
-    }
-
-    // Waits for the first thing read, and leaves it unexamined, so the read after returns it at once.
-    private static async Task<int> FirstReadAsync(PipeReader reader, CancellationToken cancellationToken)
-    {
-        var result = await reader.ReadAsync(cancellationToken);
-        reader.AdvanceTo(result.Buffer.Start);
-        return 0;
     }
 
     // A transport of messages reads one line at a time, whole: what it read is the line (or, too long, its head).

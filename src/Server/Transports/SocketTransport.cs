@@ -33,7 +33,7 @@ internal sealed class SocketTransport : Transport
 
     public override ValueTask<int> WaitForInputAsync(CancellationToken cancellationToken) => _input.WaitAsync(cancellationToken);
 
-    public override bool WaitsForInput => true;
+    public override Task FirstInputAsync(CancellationToken cancellationToken) => _input.WaitAsync(cancellationToken).AsTask();
 
     public override Task CloseAsync(CancellationToken aborted) => ConnectionClose.CloseAsync(_socket, _input, _output, secured: null, aborted);
 

@@ -36,8 +36,13 @@ internal abstract class Transport : IAsyncDisposable
     // a read in flight nor a buffer; a transport with pipes of its own waits in Input.ReadAsync instead.
     public virtual ValueTask<int> WaitForInputAsync(CancellationToken cancellationToken) => default;
 
-    // True when WaitForInputAsync waits (it does not just return at once).
-    public virtual bool WaitsForInput => false;
+    // Completes when the peer first sends something (or closes): the greeting waits for it a moment. Here the first
+    // read, left unexamined so the next ReadAsync returns it at once; a plain socket waits without reading.
+    public virtual async Task FirstInputAsync(CancellationToken cancellationToken)
+    {
+        var result = await Input.ReadAsync(cancellationToken);
+        Input.AdvanceTo(result.Buffer.Start);
+    }
 
     // True when each read of Input is exactly one line (a message): no framing pass.
     public virtual bool Messages => false;
