@@ -68,4 +68,34 @@ public static class ErrorCodes
 
     /// <summary>The server cannot reach its store (cluster mode: Redis) to let this connection in; it is closed. Try again shortly.</summary>
     public const string Unavailable = "unavailable";
+
+    /// <summary>Only an operator (or owner) of the room may do that; nothing changed.</summary>
+    public const string NotOperator = "not_operator";
+
+    /// <summary>Only a server operator may do that; nothing changed.</summary>
+    public const string NotServerOperator = "not_server_operator";
+
+    /// <summary>The user is banned from the room (it cannot join, nor speak in it) or from the server.</summary>
+    public const string Banned = "banned";
+
+    /// <summary>The user is muted in the room (or server-wide), or the room is moderated and it has no voice.</summary>
+    public const string Muted = "muted";
+
+    /// <summary>The room is invite-only (<c>+i</c>) and the user was not invited.</summary>
+    public const string InviteOnly = "invite_only";
+
+    /// <summary>The room has a key (<c>+k</c>) and the join did not give it.</summary>
+    public const string BadKey = "bad_key";
+
+    /// <summary>The room has as many members as its limit (<c>+l</c>).</summary>
+    public const string RoomFull = "room_full";
+
+    /// <summary>The connection is in no room (it was kicked, or its room refused it): <c>/join ROOM</c>.</summary>
+    public const string NotInRoom = "not_in_room";
+
+    /// <summary><c>/oper</c>: the name or password is wrong, or the account is no operator.</summary>
+    public const string OperFailed = "oper_failed";
+
+    /// <summary>A server operator closed this connection; it must not reconnect by itself.</summary>
+    public const string Killed = "killed";
 }

@@ -56,6 +56,8 @@ internal static class ServerHost
         services.AddSingleton<Users>();
         services.AddSingleton<LogReader>();
         services.AddSingleton<RecentNames>();
+        services.AddSingleton<Moderation>();
+        services.AddSingleton<SessionModeration>();
         services.AddSingleton<INameRegistry>(provider => provider.GetRequiredService<IMessageStore>() is RedisMessageStore shared
             ? new RedisNames(shared)
             : new LocalNames());

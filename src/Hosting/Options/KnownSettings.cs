@@ -41,6 +41,9 @@ public static class KnownSettings
         "Log:Format", "Log:Path",
     ];
 
+    // Sections whose keys are names the operator chooses (Chat:Operators:NAME=HASH).
+    public static readonly IReadOnlyList<string> NamedSections = ["Chat:Operators"];
+
     private static readonly HashSet<string> Known = new(Keys, StringComparer.OrdinalIgnoreCase);
 
     // One line for each key under Sections that no program reads, naming its value and the closest
@@ -53,7 +56,7 @@ public static class KnownSettings
             foreach (var (key, value) in configuration.GetSection(section).AsEnumerable().OrderBy(pair => pair.Key, StringComparer.Ordinal))
             {
                 // Sections themselves have no value; a known key's parent (Chat:Tls) is a section too.
-                if (value is null || Known.Contains(key))
+                if (value is null || Known.Contains(key) || NamedSections.Any(named => key.StartsWith(named + ":", StringComparison.OrdinalIgnoreCase)))
                 {
                     continue;
                 }

@@ -55,7 +55,9 @@ public static class JsonCommandParser
                 "message" => Required(root, "text", cid, text => new SayCommand(text, cid)),
                 "private" => Required(root, "to", cid, to => Required(root, "text", cid, text => new PrivateMessageCommand(to, text, cid))),
                 "nick" => Required(root, "nick", cid, nick => new NickCommand(nick, cid)),
-                "join" => Required(root, "room", cid, room => new JoinCommand(room, cid)),
+                "join" => TryGetString(root, "key", out var key)
+                    ? Required(root, "room", cid, room => new JoinCommand(room, cid) { Key = key })
+                    : new InvalidCommand(ErrorCodes.BadArguments, "\"key\" must be a string", cid),
                 "who" => TryGetNumber(root, "page", out var page) && page is null or > 0 and <= int.MaxValue
                     ? new WhoCommand(cid, (int)(page ?? 1))
                     : new InvalidCommand(ErrorCodes.BadArguments, "\"page\" must be a whole number from 1", cid),
@@ -65,9 +67,51 @@ public static class JsonCommandParser
                 "history" => History(root, cid),
                 "login" => Required(root, "name", cid, name => Required(root, "password", cid, password => new LoginCommand(name, password, cid))),
                 "resume" => Resume(root, cid),
+                "oper" => Required(root, "name", cid, name => Required(root, "password", cid, password => new OperCommand(name, password, cid))),
+                "topic" or "kick" or "ban" or "unban" or "mute" or "unmute" or "op" or "deop" or "voice" or "devoice"
+                    or "mode" or "invite" or "kill" or "bans" => Moderation(root, type, cid),
                 _ => new InvalidCommand(ErrorCodes.UnknownCommand, $"unknown type \"{type}\"", cid),
             };
         }
+    }
+
+    // {"type":"kick","nick":"bob","reason":"spam"}, {"type":"ban","mask":"bob","duration":"1h"}, … with an
+    // optional "room" (default: the connection's own) or "server": true for a server-wide ban or mute.
+    private static ClientCommand Moderation(JsonElement root, string type, string? cid)
+    {
+        var verb = Enum.Parse<ModerationVerb>(type, ignoreCase: true);
+        if (!TryGetString(root, "room", out var room) || !TryGetString(root, "nick", out var nick) || !TryGetString(root, "mask", out var mask)
+            || !TryGetString(root, "text", out var text) || !TryGetString(root, "reason", out var reason) || !TryGetString(root, "modes", out var modes)
+            || !TryGetString(root, "duration", out var duration))
+        {
+            return new InvalidCommand(ErrorCodes.BadArguments, "\"room\", \"nick\", \"mask\", \"text\", \"reason\", \"modes\" and \"duration\" are strings", cid);
+        }
+
+        var serverWide = root.TryGetProperty("server", out var server) && server.ValueKind == JsonValueKind.True;
+        TimeSpan? lasts = null;
+        if (duration is not null)
+        {
+            if (!DurationText.TryParse(duration, out var parsed))
+            {
+                return new InvalidCommand(ErrorCodes.BadArguments, $"\"duration\" must be {DurationText.Rule}", cid);
+            }
+
+            lasts = parsed;
+        }
+
+        ClientCommand Named(string field, string? value, Func<string, ClientCommand> create) =>
+            string.IsNullOrWhiteSpace(value) ? new InvalidCommand(ErrorCodes.BadArguments, $"\"{field}\" (a non-empty string) is required", cid) : create(value);
+
+        return verb switch
+        {
+            ModerationVerb.Topic => new ModerateCommand(verb, room, Text: text, Cid: cid),
+            ModerationVerb.Mode => new ModerateCommand(verb, room, Text: modes, Cid: cid),
+            ModerationVerb.Bans => new ModerateCommand(verb, room, ServerWide: serverWide, Cid: cid),
+            ModerationVerb.Kick or ModerationVerb.Kill => Named("nick", nick, target => new ModerateCommand(verb, room, target, reason, Cid: cid)),
+            ModerationVerb.Ban or ModerationVerb.Mute or ModerationVerb.Unban or ModerationVerb.Unmute =>
+                Named("mask", mask ?? nick, target => new ModerateCommand(verb, room, target, reason, lasts, serverWide, cid)),
+            _ => Named("nick", nick, target => new ModerateCommand(verb, room, target, Cid: cid)),
+        };
     }
 
     // {"type":"resume","token":"…","last_id":42}: "/json resume TOKEN LAST" for a connection that is JSON already.

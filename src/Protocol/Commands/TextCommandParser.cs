@@ -28,7 +28,7 @@ public static class TextCommandParser
         return verb.ToLowerInvariant() switch
         {
             "nick" => OneName(rest, "/nick NAME", static name => new NickCommand(name)),
-            "join" => OneName(rest, "/join ROOM", static room => new JoinCommand(room)),
+            "join" => Join(rest),
             "me" when rest.Trim().Length > 0 => new SayCommand($"/me {rest.Trim()}"),
             "me" => new InvalidCommand(ErrorCodes.BadArguments, "usage: /me ACTION"),
             "msg" => PrivateMessage(rest),
@@ -39,8 +39,108 @@ public static class TextCommandParser
             "login" => Login(rest),
             "history" => History(rest),
             "json" => JsonMode(rest),
+            "oper" => Oper(rest),
+            "topic" or "kick" or "ban" or "unban" or "mute" or "unmute" or "op" or "deop" or "voice" or "devoice"
+                or "mode" or "invite" or "kill" or "bans" => Moderation(verb.ToLowerInvariant(), rest),
             _ => new InvalidCommand(ErrorCodes.UnknownCommand, $"unknown command /{verb} (try /help)"),
         };
+    }
+
+    // The usage of each moderation command, as the error for a malformed one says it.
+    private static readonly Dictionary<string, string> ModerationUsage = new()
+    {
+        ["topic"] = "/topic [#ROOM] [TEXT] (/topic - clears it)",
+        ["kick"] = "/kick [#ROOM] NICK [REASON]",
+        ["ban"] = "/ban [#ROOM|--server] MASK [DURATION]",
+        ["unban"] = "/unban [#ROOM|--server] MASK",
+        ["mute"] = "/mute [#ROOM|--server] MASK [DURATION]",
+        ["unmute"] = "/unmute [#ROOM|--server] MASK",
+        ["op"] = "/op [#ROOM] NICK",
+        ["deop"] = "/deop [#ROOM] NICK",
+        ["voice"] = "/voice [#ROOM] NICK",
+        ["devoice"] = "/devoice [#ROOM] NICK",
+        ["mode"] = "/mode [#ROOM] [+|-FLAGS [ARGUMENTS]]",
+        ["invite"] = "/invite NICK [#ROOM]",
+        ["kill"] = "/kill NICK [REASON]",
+        ["bans"] = "/bans [#ROOM|--server]",
+    };
+
+    /// <summary>The usage line of a moderation command (<c>kick</c> gives <c>/kick [#ROOM] NICK [REASON]</c>).</summary>
+    public static string UsageOf(string verb) => ModerationUsage[verb];
+
+    // /kick [#ROOM] NICK [REASON] and the rest: an optional #ROOM (or --server) first, then each command's own words.
+    private static ClientCommand Moderation(string verb, string rest)
+    {
+        var usage = new InvalidCommand(ErrorCodes.BadArguments, $"usage: {ModerationUsage[verb]}");
+        string? room = null;
+        var serverWide = false;
+        var (first, after) = SplitWord(rest);
+        if (first.StartsWith('#') && first.Length > 1)
+        {
+            room = first[1..];
+            rest = after;
+        }
+        else if (first == "--server")
+        {
+            serverWide = true;
+            rest = after;
+        }
+
+        var (word, remainder) = SplitWord(rest);
+        var parsed = Enum.Parse<ModerationVerb>(verb, ignoreCase: true);
+        switch (parsed)
+        {
+            case ModerationVerb.Topic:
+                return serverWide ? usage : new ModerateCommand(parsed, room, Text: rest.Length == 0 ? null : rest == "-" ? string.Empty : rest);
+            case ModerationVerb.Mode:
+                return serverWide ? usage : new ModerateCommand(parsed, room, Text: rest.Length == 0 ? null : rest);
+            case ModerationVerb.Bans:
+                return rest.Length != 0 ? usage : new ModerateCommand(parsed, room, ServerWide: serverWide);
+            case ModerationVerb.Kick or ModerationVerb.Kill:
+                return word.Length == 0 || serverWide || (parsed == ModerationVerb.Kill && room is not null)
+                    ? usage
+                    : new ModerateCommand(parsed, room, word, remainder.Length == 0 ? null : remainder);
+            case ModerationVerb.Invite:
+                // IRC's order (INVITE NICK #ROOM) or ours (#ROOM first).
+                var (inRoom, extra) = SplitWord(remainder);
+                if (word.Length == 0 || serverWide || extra.Length != 0 || (inRoom.Length > 0 && (room is not null || !inRoom.StartsWith('#'))))
+                {
+                    return usage;
+                }
+
+                return new ModerateCommand(parsed, room ?? (inRoom.Length > 1 ? inRoom[1..] : null), word);
+            case ModerationVerb.Ban or ModerationVerb.Mute:
+            {
+                var (duration, extraWords) = SplitWord(remainder);
+                if (word.Length == 0 || extraWords.Length != 0)
+                {
+                    return usage;
+                }
+
+                if (duration.Length == 0)
+                {
+                    return new ModerateCommand(parsed, room, word, ServerWide: serverWide);
+                }
+
+                return DurationText.TryParse(duration, out var lasts)
+                    ? new ModerateCommand(parsed, room, word, Duration: lasts, ServerWide: serverWide)
+                    : new InvalidCommand(ErrorCodes.BadArguments, $"invalid duration \"{duration}\": use {DurationText.Rule}");
+            }
+
+            default:
+                // unban, unmute, op, deop, voice, devoice: one name.
+                return word.Length == 0 || remainder.Length != 0 || (serverWide && parsed is not (ModerationVerb.Unban or ModerationVerb.Unmute))
+                    ? usage
+                    : new ModerateCommand(parsed, room, word, ServerWide: serverWide);
+        }
+    }
+
+    private static ClientCommand Oper(string rest)
+    {
+        var (name, password) = SplitWord(rest);
+        return name.Length == 0 || password.Length == 0
+            ? new InvalidCommand(ErrorCodes.BadArguments, "usage: /oper NAME PASSWORD")
+            : new OperCommand(name, password);
     }
 
     private static ClientCommand OneName(string rest, string usage, Func<string, ClientCommand> create)
@@ -49,6 +149,15 @@ public static class TextCommandParser
         return name.Length == 0 || extra.Length != 0
             ? new InvalidCommand(ErrorCodes.BadArguments, $"usage: {usage}")
             : create(name);
+    }
+
+    private static ClientCommand Join(string rest)
+    {
+        var (room, remainder) = SplitWord(rest);
+        var (key, extra) = SplitWord(remainder);
+        return room.Length == 0 || extra.Length != 0
+            ? new InvalidCommand(ErrorCodes.BadArguments, "usage: /join ROOM [KEY]")
+            : new JoinCommand(room.TrimStart('#')) { Key = key.Length == 0 ? null : key };
     }
 
     private static ClientCommand PrivateMessage(string rest)

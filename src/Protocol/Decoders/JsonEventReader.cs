@@ -38,13 +38,23 @@ public static class JsonEventReader
         "ack" => new AckEvent(String(root, "cid"), Id(root), Ts(root)),
         "error" => new ErrorEvent(Required(root, "code"), Required(root, "message"), String(root, "cid")),
         "welcome" => new WelcomeEvent(Required(root, "nick"), Required(root, "room"), String(root, "token"), Bool(root, "resumed"), Rate(root)),
-        "who" => new WhoEvent(Required(root, "room"), root.GetProperty("nicks").EnumerateArray().Select(nick => nick.GetString() ?? string.Empty).ToArray(), String(root, "cid"), Int(root, "total", 0), Int(root, "page", 1)),
+        "who" => new WhoEvent(Required(root, "room"), root.GetProperty("nicks").EnumerateArray().Select(nick => nick.GetString() ?? string.Empty).ToArray(), String(root, "cid"), Int(root, "total", 0), Int(root, "page", 1))
+        {
+            Roles = root.TryGetProperty("roles", out var roles) && roles.ValueKind == JsonValueKind.Object
+                ? roles.EnumerateObject().ToDictionary(role => role.Name, role => role.Value.GetString() ?? string.Empty)
+                : null,
+            Topic = String(root, "topic"),
+        },
         "info" => new InfoEvent(Required(root, "text"), String(root, "cid")),
         "shutdown" => new ShutdownEvent(Required(root, "text")),
         "history_end" => new HistoryEndEvent(Required(root, "room"), root.GetProperty("count").GetInt32(), String(root, "cid")),
         "login_required" => new LoginRequiredEvent(),
         "pong" => new PongEvent(String(root, "cid"), String(root, "problem")),
         "notice" => new NoticeEvent(Required(root, "code"), Required(root, "text")),
+        "topic" => new TopicEvent(Required(root, "room"), String(root, "text"), String(root, "by"), root.TryGetProperty("set_at", out var at) ? at.GetDateTimeOffset() : null, String(root, "cid")),
+        "moderation" => new ModerationEvent(
+            Id(root), Ts(root), String(root, "room"), Required(root, "by"), Required(root, "action"), String(root, "target"), String(root, "text"),
+            root.TryGetProperty("expires", out var expires) ? expires.GetDateTimeOffset() : null, Bool(root, "history")),
         "ping" => new KeepAliveEvent(root.TryGetProperty("grace", out var grace) && grace.TryGetInt32(out var seconds) ? seconds : 0),
         _ => null,
     };

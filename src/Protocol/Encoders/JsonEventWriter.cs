@@ -120,6 +120,22 @@ public static class JsonEventWriter
                 }
 
                 json.WriteEndArray();
+                if (w.Roles is { Count: > 0 } roles)
+                {
+                    json.WriteStartObject("roles");
+                    foreach (var (nick, role) in roles)
+                    {
+                        json.WriteString(nick, role);
+                    }
+
+                    json.WriteEndObject();
+                }
+
+                if (w.Topic is not null)
+                {
+                    json.WriteString("topic", w.Topic);
+                }
+
                 if (w.Total > 0)
                 {
                     json.WriteNumber("total", w.Total);
@@ -127,6 +143,56 @@ public static class JsonEventWriter
                 }
 
                 Cid(json, w.Cid);
+                break;
+            case TopicEvent t:
+                json.WriteString("type", "topic");
+                json.WriteString("room", t.Room);
+                if (t.Text is not null)
+                {
+                    json.WriteString("text", t.Text);
+                }
+
+                if (t.SetBy is not null)
+                {
+                    json.WriteString("by", t.SetBy);
+                }
+
+                if (t.SetAt is { } at)
+                {
+                    json.WriteString("set_at", EventWriter.FormatTimestamp(at));
+                }
+
+                Cid(json, t.Cid);
+                break;
+            case ModerationEvent m:
+                Header(json, "moderation", m.Id, m.Timestamp);
+                if (m.Room is not null)
+                {
+                    json.WriteString("room", m.Room);
+                }
+
+                json.WriteString("by", m.By);
+                json.WriteString("action", m.Action);
+                if (m.Target is not null)
+                {
+                    json.WriteString("target", m.Target);
+                }
+
+                if (m.Text is not null)
+                {
+                    json.WriteString("text", m.Text);
+                }
+
+                if (m.Expires is { } expires)
+                {
+                    json.WriteString("expires", EventWriter.FormatTimestamp(expires));
+                }
+
+                if (m.History)
+                {
+                    json.WriteBoolean("history", true);
+                }
+
                 break;
             case InfoEvent i:
                 json.WriteString("type", "info");

@@ -40,7 +40,13 @@ public static class TextEventWriter
         PresenceEvent p => $"* {p.OldNick} is now known as {p.Nick}",
         ErrorEvent e => $"! error: {e.Message}",
         WelcomeEvent w => $"* welcome to SocketChat, {w.Nick}! You are in {w.Room}. Type /help for commands.",
-        WhoEvent w => $"* {w.Heading}: {string.Join(", ", w.Nicks)}",
+        WhoEvent { Topic: { } topic } w => $"* {w.Heading}: {string.Join(", ", w.Nicks.Select(w.Shown))}; topic: {topic}",
+        WhoEvent w => $"* {w.Heading}: {string.Join(", ", w.Nicks.Select(w.Shown))}",
+        TopicEvent { Text: { } text, SetBy: { } by } t => $"* topic of {t.Room}: {text} (set by {by})",
+        TopicEvent { Text: { } text } t => $"* topic of {t.Room}: {text}",
+        TopicEvent t => $"* {t.Room} has no topic",
+        ModerationEvent { History: true } m => $"[history] {Moderation(m)}",
+        ModerationEvent m => Moderation(m),
         InfoEvent i => $"* {i.Text}",
         ShutdownEvent s => $"* {s.Text}",
         PongEvent { Problem: { } problem } => $"* pong; unhealthy: {problem}",
@@ -52,6 +58,35 @@ public static class TextEventWriter
         AckEvent => null,
         _ => throw new ArgumentOutOfRangeException(nameof(serverEvent), serverEvent.GetType().Name, "unknown event"),
     };
+
+    /// <summary>What a moderation action says in text mode, without the history mark.</summary>
+    public static string Moderation(ModerationEvent m)
+    {
+        var where = m.Room ?? "this server";
+        var until = m.Expires is { } expires ? $" until {EventWriter.FormatTimestamp(expires)}" : string.Empty;
+        var reason = string.IsNullOrEmpty(m.Text) ? string.Empty : $": {m.Text}";
+        return m.Action switch
+        {
+            ModerationActions.Topic when string.IsNullOrEmpty(m.Text) => $"* {m.By} cleared the topic of {where}",
+            ModerationActions.Topic => $"* {m.By} set the topic of {where}: {m.Text}",
+            ModerationActions.Kick => $"* {m.Target} was kicked from {where} by {m.By}{reason}",
+            ModerationActions.Ban => $"* {m.By} banned {m.Target} from {where}{until}",
+            ModerationActions.Unban => $"* {m.By} lifted the ban on {m.Target} in {where}",
+            ModerationActions.Mute => $"* {m.By} muted {m.Target} in {where}{until}",
+            ModerationActions.Unmute => $"* {m.By} unmuted {m.Target} in {where}",
+            ModerationActions.Op => $"* {m.By} made {m.Target} an operator of {where}",
+            ModerationActions.Deop => $"* {m.By} took operator from {m.Target} in {where}",
+            ModerationActions.Voice => $"* {m.By} gave {m.Target} a voice in {where}",
+            ModerationActions.Devoice => $"* {m.By} took the voice of {m.Target} in {where}",
+            ModerationActions.Owner when m.By == m.Target => $"* {m.Target} owns {where}",
+            ModerationActions.Owner => $"* {m.By} made {m.Target} an owner of {where}",
+            ModerationActions.Disown => $"* {m.By} took ownership of {where} from {m.Target}",
+            ModerationActions.Mode => $"* {m.By} set mode {m.Text} on {where}",
+            ModerationActions.Invite => $"* {m.By} invited {m.Target} to {where}",
+            ModerationActions.Kill => $"* {m.Target} was disconnected by {m.By}{reason}",
+            _ => $"* {m.By}: {m.Action} {m.Target} {m.Text}".TrimEnd(),
+        };
+    }
 
     /// <summary>A text that starts with <c>/me </c> is an action (IRC's CTCP ACTION, <c>/me</c> in our client).</summary>
     public const string ActionPrefix = "/me ";

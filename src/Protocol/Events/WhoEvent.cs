@@ -11,6 +11,21 @@ namespace SocketChat.Protocol.Events;
 /// <param name="Page">Which page this is, from 1.</param>
 public sealed record WhoEvent(string Room, IReadOnlyList<string> Nicks, string? Cid = null, int Total = 0, int Page = 1) : ServerEvent
 {
+    /// <summary>This page's members with a role in the room: nickname to <c>owner</c>, <c>op</c> or <c>voice</c>.</summary>
+    public IReadOnlyDictionary<string, string>? Roles { get; init; }
+
+    /// <summary>The room's topic, if it has one.</summary>
+    public string? Topic { get; init; }
+
+    /// <summary>A nickname as text mode lists it: its role's sign first (~ owner, @ op, + voice).</summary>
+    public string Shown(string nick) => Roles?.GetValueOrDefault(nick) switch
+    {
+        "owner" => "~" + nick,
+        "op" => "@" + nick,
+        "voice" => "+" + nick,
+        _ => nick,
+    };
+
     /// <summary>The most members one page lists.</summary>
     public const int PageSize = 100;
 

@@ -20,7 +20,7 @@ internal sealed class AccountStore(IOptions<ChatOptions> options, ILogger<Accoun
         QueueLimit = 4 * Hashers,
         QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
     });
-    private volatile Dictionary<string, (string Name, string Hash)> _accounts = new(StringComparer.OrdinalIgnoreCase);
+    private volatile Dictionary<string, UserAccount> _accounts = new(StringComparer.OrdinalIgnoreCase);
 
     public bool Required => options.Value.Auth.Mode == AuthMode.Password;
 
@@ -34,6 +34,9 @@ internal sealed class AccountStore(IOptions<ChatOptions> options, ILogger<Accoun
     public void Dispose() => _hashing.Dispose();
 
     public bool Exists(string name) => _accounts.ContainsKey(name);
+
+    // True when the account is a server operator's (NAME:HASH:operator in the file).
+    public bool IsOperator(string name) => _accounts.TryGetValue(name, out var account) && account.Operator;
 
     // Reads the file at start; a malformed file was already refused by the settings check.
     public void Load()
@@ -88,7 +91,7 @@ internal sealed class AccountStore(IOptions<ChatOptions> options, ILogger<Accoun
         }
 
         // Off the connection's read loop: hashing takes a few hundred milliseconds of one core.
-        var matches = await Task.Run(() => PasswordHasher.Verify(password, found ? account.Hash : PasswordHasher.DecoyHash), cancellationToken);
-        return new Verification(found && matches ? account.Name : null, Busy: false);
+        var matches = await Task.Run(() => PasswordHasher.Verify(password, found ? account!.Hash : PasswordHasher.DecoyHash), cancellationToken);
+        return new Verification(found && matches ? account!.Name : null, Busy: false);
     }
 }

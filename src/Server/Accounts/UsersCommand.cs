@@ -5,7 +5,7 @@ using SocketChat.Server.Configuration;
 
 namespace SocketChat.Server.Accounts;
 
-// SocketChat.Server users add|passwd|remove|list [NAME]: manages Chat:Auth:UsersFile. A running
+// SocketChat.Server users add|passwd|remove|list|op|deop [NAME]: manages Chat:Auth:UsersFile. A running
 // server notices the change by itself. Passwords are read without echo (or as one line from a pipe).
 internal static class UsersCommand
 {
@@ -15,6 +15,9 @@ internal static class UsersCommand
 
     private const string Usage = """
         usage: SocketChat.Server users add NAME      add an account (asks for its password)
+               SocketChat.Server users add --operator NAME
+                                                     add a server operator's account
+               SocketChat.Server users op|deop NAME  make an account a server operator, or no longer
                SocketChat.Server users passwd NAME   change an account's password
                SocketChat.Server users remove NAME   remove an account (its connections are closed)
                SocketChat.Server users list          list the accounts
@@ -24,7 +27,7 @@ internal static class UsersCommand
     // The subcommand's own words (verb, name) at the front of the arguments; the rest are settings.
     public static (string[] Words, string[] Settings) Split(string[] args)
     {
-        var words = args.Skip(1).TakeWhile(arg => !arg.StartsWith('-')).ToArray();
+        var words = args.Skip(1).TakeWhile(arg => !arg.StartsWith('-') || arg == "--operator").ToArray();
         return (words, args.Skip(1 + words.Length).ToArray());
     }
 
@@ -33,7 +36,7 @@ internal static class UsersCommand
         var options = ChatOptions.Read(configuration);
 
         var path = ServerPaths.UsersFile(options);
-        Dictionary<string, (string Name, string Hash)> accounts;
+        Dictionary<string, UserAccount> accounts;
         try
         {
             accounts = UsersFile.Read(path);
@@ -44,15 +47,27 @@ internal static class UsersCommand
             return 1;
         }
 
+        var makeOperator = words is ["add", "--operator", _];
+        if (makeOperator)
+        {
+            words = ["add", words[2]];
+        }
+
         switch (words)
         {
             case ["list"]:
-                foreach (var (name, _) in accounts.Values.OrderBy(account => account.Name, StringComparer.OrdinalIgnoreCase))
+                foreach (var account in accounts.Values.OrderBy(account => account.Name, StringComparer.OrdinalIgnoreCase))
                 {
-                    output.WriteLine(name);
+                    output.WriteLine(account.Operator ? $"{account.Name} (operator)" : account.Name);
                 }
 
                 return 0;
+            case ["op" or "deop", var name] when accounts.TryGetValue(name, out var account):
+                accounts[account.Name] = account with { Operator = words[0] == "op" };
+                return Save(path, accounts, $"{account.Name} is {(words[0] == "op" ? "now" : "no longer")} a server operator", output, error);
+            case ["op" or "deop", var name]:
+                error.WriteLine($"no account {name} in {path}");
+                return 1;
             case ["add" or "passwd" or "remove", var name] when !ChatNames.IsValid(name) || string.Equals(name, ChatNames.Server, StringComparison.OrdinalIgnoreCase):
                 error.WriteLine($"invalid account name {name}: use {ChatNames.Rule} (not \"{ChatNames.Server}\")");
                 return UsageExitCode;
@@ -69,8 +84,8 @@ internal static class UsersCommand
                 }
 
                 var stored = accounts.TryGetValue(name, out var existing) ? existing.Name : name;
-                accounts[stored] = (stored, PasswordHasher.Hash(password));
-                return Save(path, accounts, $"{(existing.Name is null ? "added" : "changed the password of")} {stored}", output, error);
+                accounts[stored] = new UserAccount(stored, PasswordHasher.Hash(password), existing?.Operator ?? makeOperator);
+                return Save(path, accounts, $"{(existing is null ? "added" : "changed the password of")} {stored}", output, error);
             case ["remove", var name]:
                 var removed = accounts[name].Name;
                 accounts.Remove(name);
@@ -99,7 +114,7 @@ internal static class UsersCommand
         return password;
     }
 
-    private static int Save(string path, Dictionary<string, (string Name, string Hash)> accounts, string done, TextWriter output, TextWriter error)
+    private static int Save(string path, Dictionary<string, UserAccount> accounts, string done, TextWriter output, TextWriter error)
     {
         try
         {

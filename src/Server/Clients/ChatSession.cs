@@ -92,6 +92,9 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
     // Password mode: the account this connection logged in to (or resumed); null until then.
     public string? Account { get => _account; set => _account = value; }
 
+    // A server operator (an operator account logged in, or /oper): above every room's rules.
+    public bool ServerOperator { get; set; }
+
     private volatile string? _account;
 
     // JSON mode: the identity this connection holds, which a later connection can resume.

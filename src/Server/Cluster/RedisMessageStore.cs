@@ -28,6 +28,9 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
     private const string LastIdKey = Prefix + "lastid";
     private const string AnnouncementsKey = Prefix + "announcements";
 
+    // Every moderation entry, never trimmed: what a node starting (or first reaching Redis) applies up to its place.
+    private const string ModerationKey = Prefix + "moderation";
+
     // The global log keeps this many entries (a node away longer starts again from its end); room streams keep all.
     private const int LogLength = 1_000_000;
 
@@ -74,6 +77,11 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
                 redis.call('XADD', KEYS[3] .. 'room:' .. string.lower(room), id .. '-0', unpack(fields))
               elseif kind == '2' then
                 redis.call('XADD', KEYS[3] .. 'announcements', id .. '-0', unpack(fields))
+              elseif kind == '4' then
+                if room ~= '' then
+                  redis.call('XADD', KEYS[3] .. 'room:' .. string.lower(room), id .. '-0', unpack(fields))
+                end
+                redis.call('XADD', KEYS[3] .. 'moderation', id .. '-0', unpack(fields))
               end
               redis.call('HSET', key, field, id)
               redis.call('EXPIRE', key, ttl)
@@ -132,6 +140,9 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
     private ConnectionMultiplexer? _redis;
     private string _position = "0-0";
     private volatile bool _positioned;
+
+    // Where this node took its place in the log: the moderation entries up to it are read (once) before the log.
+    private volatile string? _replayUpTo;
 
     // The log this node follows (null until it has taken its place), and the highest id it has seen in it.
     private volatile string? _epoch;
@@ -205,6 +216,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         {
             _epoch = (string?)Database.ScriptEvaluate(AdoptScript, [EpochKey, LastIdKey], [string.Empty, NewEpoch(), 0]);
             _position = LogEnd();
+            _replayUpTo = _position;
             _highest = LastId;
             _positioned = true;
             _positioning = Task.CompletedTask;
@@ -289,6 +301,18 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         if (Interlocked.Exchange(ref _reposition, 0) == 1)
         {
             _position = "0-0";
+            _replayUpTo = null;
+        }
+
+        if (_replayUpTo is { } upTo)
+        {
+            // Before anything after this node's place: the moderation that came before it, applied, not told.
+            var earlier = await Database.StreamRangeAsync(ModerationKey, "-", upTo);
+            _replayUpTo = null;
+            if (earlier.Length > 0)
+            {
+                return [.. earlier.Select(entry => Parse(entry) with { Replayed = true })];
+            }
         }
 
         // The log is checked to be the one this node follows as it is read: its epoch, and its ids not gone backwards.
@@ -327,7 +351,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
     public IReadOnlyList<StoredMessage>? Follow(ReadOnlySpan<byte> publication)
     {
         var reader = new Utf8JsonReader(publication);
-        if (!_positioned || Volatile.Read(ref _reposition) == 1 || !reader.Read() || reader.TokenType != JsonTokenType.StartArray || !reader.Read())
+        if (!_positioned || _replayUpTo is not null || Volatile.Read(ref _reposition) == 1 || !reader.Read() || reader.TokenType != JsonTokenType.StartArray || !reader.Read())
         {
             return null;
         }
@@ -434,6 +458,8 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         return removed;
     }
 
+    public IReadOnlyList<StoredMessage> Moderation() => [.. Database.StreamRange(ModerationKey, "-", "+").Select(Parse)];
+
     public IEnumerable<StoredMessage> Export(string room, DateTimeOffset since) =>
         Database.StreamRange(RoomKey(room), "-", "+").Select(Parse).Where(message => message.Timestamp >= since);
 
@@ -505,6 +531,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         {
             _epoch = (string?)await Database.ScriptEvaluateAsync(AdoptScript, [EpochKey, LastIdKey], [string.Empty, NewEpoch(), 0]);
             _position = await LogEndAsync();
+            _replayUpTo = _position;
             Volatile.Write(ref _highest, await LastIdAsync());
             _positioned = true;
             positioning.SetResult();

@@ -76,6 +76,10 @@ internal sealed class ChatOptions
 
     public OperatorConsoleMode OperatorConsole { get; set; } = OperatorConsoleMode.Auto;
 
+    // Server operators by settings (an OPER block): name to a password hash as `users` writes it. /oper NAME PASSWORD
+    // (IRC OPER) makes a connection one; so does logging in to an account marked operator in the users file.
+    public Dictionary<string, string> Operators { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     [ChatName]
     public string DefaultRoom { get; set; } = "lobby";
 

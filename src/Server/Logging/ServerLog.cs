@@ -201,4 +201,13 @@ internal static partial class ServerLog
 
     [LoggerMessage(67, LogLevel.Warning, "Listening on every interface with no accounts: anyone who can reach port {Port} can chat here. Keep it to this machine with Chat:Host=127.0.0.1, or require accounts with Chat:Auth:Mode=password", EventName = "OpenToEveryone")]
     public static partial void OpenToEveryone(ILogger logger, int port);
+
+    [LoggerMessage(80, LogLevel.Information, "Moderation: {Actor} {Action} {Target} in {Room} {Text}", EventName = "Moderated")]
+    public static partial void Moderated(ILogger logger, string action, string room, string actor, string target, string text);
+
+    [LoggerMessage(81, LogLevel.Information, "{Nick} is a server operator ({How})", EventName = "ServerOperator")]
+    public static partial void BecameOperator(ILogger logger, string nick, string how);
+
+    [LoggerMessage(82, LogLevel.Warning, "{Nick} failed to become a server operator", EventName = "OperFailed")]
+    public static partial void OperFailed(ILogger logger, string nick);
 }

@@ -28,6 +28,7 @@ internal sealed class LogReader(
     OperatorDisplay display,
     MessageEvents messageEvents,
     RecentNames recent,
+    Moderation moderation,
     TimeProvider clock,
     ILogger<LogReader> logger) : BackgroundService
 {
@@ -135,6 +136,11 @@ internal sealed class LogReader(
             case Move move:
             {
                 var session = move.Session;
+                if (moderation.JoinRefusal(session, move.Room, move.Key) is { } refused)
+                {
+                    return Refused(refused);
+                }
+
                 var left = rooms.ExitAll(session);
                 foreach (var from in left)
                 {
@@ -149,6 +155,11 @@ internal sealed class LogReader(
 
             case JoinRoom join:
             {
+                if (!join.Session.IsIn(join.Room) && moderation.JoinRefusal(join.Session, join.Room, join.Key) is { } refused)
+                {
+                    return Refused(refused);
+                }
+
                 if (rooms.Enter(join.Session, join.Room) is not { } joined)
                 {
                     return Changed(null, []);
@@ -226,6 +237,12 @@ internal sealed class LogReader(
     {
         var session = arrive.Session;
         var room = arrive.Room;
+        if (moderation.ServerBan(session) is { } ban)
+        {
+            var until = ban.Expires is { } end ? $" until {SocketChat.Protocol.Encoders.EventWriter.FormatTimestamp(end)}" : string.Empty;
+            return Refused(new SocketChat.Protocol.Commands.InvalidCommand(SocketChat.Protocol.ErrorCodes.Banned, $"you are banned from this server{until}")) with { Closes = true };
+        }
+
         if (arrive.Displaced is { } displaced)
         {
             var left = rooms.ExitAll(displaced);
@@ -244,6 +261,11 @@ internal sealed class LogReader(
             }
         }
 
+        if (room is not null && moderation.JoinRefusal(session, room, key: null) is { } refused)
+        {
+            return Refused(refused);
+        }
+
         if (room is null || rooms.Enter(session, room) is not { } entered)
         {
             return Changed(null, []);
@@ -254,7 +276,86 @@ internal sealed class LogReader(
         return Changed(entered.Name, []);
     }
 
-    private RoomChanged Changed(string? joined, List<Room> left) => new(log.LastDelivered, joined, left.ConvertAll(room => room.Name));
+    private RoomChanged Changed(string? joined, List<Room> left) =>
+        new(log.LastDelivered, joined, left.ConvertAll(room => room.Name)) { Claimable = joined is not null && moderation.Claimable(joined) };
+
+    private RoomChanged Refused(SocketChat.Protocol.Commands.InvalidCommand refusal) => new(log.LastDelivered, null, []) { Refusal = refusal };
+
+    // A moderation entry: applied to the rules, then told and carried out on this server's members (every node does
+    // the same with its own); one read again at start is applied alone.
+    private void Moderate(StoredMessage entry)
+    {
+        if (ModerationRecord.Of(entry) is not { } record || !moderation.Apply(entry, record) || entry.Replayed)
+        {
+            return;
+        }
+
+        var told = record.ToEvent(entry.Id, entry.Timestamp);
+        ServerLog.Moderated(logger, record.Action, record.Room ?? "*", record.Actor, record.Target ?? string.Empty, record.Text ?? string.Empty);
+        if (display.Enabled)
+        {
+            display.Show(SocketChat.Protocol.Encoders.TextEventWriter.Moderation(told));
+        }
+
+        if (record.Room is not { } room)
+        {
+            ModerateServer(record, told);
+            return;
+        }
+
+        fanout.Notify(room, told);
+        switch (record.Action)
+        {
+            case ModerationActions.Kick when users.FindByNick(record.Target!) is { } kicked:
+                Remove(kicked, room);
+                break;
+            case ModerationActions.Ban when record.Remove && rooms.FindRoom(room) is { } banned:
+                foreach (var member in users.Sessions.Where(member => member.IsIn(room) && !member.ServerOperator && !moderation.Rules(room).IsOperator(member.Nick)
+                    && BanMask.Matches(record.Target!, member)).ToList())
+                {
+                    // Its room hears it go as a kick, here and (as it leaving) on the other servers.
+                    fanout.Notify(room, new ModerationEvent(entry.Id, entry.Timestamp, room, record.Actor, ModerationActions.Kick, member.Nick, "banned"));
+                    Remove(member, room);
+                    TellOtherServers(PresenceAction.Leave, room, member.Nick);
+                }
+
+                break;
+            case ModerationActions.Invite when users.FindByNick(record.Target!) is { } invited && !invited.IsIn(room):
+                invited.Send(told);
+                break;
+        }
+    }
+
+    private void Remove(ChatSession member, string room)
+    {
+        if (rooms.Exit(member, room) is not null)
+        {
+            cluster.Moved(member.Nick, room, null);
+        }
+    }
+
+    // Server-wide: a kill or a ban closes who it is for on this server; server operators here are told of each.
+    private void ModerateServer(ModerationRecord record, ModerationEvent told)
+    {
+        foreach (var session in users.Sessions.Where(session => session.ServerOperator && session.Registered))
+        {
+            session.Send(told);
+        }
+
+        var (closing, why) = record.Action switch
+        {
+            ModerationActions.Kill => (users.FindByNick(record.Target!) is { } killed ? [killed] : [], $"killed by {record.Actor}{(string.IsNullOrEmpty(record.Text) ? string.Empty : ": " + record.Text)}"),
+            ModerationActions.Ban when record.Remove => (
+                users.Sessions.Where(session => session.Registered && !session.ServerOperator && BanMask.Matches(record.Target!, session)).ToList(),
+                $"banned from this server by {record.Actor}"),
+            _ => (new List<ChatSession>(), string.Empty),
+        };
+        foreach (var session in closing)
+        {
+            session.Send(new ErrorEvent(record.Action == ModerationActions.Kill ? SocketChat.Protocol.ErrorCodes.Killed : SocketChat.Protocol.ErrorCodes.Banned, why));
+            session.StopReading(why);
+        }
+    }
 
     // This server's members at once, in their place among what is delivered; in a cluster, the other servers'
     // through the log, in order with the messages around it.
@@ -295,6 +396,9 @@ internal sealed class LogReader(
                 case MessageKind.Announcement:
                     fanout.DeliverAnnouncement(message);
                     messageEvents.OperatorMessage(message);
+                    break;
+                case MessageKind.Moderation:
+                    Moderate(message);
                     break;
                 case MessageKind.Presence when !message.Local:
                     // Another server's: its own members were told when it happened, this one's are told now.

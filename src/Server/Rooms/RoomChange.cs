@@ -17,10 +17,10 @@ internal abstract record RoomChange
 internal sealed record Arrive(ChatSession Session, string? Room, ChatSession? Displaced = null, bool Quietly = false, bool FollowDisplaced = false) : RoomChange;
 
 // Out of every room it is in, into Room (text and JSON connections are in one room).
-internal sealed record Move(ChatSession Session, string Room) : RoomChange;
+internal sealed record Move(ChatSession Session, string Room, string? Key = null) : RoomChange;
 
 // Into one more room (IRC); nothing when it is in it already.
-internal sealed record JoinRoom(ChatSession Session, string Room) : RoomChange;
+internal sealed record JoinRoom(ChatSession Session, string Room, string? Key = null) : RoomChange;
 
 // Out of one of its rooms (IRC), the others kept.
 internal sealed record PartRoom(ChatSession Session, string Room, string? Reason) : RoomChange;
@@ -37,5 +37,14 @@ internal sealed record Depart(ChatSession Session, string? Reason, bool Disconne
 internal sealed record Lapsed(string Room, string Nick, string Reason) : RoomChange;
 
 // What a change did: the log's position when it applied (everything up to it is history, everything after it
-// live), the room entered (null: none) and the rooms left.
-internal sealed record RoomChanged(long Position, string? Joined, IReadOnlyList<string> Left);
+// live), the room entered (null: none) and the rooms left; why the room refused it (a ban, +i, +k), and whether the
+// room entered was never owned (its first member claims it).
+internal sealed record RoomChanged(long Position, string? Joined, IReadOnlyList<string> Left)
+{
+    public SocketChat.Protocol.Commands.InvalidCommand? Refusal { get; init; }
+
+    public bool Claimable { get; init; }
+
+    // The refusal is the server's (a server-wide ban): the connection is closed.
+    public bool Closes { get; init; }
+}

@@ -9,7 +9,7 @@ namespace SocketChat.Server.Sessions;
 internal sealed record ChannelSayCommand(string Room, string Text) : ClientCommand(Cid: null);
 
 // Into one more room, staying in the others (JOIN).
-internal sealed record ChannelJoinCommand(string Room) : ClientCommand(Cid: null);
+internal sealed record ChannelJoinCommand(string Room, string? Key = null) : ClientCommand(Cid: null);
 
 // Out of one room, staying in the others (PART), with what it says as it goes.
 internal sealed record ChannelPartCommand(string Room, string? Reason) : ClientCommand(Cid: null);

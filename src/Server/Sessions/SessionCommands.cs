@@ -23,6 +23,8 @@ internal sealed class SessionCommands(
     SessionLifecycle lifecycle,
     SessionLogin login,
     SessionMessages messages,
+    SessionModeration moderating,
+    Moderation moderation,
     MessageLog log,
     RoomHistory history,
     ServerMetrics metrics,
@@ -37,12 +39,22 @@ internal sealed class SessionCommands(
         "  TEXT             say TEXT to your room (//TEXT sends a line starting with /)",
         "  /login NAME PASS log in (on servers with accounts)",
         "  /nick NAME       change your nickname",
-        "  /join ROOM       move to ROOM, creating it if it is new",
+        "  /join ROOM [KEY] move to ROOM, creating it if it is new (the first in a new room owns it)",
         "  /who [PAGE]      list who is in your room (100 a page)",
         "  /history [N]     show the room's last N messages (default 20)",
         "  /me ACTION       say what you do (* alice waves)",
         "  /msg NICK TEXT   send TEXT to NICK alone",
         "  /help            show this help",
+        "room operators (~ owner, @ operator, + voice in /who; #ROOM first acts on another room):",
+        "  /topic [TEXT]    show or set the topic (/topic - clears it)",
+        "  /kick NICK [WHY] remove NICK from the room",
+        "  /ban MASK [TIME] ban MASK (a nick, NICK!USER@HOST, an address or network, $a:ACCOUNT) for TIME (30m, 2h, 7d)",
+        "  /unban MASK      lift a ban; /bans lists bans and mutes",
+        "  /mute MASK [TIME] let MASK read but not speak; /unmute MASK",
+        "  /op NICK, /deop NICK, /voice NICK, /devoice NICK   give or take a role",
+        "  /mode [+|-FLAGS] show or change modes: i invite-only, m moderated, n, s secret, t topic by ops, k KEY, l COUNT",
+        "  /invite NICK     let NICK into an invite-only room",
+        "server operators: /oper NAME PASS, /kill NICK [WHY], /ban --server MASK [TIME], /mute --server MASK [TIME]",
         "  /ping            check the server answers (* pong)",
         "  /quit            leave",
         $"names: {ChatNames.Rule}",
@@ -90,13 +102,20 @@ internal sealed class SessionCommands(
     private async Task<WhoEvent> WhoAsync(string room, WhoCommand request)
     {
         var nicks = await MembersAsync(room);
+        var rules = moderation.Rules(room);
+        WhoEvent who;
         if (nicks.Length <= WhoEvent.PageSize)
         {
-            return new WhoEvent(room, nicks, request.Cid);
+            who = new WhoEvent(room, nicks, request.Cid);
+        }
+        else
+        {
+            var page = Math.Min(request.Page, (nicks.Length + WhoEvent.PageSize - 1) / WhoEvent.PageSize);
+            who = new WhoEvent(room, nicks.Skip((page - 1) * WhoEvent.PageSize).Take(WhoEvent.PageSize).ToArray(), request.Cid, nicks.Length, page);
         }
 
-        var page = Math.Min(request.Page, (nicks.Length + WhoEvent.PageSize - 1) / WhoEvent.PageSize);
-        return new WhoEvent(room, nicks.Skip((page - 1) * WhoEvent.PageSize).Take(WhoEvent.PageSize).ToArray(), request.Cid, nicks.Length, page);
+        var roles = who.Nicks.Select(nick => (nick, role: RoomRules.RoleName(rules.RoleOf(nick)))).Where(pair => pair.role is not null).ToDictionary(pair => pair.nick, pair => pair.role!);
+        return who with { Roles = roles.Count == 0 ? null : roles, Topic = rules.Topic };
     }
 
     // Completes once every message the session has sent is stored, delivered and acknowledged (or will never be):
@@ -181,14 +200,21 @@ internal sealed class SessionCommands(
     {
         switch (command)
         {
+            case SayCommand say when session.Room.Length == 0:
+                Reject(session, new InvalidCommand(ErrorCodes.NotInRoom, "you are in no room: /join ROOM first", say.Cid));
+                break;
             case SayCommand say:
-                RejectIfRefused(session, messages.Say(session, session.Room, say.Text, say.Cid));
+                RejectIfRefused(session, moderation.SpeakRefusal(session, session.Room) is { } refused ? refused with { Cid = say.Cid } : messages.Say(session, session.Room, say.Text, say.Cid));
                 break;
             case ChannelSayCommand say:
-                RejectIfRefused(session, messages.Say(session, say.Room, say.Text, say.Cid));
+                RejectIfRefused(session, moderation.SpeakRefusal(session, say.Room) ?? messages.Say(session, say.Room, say.Text, say.Cid));
                 break;
+            case ModerateCommand moderate:
+                return Continue(ModerateAsync(session, moderate));
+            case OperCommand oper:
+                return Continue(OperAsync(session, oper));
             case ChannelJoinCommand join:
-                return Continue(JoinChannelAsync(session, join.Room));
+                return Continue(JoinChannelAsync(session, join.Room, join.Key));
             case ChannelPartCommand part:
                 return Continue(PartAsync(session, part.Room, part.Reason));
             case PrivateMessageCommand message:
@@ -225,6 +251,32 @@ internal sealed class SessionCommands(
         }
 
         return ValueTask.FromResult(true);
+    }
+
+    private async Task ModerateAsync(ChatSession session, ModerateCommand command) =>
+        RejectIfRefused(session, await moderating.HandleAsync(Moderator.Of(session), command));
+
+    private async Task OperAsync(ChatSession session, OperCommand command)
+    {
+        if (await moderating.OperAsync(session, command) is { } refused)
+        {
+            Reject(session, refused);
+            return;
+        }
+
+        session.Send(new InfoEvent("you are now a server operator", command.Cid));
+    }
+
+    // Why a room's member limit (+l) keeps session out, counted across the cluster; null when it does not.
+    public async Task<InvalidCommand?> FullAsync(ChatSession session, string room, string? cid)
+    {
+        var rules = moderation.Rules(room);
+        if (rules.Limit is not { } limit || session.ServerOperator || rules.Invited.Contains(session.Nick) || rules.IsOperator(session.Nick))
+        {
+            return null;
+        }
+
+        return (await MembersAsync(room)).Length >= limit ? new InvalidCommand(ErrorCodes.RoomFull, $"{rules.Name} is full ({limit} members)", cid) : null;
     }
 
     private async ValueTask<bool> SendPrivateAsync(ChatSession session, PrivateMessageCommand message)
@@ -291,12 +343,34 @@ internal sealed class SessionCommands(
             return;
         }
 
-        // The move and its notices (the mover hears its own first), then the new room's history, then what the
-        // room said meanwhile.
-        var moved = await history.EnterAsync(session, new Move(session, command.Room));
+        if (await FullAsync(session, command.Room, command.Cid) is { } full)
+        {
+            Reject(session, full);
+            return;
+        }
+
+        // The move and its notices (the mover hears its own first), then the new room's topic and history, then what
+        // the room said meanwhile.
+        var moved = await history.EnterAsync(session, new Move(session, command.Room, command.Key));
+        if (moved.Refusal is { } refused)
+        {
+            RoomHistory.Skip(session);
+            Reject(session, refused with { Cid = command.Cid });
+            return;
+        }
+
         var joined = moved.Joined!;
         session.Send(new PresenceEvent(clock.GetUtcNow(), joined, session.Nick, PresenceAction.Join));
+        if (moderation.Rules(joined) is { Topic: { } topic } rules)
+        {
+            session.Send(new TopicEvent(joined, topic, rules.TopicBy, rules.TopicAt));
+        }
+
         await history.ShowRecentAsync(session, joined, moved.Position);
+        if (moved.Claimable)
+        {
+            await moderating.ClaimAsync(session, joined);
+        }
         if (session.Identity is { } identity)
         {
             log.Save(identity.Record(session.Nick, joined, clock.GetUtcNow()));
@@ -307,17 +381,32 @@ internal sealed class SessionCommands(
     }
 
     // IRC: one more room, with its notices and history as in a move, the room left as it was.
-    private async Task JoinChannelAsync(ChatSession session, string roomName)
+    private async Task JoinChannelAsync(ChatSession session, string roomName, string? key)
     {
-        var entered = await history.EnterAsync(session, new JoinRoom(session, roomName));
+        if (!session.IsIn(roomName) && await FullAsync(session, roomName, cid: null) is { } full)
+        {
+            Reject(session, full);
+            return;
+        }
+
+        var entered = await history.EnterAsync(session, new JoinRoom(session, roomName, key));
         if (entered.Joined is not { } joined)
         {
             RoomHistory.Skip(session);
+            if (entered.Refusal is { } refused)
+            {
+                Reject(session, refused);
+            }
+
             return;
         }
 
         session.Send(new PresenceEvent(clock.GetUtcNow(), joined, session.Nick, PresenceAction.Join));
         await history.ShowRecentAsync(session, joined, entered.Position);
+        if (entered.Claimable)
+        {
+            await moderating.ClaimAsync(session, joined);
+        }
         ServerLog.RoomChanged(logger, session.Nick, string.Empty, joined);
         display.Show($"* {session.Nick} ({session.RemoteEndPoint}) joined {joined}");
     }

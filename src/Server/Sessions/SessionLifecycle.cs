@@ -26,6 +26,7 @@ internal sealed class SessionLifecycle(
     ResumeRegistry resumes,
     ServerMetrics metrics,
     OperatorDisplay display,
+    Moderation moderation,
     TimeProvider clock,
     ILogger<SessionLifecycle> logger)
 {
@@ -140,6 +141,12 @@ internal sealed class SessionLifecycle(
         }
 
         ServerLog.LoggedIn(logger, account, session.RemoteEndPoint);
+        if (accounts.IsOperator(account))
+        {
+            session.ServerOperator = true;
+            ServerLog.BecameOperator(logger, account, "operator account");
+        }
+
         if (claim.Released is { } released)
         {
             resumes.Forget(released);
@@ -275,10 +282,25 @@ internal sealed class SessionLifecycle(
         // Registered as its welcome is queued (before it, so the login deadline never closes a connection that has
         // been welcomed; the idle sweep waits for it).
         session.Registered = true;
+        if (entered.Refusal is { Code: ErrorCodes.Banned } banned && entered.Closes)
+        {
+            // Banned from the server: told why, and closed.
+            RoomHistory.Skip(session);
+            session.Send(new ErrorEvent(banned.Code, banned.Message));
+            session.StopReading("banned from this server");
+            return;
+        }
+
         session.Send(new WelcomeEvent(session.Nick, entered.Joined ?? string.Empty, token, Rate: session.Rate));
         if (log.Health.Problem is not null)
         {
             session.Send(StoreNotices.Delayed);
+        }
+
+        if (entered.Refusal is { } refused)
+        {
+            // Its room would not have it (banned, invite-only): it is in none, and may /join another.
+            session.Send(new ErrorEvent(refused.Code, $"{refused.Message}; you are in no room: /join ROOM"));
         }
 
         if (entered.Joined is not { } room)
@@ -287,6 +309,11 @@ internal sealed class SessionLifecycle(
         }
         else
         {
+            if (moderation.Rules(room) is { Topic: { } topic } rules)
+            {
+                session.Send(new TopicEvent(room, topic, rules.TopicBy, rules.TopicAt));
+            }
+
             await history.ShowRecentAsync(session, room, entered.Position);
             if (session.Identity is { } identity)
             {

@@ -38,6 +38,10 @@ internal interface IMessageStore : IDisposable
     // Deletes messages older than before and beyond the newest maxPerRoom of each room; returns how many.
     int Prune(DateTimeOffset? before, int? maxPerRoom);
 
-    // A room's messages since a time, oldest first, read lazily.
+    // Every moderation entry (MessageKind.Moderation), oldest first: read at start, so a restarted server knows
+    // every role, topic, ban and mode. Retention never removes them.
+    IReadOnlyList<StoredMessage> Moderation();
+
+    // A room's messages and moderation entries since a time, oldest first, read lazily.
     IEnumerable<StoredMessage> Export(string room, DateTimeOffset since);
 }

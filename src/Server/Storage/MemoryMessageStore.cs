@@ -12,6 +12,7 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
     private readonly Dictionary<string, LinkedList<StoredMessage>> _rooms = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, IdentityRecord> _identities = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AcceptedIds> _accepted = new(StringComparer.Ordinal);
+    private readonly List<StoredMessage> _moderation = [];
 
     public long LastId { get; private set; }
 
@@ -48,7 +49,12 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
                 var message = StoredMessage.Of(draft, ++LastId, timestamp);
                 results.Add(new Appended(message, Duplicate: false));
                 Accept(message);
-                if (message.Kind == MessageKind.Private || perRoom == 0)
+                if (message.Kind == MessageKind.Moderation)
+                {
+                    _moderation.Add(message);
+                }
+
+                if (message.Kind == MessageKind.Private || perRoom == 0 || (message.Kind == MessageKind.Moderation && message.Room is null))
                 {
                     continue;
                 }
@@ -142,7 +148,15 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
     }
 
     public IEnumerable<StoredMessage> Export(string room, DateTimeOffset since) =>
-        Room(room, 0, long.MaxValue, int.MaxValue).Where(message => message.Kind == MessageKind.Room && message.Timestamp >= since);
+        Room(room, 0, long.MaxValue, int.MaxValue).Where(message => message.Kind is MessageKind.Room or MessageKind.Moderation && message.Timestamp >= since);
+
+    public IReadOnlyList<StoredMessage> Moderation()
+    {
+        lock (_gate)
+        {
+            return [.. _moderation];
+        }
+    }
 
     public void Dispose()
     {

@@ -8,4 +8,8 @@ internal enum MessageKind
 
     // Someone joined, left or was renamed: it goes through the log in order with the messages, and is not kept.
     Presence = 3,
+
+    // A moderation action (ModerationRecord): kept like a message, shown in its room's history and export, and
+    // read again at start so every node knows every role, topic, ban and mode. Never pruned.
+    Moderation = 4,
 }

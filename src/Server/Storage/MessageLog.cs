@@ -87,6 +87,13 @@ internal sealed class MessageLog(
         store.Open();
         _lastDelivered = store.LastId;
         ServerLog.StoreOpened(logger, store.Kind, store.Location, _lastDelivered);
+
+        // What moderation the store holds is applied before anything is said (a shared log's tail reads it itself,
+        // once it has its place in the log).
+        if (tail is null && store.Moderation() is { Count: > 0 } moderation)
+        {
+            _committed.Writer.TryWrite([.. moderation.Select(entry => entry with { Replayed = true })]);
+        }
         _writing = Task.Run(WriteLoopAsync, CancellationToken.None);
 
         // A shared log is read back from the store, every node's entries, this one's included.

@@ -156,7 +156,7 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
         var removed = 0;
         if (before is { } cutoff)
         {
-            removed += DeleteInBatches(connection, "DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE ts < $cutoff LIMIT 5000)", ("$cutoff", cutoff.ToUnixTimeMilliseconds()));
+            removed += DeleteInBatches(connection, "DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE ts < $cutoff AND kind != 4 LIMIT 5000)", ("$cutoff", cutoff.ToUnixTimeMilliseconds()));
         }
 
         if (maxPerRoom is { } keep)
@@ -170,11 +170,19 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
         return removed;
     }
 
+    public IReadOnlyList<StoredMessage> Moderation()
+    {
+        using var connection = OpenReader();
+        using var query = connection.CreateCommand();
+        query.CommandText = "SELECT id, ts, kind, room, sender, recipient, text, sender_token, cid FROM messages WHERE kind = 4 ORDER BY id";
+        return [.. Read(query)];
+    }
+
     public IEnumerable<StoredMessage> Export(string room, DateTimeOffset since)
     {
         using var connection = OpenReader();
         using var query = connection.CreateCommand();
-        query.CommandText = "SELECT id, ts, kind, room, sender, recipient, text, sender_token, cid FROM messages WHERE kind = 0 AND room = $room AND ts >= $since ORDER BY id";
+        query.CommandText = "SELECT id, ts, kind, room, sender, recipient, text, sender_token, cid FROM messages WHERE kind IN (0, 4) AND room = $room AND ts >= $since ORDER BY id";
         query.Parameters.AddWithValue("$room", room);
         query.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
         foreach (var message in Read(query))
@@ -325,7 +333,7 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
             // The room's messages and the operator's lines (said to every room), each found through its own index.
             _query.CommandText = """
                 SELECT * FROM (SELECT id, ts, kind, room, sender, recipient, text, sender_token, cid FROM messages
-                    WHERE room = $room AND kind = 0 AND id > $after AND id < $before ORDER BY id DESC LIMIT $limit)
+                    WHERE room = $room AND kind IN (0, 4) AND id > $after AND id < $before ORDER BY id DESC LIMIT $limit)
                 UNION ALL
                 SELECT * FROM (SELECT id, ts, kind, room, sender, recipient, text, sender_token, cid FROM messages
                     WHERE kind = 2 AND id > $after AND id < $before ORDER BY id DESC LIMIT $limit)

@@ -33,6 +33,9 @@ internal static class SqliteSchema
         """
         CREATE INDEX messages_announcements ON messages (id) WHERE kind = 2;
         """,
+        """
+        CREATE INDEX messages_moderation ON messages (id) WHERE kind = 4;
+        """,
     ];
 
     public static int Current => Migrations.Length;

@@ -18,6 +18,9 @@ internal sealed record StoredMessage(
     // The connection on this server that sent it (0: the operator, or read back from the store); not stored.
     public long Origin { get; init; }
 
+    // Read again at start to rebuild moderation (a node's rooms, roles and bans), not delivered; not stored.
+    public bool Replayed { get; init; }
+
     // Appended on this server (a cluster's log also holds the others'); not stored.
     public bool Local { get; init; }
 
@@ -38,5 +41,10 @@ internal sealed record StoredMessage(
         new(MessageKind.Presence, room, nick, oldNick, action.ToString(), Origin: actor);
 
     // As shown in a room's history: a room message, or an operator line (said to every room).
-    public ServerEvent ToHistoryEvent() => Kind == MessageKind.Announcement ? ToAnnouncement(history: true) : ToRoomEvent(history: true);
+    public ServerEvent ToHistoryEvent() => Kind switch
+    {
+        MessageKind.Announcement => ToAnnouncement(history: true),
+        MessageKind.Moderation when ModerationRecord.Of(this) is { } action => action.ToEvent(Id, Timestamp, history: true),
+        _ => ToRoomEvent(history: true),
+    };
 }

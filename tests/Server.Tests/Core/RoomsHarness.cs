@@ -40,6 +40,7 @@ internal sealed class RoomsHarness : IAsyncDisposable
             new OperatorDisplay(new TestConsoleBridge(isTerminal: false), options),
             new MessageEvents(Serilog.Core.Logger.None),
             Recent,
+            Moderation = new Moderation(options, Clock),
             Clock,
             NullLogger<LogReader>.Instance);
         Log.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
@@ -48,6 +49,8 @@ internal sealed class RoomsHarness : IAsyncDisposable
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.Parse("2026-12-01T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
 
     public MemoryMessageStore Store { get; }
+
+    public Moderation Moderation { get; }
 
     public MessageLog Log { get; }
 

@@ -60,6 +60,8 @@ internal sealed class FaultyStore(IMessageStore inner) : IMessageStore
 
     public int Prune(DateTimeOffset? before, int? maxPerRoom) => inner.Prune(before, maxPerRoom);
 
+    public IReadOnlyList<StoredMessage> Moderation() => inner.Moderation();
+
     public IEnumerable<StoredMessage> Export(string room, DateTimeOffset since) => inner.Export(room, since);
 
     public void Dispose() => inner.Dispose();

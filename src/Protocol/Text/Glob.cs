@@ -1,8 +1,9 @@
-namespace SocketChat.Server.Irc;
+namespace SocketChat.Protocol.Text;
 
-// IRC masks: * is any run of characters, ? any one; letters compare ASCII-case-insensitively.
-internal static class Glob
+/// <summary>IRC masks: * is any run of characters, ? any one; letters compare ASCII-case-insensitively.</summary>
+public static class Glob
 {
+    /// <summary>True when <paramref name="text"/> matches <paramref name="mask"/>.</summary>
     public static bool IsMatch(string mask, string text) => IsMatch(mask.AsSpan(), text.AsSpan());
 
     // Iterative, with one backtrack point: the last star. Linear in practice, never exponential.

@@ -1,0 +1,319 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SocketChat.Protocol;
+using SocketChat.Protocol.Commands;
+using SocketChat.Protocol.Events;
+using SocketChat.Protocol.Text;
+using SocketChat.Server.Accounts;
+using SocketChat.Server.Clients;
+using SocketChat.Server.Configuration;
+using SocketChat.Server.Logging;
+using SocketChat.Server.Rooms;
+using SocketChat.Server.Storage;
+
+namespace SocketChat.Server.Sessions;
+
+// Who asks for a moderation action: a client's connection, or the operator console (no session: the server itself,
+// a server operator). Replies go back to it as events.
+internal sealed record Moderator(string Nick, bool ServerOperator, ChatSession? Session, Action<ServerEvent> Reply)
+{
+    public static Moderator Of(ChatSession session) => new(session.Nick, session.ServerOperator, session, session.Send);
+}
+
+// Moderation requests, from every kind of client alike: each is checked (the room, the target, the mask, the
+// requester's authority) and refused with what is wrong, or appended to the log as a moderation entry, which the log
+// reader applies (on every node) and tells the room. The reply comes once it is applied, so whatever the requester
+// does next sees it done.
+internal sealed class SessionModeration(
+    Moderation moderation,
+    MessageLog log,
+    Users users,
+    INameRegistry cluster,
+    RoomDirectory rooms,
+    AccountStore accounts,
+    IOptions<ChatOptions> options,
+    TimeProvider clock,
+    ILogger<SessionModeration> logger)
+{
+    // The longest topic or reason kept, in characters.
+    public const int MaxTextLength = 300;
+
+    // Refuses or carries out command; returns the refusal (null when done). removeBanned: a ban also removes who it
+    // matches from the room (SocketChat's /ban; IRC's MODE +b only bans).
+    public async Task<InvalidCommand?> HandleAsync(Moderator who, ModerateCommand command, bool removeBanned = true)
+    {
+        var cid = command.Cid;
+        var serverWide = command.ServerWide || command.Verb == ModerationVerb.Kill
+            || (who.Session is null && command.Room is null && command.Verb is ModerationVerb.Ban or ModerationVerb.Unban or ModerationVerb.Mute or ModerationVerb.Unmute or ModerationVerb.Bans);
+        var room = serverWide ? null : command.Room ?? (who.Session?.Room is { Length: > 0 } own ? own : null);
+        if (!serverWide && room is null)
+        {
+            return Refuse(ErrorCodes.NotInRoom, who.Session is null ? "name the room: #ROOM first" : "you are in no room: /join ROOM first", cid);
+        }
+
+        if (room is not null && !ChatNames.IsValid(room))
+        {
+            return Refuse(ErrorCodes.InvalidName, $"invalid room name; use {ChatNames.Rule}", cid);
+        }
+
+        if (room is not null)
+        {
+            room = rooms.FindRoom(room)?.Name ?? moderation.Rules(room).Name;
+        }
+
+        if (serverWide && !who.ServerOperator)
+        {
+            return Refuse(ErrorCodes.NotServerOperator, command.Verb == ModerationVerb.Kill ? "only server operators can /kill" : "only server operators can ban or mute server-wide", cid);
+        }
+
+        switch (command.Verb)
+        {
+            case ModerationVerb.Topic when command.Text is null:
+                var rules = moderation.Rules(room!);
+                who.Reply(new TopicEvent(room!, rules.Topic, rules.TopicBy, rules.TopicAt, cid));
+                return null;
+            case ModerationVerb.Topic:
+                return await ActAsync(who, new ModerationRecord(ModerationActions.Topic, room, who.Nick, null, Clean(command.Text)), cid);
+            case ModerationVerb.Kick:
+                return !await IsMemberAsync(room!, command.Target!)
+                    ? Refuse(ErrorCodes.NoSuchNick, $"{Shown(command.Target!)} is not in {room}", cid)
+                    : await ActAsync(who, new ModerationRecord(ModerationActions.Kick, room, who.Nick, await NickAsync(command.Target!), Clean(command.Text)), cid);
+            case ModerationVerb.Ban or ModerationVerb.Mute or ModerationVerb.Unban or ModerationVerb.Unmute:
+                return await RestrictAsync(who, command, room, removeBanned);
+            case ModerationVerb.Op or ModerationVerb.Deop or ModerationVerb.Voice or ModerationVerb.Devoice:
+                return await RoleAsync(who, command, room!);
+            case ModerationVerb.Mode:
+                return await ModeAsync(who, command, room!);
+            case ModerationVerb.Invite:
+                if (await users.FindAsync(command.Target!) is not { } invited)
+                {
+                    return Refuse(ErrorCodes.NoSuchNick, $"no such nick: {Shown(command.Target!)}", cid);
+                }
+
+                if (await IsMemberAsync(room!, invited))
+                {
+                    return Refuse(ErrorCodes.BadArguments, $"{invited} is already in {room}", cid);
+                }
+
+                return await ActAsync(who, new ModerationRecord(ModerationActions.Invite, room, who.Nick, invited), cid, $"invited {invited} to {room}");
+            case ModerationVerb.Kill:
+                return await users.FindAsync(command.Target!) is not { } killed
+                    ? Refuse(ErrorCodes.NoSuchNick, $"no such nick: {Shown(command.Target!)}", cid)
+                    : await ActAsync(who, new ModerationRecord(ModerationActions.Kill, null, who.Nick, killed, Clean(command.Text)), cid);
+            case ModerationVerb.Bans:
+                ListRestrictions(who, room, cid);
+                return null;
+            default:
+                return Refuse(ErrorCodes.UnknownCommand, "unknown moderation command", cid);
+        }
+    }
+
+    // The first to join a room nobody ever owned becomes its owner: an entry like any other, so every node agrees
+    // who it is (the first claim in the log wins).
+    public async Task ClaimAsync(ChatSession session, string room)
+    {
+        if (moderation.Claimable(room))
+        {
+            await AppendAsync(new ModerationRecord(ModerationActions.Owner, room, session.Nick, session.Nick));
+        }
+    }
+
+    // /oper NAME PASSWORD: an operator in Chat:Operators, or an account marked operator in the users file.
+    public async Task<InvalidCommand?> OperAsync(ChatSession session, OperCommand command)
+    {
+        var valid = false;
+        if (options.Value.Operators.TryGetValue(command.Name, out var hash))
+        {
+            valid = await Task.Run(() => PasswordHasher.IsWellFormed(hash) && PasswordHasher.Verify(command.Password, hash));
+        }
+        else if (accounts.IsOperator(command.Name))
+        {
+            valid = (await accounts.VerifyAsync(command.Name, command.Password, CancellationToken.None)).Account is not null;
+        }
+
+        if (!valid)
+        {
+            ServerLog.OperFailed(logger, session.Nick);
+            return new InvalidCommand(ErrorCodes.OperFailed, "wrong operator name or password", command.Cid);
+        }
+
+        session.ServerOperator = true;
+        ServerLog.BecameOperator(logger, session.Nick, $"oper {command.Name}");
+        return null;
+    }
+
+    private async Task<InvalidCommand?> RestrictAsync(Moderator who, ModerateCommand command, string? room, bool removeBanned)
+    {
+        var cid = command.Cid;
+        if (BanMask.Normalize(command.Target!, options.Value.Limits.Ipv6PrefixLength) is not { } mask)
+        {
+            return Refuse(ErrorCodes.BadArguments, $"invalid mask \"{Shown(command.Target!)}\": use {BanMask.Rule}", cid);
+        }
+
+        var (action, list) = command.Verb switch
+        {
+            ModerationVerb.Ban => (ModerationActions.Ban, (IEnumerable<Restriction>?)null),
+            ModerationVerb.Mute => (ModerationActions.Mute, null),
+            ModerationVerb.Unban => (ModerationActions.Unban, room is null ? moderation.Server.Bans : moderation.Rules(room).Bans),
+            _ => (ModerationActions.Unmute, room is null ? moderation.Server.Mutes : moderation.Rules(room).Mutes),
+        };
+        if (list is not null && !list.Any(restriction => string.Equals(restriction.Mask, mask, StringComparison.OrdinalIgnoreCase)))
+        {
+            return Refuse(ErrorCodes.BadArguments, $"{mask} is not {(action == ModerationActions.Unban ? "banned" : "muted")} {(room is null ? "on this server" : "in " + room)}", cid);
+        }
+
+        DateTimeOffset? expires = command.Duration is { } lasts ? clock.GetUtcNow() + lasts : null;
+        return await ActAsync(who, new ModerationRecord(action, room, who.Nick, mask, Clean(command.Text), expires, Remove: removeBanned && action == ModerationActions.Ban), cid);
+    }
+
+    private async Task<InvalidCommand?> RoleAsync(Moderator who, ModerateCommand command, string room)
+    {
+        var action = command.Verb switch
+        {
+            ModerationVerb.Op => ModerationActions.Op,
+            ModerationVerb.Deop => ModerationActions.Deop,
+            ModerationVerb.Voice => ModerationActions.Voice,
+            _ => ModerationActions.Devoice,
+        };
+        return await RoleAsync(who, action, room, command.Target!, command.Cid);
+    }
+
+    private async Task<InvalidCommand?> RoleAsync(Moderator who, string action, string room, string target, string? cid)
+    {
+        // Given to a member; taken from whoever has it, here or not.
+        var granting = action is ModerationActions.Op or ModerationActions.Voice or ModerationActions.Owner;
+        if (granting && !await IsMemberAsync(room, target))
+        {
+            return Refuse(ErrorCodes.NoSuchNick, $"{Shown(target)} is not in {room}", cid);
+        }
+
+        var nick = granting ? await NickAsync(target) : target;
+        return await ActAsync(who, new ModerationRecord(action, room, who.Nick, nick), cid);
+    }
+
+    // "+m", "-i+t", "+k KEY", "+l 20", "+o NICK", "+b MASK", "+b" (the list): each change its own entry, in order.
+    private async Task<InvalidCommand?> ModeAsync(Moderator who, ModerateCommand command, string room)
+    {
+        var cid = command.Cid;
+        var rules = moderation.Rules(room);
+        if (string.IsNullOrWhiteSpace(command.Text))
+        {
+            who.Reply(new InfoEvent($"{room} modes: {rules.ModeString(withKey: who.ServerOperator || rules.IsOperator(who.Nick))}", cid));
+            return null;
+        }
+
+        if (ChannelModes.Parse(command.Text) is not { } changes)
+        {
+            return Refuse(ErrorCodes.BadArguments, $"invalid mode change \"{Shown(command.Text)}\": {ChannelModes.Rule}", cid);
+        }
+
+        foreach (var change in changes)
+        {
+            var refused = change.Flag switch
+            {
+                'o' => await RoleAsync(who, change.Adding ? ModerationActions.Op : ModerationActions.Deop, room, change.Argument!, cid),
+                'v' => await RoleAsync(who, change.Adding ? ModerationActions.Voice : ModerationActions.Devoice, room, change.Argument!, cid),
+                'q' => await RoleAsync(who, change.Adding ? ModerationActions.Owner : ModerationActions.Disown, room, change.Argument!, cid),
+                'b' when change.Argument is null => List(who, room, cid),
+                'b' => await RestrictAsync(who, new ModerateCommand(change.Adding ? ModerationVerb.Ban : ModerationVerb.Unban, room, change.Argument, Cid: cid), room, removeBanned: false),
+                _ => await ActAsync(who, new ModerationRecord(ModerationActions.Mode, room, who.Nick, null, change.ToString()), cid),
+            };
+            if (refused is not null)
+            {
+                return refused;
+            }
+        }
+
+        return null;
+    }
+
+    private InvalidCommand? List(Moderator who, string room, string? cid)
+    {
+        ListRestrictions(who, room, cid);
+        return null;
+    }
+
+    private void ListRestrictions(Moderator who, string? room, string? cid)
+    {
+        var (bans, mutes) = room is null
+            ? (moderation.Server.Bans, moderation.Server.Mutes)
+            : (moderation.Rules(room).Bans, moderation.Rules(room).Mutes);
+        var where = room ?? "this server";
+        var lines = moderation.Active(bans).Select(ban => Describe("ban", ban))
+            .Concat(moderation.Active(mutes).Select(mute => Describe("mute", mute)))
+            .ToList();
+        who.Reply(new InfoEvent(lines.Count == 0 ? $"no bans or mutes in {where}" : $"bans and mutes in {where} ({lines.Count}):", cid));
+        foreach (var line in lines)
+        {
+            who.Reply(new InfoEvent(line, cid));
+        }
+    }
+
+    private static string Describe(string kind, Restriction restriction) =>
+        $"  {kind} {restriction.Mask} by {restriction.By} at {SocketChat.Protocol.Encoders.EventWriter.FormatTimestamp(restriction.At)}"
+        + (restriction.Expires is { } until ? $" until {SocketChat.Protocol.Encoders.EventWriter.FormatTimestamp(until)}" : string.Empty);
+
+    // Checked here for the reply, and again as it applies, against what the log holds then.
+    private async Task<InvalidCommand?> ActAsync(Moderator who, ModerationRecord record, string? cid, string? done = null)
+    {
+        record = record with { ByOperator = who.ServerOperator };
+        if (moderation.Authorize(record) is { } refused)
+        {
+            return refused with { Cid = cid };
+        }
+
+        if (await AppendAsync(record, who.Session?.Id ?? 0) is not { } stored)
+        {
+            return Refuse(ErrorCodes.Unavailable, "the server could not store that; try again", cid);
+        }
+
+        if (done is not null)
+        {
+            who.Reply(new InfoEvent(done, cid));
+        }
+
+        if (cid is not null)
+        {
+            who.Reply(new AckEvent(cid, stored.Id, stored.Timestamp));
+        }
+
+        return null;
+    }
+
+    // Stored, then applied here; null when the server stopped before the store took it.
+    private async Task<StoredMessage?> AppendAsync(ModerationRecord record, long origin = 0)
+    {
+        try
+        {
+            var appended = await log.AppendAsync(record.ToDraft(origin));
+            await log.WhenDeliveredAsync(appended.Message.Id);
+            return appended.Message;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<bool> IsMemberAsync(string room, string nick) =>
+        (await cluster.MembersAsync(room) ?? rooms.FindRoom(room)?.Nicks() ?? []).Contains(nick, StringComparer.OrdinalIgnoreCase);
+
+    // The nickname as its owner spells it.
+    private async Task<string> NickAsync(string nick) => await users.FindAsync(nick) ?? nick;
+
+    private static string? Clean(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var clean = TextSanitizer.RemoveControlCharacters(text).Trim();
+        return clean.Length > MaxTextLength ? clean[..MaxTextLength] : clean;
+    }
+
+    private static string Shown(string text) => TextSanitizer.RemoveControlCharacters(text.Length > 64 ? text[..64] : text);
+
+    private static InvalidCommand Refuse(string code, string message, string? cid) => new(code, message, cid);
+}

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using SocketChat.Protocol.Events;
+
+namespace SocketChat.Server.Storage;
+
+// A moderation action as the log keeps it (MessageKind.Moderation): the room (null: server-wide) is the entry's room,
+// the one who did it its sender, whom it was done to (a nickname or a mask) its recipient, and the rest its text, a
+// small JSON object: the action, its text (a topic, a reason, a mode change), when it expires, whether a server
+// operator did it (so every node judges it alike, whatever its own settings) and whether a ban also removes who it
+// matches.
+internal sealed record ModerationRecord(
+    string Action,
+    string? Room,
+    string Actor,
+    string? Target,
+    string? Text = null,
+    DateTimeOffset? Expires = null,
+    bool ByOperator = false,
+    bool Remove = false)
+{
+    public Draft ToDraft(long origin = 0) => new(MessageKind.Moderation, Room, Actor, Target, Encode(), Origin: origin);
+
+    public ModerationEvent ToEvent(long id, DateTimeOffset timestamp, bool history = false) =>
+        new(id, timestamp, Room, Actor, Action, Target, Text, Expires, history);
+
+    // Null when the entry's text is not one (a newer version's, or damaged): it is skipped, never fatal.
+    public static ModerationRecord? Of(StoredMessage message)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(message.Text);
+            var root = document.RootElement;
+            return new ModerationRecord(
+                root.GetProperty("a").GetString()!,
+                message.Room,
+                message.From,
+                message.To,
+                root.TryGetProperty("x", out var text) ? text.GetString() : null,
+                root.TryGetProperty("e", out var expires) ? DateTimeOffset.FromUnixTimeMilliseconds(expires.GetInt64()) : null,
+                root.TryGetProperty("op", out var op) && op.GetBoolean(),
+                root.TryGetProperty("rm", out var remove) && remove.GetBoolean());
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    private string Encode()
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("a", Action);
+            if (Text is not null)
+            {
+                json.WriteString("x", Text);
+            }
+
+            if (Expires is { } expires)
+            {
+                json.WriteNumber("e", expires.ToUnixTimeMilliseconds());
+            }
+
+            if (ByOperator)
+            {
+                json.WriteBoolean("op", true);
+            }
+
+            if (Remove)
+            {
+                json.WriteBoolean("rm", true);
+            }
+
+            json.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}
