@@ -73,6 +73,7 @@ internal static class ServerHost
         services.AddSingleton<SessionCommands>();
         services.AddSingleton<Irc.IrcRegistration>();
         services.AddSingleton<Irc.IrcChannels>();
+        services.AddSingleton<Irc.IrcModeration>();
         services.AddSingleton<Irc.IrcCommands>();
         services.AddSingleton<Lines.LineProtocol>();
         services.AddSingleton<ListenerPorts>();

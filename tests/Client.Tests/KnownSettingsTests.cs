@@ -20,7 +20,19 @@ public sealed class KnownSettingsTests
             .Order(StringComparer.OrdinalIgnoreCase);
 
         Assert.Equal(bound, KnownSettings.Keys.Order(StringComparer.OrdinalIgnoreCase));
+
+        // A dictionary (Chat:Operators) is a section whose keys the operator names.
+        Assert.Equal(NamedSectionsOf(server, "Chat"), KnownSettings.NamedSections);
     }
+
+    private static IEnumerable<string> NamedSectionsOf(Type options, string prefix) =>
+        options.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(property => property.SetMethod?.IsPublic == true)
+            .SelectMany(property => IsDictionary(property.PropertyType) ? [$"{prefix}:{property.Name}"]
+                : property.PropertyType.IsClass && property.PropertyType != typeof(string) ? NamedSectionsOf(property.PropertyType, $"{prefix}:{property.Name}")
+                : []);
+
+    private static bool IsDictionary(Type type) => type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>);
 
     [Fact]
     public void Unknown_NamesKeyValueAndClosest_KnownKeysAndSectionsPass()
@@ -41,7 +53,8 @@ public sealed class KnownSettingsTests
     private static IEnumerable<string> KeysOf(Type options, string prefix) =>
         options.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(property => property.SetMethod?.IsPublic == true)
-            .SelectMany(property => property.PropertyType.IsClass && property.PropertyType != typeof(string)
+            .SelectMany(property => IsDictionary(property.PropertyType) ? []
+                : property.PropertyType.IsClass && property.PropertyType != typeof(string)
                 ? KeysOf(property.PropertyType, $"{prefix}:{property.Name}")
                 : [$"{prefix}:{property.Name}"]);
 }

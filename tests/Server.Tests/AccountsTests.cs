@@ -281,7 +281,7 @@ public sealed class AccountsTests : IDisposable
         var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => StartAsync(writeAccounts: false));
 
         Assert.Equal(
-            $"Chat:Auth:UsersFile=users.txt is not allowed: cannot read {_data.File("users.txt")}: line 2 is not NAME:pbkdf2-sha256$ITERATIONS$SALT$HASH with at least 600000 iterations",
+            $"Chat:Auth:UsersFile=users.txt is not allowed: cannot read {_data.File("users.txt")}: line 2 is not NAME:pbkdf2-sha256$ITERATIONS$SALT$HASH (with at least 600000 iterations), then :operator for a server operator",
             Assert.Single(failure.Failures));
     }
 

@@ -260,7 +260,7 @@ public sealed class ChatServerTests
         Assert.Equal("* carol left lobby", await alice.ReadLineAsync());
         Assert.Equal("* lobby (1): alice", await alice.ReadLineAsync());
         await bob.SendAsync("/who");
-        Assert.Equal("* dev (2): bob, carol", await bob.ReadLineAsync());
+        Assert.Equal("* dev (2): ~bob, carol", await bob.ReadLineAsync());
     }
 
     [Fact]

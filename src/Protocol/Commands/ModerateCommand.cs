@@ -44,6 +44,9 @@ public enum ModerationVerb
 
     /// <summary>List the room's (or the server's) bans and mutes.</summary>
     Bans,
+
+    /// <summary>Server operators: a message to every server operator (IRC WALLOPS).</summary>
+    Wallops,
 }
 
 /// <summary>
@@ -58,7 +61,14 @@ public sealed record ModerateCommand(
     string? Text = null,
     TimeSpan? Duration = null,
     bool ServerWide = false,
-    string? Cid = null) : ClientCommand(Cid);
+    string? Cid = null) : ClientCommand(Cid)
+{
+    /// <summary>Whether a ban also removes the members it matches (SocketChat's <c>/ban</c>; IRC's <c>MODE +b</c> only bans).</summary>
+    public bool RemoveBanned { get; init; } = true;
+
+    /// <summary>Whether a done invitation is confirmed with an info line (IRC clients get their numeric instead).</summary>
+    public bool Confirm { get; init; } = true;
+}
 
 /// <summary>Become a server operator with an operator account's name and password (<c>/oper NAME PASSWORD</c>).</summary>
 public sealed record OperCommand(string Name, string Password, string? Cid = null) : ClientCommand(Cid);

@@ -42,6 +42,8 @@ public static class TextCommandParser
             "oper" => Oper(rest),
             "topic" or "kick" or "ban" or "unban" or "mute" or "unmute" or "op" or "deop" or "voice" or "devoice"
                 or "mode" or "invite" or "kill" or "bans" => Moderation(verb.ToLowerInvariant(), rest),
+            "wallops" when rest.Trim().Length > 0 => new ModerateCommand(ModerationVerb.Wallops, Text: rest.Trim()),
+            "wallops" => new InvalidCommand(ErrorCodes.BadArguments, "usage: /wallops TEXT"),
             _ => new InvalidCommand(ErrorCodes.UnknownCommand, $"unknown command /{verb} (try /help)"),
         };
     }

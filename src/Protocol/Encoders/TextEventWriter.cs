@@ -84,6 +84,7 @@ public static class TextEventWriter
             ModerationActions.Mode => $"* {m.By} set mode {m.Text} on {where}",
             ModerationActions.Invite => $"* {m.By} invited {m.Target} to {where}",
             ModerationActions.Kill => $"* {m.Target} was disconnected by {m.By}{reason}",
+            ModerationActions.Wallops => $"* wallops from {m.By}: {m.Text}",
             _ => $"* {m.By}: {m.Action} {m.Target} {m.Text}".TrimEnd(),
         };
     }

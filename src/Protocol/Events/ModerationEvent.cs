@@ -64,4 +64,7 @@ public static class ModerationActions
 
     /// <summary>Target's connection was closed by a server operator; Text is the reason.</summary>
     public const string Kill = "kill";
+
+    /// <summary>A server operator's message to the other server operators (IRC WALLOPS); Text is what it says.</summary>
+    public const string Wallops = "wallops";
 }

@@ -95,6 +95,9 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
     // A server operator (an operator account logged in, or /oper): above every room's rules.
     public bool ServerOperator { get; set; }
 
+    // Hears server operators' wallops (IRC user mode +w); server operators always do.
+    public bool Wallops { get; set; }
+
     private volatile string? _account;
 
     // JSON mode: the identity this connection holds, which a later connection can resume.

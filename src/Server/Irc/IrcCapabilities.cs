@@ -13,4 +13,5 @@ internal enum IrcCapabilities
     Sasl = 32,
     CapNotify = 64,
     UserhostInNames = 128,
+    InviteNotify = 256,
 }

@@ -8,6 +8,7 @@ internal static class IrcCapabilityNames
         ("batch", IrcCapabilities.Batch),
         ("cap-notify", IrcCapabilities.CapNotify),
         ("echo-message", IrcCapabilities.EchoMessage),
+        ("invite-notify", IrcCapabilities.InviteNotify),
         ("message-tags", IrcCapabilities.MessageTags),
         ("multi-prefix", IrcCapabilities.MultiPrefix),
         ("sasl", IrcCapabilities.Sasl),

@@ -10,7 +10,7 @@ namespace SocketChat.Server.Irc;
 
 // Channels are rooms. An IRC connection is in as many as it joins (up to MaxChannels), from none
 // at registration; what it says to a channel goes to that room. nc, telnet and JSON connections stay in one room.
-internal sealed class IrcChannels(SessionCommands commands, RoomDirectory rooms)
+internal sealed class IrcChannels(SessionCommands commands, RoomDirectory rooms, Moderation moderation)
 {
     // How many channels one connection may be in (CHANLIMIT).
     public const int MaxChannels = 50;
@@ -34,9 +34,13 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory rooms)
             return;
         }
 
-        // Keys, if given, are not needed: no channel here has one.
+        // JOIN #a,#b key-a,key-b: each channel's key in its place.
+        var keys = message[1]?.Split(',') ?? [];
+        var index = -1;
         foreach (var channel in list.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
+            index++;
+            var key = index < keys.Length && keys[index].Length > 0 ? keys[index] : null;
             if (RoomOf(session, channel) is not { } room || session.IsIn(room))
             {
                 continue;
@@ -49,9 +53,10 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory rooms)
             }
 
             irc.Subject = channel;
-            await commands.DispatchAsync(session, new ChannelJoinCommand(room));
+            await commands.DispatchAsync(session, new ChannelJoinCommand(room, key));
             if (session.IsIn(room))
             {
+                IrcModeration.SendTopic(session, rooms.FindRoom(room)?.Name ?? room, moderation.Rules(room), unsetToo: false);
                 await SendNamesAsync(session, irc, room);
             }
         }
@@ -111,9 +116,22 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory rooms)
     {
         // As the room spells itself, whatever case the client asked in.
         var room = rooms.FindRoom(asked)?.Name ?? asked;
+        var rules = moderation.Rules(room);
+        if (rules.Has('s') && !session.IsIn(room) && !session.ServerOperator)
+        {
+            // A secret room's members are its own business.
+            if (end)
+            {
+                session.Reply(session.Numeric("366", $"#{room} :End of /NAMES list."));
+            }
+
+            return;
+        }
+
         var members = await commands.MembersAsync(room);
-        var shown = irc.Has(IrcCapabilities.UserhostInNames) ? members.Select(IrcEventWriter.Mask).ToArray() : members;
-        foreach (var line in IrcReplies.Names(irc.ServerName, session.Nick, room, shown, end))
+        var all = irc.Has(IrcCapabilities.MultiPrefix);
+        var shown = members.Select(member => IrcModeration.Prefix(rules, member, all) + (irc.Has(IrcCapabilities.UserhostInNames) ? IrcEventWriter.Mask(member) : member)).ToArray();
+        foreach (var line in IrcReplies.Names(irc.ServerName, session.Nick, room, shown, end, rules.Has('s') ? '@' : '='))
         {
             session.Reply(line);
         }
@@ -128,41 +146,18 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory rooms)
         session.Reply(session.Numeric("321", "Channel :Users  Name"));
         foreach (var room in rooms.Rooms
             .Where(room => room.Count > 0 && asked?.Contains(room.Name) != false)
+            .Where(room => !moderation.Rules(room.Name).Has('s') || session.IsIn(room.Name) || session.ServerOperator)
             .OrderBy(room => room.Name, StringComparer.OrdinalIgnoreCase))
         {
-            session.Reply(session.Numeric("322", $"#{room.Name} {room.Count} :"));
+            session.Reply(IrcText.Fit(session.Numeric("322", $"#{room.Name} {room.Count} :"), moderation.Rules(room.Name).Topic ?? string.Empty));
         }
 
         session.Reply(session.Numeric("323", ":End of /LIST"));
     }
 
-    public void Topic(ChatSession session, IrcMessage message)
-    {
-        if (message[0] is not { } channel)
-        {
-            session.Reply(session.Numeric("461", "TOPIC :Not enough parameters"));
-        }
-        else if (RoomOf(session, channel) is not { } room)
-        {
-            return;
-        }
-        else if (rooms.FindRoom(room) is not { Count: > 0 })
-        {
-            session.Reply(session.Numeric("403", $"{channel} :No such channel"));
-        }
-        else if (message[1] is null)
-        {
-            session.Reply(session.Numeric("331", $"{channel} :No topic is set"));
-        }
-        else
-        {
-            session.Reply(session.Numeric("482", $"{channel} :Rooms have no topic on this server"));
-        }
-    }
-
     // Applies +i, +B, -i, -B in the order given ("+iB", "-B+i"); what changed, as MODE tells it back ("+iB"),
     // empty when nothing did.
-    private static string UserModes(IrcState irc, string changes)
+    private static string UserModes(ChatSession session, IrcState irc, string changes)
     {
         var applied = new System.Text.StringBuilder();
         var adding = true;
@@ -175,19 +170,34 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory rooms)
                 continue;
             }
 
-            var was = flag == 'i' ? irc.Invisible : irc.Bot;
-            if (was == adding)
+            var was = flag switch
+            {
+                'i' => irc.Invisible,
+                'B' => irc.Bot,
+                'w' => session.Wallops,
+                _ => session.ServerOperator,
+            };
+
+            // +o comes with OPER alone; -o gives it up.
+            if (was == adding || (flag == 'o' && adding))
             {
                 continue;
             }
 
-            if (flag == 'i')
+            switch (flag)
             {
-                irc.Invisible = adding;
-            }
-            else
-            {
-                irc.Bot = adding;
+                case 'i':
+                    irc.Invisible = adding;
+                    break;
+                case 'B':
+                    irc.Bot = adding;
+                    break;
+                case 'w':
+                    session.Wallops = adding;
+                    break;
+                default:
+                    session.ServerOperator = false;
+                    break;
             }
 
             var sign = adding ? '+' : '-';
@@ -210,53 +220,26 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory rooms)
         {
             session.Reply(session.Numeric("461", "MODE :Not enough parameters"));
         }
-        else if (!target.StartsWith('#'))
+        else
         {
-            // User modes: +i (clients ask for it as they connect; names here are seen by whoever asks anyway, so it
+            // User modes (a channel's are IrcModeration's): +i (clients ask for it as they connect; names here are seen by whoever asks anyway, so it
             // changes nothing, but is kept and shown back so the client does not warn) and +B (a bot says so).
             if (!string.Equals(target, session.Nick, StringComparison.OrdinalIgnoreCase))
             {
                 session.Reply(session.Numeric("502", ":Can't change mode for other users"));
             }
-            else if (message[1] is { } change && change.Trim('+', '-', 'i', 'B').Length > 0)
+            else if (message[1] is { } change && change.Trim('+', '-', 'i', 'B', 'w', 'o').Length > 0)
             {
                 session.Reply(session.Numeric("501", ":Unknown MODE flag"));
             }
-            else if (message[1] is { Length: > 0 } changes && UserModes(session.Irc!, changes) is { Length: > 0 } applied)
+            else if (message[1] is { Length: > 0 } changes && UserModes(session, session.Irc!, changes) is { Length: > 0 } applied)
             {
                 session.Reply($":{IrcEventWriter.Mask(session.Nick)} MODE {session.Nick} :{applied}");
             }
             else if (message[1] is null)
             {
                 var irc = session.Irc!;
-                session.Reply(session.Numeric("221", $"+{(irc.Invisible ? "i" : "")}{(irc.Bot ? "B" : "")}"));
-            }
-        }
-        else if (RoomOf(session, target) is null)
-        {
-            return;
-        }
-        else if (message[1] is not { } modes)
-        {
-            session.Reply(session.Numeric("324", $"{target} +nt"));
-        }
-        else
-        {
-            // Lists are asked for by clients as they join; they are empty. Changes are refused.
-            switch (modes.TrimStart('+'))
-            {
-                case "b":
-                    session.Reply(session.Numeric("368", $"{target} :End of channel ban list"));
-                    break;
-                case "e":
-                    session.Reply(session.Numeric("349", $"{target} :End of channel exception list"));
-                    break;
-                case "I":
-                    session.Reply(session.Numeric("347", $"{target} :End of channel invite list"));
-                    break;
-                default:
-                    session.Reply(session.Numeric("482", $"{target} :Channel modes cannot be changed on this server"));
-                    break;
+                session.Reply(session.Numeric("221", $"+{(irc.Invisible ? "i" : "")}{(irc.Bot ? "B" : "")}{(session.Wallops ? "w" : "")}{(session.ServerOperator ? "o" : "")}"));
             }
         }
     }

@@ -18,6 +18,8 @@ internal sealed class IrcCommands(
     Users users,
     INameRegistry names,
     RecentNames recent,
+    IrcModeration moderating,
+    Moderation moderation,
     Storage.MessageLog log)
 {
     // The longest line an IRC client may send: 510 bytes of message and 4,096 of client tags, CR LF aside.
@@ -112,10 +114,28 @@ internal sealed class IrcCommands(
                 channels.List(session, message);
                 break;
             case "TOPIC":
-                channels.Topic(session, message);
+                await moderating.TopicAsync(session, irc, message);
+                break;
+            case "MODE" when message[0] is { } channel && channel.StartsWith('#'):
+                await moderating.ModeAsync(session, irc, message, channel);
                 break;
             case "MODE":
                 IrcChannels.Mode(session, message);
+                break;
+            case "KICK":
+                await moderating.KickAsync(session, irc, message);
+                break;
+            case "INVITE":
+                await moderating.InviteAsync(session, irc, message);
+                break;
+            case "OPER":
+                await moderating.OperAsync(session, message);
+                break;
+            case "KILL":
+                await moderating.KillAsync(session, irc, message);
+                break;
+            case "WALLOPS":
+                await moderating.WallopsAsync(session, message);
                 break;
             case "WHO":
                 await WhoAsync(session, irc, message);
@@ -204,7 +224,7 @@ internal sealed class IrcCommands(
                 var invisible = users.Sessions.Count(user => user.Irc is { Invisible: true });
                 var roomCount = rooms.Rooms.Count(room => room.Count > 0);
                 session.Reply(session.Numeric("251", $":There are {userCount - invisible} users and {invisible} invisible on 1 servers"));
-                session.Reply(session.Numeric("252", "0 :operator(s) online"));
+                session.Reply(session.Numeric("252", $"{users.Sessions.Count(user => user.ServerOperator)} :operator(s) online"));
                 session.Reply(session.Numeric("254", $"{roomCount} :channels formed"));
                 session.Reply(session.Numeric("255", $":I have {userCount} clients and 0 servers"));
                 session.Reply(session.Numeric("265", $":Current local users: {userCount}"));
@@ -310,6 +330,17 @@ internal sealed class IrcCommands(
                 return;
             }
 
+            // Muted, banned, or without a voice in a moderated room: 404 with why (a NOTICE is dropped silently).
+            if (moderation.SpeakRefusal(session, member) is { } refused)
+            {
+                if (!notice)
+                {
+                    session.Reply(session.Numeric("404", $"{target} :Cannot send to channel ({refused.Message})"));
+                }
+
+                return;
+            }
+
             command = new ChannelSayCommand(member, said);
         }
         else
@@ -341,7 +372,7 @@ internal sealed class IrcCommands(
             var room = rooms.FindRoom(asked)?.Name ?? asked;
             foreach (var member in await commands.MembersAsync(room))
             {
-                WhoReply(session, irc, $"#{room}", member);
+                WhoReply(session, irc, $"#{room}", member, IrcModeration.Prefix(moderation.Rules(room), member, irc.Has(IrcCapabilities.MultiPrefix)));
             }
         }
         else if (mask.AsSpan().IndexOfAny('*', '?') >= 0)
@@ -388,13 +419,19 @@ internal sealed class IrcCommands(
         session.Reply(session.Numeric("311", $"{found} {user} {IrcEventWriter.Host} * :{realName}"));
         if (local is { Rooms: { Length: > 0 } rooms })
         {
-            session.Reply(session.Numeric("319", $"{found} :{string.Join(' ', rooms.Select(room => $"#{room}"))}"));
+            var shown = rooms.Where(room => !moderation.Rules(room).Has('s') || session.IsIn(room) || session.ServerOperator);
+            session.Reply(session.Numeric("319", $"{found} :{string.Join(' ', shown.Select(room => $"{IrcModeration.Prefix(moderation.Rules(room), found, irc.Has(IrcCapabilities.MultiPrefix))}#{room}"))}"));
         }
 
         session.Reply(session.Numeric("312", $"{found} {irc.ServerName} :{(local is null ? "on another server of this cluster" : "SocketChat")}"));
         if (local?.Irc?.Away is { } away)
         {
             session.Reply(session.Numeric("301", $"{found} :{away}"));
+        }
+
+        if (local is { ServerOperator: true })
+        {
+            session.Reply(session.Numeric("313", $"{found} :is an IRC operator"));
         }
 
         if (local?.Irc is { Bot: true })
@@ -433,15 +470,16 @@ internal sealed class IrcCommands(
     }
 
     // One 352 line: where, user, host, server, nick, here (H) or gone away (G), hops and real name.
-    private void WhoReply(ChatSession session, IrcState irc, string channel, string nick)
+    private void WhoReply(ChatSession session, IrcState irc, string channel, string nick, string prefix = "")
     {
         var (user, realName) = Identity(nick);
-        session.Reply(session.Numeric("352", $"{channel} {user} {IrcEventWriter.Host} {irc.ServerName} {nick} {Here(nick)} :0 {realName}"));
+        session.Reply(session.Numeric("352", $"{channel} {user} {IrcEventWriter.Host} {irc.ServerName} {nick} {Here(nick)}{prefix} :0 {realName}"));
     }
 
-    // WHO's flag: here (H) or gone away (G).
-    private string Here(string nick) =>
-        (users.FindByNick(nick)?.Irc is { } irc ? (irc.Away is null ? "H" : "G") + (irc.Bot ? "B" : "") : "H");
+    // WHO's flags: here (H) or gone away (G), a bot (B), a server operator (*).
+    private string Here(string nick) => users.FindByNick(nick) is { } local
+        ? (local.Irc is { } irc ? (irc.Away is null ? "H" : "G") + (irc.Bot ? "B" : "") : "H") + (local.ServerOperator ? "*" : "")
+        : "H";
 
     // What an IRC user on this server said in USER; anyone else is their nickname.
     private (string User, string RealName) Identity(string nick) =>

@@ -126,6 +126,12 @@ internal static class IrcEventWriter
                 }
 
                 break;
+            case ModerationEvent { History: false } moderated when Moderated(moderated, irc, nick) is { } line:
+                Line(output, line);
+                break;
+            case ModerationEvent { History: false, Action: ModerationActions.Invite }:
+                // An invitation to someone else: told only to those who asked (invite-notify).
+                break;
             case AnnouncementEvent announcement:
                 Message(output, irc, ChatNames.Server, "NOTICE", nick, announcement.Text, announcement.Timestamp, announcement.Id);
                 break;
@@ -150,6 +156,36 @@ internal static class IrcEventWriter
 
                 break;
         }
+    }
+
+    // A moderation action as IRC says it: TOPIC, KICK, MODE, INVITE, WALLOPS; null for what it has no line for (told
+    // as a server NOTICE instead) or does not tell this client.
+    private static string? Moderated(ModerationEvent m, IrcState irc, string nick)
+    {
+        var source = m.By == ChatNames.Server ? irc.ServerName : Mask(m.By);
+        var channel = $"#{m.Room}";
+        string Mode(string change) => $":{source} MODE {channel} {change}";
+        return m.Action switch
+        {
+            _ when m.Room is null && m.Action == ModerationActions.Wallops => IrcText.Fit($":{source} WALLOPS :", m.Text ?? string.Empty),
+            _ when m.Room is null => null,
+            ModerationActions.Topic => IrcText.Fit($":{source} TOPIC {channel} :", m.Text ?? string.Empty),
+            ModerationActions.Kick => IrcText.Fit($":{source} KICK {channel} {m.Target} :", m.Text ?? m.By),
+            ModerationActions.Op => Mode($"+o {m.Target}"),
+            ModerationActions.Deop => Mode($"-o {m.Target}"),
+            ModerationActions.Voice => Mode($"+v {m.Target}"),
+            ModerationActions.Devoice => Mode($"-v {m.Target}"),
+            ModerationActions.Owner => Mode($"+q {m.Target}"),
+            ModerationActions.Disown => Mode($"-q {m.Target}"),
+            ModerationActions.Ban => Mode($"+b {m.Target}"),
+            ModerationActions.Unban => Mode($"-b {m.Target}"),
+            ModerationActions.Mute => Mode($"+b m:{m.Target}"),
+            ModerationActions.Unmute => Mode($"-b m:{m.Target}"),
+            ModerationActions.Mode => Mode(m.Text ?? string.Empty),
+            ModerationActions.Invite when string.Equals(m.Target, nick, StringComparison.OrdinalIgnoreCase) || irc.Has(IrcCapabilities.InviteNotify) =>
+                $":{source} INVITE {m.Target} {channel}",
+            _ => null,
+        };
     }
 
     // A PRIVMSG or NOTICE, with the time and id as tags where negotiated, split where it would pass 512 bytes.

@@ -20,13 +20,13 @@ internal static class IrcReplies
         "BOT=B",
         "CASEMAPPING=ascii",
         $"CHANLIMIT=#:{IrcChannels.MaxChannels}",
-        "CHANMODES=,,,nt",
+        "CHANMODES=b,k,l,imnst",
         $"CHANNELLEN={ChatNames.MaxLength + 1}",
         "CHANTYPES=#",
-        "MODES=0",
+        "MODES=6",
         "NETWORK=SocketChat",
         $"NICKLEN={ChatNames.MaxLength}",
-        "PREFIX=()",
+        "PREFIX=(qov)~@+",
         "TARGMAX=NAMES:1,WHOIS:1,PRIVMSG:1,NOTICE:1",
         "UTF8ONLY",
     ];
@@ -53,7 +53,7 @@ internal static class IrcReplies
         yield return $":{server} 001 {nick} :Welcome to the SocketChat IRC network, {IrcEventWriter.Mask(nick)}";
         yield return $":{server} 002 {nick} :Your host is {server}, running version {Version}";
         yield return $":{server} 003 {nick} :This server was created {Started:yyyy-MM-dd HH:mm:ss} UTC";
-        yield return $":{server} 004 {nick} {server} {Version} iB nt";
+        yield return $":{server} 004 {nick} {server} {Version} Biow biklmnoqstv bklovq";
         yield return $":{server} 005 {nick} {string.Join(' ', Support)} :are supported by this server";
         foreach (var line in Motd(server, nick))
         {
@@ -80,6 +80,15 @@ internal static class IrcReplies
         ErrorCodes.NickTaken => Numeric(server, "433", nick, $"{subject} :Nickname is already in use"),
         ErrorCodes.InvalidName or ErrorCodes.NickFixed => Numeric(server, "432", nick, $"{subject} :{error.Message}"),
         ErrorCodes.NoSuchNick => Numeric(server, "401", nick, $"{subject} :No such nick/channel"),
+        ErrorCodes.Banned when subject.StartsWith('#') => Numeric(server, "474", nick, $"{subject} :Cannot join channel (+b)"),
+        ErrorCodes.Banned => $"ERROR :Closing link: {error.Message}",
+        ErrorCodes.InviteOnly => Numeric(server, "473", nick, $"{subject} :Cannot join channel (+i)"),
+        ErrorCodes.BadKey => Numeric(server, "475", nick, $"{subject} :Cannot join channel (+k)"),
+        ErrorCodes.RoomFull => Numeric(server, "471", nick, $"{subject} :Cannot join channel (+l)"),
+        ErrorCodes.Muted => Numeric(server, "404", nick, $"{subject} :Cannot send to channel ({error.Message})"),
+        ErrorCodes.NotOperator => Numeric(server, "482", nick, $"{subject} :You're not channel operator"),
+        ErrorCodes.NotServerOperator => Numeric(server, "481", nick, ":Permission Denied- You're not an IRC operator"),
+        ErrorCodes.Killed => $"ERROR :Closing link: {error.Message}",
         ErrorCodes.LineTooLong => Numeric(server, "417", nick, ":Input line was too long"),
         ErrorCodes.LoginRequired => Numeric(server, "451", nick, ":You have not registered"),
         ErrorCodes.Flooding or ErrorCodes.LoggedInElsewhere or ErrorCodes.LoginTimeout or ErrorCodes.SlowConsumer or ErrorCodes.Unavailable => $"ERROR :Closing link: {error.Message}",
@@ -87,9 +96,9 @@ internal static class IrcReplies
     };
 
     // NAMES: the members in lines that fit 512 bytes, then the end.
-    public static IEnumerable<string> Names(string server, string nick, string room, IReadOnlyList<string> members, bool end = true)
+    public static IEnumerable<string> Names(string server, string nick, string room, IReadOnlyList<string> members, bool end = true, char symbol = '=')
     {
-        var head = $":{server} 353 {nick} = #{room} :";
+        var head = $":{server} 353 {nick} {symbol} #{room} :";
         var line = new System.Text.StringBuilder(head);
         foreach (var member in members)
         {

@@ -277,7 +277,11 @@ internal sealed class LogReader(
     }
 
     private RoomChanged Changed(string? joined, List<Room> left) =>
-        new(log.LastDelivered, joined, left.ConvertAll(room => room.Name)) { Claimable = joined is not null && moderation.Claimable(joined) };
+        new(log.LastDelivered, joined, left.ConvertAll(room => room.Name))
+        {
+            // Its first member, in a room nobody ever owned.
+            Claimable = joined is not null && rooms.FindRoom(joined)?.Count == 1 && moderation.Claimable(joined),
+        };
 
     private RoomChanged Refused(SocketChat.Protocol.Commands.InvalidCommand refusal) => new(log.LastDelivered, null, []) { Refusal = refusal };
 
@@ -285,7 +289,7 @@ internal sealed class LogReader(
     // the same with its own); one read again at start is applied alone.
     private void Moderate(StoredMessage entry)
     {
-        if (ModerationRecord.Of(entry) is not { } record || !moderation.Apply(entry, record) || entry.Replayed)
+        if (ModerationRecord.Of(entry) is not { } record || !moderation.Apply(entry, record) || entry.Replayed || record.IsClaim)
         {
             return;
         }
@@ -337,7 +341,7 @@ internal sealed class LogReader(
     // Server-wide: a kill or a ban closes who it is for on this server; server operators here are told of each.
     private void ModerateServer(ModerationRecord record, ModerationEvent told)
     {
-        foreach (var session in users.Sessions.Where(session => session.ServerOperator && session.Registered))
+        foreach (var session in users.Sessions.Where(session => session.Registered && (session.ServerOperator || (session.Wallops && record.Action == ModerationActions.Wallops))))
         {
             session.Send(told);
         }

@@ -119,6 +119,8 @@ internal sealed class Moderation(IOptions<ChatOptions> options, TimeProvider clo
             ModerationActions.Deop => rules.WithRole(target, RoomRole.Operator, grant: false),
             ModerationActions.Voice => rules.WithRole(target, RoomRole.Voice, grant: true),
             ModerationActions.Devoice => rules.WithRole(target, RoomRole.Voice, grant: false),
+            // A room's first owner is its operator too (IRC clients look for @ on a channel's creator).
+            ModerationActions.Owner when record.IsClaim => rules.WithRole(target, RoomRole.Owner | RoomRole.Operator, grant: true) with { EverOwned = true },
             ModerationActions.Owner => rules.WithRole(target, RoomRole.Owner, grant: true) with { EverOwned = true },
             ModerationActions.Disown => rules.WithRole(target, RoomRole.Owner, grant: false),
             ModerationActions.Invite => rules with { Invited = rules.Invited.Add(target) },

@@ -41,10 +41,11 @@ internal sealed class SessionModeration(
 
     // Refuses or carries out command; returns the refusal (null when done). removeBanned: a ban also removes who it
     // matches from the room (SocketChat's /ban; IRC's MODE +b only bans).
-    public async Task<InvalidCommand?> HandleAsync(Moderator who, ModerateCommand command, bool removeBanned = true)
+    public async Task<InvalidCommand?> HandleAsync(Moderator who, ModerateCommand command)
     {
+        var removeBanned = command.RemoveBanned;
         var cid = command.Cid;
-        var serverWide = command.ServerWide || command.Verb == ModerationVerb.Kill
+        var serverWide = command.ServerWide || command.Verb is ModerationVerb.Kill or ModerationVerb.Wallops
             || (who.Session is null && command.Room is null && command.Verb is ModerationVerb.Ban or ModerationVerb.Unban or ModerationVerb.Mute or ModerationVerb.Unmute or ModerationVerb.Bans);
         var room = serverWide ? null : command.Room ?? (who.Session?.Room is { Length: > 0 } own ? own : null);
         if (!serverWide && room is null)
@@ -64,7 +65,12 @@ internal sealed class SessionModeration(
 
         if (serverWide && !who.ServerOperator)
         {
-            return Refuse(ErrorCodes.NotServerOperator, command.Verb == ModerationVerb.Kill ? "only server operators can /kill" : "only server operators can ban or mute server-wide", cid);
+            return Refuse(ErrorCodes.NotServerOperator, command.Verb switch
+            {
+                ModerationVerb.Kill => "only server operators can /kill",
+                ModerationVerb.Wallops => "only server operators can send wallops",
+                _ => "only server operators can ban or mute server-wide",
+            }, cid);
         }
 
         switch (command.Verb)
@@ -96,7 +102,9 @@ internal sealed class SessionModeration(
                     return Refuse(ErrorCodes.BadArguments, $"{invited} is already in {room}", cid);
                 }
 
-                return await ActAsync(who, new ModerationRecord(ModerationActions.Invite, room, who.Nick, invited), cid, $"invited {invited} to {room}");
+                return await ActAsync(who, new ModerationRecord(ModerationActions.Invite, room, who.Nick, invited), cid, command.Confirm ? $"invited {invited} to {room}" : null);
+            case ModerationVerb.Wallops:
+                return await ActAsync(who, new ModerationRecord(ModerationActions.Wallops, null, who.Nick, null, Clean(command.Text)), cid);
             case ModerationVerb.Kill:
                 return await users.FindAsync(command.Target!) is not { } killed
                     ? Refuse(ErrorCodes.NoSuchNick, $"no such nick: {Shown(command.Target!)}", cid)
@@ -216,6 +224,8 @@ internal sealed class SessionModeration(
                 'v' => await RoleAsync(who, change.Adding ? ModerationActions.Voice : ModerationActions.Devoice, room, change.Argument!, cid),
                 'q' => await RoleAsync(who, change.Adding ? ModerationActions.Owner : ModerationActions.Disown, room, change.Argument!, cid),
                 'b' when change.Argument is null => List(who, room, cid),
+                'b' when change.Argument.StartsWith("m:", StringComparison.Ordinal) =>
+                    await RestrictAsync(who, new ModerateCommand(change.Adding ? ModerationVerb.Mute : ModerationVerb.Unmute, room, change.Argument[2..], Cid: cid), room, removeBanned: false),
                 'b' => await RestrictAsync(who, new ModerateCommand(change.Adding ? ModerationVerb.Ban : ModerationVerb.Unban, room, change.Argument, Cid: cid), room, removeBanned: false),
                 _ => await ActAsync(who, new ModerationRecord(ModerationActions.Mode, room, who.Nick, null, change.ToString()), cid),
             };

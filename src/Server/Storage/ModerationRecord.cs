@@ -18,6 +18,13 @@ internal sealed record ModerationRecord(
     bool ByOperator = false,
     bool Remove = false)
 {
+    // The first member of a room nobody ever owned claiming it: applied everywhere, told nowhere (its owner sees it
+    // in /who and NAMES, as IRC's channel creator does), and left out of history.
+    public bool IsClaim => Action == ModerationActions.Owner && Actor == Target;
+
+    // A stored entry that is a claim.
+    public static bool IsClaimEntry(StoredMessage message) => message.Kind == MessageKind.Moderation && Of(message) is { IsClaim: true };
+
     public Draft ToDraft(long origin = 0) => new(MessageKind.Moderation, Room, Actor, Target, Encode(), Origin: origin);
 
     public ModerationEvent ToEvent(long id, DateTimeOffset timestamp, bool history = false) =>

@@ -49,14 +49,17 @@ internal static class SqliteSchema
             throw new StorageException($"cannot use {path} as the message store: it has schema version {version}, from a newer SocketChat (this one knows up to {Migrations.Length})");
         }
 
-        for (var next = (int)version; next < Migrations.Length; next++)
+        if (version == Migrations.Length)
         {
-            using var transaction = connection.BeginTransaction();
-            using var migrate = connection.CreateCommand();
-            migrate.Transaction = transaction;
-            migrate.CommandText = Migrations[next] + $"; DELETE FROM schema_version; INSERT INTO schema_version (version) VALUES ({next + 1});";
-            migrate.ExecuteNonQuery();
-            transaction.Commit();
+            return;
         }
+
+        // Every step still to take in one transaction: all of it or none, and one commit's writes, not one per step.
+        using var transaction = connection.BeginTransaction();
+        using var migrate = connection.CreateCommand();
+        migrate.Transaction = transaction;
+        migrate.CommandText = string.Join(";\n", Migrations.Skip((int)version)) + $"; DELETE FROM schema_version; INSERT INTO schema_version (version) VALUES ({Migrations.Length});";
+        migrate.ExecuteNonQuery();
+        transaction.Commit();
     }
 }

@@ -14,7 +14,7 @@ public sealed class IrcTests
         await using var irc = await TestClient.ConnectAsync(server.IrcPort);
 
         await irc.SendAsync("CAP LS 302");
-        Assert.Equal(":socketchat CAP * LS :batch cap-notify echo-message message-tags multi-prefix server-time userhost-in-names", await irc.ReadLineAsync());
+        Assert.Equal(":socketchat CAP * LS :batch cap-notify echo-message invite-notify message-tags multi-prefix server-time userhost-in-names", await irc.ReadLineAsync());
         await irc.SendAsync("NICK alice");
         await irc.SendAsync("USER alice 0 * :Alice Liddell");
         await irc.SendAsync("CAP REQ :server-time echo-message");
@@ -25,9 +25,9 @@ public sealed class IrcTests
         Assert.Equal(":socketchat 001 alice :Welcome to the SocketChat IRC network, alice!alice@socketchat", burst[0]);
         Assert.StartsWith(":socketchat 002 alice :Your host is socketchat, running version ", burst[1], StringComparison.Ordinal);
         Assert.StartsWith(":socketchat 003 alice :This server was created ", burst[2], StringComparison.Ordinal);
-        Assert.Equal(":socketchat 004 alice socketchat SocketChat-1 iB nt", burst[3]);
+        Assert.Equal(":socketchat 004 alice socketchat SocketChat-1 Biow biklmnoqstv bklovq", burst[3]);
         Assert.Equal(
-            ":socketchat 005 alice AWAYLEN=200 BOT=B CASEMAPPING=ascii CHANLIMIT=#:50 CHANMODES=,,,nt CHANNELLEN=33 CHANTYPES=# MODES=0 NETWORK=SocketChat NICKLEN=32 PREFIX=() TARGMAX=NAMES:1,WHOIS:1,PRIVMSG:1,NOTICE:1 UTF8ONLY :are supported by this server",
+            ":socketchat 005 alice AWAYLEN=200 BOT=B CASEMAPPING=ascii CHANLIMIT=#:50 CHANMODES=b,k,l,imnst CHANNELLEN=33 CHANTYPES=# MODES=6 NETWORK=SocketChat NICKLEN=32 PREFIX=(qov)~@+ TARGMAX=NAMES:1,WHOIS:1,PRIVMSG:1,NOTICE:1 UTF8ONLY :are supported by this server",
             burst[4]);
         Assert.Equal(":socketchat 375 alice :- socketchat Message of the day - ", await irc.ReadLineAsync());
         Assert.Equal(":socketchat 376 alice :End of /MOTD command.", await irc.ExpectAsync(line => !line.Contains(" 372 ", StringComparison.Ordinal)));
@@ -141,7 +141,7 @@ public sealed class IrcTests
             ("PART #dev", ":socketchat 403 carol #dev :No such channel"),
             ("PART #lobby", ":socketchat 442 carol #lobby :You're not on that channel"),
             ("FROB", ":socketchat 421 carol FROB :Unknown command"),
-            ("MODE #lobby +m", ":socketchat 482 carol #lobby :Channel modes cannot be changed on this server"),
+            ("MODE #lobby +m", ":socketchat 442 carol #lobby :You're not on that channel"),
             ("MODE carol +x", ":socketchat 501 carol :Unknown MODE flag"),
             ("TOPIC #lobby", ":socketchat 331 carol #lobby :No topic is set"),
             ($"PRIVMSG #lobby :{new string('x', 500)}", ":socketchat 417 carol :Input line was too long"),
@@ -337,7 +337,7 @@ public sealed class IrcTests
                 ":socketchat 353 alice = #lobby :alice bob",
                 ":socketchat 366 alice #lobby :End of /NAMES list.",
                 ":alice!alice@socketchat JOIN #dev",
-                ":socketchat 353 alice = #dev :alice dave",
+                ":socketchat 353 alice = #dev :alice ~dave",
                 ":socketchat 366 alice #dev :End of /NAMES list.",
             ],
             await irc.ReadLinesAsync(6));
@@ -358,7 +358,7 @@ public sealed class IrcTests
         Assert.Equal(
             [
                 ":socketchat 353 alice = #lobby :alice bob",
-                ":socketchat 353 alice = #dev :alice dave",
+                ":socketchat 353 alice = #dev :alice ~dave",
                 ":socketchat 366 alice * :End of /NAMES list.",
             ],
             await irc.ReadLinesAsync(3));
@@ -366,7 +366,7 @@ public sealed class IrcTests
         Assert.Equal(
             [
                 ":socketchat 352 alice #dev alice socketchat socketchat alice H :0 alice",
-                ":socketchat 352 alice #dev dave socketchat socketchat dave H :0 dave",
+                ":socketchat 352 alice #dev dave socketchat socketchat dave H~ :0 dave",
                 ":socketchat 315 alice #dev :End of /WHO list.",
             ],
             await irc.ReadLinesAsync(3));
@@ -413,6 +413,7 @@ public sealed class IrcTests
     {
         await using var server = await StartAsync();
         await using var alice = await server.ConnectIrcAsync("alice", join: "#lobby,#dev");
+        await alice.ExpectAsync(line => line == ":socketchat 366 alice #dev :End of /NAMES list.");
         await using var bob = await server.ConnectIrcAsync("bob", join: "#lobby,#dev");
         await using var carol = await server.ConnectIrcAsync("carol", join: null);
         await alice.ExpectAsync(line => line == ":bob!bob@socketchat JOIN #dev");
@@ -435,6 +436,7 @@ public sealed class IrcTests
     {
         await using var server = await StartAsync();
         await using var alice = await server.ConnectIrcAsync("alice", join: "#lobby,#dev");
+        await alice.ExpectAsync(line => line == ":socketchat 366 alice #dev :End of /NAMES list.");
         await using var bob = await server.ConnectIrcAsync("bob", join: "#lobby,#dev");
         await alice.ExpectAsync(line => line == ":bob!bob@socketchat JOIN #dev");
 
@@ -541,7 +543,7 @@ public sealed class IrcTests
         Assert.Equal(":socketchat BATCH +h1 chathistory #dev", lines[1]);
         Assert.Matches(@"^@batch=h1;time=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z :bob!bob@socketchat PRIVMSG #dev :before you came$", lines[2]);
         Assert.Equal(":socketchat BATCH -h1", lines[3]);
-        Assert.Equal([":socketchat 353 alice = #dev :alice bob", ":socketchat 366 alice #dev :End of /NAMES list."], await irc.ReadLinesAsync(2));
+        Assert.Equal([":socketchat 353 alice = #dev :alice ~bob", ":socketchat 366 alice #dev :End of /NAMES list."], await irc.ReadLinesAsync(2));
     }
 
     [Fact]
