@@ -63,6 +63,7 @@ public static class TextEventWriter
     public static string Moderation(ModerationEvent m)
     {
         var where = m.Room ?? "this server";
+        var inWhere = m.Room is null ? "on this server" : $"in {m.Room}";
         var until = m.Expires is { } expires ? $" until {EventWriter.FormatTimestamp(expires)}" : string.Empty;
         var reason = string.IsNullOrEmpty(m.Text) ? string.Empty : $": {m.Text}";
         return m.Action switch
@@ -71,9 +72,9 @@ public static class TextEventWriter
             ModerationActions.Topic => $"* {m.By} set the topic of {where}: {m.Text}",
             ModerationActions.Kick => $"* {m.Target} was kicked from {where} by {m.By}{reason}",
             ModerationActions.Ban => $"* {m.By} banned {m.Target} from {where}{until}",
-            ModerationActions.Unban => $"* {m.By} lifted the ban on {m.Target} in {where}",
-            ModerationActions.Mute => $"* {m.By} muted {m.Target} in {where}{until}",
-            ModerationActions.Unmute => $"* {m.By} unmuted {m.Target} in {where}",
+            ModerationActions.Unban => $"* {m.By} lifted the ban on {m.Target} {inWhere}",
+            ModerationActions.Mute => $"* {m.By} muted {m.Target} {inWhere}{until}",
+            ModerationActions.Unmute => $"* {m.By} unmuted {m.Target} {inWhere}",
             ModerationActions.Op => $"* {m.By} made {m.Target} an operator of {where}",
             ModerationActions.Deop => $"* {m.By} took operator from {m.Target} in {where}",
             ModerationActions.Voice => $"* {m.By} gave {m.Target} a voice in {where}",

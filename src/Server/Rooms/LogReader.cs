@@ -240,7 +240,7 @@ internal sealed class LogReader(
         if (moderation.ServerBan(session) is { } ban)
         {
             var until = ban.Expires is { } end ? $" until {SocketChat.Protocol.Encoders.EventWriter.FormatTimestamp(end)}" : string.Empty;
-            return Refused(new SocketChat.Protocol.Commands.InvalidCommand(SocketChat.Protocol.ErrorCodes.Banned, $"you are banned from this server{until}")) with { Closes = true };
+            return Refused(new SocketChat.Protocol.Commands.InvalidCommand(SocketChat.Protocol.ErrorCodes.Refused, $"you are banned from this server{until}")) with { Closes = true };
         }
 
         if (arrive.Displaced is { } displaced)
@@ -356,7 +356,7 @@ internal sealed class LogReader(
         };
         foreach (var session in closing)
         {
-            session.Send(new ErrorEvent(record.Action == ModerationActions.Kill ? SocketChat.Protocol.ErrorCodes.Killed : SocketChat.Protocol.ErrorCodes.Banned, why));
+            session.Send(new ErrorEvent(record.Action == ModerationActions.Kill ? SocketChat.Protocol.ErrorCodes.Killed : SocketChat.Protocol.ErrorCodes.Refused, why));
             session.StopReading(why);
         }
     }

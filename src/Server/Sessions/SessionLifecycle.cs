@@ -282,7 +282,7 @@ internal sealed class SessionLifecycle(
         // Registered as its welcome is queued (before it, so the login deadline never closes a connection that has
         // been welcomed; the idle sweep waits for it).
         session.Registered = true;
-        if (entered.Refusal is { Code: ErrorCodes.Banned } banned && entered.Closes)
+        if (entered.Refusal is { } banned && entered.Closes)
         {
             // Banned from the server: told why, and closed.
             RoomHistory.Skip(session);

@@ -328,6 +328,8 @@ public sealed class IrcTests
         await using var dev = await server.ConnectAsAsync("dave");
         await dev.SendAsync("/join dev");
         await dev.ExpectAsync(line => line == "* dave joined dev");
+        await dev.SendAsync("/who");
+        await dev.ExpectAsync(line => line == "* dev (1): ~dave");
         await using var irc = await server.ConnectIrcAsync("alice", join: null);
 
         await irc.SendAsync("JOIN #lobby,#dev");

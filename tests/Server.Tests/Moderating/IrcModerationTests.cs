@@ -1,0 +1,186 @@
+using SocketChat.Server.Accounts;
+using SocketChat.TestSupport;
+
+namespace SocketChat.Server.Tests.Moderating;
+
+// Moderation from IRC, seen by nc and JSON users in the same rooms, and theirs seen on IRC.
+public sealed class IrcModerationTests
+{
+    private static readonly Lazy<string> OperatorHash = new(() => PasswordHasher.Hash("opensesame"));
+
+    private static Task<TestServer> StartAsync(Dictionary<string, string?>? more = null) =>
+        TestServer.StartAsync(new() { ["Chat:Irc:Port"] = "0" }, more);
+
+    [Fact]
+    public async Task ChannelCreatorOwnsIt_TopicAndKick_ReachNcAndJson_NonOperatorGets482()
+    {
+        await using var server = await StartAsync();
+        await using var alice = await server.ConnectIrcAsync("alice", join: null);
+        await alice.SendAsync("JOIN #den");
+        Assert.Equal(
+            [":alice!alice@socketchat JOIN #den", ":socketchat 353 alice = #den :~alice", ":socketchat 366 alice #den :End of /NAMES list."],
+            await alice.ReadLinesAsync(3));
+        await using var bob = await server.ConnectAsAsync("bob");
+        await bob.SendAsync("/join den");
+        await alice.ExpectAsync(line => line == ":bob!bob@socketchat JOIN #den");
+
+        await alice.SendAsync("TOPIC #den :Dens are for dreaming");
+        Assert.Equal(":alice!alice@socketchat TOPIC #den :Dens are for dreaming", await alice.ReadLineAsync());
+        Assert.Equal("* alice set the topic of den: Dens are for dreaming", await bob.ExpectAsync(line => line.Contains("topic", StringComparison.Ordinal)));
+        await alice.SendAsync("TOPIC #den");
+        Assert.Equal(":socketchat 332 alice #den :Dens are for dreaming", await alice.ReadLineAsync());
+        Assert.Matches(@"^:socketchat 333 alice #den alice \d+$", await alice.ReadLineAsync());
+
+        // A JSON client joining is told the topic; /who shows the owner's mark and the topic.
+        await using var carol = await JsonModeTests.ConnectJsonAsync(server, "carol");
+        await carol.SendAsync("""{"type":"join","room":"den"}""");
+        Assert.Matches("""^\{"type":"topic","room":"den","text":"Dens are for dreaming","by":"alice","set_at":"[0-9T:.-]+Z"\}$""", await carol.ExpectAsync(line => line.Contains("\"topic\"", StringComparison.Ordinal)));
+        await carol.SendAsync("""{"type":"who","cid":"w"}""");
+        Assert.Equal("""{"type":"who","room":"den","nicks":["alice","bob","carol"],"roles":{"alice":"owner"},"topic":"Dens are for dreaming","cid":"w"}""", await carol.ExpectAsync(line => line.Contains("\"who\"", StringComparison.Ordinal)));
+
+        // Bob (nc) is no operator; on IRC a non-operator gets 482.
+        await using var dave = await server.ConnectIrcAsync("dave", join: "#den");
+        await dave.SendAsync("TOPIC #den :mine");
+        Assert.Equal(":socketchat 482 dave #den :You're not channel operator", await dave.ReadLineAsync());
+        await dave.SendAsync("KICK #den bob");
+        Assert.Equal(":socketchat 482 dave #den :You're not channel operator", await dave.ReadLineAsync());
+        await dave.SendAsync("MODE #den +m");
+        Assert.Equal(":socketchat 482 dave #den :You're not channel operator", await dave.ReadLineAsync());
+        await dave.SendAsync("KICK #den nobody");
+        Assert.Equal(":socketchat 441 dave nobody #den :They aren't on that channel", await dave.ReadLineAsync());
+
+        await alice.SendAsync("KICK #den bob :spamming");
+        await alice.ExpectAsync(line => line == ":alice!alice@socketchat KICK #den bob :spamming");
+        Assert.Equal("* bob was kicked from den by alice: spamming", await bob.ExpectAsync(line => line.Contains("kicked", StringComparison.Ordinal)));
+        Assert.Equal(":alice!alice@socketchat KICK #den bob :spamming", await dave.ReadLineAsync());
+        Assert.Matches("""^\{"type":"moderation","id":\d+,"ts":"[^"]+","room":"den","by":"alice","action":"kick","target":"bob","text":"spamming"\}$""", await carol.ExpectAsync(line => line.Contains("\"kick\"", StringComparison.Ordinal)));
+        await alice.SendAsync("NAMES #den");
+        Assert.Equal(":socketchat 353 alice = #den :~alice carol dave", await alice.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task BanListMuteAndModes_AsIrcSaysThem_EnforcedOnNcAndIrc()
+    {
+        await using var server = await StartAsync();
+        await using var alice = await server.ConnectIrcAsync("alice", "multi-prefix", join: "#den");
+        await using var bob = await server.ConnectAsAsync("bob");
+        await bob.SendAsync("/join den");
+        await alice.ExpectAsync(line => line == ":bob!bob@socketchat JOIN #den");
+        await using var dave = await server.ConnectIrcAsync("dave", join: "#den");
+        await alice.ExpectAsync(line => line == ":dave!dave@socketchat JOIN #den");
+
+        // A ban on IRC bans (the member stays, and cannot speak); a mute is +b m:MASK.
+        await alice.SendAsync("MODE #den +b dave");
+        Assert.Equal(":alice!alice@socketchat MODE #den +b dave!*@*", await alice.ReadLineAsync());
+        Assert.Equal(":alice!alice@socketchat MODE #den +b dave!*@*", await dave.ReadLineAsync());
+        await dave.SendAsync("PRIVMSG #den :hello?");
+        Assert.Equal(":socketchat 404 dave #den :Cannot send to channel (you are banned from den and cannot speak in it)", await dave.ReadLineAsync());
+        await dave.SendAsync("PART #den");
+        await dave.ExpectAsync(line => line == ":dave!dave@socketchat PART #den");
+        await dave.SendAsync("JOIN #den");
+        Assert.Equal(":socketchat 474 dave #den :Cannot join channel (+b)", await dave.ReadLineAsync());
+
+        await alice.SendAsync("MODE #den +b m:bob");
+        Assert.Equal(":alice!alice@socketchat MODE #den +b m:bob!*@*", await alice.ExpectAsync(line => line.Contains("m:bob", StringComparison.Ordinal)));
+        await bob.SendAsync("can I?");
+        Assert.Equal("! error: you are muted in den", await bob.ExpectAsync(line => line.StartsWith('!')));
+        await alice.SendAsync("MODE #den +b");
+        Assert.Matches(@"^:socketchat 367 alice #den dave!\*@\* alice \d+$", await alice.ReadLineAsync());
+        Assert.Matches(@"^:socketchat 367 alice #den m:bob!\*@\* alice \d+$", await alice.ReadLineAsync());
+        Assert.Equal(":socketchat 368 alice #den :End of channel ban list", await alice.ReadLineAsync());
+
+        await alice.SendAsync("MODE #den +v bob");
+        Assert.Equal(":alice!alice@socketchat MODE #den +v bob", await alice.ReadLineAsync());
+        await alice.SendAsync("MODE #den +mk sesame");
+        Assert.Equal(":alice!alice@socketchat MODE #den +m", await alice.ReadLineAsync());
+        Assert.Equal(":alice!alice@socketchat MODE #den +k sesame", await alice.ReadLineAsync());
+        await alice.SendAsync("MODE #den");
+        Assert.Equal(":socketchat 324 alice #den +mntk sesame", await alice.ReadLineAsync());
+        await alice.SendAsync("NAMES #den");
+        Assert.Equal(":socketchat 353 alice = #den :~@alice +bob", await alice.ReadLineAsync());
+        await alice.SendAsync("MODE #den +x");
+        Assert.Equal(":socketchat 472 alice x :is unknown mode char to me", await alice.ExpectAsync(line => line.Contains(" 472 ", StringComparison.Ordinal)));
+
+        await using var erin = await server.ConnectIrcAsync("erin", join: null);
+        await erin.SendAsync("JOIN #den");
+        Assert.Equal(":socketchat 475 erin #den :Cannot join channel (+k)", await erin.ReadLineAsync());
+        await erin.SendAsync("JOIN #den sesame");
+        Assert.Equal(":erin!erin@socketchat JOIN #den", await erin.ReadLineAsync());
+        await erin.SendAsync("PRIVMSG #den :hi");
+        Assert.Equal(":socketchat 404 erin #den :Cannot send to channel (den is moderated: only members with a voice can speak)", await erin.ExpectAsync(line => line.Contains(" 404 ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task InviteOnly_InviteWithInviteNotify_AndLimit()
+    {
+        await using var server = await StartAsync();
+        await using var alice = await server.ConnectIrcAsync("alice", "invite-notify", join: "#den");
+        await using var bob = await server.ConnectIrcAsync("bob", join: null);
+        await using var carol = await server.ConnectAsAsync("carol");
+
+        await alice.SendAsync("MODE #den +i");
+        Assert.Equal(":alice!alice@socketchat MODE #den +i", await alice.ReadLineAsync());
+        await bob.SendAsync("JOIN #den");
+        Assert.Equal(":socketchat 473 bob #den :Cannot join channel (+i)", await bob.ReadLineAsync());
+        await alice.SendAsync("INVITE bob #den");
+        Assert.Equal(":alice!alice@socketchat INVITE bob #den", await alice.ReadLineAsync());
+        Assert.Equal(":socketchat 341 alice bob #den", await alice.ReadLineAsync());
+        Assert.Equal(":alice!alice@socketchat INVITE bob #den", await bob.ReadLineAsync());
+        await bob.SendAsync("JOIN #den");
+        Assert.Equal(":bob!bob@socketchat JOIN #den", await bob.ReadLineAsync());
+        await alice.SendAsync("INVITE bob #den");
+        await alice.ExpectAsync(line => line == ":socketchat 443 alice bob #den :is already on channel");
+
+        await alice.SendAsync("MODE #den -i+l 2");
+        await alice.ExpectAsync(line => line == ":alice!alice@socketchat MODE #den +l 2");
+        await carol.SendAsync("/join den");
+        Assert.Equal("! error: den is full (2 members)", await carol.ExpectAsync(line => line.StartsWith('!')));
+    }
+
+    [Fact]
+    public async Task Oper_Kill_Wallops_AndServerWideBan_ForOperatorsOnly()
+    {
+        await using var server = await StartAsync(new() { ["Chat:Operators:root"] = OperatorHash.Value });
+        await using var alice = await server.ConnectIrcAsync("alice", join: "#lobby");
+        await using var mallory = await server.ConnectIrcAsync("mallory", join: "#lobby");
+        await using var bob = await server.ConnectAsAsync("bob");
+
+        await mallory.SendAsync("KILL bob :go");
+        Assert.Equal(":socketchat 481 mallory :Permission Denied- You're not an IRC operator", await mallory.ExpectAsync(line => line.Contains(" 481 ", StringComparison.Ordinal)));
+        await mallory.SendAsync("WALLOPS :hear me");
+        Assert.Equal(":socketchat 481 mallory :Permission Denied- You're not an IRC operator", await mallory.ReadLineAsync());
+        await mallory.SendAsync("OPER root wrong");
+        Assert.Equal(":socketchat 464 mallory :Password incorrect", await mallory.ReadLineAsync());
+
+        await alice.SendAsync("OPER root opensesame");
+        Assert.Equal(":socketchat 381 alice :You are now an IRC operator", await alice.ExpectAsync(line => line.Contains(" 381 ", StringComparison.Ordinal)));
+        Assert.Equal(":alice!alice@socketchat MODE alice :+o", await alice.ReadLineAsync());
+        await alice.SendAsync("WHOIS alice");
+        await alice.ExpectAsync(line => line == ":socketchat 313 alice alice :is an IRC operator");
+
+        await alice.SendAsync("WALLOPS :maintenance at noon");
+        Assert.Equal(":alice!alice@socketchat WALLOPS :maintenance at noon", await alice.ExpectAsync(line => line.Contains("WALLOPS", StringComparison.Ordinal)));
+
+        await alice.SendAsync("KILL bob :spam");
+        Assert.Equal("! error: killed by alice: spam", await bob.ExpectAsync(line => line.StartsWith('!')));
+        await bob.DrainUntilClosedAsync();
+        Assert.Equal(":bob!bob@socketchat QUIT :killed by alice: spam", await mallory.ExpectAsync(line => line.Contains("QUIT", StringComparison.Ordinal)));
+
+        // A server-wide ban (here from an operator on nc) closes who it matches, and refuses them when they come back.
+        await using var root = await server.ConnectAsAsync("root");
+        await root.SendAsync("/ban --server mallory");
+        Assert.Equal("! error: only server operators can ban or mute server-wide", await root.ReadLineAsync());
+        await root.SendAsync("/oper root opensesame");
+        Assert.Equal("* you are now a server operator", await root.ReadLineAsync());
+        await root.SendAsync("/ban --server mallory 1d");
+        Assert.Matches(@"^\* root banned mallory!\*@\* from this server until \S+Z$", await root.ReadLineAsync());
+        Assert.Equal("ERROR :Closing link: banned from this server by root", await mallory.ExpectAsync(line => line.StartsWith("ERROR", StringComparison.Ordinal)));
+        await mallory.DrainUntilClosedAsync();
+        await using var again = await TestClient.ConnectAsync(server.IrcPort);
+        await again.SendAsync("NICK mallory");
+        await again.SendAsync("USER m 0 * :m");
+        Assert.Matches(@"^ERROR :Closing link: you are banned from this server until \S+Z$", await again.ExpectAsync(line => line.StartsWith("ERROR", StringComparison.Ordinal)));
+        await root.SendAsync("/unban --server mallory");
+        Assert.Equal("* root lifted the ban on mallory!*@* on this server", await root.ExpectAsync(line => line.Contains("lifted", StringComparison.Ordinal)));
+    }
+}
