@@ -25,8 +25,10 @@ internal static class ServerApp
         SocketChat server: a chat for nc, telnet, IRC clients, browsers and the SocketChat client, in the same rooms.
 
         usage: SocketChat.Server [PORT] [--Chat:KEY=VALUE ...]    run the server (port 8080 unless given)
-               SocketChat.Server users add|passwd|remove|list     manage accounts (Chat:Auth:Mode=password)
-               SocketChat.Server export --room ROOM [--since TIME] print a room's history
+               SocketChat.Server users add|passwd|remove|list|op|deop  manage accounts (and server operators)
+               SocketChat.Server export --room ROOM [--since TIME] print a room's history and moderation
+               SocketChat.Server bans list|remove [MASK] [--room ROOM]
+                                                                  list or lift bans with the server stopped
                SocketChat.Server --probe                          exit 0 when the server here answers and is well
                SocketChat.Server --help | --version
 
@@ -60,6 +62,12 @@ internal static class ServerApp
         {
             var (room, since, settings) = ExportCommand.Split(args);
             return ExportCommand.Run(room, since, SubcommandConfiguration(settings), options => ServerHost.CreateStore(options, export: true), Console.Out, Console.Error);
+        }
+
+        if (args.Length > 0 && args[0] == Operator.BansCommand.Word)
+        {
+            var (words, room, settings) = Operator.BansCommand.Split(args);
+            return Operator.BansCommand.Run(words, room, SubcommandConfiguration(settings), options => ServerHost.CreateStore(options, export: true), Console.Out, Console.Error);
         }
 
         if (ArgumentCheck.WantsHelp(args))

@@ -6,8 +6,8 @@ using SocketChat.Server.Configuration;
 
 namespace SocketChat.Server.Storage;
 
-// SocketChat.Server export --room NAME [--since TIME]: a room's stored messages as JSON lines (the protocol's
-// message objects), oldest first, for backups and audits. Reads the store beside a running server.
+// SocketChat.Server export --room NAME [--since TIME]: a room's stored messages and moderation actions (an audit
+// trail: who did what, when, to whom) as JSON lines (the protocol's message and moderation objects), oldest first, for backups and audits. Reads the store beside a running server.
 internal static class ExportCommand
 {
     public const string Word = "export";
@@ -76,7 +76,7 @@ internal static class ExportCommand
         store.Open();
         foreach (var message in store.Export(room, from == DateTimeOffset.MinValue ? DateTimeOffset.FromUnixTimeMilliseconds(0) : from))
         {
-            output.Write(System.Text.Encoding.UTF8.GetString(EventWriter.Encode(message.ToRoomEvent(), WireMode.Json)));
+            output.Write(System.Text.Encoding.UTF8.GetString(EventWriter.Encode(message.ToExportEvent(), WireMode.Json)));
         }
 
         output.Flush();

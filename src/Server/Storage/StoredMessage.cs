@@ -40,6 +40,10 @@ internal sealed record StoredMessage(
     public static Draft Presence(PresenceAction action, string room, string nick, string? oldNick = null, long actor = 0) =>
         new(MessageKind.Presence, room, nick, oldNick, action.ToString(), Origin: actor);
 
+    // As export writes it: a room message, or a moderation action.
+    public ServerEvent ToExportEvent() =>
+        Kind == MessageKind.Moderation && ModerationRecord.Of(this) is { } action ? action.ToEvent(Id, Timestamp) : ToRoomEvent();
+
     // As shown in a room's history: a room message, or an operator line (said to every room).
     public ServerEvent ToHistoryEvent() => Kind switch
     {
