@@ -458,6 +458,13 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         return removed;
     }
 
+    // The newest entry's message id (a presence entry carries the id of the message before it).
+    public async ValueTask<long> HeadAsync()
+    {
+        var end = await LogEndAsync();
+        return long.Parse(end[..end.IndexOf('-', StringComparison.Ordinal)], CultureInfo.InvariantCulture);
+    }
+
     public IReadOnlyList<StoredMessage> Moderation() => [.. Database.StreamRange(ModerationKey, "-", "+").Select(Parse)];
 
     public IEnumerable<StoredMessage> Export(string room, DateTimeOffset since) =>

@@ -307,25 +307,35 @@ internal sealed class LogReader(
             return;
         }
 
-        fanout.Notify(room, told);
+        // Who is removed is out of the room before anyone hears it (its next line must find it out), then told
+        // along with the room.
         switch (record.Action)
         {
-            case ModerationActions.Kick when users.FindByNick(record.Target!) is { } kicked:
+            case ModerationActions.Kick when users.FindByNick(record.Target!) is { } kicked && kicked.IsIn(room):
                 Remove(kicked, room);
+                fanout.Notify(room, told);
+                kicked.Send(told);
                 break;
-            case ModerationActions.Ban when record.Remove && rooms.FindRoom(room) is { } banned:
+            case ModerationActions.Ban when record.Remove:
+                fanout.Notify(room, told);
                 foreach (var member in users.Sessions.Where(member => member.IsIn(room) && !member.ServerOperator && !moderation.Rules(room).IsOperator(member.Nick)
                     && BanMask.Matches(record.Target!, member)).ToList())
                 {
                     // Its room hears it go as a kick, here and (as it leaving) on the other servers.
-                    fanout.Notify(room, new ModerationEvent(entry.Id, entry.Timestamp, room, record.Actor, ModerationActions.Kick, member.Nick, "banned"));
+                    var kick = new ModerationEvent(entry.Id, entry.Timestamp, room, record.Actor, ModerationActions.Kick, member.Nick, "banned");
                     Remove(member, room);
+                    fanout.Notify(room, kick);
+                    member.Send(kick);
                     TellOtherServers(PresenceAction.Leave, room, member.Nick);
                 }
 
                 break;
             case ModerationActions.Invite when users.FindByNick(record.Target!) is { } invited && !invited.IsIn(room):
+                fanout.Notify(room, told);
                 invited.Send(told);
+                break;
+            default:
+                fanout.Notify(room, told);
                 break;
         }
     }

@@ -21,6 +21,8 @@ internal sealed class RoomHistory(LogReader reader, MessageLog log, IOptions<Cha
     // the store, which releases the live events; or Skip when it entered none.
     public async Task<RoomChanged> EnterAsync(ChatSession session, RoomChange change)
     {
+        // In a cluster, after everything already in the log: a ban set on another node keeps this one out.
+        await log.CaughtUpAsync();
         session.Outbound.Hold();
         try
         {

@@ -23,6 +23,9 @@ internal interface IMessageStore : IDisposable
     // The highest message id ever stored; new ids continue from it.
     long LastId { get; }
 
+    // A shared log's newest entry's id, asked now (a local store's log is its writer's, so always caught up).
+    ValueTask<long> HeadAsync() => ValueTask.FromResult(LastId);
+
     // Stores the drafts (each given the next id and timestamp, or, in the cluster's Redis, Redis's
     // own time, returned in each result) and the identity updates in one
     // transaction, durably, before returning; one result per draft, in order. A draft whose sender token and client

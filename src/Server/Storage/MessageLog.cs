@@ -210,6 +210,28 @@ internal sealed class MessageLog(
         }
     }
 
+    // A shared log: completes once this node has delivered every entry the log held when asked (in a cluster a
+    // room change then follows whatever any node appended before it: a ban set on another node, a member's arrival),
+    // waiting a little at most; a local log always has.
+    public async Task CaughtUpAsync()
+    {
+        if (tail is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await WhenDeliveredAsync(await store.HeadAsync()).WaitAsync(CatchUpLimit);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The store slow or away (whatever it throws then): the change goes on with what this node has.
+        }
+    }
+
+    private static readonly TimeSpan CatchUpLimit = TimeSpan.FromSeconds(2);
+
     // The reader delivered batch: the log's position moves to its last id (the reader alone calls it).
     public void Delivered(IReadOnlyList<StoredMessage> batch)
     {

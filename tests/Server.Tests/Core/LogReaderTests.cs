@@ -212,3 +212,80 @@ public sealed class LogReaderTests : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _core.DisposeAsync();
 }
+
+// The moderation the log reader carries out on this server's members.
+public sealed class LogReaderModerationTests
+{
+    [Fact]
+    public async Task Kick_TheKickedIsOutOfTheRoomBeforeItIsTold()
+    {
+        // Its next line must find it out of the room: told first, it could send one before it was taken out.
+        await using var harness = new RoomsHarness();
+        var alice = harness.Guest();
+        var bob = harness.Guest();
+        var watching = new WatchingWire("den");
+        bob.Protocol = watching;
+        harness.Apply(new Move(alice, "den"));
+        harness.Apply(new Move(bob, "den"));
+        await harness.ModerateAsync(new ModerationRecord(ModerationActions.Owner, "den", alice.Nick, alice.Nick));
+
+        await harness.ModerateAsync(new ModerationRecord(ModerationActions.Kick, "den", alice.Nick, bob.Nick, "out"));
+
+        Assert.Equal([false], watching.InRoomWhenToldOfAKick);
+        Assert.False(bob.IsIn("den"));
+        Assert.Equal(["guest1"], harness.Rooms.FindRoom("den")!.Nicks());
+    }
+
+    [Fact]
+    public async Task RemovingBan_MatchingMembersOutBeforeTold_OperatorsStay()
+    {
+        await using var harness = new RoomsHarness();
+        var alice = harness.Guest();
+        var bob = harness.Guest();
+        var watching = new WatchingWire("den");
+        bob.Protocol = watching;
+        harness.Apply(new Move(alice, "den"));
+        harness.Apply(new Move(bob, "den"));
+        await harness.ModerateAsync(new ModerationRecord(ModerationActions.Owner, "den", alice.Nick, alice.Nick));
+
+        // Every guest matches; the owner is not removed by her own ban.
+        await harness.ModerateAsync(new ModerationRecord(ModerationActions.Ban, "den", alice.Nick, "guest*!*@*", Remove: true));
+
+        Assert.Equal([false], watching.InRoomWhenToldOfAKick);
+        Assert.Equal(["guest1"], harness.Rooms.FindRoom("den")!.Nicks());
+    }
+
+    // Notes, as each kick is queued for its session, whether the session is still in the room.
+    private sealed class WatchingWire(string room) : IWireProtocol
+    {
+        public List<bool> InRoomWhenToldOfAKick { get; } = [];
+
+        public string Name => "watching";
+
+        public int MaxLineBytes => 4096;
+
+        public bool RegistersItself => false;
+
+        public string Refusal(string reason) => reason;
+
+        public ValueTask<bool> HandleLineAsync(ChatSession session, System.Buffers.ReadOnlySequence<byte> line) => throw new NotSupportedException();
+
+        public ValueTask RejectTooLongAsync(ChatSession session, System.Buffers.ReadOnlySequence<byte> head) => throw new NotSupportedException();
+
+        public ValueTask GreetSilentAsync(ChatSession session) => ValueTask.CompletedTask;
+
+        public ServerEvent? Reply(ChatSession session, ServerEvent reply) => reply;
+
+        public int SizeOf(EncodedEvent message, ChatSession session)
+        {
+            if (message.Event is ModerationEvent { Action: ModerationActions.Kick } kick && kick.Target == session.Nick)
+            {
+                InRoomWhenToldOfAKick.Add(session.IsIn(room));
+            }
+
+            return TextWire.Instance.SizeOf(message, session);
+        }
+
+        public void Write(EncodedEvent message, ChatSession session, IEventOutput output) => TextWire.Instance.Write(message, session, output);
+    }
+}

@@ -90,6 +90,13 @@ internal sealed class RoomsHarness : IAsyncDisposable
         return appended.Message;
     }
 
+    // Stores one moderation entry and has the reader apply it.
+    public async Task ModerateAsync(ModerationRecord record)
+    {
+        await Log.AppendAsync(record.ToDraft()).WaitAsync(TestTimeouts.Default);
+        Reader.Deliver(await Log.Committed.ReadAsync().AsTask().WaitAsync(TestTimeouts.Default));
+    }
+
     // Everything queued for session so far, taken out of its queue.
     public static List<ServerEvent> Received(ChatSession session)
     {
