@@ -64,6 +64,53 @@ public sealed class BrowserTests(ChromiumFixture chromium) : IClassFixture<Chrom
         page.Locator("#messages li .body").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex($"^{System.Text.RegularExpressions.Regex.Escape(text)}$") });
 
     [Fact]
+    public async Task Moderation_TopicInTheHeader_OperatorMarks_KickBanMuteFromThePeopleList_NonOperatorRefused()
+    {
+        await using var server = await StartAsync();
+        var page = await OpenAsync(server);
+        await SayAsync(page, "/nick alice");
+        await Assertions.Expect(page.Locator("#where")).ToHaveTextAsync("alice in lobby");
+        await SayAsync(page, "/join den");
+        await Assertions.Expect(page.Locator("#where")).ToHaveTextAsync("alice in den");
+        await Assertions.Expect(page.Locator("#who li[data-role=owner] .nick")).ToHaveTextAsync("~alice");
+
+        await using var bob = await server.ConnectAsAsync("bob");
+        await bob.SendAsync("/join den");
+        await using var carol = await server.ConnectAsAsync("carol");
+        await carol.SendAsync("/join den");
+        await Assertions.Expect(page.Locator("#who li")).ToHaveCountAsync(3);
+
+        await SayAsync(page, "/topic Quiet hours after ten");
+        await Assertions.Expect(page.Locator("#topic")).ToHaveTextAsync("— Quiet hours after ten");
+        Assert.Equal("* alice set the topic of den: Quiet hours after ten", await bob.ExpectAsync(line => line.Contains("topic", StringComparison.Ordinal)));
+
+        // An operator gets kick, ban and mute beside everyone else.
+        var bobEntry = page.Locator("#who li").Filter(new() { HasText = "bob" });
+        await bobEntry.Locator("button.mute").ClickAsync();
+        Assert.Equal("* alice muted bob!*@* in den", await bob.ExpectAsync(line => line.Contains("muted", StringComparison.Ordinal)));
+        await bob.SendAsync("hello?");
+        Assert.Equal("! error: you are muted in den", await bob.ExpectAsync(line => line.StartsWith('!')));
+        await bobEntry.Locator("button.kick").ClickAsync();
+        Assert.Equal("* bob was kicked from den by alice", await bob.ExpectAsync(line => line.Contains("kicked", StringComparison.Ordinal)));
+        await Assertions.Expect(Lines(page, "bob was kicked from den by alice")).ToHaveCountAsync(1);
+        await page.Locator("#who li").Filter(new() { HasText = "carol" }).Locator("button.ban").ClickAsync();
+        await carol.ExpectAsync(line => line == "* carol was kicked from den by alice: banned");
+        await carol.SendAsync("/join den");
+        Assert.Equal("! error: you are banned from den", await carol.ExpectAsync(line => line.StartsWith('!')));
+        await Assertions.Expect(page.Locator("#who li")).ToHaveCountAsync(1);
+
+        // A page that is no operator has no buttons, and its /kick is refused.
+        var other = await OpenAsync(server);
+        await SayAsync(other, "/join den");
+        await Assertions.Expect(other.Locator("#topic")).ToHaveTextAsync("— Quiet hours after ten");
+        await Assertions.Expect(other.Locator("#who li")).ToHaveCountAsync(2);
+        await Assertions.Expect(other.Locator("#who button")).ToHaveCountAsync(0);
+        await SayAsync(other, "/kick alice");
+        await Assertions.Expect(other.Locator("#messages li.error").Last).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("you are not an operator of den$"));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "moderation.png") });
+    }
+
+    [Fact]
     public async Task TwoPagesAndAnNcUser_OneRoom_EachLineArrivesOnce_APageSeesHistory()
     {
         await using var server = await StartAsync();

@@ -11,6 +11,7 @@
   const waitingLabel = $("waiting");
   const where = $("where");
   const who = $("who");
+  const topicLabel = $("topic");
   const loginForm = $("login");
 
   // What survives a dropped connection: who we are, where, the newest message seen there, and the lines the server
@@ -22,6 +23,8 @@
     lastId: 0,
     credentials: null,
     pending: new Map(), // cid -> { request, line }
+    roles: {}, // nick -> owner, op or voice, in the room
+    topic: null,
     seen: new Set(), // message ids shown, so a replay never shows one twice
   };
   const cidPrefix = Math.random().toString(36).slice(2, 10);
@@ -116,14 +119,128 @@
     send({ type: "who" });
   }
 
-  function showWho(nicks) {
+  const signs = { owner: "~", op: "@", voice: "+" };
+
+  // Who is here, each with their role's sign; an operator of the room gets kick, ban and mute beside the others.
+  function showWho(nicks, roles) {
+    session.roles = roles || {};
+    const mine = session.roles[session.nick];
+    const moderating = mine === "owner" || mine === "op";
     who.replaceChildren(...nicks.map((nick) => {
       const item = document.createElement("li");
-      item.textContent = nick;
-      if (nick === session.nick) item.className = "me";
+      const name = document.createElement("span");
+      name.className = "nick";
+      const role = session.roles[nick];
+      name.textContent = (signs[role] || "") + nick;
+      if (role) {
+        name.title = role;
+        item.dataset.role = role;
+      }
+      item.append(name);
+      if (nick === session.nick) item.classList.add("me");
+      else if (moderating) {
+        for (const [action, label] of [["kick", "kick"], ["ban", "ban"], ["mute", "mute"]]) {
+          const button = document.createElement("button");
+          button.type = "button";
+          button.className = `moderate ${action}`;
+          button.textContent = label;
+          button.title = `${label} ${nick}`;
+          button.addEventListener("click", () => send(action === "kick" ? { type: "kick", nick } : { type: action, mask: nick }));
+          item.append(button);
+        }
+      }
       return item;
     }));
     $("people-title").textContent = `Here (${nicks.length})`;
+  }
+
+  function showTopic(text) {
+    session.topic = text || null;
+    topicLabel.textContent = session.topic ? `— ${session.topic}` : "";
+  }
+
+  // A moderation action, said as the terminal says it.
+  function describe(m) {
+    const where = m.room || "this server";
+    const inWhere = m.room ? `in ${m.room}` : "on this server";
+    const until = m.expires ? ` until ${new Date(m.expires).toLocaleString()}` : "";
+    const reason = m.text ? `: ${m.text}` : "";
+    switch (m.action) {
+      case "topic": return m.text ? `${m.by} set the topic of ${where}: ${m.text}` : `${m.by} cleared the topic of ${where}`;
+      case "kick": return `${m.target} was kicked from ${where} by ${m.by}${reason}`;
+      case "ban": return `${m.by} banned ${m.target} from ${where}${until}`;
+      case "unban": return `${m.by} lifted the ban on ${m.target} ${inWhere}`;
+      case "mute": return `${m.by} muted ${m.target} ${inWhere}${until}`;
+      case "unmute": return `${m.by} unmuted ${m.target} ${inWhere}`;
+      case "op": return `${m.by} made ${m.target} an operator of ${where}`;
+      case "deop": return `${m.by} took operator from ${m.target} in ${where}`;
+      case "voice": return `${m.by} gave ${m.target} a voice in ${where}`;
+      case "devoice": return `${m.by} took the voice of ${m.target} in ${where}`;
+      case "owner": return `${m.by} made ${m.target} an owner of ${where}`;
+      case "disown": return `${m.by} took ownership of ${where} from ${m.target}`;
+      case "mode": return `${m.by} set mode ${m.text} on ${where}`;
+      case "invite": return `${m.by} invited ${m.target} to ${where}`;
+      case "kill": return `${m.target} was disconnected by ${m.by}${reason}`;
+      case "wallops": return `wallops from ${m.by}: ${m.text}`;
+      default: return `${m.by}: ${m.action} ${m.target || ""}`;
+    }
+  }
+
+  function moderated(event) {
+    if (event.id && session.seen.has(event.id) && !event.history) return;
+    if (event.id) session.seen.add(event.id);
+    add(event.history ? "history moderation" : "moderation", [[null, describe(event)]], event.ts);
+    if (event.history) return;
+    if (event.action === "topic" && event.room && event.room.toLowerCase() === (session.room || "").toLowerCase()) showTopic(event.text);
+    if (event.action === "kick" && event.target === session.nick) {
+      session.room = null;
+      showWhere();
+      showTopic(null);
+      who.replaceChildren();
+      return;
+    }
+    askWho();
+  }
+
+  // Moderation typed as in the terminal, sent as the protocol's objects.
+  function moderate(command, argument) {
+    const words = argument.split(" ").filter((word) => word);
+    const room = words[0] && words[0].startsWith("#") ? words.shift().slice(1) : undefined;
+    const server = words[0] === "--server" ? (words.shift(), true) : undefined;
+    const [first, ...rest] = words;
+    const request = { type: command, room, server };
+    switch (command) {
+      case "topic":
+        if (words.length) request.text = argument === "-" ? "" : words.join(" ");
+        break;
+      case "mode":
+        if (words.length) request.modes = words.join(" ");
+        break;
+      case "bans":
+        break;
+      case "kick":
+      case "kill":
+        if (!first) return false;
+        request.nick = first;
+        if (rest.length) request.reason = rest.join(" ");
+        break;
+      case "ban":
+      case "mute":
+        if (!first) return false;
+        request.mask = first;
+        if (rest[0]) request.duration = rest[0];
+        break;
+      case "unban":
+      case "unmute":
+        if (!first) return false;
+        request.mask = first;
+        break;
+      default:
+        if (!first) return false;
+        request.nick = first;
+    }
+    send(request);
+    return true;
   }
 
   function showWhere() {
@@ -202,6 +319,7 @@
           session.room = event.room;
           session.lastId = 0;
           showWhere();
+          showTopic(null);
         }
         if (event.action === "rename" && event.old === session.nick) {
           session.nick = event.nick;
@@ -213,11 +331,19 @@
         askWho();
         break;
       case "who":
-        showWho(event.nicks || []);
+        showWho(event.nicks || [], event.roles);
+        if (event.room && event.room.toLowerCase() === (session.room || "").toLowerCase()) showTopic(event.topic);
         if (event.cid === "who") notice(`${event.room} (${event.total || event.nicks.length}): ${event.nicks.join(", ")}`);
         break;
       case "info":
         notice(event.text);
+        break;
+      case "topic":
+        if (event.room && event.room.toLowerCase() === (session.room || "").toLowerCase()) showTopic(event.text);
+        if (event.cid === "topic") notice(event.text ? `topic of ${event.room}: ${event.text}` : `${event.room} has no topic`);
+        break;
+      case "moderation":
+        moderated(event);
         break;
       case "notice":
         notice(event.text);
@@ -336,7 +462,24 @@
           return;
         case "help":
           send({ type: "help" });
-          notice("this page: /nick NAME, /join ROOM, /msg NICK TEXT, /who, /history [N], /me TEXT, /ping, /quit; //TEXT says /TEXT");
+          notice("this page: /nick NAME, /join ROOM, /msg NICK TEXT, /who, /history [N], /me TEXT, /ping, /quit; //TEXT says /TEXT; moderation as above");
+          return;
+        case "topic":
+          if (!argument) {
+            send({ type: "topic", cid: "topic" });
+            return;
+          }
+          moderate("topic", argument);
+          return;
+        case "oper": {
+          const [name, ...password] = argument.split(" ");
+          if (name && password.length) send({ type: "oper", name, password: password.join(" ") });
+          else notice("usage: /oper NAME PASSWORD", "error");
+          return;
+        }
+        case "kick": case "ban": case "unban": case "mute": case "unmute": case "op": case "deop": case "voice":
+        case "devoice": case "mode": case "invite": case "kill": case "bans":
+          if (!moderate(command.toLowerCase(), argument)) notice(`usage: /${command} ${command === "kick" || command === "kill" ? "NICK [REASON]" : "NICK or MASK"}`, "error");
           return;
         case "quit":
           stopped = true;
