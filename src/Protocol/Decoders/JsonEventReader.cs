@@ -31,8 +31,8 @@ public static class JsonEventReader
 
     private static ServerEvent? Read(JsonElement root) => String(root, "type") switch
     {
-        "message" => new RoomMessageEvent(Id(root), Ts(root), Required(root, "room"), Required(root, "from"), Required(root, "text"), Bool(root, "history")),
-        "private" => new PrivateMessageEvent(Id(root), Ts(root), Required(root, "from"), Required(root, "to"), Required(root, "text")),
+        "message" => new RoomMessageEvent(Id(root), Ts(root), Required(root, "room"), Required(root, "from"), Required(root, "text"), Bool(root, "history")) { Notice = Bool(root, "notice") },
+        "private" => new PrivateMessageEvent(Id(root), Ts(root), Required(root, "from"), Required(root, "to"), Required(root, "text")) { Notice = Bool(root, "notice") },
         "announce" => new AnnouncementEvent(Id(root), Ts(root), Required(root, "text"), Bool(root, "history")),
         "presence" => new PresenceEvent(Ts(root), Required(root, "room"), Required(root, "nick"), Action(Required(root, "action")), String(root, "old")),
         "ack" => new AckEvent(String(root, "cid"), Id(root), Ts(root)),

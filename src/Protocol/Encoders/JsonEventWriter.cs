@@ -40,12 +40,22 @@ public static class JsonEventWriter
                     json.WriteBoolean("history", true);
                 }
 
+                if (m.Notice)
+                {
+                    json.WriteBoolean("notice", true);
+                }
+
                 break;
             case PrivateMessageEvent p:
                 Header(json, "private", p.Id, p.Timestamp);
                 json.WriteString("from", p.From);
                 json.WriteString("to", p.To);
                 json.WriteString("text", p.Text);
+                if (p.Notice)
+                {
+                    json.WriteBoolean("notice", true);
+                }
+
                 break;
             case AnnouncementEvent a:
                 Header(json, "announce", a.Id, a.Timestamp);

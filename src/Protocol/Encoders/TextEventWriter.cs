@@ -30,9 +30,9 @@ public static class TextEventWriter
 
     private static string? Line(ServerEvent serverEvent) => serverEvent switch
     {
-        RoomMessageEvent { History: true } m => $"[history] {Said(m.From, m.Text)}",
-        RoomMessageEvent m => Said(m.From, m.Text),
-        PrivateMessageEvent p => $"[private] {Said(p.From, p.Text)}",
+        RoomMessageEvent { History: true } m => $"[history] {Said(m.From, m.Text, m.Notice)}",
+        RoomMessageEvent m => Said(m.From, m.Text, m.Notice),
+        PrivateMessageEvent p => $"[private] {Said(p.From, p.Text, p.Notice)}",
         AnnouncementEvent { History: true } a => $"[history] {ChatNames.Server}: {a.Text}",
         AnnouncementEvent a => $"{ChatNames.Server}: {a.Text}",
         PresenceEvent { Action: PresenceAction.Join } p => $"* {p.Nick} joined {p.Room}",
@@ -93,6 +93,7 @@ public static class TextEventWriter
     /// <summary>A text that starts with <c>/me </c> is an action (IRC's CTCP ACTION, <c>/me</c> in our client).</summary>
     public const string ActionPrefix = "/me ";
 
-    private static string Said(string from, string text) =>
-        text.StartsWith(ActionPrefix, StringComparison.Ordinal) ? $"* {from} {text[ActionPrefix.Length..]}" : $"{from}: {text}";
+    private static string Said(string from, string text, bool notice = false) =>
+        notice ? $"-{from}- {text}"
+        : text.StartsWith(ActionPrefix, StringComparison.Ordinal) ? $"* {from} {text[ActionPrefix.Length..]}" : $"{from}: {text}";
 }

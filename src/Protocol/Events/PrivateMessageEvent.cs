@@ -1,4 +1,8 @@
 namespace SocketChat.Protocol.Events;
 
 /// <summary>A message from one user to another. Text: <c>[private] FROM: TEXT</c>.</summary>
-public sealed record PrivateMessageEvent(long Id, DateTimeOffset Timestamp, string From, string To, string Text) : ServerEvent;
+public sealed record PrivateMessageEvent(long Id, DateTimeOffset Timestamp, string From, string To, string Text) : ServerEvent
+{
+    /// <summary>A notice (IRC NOTICE). Text: <c>[private] -FROM- TEXT</c>.</summary>
+    public bool Notice { get; init; }
+}

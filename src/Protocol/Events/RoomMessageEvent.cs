@@ -7,4 +7,11 @@ namespace SocketChat.Protocol.Events;
 /// <param name="From">The sender's nickname.</param>
 /// <param name="Text">The sanitised text.</param>
 /// <param name="History">True when sent again from the room's history (after a resume), not live.</param>
-public sealed record RoomMessageEvent(long Id, DateTimeOffset Timestamp, string Room, string From, string Text, bool History = false) : ServerEvent;
+public sealed record RoomMessageEvent(long Id, DateTimeOffset Timestamp, string Room, string From, string Text, bool History = false) : ServerEvent
+{
+    /// <summary>A notice (IRC NOTICE): said to be read, never answered by a program. Text: <c>-FROM- TEXT</c>.</summary>
+    public bool Notice { get; init; }
+
+    /// <summary>Its sender said it is a bot (IRC user mode +B); told to IRC clients as the <c>bot</c> tag.</summary>
+    public bool Bot { get; init; }
+}

@@ -98,6 +98,9 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
     // Hears server operators' wallops (IRC user mode +w); server operators always do.
     public bool Wallops { get; set; }
 
+    // Said it is a bot (IRC user mode +B): its room lines carry the bot tag.
+    public bool Bot { get; set; }
+
     private volatile string? _account;
 
     // JSON mode: the identity this connection holds, which a later connection can resume.

@@ -73,7 +73,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
               redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[#ARGV - 1], id .. '-0', unpack(fields))
               published[#published + 1] = id .. '-0'
               for f = 2, #fields, 2 do published[#published + 1] = fields[f] end
-              if kind == '0' then
+              if kind == '0' or kind == '5' then
                 redis.call('XADD', KEYS[3] .. 'room:' .. string.lower(room), id .. '-0', unpack(fields))
               elseif kind == '2' then
                 redis.call('XADD', KEYS[3] .. 'announcements', id .. '-0', unpack(fields))

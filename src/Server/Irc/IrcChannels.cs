@@ -191,6 +191,7 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory rooms,
                     break;
                 case 'B':
                     irc.Bot = adding;
+                    session.Bot = adding;
                     break;
                 case 'w':
                     session.Wallops = adding;

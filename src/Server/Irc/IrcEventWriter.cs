@@ -34,7 +34,7 @@ internal static class IrcEventWriter
     {
         var said = (RoomMessageEvent)serverEvent;
         var output = new ArrayBufferWriter<byte>(256);
-        Message(output, batch: null, time: (variant & 1) != 0, msgid: (variant & 2) != 0, said.From, "PRIVMSG", $"#{said.Room}", said.Text, said.Timestamp, said.Id);
+        Message(output, batch: null, time: (variant & 1) != 0, msgid: (variant & 2) != 0, said.From, said.Notice ? "NOTICE" : "PRIVMSG", $"#{said.Room}", said.Text, said.Timestamp, said.Id, bot: said.Bot);
         return output.WrittenSpan.ToArray();
     };
 
@@ -106,7 +106,7 @@ internal static class IrcEventWriter
                     Line(output, $":{server} BATCH +{irc.OpenBatch} chathistory #{past.Room}");
                 }
 
-                Message(output, irc, past.From, "PRIVMSG", $"#{past.Room}", irc.Has(IrcCapabilities.ServerTime) ? past.Text : $"[history] {past.Text}", past.Timestamp, past.Id);
+                Message(output, irc, past.From, past.Notice ? "NOTICE" : "PRIVMSG", $"#{past.Room}", irc.Has(IrcCapabilities.ServerTime) ? past.Text : $"[history] {past.Text}", past.Timestamp, past.Id);
                 break;
             case RoomMessageEvent when output is IEventOutput shared:
                 shared.Share(Shared(message, irc));
@@ -115,7 +115,7 @@ internal static class IrcEventWriter
                 output.Write(Shared(message, irc).Span);
                 break;
             case PrivateMessageEvent told:
-                Message(output, irc, told.From, "PRIVMSG", nick, told.Text, told.Timestamp, told.Id);
+                Message(output, irc, told.From, told.Notice ? "NOTICE" : "PRIVMSG", nick, told.Text, told.Timestamp, told.Id);
                 break;
             case AckEvent stored:
                 // Its own message, stored and delivered: echoed when asked for (echo-message), else only let go.
@@ -192,9 +192,9 @@ internal static class IrcEventWriter
     private static void Message(IBufferWriter<byte> output, IrcState irc, string from, string command, string target, string text, DateTimeOffset timestamp, long id) =>
         Message(output, irc.OpenBatch, irc.Has(IrcCapabilities.ServerTime), irc.Has(IrcCapabilities.MessageTags), from, command, target, text, timestamp, id);
 
-    private static void Message(IBufferWriter<byte> output, string? batch, bool time, bool msgid, string from, string command, string target, string text, DateTimeOffset timestamp, long id)
+    private static void Message(IBufferWriter<byte> output, string? batch, bool time, bool msgid, string from, string command, string target, string text, DateTimeOffset timestamp, long id, bool bot = false)
     {
-        var tags = Tags(batch, time, msgid, timestamp, id);
+        var tags = Tags(batch, time, msgid, timestamp, id, bot);
         var head = $":{Mask(from)} {command} {target} :";
         var (open, close) = text.StartsWith(ActionPrefix, StringComparison.Ordinal) ? (Action, "\u0001") : (string.Empty, string.Empty);
         // IRC clients are read in terminals too: bidi and invisible characters are shown as code points, as in text mode.
@@ -206,9 +206,10 @@ internal static class IrcEventWriter
         }
     }
 
-    private static string Tags(string? batch, bool time, bool msgid, DateTimeOffset timestamp, long id)
+    // The message tags: batch, server-time, and with message-tags its id and, from a bot (+B), bot.
+    private static string Tags(string? batch, bool time, bool msgid, DateTimeOffset timestamp, long id, bool bot = false)
     {
-        var tags = new List<string>(3);
+        var tags = new List<string>(4);
         if (batch is not null)
         {
             tags.Add($"batch={batch}");
@@ -222,6 +223,11 @@ internal static class IrcEventWriter
         if (msgid && id > 0)
         {
             tags.Add($"msgid={id}");
+        }
+
+        if (msgid && bot)
+        {
+            tags.Add("bot");
         }
 
         return tags.Count == 0 ? string.Empty : $"@{string.Join(';', tags)} ";

@@ -44,8 +44,7 @@ internal sealed class OperatorConsoleService(
             display.Show(line);
         }
 
-        display.Show("Type a line to send it to every client as 'server', or 'exit' to stop the server.");
-        display.Show("Moderate with /kick #ROOM NICK [WHY], /ban [#ROOM] MASK [TIME], /unban, /mute, /unmute, /topic #ROOM TEXT, /op #ROOM NICK, /mode #ROOM +m, /kill NICK [WHY], /bans [#ROOM].");
+        display.Show("Type a line to send it to every client as 'server', /kick #ROOM NICK, /ban [#ROOM] MASK [TIME], /topic #ROOM TEXT, /mute, /kill NICK… to moderate, or 'exit' to stop the server.");
 
         // However the server is stopped ('exit', Ctrl+C, SIGTERM), the operator sees it.
         using var stopping = lifetime.ApplicationStopping.Register(() => display.Show("Shutting down..."));

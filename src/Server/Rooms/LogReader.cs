@@ -395,13 +395,13 @@ internal sealed class LogReader(
         {
             switch (message.Kind)
             {
-                case MessageKind.Room:
+                case MessageKind.Room or MessageKind.Notice:
                     fanout.DeliverRoomMessage(message, sender);
                     metrics.MessageReceived();
                     messageEvents.MessageReceived(message, sender?.LogScope);
                     Show(message, sender, $"[{message.Room}]");
                     break;
-                case MessageKind.Private:
+                case MessageKind.Private or MessageKind.PrivateNotice:
                     fanout.DeliverPrivate(message, sender);
                     metrics.MessageReceived();
                     messageEvents.PrivateMessage(message, sender?.LogScope);

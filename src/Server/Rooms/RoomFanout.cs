@@ -24,7 +24,7 @@ internal sealed class RoomFanout(RoomDirectory rooms, Users users, ServerMetrics
         }
 
         var overflowed = new List<ChatSession>();
-        metrics.Delivered(room.Deliver(message.ToRoomEvent(), sender, overflowed));
+        metrics.Delivered(room.Deliver(sender is { Bot: true } ? message.ToRoomEvent() with { Bot = true } : message.ToRoomEvent(), sender, overflowed));
         DropAll(overflowed);
     }
 

@@ -23,7 +23,7 @@ internal sealed class SessionMessages(Users users, MessageLog log, ILogger<Sessi
             return Empty(cid);
         }
 
-        Append(session, cid, new Draft(MessageKind.Room, room, session.Nick, null, text, session.Identity?.Token, cid, session.Id));
+        Append(session, cid, new Draft(session.Quiet ? MessageKind.Notice : MessageKind.Room, room, session.Nick, null, text, session.Identity?.Token, cid, session.Id));
         return null;
     }
 
@@ -42,7 +42,7 @@ internal sealed class SessionMessages(Users users, MessageLog log, ILogger<Sessi
             return new InvalidCommand(ErrorCodes.NoSuchNick, $"no such nick: {TextSanitizer.RemoveControlCharacters(command.To)}", command.Cid);
         }
 
-        Append(session, command.Cid, new Draft(MessageKind.Private, null, session.Nick, to, text, session.Identity?.Token, command.Cid, session.Id));
+        Append(session, command.Cid, new Draft(session.Quiet ? MessageKind.PrivateNotice : MessageKind.Private, null, session.Nick, to, text, session.Identity?.Token, command.Cid, session.Id));
         return null;
     }
 

@@ -54,7 +54,7 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
                     _moderation.Add(message);
                 }
 
-                if (message.Kind == MessageKind.Private || perRoom == 0 || (message.Kind == MessageKind.Moderation && message.Room is null))
+                if (message.Kind is MessageKind.Private or MessageKind.PrivateNotice || perRoom == 0 || (message.Kind == MessageKind.Moderation && message.Room is null))
                 {
                     continue;
                 }
@@ -148,7 +148,7 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
     }
 
     public IEnumerable<StoredMessage> Export(string room, DateTimeOffset since) =>
-        Room(room, 0, long.MaxValue, int.MaxValue).Where(message => message.Kind is MessageKind.Room or MessageKind.Moderation && message.Timestamp >= since);
+        Room(room, 0, long.MaxValue, int.MaxValue).Where(message => message.Kind is MessageKind.Room or MessageKind.Notice or MessageKind.Moderation && message.Timestamp >= since);
 
     public IReadOnlyList<StoredMessage> Moderation()
     {

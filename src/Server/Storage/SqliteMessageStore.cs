@@ -163,7 +163,7 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
         {
             removed += DeleteInBatches(
                 connection,
-                "DELETE FROM messages WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY room ORDER BY id DESC) AS newer FROM messages WHERE kind = 0) WHERE newer > $keep LIMIT 5000)",
+                "DELETE FROM messages WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY room ORDER BY id DESC) AS newer FROM messages WHERE kind IN (0, 5)) WHERE newer > $keep LIMIT 5000)",
                 ("$keep", keep));
         }
 
@@ -182,7 +182,7 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
     {
         using var connection = OpenReader();
         using var query = connection.CreateCommand();
-        query.CommandText = "SELECT id, ts, kind, room, sender, recipient, text, sender_token, cid FROM messages WHERE kind IN (0, 4) AND room = $room AND ts >= $since ORDER BY id";
+        query.CommandText = "SELECT id, ts, kind, room, sender, recipient, text, sender_token, cid FROM messages WHERE kind IN (0, 4, 5) AND room = $room AND ts >= $since ORDER BY id";
         query.Parameters.AddWithValue("$room", room);
         query.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
         foreach (var message in Read(query))
@@ -333,7 +333,7 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
             // The room's messages and the operator's lines (said to every room), each found through its own index.
             _query.CommandText = """
                 SELECT * FROM (SELECT id, ts, kind, room, sender, recipient, text, sender_token, cid FROM messages
-                    WHERE room = $room AND kind IN (0, 4) AND id > $after AND id < $before ORDER BY id DESC LIMIT $limit)
+                    WHERE room = $room AND kind IN (0, 4, 5) AND id > $after AND id < $before ORDER BY id DESC LIMIT $limit)
                 UNION ALL
                 SELECT * FROM (SELECT id, ts, kind, room, sender, recipient, text, sender_token, cid FROM messages
                     WHERE kind = 2 AND id > $after AND id < $before ORDER BY id DESC LIMIT $limit)

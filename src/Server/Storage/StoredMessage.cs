@@ -27,9 +27,9 @@ internal sealed record StoredMessage(
     public static StoredMessage Of(Draft draft, long id, DateTimeOffset timestamp) =>
         new(id, timestamp, draft.Kind, draft.Room, draft.From, draft.To, draft.Text, draft.SenderToken, draft.Cid) { Origin = draft.Origin, Local = true };
 
-    public RoomMessageEvent ToRoomEvent(bool history = false) => new(Id, Timestamp, Room ?? string.Empty, From, Text, history);
+    public RoomMessageEvent ToRoomEvent(bool history = false) => new(Id, Timestamp, Room ?? string.Empty, From, Text, history) { Notice = Kind == MessageKind.Notice };
 
-    public PrivateMessageEvent ToPrivateEvent() => new(Id, Timestamp, From, To ?? string.Empty, Text);
+    public PrivateMessageEvent ToPrivateEvent() => new(Id, Timestamp, From, To ?? string.Empty, Text) { Notice = Kind == MessageKind.PrivateNotice };
 
     public AnnouncementEvent ToAnnouncement(bool history = false) => new(Id, Timestamp, Text, history);
 

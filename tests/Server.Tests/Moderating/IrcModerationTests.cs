@@ -183,4 +183,31 @@ public sealed class IrcModerationTests
         await root.SendAsync("/unban --server mallory");
         Assert.Equal("* root lifted the ban on mallory!*@* on this server", await root.ExpectAsync(line => line.Contains("lifted", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public async Task Notice_StoredAndRelayedAsOne_BotTaggedOnItsLines()
+    {
+        await using var server = await StartAsync();
+        await using var alice = await server.ConnectIrcAsync("alice", "message-tags", join: "#lobby");
+        await using var bob = await server.ConnectIrcAsync("bob", "message-tags", join: "#lobby");
+        await using var nc = await server.ConnectAsAsync("carol");
+        await using var json = await JsonModeTests.ConnectJsonAsync(server, "dave");
+        await alice.ExpectAsync(line => line.Contains("NICK :dave", StringComparison.Ordinal) || line.Contains("JOIN #lobby", StringComparison.Ordinal) && line.StartsWith(":bob", StringComparison.Ordinal));
+
+        await alice.SendAsync("NOTICE #lobby :the build is green");
+        Assert.Matches(@"^@msgid=\d+ :alice!alice@socketchat NOTICE #lobby :the build is green$", await bob.ExpectAsync(line => line.Contains("NOTICE #lobby", StringComparison.Ordinal)));
+        Assert.Equal("-alice- the build is green", await nc.ExpectAsync(line => line.Contains("build", StringComparison.Ordinal)));
+        Assert.Matches("""^\{"type":"message","id":\d+,"ts":"[^"]+","room":"lobby","from":"alice","text":"the build is green","notice":true\}$""", await json.ExpectAsync(line => line.Contains("build", StringComparison.Ordinal)));
+        await alice.SendAsync("NOTICE bob :just you");
+        Assert.Matches(@"^@msgid=\d+ :alice!alice@socketchat NOTICE bob :just you$", await bob.ExpectAsync(line => line.Contains("just you", StringComparison.Ordinal)));
+
+        // Stored as a notice: a newcomer's history shows it as one.
+        await using var erin = await server.ConnectAsync();
+        Assert.Equal("[history] -alice- the build is green", await erin.ExpectAsync(line => line.Contains("build", StringComparison.Ordinal)));
+
+        await alice.SendAsync("MODE alice +B");
+        await alice.ExpectAsync(line => line == ":alice!alice@socketchat MODE alice :+B");
+        await alice.SendAsync("PRIVMSG #lobby :beep");
+        Assert.Matches(@"^@msgid=\d+;bot :alice!alice@socketchat PRIVMSG #lobby :beep$", await bob.ExpectAsync(line => line.Contains("beep", StringComparison.Ordinal)));
+    }
 }
