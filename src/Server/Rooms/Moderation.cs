@@ -241,6 +241,8 @@ internal sealed class Moderation(IOptions<ChatOptions> options, TimeProvider clo
             'k' when !adding => rules with { Key = null },
             'l' when adding && int.TryParse(argument, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit > 0 => rules with { Limit = limit },
             'l' when !adding => rules with { Limit = null },
+            // Invitations are into an invite-only room: they end when it stops being one.
+            'i' when !adding => rules.WithMode('i', false) with { Invited = rules.Invited.Clear() },
             var flag when RoomRules.FlagModes.Contains(flag) => rules.WithMode(flag, adding),
             _ => null,
         };
