@@ -68,8 +68,9 @@ public sealed class FuzzTests
     private static byte[] JsonLines(int seed)
     {
         var random = new Random(seed + 1000);
-        string[] types = ["message", "private", "nick", "join", "who", "history", "login", "ping", "help"];
-        string[] keys = ["cid", "text", "to", "nick", "room", "name", "password", "limit", "page"];
+        string[] types = ["message", "private", "nick", "join", "who", "history", "login", "ping", "help",
+            "topic", "kick", "ban", "unban", "mute", "unmute", "op", "deop", "voice", "devoice", "mode", "invite", "kill", "bans", "oper"];
+        string[] keys = ["cid", "text", "to", "nick", "room", "name", "password", "limit", "page", "mask", "duration", "reason", "modes", "key"];
         string Piece() => random.Next(8) switch
         {
             0 => $"\\u{random.Next(0xD800, 0xE000):x4}",

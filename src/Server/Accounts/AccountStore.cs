@@ -38,6 +38,9 @@ internal sealed class AccountStore(IOptions<ChatOptions> options, ILogger<Accoun
     // True when the account is a server operator's (NAME:HASH:operator in the file).
     public bool IsOperator(string name) => _accounts.TryGetValue(name, out var account) && account.Operator;
 
+    // True when any account is a server operator's.
+    public bool AnyOperator => _accounts.Values.Any(account => account.Operator);
+
     // Reads the file at start; a malformed file was already refused by the settings check.
     public void Load()
     {

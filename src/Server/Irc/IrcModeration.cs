@@ -223,6 +223,12 @@ internal sealed class IrcModeration(SessionCommands commands, SessionModeration 
             return;
         }
 
+        if (!moderating.HasOperators)
+        {
+            session.Reply(session.Numeric("491", ":No O-lines for your host"));
+            return;
+        }
+
         if (await moderating.OperAsync(session, new OperCommand(name, password)) is not null)
         {
             session.Reply(session.Numeric("464", ":Password incorrect"));

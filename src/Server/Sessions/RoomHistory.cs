@@ -54,8 +54,7 @@ internal sealed class RoomHistory(LogReader reader, MessageLog log, IOptions<Cha
     public async Task PageAsync(ChatSession session, HistoryCommand request)
     {
         var room = session.Room;
-        var messages = (await log.Store.RoomAsync(room, request.AfterId ?? 0, request.BeforeId ?? long.MaxValue, request.Limit))
-            .Where(message => !ModerationRecord.IsClaimEntry(message)).ToList();
+        var messages = await log.Store.RoomAsync(room, request.AfterId ?? 0, request.BeforeId ?? long.MaxValue, request.Limit);
         foreach (var message in messages)
         {
             session.Send(message.ToHistoryEvent());
@@ -70,11 +69,6 @@ internal sealed class RoomHistory(LogReader reader, MessageLog log, IOptions<Cha
         {
             foreach (var message in await past())
             {
-                if (ModerationRecord.IsClaimEntry(message))
-                {
-                    continue;
-                }
-
                 session.Send(message.ToHistoryEvent());
             }
 

@@ -367,10 +367,6 @@ internal sealed class SessionCommands(
         }
 
         await history.ShowRecentAsync(session, joined, moved.Position);
-        if (moved.Claimable)
-        {
-            await moderating.ClaimAsync(session, joined);
-        }
         if (session.Identity is { } identity)
         {
             log.Save(identity.Record(session.Nick, joined, clock.GetUtcNow()));
@@ -378,6 +374,12 @@ internal sealed class SessionCommands(
 
         ServerLog.RoomChanged(logger, session.Nick, moved.Left is [var left, ..] ? left : string.Empty, joined);
         display.Show($"* {session.Nick} ({session.RemoteEndPoint}) moved to {joined}");
+
+        // Its room saved first: a crash while the claim is stored must not send a resumed client back.
+        if (moved.Claimable)
+        {
+            await moderating.ClaimAsync(session, joined);
+        }
     }
 
     // IRC: one more room, with its notices and history as in a move, the room left as it was.

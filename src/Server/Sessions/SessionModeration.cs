@@ -127,6 +127,9 @@ internal sealed class SessionModeration(
         }
     }
 
+    // Whether anyone can become a server operator here (IRC: 491 when nobody can).
+    public bool HasOperators => options.Value.Operators.Count > 0 || accounts.AnyOperator;
+
     // /oper NAME PASSWORD: an operator in Chat:Operators, or an account marked operator in the users file.
     public async Task<InvalidCommand?> OperAsync(ChatSession session, OperCommand command)
     {

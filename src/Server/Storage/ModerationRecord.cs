@@ -19,13 +19,12 @@ internal sealed record ModerationRecord(
     bool Remove = false)
 {
     // The first member of a room nobody ever owned claiming it: applied everywhere, told nowhere (its owner sees it
-    // in /who and NAMES, as IRC's channel creator does), and left out of history.
+    // in /who and NAMES, as IRC's channel creator does), and kept out of the room's history.
     public bool IsClaim => Action == ModerationActions.Owner && Actor == Target;
 
-    // A stored entry that is a claim.
-    public static bool IsClaimEntry(StoredMessage message) => message.Kind == MessageKind.Moderation && Of(message) is { IsClaim: true };
-
-    public Draft ToDraft(long origin = 0) => new(MessageKind.Moderation, Room, Actor, Target, Encode(), Origin: origin);
+    // A claim is kept out of its room's history and export (it is nobody's action): stored with no room, its room
+    // in the text instead.
+    public Draft ToDraft(long origin = 0) => new(MessageKind.Moderation, IsClaim ? null : Room, Actor, Target, Encode(), Origin: origin);
 
     public ModerationEvent ToEvent(long id, DateTimeOffset timestamp, bool history = false) =>
         new(id, timestamp, Room, Actor, Action, Target, Text, Expires, history);
@@ -39,7 +38,7 @@ internal sealed record ModerationRecord(
             var root = document.RootElement;
             return new ModerationRecord(
                 root.GetProperty("a").GetString()!,
-                message.Room,
+                message.Room ?? (root.TryGetProperty("r", out var room) ? room.GetString() : null),
                 message.From,
                 message.To,
                 root.TryGetProperty("x", out var text) ? text.GetString() : null,
@@ -60,6 +59,10 @@ internal sealed record ModerationRecord(
         {
             json.WriteStartObject();
             json.WriteString("a", Action);
+            if (IsClaim && Room is not null)
+            {
+                json.WriteString("r", Room);
+            }
             if (Text is not null)
             {
                 json.WriteString("x", Text);

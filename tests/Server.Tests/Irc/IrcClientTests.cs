@@ -49,6 +49,35 @@ public sealed partial class IrcClientTests : IDisposable
     }
 
     [Fact]
+    public async Task Irssi_ModeratesAChannel_TopicModeAndKick_SeenByAnNcUser()
+    {
+        await using var server = await TestServer.StartAsync(new() { ["Chat:Irc:Port"] = "0" });
+        await using var irssi = await TmuxSession.StartAsync($"irssi --home={_home.Path} -c 127.0.0.1 -p {server.IrcPort} -n alice");
+        await irssi.WaitForScreenAsync(lines => lines.Any(line => line.EndsWith("Mode change [+i] for user alice", StringComparison.Ordinal)));
+
+        // The channel's creator is its owner: irssi shows her with the owner's sign.
+        await irssi.TypeAsync("/join #den");
+        await irssi.PressAsync("Enter");
+        await irssi.WaitForScreenAsync(lines => lines.Any(line => line.Contains("[~alice]", StringComparison.Ordinal)));
+        await using var nc = await server.ConnectAsAsync("bob");
+        await nc.SendAsync("/join den");
+        await irssi.WaitForScreenAsync(lines => lines.Any(line => line.EndsWith("bob [bob@socketchat] has joined #den", StringComparison.Ordinal)));
+
+        await irssi.TypeAsync("/topic Dens are for dreaming");
+        await irssi.PressAsync("Enter");
+        Assert.Equal("* alice set the topic of den: Dens are for dreaming", await nc.ExpectAsync(line => line.Contains("topic", StringComparison.Ordinal)));
+        await irssi.WaitForScreenAsync(lines => lines.Any(line => line.Contains("alice changed the topic of #den to: Dens are for dreaming", StringComparison.Ordinal)));
+        await irssi.TypeAsync("/mode #den +m");
+        await irssi.PressAsync("Enter");
+        Assert.Equal("* alice set mode +m on den", await nc.ReadLineAsync());
+        await irssi.WaitForScreenAsync(lines => lines.Any(line => line.Contains("mode/#den [+m] by alice", StringComparison.Ordinal)));
+        await irssi.TypeAsync("/kick bob enough");
+        await irssi.PressAsync("Enter");
+        Assert.Equal("* bob was kicked from den by alice: enough", await nc.ReadLineAsync());
+        await irssi.WaitForScreenAsync(lines => lines.Any(line => line.Contains("bob was kicked from #den by alice [enough]", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task WeeChat_JoinsLobby_TalksWithAnNcUserBothWays_NoWarningInItsServerBuffer_Quits()
     {
         await using var server = await TestServer.StartAsync(new() { ["Chat:Irc:Port"] = "0" });
@@ -71,7 +100,7 @@ public sealed partial class IrcClientTests : IDisposable
         await weechat.TypeAsync("/buffer 1");
         await weechat.PressAsync("Enter");
         var status = await weechat.WaitForScreenAsync(lines => lines.Any(line => line.Contains("End of /MOTD command.", StringComparison.Ordinal)));
-        Assert.Contains(status, line => line.Contains("client capability, enabled: cap-notify message-tags multi-prefix", StringComparison.Ordinal));
+        Assert.Contains(status, line => line.Contains("client capability, enabled: cap-notify invite-notify message-tags multi-prefix", StringComparison.Ordinal));
         Assert.DoesNotContain(status, line => Trouble().IsMatch(line));
 
         await weechat.TypeAsync("/quit");

@@ -10,7 +10,8 @@ public sealed class IrcFuzzTests
     private static readonly string[] Commands =
     [
         "CAP", "PASS", "NICK", "USER", "AUTHENTICATE", "JOIN", "PART", "PRIVMSG", "NOTICE", "NAMES", "WHO", "WHOIS",
-        "LIST", "TOPIC", "MODE", "AWAY", "ISON", "USERHOST", "MOTD", "LUSERS", "VERSION", "TIME", "PONG", "KICK", "WHOWAS", "INFO", "x",
+        "LIST", "TOPIC", "MODE", "AWAY", "ISON", "USERHOST", "MOTD", "LUSERS", "VERSION", "TIME", "PONG", "KICK", "WHOWAS", "INFO",
+        "INVITE", "OPER", "KILL", "WALLOPS", "x",
     ];
 
     private static readonly string[] Pieces =
@@ -19,6 +20,7 @@ public sealed class IrcFuzzTests
         "REQ", ":sasl", ":server-time -batch", "END", "LIST", "PLAIN", "AGFsaWNlAHB3", "=", "alice", "bob", "a,b",
         "\u0001ACTION x\u0001", "\u0001VERSION\u0001", "\u0001", "\u202E", "é", "💬", "\t", "\u001b[2J", "guest1",
         new string('n', 40), "server", "9x", "x!y@z", "@time=1", "\\", "\u0000",
+        "+o", "-o", "+ov", "+k", "+l", "+q", "m:x", "+mnst", "-k", "1h", "999999999999d",
     ];
 
     [Fact]

@@ -138,6 +138,15 @@ public sealed class IrcModerationTests
     }
 
     [Fact]
+    public async Task Oper_WhereNobodyCanBeOne_491()
+    {
+        await using var server = await StartAsync();
+        await using var alice = await server.ConnectIrcAsync("alice", join: null);
+        await alice.SendAsync("OPER root anything");
+        Assert.Equal(":socketchat 491 alice :No O-lines for your host", await alice.ReadLineAsync());
+    }
+
+    [Fact]
     public async Task Oper_Kill_Wallops_AndServerWideBan_ForOperatorsOnly()
     {
         await using var server = await StartAsync(new() { ["Chat:Operators:root"] = OperatorHash.Value });

@@ -60,7 +60,6 @@ public sealed class ModerationPersistenceTests : IDisposable
         Assert.Equal(0, exported);
         Assert.Equal(
             [
-                "moderation den alice owner alice",
                 "moderation den alice op bob",
                 "moderation den alice topic  Kept across restarts",
                 "moderation den alice mode  +m",

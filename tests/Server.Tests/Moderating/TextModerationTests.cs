@@ -156,4 +156,59 @@ public sealed class TextModerationTests
         await alice.SendAsync("/unban carol");
         Assert.Equal("! error: carol!*@* is not banned in den", await alice.ReadLineAsync());
     }
+
+    [Fact]
+    public async Task BannedByAddress_RefusedUnderANewNickname_TheOperatorItMatchesStays()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await server.ConnectAsAsync("alice");
+        await alice.SendAsync("/join den");
+        await alice.SendAsync("/who");
+        await alice.ExpectAsync(line => line == "* den (1): ~alice");
+        await using (var bob = await server.ConnectAsAsync("bob"))
+        {
+            await bob.SendAsync("/join den");
+            await alice.ExpectAsync(line => line == "* bob joined den");
+            await alice.SendAsync("/ban 127.0.0.1");
+            Assert.Equal("* alice banned *!*@127.0.0.1 from den", await alice.ReadLineAsync());
+            Assert.Equal("* bob was kicked from den by alice: banned", await alice.ReadLineAsync());
+        }
+
+        await using var again = await server.ConnectAsAsync("robert");
+        await again.SendAsync("/join den");
+        Assert.Equal("! error: you are banned from den", await again.ExpectAsync(line => line.StartsWith('!')));
+        await alice.SendAsync("still mine");
+        await alice.SendAsync("/who");
+        Assert.Equal("* den (1): ~alice", await alice.ExpectAsync(line => line.StartsWith("* den (", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task BannedByAccount_RefusedOnLoggingInAgain_AnOperatorAccountIsAServerOperatorAtOnce()
+    {
+        using var data = new TempDirectory();
+        SocketChat.Server.Accounts.UsersFile.Write(data.File("users.txt"), new[]
+        {
+            new SocketChat.Server.Accounts.UserAccount("root", SocketChat.Server.Accounts.PasswordHasher.Hash("root-password"), Operator: true),
+            new SocketChat.Server.Accounts.UserAccount("mallory", SocketChat.Server.Accounts.PasswordHasher.Hash("mallory-password")),
+        });
+        await using var server = await TestServer.StartAsync(new() { ["Chat:Auth:Mode"] = "password", ["Chat:DataDirectory"] = data.Path });
+        await using var root = await LogInAsync(server, "root", "root-password");
+        await root.SendAsync("/ban --server $a:mallory");
+        Assert.Equal("* root banned $a:mallory from this server", await root.ReadLineAsync());
+
+        await using var mallory = await server.ConnectAsync();
+        await mallory.ReadLineAsync();
+        await mallory.SendAsync("/login mallory mallory-password");
+        Assert.Equal("! error: you are banned from this server", await mallory.ReadLineAsync());
+        await mallory.DrainUntilClosedAsync();
+    }
+
+    private static async Task<TestClient> LogInAsync(TestServer server, string name, string password)
+    {
+        var client = await server.ConnectAsync();
+        await client.ReadLineAsync();
+        await client.SendAsync($"/login {name} {password}");
+        Assert.Equal($"* welcome to SocketChat, {name}! You are in lobby. Type /help for commands.", await client.ReadLineAsync());
+        return client;
+    }
 }
