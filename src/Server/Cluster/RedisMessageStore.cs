@@ -417,6 +417,64 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         return messages;
     }
 
+    public async ValueTask<IReadOnlyList<StoredMessage>> RoomForwardAsync(string room, long afterId, long beforeId, int limit)
+    {
+        var upper = beforeId == long.MaxValue ? "+" : "(" + beforeId.ToString(CultureInfo.InvariantCulture) + "-0";
+        var lower = afterId <= 0 ? "-" : "(" + afterId.ToString(CultureInfo.InvariantCulture) + "-0";
+        try
+        {
+            var roomRead = Database.StreamRangeAsync(RoomKey(room), lower, upper, limit);
+            var announcements = Database.StreamRangeAsync(AnnouncementsKey, lower, upper, limit);
+            return [.. (await roomRead).Concat(await announcements).Select(Parse).OrderBy(message => message.Id).Take(limit)];
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            throw new StoreUnavailableException(ex.Message, ex);
+        }
+    }
+
+    // A search by halves of the shared log's ids (its entries are in time order, timed by Redis): a few dozen reads
+    // at most, for a history request by time.
+    public async ValueTask<long> IdAtAsync(DateTimeOffset time)
+    {
+        var wanted = time.ToUnixTimeMilliseconds();
+        try
+        {
+            var last = (long?)await Database.StringGetAsync(LastIdKey) ?? 0;
+
+            // The smallest id whose first entry at or after it is timed at or after the time.
+            long low = 1;
+            var high = last + 1;
+            while (low < high)
+            {
+                var middle = low + ((high - low) / 2);
+                if (await FirstFromAsync(middle) is not { } entry || (long)entry["ts"] >= wanted)
+                {
+                    high = middle;
+                }
+                else
+                {
+                    low = IdOf(entry) + 1;
+                }
+            }
+
+            return await FirstFromAsync(low) is { } first ? IdOf(first) : last + 1;
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            throw new StoreUnavailableException(ex.Message, ex);
+        }
+    }
+
+    private async Task<StreamEntry?> FirstFromAsync(long id) =>
+        await Database.StreamRangeAsync(LogKey, id.ToString(CultureInfo.InvariantCulture) + "-0", "+", 1) is [var entry] ? entry : null;
+
+    private static long IdOf(StreamEntry entry)
+    {
+        var id = (string)entry.Id!;
+        return long.Parse(id[..id.IndexOf('-', StringComparison.Ordinal)], CultureInfo.InvariantCulture);
+    }
+
     // Redis could not be reached or did not answer in time: not a fault of the caller's.
     public static bool IsRedisFailure(Exception exception) => exception is RedisException or TimeoutException;
 

@@ -36,6 +36,12 @@ internal interface IMessageStore : IDisposable
     // A room's messages, oldest first: the newest limit with ids in (afterId, beforeId).
     ValueTask<IReadOnlyList<StoredMessage>> RoomAsync(string room, long afterId, long beforeId, int limit);
 
+    // A room's messages, oldest first: the oldest limit with ids in (afterId, beforeId) (paging forward).
+    ValueTask<IReadOnlyList<StoredMessage>> RoomForwardAsync(string room, long afterId, long beforeId, int limit);
+
+    // The first id given to a message stored at or after time (ids grow with time), or the next id when none was.
+    ValueTask<long> IdAtAsync(DateTimeOffset time);
+
     ValueTask<IdentityRecord?> FindIdentityAsync(string token);
 
     // Deletes messages older than before and beyond the newest maxPerRoom of each room; returns how many.

@@ -119,6 +119,25 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
         }
     }
 
+    public ValueTask<IReadOnlyList<StoredMessage>> RoomForwardAsync(string room, long afterId, long beforeId, int limit)
+    {
+        lock (_gate)
+        {
+            var messages = (_rooms.GetValueOrDefault(room) ?? []).Concat(_rooms.GetValueOrDefault(AnnouncementsKey) ?? []);
+            return ValueTask.FromResult<IReadOnlyList<StoredMessage>>(
+                messages.Where(message => message.Id > afterId && message.Id < beforeId).OrderBy(message => message.Id).Take(limit).ToList());
+        }
+    }
+
+    public ValueTask<long> IdAtAsync(DateTimeOffset time)
+    {
+        lock (_gate)
+        {
+            var first = _rooms.Values.SelectMany(messages => messages).Concat(_moderation).Where(message => message.Timestamp >= time).Select(message => message.Id).DefaultIfEmpty(LastId + 1).Min();
+            return ValueTask.FromResult(first);
+        }
+    }
+
     public ValueTask<IdentityRecord?> FindIdentityAsync(string token) => ValueTask.FromResult(FindIdentity(token));
 
     private IdentityRecord? FindIdentity(string token)

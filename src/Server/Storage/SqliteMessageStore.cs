@@ -134,6 +134,34 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
         }
     }
 
+    public ValueTask<IReadOnlyList<StoredMessage>> RoomForwardAsync(string room, long afterId, long beforeId, int limit)
+    {
+        using var connection = OpenReader();
+        using var query = connection.CreateCommand();
+        query.CommandText = """
+            SELECT * FROM (SELECT id, ts, kind, room, sender, recipient, text, sender_token, cid FROM messages
+                WHERE room = $room AND kind IN (0, 4, 5) AND id > $after AND id < $before ORDER BY id LIMIT $limit)
+            UNION ALL
+            SELECT * FROM (SELECT id, ts, kind, room, sender, recipient, text, sender_token, cid FROM messages
+                WHERE kind = 2 AND id > $after AND id < $before ORDER BY id LIMIT $limit)
+            ORDER BY id LIMIT $limit
+            """;
+        query.Parameters.AddWithValue("$room", room);
+        query.Parameters.AddWithValue("$after", afterId);
+        query.Parameters.AddWithValue("$before", beforeId);
+        query.Parameters.AddWithValue("$limit", limit);
+        return ValueTask.FromResult<IReadOnlyList<StoredMessage>>([.. Read(query)]);
+    }
+
+    public ValueTask<long> IdAtAsync(DateTimeOffset time)
+    {
+        using var connection = OpenReader();
+        using var query = connection.CreateCommand();
+        query.CommandText = "SELECT coalesce((SELECT min(id) FROM messages WHERE ts >= $ts), (SELECT coalesce(max(id), 0) + 1 FROM messages))";
+        query.Parameters.AddWithValue("$ts", time.ToUnixTimeMilliseconds());
+        return ValueTask.FromResult((long)query.ExecuteScalar()!);
+    }
+
     public ValueTask<IdentityRecord?> FindIdentityAsync(string token) => ValueTask.FromResult(FindIdentity(token));
 
     private IdentityRecord? FindIdentity(string token)

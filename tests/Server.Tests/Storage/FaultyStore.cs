@@ -62,6 +62,10 @@ internal sealed class FaultyStore(IMessageStore inner) : IMessageStore
 
     public IReadOnlyList<StoredMessage> Moderation() => inner.Moderation();
 
+    public ValueTask<IReadOnlyList<StoredMessage>> RoomForwardAsync(string room, long afterId, long beforeId, int limit) => inner.RoomForwardAsync(room, afterId, beforeId, limit);
+
+    public ValueTask<long> IdAtAsync(DateTimeOffset time) => inner.IdAtAsync(time);
+
     public IEnumerable<StoredMessage> Export(string room, DateTimeOffset since) => inner.Export(room, since);
 
     public void Dispose() => inner.Dispose();

@@ -72,6 +72,41 @@ public abstract class MessageStoreContract : IDisposable
     }
 
     [Fact]
+    public async Task RoomForward_OldestInRangeFirst_IdAt_TheFirstIdStoredAtOrAfterATime()
+    {
+        await Store.AppendAsync([Say("one"), Say("two")], Now, []);
+        await Store.AppendAsync([new Draft(MessageKind.Announcement, null, "server", null, "notice"), Say("three")], Now.AddMinutes(1), []);
+        await Store.AppendAsync([Say("four")], Now.AddMinutes(2), []);
+
+        Assert.Equal(["one", "two"], (await Store.RoomForwardAsync("lobby", 0, long.MaxValue, 2)).Select(m => m.Text));
+        Assert.Equal(["notice", "three"], (await Store.RoomForwardAsync("LOBBY", 2, 5, 10)).Select(m => m.Text));
+        Assert.Equal(1, await Store.IdAtAsync(Now.AddHours(-1)));
+        Assert.Equal(3, await Store.IdAtAsync(Now.AddSeconds(30)));
+        Assert.Equal(5, await Store.IdAtAsync(Now.AddMinutes(2)));
+        Assert.Equal(6, await Store.IdAtAsync(Now.AddHours(1)));
+    }
+
+    [Fact]
+    public async Task Moderation_EveryEntryKeptInOrder_InItsRoomsHistory_NeverPrunedFromWhatAStartApplies_AClaimInNoRoom()
+    {
+        await Store.AppendAsync(
+        [
+            new ModerationRecord(SocketChat.Protocol.Events.ModerationActions.Owner, "den", "alice", "alice").ToDraft(),
+            Say("hi", room: "den"),
+            new ModerationRecord(SocketChat.Protocol.Events.ModerationActions.Topic, "den", "alice", null, "welcome").ToDraft(),
+            new ModerationRecord(SocketChat.Protocol.Events.ModerationActions.Ban, null, "root", "*!*@192.0.2.7", ByOperator: true).ToDraft(),
+        ], Now.AddDays(-30), []);
+
+        Assert.Equal(["hi", "topic"], (await Store.RoomAsync("den", 0, long.MaxValue, 10)).Select(m => m.Kind == MessageKind.Moderation ? ModerationRecord.Of(m)!.Action : m.Text));
+
+        // Retention may trim a room's history (Redis and memory do, past them), never the entries a start applies.
+        Store.Prune(Now, maxPerRoom: 1);
+
+        var kept = Store.Moderation();
+        Assert.Equal([(1L, "owner", "den"), (3L, "topic", "den"), (4L, "ban", (string?)null)], kept.Select(entry => (entry.Id, ModerationRecord.Of(entry)!.Action, ModerationRecord.Of(entry)!.Room)));
+    }
+
+    [Fact]
     public async Task Append_Presence_PassedThroughInItsPlace_NotKeptAndGivenNoId()
     {
         var results = await Store.AppendAsync([Say("before"), StoredMessage.Presence(SocketChat.Protocol.Events.PresenceAction.Rename, "lobby", "alicia", "alice"), Say("after")], Now, []);
@@ -157,8 +192,8 @@ public abstract class MessageStoreContract : IDisposable
     // Another server's store on the same log; null for a store of one server.
     private protected virtual IMessageStore? Another() => null;
 
-    private protected static Draft Say(string text, string? token = null, string? cid = null) =>
-        new(MessageKind.Room, "lobby", "alice", null, text, token, cid);
+    private protected static Draft Say(string text, string? token = null, string? cid = null, string room = "lobby") =>
+        new(MessageKind.Room, room, "alice", null, text, token, cid);
 
     private IMessageStore Opened()
     {
