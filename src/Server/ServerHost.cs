@@ -74,6 +74,7 @@ internal static class ServerHost
         services.AddSingleton<Irc.IrcRegistration>();
         services.AddSingleton<Irc.IrcChannels>();
         services.AddSingleton<Irc.IrcModeration>();
+        services.AddSingleton<Irc.IrcChatHistory>();
         services.AddSingleton<Irc.IrcCommands>();
         services.AddSingleton<Lines.LineProtocol>();
         services.AddSingleton<ListenerPorts>();

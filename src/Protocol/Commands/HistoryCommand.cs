@@ -11,4 +11,13 @@ public sealed record HistoryCommand(int Limit, long? BeforeId = null, long? Afte
 
     /// <summary>What <c>/history</c> alone shows.</summary>
     public const int DefaultLimit = 20;
+
+    /// <summary>Only messages stored before this time (JSON <c>before_ts</c>).</summary>
+    public DateTimeOffset? BeforeTime { get; init; }
+
+    /// <summary>Only messages stored after this time (JSON <c>after_ts</c>).</summary>
+    public DateTimeOffset? AfterTime { get; init; }
+
+    /// <summary>The oldest <see cref="Limit"/> in the range rather than the newest: paging forward (<c>/history after ID</c>).</summary>
+    public bool Forward { get; init; }
 }

@@ -128,7 +128,32 @@ public static class JsonCommandParser
             return new InvalidCommand(ErrorCodes.BadArguments, $"\"limit\" must be from 1 to {HistoryCommand.MaxLimit}; \"before\" and \"after\" message ids", cid);
         }
 
-        return new HistoryCommand((int)(limit ?? HistoryCommand.DefaultLimit), before, after, cid);
+        if (!TryGetTime(root, "before_ts", out var beforeTime) || !TryGetTime(root, "after_ts", out var afterTime))
+        {
+            return new InvalidCommand(ErrorCodes.BadArguments, "\"before_ts\" and \"after_ts\" must be ISO 8601 times (2026-12-01T10:00:00Z)", cid);
+        }
+
+        var forward = root.TryGetProperty("forward", out var direction) && direction.ValueKind == JsonValueKind.True;
+        return new HistoryCommand((int)(limit ?? HistoryCommand.DefaultLimit), before, after, cid) { BeforeTime = beforeTime, AfterTime = afterTime, Forward = forward };
+    }
+
+    // True when the property is absent (value null) or an ISO 8601 time with its offset; false otherwise.
+    private static bool TryGetTime(JsonElement root, string name, out DateTimeOffset? value)
+    {
+        value = null;
+        if (!root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        if (element.ValueKind != JsonValueKind.String
+            || !DateTimeOffset.TryParse(element.GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time))
+        {
+            return false;
+        }
+
+        value = time;
+        return true;
     }
 
     // True when the property is absent (value null) or a whole number; false when it is anything else.

@@ -176,16 +176,26 @@ public static class TextCommandParser
             ? new WhoCommand(Page: page)
             : new InvalidCommand(ErrorCodes.BadArguments, "usage: /who [PAGE]");
 
+    // /history [N], /history before ID [N], /history after ID [N] (the oldest N after it: paging forward).
     private static ClientCommand History(string rest)
     {
-        if (rest.Length == 0)
+        var usage = new InvalidCommand(ErrorCodes.BadArguments, $"usage: /history [N], /history before ID [N] or /history after ID [N], N from 1 to {HistoryCommand.MaxLimit}");
+        var words = rest.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        static bool Number(string word, out long value) =>
+            long.TryParse(word, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value);
+        int? Limit(string[] tail) => tail.Length == 0 ? HistoryCommand.DefaultLimit
+            : tail.Length == 1 && Number(tail[0], out var n) && n is > 0 and <= HistoryCommand.MaxLimit ? (int)n : null;
+        switch (words)
         {
-            return new HistoryCommand(HistoryCommand.DefaultLimit);
+            case []:
+                return new HistoryCommand(HistoryCommand.DefaultLimit);
+            case ["before" or "after", var id, .. var tail] when Number(id, out var at) && Limit(tail) is { } limit:
+                return words[0] == "before" ? new HistoryCommand(limit, BeforeId: at) : new HistoryCommand(limit, AfterId: at) { Forward = true };
+            case [_] when Limit(words) is { } limit:
+                return new HistoryCommand(limit);
+            default:
+                return usage;
         }
-
-        return int.TryParse(rest, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var limit) && limit is > 0 and <= HistoryCommand.MaxLimit
-            ? new HistoryCommand(limit)
-            : new InvalidCommand(ErrorCodes.BadArguments, $"usage: /history [N], N from 1 to {HistoryCommand.MaxLimit}");
     }
 
     // The password is the rest of the line, so it may contain spaces.

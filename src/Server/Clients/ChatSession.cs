@@ -101,6 +101,9 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
     // Said it is a bot (IRC user mode +B): its room lines carry the bot tag.
     public bool Bot { get; set; }
 
+    // Shown its room's newest messages on joining; not a client that asks for history itself (IRC chathistory).
+    public bool ReplaysHistory { get; set; } = true;
+
     private volatile string? _account;
 
     // JSON mode: the identity this connection holds, which a later connection can resume.

@@ -14,4 +14,5 @@ internal enum IrcCapabilities
     CapNotify = 64,
     UserhostInNames = 128,
     InviteNotify = 256,
+    ChatHistory = 512,
 }

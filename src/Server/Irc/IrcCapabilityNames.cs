@@ -7,6 +7,7 @@ internal static class IrcCapabilityNames
     [
         ("batch", IrcCapabilities.Batch),
         ("cap-notify", IrcCapabilities.CapNotify),
+        ("draft/chathistory", IrcCapabilities.ChatHistory),
         ("echo-message", IrcCapabilities.EchoMessage),
         ("invite-notify", IrcCapabilities.InviteNotify),
         ("message-tags", IrcCapabilities.MessageTags),

@@ -19,6 +19,7 @@ internal sealed class IrcCommands(
     INameRegistry names,
     RecentNames recent,
     IrcModeration moderating,
+    IrcChatHistory chatHistory,
     Moderation moderation,
     Storage.MessageLog log)
 {
@@ -133,6 +134,9 @@ internal sealed class IrcCommands(
                 break;
             case "KILL":
                 await moderating.KillAsync(session, irc, message);
+                break;
+            case "CHATHISTORY":
+                await chatHistory.HandleAsync(session, irc, message);
                 break;
             case "WALLOPS":
                 await moderating.WallopsAsync(session, message);

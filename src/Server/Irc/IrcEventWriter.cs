@@ -188,6 +188,26 @@ internal static class IrcEventWriter
         };
     }
 
+    // A stored message's lines inside batch, as a chathistory reply gives them; none for what is not said (moderation).
+    public static IEnumerable<string> HistoryLines(IrcState irc, string batch, Storage.StoredMessage message)
+    {
+        var output = new ArrayBufferWriter<byte>(256);
+        switch (message.Kind)
+        {
+            case Storage.MessageKind.Room or Storage.MessageKind.Notice:
+                Message(output, batch, irc.Has(IrcCapabilities.ServerTime), irc.Has(IrcCapabilities.MessageTags), message.From,
+                    message.Kind == Storage.MessageKind.Notice ? "NOTICE" : "PRIVMSG", $"#{message.Room}", message.Text, message.Timestamp, message.Id);
+                break;
+            case Storage.MessageKind.Announcement:
+                Message(output, batch, irc.Has(IrcCapabilities.ServerTime), irc.Has(IrcCapabilities.MessageTags), ChatNames.Server, "NOTICE", "*", message.Text, message.Timestamp, message.Id);
+                break;
+            default:
+                return [];
+        }
+
+        return Encoding.UTF8.GetString(output.WrittenSpan).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+    }
+
     // A PRIVMSG or NOTICE, with the time and id as tags where negotiated, split where it would pass 512 bytes.
     private static void Message(IBufferWriter<byte> output, IrcState irc, string from, string command, string target, string text, DateTimeOffset timestamp, long id) =>
         Message(output, irc.OpenBatch, irc.Has(IrcCapabilities.ServerTime), irc.Has(IrcCapabilities.MessageTags), from, command, target, text, timestamp, id);

@@ -96,6 +96,9 @@ internal sealed class IrcRegistration(SessionLifecycle lifecycle, SessionLogin l
                 }
 
                 irc.Capabilities = capabilities;
+
+                // A client that asks for history itself is not sent it on joining (as ergo does).
+                session.ReplaysHistory = !capabilities.HasFlag(IrcCapabilities.ChatHistory);
                 session.Reply($":{server} CAP {nick} ACK :{requested}");
                 break;
             case "END":

@@ -41,6 +41,9 @@ internal sealed class IrcState(string serverName)
     // User mode +B (IRCv3 bot mode): the client says it is a bot; WHOIS (335) and WHO ('B') tell others.
     public bool Bot { get; set; }
 
+    // How many CHATHISTORY requests it made (their batches' names); the read loop's alone.
+    public int HistoryRequests { get; set; }
+
 
     private volatile string? _away;
 

@@ -40,7 +40,7 @@ internal sealed class RoomHistory(LogReader reader, MessageLog log, IOptions<Cha
 
     // After EnterAsync: the room's newest messages up to the position entered at, then what came since.
     public Task ShowRecentAsync(ChatSession session, string room, long position) =>
-        ShowAsync(session, position, async () => options.Value.History.OnJoin > 0
+        ShowAsync(session, position, async () => options.Value.History.OnJoin > 0 && session.ReplaysHistory
             ? await log.Store.RoomAsync(room, 0, position + 1, options.Value.History.OnJoin)
             : []);
 
@@ -54,13 +54,33 @@ internal sealed class RoomHistory(LogReader reader, MessageLog log, IOptions<Cha
     public async Task PageAsync(ChatSession session, HistoryCommand request)
     {
         var room = session.Room;
-        var messages = await log.Store.RoomAsync(room, request.AfterId ?? 0, request.BeforeId ?? long.MaxValue, request.Limit);
+        var (after, before) = await RangeAsync(request.AfterId ?? 0, request.BeforeId ?? long.MaxValue, request.AfterTime, request.BeforeTime);
+        var messages = request.Forward
+            ? await log.Store.RoomForwardAsync(room, after, before, request.Limit)
+            : await log.Store.RoomAsync(room, after, before, request.Limit);
         foreach (var message in messages)
         {
             session.Send(message.ToHistoryEvent());
         }
 
         session.Send(new HistoryEndEvent(room, messages.Count, request.Cid));
+    }
+
+    // Ids (after, before) narrowed by times: before a time is before the first id stored at it, after a time from the
+    // first id stored after it.
+    public async Task<(long After, long Before)> RangeAsync(long after, long before, DateTimeOffset? afterTime, DateTimeOffset? beforeTime)
+    {
+        if (beforeTime is { } until)
+        {
+            before = Math.Min(before, await log.Store.IdAtAsync(until));
+        }
+
+        if (afterTime is { } since)
+        {
+            after = Math.Max(after, await log.Store.IdAtAsync(since.AddMilliseconds(1)) - 1);
+        }
+
+        return (after, before);
     }
 
     private static async Task ShowAsync(ChatSession session, long position, Func<Task<IReadOnlyList<StoredMessage>>> past)

@@ -1,0 +1,199 @@
+using System.Globalization;
+using SocketChat.Protocol.Encoders;
+using SocketChat.Protocol.Irc;
+using SocketChat.Server.Clients;
+using SocketChat.Server.Rooms;
+using SocketChat.Server.Sessions;
+using SocketChat.Server.Storage;
+
+namespace SocketChat.Server.Irc;
+
+// IRCv3 draft/chathistory: a client that negotiated it asks for a channel's history itself (and is not sent it on
+// joining) by message id or time — LATEST, BEFORE, AFTER, AROUND, BETWEEN — and for the channels it has history in
+// (TARGETS); each answer is one batch. A channel's history is its members' alone. Private conversations are not
+// kept by conversation, so a nickname target answers an empty batch.
+internal sealed class IrcChatHistory(MessageLog log, RoomHistory history, RoomDirectory rooms)
+{
+    // The most messages one request returns (CHATHISTORY=500 in 005).
+    public const int MaxLimit = 500;
+
+    public async Task HandleAsync(ChatSession session, IrcState irc, IrcMessage message)
+    {
+        var server = irc.ServerName;
+        var subcommand = message[0]?.ToUpperInvariant();
+        if (!irc.Has(IrcCapabilities.ChatHistory))
+        {
+            session.Reply(session.Numeric("421", "CHATHISTORY :Unknown command (negotiate draft/chathistory first)"));
+            return;
+        }
+
+        if (subcommand is not ("LATEST" or "BEFORE" or "AFTER" or "AROUND" or "BETWEEN" or "TARGETS"))
+        {
+            session.Reply($":{server} FAIL CHATHISTORY INVALID_PARAMS {message[0] ?? "*"} :Unknown subcommand: LATEST, BEFORE, AFTER, AROUND, BETWEEN or TARGETS");
+            return;
+        }
+
+        try
+        {
+            if (subcommand == "TARGETS")
+            {
+                await TargetsAsync(session, irc, message);
+                return;
+            }
+
+            await MessagesAsync(session, irc, subcommand, message);
+        }
+        catch (StoreUnavailableException)
+        {
+            session.Reply($":{server} FAIL CHATHISTORY MESSAGE_ERROR {subcommand} {message[1] ?? "*"} :The history cannot be read right now; try again");
+        }
+    }
+
+    private async Task MessagesAsync(ChatSession session, IrcState irc, string subcommand, IrcMessage message)
+    {
+        var server = irc.ServerName;
+        var target = message[1];
+        var between = subcommand == "BETWEEN";
+        var limitText = between ? message[4] : message[3];
+        if (target is null || !int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit is < 1 or > MaxLimit)
+        {
+            Invalid(session, server, subcommand, $"CHATHISTORY {subcommand} TARGET REFERENCE{(between ? " REFERENCE" : string.Empty)} LIMIT, a limit from 1 to {MaxLimit}");
+            return;
+        }
+
+        var first = Reference.Parse(message[2], allowStar: subcommand == "LATEST");
+        var second = between ? Reference.Parse(message[3], allowStar: false) : null;
+        if (first is null || (between && second is null))
+        {
+            Invalid(session, server, subcommand, "a reference is msgid=ID or timestamp=YYYY-MM-DDThh:mm:ss.sssZ (LATEST also takes *)");
+            return;
+        }
+
+        IReadOnlyList<StoredMessage> found;
+        if (!target.StartsWith('#'))
+        {
+            found = [];
+        }
+        else if (IrcChannels.RoomOf(session, target) is not { } asked || !session.IsIn(asked))
+        {
+            session.Reply($":{server} FAIL CHATHISTORY INVALID_TARGET {subcommand} {target} :You are not on that channel");
+            return;
+        }
+        else
+        {
+            var room = rooms.FindRoom(asked)?.Name ?? asked;
+            found = subcommand switch
+            {
+                "LATEST" when first.IsStar => await log.Store.RoomAsync(room, 0, long.MaxValue, limit),
+                "LATEST" => await log.Store.RoomAsync(room, await AfterAsync(first), long.MaxValue, limit),
+                "BEFORE" => await log.Store.RoomAsync(room, 0, await BeforeAsync(first), limit),
+                "AFTER" => await log.Store.RoomForwardAsync(room, await AfterAsync(first), long.MaxValue, limit),
+                "AROUND" => await AroundAsync(room, first, limit),
+                _ => await BetweenAsync(room, first, second!, limit),
+            };
+        }
+
+        var batch = $"c{++irc.HistoryRequests}";
+        session.Reply($":{server} BATCH +{batch} chathistory {target}");
+        foreach (var stored in found)
+        {
+            foreach (var line in IrcEventWriter.HistoryLines(irc, batch, stored))
+            {
+                session.Reply(line);
+            }
+        }
+
+        session.Reply($":{server} BATCH -{batch}");
+    }
+
+    // TARGETS FROM TO LIMIT: the channels this client is in with messages between the two times, each with its latest.
+    private async Task TargetsAsync(ChatSession session, IrcState irc, IrcMessage message)
+    {
+        var server = irc.ServerName;
+        var from = Reference.Parse(message[1], allowStar: false);
+        var to = Reference.Parse(message[2], allowStar: false);
+        if (from?.Time is not { } start || to?.Time is not { } end || !int.TryParse(message[3], NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit is < 1 or > MaxLimit)
+        {
+            Invalid(session, server, "TARGETS", $"CHATHISTORY TARGETS timestamp=FROM timestamp=TO LIMIT, a limit from 1 to {MaxLimit}");
+            return;
+        }
+
+        var (low, high) = start <= end ? (start, end) : (end, start);
+        var latest = new List<(string Room, DateTimeOffset At)>();
+        foreach (var room in session.Rooms)
+        {
+            var (after, before) = await history.RangeAsync(0, long.MaxValue, low, high);
+            if (await log.Store.RoomAsync(room, after, before, 1) is [var newest])
+            {
+                latest.Add((room, newest.Timestamp));
+            }
+        }
+
+        var batch = $"c{++irc.HistoryRequests}";
+        session.Reply($":{server} BATCH +{batch} draft/chathistory-targets");
+        foreach (var (room, at) in latest.OrderBy(entry => entry.At).Take(limit))
+        {
+            session.Reply($"@batch={batch} :{server} CHATHISTORY TARGETS #{room} {EventWriter.FormatTimestamp(at)}");
+        }
+
+        session.Reply($":{server} BATCH -{batch}");
+    }
+
+    // Half before the reference (the newest of them), the rest from it on.
+    private async Task<IReadOnlyList<StoredMessage>> AroundAsync(string room, Reference around, int limit)
+    {
+        var pivot = around.Id ?? await log.Store.IdAtAsync(around.Time!.Value);
+        var before = await log.Store.RoomAsync(room, 0, pivot, limit / 2);
+        var after = await log.Store.RoomForwardAsync(room, pivot - 1, long.MaxValue, limit - before.Count);
+        return [.. before, .. after];
+    }
+
+    // Strictly between the two, the oldest first when the first is the earlier, else the newest before the first.
+    private async Task<IReadOnlyList<StoredMessage>> BetweenAsync(string room, Reference first, Reference second, int limit)
+    {
+        var forward = first.Id is { } a && second.Id is { } b ? a <= b : (first.Time ?? DateTimeOffset.MinValue) <= (second.Time ?? DateTimeOffset.MaxValue);
+        var (lower, upper) = forward ? (first, second) : (second, first);
+        var after = await AfterAsync(lower);
+        var before = await BeforeAsync(upper);
+        return forward
+            ? await log.Store.RoomForwardAsync(room, after, before, limit)
+            : await log.Store.RoomAsync(room, after, before, limit);
+    }
+
+    // The id every message after the reference is above.
+    private async Task<long> AfterAsync(Reference reference) =>
+        reference.Id ?? await log.Store.IdAtAsync(reference.Time!.Value.AddMilliseconds(1)) - 1;
+
+    // The id every message before the reference is below.
+    private async Task<long> BeforeAsync(Reference reference) =>
+        reference.Id ?? await log.Store.IdAtAsync(reference.Time!.Value);
+
+    private static void Invalid(ChatSession session, string server, string subcommand, string what) =>
+        session.Reply($":{server} FAIL CHATHISTORY INVALID_PARAMS {subcommand} :Expected {what}");
+
+    // msgid=ID, timestamp=TIME, or * (LATEST: the newest).
+    private sealed record Reference(long? Id, DateTimeOffset? Time, bool IsStar = false)
+    {
+        public static Reference? Parse(string? text, bool allowStar)
+        {
+            if (text == "*")
+            {
+                return allowStar ? new Reference(null, null, IsStar: true) : null;
+            }
+
+            if (text?.StartsWith("msgid=", StringComparison.Ordinal) == true
+                && long.TryParse(text.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0)
+            {
+                return new Reference(id, null);
+            }
+
+            if (text?.StartsWith("timestamp=", StringComparison.Ordinal) == true
+                && DateTimeOffset.TryParse(text.AsSpan(10), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+            {
+                return new Reference(null, time);
+            }
+
+            return null;
+        }
+    }
+}
