@@ -433,6 +433,51 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         }
     }
 
+    // How much of the shared log one search reads, newest first, at most: Redis 7 has no text index (RediSearch is a
+    // module Debian's lacks), so a search reads the log and matches here; it costs nothing per message stored.
+    public const int SearchScan = 100_000;
+
+    public async ValueTask<IReadOnlyList<StoredMessage>> SearchAsync(IReadOnlyCollection<string> rooms, string nick, IReadOnlyList<string> words, long beforeId, int limit)
+    {
+        var inRooms = new HashSet<string>(rooms, StringComparer.OrdinalIgnoreCase);
+        var found = new List<StoredMessage>();
+        var upper = beforeId == long.MaxValue ? "+" : "(" + beforeId.ToString(CultureInfo.InvariantCulture) + "-0";
+        try
+        {
+            for (var scanned = 0; scanned < SearchScan && found.Count < limit;)
+            {
+                var page = await Database.StreamRangeAsync(LogKey, "-", upper, 1000, Order.Descending);
+                if (page.Length == 0)
+                {
+                    break;
+                }
+
+                scanned += page.Length;
+                foreach (var message in page.Select(Parse))
+                {
+                    var mine = message.Kind switch
+                    {
+                        MessageKind.Room or MessageKind.Notice => message.Room is { } room && inRooms.Contains(room),
+                        MessageKind.Private or MessageKind.PrivateNotice => string.Equals(message.From, nick, StringComparison.OrdinalIgnoreCase) || string.Equals(message.To, nick, StringComparison.OrdinalIgnoreCase),
+                        _ => false,
+                    };
+                    if (mine && SearchWords.Matches(message.Text, words) && found.Count < limit)
+                    {
+                        found.Add(message);
+                    }
+                }
+
+                upper = "(" + page[^1].Id;
+            }
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            throw new StoreUnavailableException(ex.Message, ex);
+        }
+
+        return found;
+    }
+
     // A search by halves of the shared log's ids (its entries are in time order, timed by Redis): a few dozen reads
     // at most, for a history request by time.
     public async ValueTask<long> IdAtAsync(DateTimeOffset time)

@@ -39,6 +39,10 @@ internal interface IMessageStore : IDisposable
     // A room's messages, oldest first: the oldest limit with ids in (afterId, beforeId) (paging forward).
     ValueTask<IReadOnlyList<StoredMessage>> RoomForwardAsync(string room, long afterId, long beforeId, int limit);
 
+    // Messages that contain every word (whole words, any case, accents aside), newest first, at most limit: those
+    // of rooms (room messages and notices) and the private ones nick sent or was sent; with ids below beforeId.
+    ValueTask<IReadOnlyList<StoredMessage>> SearchAsync(IReadOnlyCollection<string> rooms, string nick, IReadOnlyList<string> words, long beforeId, int limit);
+
     // The first id given to a message stored at or after time (ids grow with time), or the next id when none was.
     ValueTask<long> IdAtAsync(DateTimeOffset time);
 

@@ -129,6 +129,19 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
         }
     }
 
+    // Memory keeps room messages only (Chat:HistoryPerRoom of each): private ones are not kept to search.
+    public ValueTask<IReadOnlyList<StoredMessage>> SearchAsync(IReadOnlyCollection<string> rooms, string nick, IReadOnlyList<string> words, long beforeId, int limit)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult<IReadOnlyList<StoredMessage>>(rooms.SelectMany(room => _rooms.GetValueOrDefault(room) ?? [])
+                .Where(message => message.Kind is MessageKind.Room or MessageKind.Notice && message.Id < beforeId && SearchWords.Matches(message.Text, words))
+                .OrderByDescending(message => message.Id)
+                .Take(limit)
+                .ToList());
+        }
+    }
+
     public ValueTask<long> IdAtAsync(DateTimeOffset time)
     {
         lock (_gate)

@@ -153,6 +153,33 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
         return ValueTask.FromResult<IReadOnlyList<StoredMessage>>([.. Read(query)]);
     }
 
+    public ValueTask<IReadOnlyList<StoredMessage>> SearchAsync(IReadOnlyCollection<string> rooms, string nick, IReadOnlyList<string> words, long beforeId, int limit)
+    {
+        using var connection = OpenReader();
+        using var query = connection.CreateCommand();
+        var inRooms = string.Join(", ", rooms.Select((_, i) => $"$r{i}"));
+        query.CommandText = $"""
+            SELECT m.id, m.ts, m.kind, m.room, m.sender, m.recipient, m.text, m.sender_token, m.cid
+            FROM messages_text JOIN messages m ON m.id = messages_text.rowid
+            WHERE messages_text MATCH $match AND m.id < $before
+              AND ((m.kind IN (0, 5) AND m.room IN ({(inRooms.Length == 0 ? "NULL" : inRooms)}))
+                OR (m.kind IN (1, 6) AND (m.sender = $nick COLLATE NOCASE OR m.recipient = $nick COLLATE NOCASE)))
+            ORDER BY m.id DESC LIMIT $limit
+            """;
+        var i = 0;
+        foreach (var room in rooms)
+        {
+            query.Parameters.AddWithValue($"$r{i++}", room);
+        }
+
+        // Each word a phrase of its own (quoted, quotes doubled): what was typed is never FTS5 syntax.
+        query.Parameters.AddWithValue("$match", string.Join(' ', words.Select(word => $"\"{word.Replace("\"", "\"\"", StringComparison.Ordinal)}\"")));
+        query.Parameters.AddWithValue("$before", beforeId);
+        query.Parameters.AddWithValue("$nick", nick);
+        query.Parameters.AddWithValue("$limit", limit);
+        return ValueTask.FromResult<IReadOnlyList<StoredMessage>>([.. Read(query)]);
+    }
+
     public ValueTask<long> IdAtAsync(DateTimeOffset time)
     {
         using var connection = OpenReader();

@@ -66,6 +66,8 @@ internal sealed class FaultyStore(IMessageStore inner) : IMessageStore
 
     public ValueTask<long> IdAtAsync(DateTimeOffset time) => inner.IdAtAsync(time);
 
+    public ValueTask<IReadOnlyList<StoredMessage>> SearchAsync(IReadOnlyCollection<string> rooms, string nick, IReadOnlyList<string> words, long beforeId, int limit) => inner.SearchAsync(rooms, nick, words, beforeId, limit);
+
     public IEnumerable<StoredMessage> Export(string room, DateTimeOffset since) => inner.Export(room, since);
 
     public void Dispose() => inner.Dispose();

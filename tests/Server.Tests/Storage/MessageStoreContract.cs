@@ -107,6 +107,32 @@ public abstract class MessageStoreContract : IDisposable
     }
 
     [Fact]
+    public async Task Search_EveryWordAnyCaseAccentsAside_TheAskersRoomsAndPrivateLines_NewestFirst()
+    {
+        await Store.AppendAsync(
+        [
+            Say("The Café opens at nine"),
+            Say("café opens too", room: "dev"),
+            Say("cafe closed"),
+            new Draft(MessageKind.Private, null, "bob", "alice", "it opens: the CAFE!"),
+            new Draft(MessageKind.Private, null, "bob", "carol", "cafe opens"),
+            Say("cafeteria opens"),
+            Say("the cafe opens later"),
+        ], Now, []);
+
+        var words = SearchWords.Of("cafe, Opens");
+        var found = await Store.SearchAsync(["lobby"], "alice", words, long.MaxValue, 10);
+
+        Assert.Equal(KeepsPrivateLines ? ["the cafe opens later", "it opens: the CAFE!", "The Café opens at nine"] : ["the cafe opens later", "The Café opens at nine"], found.Select(m => m.Text));
+        Assert.Equal(["The Café opens at nine"], (await Store.SearchAsync(["lobby"], "alice", words, found[^1].Id + 1, 10)).Select(m => m.Text));
+        Assert.Equal(["the cafe opens later"], (await Store.SearchAsync(["LOBBY"], "nobody", words, long.MaxValue, 1)).Select(m => m.Text));
+        Assert.Empty(await Store.SearchAsync([], "nobody", words, long.MaxValue, 10));
+    }
+
+    // Whether the store keeps private messages (memory keeps rooms' only).
+    private protected virtual bool KeepsPrivateLines => true;
+
+    [Fact]
     public async Task Append_Presence_PassedThroughInItsPlace_NotKeptAndGivenNoId()
     {
         var results = await Store.AppendAsync([Say("before"), StoredMessage.Presence(SocketChat.Protocol.Events.PresenceAction.Rename, "lobby", "alicia", "alice"), Say("after")], Now, []);
