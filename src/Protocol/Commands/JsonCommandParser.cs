@@ -67,12 +67,24 @@ public static class JsonCommandParser
                 "history" => History(root, cid),
                 "login" => Required(root, "name", cid, name => Required(root, "password", cid, password => new LoginCommand(name, password, cid))),
                 "resume" => Resume(root, cid),
+                "search" => Search(root, cid),
                 "oper" => Required(root, "name", cid, name => Required(root, "password", cid, password => new OperCommand(name, password, cid))),
                 "topic" or "kick" or "ban" or "unban" or "mute" or "unmute" or "op" or "deop" or "voice" or "devoice"
                     or "mode" or "invite" or "kill" or "bans" => Moderation(root, type, cid),
                 _ => new InvalidCommand(ErrorCodes.UnknownCommand, $"unknown type \"{type}\"", cid),
             };
         }
+    }
+
+    // {"type":"search","text":"words","limit":20,"before":1234}: the newest matches first, paged by id.
+    private static ClientCommand Search(JsonElement root, string? cid)
+    {
+        if (!TryGetNumber(root, "limit", out var limit) || !TryGetNumber(root, "before", out var before) || limit is <= 0 or > SearchCommand.MaxLimit)
+        {
+            return new InvalidCommand(ErrorCodes.BadArguments, $"\"limit\" must be from 1 to {SearchCommand.MaxLimit}; \"before\" a message id", cid);
+        }
+
+        return Required(root, "text", cid, text => new SearchCommand(text, (int)(limit ?? SearchCommand.DefaultLimit), before, cid));
     }
 
     // {"type":"kick","nick":"bob","reason":"spam"}, {"type":"ban","mask":"bob","duration":"1h"}, … with an

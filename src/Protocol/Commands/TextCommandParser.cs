@@ -40,6 +40,8 @@ public static class TextCommandParser
             "history" => History(rest),
             "json" => JsonMode(rest),
             "oper" => Oper(rest),
+            "search" when rest.Trim().Length > 0 => new SearchCommand(rest.Trim()),
+            "search" => new InvalidCommand(ErrorCodes.BadArguments, "usage: /search WORDS"),
             "topic" or "kick" or "ban" or "unban" or "mute" or "unmute" or "op" or "deop" or "voice" or "devoice"
                 or "mode" or "invite" or "kill" or "bans" => Moderation(verb.ToLowerInvariant(), rest),
             "wallops" when rest.Trim().Length > 0 => new ModerateCommand(ModerationVerb.Wallops, Text: rest.Trim()),

@@ -154,6 +154,28 @@ public static class JsonEventWriter
 
                 Cid(json, w.Cid);
                 break;
+            case FoundEvent f:
+                Header(json, "found", f.Id, f.Timestamp);
+                if (f.Room is not null)
+                {
+                    json.WriteString("room", f.Room);
+                }
+
+                json.WriteString("from", f.From);
+                if (f.To is not null)
+                {
+                    json.WriteString("to", f.To);
+                }
+
+                json.WriteString("text", f.Text);
+                Cid(json, f.Cid);
+                break;
+            case SearchEndEvent s:
+                json.WriteString("type", "search_end");
+                json.WriteString("text", s.Text);
+                json.WriteNumber("count", s.Count);
+                Cid(json, s.Cid);
+                break;
             case TopicEvent t:
                 json.WriteString("type", "topic");
                 json.WriteString("room", t.Room);

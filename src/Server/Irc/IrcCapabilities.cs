@@ -15,4 +15,5 @@ internal enum IrcCapabilities
     UserhostInNames = 128,
     InviteNotify = 256,
     ChatHistory = 512,
+    Search = 1024,
 }

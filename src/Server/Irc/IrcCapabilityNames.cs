@@ -13,6 +13,7 @@ internal static class IrcCapabilityNames
         ("message-tags", IrcCapabilities.MessageTags),
         ("multi-prefix", IrcCapabilities.MultiPrefix),
         ("sasl", IrcCapabilities.Sasl),
+        ("soju.im/search", IrcCapabilities.Search),
         ("server-time", IrcCapabilities.ServerTime),
         ("userhost-in-names", IrcCapabilities.UserhostInNames),
     ];

@@ -263,6 +263,9 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory rooms,
         return room;
     }
 
+    // The room a channel names, or null (no reply sent).
+    public static string? ChannelRoom(string channel) => ChannelName(channel);
+
     private static string? ChannelName(string channel) =>
         channel.StartsWith('#') && ChatNames.IsValid(channel[1..]) ? channel[1..] : null;
 

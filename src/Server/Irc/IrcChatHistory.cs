@@ -106,6 +106,68 @@ internal sealed class IrcChatHistory(MessageLog log, RoomHistory history, RoomDi
         session.Reply($":{server} BATCH -{batch}");
     }
 
+    // soju.im/search: SEARCH in=#chan;text=WORDS;limit=N;before=timestamp=… — one batch of what is found, oldest
+    // first as a batch of history is; in= names one of its channels (or its own nickname: its private lines), none
+    // means all of them.
+    public async Task SearchAsync(ChatSession session, IrcState irc, IrcMessage message)
+    {
+        var server = irc.ServerName;
+        if (!irc.Has(IrcCapabilities.Search))
+        {
+            session.Reply(session.Numeric("421", "SEARCH :Unknown command (negotiate soju.im/search first)"));
+            return;
+        }
+
+        var attributes = (message[0] ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair => pair.Split('=', 2))
+            .ToDictionary(pair => pair[0], pair => pair.Length > 1 ? pair[1] : string.Empty, StringComparer.Ordinal);
+        var limit = SocketChat.Protocol.Commands.SearchCommand.DefaultLimit;
+        if (!attributes.TryGetValue("text", out var text) || SearchWords.Of(text) is not { Count: > 0 } words
+            || (attributes.TryGetValue("limit", out var asked) && (!int.TryParse(asked, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit)))
+        {
+            session.Reply($":{server} FAIL SEARCH INVALID_PARAMS :Expected SEARCH text=WORDS[;in=#CHANNEL][;limit=1-{MaxLimit}][;before=timestamp=TIME]");
+            return;
+        }
+
+        var searched = session.Rooms;
+        var privateOf = session.Nick;
+        if (attributes.TryGetValue("in", out var target) && target.StartsWith('#'))
+        {
+            if (IrcChannels.ChannelRoom(target) is not { } room || !session.IsIn(room))
+            {
+                session.Reply($":{server} FAIL SEARCH INVALID_PARAMS :You are not on {target}");
+                return;
+            }
+
+            searched = [room];
+            privateOf = string.Empty;
+        }
+
+        var before = attributes.TryGetValue("before", out var until) && Reference.Parse(until, allowStar: false) is { } reference ? await BeforeAsync(reference) : long.MaxValue;
+        IReadOnlyList<StoredMessage> found;
+        try
+        {
+            found = await log.Store.SearchAsync(searched, privateOf, words, before, limit);
+        }
+        catch (StoreUnavailableException)
+        {
+            session.Reply($":{server} FAIL SEARCH INTERNAL_ERROR :The history cannot be searched right now; try again");
+            return;
+        }
+
+        var batch = $"c{++irc.HistoryRequests}";
+        session.Reply($":{server} BATCH +{batch} soju.im/search");
+        foreach (var stored in found.Reverse())
+        {
+            foreach (var line in IrcEventWriter.HistoryLines(irc, batch, stored))
+            {
+                session.Reply(line);
+            }
+        }
+
+        session.Reply($":{server} BATCH -{batch}");
+    }
+
     // TARGETS FROM TO LIMIT: the channels this client is in with messages between the two times, each with its latest.
     private async Task TargetsAsync(ChatSession session, IrcState irc, IrcMessage message)
     {

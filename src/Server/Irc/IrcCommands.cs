@@ -135,6 +135,9 @@ internal sealed class IrcCommands(
             case "KILL":
                 await moderating.KillAsync(session, irc, message);
                 break;
+            case "SEARCH":
+                await chatHistory.SearchAsync(session, irc, message);
+                break;
             case "CHATHISTORY":
                 await chatHistory.HandleAsync(session, irc, message);
                 break;

@@ -198,6 +198,10 @@ internal static class IrcEventWriter
                 Message(output, batch, irc.Has(IrcCapabilities.ServerTime), irc.Has(IrcCapabilities.MessageTags), message.From,
                     message.Kind == Storage.MessageKind.Notice ? "NOTICE" : "PRIVMSG", $"#{message.Room}", message.Text, message.Timestamp, message.Id);
                 break;
+            case Storage.MessageKind.Private or Storage.MessageKind.PrivateNotice:
+                Message(output, batch, irc.Has(IrcCapabilities.ServerTime), irc.Has(IrcCapabilities.MessageTags), message.From,
+                    message.Kind == Storage.MessageKind.PrivateNotice ? "NOTICE" : "PRIVMSG", message.To ?? "*", message.Text, message.Timestamp, message.Id);
+                break;
             case Storage.MessageKind.Announcement:
                 Message(output, batch, irc.Has(IrcCapabilities.ServerTime), irc.Has(IrcCapabilities.MessageTags), ChatNames.Server, "NOTICE", "*", message.Text, message.Timestamp, message.Id);
                 break;

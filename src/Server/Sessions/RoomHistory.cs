@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SocketChat.Protocol;
 using SocketChat.Protocol.Commands;
 using SocketChat.Protocol.Events;
 using SocketChat.Server.Configuration;
@@ -64,6 +65,36 @@ internal sealed class RoomHistory(LogReader reader, MessageLog log, IOptions<Cha
         }
 
         session.Send(new HistoryEndEvent(room, messages.Count, request.Cid));
+    }
+
+    // Answers /search: what the store finds in the session's rooms and its private lines, newest first, then the end.
+    public async Task SearchAsync(ChatSession session, SearchCommand request)
+    {
+        var words = SearchWords.Of(request.Text);
+        if (words.Count == 0)
+        {
+            session.Send(new ErrorEvent(ErrorCodes.BadArguments, "a search needs a word (letters or digits)", request.Cid));
+            return;
+        }
+
+        IReadOnlyList<StoredMessage> found;
+        try
+        {
+            found = await log.Store.SearchAsync(session.Rooms, session.Nick, words, request.BeforeId ?? long.MaxValue, request.Limit);
+        }
+        catch (StoreUnavailableException)
+        {
+            session.Send(new ErrorEvent(ErrorCodes.Unavailable, "the store cannot be searched right now; try again", request.Cid));
+            return;
+        }
+
+        foreach (var message in found)
+        {
+            var isPrivate = message.Kind is MessageKind.Private or MessageKind.PrivateNotice;
+            session.Send(new FoundEvent(message.Id, message.Timestamp, isPrivate ? null : message.Room, message.From, isPrivate ? message.To : null, message.Text, request.Cid));
+        }
+
+        session.Send(new SearchEndEvent(request.Text, found.Count, request.Cid));
     }
 
     // Ids (after, before) narrowed by times: before a time is before the first id stored at it, after a time from the

@@ -41,7 +41,8 @@ internal sealed class SessionCommands(
         "  /nick NAME       change your nickname",
         "  /join ROOM [KEY] move to ROOM, creating it if it is new (the first in a new room owns it)",
         "  /who [PAGE]      list who is in your room (100 a page)",
-        "  /history [N]     show the room's last N messages (default 20)",
+        "  /history [N]     show the room's last N messages (default 20); /history before|after ID [N] pages",
+        "  /search WORDS    find messages with every word, in your room and your private lines",
         "  /me ACTION       say what you do (* alice waves)",
         "  /msg NICK TEXT   send TEXT to NICK alone",
         "  /help            show this help",
@@ -225,6 +226,8 @@ internal sealed class SessionCommands(
                 return Continue(JoinAsync(session, join));
             case HistoryCommand request:
                 return Continue(history.PageAsync(session, request));
+            case SearchCommand request:
+                return Continue(history.SearchAsync(session, request));
             case WhoCommand who:
                 return Continue(SendWhoAsync(session, who));
             case HelpCommand help:

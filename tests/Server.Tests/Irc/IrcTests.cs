@@ -14,7 +14,7 @@ public sealed class IrcTests
         await using var irc = await TestClient.ConnectAsync(server.IrcPort);
 
         await irc.SendAsync("CAP LS 302");
-        Assert.Equal(":socketchat CAP * LS :batch cap-notify draft/chathistory echo-message invite-notify message-tags multi-prefix server-time userhost-in-names", await irc.ReadLineAsync());
+        Assert.Equal(":socketchat CAP * LS :batch cap-notify draft/chathistory echo-message invite-notify message-tags multi-prefix soju.im/search server-time userhost-in-names", await irc.ReadLineAsync());
         await irc.SendAsync("NICK alice");
         await irc.SendAsync("USER alice 0 * :Alice Liddell");
         await irc.SendAsync("CAP REQ :server-time echo-message");
