@@ -8,6 +8,7 @@ if (new BenchOptions(args).Text("--tls-cert", string.Empty) is { Length: > 0 } c
 return args switch
 {
     ["store", .. var rest] => await StoreBenchmark.RunAsync(rest, Console.Out),
+    ["search", .. var rest] => await SearchBenchmark.RunAsync(rest, Console.Out),
     ["fanout", .. var rest] => await ChatBenchmarks.FanoutAsync(new BenchOptions(rest), Console.Out),
     ["steady", .. var rest] => await ChatBenchmarks.SteadyAsync(new BenchOptions(rest), Console.Out),
     ["split", .. var rest] => await ChatBenchmarks.SplitAsync(new BenchOptions(rest), Console.Out),
@@ -22,6 +23,7 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         usage: SocketChat.Bench store  [--messages N] [--senders N] [--batch N]
+               SocketChat.Bench search [--messages 100000] [--queries 200]   (the text index: its cost per message and per query)
                SocketChat.Bench fanout [--host H] [--port P] [--label L] [--clients 50] [--lines 1000] [--size 64]
                                        [--transport tcp|tls|ws] [--tls-cert server.crt]   (fanout, steady and conns)
                SocketChat.Bench steady [--host H] [--port P] [--label L] [--clients 100] [--rate 5] [--seconds 20] [--size 64]

@@ -433,10 +433,8 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         }
     }
 
-    // How much of the shared log one search reads, newest first, at most: Redis 7 has no text index (RediSearch is a
-    // module Debian's lacks), so a search reads the log and matches here; it costs nothing per message stored.
-    public const int SearchScan = 100_000;
-
+    // Redis 7 has no text index (RediSearch is a module Debian's lacks): a search reads the shared log, newest first,
+    // as the other stores read theirs (SearchWords.Scan at most), and matches here; it costs nothing per message stored.
     public async ValueTask<IReadOnlyList<StoredMessage>> SearchAsync(IReadOnlyCollection<string> rooms, string nick, IReadOnlyList<string> words, long beforeId, int limit)
     {
         var inRooms = new HashSet<string>(rooms, StringComparer.OrdinalIgnoreCase);
@@ -444,9 +442,9 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         var upper = beforeId == long.MaxValue ? "+" : "(" + beforeId.ToString(CultureInfo.InvariantCulture) + "-0";
         try
         {
-            for (var scanned = 0; scanned < SearchScan && found.Count < limit;)
+            for (var scanned = 0; scanned < SearchWords.Scan && found.Count < limit;)
             {
-                var page = await Database.StreamRangeAsync(LogKey, "-", upper, 1000, Order.Descending);
+                var page = await Database.StreamRangeAsync(LogKey, "-", upper, SearchWords.Page, Order.Descending);
                 if (page.Length == 0)
                 {
                     break;

@@ -135,8 +135,10 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
         lock (_gate)
         {
             return ValueTask.FromResult<IReadOnlyList<StoredMessage>>(rooms.SelectMany(room => _rooms.GetValueOrDefault(room) ?? [])
-                .Where(message => message.Kind is MessageKind.Room or MessageKind.Notice && message.Id < beforeId && SearchWords.Matches(message.Text, words))
+                .Where(message => message.Kind is MessageKind.Room or MessageKind.Notice && message.Id < beforeId)
                 .OrderByDescending(message => message.Id)
+                .Take(SearchWords.Scan)
+                .Where(message => SearchWords.Matches(message.Text, words))
                 .Take(limit)
                 .ToList());
         }

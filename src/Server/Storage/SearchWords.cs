@@ -7,6 +7,11 @@ namespace SocketChat.Server.Storage;
 // SQLite FTS5's unicode61 tokenizer with remove_diacritics does), so "Café" is found by "cafe".
 internal static class SearchWords
 {
+    // How many messages one search reads at most, newest first, and how many at a time: a store keeps no text index
+    // (it would cost every message stored), so a search costs what it reads.
+    public const int Scan = 100_000;
+    public const int Page = 2_000;
+
     // Latin letters with accents (U+00C0 to U+024F) and their base letters, in step: without ICU (the server runs
     // with invariant globalization) string.Normalize cannot take accents off.
     private const string Accented = "ÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝàáâãäåçèéêëìíîïñòóôõöùúûüýÿĀāĂăĄąĆćĈĉĊċČčĎďĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĨĩĪīĬĭĮįİĴĵĶķĹĺĻļĽľŃńŅņŇňŌōŎŏŐőŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽžƠơƯưǍǎǏǐǑǒǓǔǕǖǗǘǙǚǛǜǞǟǠǡǦǧǨǩǪǫǬǭǰǴǵǸǹǺǻȀȁȂȃȄȅȆȇȈȉȊȋȌȍȎȏȐȑȒȓȔȕȖȗȘșȚțȞȟȦȧȨȩȪȫȬȭȮȯȰȱȲȳ";

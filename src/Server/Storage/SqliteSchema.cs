@@ -36,16 +36,6 @@ internal static class SqliteSchema
         """
         CREATE INDEX messages_moderation ON messages (id) WHERE kind = 4;
         """,
-        """
-        CREATE VIRTUAL TABLE messages_text USING fts5(text, content='messages', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
-        INSERT INTO messages_text (rowid, text) SELECT id, text FROM messages WHERE kind IN (0, 1, 5, 6);
-        CREATE TRIGGER messages_text_added AFTER INSERT ON messages WHEN new.kind IN (0, 1, 5, 6) BEGIN
-            INSERT INTO messages_text (rowid, text) VALUES (new.id, new.text);
-        END;
-        CREATE TRIGGER messages_text_removed AFTER DELETE ON messages WHEN old.kind IN (0, 1, 5, 6) BEGIN
-            INSERT INTO messages_text (messages_text, rowid, text) VALUES ('delete', old.id, old.text);
-        END;
-        """,
     ];
 
     public static int Current => Migrations.Length;
