@@ -16,4 +16,8 @@ internal enum IrcCapabilities
     InviteNotify = 256,
     ChatHistory = 512,
     Search = 1024,
+    AwayNotify = 2048,
+    SetName = 4096,
+    ChgHost = 8192,
+    AccountNotify = 16384,
 }

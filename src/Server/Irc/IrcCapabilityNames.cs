@@ -5,16 +5,20 @@ internal static class IrcCapabilityNames
 {
     private static readonly (string Name, IrcCapabilities Flag)[] All =
     [
+        ("account-notify", IrcCapabilities.AccountNotify),
+        ("away-notify", IrcCapabilities.AwayNotify),
         ("batch", IrcCapabilities.Batch),
         ("cap-notify", IrcCapabilities.CapNotify),
+        ("chghost", IrcCapabilities.ChgHost),
         ("draft/chathistory", IrcCapabilities.ChatHistory),
         ("echo-message", IrcCapabilities.EchoMessage),
         ("invite-notify", IrcCapabilities.InviteNotify),
         ("message-tags", IrcCapabilities.MessageTags),
         ("multi-prefix", IrcCapabilities.MultiPrefix),
         ("sasl", IrcCapabilities.Sasl),
-        ("soju.im/search", IrcCapabilities.Search),
         ("server-time", IrcCapabilities.ServerTime),
+        ("setname", IrcCapabilities.SetName),
+        ("soju.im/search", IrcCapabilities.Search),
         ("userhost-in-names", IrcCapabilities.UserhostInNames),
     ];
 

@@ -193,6 +193,19 @@ internal sealed class IrcCommands(
                 session.Reply(irc.Away is null
                     ? session.Numeric("305", ":You are no longer marked as being away")
                     : session.Numeric("306", ":You have been marked as being away"));
+                TellSharers(session, IrcCapabilities.AwayNotify, irc.Away is null ? $":{IrcEventWriter.Mask(nick)} AWAY" : IrcText.Fit($":{IrcEventWriter.Mask(nick)} AWAY :", irc.Away));
+                break;
+            case "SETNAME" when !irc.Has(IrcCapabilities.SetName):
+                session.Reply(session.Numeric("421", "SETNAME :Unknown command (negotiate setname first)"));
+                break;
+            case "SETNAME" when message[0] is not { Length: > 0 } || IrcText.Field(message[0]!, MaxReasonBytes).Length == 0:
+                session.Reply($":{server} FAIL SETNAME INVALID_REALNAME :Real name is empty");
+                break;
+            case "SETNAME":
+                irc.RealName = IrcText.Field(message[0]!, MaxReasonBytes);
+                session.Ident = session.Ident is { } ident ? ident with { RealName = irc.RealName } : new Clients.ClientIdent(irc.User ?? nick, irc.RealName);
+                session.Reply(IrcText.Fit($":{IrcEventWriter.Mask(nick)} SETNAME :", irc.RealName));
+                TellSharers(session, IrcCapabilities.SetName, IrcText.Fit($":{IrcEventWriter.Mask(nick)} SETNAME :", irc.RealName));
                 break;
             case "ISON":
                 var online = new List<string>();
@@ -374,12 +387,15 @@ internal sealed class IrcCommands(
     private async ValueTask WhoAsync(ChatSession session, IrcState irc, IrcMessage message)
     {
         var mask = message[0] ?? "*";
+
+        // WHOX: WHO MASK %FIELDS[,TOKEN] answers 354 with those fields.
+        var whox = message[1] is { Length: > 1 } fields && fields[0] == '%' ? fields[1..].Split(',', 2) : null;
         if (mask.StartsWith('#') && IrcChannels.RoomOf(session, mask) is { } asked)
         {
             var room = rooms.FindRoom(asked)?.Name ?? asked;
             foreach (var member in await commands.MembersAsync(room))
             {
-                WhoReply(session, irc, $"#{room}", member, IrcModeration.Prefix(moderation.Rules(room), member, irc.Has(IrcCapabilities.MultiPrefix)));
+                WhoReply(session, irc, $"#{room}", member, IrcModeration.Prefix(moderation.Rules(room), member, irc.Has(IrcCapabilities.MultiPrefix)), whox);
             }
         }
         else if (mask.AsSpan().IndexOfAny('*', '?') >= 0)
@@ -393,12 +409,12 @@ internal sealed class IrcCommands(
                     continue;
                 }
 
-                WhoReply(session, irc, (shared ?? other.Rooms.FirstOrDefault()) is { } channel ? $"#{channel}" : "*", other.Nick);
+                WhoReply(session, irc, (shared ?? other.Rooms.FirstOrDefault()) is { } channel ? $"#{channel}" : "*", other.Nick, whox: whox);
             }
         }
         else if (!mask.StartsWith('#') && await FindAsync(mask) is { } found)
         {
-            WhoReply(session, irc, users.FindByNick(found)?.Rooms is [var their, ..] ? $"#{their}" : "*", found);
+            WhoReply(session, irc, users.FindByNick(found)?.Rooms is [var their, ..] ? $"#{their}" : "*", found, whox: whox);
         }
 
         session.Reply(session.Numeric("315", $"{mask} :End of /WHO list."));
@@ -477,10 +493,42 @@ internal sealed class IrcCommands(
     }
 
     // One 352 line: where, user, host, server, nick, here (H) or gone away (G), hops and real name.
-    private void WhoReply(ChatSession session, IrcState irc, string channel, string nick, string prefix = "")
+    // With WHOX (whox: the fields asked for, then the token), one 354 line of those fields in WHOX's fixed order.
+    private void WhoReply(ChatSession session, IrcState irc, string channel, string nick, string prefix = "", string[]? whox = null)
     {
         var (user, realName) = Identity(nick);
-        session.Reply(session.Numeric("352", $"{channel} {user} {IrcEventWriter.Host} {irc.ServerName} {nick} {Here(nick)}{prefix} :0 {realName}"));
+        if (whox is null)
+        {
+            session.Reply(session.Numeric("352", $"{channel} {user} {IrcEventWriter.Host} {irc.ServerName} {nick} {Here(nick)}{prefix} :0 {realName}"));
+            return;
+        }
+
+        var fields = whox[0];
+        var values = new List<string>();
+        foreach (var (flag, value) in new (char, Func<string>)[]
+        {
+            ('t', () => whox.Length > 1 && whox[1].Length > 0 ? whox[1] : "0"),
+            ('c', () => channel),
+            ('u', () => user),
+            ('i', () => "255.255.255.255"),
+            ('h', () => IrcEventWriter.Host),
+            ('s', () => irc.ServerName),
+            ('n', () => nick),
+            ('f', () => Here(nick) + prefix),
+            ('d', () => "0"),
+            ('l', () => "0"),
+            ('a', () => users.FindByNick(nick)?.Account ?? "0"),
+            ('o', () => "n/a"),
+            ('r', () => ":" + realName),
+        })
+        {
+            if (fields.Contains(flag, StringComparison.Ordinal))
+            {
+                values.Add(value());
+            }
+        }
+
+        session.Reply(session.Numeric("354", string.Join(' ', values)));
     }
 
     // WHO's flags: here (H) or gone away (G), a bot (B), a server operator (*).
@@ -491,6 +539,20 @@ internal sealed class IrcCommands(
     // What an IRC user on this server said in USER; anyone else is their nickname.
     private (string User, string RealName) Identity(string nick) =>
         users.FindByNick(nick)?.Irc is { User: { } user, RealName: { } realName } ? (user, realName) : (nick, nick);
+
+    // A line for this server's IRC users who negotiated capability and share a channel with session (not session):
+    // away-notify, setname. Users on other nodes of a cluster are not told.
+    private void TellSharers(ChatSession session, IrcCapabilities capability, string line)
+    {
+        EncodedEvent? told = null;
+        foreach (var other in users.Sessions)
+        {
+            if (!ReferenceEquals(other, session) && other.Irc is { } theirs && theirs.Has(capability) && other.Rooms.Any(session.IsIn))
+            {
+                other.Deliver(told ??= new EncodedEvent(new IrcLineEvent(line)));
+            }
+        }
+    }
 
     // A connected nickname as it is spelled, here or on another server of the cluster.
     private async ValueTask<string?> FindAsync(string nick) =>

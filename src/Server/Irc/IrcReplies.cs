@@ -31,6 +31,7 @@ internal static class IrcReplies
         "PREFIX=(qov)~@+",
         "TARGMAX=NAMES:1,WHOIS:1,PRIVMSG:1,NOTICE:1",
         "UTF8ONLY",
+        "WHOX",
     ];
 
     private static readonly string[] MessageOfTheDay =

@@ -18,7 +18,7 @@ public sealed class IrcAccountsTests : IDisposable
         await using var irc = await TestClient.ConnectAsync(server.IrcPort);
 
         await irc.SendAsync("CAP LS 302");
-        Assert.Equal(":socketchat CAP * LS :batch cap-notify draft/chathistory echo-message invite-notify message-tags multi-prefix sasl=PLAIN soju.im/search server-time userhost-in-names", await irc.ReadLineAsync());
+        Assert.Equal(":socketchat CAP * LS :account-notify away-notify batch cap-notify chghost draft/chathistory echo-message invite-notify message-tags multi-prefix sasl=PLAIN server-time setname soju.im/search userhost-in-names", await irc.ReadLineAsync());
         await irc.SendAsync("NICK whatever");
         await irc.SendAsync("USER a 0 * :A");
         await irc.SendAsync("CAP REQ :sasl");

@@ -100,7 +100,7 @@ public sealed partial class IrcClientTests : IDisposable
         await weechat.TypeAsync("/buffer 1");
         await weechat.PressAsync("Enter");
         var status = await weechat.WaitForScreenAsync(lines => lines.Any(line => line.Contains("End of /MOTD command.", StringComparison.Ordinal)));
-        Assert.Contains(status, line => line.Contains("client capability, enabled: cap-notify invite-notify message-tags multi-prefix", StringComparison.Ordinal));
+        Assert.Contains(status, line => line.Contains("client capability, enabled: account-notify away-notify cap-notify chghost", StringComparison.Ordinal));
         Assert.DoesNotContain(status, line => Trouble().IsMatch(line));
 
         await weechat.TypeAsync("/quit");
