@@ -13,4 +13,8 @@ public sealed record PresenceEvent(
     PresenceAction Action,
     string? OldNick = null,
     string? Reason = null,
-    bool Disconnected = false) : ServerEvent;
+    bool Disconnected = false) : ServerEvent
+{
+    /// <summary>A joiner's real name, where it gave one (IRC USER); IRC's extended-join shows it.</summary>
+    public string? RealName { get; init; }
+}

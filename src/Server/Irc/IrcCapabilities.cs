@@ -20,4 +20,6 @@ internal enum IrcCapabilities
     SetName = 4096,
     ChgHost = 8192,
     AccountNotify = 16384,
+    ExtendedJoin = 32768,
+    AccountTag = 65536,
 }

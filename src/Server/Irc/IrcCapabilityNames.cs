@@ -6,12 +6,14 @@ internal static class IrcCapabilityNames
     private static readonly (string Name, IrcCapabilities Flag)[] All =
     [
         ("account-notify", IrcCapabilities.AccountNotify),
+        ("account-tag", IrcCapabilities.AccountTag),
         ("away-notify", IrcCapabilities.AwayNotify),
         ("batch", IrcCapabilities.Batch),
         ("cap-notify", IrcCapabilities.CapNotify),
         ("chghost", IrcCapabilities.ChgHost),
         ("draft/chathistory", IrcCapabilities.ChatHistory),
         ("echo-message", IrcCapabilities.EchoMessage),
+        ("extended-join", IrcCapabilities.ExtendedJoin),
         ("invite-notify", IrcCapabilities.InviteNotify),
         ("message-tags", IrcCapabilities.MessageTags),
         ("multi-prefix", IrcCapabilities.MultiPrefix),

@@ -28,13 +28,13 @@ internal static class IrcEventWriter
 
     // A live room message's lines for a connection with irc's capabilities, made once per capability set.
     public static ReadOnlyMemory<byte> Shared(EncodedEvent message, IrcState irc) =>
-        message.For((irc.Has(IrcCapabilities.ServerTime) ? 1 : 0) | (irc.Has(IrcCapabilities.MessageTags) ? 2 : 0), EncodeShared);
+        message.For((irc.Has(IrcCapabilities.ServerTime) ? 1 : 0) | (irc.Has(IrcCapabilities.MessageTags) ? 2 : 0) | (irc.AccountsOn && irc.Has(IrcCapabilities.AccountTag) ? 4 : 0), EncodeShared);
 
     private static readonly Func<ServerEvent, int, byte[]> EncodeShared = static (serverEvent, variant) =>
     {
         var said = (RoomMessageEvent)serverEvent;
         var output = new ArrayBufferWriter<byte>(256);
-        Message(output, batch: null, time: (variant & 1) != 0, msgid: (variant & 2) != 0, said.From, said.Notice ? "NOTICE" : "PRIVMSG", $"#{said.Room}", said.Text, said.Timestamp, said.Id, bot: said.Bot);
+        Message(output, batch: null, time: (variant & 1) != 0, msgid: (variant & 2) != 0, said.From, said.Notice ? "NOTICE" : "PRIVMSG", $"#{said.Room}", said.Text, said.Timestamp, said.Id, bot: said.Bot, account: (variant & 4) != 0 ? said.From : null);
         return output.WrittenSpan.ToArray();
     };
 
@@ -68,7 +68,10 @@ internal static class IrcEventWriter
                     irc.LastQuit = null;
                 }
 
-                Line(output, $":{Mask(joined.Nick)} JOIN #{joined.Room}");
+                // extended-join: the account (every user's nickname where accounts are on, else none) and real name.
+                Line(output, irc.Has(IrcCapabilities.ExtendedJoin)
+                    ? IrcText.Fit($":{Mask(joined.Nick)} JOIN #{joined.Room} {(irc.AccountsOn ? joined.Nick : "*")} :", (string.Equals(joined.Nick, nick, StringComparison.OrdinalIgnoreCase) ? irc.RealName : joined.RealName) ?? joined.Nick)
+                    : $":{Mask(joined.Nick)} JOIN #{joined.Room}");
                 break;
             case PresenceEvent { Action: PresenceAction.Leave } left:
                 // A connection never hears itself leave (it is out of the room first); one with its name that
@@ -115,7 +118,8 @@ internal static class IrcEventWriter
                 output.Write(Shared(message, irc).Span);
                 break;
             case PrivateMessageEvent told:
-                Message(output, irc, told.From, told.Notice ? "NOTICE" : "PRIVMSG", nick, told.Text, told.Timestamp, told.Id);
+                Message(output, irc.OpenBatch, irc.Has(IrcCapabilities.ServerTime), irc.Has(IrcCapabilities.MessageTags), told.From, told.Notice ? "NOTICE" : "PRIVMSG", nick, told.Text, told.Timestamp, told.Id,
+                    account: irc.AccountsOn && irc.Has(IrcCapabilities.AccountTag) ? told.From : null);
                 break;
             case AckEvent stored:
                 // Its own message, stored and delivered: echoed when asked for (echo-message), else only let go.
@@ -216,9 +220,9 @@ internal static class IrcEventWriter
     private static void Message(IBufferWriter<byte> output, IrcState irc, string from, string command, string target, string text, DateTimeOffset timestamp, long id) =>
         Message(output, irc.OpenBatch, irc.Has(IrcCapabilities.ServerTime), irc.Has(IrcCapabilities.MessageTags), from, command, target, text, timestamp, id);
 
-    private static void Message(IBufferWriter<byte> output, string? batch, bool time, bool msgid, string from, string command, string target, string text, DateTimeOffset timestamp, long id, bool bot = false)
+    private static void Message(IBufferWriter<byte> output, string? batch, bool time, bool msgid, string from, string command, string target, string text, DateTimeOffset timestamp, long id, bool bot = false, string? account = null)
     {
-        var tags = Tags(batch, time, msgid, timestamp, id, bot);
+        var tags = Tags(batch, time, msgid, timestamp, id, bot, account);
         var head = $":{Mask(from)} {command} {target} :";
         var (open, close) = text.StartsWith(ActionPrefix, StringComparison.Ordinal) ? (Action, "\u0001") : (string.Empty, string.Empty);
         // IRC clients are read in terminals too: bidi and invisible characters are shown as code points, as in text mode.
@@ -230,10 +234,16 @@ internal static class IrcEventWriter
         }
     }
 
-    // The message tags: batch, server-time, and with message-tags its id and, from a bot (+B), bot.
-    private static string Tags(string? batch, bool time, bool msgid, DateTimeOffset timestamp, long id, bool bot = false)
+    // The message tags: the sender's account (account-tag), batch, server-time, and with message-tags its id and,
+    // from a bot (+B), bot.
+    private static string Tags(string? batch, bool time, bool msgid, DateTimeOffset timestamp, long id, bool bot = false, string? account = null)
     {
-        var tags = new List<string>(4);
+        var tags = new List<string>(5);
+        if (account is not null)
+        {
+            tags.Add($"account={account}");
+        }
+
         if (batch is not null)
         {
             tags.Add($"batch={batch}");

@@ -41,6 +41,10 @@ internal sealed class IrcState(string serverName)
     // User mode +B (IRCv3 bot mode): the client says it is a bot; WHOIS (335) and WHO ('B') tell others.
     public bool Bot { get; set; }
 
+    // Every user here is logged in, its nickname its account (Chat:Auth:Mode=password): extended-join and
+    // account-tag name it.
+    public bool AccountsOn { get; init; }
+
     // How many CHATHISTORY requests it made (their batches' names); the read loop's alone.
     public int HistoryRequests { get; set; }
 

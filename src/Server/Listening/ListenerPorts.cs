@@ -24,5 +24,5 @@ internal sealed class ListenerPorts(LineProtocol lines, IrcCommands irc, IOption
     public ListenerPort Web { get; } = new("web", () => lines, WireMode.Json);
 
     // Each IRC connection has an adapter of its own: its registration and capabilities.
-    private IrcProtocol NewIrc() => new(new IrcState(options.Value.Irc.ServerName), irc);
+    private IrcProtocol NewIrc() => new(new IrcState(options.Value.Irc.ServerName) { AccountsOn = options.Value.Auth.Mode == Configuration.AuthMode.Password }, irc);
 }

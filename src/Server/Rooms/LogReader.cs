@@ -375,7 +375,11 @@ internal sealed class LogReader(
     // through the log, in order with the messages around it.
     private void Tell(PresenceAction action, string room, string nick, string? oldNick = null, ChatSession? except = null, string? reason = null, bool disconnected = false)
     {
-        fanout.Notify(room, new PresenceEvent(clock.GetUtcNow(), room, nick, action, oldNick, reason, disconnected), except);
+        var told = new PresenceEvent(clock.GetUtcNow(), room, nick, action, oldNick, reason, disconnected)
+        {
+            RealName = action == PresenceAction.Join ? users.FindByNick(nick)?.Ident?.RealName : null,
+        };
+        fanout.Notify(room, told, except);
         TellOtherServers(action, room, nick, oldNick, except);
     }
 

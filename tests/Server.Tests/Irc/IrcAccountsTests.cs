@@ -18,7 +18,7 @@ public sealed class IrcAccountsTests : IDisposable
         await using var irc = await TestClient.ConnectAsync(server.IrcPort);
 
         await irc.SendAsync("CAP LS 302");
-        Assert.Equal(":socketchat CAP * LS :account-notify away-notify batch cap-notify chghost draft/chathistory echo-message invite-notify message-tags multi-prefix sasl=PLAIN server-time setname soju.im/search userhost-in-names", await irc.ReadLineAsync());
+        Assert.Equal(":socketchat CAP * LS :account-notify account-tag away-notify batch cap-notify chghost draft/chathistory echo-message extended-join invite-notify message-tags multi-prefix sasl=PLAIN server-time setname soju.im/search userhost-in-names", await irc.ReadLineAsync());
         await irc.SendAsync("NICK whatever");
         await irc.SendAsync("USER a 0 * :A");
         await irc.SendAsync("CAP REQ :sasl");
@@ -91,6 +91,44 @@ public sealed class IrcAccountsTests : IDisposable
                 "ERROR :Closing link: an account is needed",
             ],
             await none.ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task ExtendedJoinAndAccountTag_NameTheAccountAndTheRealName()
+    {
+        TestAccounts.Write(_data.File("users.txt"), ("alice", Password), ("bob", Password));
+        await using var server = await TestServer.StartAsync(new() { ["Chat:Auth:Mode"] = "password", ["Chat:DataDirectory"] = _data.Path, ["Chat:Irc:Port"] = "0" });
+        await using var alice = await LogInAsync(server, "alice", "CAP REQ :extended-join account-tag message-tags");
+        await alice.SendAsync("JOIN #lobby");
+        Assert.Equal(":alice!alice@socketchat JOIN #lobby alice :Alice Liddell", await alice.ReadLineAsync());
+        await using var bob = await LogInAsync(server, "bob", null);
+        await bob.SendAsync("JOIN #lobby");
+        Assert.Equal(":bob!bob@socketchat JOIN #lobby bob :Bob", await alice.ExpectAsync(line => line.Contains("JOIN", StringComparison.Ordinal)));
+        await bob.ExpectAsync(line => line.Contains(" 366 ", StringComparison.Ordinal));
+        await bob.SendAsync("PRIVMSG #lobby :hi");
+        Assert.Matches(@"^@account=bob;msgid=\d+ :bob!bob@socketchat PRIVMSG #lobby :hi$", await alice.ReadLineAsync());
+    }
+
+    // Registered with PASS (and a capability request first, when given), read up to the end of the MOTD.
+    private static async Task<TestClient> LogInAsync(TestServer server, string name, string? capabilities)
+    {
+        var client = await TestClient.ConnectAsync(server.IrcPort);
+        if (capabilities is not null)
+        {
+            await client.SendAsync(capabilities);
+            await client.ExpectAsync(line => line.Contains(" ACK ", StringComparison.Ordinal));
+        }
+
+        await client.SendAsync($"PASS :{Password}");
+        await client.SendAsync($"NICK {name}");
+        await client.SendAsync($"USER {name} 0 * :{(name == "alice" ? "Alice Liddell" : "Bob")}");
+        if (capabilities is not null)
+        {
+            await client.SendAsync("CAP END");
+        }
+
+        await client.ExpectAsync(line => line.Contains(" 376 ", StringComparison.Ordinal));
+        return client;
     }
 
     private static string Plain(string account, string password) =>

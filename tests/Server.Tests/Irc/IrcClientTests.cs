@@ -87,7 +87,8 @@ public sealed partial class IrcClientTests : IDisposable
         Assert.Equal("* alice joined lobby", await nc.ReadLineAsync());
 
         // It joins the channel it was told to, opens its buffer and types into it.
-        await weechat.WaitForScreenAsync(lines => lines.Any(line => line.Contains("alice (alice@socketchat) has joined #lobby", StringComparison.Ordinal)));
+        // With extended-join WeeChat shows the real name it gave (its user's) too: "alice (root) (alice@socketchat)".
+        await weechat.WaitForScreenAsync(lines => lines.Any(line => line.Contains(" (alice@socketchat) has joined #lobby", StringComparison.Ordinal) && line.Contains("alice (", StringComparison.Ordinal)));
         await weechat.TypeAsync("hello from weechat");
         await weechat.PressAsync("Enter");
         Assert.Equal("alice: hello from weechat", await nc.ReadLineAsync());

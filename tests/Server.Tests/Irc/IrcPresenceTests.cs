@@ -39,6 +39,23 @@ public sealed class IrcPresenceTests
     }
 
     [Fact]
+    public async Task ExtendedJoin_AGuestHasNoAccount_RealNameAsGiven_NcUsersByTheirNickname()
+    {
+        await using var server = await StartAsync();
+        await using var alice = await server.ConnectIrcAsync("alice", "extended-join", join: null);
+        await alice.SendAsync("JOIN #lobby");
+        Assert.Equal(":alice!alice@socketchat JOIN #lobby * :alice", await alice.ReadLineAsync());
+        await using var bob = await server.ConnectAsAsync("bob");
+        await bob.SendAsync("/join lobby");
+        await using var carol = await TestClient.ConnectAsync(server.IrcPort);
+        await carol.SendAsync("NICK carol");
+        await carol.SendAsync("USER c 0 * :Carol Real");
+        await carol.ExpectAsync(line => line.Contains(" 376 ", StringComparison.Ordinal));
+        await carol.SendAsync("JOIN #lobby");
+        Assert.Equal(":carol!carol@socketchat JOIN #lobby * :Carol Real", await alice.ExpectAsync(line => line.StartsWith(":carol", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Whox_TheFieldsAskedFor_InWhoxsOrder_WithTheToken()
     {
         await using var server = await StartAsync();

@@ -14,7 +14,7 @@ public sealed class IrcTests
         await using var irc = await TestClient.ConnectAsync(server.IrcPort);
 
         await irc.SendAsync("CAP LS 302");
-        Assert.Equal(":socketchat CAP * LS :account-notify away-notify batch cap-notify chghost draft/chathistory echo-message invite-notify message-tags multi-prefix server-time setname soju.im/search userhost-in-names", await irc.ReadLineAsync());
+        Assert.Equal(":socketchat CAP * LS :account-notify account-tag away-notify batch cap-notify chghost draft/chathistory echo-message extended-join invite-notify message-tags multi-prefix server-time setname soju.im/search userhost-in-names", await irc.ReadLineAsync());
         await irc.SendAsync("NICK alice");
         await irc.SendAsync("USER alice 0 * :Alice Liddell");
         await irc.SendAsync("CAP REQ :server-time echo-message");
