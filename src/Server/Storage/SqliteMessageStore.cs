@@ -156,7 +156,7 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
     // Read newest first, a page at a time, matched here (SearchWords), up to SearchWords.Scan messages: no index to
     // keep, so storing a message costs nothing more (an FTS5 index, kept by triggers, cut the server's message-heavy
     // throughput to a quarter; see the README).
-    // Off the caller's thread: reading far back takes a while (a tenth of a second for 100,000 messages here).
+    // Off the caller's thread: reading far back takes thousands of times a history page's read.
     public async ValueTask<IReadOnlyList<StoredMessage>> SearchAsync(IReadOnlyCollection<string> rooms, string nick, IReadOnlyList<string> words, long beforeId, int limit) =>
         await Task.Run(() => Search(rooms, nick, words, beforeId, limit));
 
