@@ -8,7 +8,7 @@ if (new BenchOptions(args).Text("--tls-cert", string.Empty) is { Length: > 0 } c
 return args switch
 {
     ["store", .. var rest] => await StoreBenchmark.RunAsync(rest, Console.Out),
-    ["search", .. var rest] => await SearchBenchmark.RunAsync(rest, Console.Out),
+    ["search", .. var rest] => await SearchBenchmark.RunAsync(new BenchOptions(rest), Console.Out),
     ["fanout", .. var rest] => await ChatBenchmarks.FanoutAsync(new BenchOptions(rest), Console.Out),
     ["steady", .. var rest] => await ChatBenchmarks.SteadyAsync(new BenchOptions(rest), Console.Out),
     ["split", .. var rest] => await ChatBenchmarks.SplitAsync(new BenchOptions(rest), Console.Out),

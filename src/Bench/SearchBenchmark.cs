@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using SocketChat.Server.Diagnostics;
 using SocketChat.Server.Storage;
 
 namespace SocketChat.Bench;
@@ -14,10 +11,10 @@ namespace SocketChat.Bench;
 // history page from the same store, in the same run.
 internal static class SearchBenchmark
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output)
+    public static async Task<int> RunAsync(BenchOptions options, TextWriter output)
     {
-        var messages = Option(args, "--messages", 100_000);
-        var queries = Option(args, "--queries", 200);
+        var messages = options.Number("--messages", 100_000);
+        var queries = options.Number("--queries", 200);
         var directory = Directory.CreateTempSubdirectory("socketchat-bench-");
         try
         {
@@ -26,9 +23,9 @@ internal static class SearchBenchmark
             var texts = Enumerable.Range(0, messages).Select(_ => string.Join(' ', Enumerable.Range(0, 10).Select(_ => vocabulary[random.Next(vocabulary.Length)]))).ToArray();
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"search: {messages:N0} messages of 10 words (2,000-word vocabulary), {queries} queries; {Environment.ProcessorCount} cores, .NET {Environment.Version}"));
 
-            var indexedPath = Path.Combine(directory.FullName, "messages.db");
-            await StoreAsync(indexedPath, texts);
-            using var store = new SqliteMessageStore(indexedPath);
+            var path = Path.Combine(directory.FullName, "messages.db");
+            await StoreAsync(path, texts);
+            using var store = new SqliteMessageStore(path);
             store.Open();
             var rooms = Enumerable.Range(0, 10).Select(n => $"room{n}").ToArray();
             var history = await TimeAsync(queries, async _ => await store.RoomAsync("room3", 0, long.MaxValue, 20));
@@ -50,25 +47,11 @@ internal static class SearchBenchmark
         }
     }
 
-    private static async Task<double> StoreAsync(string path, string[] texts)
+    // Through the server's MessageLog, as its connections append.
+    private static async Task StoreAsync(string path, string[] texts)
     {
-        var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        using var log = new MessageLog(
-            new SqliteMessageStore(path),
-            new StoreHealth(),
-            TimeProvider.System,
-            new ServerMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "bench"),
-            Microsoft.Extensions.Options.Options.Create(new SocketChat.Server.Configuration.ChatOptions()),
-            NullLogger<MessageLog>.Instance);
-        await log.StartAsync(CancellationToken.None);
-        var reading = Task.Run(async () =>
-        {
-            await foreach (var stored in log.Committed.ReadAllAsync())
-            {
-                log.Delivered(stored);
-            }
-        });
-        var clock = Stopwatch.StartNew();
+        var bench = await BenchLog.StartAsync(path);
+        var log = bench.Log;
         Task<Appended>? last = null;
         for (var n = 0; n < texts.Length; n++)
         {
@@ -76,11 +59,7 @@ internal static class SearchBenchmark
         }
 
         await log.WhenDeliveredAsync((await last!).Message.Id);
-        var elapsed = clock.Elapsed;
-        await log.StopAsync(CancellationToken.None);
-        await reading;
-        await services.DisposeAsync();
-        return texts.Length / elapsed.TotalSeconds;
+        await bench.DisposeAsync();
     }
 
     // The median time of runs calls, in milliseconds.
@@ -96,11 +75,5 @@ internal static class SearchBenchmark
 
         times.Sort();
         return times[runs / 2];
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

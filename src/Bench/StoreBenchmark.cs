@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using SocketChat.Server.Diagnostics;
 using SocketChat.Server.Storage;
 
 namespace SocketChat.Bench;
@@ -37,26 +34,8 @@ internal static class StoreBenchmark
 
     private static async Task<double> GroupCommitAsync(string path, int messages, int senders, int batch)
     {
-        var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        using var log = new MessageLog(
-            new SqliteMessageStore(path),
-            new StoreHealth(),
-            TimeProvider.System,
-            new ServerMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "bench"),
-            Microsoft.Extensions.Options.Options.Create(new SocketChat.Server.Configuration.ChatOptions()),
-            NullLogger<MessageLog>.Instance);
-        await log.StartAsync(CancellationToken.None);
-
-        // The server's log reader, without rooms: it takes what was stored, in order, and moves the log on.
-        var delivered = 0L;
-        var reading = Task.Run(async () =>
-        {
-            await foreach (var stored in log.Committed.ReadAllAsync())
-            {
-                log.Delivered(stored);
-                Interlocked.Add(ref delivered, stored.Count);
-            }
-        });
+        var bench = await BenchLog.StartAsync(path);
+        var log = bench.Log;
         var text = new string('x', 64);
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, senders).Select(sender => Task.Run(async () =>
@@ -78,10 +57,8 @@ internal static class StoreBenchmark
             }
         })));
         var elapsed = clock.Elapsed;
-        await log.StopAsync(CancellationToken.None);
-        await reading;
-        await services.DisposeAsync();
-        return Interlocked.Read(ref delivered) / elapsed.TotalSeconds;
+        await bench.DisposeAsync();
+        return bench.Delivered / elapsed.TotalSeconds;
     }
 
     private static double Reference(string path, int messages)

@@ -37,7 +37,4 @@ public static class DurationText
         duration = TimeSpan.FromSeconds(count * unit);
         return true;
     }
-
-    /// <summary>Whether <paramref name="text"/> looks like a duration (digits then a letter), right or not.</summary>
-    public static bool LooksLikeOne(string text) => text.Length >= 2 && char.IsAsciiDigit(text[0]) && char.IsAsciiLetter(text[^1]) && text[..^1].All(char.IsAsciiDigit);
 }

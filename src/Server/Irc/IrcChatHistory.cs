@@ -93,17 +93,7 @@ internal sealed class IrcChatHistory(MessageLog log, RoomHistory history, RoomDi
             };
         }
 
-        var batch = $"c{++irc.HistoryRequests}";
-        session.Reply($":{server} BATCH +{batch} chathistory {target}");
-        foreach (var stored in found)
-        {
-            foreach (var line in IrcEventWriter.HistoryLines(irc, batch, stored))
-            {
-                session.Reply(line);
-            }
-        }
-
-        session.Reply($":{server} BATCH -{batch}");
+        SendBatch(session, irc, $"chathistory {target}", found);
     }
 
     // soju.im/search: SEARCH in=#chan;text=WORDS;limit=N;before=timestamp=… — one batch of what is found, oldest
@@ -155,9 +145,15 @@ internal sealed class IrcChatHistory(MessageLog log, RoomHistory history, RoomDi
             return;
         }
 
+        SendBatch(session, irc, "soju.im/search", found.Reverse());
+    }
+
+    // One batch of stored messages (its name new for each request), as history's lines.
+    private static void SendBatch(ChatSession session, IrcState irc, string type, IEnumerable<StoredMessage> messages)
+    {
         var batch = $"c{++irc.HistoryRequests}";
-        session.Reply($":{server} BATCH +{batch} soju.im/search");
-        foreach (var stored in found.Reverse())
+        session.Reply($":{irc.ServerName} BATCH +{batch} {type}");
+        foreach (var stored in messages)
         {
             foreach (var line in IrcEventWriter.HistoryLines(irc, batch, stored))
             {
@@ -165,7 +161,7 @@ internal sealed class IrcChatHistory(MessageLog log, RoomHistory history, RoomDi
             }
         }
 
-        session.Reply($":{server} BATCH -{batch}");
+        session.Reply($":{irc.ServerName} BATCH -{batch}");
     }
 
     // TARGETS FROM TO LIMIT: the channels this client is in with messages between the two times, each with its latest.
@@ -182,9 +178,9 @@ internal sealed class IrcChatHistory(MessageLog log, RoomHistory history, RoomDi
 
         var (low, high) = start <= end ? (start, end) : (end, start);
         var latest = new List<(string Room, DateTimeOffset At)>();
+        var (after, before) = await history.RangeAsync(0, long.MaxValue, low, high);
         foreach (var room in session.Rooms)
         {
-            var (after, before) = await history.RangeAsync(0, long.MaxValue, low, high);
             if (await log.Store.RoomAsync(room, after, before, 1) is [var newest])
             {
                 latest.Add((room, newest.Timestamp));

@@ -393,9 +393,10 @@ internal sealed class IrcCommands(
         if (mask.StartsWith('#') && IrcChannels.RoomOf(session, mask) is { } asked)
         {
             var room = rooms.FindRoom(asked)?.Name ?? asked;
+            var rules = moderation.Rules(room);
             foreach (var member in await commands.MembersAsync(room))
             {
-                WhoReply(session, irc, $"#{room}", member, IrcModeration.Prefix(moderation.Rules(room), member, irc.Has(IrcCapabilities.MultiPrefix)), whox);
+                WhoReply(session, irc, $"#{room}", member, IrcModeration.Prefix(rules, member, irc.Has(IrcCapabilities.MultiPrefix)), whox);
             }
         }
         else if (mask.AsSpan().IndexOfAny('*', '?') >= 0)

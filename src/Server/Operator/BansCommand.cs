@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
-using SocketChat.Protocol.Encoders;
 using SocketChat.Protocol.Events;
 using SocketChat.Protocol.Text;
 using SocketChat.Server.Configuration;
@@ -106,10 +105,9 @@ internal static class BansCommand
         var where = room ?? "this server";
         if (words[0] == "list")
         {
-            foreach (var (kind, restriction) in moderation.Active(bans).Select(ban => ("ban", ban)).Concat(moderation.Active(mutes).Select(mute => ("mute", mute))))
+            foreach (var line in moderation.Active(bans).Select(ban => ban.Describe("ban")).Concat(moderation.Active(mutes).Select(mute => mute.Describe("mute"))))
             {
-                var until = restriction.Expires is { } end ? $" until {EventWriter.FormatTimestamp(end)}" : string.Empty;
-                output.WriteLine($"{kind} {restriction.Mask} by {restriction.By} at {EventWriter.FormatTimestamp(restriction.At)}{until}");
+                output.WriteLine(line);
             }
 
             return 0;

@@ -23,9 +23,6 @@ internal sealed class Moderation(IOptions<ChatOptions> options, TimeProvider clo
 
     public ServerRules Server => _server;
 
-    // Rooms that have any moderation at all.
-    public IEnumerable<RoomRules> Rooms => _rooms.Values;
-
     public RoomRules Rules(string room) => _rooms.TryGetValue(room, out var rules) ? rules : new RoomRules(room);
 
     // The first to join a room nobody ever owned becomes its owner; the default room, where everyone lands, is the

@@ -16,6 +16,11 @@ internal enum RoomRole
 internal sealed record Restriction(string Mask, string By, DateTimeOffset At, DateTimeOffset? Expires)
 {
     public bool Active(DateTimeOffset now) => Expires is not { } end || end > now;
+
+    // "ban MASK by WHO at TIME [until TIME]", as /bans and the bans subcommand list it.
+    public string Describe(string kind) =>
+        $"{kind} {Mask} by {By} at {SocketChat.Protocol.Encoders.EventWriter.FormatTimestamp(At)}"
+        + (Expires is { } until ? $" until {SocketChat.Protocol.Encoders.EventWriter.FormatTimestamp(until)}" : string.Empty);
 }
 
 // What a room's moderation is, as the log has made it: roles (by nickname, which is the account's name where

@@ -253,8 +253,8 @@ internal sealed class SessionModeration(
             ? (moderation.Server.Bans, moderation.Server.Mutes)
             : (moderation.Rules(room).Bans, moderation.Rules(room).Mutes);
         var where = room ?? "this server";
-        var lines = moderation.Active(bans).Select(ban => Describe("ban", ban))
-            .Concat(moderation.Active(mutes).Select(mute => Describe("mute", mute)))
+        var lines = moderation.Active(bans).Select(ban => "  " + ban.Describe("ban"))
+            .Concat(moderation.Active(mutes).Select(mute => "  " + mute.Describe("mute")))
             .ToList();
         who.Reply(new InfoEvent(lines.Count == 0 ? $"no bans or mutes in {where}" : $"bans and mutes in {where} ({lines.Count}):", cid));
         foreach (var line in lines)
@@ -262,10 +262,6 @@ internal sealed class SessionModeration(
             who.Reply(new InfoEvent(line, cid));
         }
     }
-
-    private static string Describe(string kind, Restriction restriction) =>
-        $"  {kind} {restriction.Mask} by {restriction.By} at {SocketChat.Protocol.Encoders.EventWriter.FormatTimestamp(restriction.At)}"
-        + (restriction.Expires is { } until ? $" until {SocketChat.Protocol.Encoders.EventWriter.FormatTimestamp(until)}" : string.Empty);
 
     // Checked here for the reply, and again as it applies, against what the log holds then.
     private async Task<InvalidCommand?> ActAsync(Moderator who, ModerationRecord record, string? cid, string? done = null)
