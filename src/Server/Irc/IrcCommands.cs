@@ -443,8 +443,15 @@ internal sealed class IrcCommands(
         session.Reply(session.Numeric("311", $"{found} {user} {IrcEventWriter.Host} * :{realName}"));
         if (local is { Rooms: { Length: > 0 } rooms })
         {
-            var shown = rooms.Where(room => !moderation.Rules(room).Has('s') || session.IsIn(room) || session.ServerOperator);
-            session.Reply(session.Numeric("319", $"{found} :{string.Join(' ', shown.Select(room => $"{IrcModeration.Prefix(moderation.Rules(room), found, irc.Has(IrcCapabilities.MultiPrefix))}#{room}"))}"));
+            // A secret room's only to its members; no 319 when every room is secret.
+            var shown = rooms.Select(room => (room, rules: moderation.Rules(room)))
+                .Where(seen => !seen.rules.Has('s') || session.IsIn(seen.room) || session.ServerOperator)
+                .Select(seen => $"{IrcModeration.Prefix(seen.rules, found, irc.Has(IrcCapabilities.MultiPrefix))}#{seen.room}")
+                .ToList();
+            if (shown.Count > 0)
+            {
+                session.Reply(session.Numeric("319", $"{found} :{string.Join(' ', shown)}"));
+            }
         }
 
         session.Reply(session.Numeric("312", $"{found} {irc.ServerName} :{(local is null ? "on another server of this cluster" : "SocketChat")}"));

@@ -138,6 +138,29 @@ public sealed class IrcModerationTests
     }
 
     [Fact]
+    public async Task SecretRoom_KeptOutOfListNamesAndWhoisForNonMembers()
+    {
+        await using var server = await StartAsync();
+        await using var alice = await server.ConnectIrcAsync("alice", join: "#den");
+        await using var bob = await server.ConnectIrcAsync("bob", join: "#lobby");
+        await alice.SendAsync("MODE #den +s");
+        Assert.Equal(":alice!alice@socketchat MODE #den +s", await alice.ReadLineAsync());
+
+        await bob.SendAsync("LIST");
+        Assert.Equal(
+            [":socketchat 321 bob Channel :Users  Name", ":socketchat 322 bob #lobby 1 :", ":socketchat 323 bob :End of /LIST"],
+            await bob.ReadLinesAsync(3));
+        await bob.SendAsync("NAMES #den");
+        Assert.Equal(":socketchat 366 bob #den :End of /NAMES list.", await bob.ReadLineAsync());
+        await bob.SendAsync("WHOIS alice");
+        Assert.Equal([":socketchat 311 bob alice alice socketchat * :alice", ":socketchat 312 bob alice socketchat :SocketChat"], await bob.ReadLinesAsync(2));
+
+        // Its members see it, marked secret in NAMES.
+        await alice.SendAsync("NAMES #den");
+        Assert.Equal(":socketchat 353 alice @ #den :~alice", await alice.ReadLineAsync());
+    }
+
+    [Fact]
     public async Task Oper_WhereNobodyCanBeOne_491()
     {
         await using var server = await StartAsync();
