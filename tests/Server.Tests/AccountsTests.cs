@@ -72,9 +72,9 @@ public sealed class AccountsTests : IDisposable
     }
 
     [Fact]
-    public async Task SameAccountLogsInAgain_EarlierConnectionToldAndClosed_NewOneKeepsItsRoom()
+    public async Task OneSessionPerAccount_SameAccountLogsInAgain_EarlierConnectionToldAndClosed_NewOneKeepsItsRoom()
     {
-        await using var server = await StartAsync();
+        await using var server = await StartAsync(new() { ["Chat:Auth:MaxSessionsPerAccount"] = "1" });
         await using var bob = await LogInAsync(server, "bob", BobPassword);
         await using var first = await LogInAsync(server, "alice", AlicePassword);
         Assert.Equal("* alice joined lobby", await bob.ReadLineAsync());

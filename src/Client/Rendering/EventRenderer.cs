@@ -20,8 +20,10 @@ internal sealed class EventRenderer(bool colour)
     public string? Render(ServerEvent serverEvent) => serverEvent switch
     {
         RoomMessageEvent { History: true } m => Style(Dim, $"[history] {Said(Safe(m.From), m.Text)}"),
+        RoomMessageEvent { Own: true } m => $"{Style(Bold, "you")}: {Safe(m.Text)}",
         RoomMessageEvent m when IsAction(m.Text) => Said(Style(Bold, Safe(m.From)), m.Text),
         RoomMessageEvent m => $"{Style(Bold, Safe(m.From))}: {Safe(m.Text)}",
+        PrivateMessageEvent { Own: true } p => Style(Magenta, $"[private] you -> {Safe(p.To)}: {Safe(p.Text)}"),
         PrivateMessageEvent p => Style(Magenta, $"[private] {Said(Safe(p.From), p.Text)}"),
         AnnouncementEvent { History: true } a => Style(Dim, $"[history] server: {Safe(a.Text)}"),
         AnnouncementEvent a => Style(Yellow, $"server: {Safe(a.Text)}"),

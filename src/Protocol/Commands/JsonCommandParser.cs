@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SocketChat.Protocol.Text;
 
 namespace SocketChat.Protocol.Commands;
 
@@ -65,7 +66,7 @@ public static class JsonCommandParser
                 "ping" => new PingCommand(cid),
                 "quit" => new QuitCommand(cid),
                 "history" => History(root, cid),
-                "login" => Required(root, "name", cid, name => Required(root, "password", cid, password => new LoginCommand(name, password, cid))),
+                "login" => Login(root, cid),
                 "resume" => Resume(root, cid),
                 "search" => Search(root, cid),
                 "oper" => Required(root, "name", cid, name => Required(root, "password", cid, password => new OperCommand(name, password, cid))),
@@ -77,6 +78,22 @@ public static class JsonCommandParser
     }
 
     // {"type":"search","text":"words","limit":20,"before":1234}: the newest matches first, paged by id.
+    // {"type":"login","name":"alice","password":"…","device":"laptop","last_id":41}: device and last_id optional.
+    private static ClientCommand Login(JsonElement root, string? cid)
+    {
+        if (!TryGetString(root, "device", out var device) || (device is not null && !ChatNames.IsValid(device)))
+        {
+            return new InvalidCommand(ErrorCodes.InvalidName, $"\"device\" must be a device name: {LoginCommand.DeviceRule}", cid);
+        }
+
+        if (!TryGetNumber(root, "last_id", out var lastId))
+        {
+            return new InvalidCommand(ErrorCodes.BadArguments, "\"last_id\" must be a message id", cid);
+        }
+
+        return Required(root, "name", cid, name => Required(root, "password", cid, password => new LoginCommand(name, password, cid) { Device = device, LastId = lastId }));
+    }
+
     private static ClientCommand Search(JsonElement root, string? cid)
     {
         if (!TryGetNumber(root, "limit", out var limit) || !TryGetNumber(root, "before", out var before) || limit is <= 0 or > SearchCommand.MaxLimit)

@@ -200,13 +200,19 @@ public static class TextCommandParser
         }
     }
 
-    // The password is the rest of the line, so it may contain spaces.
+    // The password is the rest of the line, so it may contain spaces; NAME@DEVICE names the device.
     private static ClientCommand Login(string rest)
     {
         var (name, password) = SplitWord(rest);
-        return name.Length == 0 || password.Length == 0
-            ? new InvalidCommand(ErrorCodes.BadArguments, "usage: /login NAME PASSWORD")
-            : new LoginCommand(name, password);
+        if (name.Length == 0 || password.Length == 0)
+        {
+            return new InvalidCommand(ErrorCodes.BadArguments, "usage: /login NAME PASSWORD or /login NAME@DEVICE PASSWORD");
+        }
+
+        var account = LoginCommand.SplitDevice(name, out var device);
+        return device is { Length: 0 }
+            ? new InvalidCommand(ErrorCodes.InvalidName, $"invalid device name; use {LoginCommand.DeviceRule}")
+            : new LoginCommand(account, password) { Device = device };
     }
 
     private static ClientCommand JsonMode(string rest)

@@ -79,6 +79,16 @@ public static class JsonCommandWriter
                     json.WriteString("type", "login");
                     json.WriteString("name", login.Name);
                     json.WriteString("password", login.Password);
+                    if (login.Device is { } device)
+                    {
+                        json.WriteString("device", device);
+                    }
+
+                    if (login.LastId is { } lastId)
+                    {
+                        json.WriteNumber("last_id", lastId);
+                    }
+
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "not a request a client sends");

@@ -45,6 +45,11 @@ public static class JsonEventWriter
                     json.WriteBoolean("notice", true);
                 }
 
+                if (m.Own)
+                {
+                    json.WriteBoolean("own", true);
+                }
+
                 break;
             case PrivateMessageEvent p:
                 Header(json, "private", p.Id, p.Timestamp);
@@ -54,6 +59,11 @@ public static class JsonEventWriter
                 if (p.Notice)
                 {
                     json.WriteBoolean("notice", true);
+                }
+
+                if (p.Own)
+                {
+                    json.WriteBoolean("own", true);
                 }
 
                 break;
@@ -81,6 +91,11 @@ public static class JsonEventWriter
                 if (p.OldNick is not null)
                 {
                     json.WriteString("old", p.OldNick);
+                }
+
+                if (p.Device)
+                {
+                    json.WriteBoolean("device", true);
                 }
 
                 break;

@@ -31,7 +31,9 @@ public static class TextEventWriter
     private static string? Line(ServerEvent serverEvent) => serverEvent switch
     {
         RoomMessageEvent { History: true } m => $"[history] {Said(m.From, m.Text, m.Notice)}",
+        RoomMessageEvent { Own: true } m => Said("you", m.Text, m.Notice),
         RoomMessageEvent m => Said(m.From, m.Text, m.Notice),
+        PrivateMessageEvent { Own: true } p => $"[private] {Said($"you -> {p.To}", p.Text, p.Notice)}",
         PrivateMessageEvent p => $"[private] {Said(p.From, p.Text, p.Notice)}",
         AnnouncementEvent { History: true } a => $"[history] {ChatNames.Server}: {a.Text}",
         AnnouncementEvent a => $"{ChatNames.Server}: {a.Text}",

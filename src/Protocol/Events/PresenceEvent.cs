@@ -17,4 +17,10 @@ public sealed record PresenceEvent(
 {
     /// <summary>A joiner's real name, where it gave one (IRC USER); IRC's extended-join shows it.</summary>
     public string? RealName { get; init; }
+
+    /// <summary>
+    /// Told to one device of an account that another of its devices took it into or out of the room (JSON
+    /// <c>"device": true</c>): the account itself joined or left, so an IRC client shows its own JOIN or PART.
+    /// </summary>
+    public bool Device { get; init; }
 }

@@ -5,4 +5,10 @@ public sealed record PrivateMessageEvent(long Id, DateTimeOffset Timestamp, stri
 {
     /// <summary>A notice (IRC NOTICE). Text: <c>[private] -FROM- TEXT</c>.</summary>
     public bool Notice { get; init; }
+
+    /// <summary>
+    /// Sent by another device of this connection's account, to <c>To</c> (JSON <c>"own": true</c>; text
+    /// <c>[private] you -&gt; TO: TEXT</c>).
+    /// </summary>
+    public bool Own { get; init; }
 }

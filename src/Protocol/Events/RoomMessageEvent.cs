@@ -14,4 +14,10 @@ public sealed record RoomMessageEvent(long Id, DateTimeOffset Timestamp, string 
 
     /// <summary>Its sender said it is a bot (IRC user mode +B); told to IRC clients as the <c>bot</c> tag.</summary>
     public bool Bot { get; init; }
+
+    /// <summary>
+    /// Said by another device of this connection's account: the account's own line (JSON <c>"own": true</c>; text
+    /// <c>you: TEXT</c>).
+    /// </summary>
+    public bool Own { get; init; }
 }

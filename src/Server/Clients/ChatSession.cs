@@ -106,6 +106,10 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
 
     private volatile string? _account;
 
+    // Password mode: which of its account's devices this connection is (a JSON login's device, SASL's name@device,
+    // our client's and the page's stable id); null when it did not say.
+    public string? Device { get; set; }
+
     // JSON mode: the identity this connection holds, which a later connection can resume.
     public ResumableIdentity? Identity { get; set; }
 

@@ -6,6 +6,9 @@ internal sealed class ResumableIdentity(string token)
 {
     public string Token => token;
 
+    // The device of an account it belongs to (ChatSession.Device), if it said.
+    public string? Device { get; init; }
+
     // Read back from the store after a restart.
     public bool Restored { get; init; }
 

@@ -41,7 +41,7 @@ internal sealed class NameLeases(INameRegistry names, Users users, LogReader rea
         var node = options.Value.Run;
         var held = users.Sessions
             .Where(session => session.Registered)
-            .Select(session => (session.Nick, session.NameOwner(node), session.Rooms))
+            .Select(session => (session.Nick, users.Owner(session), session.Rooms))
             .Concat(users.Reserved()
                 .Where(reserved => reserved.Identity.IsParked(clock.GetUtcNow()))
                 .Select(reserved => (reserved.Nick, $"t:{reserved.Identity.Token}", Array.Empty<string>())))

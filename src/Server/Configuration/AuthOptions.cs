@@ -18,4 +18,9 @@ internal sealed class AuthOptions
     // Failed logins one address may make in a minute; further attempts from it wait.
     [Range(1, 1000, ErrorMessage = "must be from {1} to {2}")]
     public int MaxFailuresPerMinute { get; set; } = 5;
+
+    // Connections one account may have at once (its devices): a login beyond them takes the oldest one's place. 1
+    // keeps one per account, a new login taking the earlier one's place.
+    [Range(1, 1000, ErrorMessage = "must be from {1} to {2}")]
+    public int MaxSessionsPerAccount { get; set; } = 10;
 }

@@ -75,7 +75,14 @@ internal static class IrcEventWriter
                 break;
             case PresenceEvent { Action: PresenceAction.Leave } left:
                 // A connection never hears itself leave (it is out of the room first); one with its name that
-                // just closed can be heard after this one took the name, and is not this client parting.
+                // just closed can be heard after this one took the name, and is not this client parting. Another
+                // device of its account that left the room took it out too: that is its own PART.
+                if (left.Device)
+                {
+                    Line(output, left.Reason is { } why ? IrcText.Fit($":{Mask(nick)} PART #{left.Room} :", why) : $":{Mask(nick)} PART #{left.Room}");
+                    break;
+                }
+
                 if (string.Equals(left.Nick, nick, StringComparison.OrdinalIgnoreCase))
                 {
                     break;
@@ -118,7 +125,8 @@ internal static class IrcEventWriter
                 output.Write(Shared(message, irc).Span);
                 break;
             case PrivateMessageEvent told:
-                Message(output, irc.OpenBatch, irc.Has(IrcCapabilities.ServerTime), irc.Has(IrcCapabilities.MessageTags), told.From, told.Notice ? "NOTICE" : "PRIVMSG", nick, told.Text, told.Timestamp, told.Id,
+                // Sent by another device of its account: its own line, to whom it went.
+                Message(output, irc.OpenBatch, irc.Has(IrcCapabilities.ServerTime), irc.Has(IrcCapabilities.MessageTags), told.From, told.Notice ? "NOTICE" : "PRIVMSG", told.Own ? told.To : nick, told.Text, told.Timestamp, told.Id,
                     account: irc.AccountsOn && irc.Has(IrcCapabilities.AccountTag) ? told.From : null);
                 break;
             case AckEvent stored:

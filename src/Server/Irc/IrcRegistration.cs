@@ -216,7 +216,7 @@ internal sealed class IrcRegistration(SessionLifecycle lifecycle, SessionLogin l
         }
 
         session.AwaitingLogin = true;
-        var (account, failure) = await login.VerifyAsync(session, new LoginCommand(name, password));
+        var (account, failure) = await login.VerifyAsync(session, new LoginCommand(LoginCommand.SplitDevice(name, out var device), password) { Device = device });
         if (account is null)
         {
             session.Reply(session.Numeric("904", $":SASL authentication failed: {failure?.Message}"));
@@ -242,13 +242,32 @@ internal sealed class IrcRegistration(SessionLifecycle lifecycle, SessionLogin l
             return false;
         }
 
+        // authzid NUL authcid NUL password; the device (name@device, as soju and ergo take it) in either, the
+        // authzid otherwise the account itself.
         var parts = Encoding.UTF8.GetString(bytes).Split('\0');
-        if (parts.Length != 3 || parts[1].Length == 0 || (parts[0].Length > 0 && parts[0] != parts[1]))
+        if (parts.Length != 3 || parts[1].Length == 0)
         {
             return false;
         }
 
-        (name, password) = (parts[1], parts[2]);
+        var account = LoginCommand.SplitDevice(parts[1], out var device);
+        if (parts[0].Length > 0)
+        {
+            var authorized = LoginCommand.SplitDevice(parts[0], out var named);
+            if (authorized != account || (device is not null && named is not null && named != device))
+            {
+                return false;
+            }
+
+            device ??= named;
+        }
+
+        if (device is { Length: 0 })
+        {
+            return false;
+        }
+
+        (name, password) = (device is null ? account : $"{account}@{device}", parts[2]);
         return true;
     }
 

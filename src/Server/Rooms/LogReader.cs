@@ -141,15 +141,29 @@ internal sealed class LogReader(
                     return Refused(refused);
                 }
 
-                var left = rooms.ExitAll(session);
-                foreach (var from in left)
+                // Where one device goes its account goes: its other one-room devices with it, its IRC ones out of the
+                // room it left and into this one. They leave first, so the room hears the account leave once, as the
+                // mover does.
+                var from = session.Room;
+                var siblings = users.SiblingsOf(session).ToList();
+                foreach (var device in siblings)
                 {
-                    Tell(PresenceAction.Leave, from.Name, session.Nick);
+                    foreach (var room in device.Protocol.RegistersItself ? (from.Length > 0 && device.IsIn(from) ? [from] : []) : device.Rooms)
+                    {
+                        if (Exit(device, room, reason: null, disconnected: false) is not null)
+                        {
+                            device.Send(new PresenceEvent(clock.GetUtcNow(), room, device.Nick, PresenceAction.Leave) { Device = true });
+                        }
+                    }
                 }
 
-                var joined = rooms.Enter(session, move.Room)!;
-                Tell(PresenceAction.Join, joined.Name, session.Nick, except: session);
-                cluster.Moved(session.Nick, left is [var first, ..] ? first.Name : null, joined.Name);
+                var left = ExitAll(session, reason: null, disconnected: false);
+                var joined = Enter(session, move.Room)!;
+                foreach (var device in siblings)
+                {
+                    Follow(device, joined.Name);
+                }
+
                 return Changed(joined.Name, left);
             }
 
@@ -160,26 +174,35 @@ internal sealed class LogReader(
                     return Refused(refused);
                 }
 
-                if (rooms.Enter(join.Session, join.Room) is not { } joined)
+                if (Enter(join.Session, join.Room) is not { } joined)
                 {
                     return Changed(null, []);
                 }
 
-                Tell(PresenceAction.Join, joined.Name, join.Session.Nick, except: join.Session);
-                cluster.Moved(join.Session.Nick, null, joined.Name);
+                // The account's other IRC devices join it too.
+                foreach (var device in users.SiblingsOf(join.Session).Where(device => device.Protocol.RegistersItself))
+                {
+                    Follow(device, joined.Name);
+                }
+
                 return Changed(joined.Name, []);
             }
 
             case PartRoom part:
             {
-                if (rooms.Exit(part.Session, part.Room) is not { } left)
+                if (!part.Session.IsIn(part.Room))
                 {
                     return Changed(null, []);
                 }
 
-                Tell(PresenceAction.Leave, left.Name, part.Session.Nick, reason: part.Reason);
-                cluster.Moved(part.Session.Nick, left.Name, null);
-                return Changed(null, [left]);
+                // Every device of the account leaves it: the room hears the account leave once.
+                foreach (var device in users.SiblingsOf(part.Session).Where(device => device.IsIn(part.Room)))
+                {
+                    rooms.Exit(device, part.Room);
+                    device.Send(new PresenceEvent(clock.GetUtcNow(), part.Room, device.Nick, PresenceAction.Leave, Reason: part.Reason) { Device = true });
+                }
+
+                return Exit(part.Session, part.Room, part.Reason, disconnected: false) is { } left ? Changed(null, [left]) : Changed(null, []);
             }
 
             case Rename rename:
@@ -199,28 +222,14 @@ internal sealed class LogReader(
             case Depart depart:
             {
                 var session = depart.Session;
-                var left = rooms.ExitAll(session);
                 if (session.Registered)
                 {
                     recent.LetGo(session.Nick, session.Ident);
                 }
 
-                foreach (var room in left)
-                {
-                    cluster.Moved(session.Nick, room.Name, null);
-
-                    // While the server shuts down everyone here is leaving, and the shutdown notice says so once; the
-                    // other servers' members are told each one left (the log takes these before it stops).
-                    if (depart.Shutdown)
-                    {
-                        TellOtherServers(PresenceAction.Leave, room.Name, session.Nick);
-                    }
-                    else
-                    {
-                        Tell(PresenceAction.Leave, room.Name, session.Nick, reason: depart.Reason, disconnected: depart.Disconnected);
-                    }
-                }
-
+                // While the server shuts down everyone here is leaving, and the shutdown notice says so once; the
+                // other servers' members are told each one left (the log takes these before it stops).
+                var left = ExitAll(session, depart.Reason, depart.Disconnected, quietHere: depart.Shutdown);
                 return Changed(null, left);
             }
 
@@ -232,7 +241,8 @@ internal sealed class LogReader(
         }
     }
 
-    // The room hears the displaced connection leave before the newcomer joins.
+    // The room hears the displaced connection leave before the newcomer joins. Another device of an account already
+    // here goes where the account is, and the rooms hear nothing of it.
     private RoomChanged Apply(Arrive arrive)
     {
         var session = arrive.Session;
@@ -245,20 +255,32 @@ internal sealed class LogReader(
 
         if (arrive.Displaced is { } displaced)
         {
-            var left = rooms.ExitAll(displaced);
-            if (room is not null && arrive.FollowDisplaced && left is [var first, ..])
+            var from = displaced.Room;
+            var left = ExitAll(displaced, reason: null, disconnected: true, except: session, quietly: arrive.Quietly);
+            if (room is not null && arrive.FollowDisplaced && left.Count > 0)
             {
-                room = first.Name;
+                room = from.Length > 0 ? from : left[0].Name;
             }
+        }
 
-            foreach (var from in left)
+        var siblings = users.SiblingsOf(session).Where(device => device.Rooms.Length > 0).ToList();
+        if (siblings.Count > 0)
+        {
+            // IRC: every channel its devices are in; one room: where its other one-room device is, else its IRC one's
+            // last channel.
+            var theirs = session.Protocol.RegistersItself
+                ? [.. siblings.SelectMany(device => device.Rooms).Distinct(StringComparer.OrdinalIgnoreCase)]
+                : new[] { (siblings.FirstOrDefault(device => !device.Protocol.RegistersItself) ?? siblings[0]).Room };
+            var entered = new List<string>();
+            foreach (var name in theirs)
             {
-                if (!arrive.Quietly)
+                if (rooms.Enter(session, name) is { } into)
                 {
-                    Tell(PresenceAction.Leave, from.Name, displaced.Nick, except: session);
-                    cluster.Moved(displaced.Nick, from.Name, null);
+                    entered.Add(into.Name);
                 }
             }
+
+            return Changed(entered is [var first, ..] ? first : null, []) with { Entered = entered, Claimable = false };
         }
 
         if (room is not null && moderation.JoinRefusal(session, room, key: null) is { } refused)
@@ -266,14 +288,87 @@ internal sealed class LogReader(
             return Refused(refused);
         }
 
-        if (room is null || rooms.Enter(session, room) is not { } entered)
+        if (room is null || Enter(session, room) is not { } joined)
         {
             return Changed(null, []);
         }
 
-        Tell(PresenceAction.Join, entered.Name, session.Nick, except: session);
-        cluster.Moved(session.Nick, null, entered.Name);
-        return Changed(entered.Name, []);
+        return Changed(joined.Name, []);
+    }
+
+    // Puts session in room; the room (here and on the other servers) hears of it unless its account was already
+    // there on another device. Null when it was in it already.
+    private Room? Enter(ChatSession session, string room)
+    {
+        var already = session.Account is { } account && rooms.FindRoom(room) is { } existing && existing.CountOf(account) > 0;
+        if (rooms.Enter(session, room) is not { } entered)
+        {
+            return null;
+        }
+
+        if (!already)
+        {
+            Tell(PresenceAction.Join, entered.Name, session.Nick, except: session);
+            cluster.Moved(session.Nick, null, entered.Name);
+        }
+
+        return entered;
+    }
+
+    // Another device of an account enters the room the account just entered, and is told as it would be had it joined.
+    private void Follow(ChatSession device, string room)
+    {
+        if (rooms.Enter(device, room) is not { } entered)
+        {
+            return;
+        }
+
+        device.Send(new PresenceEvent(clock.GetUtcNow(), entered.Name, device.Nick, PresenceAction.Join) { Device = true });
+        if (moderation.Rules(entered.Name) is { Topic: { } topic } rules)
+        {
+            device.Send(new TopicEvent(entered.Name, topic, rules.TopicBy, rules.TopicAt));
+        }
+    }
+
+    // Takes session out of room; the room hears it leave when no other device of its account is left in it (here
+    // with its reason, or only on the other servers while this one shuts down). Null when it was not in it.
+    private Room? Exit(ChatSession session, string room, string? reason, bool disconnected, ChatSession? except = null, bool quietly = false, bool quietHere = false)
+    {
+        if (rooms.Exit(session, room) is not { } left)
+        {
+            return null;
+        }
+
+        if (quietly || (session.Account is { } account && left.CountOf(account) > 0))
+        {
+            return left;
+        }
+
+        cluster.Moved(session.Nick, left.Name, null);
+        if (quietHere)
+        {
+            TellOtherServers(PresenceAction.Leave, left.Name, session.Nick);
+        }
+        else
+        {
+            Tell(PresenceAction.Leave, left.Name, session.Nick, except: except, reason: reason, disconnected: disconnected);
+        }
+
+        return left;
+    }
+
+    private List<Room> ExitAll(ChatSession session, string? reason, bool disconnected, ChatSession? except = null, bool quietly = false, bool quietHere = false)
+    {
+        var left = new List<Room>(session.Rooms.Length);
+        foreach (var name in session.Rooms)
+        {
+            if (Exit(session, name, reason, disconnected, except, quietly, quietHere) is { } room)
+            {
+                left.Add(room);
+            }
+        }
+
+        return left;
     }
 
     private RoomChanged Changed(string? joined, List<Room> left) =>
@@ -311,28 +406,49 @@ internal sealed class LogReader(
         // along with the room.
         switch (record.Action)
         {
-            case ModerationActions.Kick when users.FindByNick(record.Target!) is { } kicked && kicked.IsIn(room):
-                Remove(kicked, room);
-                fanout.Notify(room, told);
-                kicked.Send(told);
-                break;
-            case ModerationActions.Ban when record.Remove:
-                fanout.Notify(room, told);
-                foreach (var member in users.Sessions.Where(member => member.IsIn(room) && !member.ServerOperator && !moderation.Rules(room).IsOperator(member.Nick)
-                    && BanMask.Matches(record.Target!, member)).ToList())
+            case ModerationActions.Kick when users.SessionsOf(record.Target!).Where(kicked => kicked.IsIn(room)).ToList() is [_, ..] kicked:
+                foreach (var device in kicked)
                 {
-                    // Its room hears it go as a kick, here and (as it leaving) on the other servers.
-                    var kick = new ModerationEvent(entry.Id, entry.Timestamp, room, record.Actor, ModerationActions.Kick, member.Nick, "banned");
-                    Remove(member, room);
-                    fanout.Notify(room, kick);
-                    member.Send(kick);
-                    TellOtherServers(PresenceAction.Leave, room, member.Nick);
+                    Remove(device, room);
+                }
+
+                fanout.Notify(room, told);
+                foreach (var device in kicked)
+                {
+                    device.Send(told);
                 }
 
                 break;
-            case ModerationActions.Invite when users.FindByNick(record.Target!) is { } invited && !invited.IsIn(room):
+            case ModerationActions.Ban when record.Remove:
                 fanout.Notify(room, told);
-                invited.Send(told);
+                foreach (var banned in users.Sessions.Where(member => member.IsIn(room) && !member.ServerOperator && !moderation.Rules(room).IsOperator(member.Nick)
+                    && BanMask.Matches(record.Target!, member)).GroupBy(member => member.Nick, StringComparer.OrdinalIgnoreCase).ToList())
+                {
+                    // Its room hears it go as a kick, here and (as it leaving) on the other servers; each of an
+                    // account's devices goes, the room told once.
+                    var kick = new ModerationEvent(entry.Id, entry.Timestamp, room, record.Actor, ModerationActions.Kick, banned.Key, "banned");
+                    foreach (var device in banned)
+                    {
+                        Remove(device, room);
+                    }
+
+                    fanout.Notify(room, kick);
+                    foreach (var device in banned)
+                    {
+                        device.Send(kick);
+                    }
+
+                    TellOtherServers(PresenceAction.Leave, room, banned.Key);
+                }
+
+                break;
+            case ModerationActions.Invite when users.SessionsOf(record.Target!) is [_, ..] invited && !invited[0].IsIn(room):
+                fanout.Notify(room, told);
+                foreach (var device in invited)
+                {
+                    device.Send(told);
+                }
+
                 break;
             default:
                 fanout.Notify(room, told);
@@ -342,7 +458,7 @@ internal sealed class LogReader(
 
     private void Remove(ChatSession member, string room)
     {
-        if (rooms.Exit(member, room) is not null)
+        if (rooms.Exit(member, room) is { } left && (member.Account is not { } account || left.CountOf(account) == 0))
         {
             cluster.Moved(member.Nick, room, null);
         }
@@ -358,7 +474,7 @@ internal sealed class LogReader(
 
         var (closing, why) = record.Action switch
         {
-            ModerationActions.Kill => (users.FindByNick(record.Target!) is { } killed ? [killed] : [], $"killed by {record.Actor}{(string.IsNullOrEmpty(record.Text) ? string.Empty : ": " + record.Text)}"),
+            ModerationActions.Kill => ([.. users.SessionsOf(record.Target!)], $"killed by {record.Actor}{(string.IsNullOrEmpty(record.Text) ? string.Empty : ": " + record.Text)}"),
             ModerationActions.Ban when record.Remove => (
                 users.Sessions.Where(session => session.Registered && !session.ServerOperator && BanMask.Matches(record.Target!, session)).ToList(),
                 $"banned from this server by {record.Actor}"),

@@ -45,6 +45,10 @@ internal sealed record RoomChanged(long Position, string? Joined, IReadOnlyList<
 
     public bool Claimable { get; init; }
 
+    // Another device of an account that arrived: every room it was put in, where its account is (Joined is the
+    // first); empty otherwise.
+    public IReadOnlyList<string> Entered { get; init; } = [];
+
     // The refusal is the server's (a server-wide ban): the connection is closed.
     public bool Closes { get; init; }
 }

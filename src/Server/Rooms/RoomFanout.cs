@@ -24,7 +24,25 @@ internal sealed class RoomFanout(RoomDirectory rooms, Users users, ServerMetrics
         }
 
         var overflowed = new List<ChatSession>();
-        metrics.Delivered(room.Deliver(sender is { Bot: true } ? message.ToRoomEvent() with { Bot = true } : message.ToRoomEvent(), sender, overflowed));
+        var told = sender is { Bot: true } ? message.ToRoomEvent() with { Bot = true } : message.ToRoomEvent();
+        if (sender is { Account: not null } && users.SessionsOf(sender.Nick) is { Length: > 1 } devices)
+        {
+            // The sender's other devices are told it as the account's own line.
+            metrics.Delivered(room.Deliver(told, sender, overflowed, exceptNick: sender.Nick));
+            var own = new EncodedEvent(told with { Own = true });
+            foreach (var device in devices)
+            {
+                if (!ReferenceEquals(device, sender) && room.Has(device) && device.Deliver(own) == EnqueueResult.Full)
+                {
+                    overflowed.Add(device);
+                }
+            }
+        }
+        else
+        {
+            metrics.Delivered(room.Deliver(told, sender, overflowed));
+        }
+
         DropAll(overflowed);
     }
 
@@ -37,12 +55,33 @@ internal sealed class RoomFanout(RoomDirectory rooms, Users users, ServerMetrics
             sender.Send(new InfoEvent($"private to {message.To}: {message.Text}"));
         }
 
-        if (users.FindByNick(message.To!) is not { } target)
+        // Every device of the recipient's account; the sender's other devices as the account's own line.
+        var told = message.ToPrivateEvent();
+        EncodedEvent? encoded = null;
+        foreach (var target in users.SessionsOf(message.To!))
         {
-            return;
+            if (!ReferenceEquals(target, sender))
+            {
+                Deliver(target, encoded ??= new EncodedEvent(told), sender);
+            }
         }
 
-        if (target.Deliver(new EncodedEvent(message.ToPrivateEvent())) == EnqueueResult.Full)
+        if (sender is { Account: not null } && !string.Equals(message.To, sender.Nick, StringComparison.OrdinalIgnoreCase))
+        {
+            EncodedEvent? own = null;
+            foreach (var device in users.SessionsOf(sender.Nick))
+            {
+                if (!ReferenceEquals(device, sender))
+                {
+                    Deliver(device, own ??= new EncodedEvent(told with { Own = true }), sender);
+                }
+            }
+        }
+    }
+
+    private void Deliver(ChatSession target, EncodedEvent told, ChatSession? sender)
+    {
+        if (target.Deliver(told) == EnqueueResult.Full)
         {
             target.Abort(ChatSession.SlowConsumerReason);
             return;

@@ -10,12 +10,14 @@ namespace SocketChat.Server.Rooms;
 // round trip, taken first) and on this server, where each registered connection has one, found by name or id. A
 // claim answers its caller at once (taken or not), so it is not a log entry; what rooms hear of it is
 // (RoomChange). A dropped JSON client's name stays reserved for its identity until it resumes or the
-// resume window ends.
+// resume window ends. With accounts, several connections (an account's devices, Chat:Auth:MaxSessionsPerAccount)
+// may share one name: the oldest is the one FindByNick gives, SessionsOf gives them all.
 internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options, TimeProvider clock)
 {
     // Guards the name tables: a leaf, held for them alone, never across a call out. Lookups do not take it.
     private readonly Lock _gate = new();
-    private readonly ConcurrentDictionary<string, ChatSession> _nicks = new(StringComparer.OrdinalIgnoreCase);
+    // Each name's connections, oldest first: one, or an account's devices. Replaced whole under _gate.
+    private readonly ConcurrentDictionary<string, ChatSession[]> _nicks = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<long, ChatSession> _sessions = new();
     private readonly Dictionary<string, ResumableIdentity> _reserved = new(StringComparer.OrdinalIgnoreCase);
     private long _guests;
@@ -24,7 +26,14 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
 
     public ICollection<ChatSession> Sessions => _sessions.Values;
 
-    public ChatSession? FindByNick(string nick) => _nicks.TryGetValue(nick, out var session) ? session : null;
+    public ChatSession? FindByNick(string nick) => _nicks.TryGetValue(nick, out var sessions) && sessions is [var first, ..] ? first : null;
+
+    // Every connection with nick here: an account's devices, oldest first; empty when none.
+    public ChatSession[] SessionsOf(string nick) => _nicks.TryGetValue(nick, out var sessions) ? sessions : [];
+
+    // The other connections of session's account here (its other devices); empty for a guest.
+    public IEnumerable<ChatSession> SiblingsOf(ChatSession session) =>
+        session.Account is null ? [] : SessionsOf(session.Nick).Where(other => !ReferenceEquals(other, session));
 
     // A registered connection by its id (the origin of a message), or null once it has gone.
     public ChatSession? FindById(long id) => _sessions.TryGetValue(id, out var session) ? session : null;
@@ -32,7 +41,14 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
     // The nickname's spelling when someone here or (cluster) elsewhere has it; null when nobody does.
     public async ValueTask<string?> FindAsync(string nick) => FindByNick(nick)?.Nick ?? await cluster.FindAsync(nick);
 
-    private string Owner(ChatSession session) => session.NameOwner(options.Value.Run);
+    // Who holds a name across the cluster for session. An account's devices share one holder, this server, so any of
+    // them renews it and it goes with the last (another server's login is refused while this one has it).
+    public string Owner(ChatSession session) => session.Account is { } account && SeveralPerAccount
+        ? $"a:{options.Value.Run}:{account}"
+        : session.NameOwner(options.Value.Run);
+
+    // An account may be logged in from several connections at once.
+    public bool SeveralPerAccount => options.Value.Auth.MaxSessionsPerAccount > 1;
 
     // Gives a new connection the next guest name free across the cluster; returns it.
     public async Task<string> RegisterGuestAsync(ChatSession session)
@@ -89,9 +105,8 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
                 renamed = !IsTaken(nick, session);
                 if (renamed)
                 {
-                    _nicks.TryRemove(new KeyValuePair<string, ChatSession>(old, session));
-                    _nicks[nick] = session;
-                    session.Nick = nick;
+                    Detach(session);
+                    Attach(session, nick);
                 }
             }
         }
@@ -104,9 +119,10 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
         return renamed;
     }
 
-    // Password mode: gives a logged-in connection its account's name. Whoever had it here (an earlier login of the
-    // same account, live or parked) loses it; the caller closes that connection or forgets that identity. Null when
-    // a connection on another server of the cluster has it.
+    // Password mode: gives a logged-in connection its account's name. With one session per account, whoever had it
+    // here (an earlier login, live or parked) loses it; with several, only the same device's earlier connection, or
+    // the oldest when the account has its most, is displaced; the caller closes that connection or forgets that
+    // identity. Null when a connection on another server of the cluster has it.
     public async Task<AccountClaim?> ClaimAccountAsync(ChatSession session, string account)
     {
         if (!await cluster.TryClaimAsync(account, Owner(session)))
@@ -120,19 +136,41 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
             await cluster.ForceClaimAsync(account, Owner(session));
         }
 
+        var most = options.Value.Auth.MaxSessionsPerAccount;
         lock (_gate)
         {
-            ChatSession? displaced = null;
-            if (_nicks.TryGetValue(account, out var owner) && !ReferenceEquals(owner, session) && _sessions.TryRemove(owner.Id, out _))
+            var current = SessionsOf(account).Where(owner => !ReferenceEquals(owner, session)).ToList();
+            // A connection with the name that is not one of the account's (it was not logged in) always gives way.
+            var displaced = most == 1
+                ? current.FirstOrDefault()
+                : current.FirstOrDefault(owner => owner.Account is null)
+                    ?? current.FirstOrDefault(owner => session.Device is { } device && string.Equals(owner.Device, device, StringComparison.OrdinalIgnoreCase))
+                    ?? (current.Count >= most ? current[0] : null);
+            if (displaced is not null && _sessions.TryRemove(displaced.Id, out _))
             {
-                _nicks.TryRemove(new KeyValuePair<string, ChatSession>(owner.Nick, owner));
-                displaced = owner;
+                Detach(displaced);
+            }
+            else
+            {
+                displaced = null;
             }
 
+            // The parked identity an earlier connection left: this one's, taken over (one session per account, or
+            // the same device); another device's stays, for its own resume, and only says where the account was.
+            ResumableIdentity? released = null;
             string? parkedRoom = null;
-            if (_reserved.Remove(account, out var released) && released.IsParked(clock.GetUtcNow()))
+            if (_reserved.TryGetValue(account, out var reserved))
             {
-                parkedRoom = released.ParkedRoom;
+                if (most == 1 || string.Equals(reserved.Device, session.Device, StringComparison.OrdinalIgnoreCase))
+                {
+                    _reserved.Remove(account);
+                    released = reserved;
+                }
+
+                if (reserved.IsParked(clock.GetUtcNow()))
+                {
+                    parkedRoom = reserved.ParkedRoom;
+                }
             }
 
             Attach(session, account);
@@ -140,8 +178,10 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
         }
     }
 
-    // A resuming identity claims its name across the cluster (its token owns it); false when someone else took it.
-    public ValueTask<bool> TryClaimForResumeAsync(string nick, string token) => cluster.TryClaimAsync(nick, $"t:{token}");
+    // A resuming identity claims its name across the cluster (its token owns it, or, an account's device, this
+    // server for the account); false when someone else took it.
+    public ValueTask<bool> TryClaimForResumeAsync(string nick, string token, bool account) =>
+        cluster.TryClaimAsync(nick, account && SeveralPerAccount ? $"a:{options.Value.Run}:{nick}" : $"t:{token}");
 
     // Gives a resuming connection its identity's name, taking it from previous (the identity's
     // earlier, half-open connection) if it still has it.
@@ -151,16 +191,20 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
         {
             if (previous is not null && _sessions.TryRemove(previous.Id, out _))
             {
-                _nicks.TryRemove(new KeyValuePair<string, ChatSession>(previous.Nick, previous));
+                Detach(previous);
             }
 
-            _reserved.Remove(nick);
+            if (_reserved.TryGetValue(nick, out var reserved) && ReferenceEquals(reserved, session.Identity))
+            {
+                _reserved.Remove(nick);
+            }
             Attach(session, nick);
         }
     }
 
     // Lets go of a leaving connection's name, here and (unless keepClaim: a parked identity keeps
-    // it while it may resume) across the cluster; false when it had none (never registered, or displaced).
+    // it while it may resume, or another device of its account still has it) across the cluster; false when it had
+    // none (never registered, or displaced).
     public bool Unregister(ChatSession session, bool keepClaim = false)
     {
         lock (_gate)
@@ -170,7 +214,8 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
                 return false;
             }
 
-            _nicks.TryRemove(new KeyValuePair<string, ChatSession>(session.Nick, session));
+            Detach(session);
+            keepClaim |= _nicks.ContainsKey(session.Nick);
         }
 
         if (!keepClaim)
@@ -219,7 +264,7 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
 
     private bool IsTaken(string nick, ChatSession session)
     {
-        if (_nicks.TryGetValue(nick, out var owner) && !ReferenceEquals(owner, session))
+        if (_nicks.TryGetValue(nick, out var owners) && owners.Any(owner => !ReferenceEquals(owner, session)))
         {
             return true;
         }
@@ -237,13 +282,34 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
         return false;
     }
 
+    // Under _gate.
     private void Attach(ChatSession session, string nick)
     {
         _sessions[session.Id] = session;
-        _nicks[nick] = session;
+        var owners = SessionsOf(nick);
+        _nicks[nick] = owners.Contains(session) ? owners : [.. owners, session];
         session.Nick = nick;
+    }
+
+    // Under _gate: takes session off its name's connections.
+    private void Detach(ChatSession session)
+    {
+        if (!_nicks.TryGetValue(session.Nick, out var owners) || !owners.Contains(session))
+        {
+            return;
+        }
+
+        if (owners.Length == 1)
+        {
+            _nicks.TryRemove(session.Nick, out _);
+        }
+        else
+        {
+            _nicks[session.Nick] = [.. owners.Where(owner => !ReferenceEquals(owner, session))];
+        }
     }
 }
 
-// What a login took over: the connection it displaced, the parked identity it released and that one's room.
+// What a login took over: the connection it displaced, the parked identity it released, and the room the account's
+// parked identity was in.
 internal sealed record AccountClaim(ChatSession? Displaced, ResumableIdentity? Released, string? ParkedRoom);

@@ -17,7 +17,7 @@ internal sealed class ResumeRegistry(IOptions<ChatOptions> options, Storage.Mess
 
     public bool Enabled => options.Value.ResumeWindowSeconds > 0;
 
-    public ResumableIdentity Create(ChatSession owner)
+    public ResumableIdentity Create(ChatSession owner, string? device = null)
     {
         if (Interlocked.Increment(ref _createdSincePrune) % 256 == 0)
         {
@@ -25,7 +25,7 @@ internal sealed class ResumeRegistry(IOptions<ChatOptions> options, Storage.Mess
         }
 
         // 128 random bits: a token cannot be guessed, so nobody can take over another client's identity.
-        var identity = new ResumableIdentity(Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_'));
+        var identity = new ResumableIdentity(Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_')) { Device = device };
         identity.Attach(owner);
         _identities[identity.Token] = identity;
         return identity;

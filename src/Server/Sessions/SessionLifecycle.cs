@@ -116,15 +116,17 @@ internal sealed class SessionLifecycle(
         await GreetAsGuestAsync(session, session.Identity?.Token);
     }
 
-    // Password mode: the connection proved it owns account. One connection per account: an
-    // earlier one (or a dropped JSON client's parked identity) is closed and this one takes its place and room.
-    public async Task LogInAsync(ChatSession session, string account)
+    // Password mode: the connection proved it owns account. With several connections per account
+    // (Chat:Auth:MaxSessionsPerAccount) it is one more device of the account, in the account's rooms, unless it is
+    // the same device again or one too many: then, as with one per account, an earlier one (or a dropped JSON
+    // client's parked identity) is closed and this one takes its place and room.
+    public async Task LogInAsync(ChatSession session, string account, long? lastId = null)
     {
         session.AwaitingLogin = false;
         session.Account = account;
         if (session.Mode == WireMode.Json && resumes.Enabled)
         {
-            session.Identity = resumes.Create(session);
+            session.Identity = resumes.Create(session, session.Device);
         }
 
         // Across a cluster the account's name may be held by a connection on another server: this one is refused
@@ -135,7 +137,7 @@ internal sealed class SessionLifecycle(
             session.Outbound.Release();
             session.Account = null;
             session.AwaitingLogin = true;
-            session.Send(new ErrorEvent(ErrorCodes.Refused, $"{account} is logged in on another server of this cluster; log out there first"));
+            session.Send(new ErrorEvent(ErrorCodes.Refused, $"{account} is logged in on another server of this cluster; its devices connect to one server at a time: log out there first"));
             session.StopReading("account in use on another server");
             return;
         }
@@ -171,7 +173,11 @@ internal sealed class SessionLifecycle(
             resumes.Forget(identity);
         }
 
-        displaced.Send(new ErrorEvent(ErrorCodes.LoggedInElsewhere, $"you logged in again from {session.RemoteEndPoint}; this connection closes"));
+        displaced.Send(new ErrorEvent(ErrorCodes.LoggedInElsewhere, session.Device is { } device && string.Equals(displaced.Device, device, StringComparison.OrdinalIgnoreCase)
+            ? $"this device ({device}) logged in again from {session.RemoteEndPoint}; this connection closes"
+            : users.SeveralPerAccount
+                ? $"your account logged in from {session.RemoteEndPoint} with its most connections already; this one, its oldest, closes"
+                : $"you logged in again from {session.RemoteEndPoint}; this connection closes"));
         displaced.StopReading("logged in again elsewhere");
         ServerLog.LoginReplaced(logger, account, session.RemoteEndPoint, displaced.RemoteEndPoint);
     }
@@ -186,7 +192,7 @@ internal sealed class SessionLifecycle(
                 resumes.Forget(parked);
             }
 
-            if (users.FindByNick(account) is { Account: not null } session)
+            foreach (var session in users.SessionsOf(account).Where(session => session.Account is not null))
             {
                 session.Send(new ErrorEvent(ErrorCodes.Refused, "your account was removed"));
                 session.StopReading("account removed");
@@ -259,8 +265,9 @@ internal sealed class SessionLifecycle(
             }
         }
 
-        // A parked identity keeps its name across the cluster (its lease is renewed while it may resume).
-        users.Unregister(session, keepClaim: parked);
+        // A parked identity keeps its name across the cluster (its lease is renewed while it may resume); an account's
+        // name is nobody else's, so an account's device keeps none, and may resume on any server.
+        users.Unregister(session, keepClaim: parked && !(session.Account is not null && users.SeveralPerAccount));
         if (reason == ChatSession.SlowConsumerReason)
         {
             metrics.DroppedSlow();
@@ -303,7 +310,21 @@ internal sealed class SessionLifecycle(
             session.Send(new ErrorEvent(refused.Code, $"{refused.Message}; you are in no room: /join ROOM"));
         }
 
-        if (entered.Joined is not { } room)
+        if (entered.Entered.Count > 0 && session.Protocol.RegistersItself)
+        {
+            // Another device of an account (IRC): in every channel the account is in, told each as its own JOIN.
+            foreach (var channel in entered.Entered)
+            {
+                session.Send(new PresenceEvent(clock.GetUtcNow(), channel, session.Nick, PresenceAction.Join) { Device = true });
+                if (moderation.Rules(channel) is { Topic: { } channelTopic } channelRules)
+                {
+                    session.Send(new TopicEvent(channel, channelTopic, channelRules.TopicBy, channelRules.TopicAt));
+                }
+            }
+
+            RoomHistory.Skip(session);
+        }
+        else if (entered.Joined is not { } room)
         {
             RoomHistory.Skip(session);
         }
@@ -341,7 +362,7 @@ internal sealed class SessionLifecycle(
 
         // Across a cluster the name is the identity's (owned by its token) unless its lease ran out and someone
         // else took it meanwhile: then there is nothing to resume.
-        if (!await users.TryClaimForResumeAsync(identity.Owner?.Nick ?? identity.ParkedNick, token))
+        if (!await users.TryClaimForResumeAsync(identity.Owner?.Nick ?? identity.ParkedNick, token, accounts.Required))
         {
             return false;
         }
@@ -371,6 +392,7 @@ internal sealed class SessionLifecycle(
             identity.Attach(session);
             session.Identity = identity;
             session.Account = accounts.Required ? nick : null;
+            session.Device = identity.Device;
         }
 
         users.Resume(session, nick, previous);

@@ -35,7 +35,7 @@ internal sealed class SessionLogin
         var (account, failure) = await VerifyAsync(session, login);
         if (account is not null)
         {
-            await _lifecycle.LogInAsync(session, account);
+            await _lifecycle.LogInAsync(session, account, login.LastId);
         }
 
         return failure;
@@ -101,6 +101,7 @@ internal sealed class SessionLogin
         }
 
         _throttle.Ended(session.Address);
+        session.Device = login.Device;
         return (account, null);
     }
 }

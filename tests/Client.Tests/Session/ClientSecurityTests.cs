@@ -193,7 +193,7 @@ public sealed class ClientSecurityTests : IDisposable
     {
         WriteAccounts();
         await File.WriteAllTextAsync(_data.File("password"), Password + "\n");
-        await using var server = await TestServer.StartAsync(new() { ["Chat:Auth:Mode"] = "password", ["Chat:DataDirectory"] = _data.Path });
+        await using var server = await TestServer.StartAsync(new() { ["Chat:Auth:Mode"] = "password", ["Chat:DataDirectory"] = _data.Path, ["Chat:Auth:MaxSessionsPerAccount"] = "1" });
         var settings = new Dictionary<string, string?> { ["Chat:PasswordFile"] = _data.File("password") };
         await using var first = await ClientHarness.StartAsync(server.Port, settings);
         await first.Console.WaitForOutputAsync(line => line.StartsWith("* connected", StringComparison.Ordinal));

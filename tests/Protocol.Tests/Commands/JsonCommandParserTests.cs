@@ -19,6 +19,9 @@ public sealed class JsonCommandParserTests
         { """{"type":"ping","cid":"p"}""", new PingCommand("p") },
         { """{"type":"login","name":"alice","password":"p w","cid":"l"}""", new LoginCommand("alice", "p w", "l") },
         { """{"type":"login","name":"alice"}""", new InvalidCommand(ErrorCodes.BadArguments, "\"password\" (a non-empty string) is required") },
+        { """{"type":"login","name":"alice","password":"p","device":"laptop","last_id":41}""", new LoginCommand("alice", "p") { Device = "laptop", LastId = 41 } },
+        { """{"type":"login","name":"alice","password":"p","device":"lap top"}""", new InvalidCommand(ErrorCodes.InvalidName, "\"device\" must be a device name: 1-32 characters: ASCII letters, digits, '-', '_' or '.', starting with a letter") },
+        { """{"type":"login","name":"alice","password":"p","last_id":"x"}""", new InvalidCommand(ErrorCodes.BadArguments, "\"last_id\" must be a message id") },
         { "", null },
         { "not json", new InvalidCommand(ErrorCodes.InvalidJson, "not a JSON object") },
         { "[1,2]", new InvalidCommand(ErrorCodes.InvalidJson, "not a JSON object") },
@@ -63,7 +66,7 @@ public sealed class JsonCommandParserTests
     [Fact]
     public void JsonCommandWriter_Login_ParsesBack()
     {
-        var login = new LoginCommand("alice", "pa\"ss word", "c9");
+        var login = new LoginCommand("alice", "pa\"ss word", "c9") { Device = "phone", LastId = 7 };
 
         Assert.Equal(login, JsonCommandParser.Parse(SocketChat.Protocol.Encoders.JsonCommandWriter.Format(login)));
     }

@@ -46,7 +46,9 @@ public sealed class TextCommandParserTests
         { "/nick", new InvalidCommand(ErrorCodes.BadArguments, "usage: /nick NAME") },
         { "/nick two words", new InvalidCommand(ErrorCodes.BadArguments, "usage: /nick NAME") },
         { "/login alice correct horse", new LoginCommand("alice", "correct horse") },
-        { "/login alice", new InvalidCommand(ErrorCodes.BadArguments, "usage: /login NAME PASSWORD") },
+        { "/login alice", new InvalidCommand(ErrorCodes.BadArguments, "usage: /login NAME PASSWORD or /login NAME@DEVICE PASSWORD") },
+        { "/login alice@laptop correct horse", new LoginCommand("alice", "correct horse") { Device = "laptop" } },
+        { "/login alice@ correct horse", new InvalidCommand(ErrorCodes.InvalidName, "invalid device name; use 1-32 characters: ASCII letters, digits, '-', '_' or '.', starting with a letter") },
         { "/dance", new InvalidCommand(ErrorCodes.UnknownCommand, "unknown command /dance (try /help)") },
     };
 
@@ -62,6 +64,6 @@ public sealed class TextCommandParserTests
     {
         var shown = TextCommandParser.Parse("/login alice hunter2")!.ToString();
 
-        Assert.Equal("LoginCommand { Name = alice, Password = ***, Cid =  }", shown);
+        Assert.Equal("LoginCommand { Name = alice, Device = , Password = ***, Cid =  }", shown);
     }
 }
