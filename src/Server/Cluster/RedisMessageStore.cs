@@ -82,6 +82,11 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
                   redis.call('XADD', KEYS[3] .. 'room:' .. string.lower(room), id .. '-0', unpack(fields))
                 end
                 redis.call('XADD', KEYS[3] .. 'moderation', id .. '-0', unpack(fields))
+              elseif kind == '1' or kind == '6' then
+                redis.call('XADD', KEYS[3] .. 'private:' .. string.lower(from), id .. '-0', unpack(fields))
+                if string.lower(to) ~= string.lower(from) then
+                  redis.call('XADD', KEYS[3] .. 'private:' .. string.lower(to), id .. '-0', unpack(fields))
+                end
               end
               redis.call('HSET', key, field, id)
               redis.call('EXPIRE', key, ttl)
@@ -417,6 +422,71 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         return messages;
     }
 
+    // Each nickname's private lines are a stream of their own (written with the log), read a page at a time; with a
+    // peer, those with others are passed over.
+    public async ValueTask<IReadOnlyList<StoredMessage>> PrivateAsync(string nick, string? peer, long afterId, long beforeId, int limit, bool forward = false)
+    {
+        var upper = beforeId == long.MaxValue ? "+" : "(" + beforeId.ToString(CultureInfo.InvariantCulture) + "-0";
+        var lower = afterId <= 0 ? "-" : "(" + afterId.ToString(CultureInfo.InvariantCulture) + "-0";
+        var found = new List<StoredMessage>();
+        try
+        {
+            while (found.Count < limit)
+            {
+                var page = await Database.StreamRangeAsync(PrivateKey(nick), lower, upper, SearchWords.Page, forward ? Order.Ascending : Order.Descending);
+                found.AddRange(page.Select(Parse).Where(message => peer is null || MemoryMessageStore.Between(message, nick, peer)).Take(limit - found.Count));
+                if (page.Length < SearchWords.Page)
+                {
+                    break;
+                }
+
+                if (forward)
+                {
+                    lower = "(" + page[^1].Id;
+                }
+                else
+                {
+                    upper = "(" + page[^1].Id;
+                }
+            }
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            throw new StoreUnavailableException(ex.Message, ex);
+        }
+
+        if (!forward)
+        {
+            found.Reverse();
+        }
+
+        return found;
+    }
+
+    public async ValueTask<IReadOnlyDictionary<string, string>> AccountStateAsync(string account)
+    {
+        try
+        {
+            return (await Database.HashGetAllAsync(AccountKey(account))).ToDictionary(entry => entry.Name.ToString(), entry => entry.Value.ToString(), StringComparer.Ordinal);
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            throw new StoreUnavailableException(ex.Message, ex);
+        }
+    }
+
+    public async ValueTask SaveAccountStateAsync(string account, string key, string value)
+    {
+        try
+        {
+            await Database.HashSetAsync(AccountKey(account), key, value);
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            throw new StoreUnavailableException(ex.Message, ex);
+        }
+    }
+
     public async ValueTask<IReadOnlyList<StoredMessage>> RoomForwardAsync(string room, long afterId, long beforeId, int limit)
     {
         var upper = beforeId == long.MaxValue ? "+" : "(" + beforeId.ToString(CultureInfo.InvariantCulture) + "-0";
@@ -543,14 +613,14 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
     {
         var removed = 0;
         var server = Connection.GetServers().First(server => server.IsConnected);
-        foreach (var key in server.Keys(pattern: Prefix + "room:*").Append(AnnouncementsKey))
+        foreach (var key in server.Keys(pattern: Prefix + "room:*").Concat(server.Keys(pattern: Prefix + "private:*")).Append(AnnouncementsKey))
         {
             if (before is { } cutoff)
             {
                 removed += (int)Database.StreamTrimByMinId(key, FirstAtOrAfter(key, cutoff));
             }
 
-            if (maxPerRoom is { } keep && key != AnnouncementsKey)
+            if (maxPerRoom is { } keep && key != AnnouncementsKey && !key.ToString().StartsWith(Prefix + "private:", StringComparison.Ordinal))
             {
                 removed += (int)Database.StreamTrim(key, keep);
             }
@@ -584,6 +654,10 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
     }
 
     private static string RoomKey(string room) => $"{Prefix}room:{room.ToLowerInvariant()}";
+
+    private static string PrivateKey(string nick) => $"{Prefix}private:{nick.ToLowerInvariant()}";
+
+    private static string AccountKey(string account) => $"{Prefix}account:{account.ToLowerInvariant()}";
 
     // The id of the first entry at or after the cutoff; everything before it is older (entries are in time order).
     // When there is none, an id past the last entry, so every entry goes.

@@ -48,6 +48,17 @@ internal interface IMessageStore : IDisposable
 
     ValueTask<IdentityRecord?> FindIdentityAsync(string token);
 
+    // Private messages (and notices) nick sent or was sent (with peer, only those between the two), oldest first:
+    // the newest limit with ids in (afterId, beforeId), or with forward the oldest limit.
+    ValueTask<IReadOnlyList<StoredMessage>> PrivateAsync(string nick, string? peer, long afterId, long beforeId, int limit, bool forward = false);
+
+    // What is kept for an account beside its messages, by key: each device's place ("device:NAME") and each room's
+    // read marker ("read:ROOM"). Empty when nothing is.
+    ValueTask<IReadOnlyDictionary<string, string>> AccountStateAsync(string account);
+
+    // Keeps value under key for account, durably, replacing what was there.
+    ValueTask SaveAccountStateAsync(string account, string key, string value);
+
     // Deletes messages older than before and beyond the newest maxPerRoom of each room; returns how many.
     int Prune(DateTimeOffset? before, int? maxPerRoom);
 

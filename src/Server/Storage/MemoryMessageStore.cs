@@ -14,6 +14,10 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
     private readonly Dictionary<string, AcceptedIds> _accepted = new(StringComparer.Ordinal);
     private readonly List<StoredMessage> _moderation = [];
 
+    // Private messages by each party's nickname, the newest Chat:HistoryPerRoom of each.
+    private readonly Dictionary<string, LinkedList<StoredMessage>> _private = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Dictionary<string, string>> _accountState = new(StringComparer.OrdinalIgnoreCase);
+
     public long LastId { get; private set; }
 
     public string Kind => "memory";
@@ -52,6 +56,17 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
                 if (message.Kind == MessageKind.Moderation)
                 {
                     _moderation.Add(message);
+                }
+
+                if (message.Kind is MessageKind.Private or MessageKind.PrivateNotice && perRoom > 0)
+                {
+                    Keep(_private, message.From, message);
+                    if (!string.Equals(message.From, message.To, StringComparison.OrdinalIgnoreCase))
+                    {
+                        Keep(_private, message.To!, message);
+                    }
+
+                    continue;
                 }
 
                 if (message.Kind is MessageKind.Private or MessageKind.PrivateNotice || perRoom == 0 || (message.Kind == MessageKind.Moderation && message.Room is null))
@@ -106,6 +121,59 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
         accepted.Add(cid, message);
     }
 
+    private void Keep(Dictionary<string, LinkedList<StoredMessage>> lists, string key, StoredMessage message)
+    {
+        if (!lists.TryGetValue(key, out var list))
+        {
+            lists[key] = list = new LinkedList<StoredMessage>();
+        }
+
+        list.AddLast(message);
+        if (list.Count > perRoom)
+        {
+            list.RemoveFirst();
+        }
+    }
+
+    public ValueTask<IReadOnlyList<StoredMessage>> PrivateAsync(string nick, string? peer, long afterId, long beforeId, int limit, bool forward = false)
+    {
+        lock (_gate)
+        {
+            var found = (_private.GetValueOrDefault(nick) ?? [])
+                .Where(message => message.Id > afterId && message.Id < beforeId && (peer is null || Between(message, nick, peer)))
+                .ToList();
+            return ValueTask.FromResult<IReadOnlyList<StoredMessage>>(forward ? found.Take(limit).ToList() : found.Count > limit ? found[^limit..] : found);
+        }
+    }
+
+    // True when message went between nick and peer, either way.
+    internal static bool Between(StoredMessage message, string nick, string peer) =>
+        (string.Equals(message.From, nick, StringComparison.OrdinalIgnoreCase) && string.Equals(message.To, peer, StringComparison.OrdinalIgnoreCase))
+        || (string.Equals(message.From, peer, StringComparison.OrdinalIgnoreCase) && string.Equals(message.To, nick, StringComparison.OrdinalIgnoreCase));
+
+    public ValueTask<IReadOnlyDictionary<string, string>> AccountStateAsync(string account)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>(_accountState.GetValueOrDefault(account) ?? [], StringComparer.Ordinal));
+        }
+    }
+
+    public ValueTask SaveAccountStateAsync(string account, string key, string value)
+    {
+        lock (_gate)
+        {
+            if (!_accountState.TryGetValue(account, out var state))
+            {
+                _accountState[account] = state = new Dictionary<string, string>(StringComparer.Ordinal);
+            }
+
+            state[key] = value;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask<IReadOnlyList<StoredMessage>> RoomAsync(string room, long afterId, long beforeId, int limit) =>
         ValueTask.FromResult<IReadOnlyList<StoredMessage>>(Room(room, afterId, beforeId, limit));
 
@@ -129,13 +197,15 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
         }
     }
 
-    // Memory keeps room messages only (Chat:HistoryPerRoom of each): private ones are not kept to search.
+    // Memory keeps the newest Chat:HistoryPerRoom of each room and of each nickname's private lines.
     public ValueTask<IReadOnlyList<StoredMessage>> SearchAsync(IReadOnlyCollection<string> rooms, string nick, IReadOnlyList<string> words, long beforeId, int limit)
     {
         lock (_gate)
         {
             return ValueTask.FromResult<IReadOnlyList<StoredMessage>>(rooms.SelectMany(room => _rooms.GetValueOrDefault(room) ?? [])
-                .Where(message => message.Kind is MessageKind.Room or MessageKind.Notice && message.Id < beforeId)
+                .Where(message => message.Kind is MessageKind.Room or MessageKind.Notice)
+                .Concat(_private.GetValueOrDefault(nick) ?? [])
+                .Where(message => message.Id < beforeId)
                 .OrderByDescending(message => message.Id)
                 .Take(SearchWords.Scan)
                 .Where(message => SearchWords.Matches(message.Text, words))
@@ -168,7 +238,7 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
         var removed = 0;
         lock (_gate)
         {
-            foreach (var messages in _rooms.Values)
+            foreach (var messages in _rooms.Values.Concat(_private.Values))
             {
                 while (messages.First is { } oldest && ((before is { } cutoff && oldest.Value.Timestamp < cutoff) || (maxPerRoom is { } keep && messages.Count > keep)))
                 {

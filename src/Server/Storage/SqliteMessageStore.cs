@@ -209,6 +209,66 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
 
     public ValueTask<IdentityRecord?> FindIdentityAsync(string token) => ValueTask.FromResult(FindIdentity(token));
 
+    public ValueTask<IReadOnlyList<StoredMessage>> PrivateAsync(string nick, string? peer, long afterId, long beforeId, int limit, bool forward = false)
+    {
+        using var connection = OpenReader();
+        using var query = connection.CreateCommand();
+        // Each side by its own index, merged: what nick sent (to peer) and what it was sent (by peer).
+        var order = forward ? "ASC" : "DESC";
+        query.CommandText = $"""
+            SELECT * FROM (
+                SELECT * FROM (SELECT id, ts, kind, room, sender, recipient, text, sender_token, cid FROM messages
+                    WHERE kind IN (1, 6) AND sender = $nick COLLATE NOCASE {(peer is null ? string.Empty : "AND recipient = $peer COLLATE NOCASE")}
+                    AND id > $after AND id < $before ORDER BY id {order} LIMIT $limit)
+                UNION
+                SELECT * FROM (SELECT id, ts, kind, room, sender, recipient, text, sender_token, cid FROM messages
+                    WHERE kind IN (1, 6) AND recipient = $nick COLLATE NOCASE {(peer is null ? string.Empty : "AND sender = $peer COLLATE NOCASE")}
+                    AND id > $after AND id < $before ORDER BY id {order} LIMIT $limit))
+            ORDER BY id {order} LIMIT $limit
+            """;
+        query.Parameters.AddWithValue("$nick", nick);
+        query.Parameters.AddWithValue("$peer", (object?)peer ?? DBNull.Value);
+        query.Parameters.AddWithValue("$after", afterId);
+        query.Parameters.AddWithValue("$before", beforeId);
+        query.Parameters.AddWithValue("$limit", limit);
+        var found = Read(query).ToList();
+        if (!forward)
+        {
+            found.Reverse();
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<StoredMessage>>(found);
+    }
+
+    public ValueTask<IReadOnlyDictionary<string, string>> AccountStateAsync(string account)
+    {
+        using var connection = OpenReader();
+        using var query = connection.CreateCommand();
+        query.CommandText = "SELECT key, value FROM account_state WHERE account = $account";
+        query.Parameters.AddWithValue("$account", account);
+        using var reader = query.ExecuteReader();
+        var state = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            state[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return ValueTask.FromResult<IReadOnlyDictionary<string, string>>(state);
+    }
+
+    // Its own connection, beside the log's writer (SQLite waits its turn for the write lock): rare, small writes.
+    public ValueTask SaveAccountStateAsync(string account, string key, string value)
+    {
+        using var connection = OpenReader();
+        using var upsert = connection.CreateCommand();
+        upsert.CommandText = "INSERT INTO account_state (account, key, value) VALUES ($account, $key, $value) ON CONFLICT (account, key) DO UPDATE SET value = excluded.value";
+        upsert.Parameters.AddWithValue("$account", account);
+        upsert.Parameters.AddWithValue("$key", key);
+        upsert.Parameters.AddWithValue("$value", value);
+        upsert.ExecuteNonQuery();
+        return ValueTask.CompletedTask;
+    }
+
     private IdentityRecord? FindIdentity(string token)
     {
         using var connection = OpenReader();

@@ -36,6 +36,16 @@ internal static class SqliteSchema
         """
         CREATE INDEX messages_moderation ON messages (id) WHERE kind = 4;
         """,
+        """
+        CREATE INDEX messages_private_by_sender ON messages (sender COLLATE NOCASE, id) WHERE kind IN (1, 6);
+        CREATE INDEX messages_private_by_recipient ON messages (recipient COLLATE NOCASE, id) WHERE kind IN (1, 6);
+        CREATE TABLE account_state (
+            account TEXT NOT NULL COLLATE NOCASE,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (account, key)
+        );
+        """,
     ];
 
     public static int Current => Migrations.Length;

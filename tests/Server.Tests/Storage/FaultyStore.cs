@@ -58,6 +58,13 @@ internal sealed class FaultyStore(IMessageStore inner) : IMessageStore
 
     public ValueTask<IdentityRecord?> FindIdentityAsync(string token) => inner.FindIdentityAsync(token);
 
+    public ValueTask<IReadOnlyList<StoredMessage>> PrivateAsync(string nick, string? peer, long afterId, long beforeId, int limit, bool forward = false) =>
+        inner.PrivateAsync(nick, peer, afterId, beforeId, limit, forward);
+
+    public ValueTask<IReadOnlyDictionary<string, string>> AccountStateAsync(string account) => inner.AccountStateAsync(account);
+
+    public ValueTask SaveAccountStateAsync(string account, string key, string value) => inner.SaveAccountStateAsync(account, key, value);
+
     public int Prune(DateTimeOffset? before, int? maxPerRoom) => inner.Prune(before, maxPerRoom);
 
     public IReadOnlyList<StoredMessage> Moderation() => inner.Moderation();

@@ -6,6 +6,4 @@ namespace SocketChat.Server.Tests.Storage;
 public sealed class MemoryStoreContractTests : MessageStoreContract
 {
     private protected override IMessageStore Create() => new MemoryMessageStore(100);
-
-    private protected override bool KeepsPrivateLines => false;
 }

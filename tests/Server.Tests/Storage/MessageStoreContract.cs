@@ -123,14 +123,47 @@ public abstract class MessageStoreContract : IDisposable
         var words = SearchWords.Of("cafe, Opens");
         var found = await Store.SearchAsync(["lobby"], "alice", words, long.MaxValue, 10);
 
-        Assert.Equal(KeepsPrivateLines ? ["the cafe opens later", "it opens: the CAFE!", "The Café opens at nine"] : ["the cafe opens later", "The Café opens at nine"], found.Select(m => m.Text));
+        Assert.Equal(["the cafe opens later", "it opens: the CAFE!", "The Café opens at nine"], found.Select(m => m.Text));
         Assert.Equal(["The Café opens at nine"], (await Store.SearchAsync(["lobby"], "alice", words, found[^1].Id + 1, 10)).Select(m => m.Text));
         Assert.Equal(["the cafe opens later"], (await Store.SearchAsync(["LOBBY"], "nobody", words, long.MaxValue, 1)).Select(m => m.Text));
         Assert.Empty(await Store.SearchAsync([], "nobody", words, long.MaxValue, 10));
     }
 
-    // Whether the store keeps private messages (memory keeps rooms' only).
-    private protected virtual bool KeepsPrivateLines => true;
+    [Fact]
+    public async Task Private_ANicknamesConversations_EitherWay_NewestInRangeOldestFirst_OrForward_WithOnePeer()
+    {
+        await Store.AppendAsync(
+        [
+            new Draft(MessageKind.Private, null, "bob", "Alice", "1 bob to alice"),
+            Say("2 in the lobby"),
+            new Draft(MessageKind.Private, null, "alice", "carol", "3 alice to carol"),
+            new Draft(MessageKind.PrivateNotice, null, "alice", "bob", "4 alice to bob"),
+            new Draft(MessageKind.Private, null, "bob", "carol", "5 bob to carol"),
+            new Draft(MessageKind.Private, null, "alice", "alice", "6 alice to herself"),
+        ], Now, []);
+
+        Assert.Equal(["1 bob to alice", "3 alice to carol", "4 alice to bob", "6 alice to herself"], (await Store.PrivateAsync("ALICE", null, 0, long.MaxValue, 10)).Select(m => m.Text));
+        Assert.Equal(["4 alice to bob", "6 alice to herself"], (await Store.PrivateAsync("alice", null, 0, long.MaxValue, 2)).Select(m => m.Text));
+        Assert.Equal(["3 alice to carol", "4 alice to bob"], (await Store.PrivateAsync("alice", null, 1, 6, 2, forward: true)).Select(m => m.Text));
+        Assert.Equal(["1 bob to alice", "4 alice to bob"], (await Store.PrivateAsync("alice", "Bob", 0, long.MaxValue, 10)).Select(m => m.Text));
+        Assert.Equal(["1 bob to alice"], (await Store.PrivateAsync("alice", "bob", 0, 4, 10)).Select(m => m.Text));
+        Assert.Empty(await Store.PrivateAsync("dave", null, 0, long.MaxValue, 10));
+    }
+
+    [Fact]
+    public async Task AccountState_KeptByKey_ReplacedWhole_PerAccountAnyCase()
+    {
+        Assert.Empty(await Store.AccountStateAsync("alice"));
+        await Store.SaveAccountStateAsync("alice", "device:laptop", "41");
+        await Store.SaveAccountStateAsync("Alice", "read:lobby", "7 2026-11-27T12:00:00.000Z");
+        await Store.SaveAccountStateAsync("alice", "device:laptop", "42");
+        await Store.SaveAccountStateAsync("bob", "device:laptop", "1");
+
+        var state = await Store.AccountStateAsync("ALICE");
+        Assert.Equal(2, state.Count);
+        Assert.Equal("42", state["device:laptop"]);
+        Assert.Equal("7 2026-11-27T12:00:00.000Z", state["read:lobby"]);
+    }
 
     [Fact]
     public async Task Append_Presence_PassedThroughInItsPlace_NotKeptAndGivenNoId()
