@@ -52,6 +52,7 @@ internal static class ServerHost
         services.AddSingleton<StoreHealth>();
         services.AddSingleton<MessageLog>();
         services.AddSingleton<RoomHistory>();
+        services.AddSingleton<AccountPlaces>();
         services.AddSingleton<RoomDirectory>();
         services.AddSingleton<Users>();
         services.AddSingleton<LogReader>();
@@ -75,6 +76,7 @@ internal static class ServerHost
         services.AddSingleton<Irc.IrcChannels>();
         services.AddSingleton<Irc.IrcModeration>();
         services.AddSingleton<Irc.IrcChatHistory>();
+        services.AddSingleton<Irc.IrcReadMarkers>();
         services.AddSingleton<Irc.IrcCommands>();
         services.AddSingleton<Lines.LineProtocol>();
         services.AddSingleton<ListenerPorts>();

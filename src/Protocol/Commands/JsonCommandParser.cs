@@ -69,6 +69,7 @@ public static class JsonCommandParser
                 "login" => Login(root, cid),
                 "resume" => Resume(root, cid),
                 "search" => Search(root, cid),
+                "read" => Read(root, cid),
                 "oper" => Required(root, "name", cid, name => Required(root, "password", cid, password => new OperCommand(name, password, cid))),
                 "topic" or "kick" or "ban" or "unban" or "mute" or "unmute" or "op" or "deop" or "voice" or "devoice"
                     or "mode" or "invite" or "kill" or "bans" => Moderation(root, type, cid),
@@ -92,6 +93,23 @@ public static class JsonCommandParser
         }
 
         return Required(root, "name", cid, name => Required(root, "password", cid, password => new LoginCommand(name, password, cid) { Device = device, LastId = lastId }));
+    }
+
+    // {"type":"read","room":"lobby","id":41}: room and id optional; {"type":"read","ask":true} asks.
+    private static ClientCommand Read(JsonElement root, string? cid)
+    {
+        if (!TryGetString(root, "room", out var room) || (room is not null && !ChatNames.IsValid(room)))
+        {
+            return new InvalidCommand(ErrorCodes.InvalidName, $"\"room\" must be a room name: {ChatNames.Rule}", cid);
+        }
+
+        if (!TryGetNumber(root, "id", out var id) || id == 0)
+        {
+            return new InvalidCommand(ErrorCodes.BadArguments, "\"id\" must be a message id", cid);
+        }
+
+        var ask = root.TryGetProperty("ask", out var asked) && asked.ValueKind == JsonValueKind.True;
+        return new ReadCommand(room, id, ask, cid);
     }
 
     private static ClientCommand Search(JsonElement root, string? cid)

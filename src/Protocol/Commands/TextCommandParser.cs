@@ -40,6 +40,7 @@ public static class TextCommandParser
             "history" => History(rest),
             "json" => JsonMode(rest),
             "oper" => Oper(rest),
+            "read" => Read(rest),
             "search" when rest.Trim().Length > 0 => new SearchCommand(rest.Trim()),
             "search" => new InvalidCommand(ErrorCodes.BadArguments, "usage: /search WORDS"),
             "topic" or "kick" or "ban" or "unban" or "mute" or "unmute" or "op" or "deop" or "voice" or "devoice"
@@ -197,6 +198,38 @@ public static class TextCommandParser
                 return new HistoryCommand(limit);
             default:
                 return usage;
+        }
+    }
+
+    // /read [#ROOM] [ID] marks read (up to the newest, in the connection's own room, unless told); /read ? [#ROOM] asks.
+    private static ClientCommand Read(string rest)
+    {
+        var words = rest.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
+        var ask = words is ["?", ..];
+        if (ask)
+        {
+            words.RemoveAt(0);
+        }
+
+        string? room = null;
+        if (words is [var first, ..] && first.StartsWith('#'))
+        {
+            room = first[1..];
+            words.RemoveAt(0);
+            if (!Text.ChatNames.IsValid(room))
+            {
+                return new InvalidCommand(ErrorCodes.InvalidName, $"invalid room name; use {Text.ChatNames.Rule}");
+            }
+        }
+
+        switch (words)
+        {
+            case []:
+                return new ReadCommand(room, Ask: ask);
+            case [var id] when !ask && long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var upTo) && upTo > 0:
+                return new ReadCommand(room, upTo);
+            default:
+                return new InvalidCommand(ErrorCodes.BadArguments, "usage: /read [#ROOM] [ID] marks read; /read ? [#ROOM] says where");
         }
     }
 

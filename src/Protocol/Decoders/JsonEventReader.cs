@@ -52,6 +52,7 @@ public static class JsonEventReader
         "pong" => new PongEvent(String(root, "cid"), String(root, "problem")),
         "notice" => new NoticeEvent(Required(root, "code"), Required(root, "text")),
         "found" => new FoundEvent(Id(root), Ts(root), String(root, "room"), Required(root, "from"), String(root, "to"), Required(root, "text"), String(root, "cid")),
+        "read" => new ReadEvent(Required(root, "room"), Id(root), Ts(root), String(root, "cid")),
         "search_end" => new SearchEndEvent(Required(root, "text"), root.GetProperty("count").GetInt32(), String(root, "cid")),
         "topic" => new TopicEvent(Required(root, "room"), String(root, "text"), String(root, "by"), root.TryGetProperty("set_at", out var at) ? at.GetDateTimeOffset() : null, String(root, "cid")),
         "moderation" => new ModerationEvent(

@@ -185,6 +185,13 @@ public static class JsonEventWriter
                 json.WriteString("text", f.Text);
                 Cid(json, f.Cid);
                 break;
+            case ReadEvent r:
+                json.WriteString("type", "read");
+                json.WriteString("room", r.Room);
+                json.WriteNumber("id", r.Id);
+                json.WriteString("ts", EventWriter.FormatTimestamp(r.Timestamp));
+                Cid(json, r.Cid);
+                break;
             case SearchEndEvent s:
                 json.WriteString("type", "search_end");
                 json.WriteString("text", s.Text);

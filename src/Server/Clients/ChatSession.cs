@@ -106,6 +106,17 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
 
     private volatile string? _account;
 
+    // The newest message (room or private) written to its socket: where this device got to. Set by its write loop.
+    public long LastShownId { get => Volatile.Read(ref _lastShownId); set => Volatile.Write(ref _lastShownId, value); }
+
+    private long _lastShownId;
+
+    // Registered but not yet put where it goes (the log reader clears it as it arrives): private lines meanwhile are
+    // not handed to it but read from the store with what it missed, so none comes twice or out of order.
+    public bool Arriving { get => _arriving; set => _arriving = value; }
+
+    private volatile bool _arriving;
+
     // Password mode: which of its account's devices this connection is (a JSON login's device, SASL's name@device,
     // our client's and the page's stable id); null when it did not say.
     public string? Device { get; set; }

@@ -147,6 +147,9 @@ internal sealed class ClientConnection(
         }
 
         await writing;
+
+        // Everything it was written is known now: where this device got to is kept.
+        await commands.KeepPlaceAsync(session);
         await transport.CloseAsync(session.Aborted);
     }
 
@@ -313,12 +316,19 @@ internal sealed class ClientConnection(
             {
                 // Coalesce everything queued into one flush: one write for many messages.
                 var bytes = 0L;
+                var shown = 0L;
                 while (session.Outbound.TryDequeue(out var message))
                 {
                     var before = writer.UnflushedBytes;
                     session.Protocol.Write(message, session, transport.Events);
                     transport.EndOfMessage();
                     bytes += writer.UnflushedBytes - before;
+                    shown = message.Event switch
+                    {
+                        RoomMessageEvent said => Math.Max(shown, said.Id),
+                        PrivateMessageEvent told => Math.Max(shown, told.Id),
+                        _ => shown,
+                    };
                 }
 
                 metrics.BytesSent(bytes);
@@ -326,6 +336,12 @@ internal sealed class ClientConnection(
                 if (flushed.IsCompleted || flushed.IsCanceled)
                 {
                     break;
+                }
+
+                // Handed to the kernel: where this device got to.
+                if (shown > session.LastShownId)
+                {
+                    session.LastShownId = shown;
                 }
             }
         }

@@ -22,4 +22,6 @@ internal enum IrcCapabilities
     AccountNotify = 16384,
     ExtendedJoin = 32768,
     AccountTag = 65536,
+    ReadMarker = 131072,
+    Monitor = 262144,
 }

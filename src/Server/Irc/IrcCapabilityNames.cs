@@ -12,6 +12,7 @@ internal static class IrcCapabilityNames
         ("cap-notify", IrcCapabilities.CapNotify),
         ("chghost", IrcCapabilities.ChgHost),
         ("draft/chathistory", IrcCapabilities.ChatHistory),
+        ("draft/read-marker", IrcCapabilities.ReadMarker),
         ("echo-message", IrcCapabilities.EchoMessage),
         ("extended-join", IrcCapabilities.ExtendedJoin),
         ("invite-notify", IrcCapabilities.InviteNotify),
@@ -24,9 +25,12 @@ internal static class IrcCapabilityNames
         ("userhost-in-names", IrcCapabilities.UserhostInNames),
     ];
 
-    // What CAP LS lists: sasl only where there are accounts, with its mechanism for 302 clients.
+    // Only where there are accounts: logging in to one, and its read markers.
+    private const IrcCapabilities AccountsOnly = IrcCapabilities.Sasl | IrcCapabilities.ReadMarker;
+
+    // What CAP LS lists: sasl (with its mechanism for 302 clients) and read markers only where there are accounts.
     public static string Offered(bool accounts, bool version302) => string.Join(' ', All
-        .Where(cap => accounts || cap.Flag != IrcCapabilities.Sasl)
+        .Where(cap => accounts || (cap.Flag & AccountsOnly) == 0)
         .Select(cap => cap.Flag == IrcCapabilities.Sasl && version302 ? "sasl=PLAIN" : cap.Name));
 
     // The names of enabled.
@@ -34,5 +38,5 @@ internal static class IrcCapabilityNames
 
     // The flag named name among those offered, or null.
     public static IrcCapabilities? Find(string name, bool accounts) =>
-        All.FirstOrDefault(cap => cap.Name == name && (accounts || cap.Flag != IrcCapabilities.Sasl)) is { Name: not null } found ? found.Flag : null;
+        All.FirstOrDefault(cap => cap.Name == name && (accounts || (cap.Flag & AccountsOnly) == 0)) is { Name: not null } found ? found.Flag : null;
 }

@@ -10,7 +10,7 @@ namespace SocketChat.Server.Irc;
 
 // Channels are rooms. An IRC connection is in as many as it joins (up to MaxChannels), from none
 // at registration; what it says to a channel goes to that room. nc, telnet and JSON connections stay in one room.
-internal sealed class IrcChannels(SessionCommands commands, RoomDirectory rooms, Moderation moderation)
+internal sealed class IrcChannels(SessionCommands commands, RoomDirectory rooms, Moderation moderation, AccountPlaces places)
 {
     // How many channels one connection may be in (CHANLIMIT).
     public const int MaxChannels = 50;
@@ -56,6 +56,8 @@ internal sealed class IrcChannels(SessionCommands commands, RoomDirectory rooms,
             await commands.DispatchAsync(session, new ChannelJoinCommand(room, key));
             if (session.IsIn(room))
             {
+                // draft/read-marker: where the account stopped reading, after the JOIN and before the names.
+                places.TellMarker(session, room);
                 IrcModeration.SendTopic(session, rooms.FindRoom(room)?.Name ?? room, moderation.Rules(room), unsetToo: false);
                 await SendNamesAsync(session, irc, room);
             }

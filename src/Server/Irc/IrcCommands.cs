@@ -20,6 +20,7 @@ internal sealed class IrcCommands(
     RecentNames recent,
     IrcModeration moderating,
     IrcChatHistory chatHistory,
+    IrcReadMarkers readMarkers,
     Moderation moderation,
     Storage.MessageLog log)
 {
@@ -140,6 +141,9 @@ internal sealed class IrcCommands(
                 break;
             case "CHATHISTORY":
                 await chatHistory.HandleAsync(session, irc, message);
+                break;
+            case "MARKREAD":
+                await readMarkers.HandleAsync(session, irc, message);
                 break;
             case "WALLOPS":
                 await moderating.WallopsAsync(session, message);

@@ -42,8 +42,8 @@ internal static class IrcEventWriter
     {
         var serverEvent = message.Event;
 
-        // A batch of history ends at the first event that is not history.
-        if (irc.OpenBatch is { } batch && serverEvent is not RoomMessageEvent { History: true })
+        // A batch of history ends at the first event that is not history, or is another room's.
+        if (irc.OpenBatch is { } batch && (serverEvent is not RoomMessageEvent { History: true } past || !string.Equals(past.Room, irc.OpenBatchRoom, StringComparison.OrdinalIgnoreCase)))
         {
             Line(output, $":{irc.ServerName} BATCH -{batch}");
             irc.OpenBatch = null;
@@ -109,14 +109,15 @@ internal static class IrcEventWriter
                 }
 
                 break;
-            case RoomMessageEvent { History: true } past:
+            case RoomMessageEvent { History: true } shown:
                 if (irc.Has(IrcCapabilities.Batch) && irc.OpenBatch is null)
                 {
                     irc.OpenBatch = $"h{++irc.Batches}";
-                    Line(output, $":{server} BATCH +{irc.OpenBatch} chathistory #{past.Room}");
+                    irc.OpenBatchRoom = shown.Room;
+                    Line(output, $":{server} BATCH +{irc.OpenBatch} chathistory #{shown.Room}");
                 }
 
-                Message(output, irc, past.From, past.Notice ? "NOTICE" : "PRIVMSG", $"#{past.Room}", irc.Has(IrcCapabilities.ServerTime) ? past.Text : $"[history] {past.Text}", past.Timestamp, past.Id);
+                Message(output, irc, shown.From, shown.Notice ? "NOTICE" : "PRIVMSG", $"#{shown.Room}", irc.Has(IrcCapabilities.ServerTime) ? shown.Text : $"[history] {shown.Text}", shown.Timestamp, shown.Id);
                 break;
             case RoomMessageEvent when output is IEventOutput shared:
                 shared.Share(Shared(message, irc));
@@ -153,6 +154,14 @@ internal static class IrcEventWriter
             case ShutdownEvent shutdown:
                 Line(output, $":{server} NOTICE {nick} :{shutdown.Text}");
                 Line(output, $"ERROR :Closing link: {shutdown.Text}");
+                break;
+            case ReadEvent read:
+                // draft/read-marker: where the account stopped reading; nothing for a client that did not ask.
+                if (irc.Has(IrcCapabilities.ReadMarker))
+                {
+                    Line(output, $":{server} MARKREAD #{read.Room} timestamp={(read.Id == 0 ? "*" : EventWriter.FormatTimestamp(read.Timestamp))}");
+                }
+
                 break;
             case HistoryEndEvent or WhoEvent or PongEvent:
                 break;

@@ -65,5 +65,8 @@ internal sealed class IrcState(string serverName)
 
     public string? OpenBatch { get; set; }
 
+    // The room the open history batch is of.
+    public string? OpenBatchRoom { get; set; }
+
     public int Batches { get; set; }
 }

@@ -210,4 +210,13 @@ internal static partial class ServerLog
 
     [LoggerMessage(82, LogLevel.Warning, "{Nick} failed to become a server operator", EventName = "OperFailed")]
     public static partial void OperFailed(ILogger logger, string nick);
+
+    [LoggerMessage(83, LogLevel.Warning, "Could not read or keep {Account}'s devices' places and read markers: {Reason}", EventName = "AccountStateUnavailable")]
+    public static partial void AccountStateUnavailable(ILogger logger, string account, string reason);
+
+    [LoggerMessage(84, LogLevel.Information, "Device {Device} of {Nick} logged in from {RemoteEndPoint}, shown what came after message {LastId}", EventName = "DeviceResumed")]
+    public static partial void DeviceResumed(ILogger logger, string device, string nick, string remoteEndPoint, long lastId);
+
+    [LoggerMessage(85, LogLevel.Information, "Device {Device} of {Nick} left at message {LastId}", EventName = "DevicePlaceKept")]
+    public static partial void DevicePlaceKept(ILogger logger, string device, string nick, long lastId);
 }

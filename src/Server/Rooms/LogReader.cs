@@ -246,6 +246,7 @@ internal sealed class LogReader(
     private RoomChanged Apply(Arrive arrive)
     {
         var session = arrive.Session;
+        session.Arriving = false;
         var room = arrive.Room;
         if (moderation.ServerBan(session) is { } ban)
         {

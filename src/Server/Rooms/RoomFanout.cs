@@ -58,9 +58,10 @@ internal sealed class RoomFanout(RoomDirectory rooms, Users users, ServerMetrics
         // Every device of the recipient's account; the sender's other devices as the account's own line.
         var told = message.ToPrivateEvent();
         EncodedEvent? encoded = null;
+        // One still arriving is shown it with what it missed, from the store.
         foreach (var target in users.SessionsOf(message.To!))
         {
-            if (!ReferenceEquals(target, sender))
+            if (!ReferenceEquals(target, sender) && !target.Arriving)
             {
                 Deliver(target, encoded ??= new EncodedEvent(told), sender);
             }
@@ -71,7 +72,7 @@ internal sealed class RoomFanout(RoomDirectory rooms, Users users, ServerMetrics
             EncodedEvent? own = null;
             foreach (var device in users.SessionsOf(sender.Nick))
             {
-                if (!ReferenceEquals(device, sender))
+                if (!ReferenceEquals(device, sender) && !device.Arriving)
                 {
                     Deliver(device, own ??= new EncodedEvent(told with { Own = true }), sender);
                 }

@@ -45,11 +45,36 @@ internal sealed class RoomHistory(LogReader reader, MessageLog log, IOptions<Cha
             ? await log.Store.RoomAsync(room, 0, position + 1, options.Value.History.OnJoin)
             : []);
 
-    // After EnterAsync for a resuming client: what it missed after afterId, leaving out its own.
-    public Task ShowMissedAsync(ChatSession session, string room, long afterId, long position, string nick) =>
-        ShowAsync(session, position, async () => (await log.Store.RoomAsync(room, afterId, position + 1, MaxMissed))
-            .Where(message => !string.Equals(message.From, nick, StringComparison.OrdinalIgnoreCase))
-            .ToList());
+    // After EnterAsync for a client that comes back (a resume, a device logging in again): what it missed after
+    // afterId in its rooms and its private lines, in order, the newest MaxMissed at most. What its account said on
+    // other devices is shown as its own; what this connection's identity sent (token) it has, and is left out.
+    public Task ShowMissedAsync(ChatSession session, IReadOnlyCollection<string> rooms, long afterId, long position, string? token) =>
+        ShowAsync(session, position, async () =>
+        {
+            var missed = new List<StoredMessage>();
+            foreach (var room in rooms)
+            {
+                missed.AddRange(await log.Store.RoomAsync(room, afterId, position + 1, MaxMissed));
+            }
+
+            missed.AddRange(await log.Store.PrivateAsync(session.Nick, null, afterId, position + 1, MaxMissed));
+            return [.. missed
+                .Where(message => token is null || !string.Equals(message.SenderToken, token, StringComparison.Ordinal))
+                .DistinctBy(message => message.Id)
+                .OrderBy(message => message.Id)
+                .TakeLast(MaxMissed)];
+        });
+
+    // After EnterAsync for a connection whose private lines were read from the store while it arrived
+    // (ChatSession.Arriving): the room's newest messages, then its private lines in (since, position].
+    public Task ShowRecentAsync(ChatSession session, string? room, long position, long since) =>
+        ShowAsync(session, position, async () =>
+        {
+            IReadOnlyList<StoredMessage> recent = room is not null && options.Value.History.OnJoin > 0 && session.ReplaysHistory
+                ? await log.Store.RoomAsync(room, 0, position + 1, options.Value.History.OnJoin)
+                : [];
+            return [.. recent, .. await log.Store.PrivateAsync(session.Nick, null, since, position + 1, MaxMissed)];
+        });
 
     // Answers /history: the page of the session's room it asks for, then the end marker.
     public async Task PageAsync(ChatSession session, HistoryCommand request)
@@ -120,7 +145,13 @@ internal sealed class RoomHistory(LogReader reader, MessageLog log, IOptions<Cha
         {
             foreach (var message in await past())
             {
-                session.Send(message.ToHistoryEvent());
+                var own = string.Equals(message.From, session.Nick, StringComparison.OrdinalIgnoreCase) && session.Account is not null;
+                session.Send(message.Kind switch
+                {
+                    MessageKind.Private or MessageKind.PrivateNotice => message.ToPrivateEvent() with { Own = own && !string.Equals(message.To, session.Nick, StringComparison.OrdinalIgnoreCase) },
+                    MessageKind.Room or MessageKind.Notice when own => message.ToRoomEvent(history: true) with { Own = true },
+                    _ => message.ToHistoryEvent(),
+                });
             }
 
             if (session.Identity is { } identity)

@@ -27,6 +27,7 @@ internal sealed class SessionCommands(
     Moderation moderation,
     MessageLog log,
     RoomHistory history,
+    AccountPlaces places,
     ServerMetrics metrics,
     Microsoft.Extensions.Options.IOptions<Configuration.ChatOptions> limitsOptions,
     OperatorDisplay display,
@@ -37,7 +38,8 @@ internal sealed class SessionCommands(
     [
         "commands:",
         "  TEXT             say TEXT to your room (//TEXT sends a line starting with /)",
-        "  /login NAME PASS log in (on servers with accounts)",
+        "  /login NAME PASS log in (on servers with accounts); NAME@DEVICE names this device, shown what it missed",
+        "  /read [ID]       mark your room read (to ID, else its newest) on all your devices; /read ? says where",
         "  /nick NAME       change your nickname",
         "  /join ROOM [KEY] move to ROOM, creating it if it is new (the first in a new room owns it)",
         "  /who [PAGE]      list who is in your room (100 a page)",
@@ -187,6 +189,9 @@ internal sealed class SessionCommands(
 
     public Task DisconnectAsync(ChatSession session, string reason) => lifecycle.DisconnectAsync(session, reason);
 
+    // After the connection's last write: a device's place (AccountPlaces) is kept.
+    public Task KeepPlaceAsync(ChatSession session) => places.LeftAsync(session);
+
     // Tells a client it sent too fast for too long; the caller closes the connection.
     public void DisconnectForFlooding(ChatSession session)
     {
@@ -228,6 +233,8 @@ internal sealed class SessionCommands(
                 return Continue(history.PageAsync(session, request));
             case SearchCommand request:
                 return Continue(history.SearchAsync(session, request));
+            case ReadCommand request:
+                return Continue(places.ReadAsync(session, request));
             case WhoCommand who:
                 return Continue(SendWhoAsync(session, who));
             case HelpCommand help:
@@ -370,6 +377,7 @@ internal sealed class SessionCommands(
         }
 
         await history.ShowRecentAsync(session, joined, moved.Position);
+        places.TellMarker(session, joined);
         if (session.Identity is { } identity)
         {
             log.Save(identity.Record(session.Nick, joined, clock.GetUtcNow()));

@@ -27,6 +27,7 @@ internal sealed class SessionLifecycle(
     ServerMetrics metrics,
     OperatorDisplay display,
     Moderation moderation,
+    AccountPlaces places,
     TimeProvider clock,
     ILogger<SessionLifecycle> logger)
 {
@@ -129,11 +130,19 @@ internal sealed class SessionLifecycle(
             session.Identity = resumes.Create(session, session.Device);
         }
 
+        // Where this device got to: what the client says it was shown, else what was last written to it. Its private
+        // lines from here until it arrives are read from the store (ChatSession.Arriving), with what it missed.
+        var kept = await places.LogInAsync(account, session.Device);
+        var missedAfter = lastId ?? kept;
+        var since = log.LastDelivered;
+        session.Arriving = true;
+
         // Across a cluster the account's name may be held by a connection on another server: this one is refused
         // rather than two connections sharing an account.
         session.Outbound.Hold();
         if (await ReleasingOnFailure(session, users.ClaimAccountAsync(session, account)) is not { } claim)
         {
+            session.Arriving = false;
             session.Outbound.Release();
             session.Account = null;
             session.AwaitingLogin = true;
@@ -163,7 +172,11 @@ internal sealed class SessionLifecycle(
             Displace(displaced, session, account);
         }
 
-        await WelcomeAsync(session, entered, session.Identity?.Token);
+        await WelcomeAsync(session, entered, session.Identity?.Token, new Past(missedAfter, since));
+        if (missedAfter is { } after && session.Device is { } device)
+        {
+            ServerLog.DeviceResumed(logger, device, account, session.RemoteEndPoint, after);
+        }
     }
 
     private void Displace(ChatSession displaced, ChatSession session, string account)
@@ -284,7 +297,11 @@ internal sealed class SessionLifecycle(
     private async Task GreetAsync(ChatSession session, Arrive arrive, string? token) =>
         await WelcomeAsync(session, await history.EnterAsync(session, arrive), token);
 
-    private async Task WelcomeAsync(ChatSession session, RoomChanged entered, string? token)
+    // What a logged-in connection is shown of the past: what came after MissedAfter (a device that comes back), else
+    // the room's newest lines; and its private lines since PrivateSince, read from the store as it arrived.
+    private sealed record Past(long? MissedAfter, long PrivateSince);
+
+    private async Task WelcomeAsync(ChatSession session, RoomChanged entered, string? token, Past? past = null)
     {
         // Registered as its welcome is queued (before it, so the login deadline never closes a connection that has
         // been welcomed; the idle sweep waits for it).
@@ -322,11 +339,11 @@ internal sealed class SessionLifecycle(
                 }
             }
 
-            RoomHistory.Skip(session);
+            await ShowPastAsync(session, entered.Entered, entered.Position, past);
         }
         else if (entered.Joined is not { } room)
         {
-            RoomHistory.Skip(session);
+            await ShowPastAsync(session, [], entered.Position, past);
         }
         else
         {
@@ -335,15 +352,40 @@ internal sealed class SessionLifecycle(
                 session.Send(new TopicEvent(room, topic, rules.TopicBy, rules.TopicAt));
             }
 
-            await history.ShowRecentAsync(session, room, entered.Position);
+            await ShowPastAsync(session, [room], entered.Position, past);
             if (session.Identity is { } identity)
             {
                 log.Save(identity.Record(session.Nick, room, clock.GetUtcNow()));
             }
         }
 
+        foreach (var marked in entered.Entered.Count > 0 ? entered.Entered : entered.Joined is { } joined ? [joined] : [])
+        {
+            places.TellMarker(session, marked);
+        }
+
         ServerLog.ClientConnected(logger, session.Nick, session.RemoteEndPoint);
         display.Show($"* {session.Nick} ({session.RemoteEndPoint}) connected");
+    }
+
+    private async Task ShowPastAsync(ChatSession session, IReadOnlyList<string> rooms, long position, Past? past)
+    {
+        if (past?.MissedAfter is { } after)
+        {
+            await history.ShowMissedAsync(session, rooms, after, position, token: null);
+        }
+        else if (past is not null)
+        {
+            await history.ShowRecentAsync(session, rooms is [var one] ? one : null, position, past.PrivateSince);
+        }
+        else if (rooms is [var room])
+        {
+            await history.ShowRecentAsync(session, room, position);
+        }
+        else
+        {
+            RoomHistory.Skip(session);
+        }
     }
 
     private async Task<bool> TryResumeAsync(ChatSession session, string token, long lastId)
@@ -395,6 +437,7 @@ internal sealed class SessionLifecycle(
             session.Device = identity.Device;
         }
 
+        session.Arriving = true;
         users.Resume(session, nick, previous);
         session.Send(new WelcomeEvent(nick, roomName, token, Resumed: true, Rate: session.Rate));
 
@@ -411,7 +454,7 @@ internal sealed class SessionLifecycle(
             session.Send(StoreNotices.Lost);
         }
 
-        await history.ShowMissedAsync(session, entered.Joined ?? roomName, Math.Max(lastId, identity.JoinedAtId), entered.Position, nick);
+        await history.ShowMissedAsync(session, [entered.Joined ?? roomName], Math.Max(lastId, identity.JoinedAtId), entered.Position, token);
         ServerLog.ClientResumed(logger, nick, session.RemoteEndPoint, lastId);
         display.Show($"* {nick} ({session.RemoteEndPoint}) reconnected");
         return true;

@@ -77,7 +77,8 @@ public sealed class StoreFailureTests
         server.Host.Dispose();
     }
 
-    // A real full disk, in a real process: the store's files may not grow past 64 KiB (bash's ulimit -f, with the
+    // A real full disk, in a real process: the store's files may not grow past 128 KiB (its empty schema takes some
+    // 60) (bash's ulimit -f, with the
     // signal that would kill the process ignored, so writes past the limit fail as on a full disk), then SIGTERM.
     [Fact]
     public async Task FullDisk_Sigterm_ServerStopsWithinTheGracePeriodAndExits3()
@@ -87,7 +88,7 @@ public sealed class StoreFailureTests
         await using var process = ChildProcess.Start("bash", [
             "-c",
             // The runtime's write-xor-execute mapping is a file as far as the limit goes; turn it off.
-            "trap '' XFSZ; ulimit -f 64; DOTNET_EnableWriteXorExecute=0 exec dotnet \"$0\" \"$@\"",
+            "trap '' XFSZ; ulimit -f 128; DOTNET_EnableWriteXorExecute=0 exec dotnet \"$0\" \"$@\"",
             server, "--Chat:Host=127.0.0.1", "--Chat:Port=0", $"--Chat:DataDirectory={data.Path}",
             "--Chat:OperatorConsole=Off", "--Chat:ShutdownGraceSeconds=1",
         ]);
@@ -95,7 +96,7 @@ public sealed class StoreFailureTests
         await using var alice = await TestClient.ConnectAsync(port);
         await alice.ReadLineAsync();
 
-        // Far more than 64 KiB: the store fails part of the way.
+        // Far more than 128 KiB: the store fails part of the way.
         await alice.SendBytesAsync(System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 2000).Select(i => $"{new string('x', 200)} {i}\n"))));
         await alice.ExpectAsync(line => line == Delayed);
         await process.ReadOutputLineAsync(line => line.Contains("Could not store", StringComparison.Ordinal));
