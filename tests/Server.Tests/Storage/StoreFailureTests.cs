@@ -78,8 +78,8 @@ public sealed class StoreFailureTests
     }
 
     // A real full disk, in a real process: the store's files may not grow past 128 KiB (its empty schema takes some
-    // 60) (bash's ulimit -f, with the
-    // signal that would kill the process ignored, so writes past the limit fail as on a full disk), then SIGTERM.
+    // 60; bash's ulimit -f, with the signal that would kill the process ignored, so writes past the limit fail as on
+    // a full disk), then SIGTERM.
     [Fact]
     public async Task FullDisk_Sigterm_ServerStopsWithinTheGracePeriodAndExits3()
     {

@@ -237,6 +237,39 @@ public sealed class BrowserTests(ChromiumFixture chromium) : IClassFixture<Chrom
     }
 
     [Fact]
+    public async Task PageReloaded_ResumesAsItself_WhatItMissedShownOnce_TheSearchBoxFindsWhatWasSaid()
+    {
+        await using var server = await StartAsync();
+        var page = await OpenAsync(server);
+        await SayAsync(page, "/nick carol");
+        await Assertions.Expect(page.Locator("#where")).ToHaveTextAsync("carol in lobby");
+        await using var bob = await server.ConnectAsAsync("bob");
+        await bob.SendAsync("before the page went away");
+        await Assertions.Expect(Lines(page, "bob: before the page went away")).ToHaveCountAsync(1);
+
+        // Away (its connection closed), then back in the same tab: itself again, shown only what it missed.
+        await page.GotoAsync("about:blank");
+        await server.Log.WaitForAsync(e => e.MessageTemplate.Text.StartsWith("Client {Nick} disconnected", StringComparison.Ordinal) && e.RenderMessage().Contains("carol", StringComparison.Ordinal));
+        await bob.SendAsync("said while the page was away");
+        await server.WaitUntilStoredAsync("said while the page was away");
+        await page.GotoAsync(server.WebUrl.ToString());
+
+        await Assertions.Expect(page.Locator("#state")).ToHaveTextAsync("connected");
+        await Assertions.Expect(page.Locator("#where")).ToHaveTextAsync("carol in lobby");
+        await Assertions.Expect(Lines(page, "bob: said while the page was away")).ToHaveCountAsync(1);
+        await Assertions.Expect(Lines(page, "bob: before the page went away")).ToHaveCountAsync(0);
+        await bob.SendAsync("and live after");
+        await Assertions.Expect(Lines(page, "bob: and live after")).ToHaveCountAsync(1);
+        Assert.Single(server.Log.Events, e => e.MessageTemplate.Text.StartsWith("Client {Nick} resumed", StringComparison.Ordinal) && e.RenderMessage().StartsWith("Client \"carol\"", StringComparison.Ordinal));
+
+        await page.Locator("#search-text").FillAsync("away");
+        await page.Locator("#search-text").PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#messages li.found")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("#messages li.found").First).ToContainTextAsync("bob: said while the page was away");
+        await Assertions.Expect(page.Locator("#messages li.notice").Last).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("2 found for \"away\"$"));
+    }
+
+    [Fact]
     public async Task AnotherSitesPage_CannotOpenTheWebSocket()
     {
         await using var server = await StartAsync();

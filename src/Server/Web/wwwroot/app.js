@@ -13,6 +13,22 @@
   const who = $("who");
   const topicLabel = $("topic");
   const loginForm = $("login");
+  const searchForm = $("search");
+
+  // This browser is one device of an account: a stable name it keeps (localStorage), so logging in again it is
+  // shown what it missed since it was last here. A reload of this tab resumes (sessionStorage keeps the token).
+  const deviceKey = "socketchat.device";
+  const resumeKey = "socketchat.resume";
+  let device = null;
+  try {
+    device = localStorage.getItem(deviceKey);
+    if (!device || !/^[A-Za-z][A-Za-z0-9._-]{0,31}$/.test(device)) {
+      device = `web-${Math.random().toString(36).slice(2, 12)}`;
+      localStorage.setItem(deviceKey, device);
+    }
+  } catch {
+    device = null; // storage refused (private mode): a device without a name
+  }
 
   // What survives a dropped connection: who we are, where, the newest message seen there, and the lines the server
   // has not acknowledged yet (resent with their cids, in order, on resuming: stored once, shown once).
@@ -26,7 +42,28 @@
     roles: {}, // nick -> owner, op or voice, in the room
     topic: null,
     seen: new Set(), // message ids shown, so a replay never shows one twice
+    newest: 0, // the newest message id shown, any room or private: where this device got to
+    read: {}, // room (lower case) -> the id the account read up to there
   };
+
+  // What a reload of this tab needs to come back as itself: the token, and where it got to.
+  function keep() {
+    try {
+      if (session.token) sessionStorage.setItem(resumeKey, JSON.stringify({ token: session.token, lastId: session.lastId, nick: session.nick, room: session.room, account: session.account }));
+      else sessionStorage.removeItem(resumeKey);
+    } catch {
+      // storage refused: a reload is a new connection
+    }
+  }
+
+  function restore() {
+    try {
+      const kept = JSON.parse(sessionStorage.getItem(resumeKey) || "null");
+      if (kept && typeof kept.token === "string") Object.assign(session, { token: kept.token, lastId: kept.lastId | 0, nick: kept.nick, room: kept.room, account: kept.account });
+    } catch {
+      // nothing usable kept
+    }
+  }
   const cidPrefix = Math.random().toString(36).slice(2, 10);
   let cidCounter = 0;
   let socket = null;
@@ -91,11 +128,41 @@
     // What /history asked for is shown even where it is on the page already; anything else once.
     if (event.id && session.seen.has(event.id) && !(event.history && session.askedHistory)) return;
     if (event.id) session.seen.add(event.id);
-    if (event.room && event.room.toLowerCase() === (session.room || "").toLowerCase() && event.id > session.lastId) {
+    const here = event.room && event.room.toLowerCase() === (session.room || "").toLowerCase();
+    if (here && event.id > session.lastId) {
       session.lastId = event.id;
+      keep();
     }
-    add(event.history ? "history" : "message", said(event.from, event.text), event.ts);
+    if (event.id > session.newest) session.newest = event.id;
+    // Said on another device of this account: shown as this page's own.
+    const item = add(`${event.history ? "history" : "message"}${event.own ? " mine" : ""}`, said(event.from, event.text), event.ts);
+    if (event.id) item.dataset.id = event.id;
+    if (here && !event.history) markReadSoon();
   }
+
+  // The account's read marker: a line above the first message after it, and moved on as this page is read.
+  function showRead(event) {
+    session.read[event.room.toLowerCase()] = event.id;
+    if (event.room.toLowerCase() !== (session.room || "").toLowerCase()) return;
+    document.querySelectorAll("#messages li.unread").forEach((line) => line.remove());
+    const after = [...messages.querySelectorAll("li[data-id]")].find((item) => Number(item.dataset.id) > event.id);
+    if (!after) return;
+    const line = document.createElement("li");
+    line.className = "unread";
+    line.textContent = "new since you last read";
+    messages.insertBefore(line, after);
+  }
+
+  let readTimer = null;
+  function markReadSoon() {
+    if (document.hidden || !session.credentials && !session.account || readTimer !== null) return;
+    readTimer = setTimeout(() => {
+      readTimer = null;
+      const upTo = session.lastId;
+      if (!document.hidden && upTo > (session.read[(session.room || "").toLowerCase()] || 0)) send({ type: "read", id: upTo });
+    }, 1000);
+  }
+  document.addEventListener("visibilitychange", markReadSoon);
 
   function send(request) {
     if (socket && socket.readyState === WebSocket.OPEN && welcomed) {
@@ -253,6 +320,7 @@
     welcomed = true;
     session.token = event.token;
     session.nick = event.nick;
+    if (session.credentials) session.account = event.nick;
     retryDelay = 500;
     loginForm.hidden = true;
     setState("connected", "connected");
@@ -271,8 +339,16 @@
       notice("reconnected");
     }
     showWhere();
+    keep();
     for (const { request } of session.pending.values()) send(request);
     askWho();
+  }
+
+  function login() {
+    const request = { type: "login", name: session.credentials.name, password: session.credentials.password };
+    if (device) request.device = device;
+    if (session.newest > 0) request.last_id = session.newest;
+    send(request);
   }
 
   function handle(event) {
@@ -283,7 +359,7 @@
       case "login_required":
         welcomed = true;
         if (session.credentials) {
-          send({ type: "login", name: session.credentials.name, password: session.credentials.password });
+          login();
         } else {
           loginForm.hidden = false;
           setState("offline", "log in");
@@ -301,7 +377,20 @@
       case "private":
         if (event.id && session.seen.has(event.id)) break;
         if (event.id) session.seen.add(event.id);
-        add("private", [["from", `[private] ${event.from}`], [null, `: ${event.text}`]], event.ts);
+        if (event.id > session.newest) session.newest = event.id;
+        if (event.own) add("private mine", [["from", `[private] → ${event.to}`], [null, `: ${event.text}`]], event.ts);
+        else add("private", [["from", `[private] ${event.from}`], [null, `: ${event.text}`]], event.ts);
+        break;
+      case "read":
+        session.account = session.account || session.nick;
+        showRead(event);
+        if (event.cid === "read") notice(event.id ? `read up to ${event.id} in ${event.room}` : `nothing marked read in ${event.room}`);
+        break;
+      case "found":
+        add("found", [["from", `[found] ${event.room ? `#${event.room}` : `${event.from} → ${event.to}`} ${time(event.ts)} ${event.from}`], [null, `: ${event.text}`]], event.ts);
+        break;
+      case "search_end":
+        notice(`${event.count} found for "${event.text}"`);
         break;
       case "ack": {
         const entry = session.pending.get(event.cid);
@@ -311,7 +400,10 @@
           showWaiting();
         }
         if (event.id) session.seen.add(event.id);
-        if (entry && entry.request.type === "message" && event.id > session.lastId) session.lastId = event.id;
+        if (entry && entry.request.type === "message" && event.id > session.lastId) {
+          session.lastId = event.id;
+          keep();
+        }
         break;
       }
       case "presence":
@@ -320,6 +412,7 @@
           session.lastId = 0;
           showWhere();
           showTopic(null);
+          keep();
         }
         if (event.action === "rename" && event.old === session.nick) {
           session.nick = event.nick;
@@ -361,7 +454,10 @@
           session.credentials = null;
           loginForm.hidden = false;
         }
-        if (event.code === "resume_failed") session.token = null;
+        if (event.code === "resume_failed") {
+          session.token = null;
+          keep();
+        }
         break;
       case "shutdown":
         notice(event.text);
@@ -462,7 +558,7 @@
           return;
         case "help":
           send({ type: "help" });
-          notice("this page: /nick NAME, /join ROOM, /msg NICK TEXT, /who, /history [N], /me TEXT, /ping, /quit; //TEXT says /TEXT; moderation as above");
+          notice("this page: /nick NAME, /join ROOM, /msg NICK TEXT, /who, /history [N], /search WORDS, /read [ID], /me TEXT, /ping, /quit; //TEXT says /TEXT; moderation as above");
           return;
         case "topic":
           if (!argument) {
@@ -483,7 +579,19 @@
           return;
         case "quit":
           stopped = true;
+          session.token = null;
+          keep();
           send({ type: "quit" });
+          return;
+        case "search":
+          if (argument) search(argument);
+          else notice("usage: /search WORDS", "error");
+          return;
+        case "read":
+          if (argument === "?") send({ type: "read", ask: true, cid: "read" });
+          else if (!argument) send({ type: "read", cid: "read" });
+          else if (/^\d+$/.test(argument)) send({ type: "read", id: Number(argument), cid: "read" });
+          else notice("usage: /read [ID] or /read ?", "error");
           return;
         case "me":
           break;
@@ -506,8 +614,19 @@
   loginForm.addEventListener("submit", (event) => {
     event.preventDefault();
     session.credentials = { name: $("login-name").value, password: $("login-password").value };
-    send({ type: "login", name: session.credentials.name, password: session.credentials.password });
+    login();
     $("login-password").value = "";
+  });
+
+  // The search box: messages with every word, in the rooms this page is in and its private lines, newest first.
+  function search(words) {
+    send({ type: "search", text: words, cid: "search" });
+  }
+
+  searchForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const words = $("search-text").value.trim();
+    if (words) search(words);
   });
 
   // Back online: try at once rather than wait out the backoff.
@@ -519,6 +638,7 @@
     }
   });
 
+  restore();
   connect();
   input.focus();
 })();
