@@ -26,6 +26,15 @@ internal sealed class ClientOptions
     [ChatName(AllowEmpty = true)]
     public string? Nick { get; set; }
 
+    // Which of the account's devices this is (shown what it missed since it was last connected); empty uses the
+    // one kept in Chat:StateDirectory's device file, made the first time.
+    [ChatName(AllowEmpty = true)]
+    public string? Device { get; set; }
+
+    // Where the client keeps what it knows across runs (its device name); empty: $XDG_STATE_HOME/socketchat, else
+    // ~/.local/state/socketchat.
+    public string StateDirectory { get; set => field = value ?? string.Empty; } = string.Empty;
+
     // At most the server's dedupe window (1024 client ids), so every resent line is recognised.
     [Range(1, 1000, ErrorMessage = "must be from {1} to {2} lines")]
     public int MaxQueuedLines { get; set; } = 500;

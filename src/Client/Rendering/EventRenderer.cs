@@ -35,6 +35,7 @@ internal sealed class EventRenderer(bool colour)
         InfoEvent i => Style(Cyan, $"* {Safe(i.Text)}"),
         ShutdownEvent s => Style(Yellow, $"* {Safe(s.Text)}"),
         NoticeEvent n => Style(Yellow, $"* {Safe(n.Text)}"),
+        FoundEvent or SearchEndEvent or TopicEvent or ModerationEvent or ReadEvent => TextEventWriter.Format(serverEvent) is { } line ? Style(Cyan, Safe(line)) : null,
         HistoryEndEvent h => Style(Dim, $"* end of history ({h.Count} {(h.Count == 1 ? "message" : "messages")})"),
         _ => null,
     };

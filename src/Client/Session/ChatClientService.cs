@@ -28,7 +28,7 @@ internal sealed class ChatClientService(
 
     // The end of piped input: deliver what was queued, then leave.
     private readonly TaskCompletionSource _inputEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly ClientState _state = new();
+    private readonly ClientState _state = new() { ResolveDevice = () => DeviceName.Resolve(options.Value) };
     private readonly EventRenderer _renderer = new(console.IsOutputTerminal);
     private readonly Outbox.Outbox _outbox = new(options.Value.MaxQueuedLines);
     private readonly Backoff _backoff = new(options.Value.Reconnect, Random.Shared);

@@ -14,6 +14,18 @@ internal sealed class ClientState
 
     public bool EverConnected => Nick is not null;
 
+    // Which of its account's devices this client is (DeviceName), found the first time it logs in (a guest keeps
+    // no state file); null when it has none.
+    public string? Device => _device ??= ResolveDevice?.Invoke();
+
+    public Func<string?>? ResolveDevice { get; init; }
+
+    private string? _device;
+
+    // The newest message (room or private) shown: where this device got to, sent with a login so a reconnect is shown
+    // exactly what it missed.
+    public long NewestShownId { get; set; }
+
     // Guards the login hold and what enters the outbox, so a line is either queued before the hold (and dropped by
     // it) or refused after it, never slipped in between.
     private readonly Lock _loginGate = new();

@@ -190,7 +190,7 @@ internal sealed class ConnectionSession(
         }
 
         _loggedIn = true;
-        await SendAsync(login, cancellationToken);
+        await SendAsync(login with { Device = state.Device, LastId = state.NewestShownId > 0 ? state.NewestShownId : null }, cancellationToken);
         return true;
     }
 
@@ -296,6 +296,10 @@ internal sealed class ConnectionSession(
             case RoomMessageEvent message when string.Equals(message.Room, state.Room, StringComparison.OrdinalIgnoreCase):
                 state.Show(message.Room, message.Id);
                 state.LastMessageId = Math.Max(state.LastMessageId, message.Id);
+                state.NewestShownId = Math.Max(state.NewestShownId, message.Id);
+                break;
+            case PrivateMessageEvent told:
+                state.NewestShownId = Math.Max(state.NewestShownId, told.Id);
                 break;
             case PresenceEvent { Action: PresenceAction.Rename } rename when string.Equals(rename.OldNick, state.Nick, StringComparison.Ordinal):
                 state.Nick = rename.Nick;

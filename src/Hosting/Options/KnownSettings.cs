@@ -33,7 +33,7 @@ public static class KnownSettings
         "Chat:Web:Port", "Chat:Web:TlsPort", "Chat:Web:AllowedOrigins", "Chat:Web:AllowedHosts",
 
         // The client.
-        "Chat:PasswordFile", "Chat:Nick", "Chat:Servers", "Chat:MaxQueuedLines", "Chat:ConnectTimeoutSeconds",
+        "Chat:PasswordFile", "Chat:Nick", "Chat:Device", "Chat:StateDirectory", "Chat:Servers", "Chat:MaxQueuedLines", "Chat:ConnectTimeoutSeconds",
         "Chat:Reconnect:FirstDelaySeconds", "Chat:Reconnect:MaxDelaySeconds", "Chat:Reconnect:Attempts",
         "Chat:Tls:Enabled", "Chat:Tls:CaPath", "Chat:Tls:AllowUntrusted", "Chat:Tls:ServerName",
 

@@ -75,6 +75,42 @@ public static class JsonCommandWriter
                     }
 
                     break;
+                case SearchCommand search:
+                    json.WriteString("type", "search");
+                    json.WriteString("text", search.Text);
+                    if (search.Limit != SearchCommand.DefaultLimit)
+                    {
+                        json.WriteNumber("limit", search.Limit);
+                    }
+
+                    if (search.BeforeId is { } searchBefore)
+                    {
+                        json.WriteNumber("before", searchBefore);
+                    }
+
+                    break;
+                case ReadCommand read:
+                    json.WriteString("type", "read");
+                    WriteIfSet(json, "room", read.Room);
+                    if (read.Id is { } upTo)
+                    {
+                        json.WriteNumber("id", upTo);
+                    }
+
+                    if (read.Ask)
+                    {
+                        json.WriteBoolean("ask", true);
+                    }
+
+                    break;
+                case ModerateCommand moderate when moderate.Verb != ModerationVerb.Wallops:
+                    WriteModeration(json, moderate);
+                    break;
+                case OperCommand oper:
+                    json.WriteString("type", "oper");
+                    json.WriteString("name", oper.Name);
+                    json.WriteString("password", oper.Password);
+                    break;
                 case LoginCommand login:
                     json.WriteString("type", "login");
                     json.WriteString("name", login.Name);
@@ -103,5 +139,48 @@ public static class JsonCommandWriter
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    // As JsonCommandParser reads it: the verb is the type; its target a nick or (bans and mutes) a mask; its text a
+    // topic, the modes, or a reason.
+    private static void WriteModeration(Utf8JsonWriter json, ModerateCommand moderate)
+    {
+        json.WriteString("type", moderate.Verb.ToString().ToLowerInvariant());
+        WriteIfSet(json, "room", moderate.Room);
+        switch (moderate.Verb)
+        {
+            case ModerationVerb.Topic:
+                WriteIfSet(json, "text", moderate.Text);
+                break;
+            case ModerationVerb.Mode:
+                WriteIfSet(json, "modes", moderate.Text);
+                break;
+            case ModerationVerb.Ban or ModerationVerb.Mute or ModerationVerb.Unban or ModerationVerb.Unmute:
+                WriteIfSet(json, "mask", moderate.Target);
+                WriteIfSet(json, "reason", moderate.Text);
+                if (moderate.Duration is { } lasts)
+                {
+                    json.WriteString("duration", string.Create(CultureInfo.InvariantCulture, $"{(long)Math.Ceiling(lasts.TotalSeconds)}s"));
+                }
+
+                break;
+            default:
+                WriteIfSet(json, "nick", moderate.Target);
+                WriteIfSet(json, "reason", moderate.Text);
+                break;
+        }
+
+        if (moderate.ServerWide)
+        {
+            json.WriteBoolean("server", true);
+        }
+    }
+
+    private static void WriteIfSet(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is not null)
+        {
+            json.WriteString(name, value);
+        }
     }
 }

@@ -32,6 +32,9 @@ internal sealed class ClientHarness : IAsyncDisposable
             ["Chat:Host"] = "127.0.0.1",
             ["Chat:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Chat:Nick"] = "alice",
+
+            // Each its own device, and nothing kept in the user's state directory.
+            ["Chat:Device"] = $"test-{Guid.NewGuid():N}"[..16],
             ["Chat:Reconnect:FirstDelaySeconds"] = "0.05",
             ["Chat:Reconnect:MaxDelaySeconds"] = "0.2",
         });

@@ -210,6 +210,31 @@ public sealed class ClientSecurityTests : IDisposable
         Assert.Single(server.Log.Events, e => e.MessageTemplate.Text.Contains("logged in again from", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Accounts_TwoDevicesOfOneAccount_EachShowsTheOthersLinesAsItsOwn_SearchAndReadMarkersShown()
+    {
+        WriteAccounts();
+        await File.WriteAllTextAsync(_data.File("password"), Password + "\n");
+        await using var server = await TestServer.StartAsync(new() { ["Chat:Auth:Mode"] = "password", ["Chat:DataDirectory"] = _data.Path });
+        var settings = new Dictionary<string, string?> { ["Chat:PasswordFile"] = _data.File("password") };
+        await using var laptop = await ClientHarness.StartAsync(server.Port, settings);
+        await laptop.Console.WaitForOutputAsync(line => line.StartsWith("* connected", StringComparison.Ordinal));
+        await using var phone = await ClientHarness.StartAsync(server.Port, settings);
+        await phone.Console.WaitForOutputAsync(line => line.StartsWith("* connected", StringComparison.Ordinal));
+        await using var watcher = await WatchLobbyAsync(server);
+
+        await laptop.TypeAsync("said on the laptop");
+        Assert.Equal("alice: said on the laptop", await watcher.ReadLineAsync());
+        await phone.Console.WaitForOutputAsync(line => line == "you: said on the laptop");
+
+        await phone.TypeAsync("/search laptop");
+        await phone.Console.WaitForOutputAsync(line => System.Text.RegularExpressions.Regex.IsMatch(line, @"^\[found\] #lobby \S+ alice: said on the laptop \(id \d+\)$"));
+        await phone.Console.WaitForOutputAsync(line => line == "* 1 found for \"laptop\"");
+        await phone.TypeAsync("/read");
+        await phone.Console.WaitForOutputAsync(line => System.Text.RegularExpressions.Regex.IsMatch(line, @"^\* read up to \d+ in lobby \(\S+\)$"));
+        await laptop.Console.WaitForOutputAsync(line => System.Text.RegularExpressions.Regex.IsMatch(line, @"^\* read up to \d+ in lobby \(\S+\)$"));
+    }
+
     // alice, and a second account whose connection watches the lobby.
     private void WriteAccounts() => TestAccounts.Write(_data.File("users.txt"), ("alice", Password), ("watcher", "watcher's long password"));
 

@@ -70,4 +70,21 @@ public sealed class JsonCommandParserTests
 
         Assert.Equal(login, JsonCommandParser.Parse(SocketChat.Protocol.Encoders.JsonCommandWriter.Format(login)));
     }
+
+    // What our client sends of what a person types is read back as the same request.
+    public static TheoryData<string> Typed => new()
+    {
+        "/search café opens", "/read", "/read #dev 41", "/read ?", "/topic a new topic", "/topic", "/kick bob spamming",
+        "/ban bob 2h", "/ban --server 192.0.2.0/24 2h", "/unban bob", "/mute #dev carol 30m", "/op bob", "/mode +m", "/invite dave", "/bans", "/oper root secret words",
+    };
+
+    [Theory]
+    [MemberData(nameof(Typed))]
+    public void JsonCommandWriter_WhatATypedLineAsks_ParsesBack(string typed)
+    {
+        var command = TextCommandParser.Parse(typed)!;
+        Assert.IsNotType<InvalidCommand>(command);
+
+        Assert.Equal(command, JsonCommandParser.Parse(SocketChat.Protocol.Encoders.JsonCommandWriter.Format(command)));
+    }
 }
