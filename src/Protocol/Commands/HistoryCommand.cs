@@ -20,4 +20,10 @@ public sealed record HistoryCommand(int Limit, long? BeforeId = null, long? Afte
 
     /// <summary>The oldest <see cref="Limit"/> in the range rather than the newest: paging forward (<c>/history after ID</c>).</summary>
     public bool Forward { get; init; }
+
+    /// <summary>
+    /// The private conversation with this user instead of the room (JSON <c>with</c>; <c>/history with NICK [N]</c>):
+    /// its two parties' alone.
+    /// </summary>
+    public string? With { get; init; }
 }

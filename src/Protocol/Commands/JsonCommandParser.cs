@@ -180,8 +180,13 @@ public static class JsonCommandParser
             return new InvalidCommand(ErrorCodes.BadArguments, "\"before_ts\" and \"after_ts\" must be ISO 8601 times (2026-12-01T10:00:00Z)", cid);
         }
 
+        if (!TryGetString(root, "with", out var with) || (with is not null && !ChatNames.IsValid(with)))
+        {
+            return new InvalidCommand(ErrorCodes.InvalidName, $"\"with\" must be a nickname: {ChatNames.Rule}", cid);
+        }
+
         var forward = root.TryGetProperty("forward", out var direction) && direction.ValueKind == JsonValueKind.True;
-        return new HistoryCommand((int)(limit ?? HistoryCommand.DefaultLimit), before, after, cid) { BeforeTime = beforeTime, AfterTime = afterTime, Forward = forward };
+        return new HistoryCommand((int)(limit ?? HistoryCommand.DefaultLimit), before, after, cid) { BeforeTime = beforeTime, AfterTime = afterTime, Forward = forward, With = with };
     }
 
     // True when the property is absent (value null) or an ISO 8601 time with its offset; false otherwise.

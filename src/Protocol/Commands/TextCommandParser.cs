@@ -182,7 +182,7 @@ public static class TextCommandParser
     // /history [N], /history before ID [N], /history after ID [N] (the oldest N after it: paging forward).
     private static ClientCommand History(string rest)
     {
-        var usage = new InvalidCommand(ErrorCodes.BadArguments, $"usage: /history [N], /history before ID [N] or /history after ID [N], N from 1 to {HistoryCommand.MaxLimit}");
+        var usage = new InvalidCommand(ErrorCodes.BadArguments, $"usage: /history [N], /history before ID [N], /history after ID [N] or /history with NICK [N], N from 1 to {HistoryCommand.MaxLimit}");
         var words = rest.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         static bool Number(string word, out long value) =>
             long.TryParse(word, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value);
@@ -192,6 +192,8 @@ public static class TextCommandParser
         {
             case []:
                 return new HistoryCommand(HistoryCommand.DefaultLimit);
+            case ["with", var nick, .. var tail] when Text.ChatNames.IsValid(nick) && Limit(tail) is { } limit:
+                return new HistoryCommand(limit) { With = nick };
             case ["before" or "after", var id, .. var tail] when Number(id, out var at) && Limit(tail) is { } limit:
                 return words[0] == "before" ? new HistoryCommand(limit, BeforeId: at) : new HistoryCommand(limit, AfterId: at) { Forward = true };
             case [_] when Limit(words) is { } limit:

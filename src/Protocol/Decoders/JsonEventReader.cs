@@ -32,7 +32,7 @@ public static class JsonEventReader
     private static ServerEvent? Read(JsonElement root) => String(root, "type") switch
     {
         "message" => new RoomMessageEvent(Id(root), Ts(root), Required(root, "room"), Required(root, "from"), Required(root, "text"), Bool(root, "history")) { Notice = Bool(root, "notice"), Own = Bool(root, "own") },
-        "private" => new PrivateMessageEvent(Id(root), Ts(root), Required(root, "from"), Required(root, "to"), Required(root, "text")) { Notice = Bool(root, "notice"), Own = Bool(root, "own") },
+        "private" => new PrivateMessageEvent(Id(root), Ts(root), Required(root, "from"), Required(root, "to"), Required(root, "text")) { Notice = Bool(root, "notice"), Own = Bool(root, "own"), History = Bool(root, "history") },
         "announce" => new AnnouncementEvent(Id(root), Ts(root), Required(root, "text"), Bool(root, "history")),
         "presence" => new PresenceEvent(Ts(root), Required(root, "room"), Required(root, "nick"), Action(Required(root, "action")), String(root, "old")) { Device = Bool(root, "device") },
         "ack" => new AckEvent(String(root, "cid"), Id(root), Ts(root)),

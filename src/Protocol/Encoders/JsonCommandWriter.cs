@@ -74,6 +74,13 @@ public static class JsonCommandWriter
                         json.WriteNumber("after", after);
                     }
 
+                    if (history.Forward)
+                    {
+                        json.WriteBoolean("forward", true);
+                    }
+
+                    WriteIfSet(json, "with", history.With);
+
                     break;
                 case SearchCommand search:
                     json.WriteString("type", "search");

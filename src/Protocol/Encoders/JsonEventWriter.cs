@@ -66,6 +66,11 @@ public static class JsonEventWriter
                     json.WriteBoolean("own", true);
                 }
 
+                if (p.History)
+                {
+                    json.WriteBoolean("history", true);
+                }
+
                 break;
             case AnnouncementEvent a:
                 Header(json, "announce", a.Id, a.Timestamp);

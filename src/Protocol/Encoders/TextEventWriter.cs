@@ -33,6 +33,8 @@ public static class TextEventWriter
         RoomMessageEvent { History: true } m => $"[history] {Said(m.From, m.Text, m.Notice)}",
         RoomMessageEvent { Own: true } m => Said("you", m.Text, m.Notice),
         RoomMessageEvent m => Said(m.From, m.Text, m.Notice),
+        PrivateMessageEvent { History: true, Own: true } p => $"[history] [private] {Said($"you -> {p.To}", p.Text, p.Notice)}",
+        PrivateMessageEvent { History: true } p => $"[history] [private] {Said(p.From, p.Text, p.Notice)}",
         PrivateMessageEvent { Own: true } p => $"[private] {Said($"you -> {p.To}", p.Text, p.Notice)}",
         PrivateMessageEvent p => $"[private] {Said(p.From, p.Text, p.Notice)}",
         AnnouncementEvent { History: true } a => $"[history] {ChatNames.Server}: {a.Text}",

@@ -11,4 +11,7 @@ public sealed record PrivateMessageEvent(long Id, DateTimeOffset Timestamp, stri
     /// <c>[private] you -&gt; TO: TEXT</c>).
     /// </summary>
     public bool Own { get; init; }
+
+    /// <summary>Sent again from the conversation's history on request (JSON <c>"history": true</c>; text <c>[history]</c>).</summary>
+    public bool History { get; init; }
 }

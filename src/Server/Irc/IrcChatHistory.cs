@@ -10,8 +10,8 @@ namespace SocketChat.Server.Irc;
 
 // IRCv3 draft/chathistory: a client that negotiated it asks for a channel's history itself (and is not sent it on
 // joining) by message id or time — LATEST, BEFORE, AFTER, AROUND, BETWEEN — and for the channels it has history in
-// (TARGETS); each answer is one batch. A channel's history is its members' alone. Private conversations are not
-// kept by conversation, so a nickname target answers an empty batch.
+// (TARGETS); each answer is one batch. A channel's history is its members' alone; a nickname's is the private
+// conversation with it, its two parties' alone.
 internal sealed class IrcChatHistory(MessageLog log, RoomHistory history, RoomDirectory rooms)
 {
     // The most messages one request returns (CHATHISTORY=500 in 005).
@@ -69,10 +69,17 @@ internal sealed class IrcChatHistory(MessageLog log, RoomHistory history, RoomDi
             return;
         }
 
-        IReadOnlyList<StoredMessage> found;
+        // A channel it is in, or a nickname: its private conversation with that user, either way.
+        Read read;
         if (!target.StartsWith('#'))
         {
-            found = [];
+            if (!Protocol.Text.ChatNames.IsValid(target))
+            {
+                session.Reply($":{server} FAIL CHATHISTORY INVALID_TARGET {subcommand} {target} :No such nickname");
+                return;
+            }
+
+            read = (after, before, count, forward) => log.Store.PrivateAsync(session.Nick, target, after, before, count, forward);
         }
         else if (IrcChannels.RoomOf(session, target) is not { } asked || !session.IsIn(asked))
         {
@@ -82,16 +89,18 @@ internal sealed class IrcChatHistory(MessageLog log, RoomHistory history, RoomDi
         else
         {
             var room = rooms.FindRoom(asked)?.Name ?? asked;
-            found = subcommand switch
-            {
-                "LATEST" when first.IsStar => await log.Store.RoomAsync(room, 0, long.MaxValue, limit),
-                "LATEST" => await log.Store.RoomAsync(room, await AfterAsync(first), long.MaxValue, limit),
-                "BEFORE" => await log.Store.RoomAsync(room, 0, await BeforeAsync(first), limit),
-                "AFTER" => await log.Store.RoomForwardAsync(room, await AfterAsync(first), long.MaxValue, limit),
-                "AROUND" => await AroundAsync(room, first, limit),
-                _ => await BetweenAsync(room, first, second!, limit),
-            };
+            read = (after, before, count, forward) => forward ? log.Store.RoomForwardAsync(room, after, before, count) : log.Store.RoomAsync(room, after, before, count);
         }
+
+        var found = subcommand switch
+        {
+            "LATEST" when first.IsStar => await read(0, long.MaxValue, limit, false),
+            "LATEST" => await read(await AfterAsync(first), long.MaxValue, limit, false),
+            "BEFORE" => await read(0, await BeforeAsync(first), limit, false),
+            "AFTER" => await read(await AfterAsync(first), long.MaxValue, limit, true),
+            "AROUND" => await AroundAsync(read, first, limit),
+            _ => await BetweenAsync(read, first, second!, limit),
+        };
 
         SendBatch(session, irc, $"chathistory {target}", found);
     }
@@ -183,39 +192,46 @@ internal sealed class IrcChatHistory(MessageLog log, RoomHistory history, RoomDi
         {
             if (await log.Store.RoomAsync(room, after, before, 1) is [var newest])
             {
-                latest.Add((room, newest.Timestamp));
+                latest.Add(($"#{room}", newest.Timestamp));
             }
+        }
+
+        // And whoever it talked with alone, each with the latest line either way (of its newest MaxLimit).
+        foreach (var conversation in (await log.Store.PrivateAsync(session.Nick, null, after, before, MaxLimit))
+            .GroupBy(told => string.Equals(told.From, session.Nick, StringComparison.OrdinalIgnoreCase) ? told.To! : told.From, StringComparer.OrdinalIgnoreCase))
+        {
+            latest.Add((conversation.Key, conversation.Max(told => told.Timestamp)));
         }
 
         var batch = $"c{++irc.HistoryRequests}";
         session.Reply($":{server} BATCH +{batch} draft/chathistory-targets");
-        foreach (var (room, at) in latest.OrderBy(entry => entry.At).Take(limit))
+        foreach (var (target, at) in latest.OrderBy(entry => entry.At).Take(limit))
         {
-            session.Reply($"@batch={batch} :{server} CHATHISTORY TARGETS #{room} {EventWriter.FormatTimestamp(at)}");
+            session.Reply($"@batch={batch} :{server} CHATHISTORY TARGETS {target} {EventWriter.FormatTimestamp(at)}");
         }
 
         session.Reply($":{server} BATCH -{batch}");
     }
 
+    // Reads a channel's or a conversation's messages with ids in (after, before): the newest count, or with forward
+    // the oldest, oldest first either way.
+    private delegate ValueTask<IReadOnlyList<StoredMessage>> Read(long after, long before, int count, bool forward);
+
     // Half before the reference (the newest of them), the rest from it on.
-    private async Task<IReadOnlyList<StoredMessage>> AroundAsync(string room, Reference around, int limit)
+    private async Task<IReadOnlyList<StoredMessage>> AroundAsync(Read read, Reference around, int limit)
     {
         var pivot = around.Id ?? await log.Store.IdAtAsync(around.Time!.Value);
-        var before = await log.Store.RoomAsync(room, 0, pivot, limit / 2);
-        var after = await log.Store.RoomForwardAsync(room, pivot - 1, long.MaxValue, limit - before.Count);
+        var before = await read(0, pivot, limit / 2, false);
+        var after = await read(pivot - 1, long.MaxValue, limit - before.Count, true);
         return [.. before, .. after];
     }
 
     // Strictly between the two, the oldest first when the first is the earlier, else the newest before the first.
-    private async Task<IReadOnlyList<StoredMessage>> BetweenAsync(string room, Reference first, Reference second, int limit)
+    private async Task<IReadOnlyList<StoredMessage>> BetweenAsync(Read read, Reference first, Reference second, int limit)
     {
         var forward = first.Id is { } a && second.Id is { } b ? a <= b : (first.Time ?? DateTimeOffset.MinValue) <= (second.Time ?? DateTimeOffset.MaxValue);
         var (lower, upper) = forward ? (first, second) : (second, first);
-        var after = await AfterAsync(lower);
-        var before = await BeforeAsync(upper);
-        return forward
-            ? await log.Store.RoomForwardAsync(room, after, before, limit)
-            : await log.Store.RoomAsync(room, after, before, limit);
+        return await read(await AfterAsync(lower), await BeforeAsync(upper), limit, forward);
     }
 
     // The id every message after the reference is above.

@@ -81,6 +81,20 @@ internal sealed class RoomHistory(LogReader reader, MessageLog log, IOptions<Cha
     {
         var room = session.Room;
         var (after, before) = await RangeAsync(request.AfterId ?? 0, request.BeforeId ?? long.MaxValue, request.AfterTime, request.BeforeTime);
+        if (request.With is { } with)
+        {
+            // A private conversation: the asker's with that user, each line as it was told.
+            var told = await log.Store.PrivateAsync(session.Nick, with, after, before, request.Limit, request.Forward);
+            foreach (var message in told)
+            {
+                var own = string.Equals(message.From, session.Nick, StringComparison.OrdinalIgnoreCase) && !string.Equals(message.To, session.Nick, StringComparison.OrdinalIgnoreCase);
+                session.Send(message.ToPrivateEvent() with { Own = own, History = true });
+            }
+
+            session.Send(new HistoryEndEvent(with, told.Count, request.Cid));
+            return;
+        }
+
         var messages = request.Forward
             ? await log.Store.RoomForwardAsync(room, after, before, request.Limit)
             : await log.Store.RoomAsync(room, after, before, request.Limit);

@@ -74,7 +74,7 @@ public sealed class JsonCommandParserTests
     // What our client sends of what a person types is read back as the same request.
     public static TheoryData<string> Typed => new()
     {
-        "/search café opens", "/read", "/read #dev 41", "/read ?", "/topic a new topic", "/topic", "/kick bob spamming",
+        "/search café opens", "/history with bob 5", "/history after 41 3", "/read", "/read #dev 41", "/read ?", "/topic a new topic", "/topic", "/kick bob spamming",
         "/ban bob 2h", "/ban --server 192.0.2.0/24 2h", "/unban bob", "/mute #dev carol 30m", "/op bob", "/mode +m", "/invite dave", "/bans", "/oper root secret words",
     };
 

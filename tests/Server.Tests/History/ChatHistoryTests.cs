@@ -67,6 +67,73 @@ public sealed partial class ChatHistoryTests
     }
 
     [Fact]
+    public async Task ChatHistory_PagedBackThroughAThousandLines_EachOnceInOrder_APrivateConversationItsTwoPartiesAlone()
+    {
+        await using var server = await TestServer.StartAsync(new() { ["Chat:Irc:Port"] = "0" });
+        await using var nc = await server.ConnectAsAsync("bob");
+        for (var i = 1; i <= 1000; i++)
+        {
+            await nc.SendAsync($"line {i}");
+        }
+
+        await server.WaitUntilStoredAsync("line 1000");
+        await using var alice = await server.ConnectIrcAsync("alice", Caps);
+
+        // Back a page at a time, each page before the oldest of the last: all thousand, once, in order.
+        var all = new List<(string Text, long Id, string Time)>();
+        var page = await QueryAsync(alice, "LATEST #lobby * 100");
+        while (page.Count > 0)
+        {
+            all.InsertRange(0, page);
+            page = await QueryAsync(alice, $"BEFORE #lobby msgid={page[0].Id} 100");
+        }
+
+        Assert.Equal(Enumerable.Range(1, 1000).Select(i => $"line {i}"), all.Select(line => line.Text));
+        Assert.Equal(all.Select(line => line.Id).Order(), all.Select(line => line.Id));
+
+        // A private conversation: asked for by the other party's nickname, by either of the two, and nobody else.
+        await nc.SendAsync("/msg alice just between us");
+        await alice.ExpectAsync(line => line.EndsWith("PRIVMSG alice :just between us", StringComparison.Ordinal));
+        await alice.SendAsync("PRIVMSG bob :agreed");
+        await server.Log.WaitForAsync(e => e.RenderMessage().EndsWith(": \"agreed\"", StringComparison.Ordinal));
+        await using var carol = await server.ConnectIrcAsync("carol", Caps, join: null);
+        await nc.SendAsync("/msg carol not for alice");
+        await carol.ExpectAsync(line => line.EndsWith("PRIVMSG carol :not for alice", StringComparison.Ordinal));
+
+        Assert.Equal(
+            [("bob", "alice", "just between us"), ("alice", "bob", "agreed")],
+            (await PrivateAsync(alice, "LATEST bob * 10", "bob")).Select(line => (line.From, line.To, line.Text)));
+        Assert.Equal(
+            [("bob", "carol", "not for alice")],
+            (await PrivateAsync(carol, "LATEST bob * 10", "bob")).Select(line => (line.From, line.To, line.Text)));
+        Assert.Empty(await PrivateAsync(carol, "LATEST alice * 10", "alice"));
+
+        // TARGETS names the conversation beside the channel.
+        await alice.SendAsync("CHATHISTORY TARGETS timestamp=2000-01-01T00:00:00.000Z timestamp=2999-01-01T00:00:00.000Z 10");
+        var targets = await alice.ReadLinesAsync(4);
+        Assert.Matches(@"^@batch=\S+ :socketchat CHATHISTORY TARGETS #lobby \S+$", targets[1]);
+        Assert.Matches(@"^@batch=\S+ :socketchat CHATHISTORY TARGETS bob \S+$", targets[2]);
+    }
+
+    // A private conversation's batch: who sent each line to whom, and what.
+    private static async Task<List<(string From, string To, string Text)>> PrivateAsync(TestClient irc, string request, string target)
+    {
+        await irc.SendAsync($"CHATHISTORY {request}");
+        var start = (await irc.ReadLineAsync())!;
+        Assert.Matches($@"^:socketchat BATCH \+(\S+) chathistory {target}$", start);
+        var name = start.Split(' ')[2][1..];
+        var found = new List<(string, string, string)>();
+        while (await irc.ReadLineAsync() is { } line && line != $":socketchat BATCH -{name}")
+        {
+            var said = Regex.Match(line, @"^@batch=[^ ]+ :(?<from>[^!]+)!\S+ PRIVMSG (?<to>\S+) :(?<text>.*)$");
+            Assert.True(said.Success, line);
+            found.Add((said.Groups["from"].Value, said.Groups["to"].Value, said.Groups["text"].Value));
+        }
+
+        return found;
+    }
+
+    [Fact]
     public async Task JsonHistory_ByTimeAndForward_TextHistoryBeforeAndAfter()
     {
         await using var server = await TestServer.StartAsync();
@@ -88,6 +155,18 @@ public sealed partial class ChatHistoryTests
         Assert.All(await ReadHistoryAsync(json, "t2"), m => Assert.NotEqual("n1", m.Text));
         await json.SendAsync("""{"type":"history","before_ts":"yesterday","cid":"bad"}""");
         Assert.Equal("""{"type":"error","code":"bad_arguments","message":"\"before_ts\" and \"after_ts\" must be ISO 8601 times (2026-12-01T10:00:00Z)","cid":"bad"}""", await json.ExpectAsync(line => line.Contains("\"error\"", StringComparison.Ordinal)));
+
+        // A private conversation, by the other party's name; the asker's own lines marked as its own.
+        await nc.SendAsync("/msg alice between us");
+        await json.ExpectAsync(line => line.Contains("between us", StringComparison.Ordinal));
+        await json.SendAsync("""{"type":"private","to":"bob","text":"yes"}""");
+        await nc.ExpectAsync(line => line == "[private] alice: yes");
+        await json.SendAsync("""{"type":"history","with":"bob","cid":"w"}""");
+        Assert.Matches("""^\{"type":"private",.*"from":"bob","to":"alice","text":"between us","history":true\}$""", await json.ExpectAsync(line => line.Contains("\"history\":true", StringComparison.Ordinal)));
+        Assert.Matches("""^\{"type":"private",.*"from":"alice","to":"bob","text":"yes","own":true,"history":true\}$""", await json.ReadLineAsync());
+        Assert.Equal("""{"type":"history_end","room":"bob","count":2,"cid":"w"}""", await json.ReadLineAsync());
+        await nc.SendAsync("/history with alice 1");
+        Assert.Equal(["[history] [private] alice: yes", "* end of history (1 message)"], await nc.ReadLinesAsync(2));
 
         await nc.SendAsync($"/history after {forward[2].Id} 2");
         Assert.Equal(["[history] bob: n4", "[history] bob: n5", "* end of history (2 messages)"], await nc.ReadLinesAsync(3));
