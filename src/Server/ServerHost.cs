@@ -53,6 +53,7 @@ internal static class ServerHost
         services.AddSingleton<MessageLog>();
         services.AddSingleton<RoomHistory>();
         services.AddSingleton<AccountPlaces>();
+        services.AddSingleton<NickWatch>();
         services.AddSingleton<RoomDirectory>();
         services.AddSingleton<Users>();
         services.AddSingleton<LogReader>();
@@ -77,6 +78,7 @@ internal static class ServerHost
         services.AddSingleton<Irc.IrcModeration>();
         services.AddSingleton<Irc.IrcChatHistory>();
         services.AddSingleton<Irc.IrcReadMarkers>();
+        services.AddSingleton<Irc.IrcMonitor>();
         services.AddSingleton<Irc.IrcCommands>();
         services.AddSingleton<Lines.LineProtocol>();
         services.AddSingleton<ListenerPorts>();

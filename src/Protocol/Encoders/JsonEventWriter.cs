@@ -190,6 +190,17 @@ public static class JsonEventWriter
                 json.WriteString("text", f.Text);
                 Cid(json, f.Cid);
                 break;
+            case WatchEvent w:
+                json.WriteString("type", "watch");
+                json.WriteStartArray("nicks");
+                foreach (var watched in w.Nicks)
+                {
+                    json.WriteStringValue(watched);
+                }
+
+                json.WriteEndArray();
+                json.WriteBoolean("online", w.Online);
+                break;
             case ReadEvent r:
                 json.WriteString("type", "read");
                 json.WriteString("room", r.Room);

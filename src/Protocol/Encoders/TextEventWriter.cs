@@ -48,6 +48,7 @@ public static class TextEventWriter
         WhoEvent w => $"* {w.Heading}: {string.Join(", ", w.Nicks.Select(w.Shown))}",
         FoundEvent { Room: { } room } f => $"[found] #{room} {EventWriter.FormatTimestamp(f.Timestamp)} {Said(f.From, f.Text)} (id {f.Id})",
         FoundEvent f => $"[found] [private {f.From} -> {f.To}] {EventWriter.FormatTimestamp(f.Timestamp)} {Said(f.From, f.Text)} (id {f.Id})",
+        WatchEvent w => $"* {(w.Online ? "online" : "offline")}: {string.Join(", ", w.Nicks)}",
         ReadEvent { Id: 0 } r => $"* nothing marked read in {r.Room}",
         ReadEvent r => $"* read up to {r.Id} in {r.Room} ({EventWriter.FormatTimestamp(r.Timestamp)})",
         SearchEndEvent s => $"* {s.Count} found for \"{s.Text}\"",

@@ -244,7 +244,7 @@ internal sealed class ChatSession(long id, System.Net.IPAddress address, string 
             return;
         }
 
-        var message = new EncodedEvent(reply);
+        var message = new EncodedEvent(reply) { Reply = true };
         if (outbound.TryEnqueue(message, Protocol.SizeOf(message, this), live: false) == EnqueueResult.Full)
         {
             Abort(SlowConsumerReason);

@@ -16,6 +16,9 @@ internal sealed class EncodedEvent(ServerEvent serverEvent)
 
     public ServerEvent Event => serverEvent;
 
+    // Queued by ChatSession.Send: for one client alone, in answer to it (or its history), not a room's live event.
+    public bool Reply { get; init; }
+
     // Two threads may race to encode the same variant; both produce identical bytes, so either result may win.
     public ReadOnlyMemory<byte> For(WireMode mode) => mode == WireMode.Json
         ? _json ??= EventWriter.Encode(serverEvent, mode)

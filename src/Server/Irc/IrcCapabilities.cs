@@ -23,5 +23,5 @@ internal enum IrcCapabilities
     ExtendedJoin = 32768,
     AccountTag = 65536,
     ReadMarker = 131072,
-    Monitor = 262144,
+    LabeledResponse = 262144,
 }

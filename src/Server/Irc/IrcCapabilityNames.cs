@@ -16,6 +16,7 @@ internal static class IrcCapabilityNames
         ("echo-message", IrcCapabilities.EchoMessage),
         ("extended-join", IrcCapabilities.ExtendedJoin),
         ("invite-notify", IrcCapabilities.InviteNotify),
+        ("labeled-response", IrcCapabilities.LabeledResponse),
         ("message-tags", IrcCapabilities.MessageTags),
         ("multi-prefix", IrcCapabilities.MultiPrefix),
         ("sasl", IrcCapabilities.Sasl),

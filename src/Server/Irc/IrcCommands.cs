@@ -21,6 +21,7 @@ internal sealed class IrcCommands(
     IrcModeration moderating,
     IrcChatHistory chatHistory,
     IrcReadMarkers readMarkers,
+    IrcMonitor monitor,
     Moderation moderation,
     Storage.MessageLog log)
 {
@@ -31,6 +32,9 @@ internal sealed class IrcCommands(
     public const int MaxReasonBytes = 300;
 
     private const string Action = "\u0001ACTION ";
+
+    private static readonly System.Buffers.SearchValues<char> LabelCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:");
 
     private static readonly TimeSpan PingSettleLimit = TimeSpan.FromSeconds(5);
 
@@ -67,7 +71,49 @@ internal sealed class IrcCommands(
             return ValueTask.FromResult(true);
         }
 
-        return session.Registered ? HandleAsync(session, irc, message) : registration.HandleAsync(session, irc, message);
+        if (!session.Registered)
+        {
+            return registration.HandleAsync(session, irc, message);
+        }
+
+        // labeled-response: what this line is answered is gathered under its label; a message's answer is its echo,
+        // which carries the label itself (as its client id), else the ACK of an answer with nothing in it.
+        if (irc.Has(IrcCapabilities.LabeledResponse) && LabelOf(message.Tags) is { } label)
+        {
+            return message.Command is "PRIVMSG" or "NOTICE" && irc.Has(IrcCapabilities.EchoMessage)
+                ? HandleAsync(session, irc, message, label)
+                : HandleLabelledAsync(session, irc, message, label);
+        }
+
+        return HandleAsync(session, irc, message);
+    }
+
+    private async ValueTask<bool> HandleLabelledAsync(ChatSession session, IrcState irc, IrcMessage message, string label)
+    {
+        session.Send(new IrcLabelEvent(label, End: false));
+        try
+        {
+            return await HandleAsync(session, irc, message);
+        }
+        finally
+        {
+            session.Send(new IrcLabelEvent(label, End: true));
+        }
+    }
+
+    // The label tag's value, when it is one a reply can carry back (letters, digits and -_.:, at most 64).
+    private static string? LabelOf(string? tags)
+    {
+        foreach (var tag in (tags ?? string.Empty).Split(';'))
+        {
+            if (tag.StartsWith("label=", StringComparison.Ordinal) && tag.Length is > 6 and <= 70
+                && tag.AsSpan(6).IndexOfAnyExcept(LabelCharacters) < 0)
+            {
+                return tag[6..];
+            }
+        }
+
+        return null;
     }
 
     // A NOTICE's command word, after an optional prefix; the rest of the line need not parse.
@@ -94,14 +140,14 @@ internal sealed class IrcCommands(
         }
     }
 
-    private async ValueTask<bool> HandleAsync(ChatSession session, IrcState irc, IrcMessage message)
+    private async ValueTask<bool> HandleAsync(ChatSession session, IrcState irc, IrcMessage message, string? label = null)
     {
         var server = irc.ServerName;
         var nick = session.Nick;
         switch (message.Command)
         {
             case "PRIVMSG" or "NOTICE":
-                await SendAsync(session, irc, message);
+                await SendAsync(session, irc, message, label);
                 break;
             case "JOIN":
                 await channels.JoinAsync(session, irc, message);
@@ -144,6 +190,9 @@ internal sealed class IrcCommands(
                 break;
             case "MARKREAD":
                 await readMarkers.HandleAsync(session, irc, message);
+                break;
+            case "MONITOR":
+                await monitor.HandleAsync(session, irc, message);
                 break;
             case "WALLOPS":
                 await moderating.WallopsAsync(session, message);
@@ -284,7 +333,7 @@ internal sealed class IrcCommands(
     }
 
     // PRIVMSG and NOTICE: to the client's own channel, or to a nickname. A NOTICE is never answered with an error.
-    private async ValueTask SendAsync(ChatSession session, IrcState irc, IrcMessage message)
+    private async ValueTask SendAsync(ChatSession session, IrcState irc, IrcMessage message, string? label)
     {
         var notice = message.Command == "NOTICE";
         var target = message[0];
@@ -365,11 +414,11 @@ internal sealed class IrcCommands(
                 return;
             }
 
-            command = new ChannelSayCommand(member, said);
+            command = new ChannelSayCommand(member, said, label);
         }
         else
         {
-            command = new PrivateMessageCommand(target, said);
+            command = new PrivateMessageCommand(target, said, label);
             if (users.FindByNick(target) is { Irc.Away: { } away } recipient && !notice)
             {
                 session.Reply(session.Numeric("301", $"{recipient.Nick} :{away}"));

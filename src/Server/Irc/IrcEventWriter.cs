@@ -135,7 +135,13 @@ internal static class IrcEventWriter
                 // What the echo shows comes with the acknowledgement: the line as stored, to where it went.
                 if (stored.Line is { } echoed && irc.Has(IrcCapabilities.EchoMessage))
                 {
-                    Message(output, irc, nick, echoed.Notice ? "NOTICE" : "PRIVMSG", echoed.Room is { } room ? $"#{room}" : echoed.To ?? nick, echoed.Text, stored.Timestamp, stored.Id);
+                    // A labelled line's echo carries its label (labeled-response), which came as its client id.
+                    var echo = new ArrayBufferWriter<byte>(256);
+                    Message(echo, irc, nick, echoed.Notice ? "NOTICE" : "PRIVMSG", echoed.Room is { } room ? $"#{room}" : echoed.To ?? nick, echoed.Text, stored.Timestamp, stored.Id);
+                    foreach (var line in Encoding.UTF8.GetString(echo.WrittenSpan).Split("\r\n", StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        Line(output, stored.Cid is { } label && irc.Has(IrcCapabilities.LabeledResponse) ? Tagged(line, $"label={label}") : line);
+                    }
                 }
 
                 break;
@@ -154,6 +160,12 @@ internal static class IrcEventWriter
             case ShutdownEvent shutdown:
                 Line(output, $":{server} NOTICE {nick} :{shutdown.Text}");
                 Line(output, $"ERROR :Closing link: {shutdown.Text}");
+                break;
+            case WatchEvent watched:
+                // MONITOR: who came online (730, with the mask) or went (731).
+                Line(output, watched.Online
+                    ? $":{server} 730 {nick} :{string.Join(',', watched.Nicks.Select(Mask))}"
+                    : $":{server} 731 {nick} :{string.Join(',', watched.Nicks)}");
                 break;
             case ReadEvent read:
                 // draft/read-marker: where the account stopped reading; nothing for a client that did not ask.
@@ -313,6 +325,38 @@ internal static class IrcEventWriter
             yield return piece.ToString();
         }
     }
+
+    // labeled-response: the replies to a labelled line with its label: none is an ACK, one carries the label, more
+    // come in a labeled-response batch (a batch among them, CHATHISTORY's, nested in it).
+    public static void Labelled(IBufferWriter<byte> output, IrcState irc, string label, List<string> lines)
+    {
+        switch (lines)
+        {
+            case []:
+                Line(output, $"@label={label} :{irc.ServerName} ACK");
+                break;
+            case [var one]:
+                Line(output, Tagged(one, $"label={label}"));
+                break;
+            default:
+                var batch = $"l{++irc.Batches}";
+                Line(output, $"@label={label} :{irc.ServerName} BATCH +{batch} labeled-response");
+                foreach (var line in lines)
+                {
+                    Line(output, InBatch(line) ? line : Tagged(line, $"batch={batch}"));
+                }
+
+                Line(output, $":{irc.ServerName} BATCH -{batch}");
+                break;
+        }
+    }
+
+    // True when the line's tags put it in a batch already.
+    private static bool InBatch(string line) =>
+        line.StartsWith('@') && line.IndexOf(' ') is var end and > 0 && line[1..end].Split(';').Any(tag => tag.StartsWith("batch=", StringComparison.Ordinal));
+
+    // The line with one more tag, first.
+    private static string Tagged(string line, string tag) => line.StartsWith('@') ? $"@{tag};{line[1..]}" : $"@{tag} {line}";
 
     private static void Line(IBufferWriter<byte> output, string line)
     {

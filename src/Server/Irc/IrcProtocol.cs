@@ -39,12 +39,38 @@ internal sealed class IrcProtocol(IrcState state, IrcCommands commands) : IWireP
     public int SizeOf(EncodedEvent message, ChatSession session) => message.Event switch
     {
         IrcLineEvent reply => reply.Line.Length + 2,
+        IrcLabelEvent label => label.Label.Length + 64,
         RoomMessageEvent { History: false } => IrcEventWriter.Shared(message, state).Length,
         _ => message.For(WireMode.Text).Length + IrcEventWriter.Overhead,
     };
 
-    public void Write(EncodedEvent message, ChatSession session, IEventOutput output) =>
-        IrcEventWriter.Write(message, state, session.Registered ? session.Nick : "*", output);
+    // The replies to a labelled line are gathered and written with its label (IrcEventWriter.Labelled).
+    public void Write(EncodedEvent message, ChatSession session, IEventOutput output)
+    {
+        var nick = session.Registered ? session.Nick : "*";
+        switch (message.Event)
+        {
+            case IrcLabelEvent { End: false } start:
+                (state.Label, state.Labelled) = (start.Label, []);
+                return;
+            case IrcLabelEvent:
+                if (state.Label is { } label)
+                {
+                    IrcEventWriter.Labelled(output, state, label, state.Labelled!);
+                }
+
+                (state.Label, state.Labelled) = (null, null);
+                return;
+            case not null when message.Reply && state.Labelled is { } labelled:
+                var buffer = new ArrayBufferWriter<byte>(256);
+                IrcEventWriter.Write(message, state, nick, buffer);
+                labelled.AddRange(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan).Split("\r\n", StringSplitOptions.RemoveEmptyEntries));
+                return;
+            default:
+                IrcEventWriter.Write(message, state, nick, output);
+                return;
+        }
+    }
 }
 
 // The IRC state of a session that speaks IRC, for the Irc folder's code.

@@ -25,6 +25,7 @@ internal static class IrcReplies
         "CHANTYPES=#",
         $"CHATHISTORY={IrcChatHistory.MaxLimit}",
         "MODES=6",
+        $"MONITOR={Sessions.NickWatch.MaxPerWatcher}",
         "MSGREFTYPES=msgid,timestamp",
         "NETWORK=SocketChat",
         $"NICKLEN={ChatNames.MaxLength}",

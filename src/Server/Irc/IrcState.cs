@@ -65,6 +65,12 @@ internal sealed class IrcState(string serverName)
 
     public string? OpenBatch { get; set; }
 
+    // labeled-response: the label of the line whose replies are being gathered, and those replies' lines so far
+    // (the write loop's alone); null between labelled lines.
+    public string? Label { get; set; }
+
+    public List<string>? Labelled { get; set; }
+
     // The room the open history batch is of.
     public string? OpenBatchRoom { get; set; }
 

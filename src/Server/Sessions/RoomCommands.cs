@@ -6,7 +6,8 @@ namespace SocketChat.Server.Sessions;
 // Made by a wire protocol's adapter; SocketChat's own lines have one room and never parse to these.
 
 // A line to one of the connection's rooms (PRIVMSG or NOTICE to a channel).
-internal sealed record ChannelSayCommand(string Room, string Text) : ClientCommand(Cid: null);
+// Cid: an IRC line's label (labeled-response), which its echo carries back.
+internal sealed record ChannelSayCommand(string Room, string Text, string? Cid = null) : ClientCommand(Cid);
 
 // Into one more room, staying in the others (JOIN).
 internal sealed record ChannelJoinCommand(string Room, string? Key = null) : ClientCommand(Cid: null);

@@ -28,6 +28,7 @@ internal sealed class SessionCommands(
     MessageLog log,
     RoomHistory history,
     AccountPlaces places,
+    NickWatch watch,
     ServerMetrics metrics,
     Microsoft.Extensions.Options.IOptions<Configuration.ChatOptions> limitsOptions,
     OperatorDisplay display,
@@ -335,6 +336,8 @@ internal sealed class SessionCommands(
             log.Save(identity.Record(nick, session.Room, clock.GetUtcNow()));
         }
 
+        watch.Offline(old);
+        watch.Online(nick);
         ServerLog.NickChanged(logger, old, nick);
         display.Show($"* {old} ({session.RemoteEndPoint}) is now known as {nick}");
     }

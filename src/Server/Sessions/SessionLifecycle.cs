@@ -28,6 +28,7 @@ internal sealed class SessionLifecycle(
     OperatorDisplay display,
     Moderation moderation,
     AccountPlaces places,
+    NickWatch watch,
     TimeProvider clock,
     ILogger<SessionLifecycle> logger)
 {
@@ -278,9 +279,12 @@ internal sealed class SessionLifecycle(
             }
         }
 
+        watch.Unwatch(session);
+
         // A parked identity keeps its name across the cluster (its lease is renewed while it may resume); an account's
         // name is nobody else's, so an account's device keeps none, and may resume on any server.
         users.Unregister(session, keepClaim: parked && !(session.Account is not null && users.SeveralPerAccount));
+        watch.Offline(session.Nick);
         if (reason == ChatSession.SlowConsumerReason)
         {
             metrics.DroppedSlow();
@@ -366,6 +370,10 @@ internal sealed class SessionLifecycle(
 
         ServerLog.ClientConnected(logger, session.Nick, session.RemoteEndPoint);
         display.Show($"* {session.Nick} ({session.RemoteEndPoint}) connected");
+        if (users.SessionsOf(session.Nick) is [_])
+        {
+            watch.Online(session.Nick);
+        }
     }
 
     private async Task ShowPastAsync(ChatSession session, IReadOnlyList<string> rooms, long position, Past? past)
@@ -455,6 +463,11 @@ internal sealed class SessionLifecycle(
         }
 
         await history.ShowMissedAsync(session, [entered.Joined ?? roomName], Math.Max(lastId, identity.JoinedAtId), entered.Position, token);
+        if (previous is null)
+        {
+            watch.Online(nick);
+        }
+
         ServerLog.ClientResumed(logger, nick, session.RemoteEndPoint, lastId);
         display.Show($"* {nick} ({session.RemoteEndPoint}) reconnected");
         return true;

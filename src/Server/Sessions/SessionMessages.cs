@@ -23,7 +23,7 @@ internal sealed class SessionMessages(Users users, MessageLog log, ILogger<Sessi
             return Empty(cid);
         }
 
-        Append(session, cid, new Draft(session.Quiet ? MessageKind.Notice : MessageKind.Room, room, session.Nick, null, text, session.Identity?.Token, cid, session.Id));
+        Append(session, cid, new Draft(session.Quiet ? MessageKind.Notice : MessageKind.Room, room, session.Nick, null, text, session.Identity?.Token, StoredCid(session, cid), session.Id));
         return null;
     }
 
@@ -42,7 +42,7 @@ internal sealed class SessionMessages(Users users, MessageLog log, ILogger<Sessi
             return new InvalidCommand(ErrorCodes.NoSuchNick, $"no such nick: {TextSanitizer.RemoveControlCharacters(command.To)}", command.Cid);
         }
 
-        Append(session, command.Cid, new Draft(session.Quiet ? MessageKind.PrivateNotice : MessageKind.Private, null, session.Nick, to, text, session.Identity?.Token, command.Cid, session.Id));
+        Append(session, command.Cid, new Draft(session.Quiet ? MessageKind.PrivateNotice : MessageKind.Private, null, session.Nick, to, text, session.Identity?.Token, StoredCid(session, command.Cid), session.Id));
         return null;
     }
 
@@ -66,6 +66,10 @@ internal sealed class SessionMessages(Users users, MessageLog log, ILogger<Sessi
                 appended, cid, AcceptedMessage.FingerprintOf(draft.Kind, draft.To, draft.Text), notice: session.Quiet);
         }
     }
+
+    // A client id is kept with the message only where it makes a resend exactly-once (under a resume token); an
+    // IRC line's (its label) is only answered with.
+    private static string? StoredCid(ChatSession session, string? cid) => session.Identity is null ? null : cid;
 
     private static InvalidCommand Empty(string? cid) => new(ErrorCodes.BadArguments, "message text is empty", cid);
 }

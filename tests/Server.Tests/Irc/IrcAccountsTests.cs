@@ -18,7 +18,7 @@ public sealed class IrcAccountsTests : IDisposable
         await using var irc = await TestClient.ConnectAsync(server.IrcPort);
 
         await irc.SendAsync("CAP LS 302");
-        Assert.Equal(":socketchat CAP * LS :account-notify account-tag away-notify batch cap-notify chghost draft/chathistory draft/read-marker echo-message extended-join invite-notify message-tags multi-prefix sasl=PLAIN server-time setname soju.im/search userhost-in-names", await irc.ReadLineAsync());
+        Assert.Equal(":socketchat CAP * LS :account-notify account-tag away-notify batch cap-notify chghost draft/chathistory draft/read-marker echo-message extended-join invite-notify labeled-response message-tags multi-prefix sasl=PLAIN server-time setname soju.im/search userhost-in-names", await irc.ReadLineAsync());
         await irc.SendAsync("NICK whatever");
         await irc.SendAsync("USER a 0 * :A");
         await irc.SendAsync("CAP REQ :sasl");

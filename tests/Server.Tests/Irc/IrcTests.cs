@@ -14,7 +14,7 @@ public sealed class IrcTests
         await using var irc = await TestClient.ConnectAsync(server.IrcPort);
 
         await irc.SendAsync("CAP LS 302");
-        Assert.Equal(":socketchat CAP * LS :account-notify account-tag away-notify batch cap-notify chghost draft/chathistory echo-message extended-join invite-notify message-tags multi-prefix server-time setname soju.im/search userhost-in-names", await irc.ReadLineAsync());
+        Assert.Equal(":socketchat CAP * LS :account-notify account-tag away-notify batch cap-notify chghost draft/chathistory echo-message extended-join invite-notify labeled-response message-tags multi-prefix server-time setname soju.im/search userhost-in-names", await irc.ReadLineAsync());
         await irc.SendAsync("NICK alice");
         await irc.SendAsync("USER alice 0 * :Alice Liddell");
         await irc.SendAsync("CAP REQ :server-time echo-message");
@@ -27,7 +27,7 @@ public sealed class IrcTests
         Assert.StartsWith(":socketchat 003 alice :This server was created ", burst[2], StringComparison.Ordinal);
         Assert.Equal(":socketchat 004 alice socketchat SocketChat-1 Biow biklmnoqstv bklovq", burst[3]);
         Assert.Equal(
-            ":socketchat 005 alice AWAYLEN=200 BOT=B CASEMAPPING=ascii CHANLIMIT=#:50 CHANMODES=b,k,l,imnst CHANNELLEN=33 CHANTYPES=# CHATHISTORY=500 MODES=6 MSGREFTYPES=msgid,timestamp NETWORK=SocketChat NICKLEN=32 PREFIX=(qov)~@+ TARGMAX=NAMES:1,WHOIS:1,PRIVMSG:1,NOTICE:1 UTF8ONLY WHOX :are supported by this server",
+            ":socketchat 005 alice AWAYLEN=200 BOT=B CASEMAPPING=ascii CHANLIMIT=#:50 CHANMODES=b,k,l,imnst CHANNELLEN=33 CHANTYPES=# CHATHISTORY=500 MODES=6 MONITOR=100 MSGREFTYPES=msgid,timestamp NETWORK=SocketChat NICKLEN=32 PREFIX=(qov)~@+ TARGMAX=NAMES:1,WHOIS:1,PRIVMSG:1,NOTICE:1 UTF8ONLY WHOX :are supported by this server",
             burst[4]);
         Assert.Equal(":socketchat 375 alice :- socketchat Message of the day - ", await irc.ReadLineAsync());
         Assert.Equal(":socketchat 376 alice :End of /MOTD command.", await irc.ExpectAsync(line => !line.Contains(" 372 ", StringComparison.Ordinal)));
