@@ -72,13 +72,22 @@ internal sealed class AccountPlaces(MessageLog log, Users users, ILogger<Account
 
     public ReadMarker? MarkerOf(string account, string room) => _markers.TryGetValue((account, room), out var marker) ? marker : null;
 
-    // Tells session where its account stopped reading room, if it marked anything there.
+    // Tells session where its account stopped reading room, if it marked anything there; asked (cid not null), it
+    // is told even that nothing is (id 0).
     public void TellMarker(ChatSession session, string room, string? cid = null)
     {
-        if (session.Account is { } account && (MarkerOf(account, room) is { } marker || cid is not null))
+        if (session.Account is not { } account)
         {
-            var known = MarkerOf(account, room);
-            session.Send(new ReadEvent(room, known?.Id ?? 0, known?.Timestamp ?? DateTimeOffset.UnixEpoch, cid));
+            return;
+        }
+
+        if (MarkerOf(account, room) is { } marker)
+        {
+            session.Send(new ReadEvent(room, marker.Id, marker.Timestamp, cid));
+        }
+        else if (cid is not null)
+        {
+            session.Send(new ReadEvent(room, 0, DateTimeOffset.UnixEpoch, cid));
         }
     }
 
@@ -133,19 +142,20 @@ internal sealed class AccountPlaces(MessageLog log, Users users, ILogger<Account
         var now = Advance(account, room, marker);
         if (now == marker)
         {
-            try
+            // Kept as it is known once written: another device may have moved it further meanwhile.
+            var kept = default(ReadMarker);
+            while (MarkerOf(account, room) is { } known && known != kept)
             {
-                await log.Store.SaveAccountStateAsync(account, ReadKey + room.ToLowerInvariant(), now.ToString());
-            }
-            catch (StoreUnavailableException ex)
-            {
-                ServerLog.AccountStateUnavailable(logger, account, ex.Message);
-            }
-
-            // Another device moved it further meanwhile: that is what is kept.
-            if (MarkerOf(account, room) is { } newer && newer != now)
-            {
-                await log.Store.SaveAccountStateAsync(account, ReadKey + room.ToLowerInvariant(), newer.ToString());
+                kept = known;
+                try
+                {
+                    await log.Store.SaveAccountStateAsync(account, ReadKey + room.ToLowerInvariant(), kept.ToString());
+                }
+                catch (StoreUnavailableException ex)
+                {
+                    ServerLog.AccountStateUnavailable(logger, account, ex.Message);
+                    break;
+                }
             }
         }
 
