@@ -22,7 +22,7 @@ return args switch
 static int Usage()
 {
     Console.Error.WriteLine("""
-        usage: SocketChat.Bench store  [--messages N] [--senders N] [--batch N]
+        usage: SocketChat.Bench store  [--messages N] [--senders N] [--batch N] [--private]
                SocketChat.Bench search [--messages 100000] [--queries 200]   (the text index: its cost per message and per query)
                SocketChat.Bench fanout [--host H] [--port P] [--label L] [--clients 50] [--lines 1000] [--size 64]
                                        [--transport tcp|tls|ws] [--tls-cert server.crt]   (fanout, steady and conns)

@@ -21,8 +21,15 @@ internal static class StoreBenchmark
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"store: {messages:N0} messages of 64 bytes, {senders} senders each waiting for every {batch} to be stored; {Environment.ProcessorCount} cores, .NET {Environment.Version}"));
             var reference = Reference(Path.Combine(directory.FullName, "reference.db"), Math.Min(messages, 5_000));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  reference, a transaction per message: {reference,12:N0} messages/s"));
-            var ours = await GroupCommitAsync(Path.Combine(directory.FullName, "messages.db"), messages, senders, batch);
+            var ours = await GroupCommitAsync(Path.Combine(directory.FullName, "messages.db"), messages, senders, batch, privately: false);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  SocketChat MessageLog, group commit:  {ours,12:N0} messages/s ({ours / reference:0.0}x the reference)"));
+            if (args.Contains("--private"))
+            {
+                // Private lines are indexed by sender and by recipient, for their conversations' history.
+                var told = await GroupCommitAsync(Path.Combine(directory.FullName, "private.db"), messages, senders, batch, privately: true);
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  the same, private messages:           {told,12:N0} messages/s ({told / ours:0.00}x room messages)"));
+            }
+
             return 0;
         }
         finally
@@ -32,7 +39,7 @@ internal static class StoreBenchmark
         }
     }
 
-    private static async Task<double> GroupCommitAsync(string path, int messages, int senders, int batch)
+    private static async Task<double> GroupCommitAsync(string path, int messages, int senders, int batch, bool privately)
     {
         var bench = await BenchLog.StartAsync(path);
         var log = bench.Log;
@@ -44,7 +51,9 @@ internal static class StoreBenchmark
             Task<Appended>? last = null;
             for (var n = 0; n < messages / senders; n++)
             {
-                last = log.AppendAsync(new Draft(MessageKind.Room, room, $"sender{sender}", null, text, $"token{sender}", $"c{n}"));
+                last = log.AppendAsync(privately
+                    ? new Draft(MessageKind.Private, null, $"sender{sender}", $"sender{(sender + 1) % senders}", text, $"token{sender}", $"c{n}")
+                    : new Draft(MessageKind.Room, room, $"sender{sender}", null, text, $"token{sender}", $"c{n}"));
                 if (n % batch == batch - 1)
                 {
                     await log.WhenDeliveredAsync((await last).Message.Id);
