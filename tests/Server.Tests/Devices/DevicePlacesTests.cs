@@ -24,7 +24,7 @@ public sealed class DevicePlacesTests : IDisposable
         await using var second = await ClusterTests.StartNodeAsync(redis, accounts);
 
         // Both devices on the first node; bob talks to the room and to alice.
-        await using var bob = await LogInAsTextAsync(first, "bob");
+        await using var bob = await SeveralDevicesTests.LogInAsTextAsync(first, "bob");
         var laptop = await SeveralDevicesTests.LogInAsJsonAsync(first, "laptop");
         await bob.ExpectAsync(line => line == "* alice joined lobby");
         var phone = await SeveralDevicesTests.LogInAsJsonAsync(first, "phone");
@@ -73,7 +73,7 @@ public sealed class DevicePlacesTests : IDisposable
         long read;
         await using (var server = await TestServer.StartAsync(settings))
         {
-            await using var bob = await LogInAsTextAsync(server, "bob");
+            await using var bob = await SeveralDevicesTests.LogInAsTextAsync(server, "bob");
             await using var laptop = await SeveralDevicesTests.LogInAsJsonAsync(server, "laptop");
             await using var phone = await SeveralDevicesTests.LogInAsJsonAsync(server, "phone");
             await using var irc = await TestClient.ConnectAsync(server.IrcPort);
@@ -112,13 +112,4 @@ public sealed class DevicePlacesTests : IDisposable
     }
 
     private static long Id(string? line) => JsonDocument.Parse(line!).RootElement.GetProperty("id").GetInt64();
-
-    private static async Task<TestClient> LogInAsTextAsync(TestServer server, string name)
-    {
-        var client = await server.ConnectAsync();
-        Assert.Equal("* this server needs an account: /login NAME PASSWORD", await client.ReadLineAsync());
-        await client.SendAsync($"/login {name} {Password}");
-        Assert.Equal($"* welcome to SocketChat, {name}! You are in lobby. Type /help for commands.", await client.ReadLineAsync());
-        return client;
-    }
 }

@@ -6,7 +6,7 @@ namespace SocketChat.Server.Tests.Devices;
 // name, rooms and private lines, each shown what the others said as its own, and the room sees one member.
 public sealed class SeveralDevicesTests : IDisposable
 {
-    private const string Password = "correct horse battery";
+    internal const string Password = "correct horse battery";
 
     private readonly TempDirectory _data = new();
 
@@ -131,7 +131,7 @@ public sealed class SeveralDevicesTests : IDisposable
         return TestServer.StartAsync(new() { ["Chat:Auth:Mode"] = "password", ["Chat:DataDirectory"] = _data.Path, ["Chat:Irc:Port"] = "0" }, settings);
     }
 
-    private static async Task<TestClient> LogInAsTextAsync(TestServer server, string name)
+    internal static async Task<TestClient> LogInAsTextAsync(TestServer server, string name)
     {
         var client = await server.ConnectAsync();
         Assert.Equal("* this server needs an account: /login NAME PASSWORD", await client.ReadLineAsync());
