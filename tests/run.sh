@@ -11,7 +11,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # starts its own on a free loopback port; the system's service is never used); haproxy runs the shipped load
 # balancer configuration in front of a test's nodes; irssi and WeeChat are the real IRC clients the IRC listener is
 # tested with; chromium is the real browser the web client is tested in (driven headless by Playwright's bundled
-# driver; nothing is downloaded).
+# driver; nothing is downloaded); prometheus scrapes the metrics endpoint (each test runs its own on a free port).
 missing=()
 command -v ncat >/dev/null || missing+=(ncat)
 command -v tmux >/dev/null || missing+=(tmux)
@@ -24,6 +24,7 @@ command -v haproxy >/dev/null || [[ -x /usr/sbin/haproxy ]] || missing+=(haproxy
 command -v irssi >/dev/null || missing+=(irssi)
 command -v weechat >/dev/null || missing+=(weechat)
 command -v chromium >/dev/null || missing+=(chromium)
+command -v prometheus >/dev/null || missing+=(prometheus)
 if ((${#missing[@]})); then
     if [[ $(id -u) -ne 0 ]]; then
         echo "tests/run.sh: missing ${missing[*]}; install with: sudo apt-get install -y ${missing[*]}" >&2
@@ -31,6 +32,10 @@ if ((${#missing[@]})); then
     fi
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    # Debian starts the packages' own services where systemd runs; the tests start their own, never those.
+    if [[ " ${missing[*]} " == *" prometheus "* ]] && command -v systemctl >/dev/null; then
+        systemctl disable --now prometheus prometheus-node-exporter >/dev/null 2>&1 || true
+    fi
 fi
 
 # dotnet-counters reads the server's meter in one test; it is a .NET tool from NuGet, installed for this user.

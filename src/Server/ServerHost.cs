@@ -111,6 +111,8 @@ internal static class ServerHost
         services.AddSingleton<Web.WebApp>();
         services.AddSingleton<Web.WebListener>();
         services.AddHostedService(provider => provider.GetRequiredService<Web.WebListener>());
+        services.AddSingleton<Web.MetricsListener>();
+        services.AddHostedService(provider => provider.GetRequiredService<Web.MetricsListener>());
         services.AddSingleton<ChatServerService>();
         services.AddHostedService(provider => provider.GetRequiredService<ChatServerService>());
         services.AddHostedService<OperatorConsoleService>();

@@ -30,7 +30,7 @@ public static class KnownSettings
         "Chat:Tls:CertificatePath", "Chat:Tls:KeyPath", "Chat:Tls:CertificatePassword", "Chat:Tls:Required", "Chat:Tls:HandshakeTimeoutSeconds",
         "Chat:OperatorConsole", "Chat:DefaultRoom", "Chat:PresenceRoomSizeLimit",
         "Chat:Irc:Port", "Chat:Irc:TlsPort", "Chat:Irc:ServerName",
-        "Chat:Web:Port", "Chat:Web:TlsPort", "Chat:Web:AllowedOrigins", "Chat:Web:AllowedHosts",
+        "Chat:Web:Port", "Chat:Web:TlsPort", "Chat:Web:AllowedOrigins", "Chat:Web:AllowedHosts", "Chat:Metrics:Port",
 
         // The client.
         "Chat:PasswordFile", "Chat:Nick", "Chat:Device", "Chat:StateDirectory", "Chat:Servers", "Chat:MaxQueuedLines", "Chat:ConnectTimeoutSeconds",

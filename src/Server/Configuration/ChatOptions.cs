@@ -74,6 +74,8 @@ internal sealed class ChatOptions
 
     public WebOptions Web { get; set; } = new();
 
+    public MetricsOptions Metrics { get; set; } = new();
+
     public OperatorConsoleMode OperatorConsole { get; set; } = OperatorConsoleMode.Auto;
 
     // Server operators by settings (an OPER block): name to a password hash as `users` writes it. /oper NAME PASSWORD

@@ -15,6 +15,7 @@ internal sealed class PortsValidator : IValidateOptions<ChatOptions>
             ("Chat:Irc:TlsPort", options.Irc.TlsPort),
             ("Chat:Web:Port", options.Web.Port),
             ("Chat:Web:TlsPort", options.Web.TlsPort),
+            ("Chat:Metrics:Port", options.Metrics.Port),
         ];
         var failures = new List<string>();
         for (var i = 1; i < ports.Length; i++)

@@ -23,3 +23,11 @@ internal sealed class WebOptions
     [HostList]
     public string AllowedHosts { get; set; } = string.Empty;
 }
+
+// Chat:Metrics: the counters for Prometheus, off unless a port is set.
+internal sealed class MetricsOptions
+{
+    // The HTTP port on Chat:Host serving /metrics; empty turns it off.
+    [Range(0, 65535, ErrorMessage = "must be from {1} to {2} (0 picks a free port; empty turns the metrics endpoint off)")]
+    public int? Port { get; set; }
+}

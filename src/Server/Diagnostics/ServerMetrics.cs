@@ -25,9 +25,15 @@ internal sealed class ServerMetrics
 
     public const string NodeTag = "socketchat.node";
 
+    // The meter its instruments are on (an exporter listens to it alone), and the node it is tagged with.
+    public Meter Meter { get; }
+
+    public string Node { get; }
+
     public ServerMetrics(IMeterFactory meters, string node)
     {
         var meter = meters.Create(new MeterOptions(MeterName) { Tags = [new(NodeTag, node)] });
+        (Meter, Node) = (meter, node);
         // Observed rather than counted, so every collection interval reports it, changed or not.
         meter.CreateObservableUpDownCounter("socketchat.connections", () => Interlocked.Read(ref _connections), "{connection}", "Clients connected now");
         _received = meter.CreateCounter<long>("socketchat.messages.received", "{message}", "Messages accepted from clients (room and private)");

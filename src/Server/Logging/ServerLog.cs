@@ -219,4 +219,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(85, LogLevel.Information, "Device {Device} of {Nick} left at message {LastId}", EventName = "DevicePlaceKept")]
     public static partial void DevicePlaceKept(ILogger logger, string device, string nick, long lastId);
+
+    [LoggerMessage(86, LogLevel.Information, "Metrics for Prometheus on {Url}", EventName = "MetricsListening")]
+    public static partial void MetricsListening(ILogger logger, string url);
 }

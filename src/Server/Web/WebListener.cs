@@ -195,13 +195,13 @@ internal sealed class WebListener(
     };
 
     // Chat:Host as Kestrel takes it: * for every address, an address, or a name's first address.
-    private static IPAddress Address(string host) =>
+    internal static IPAddress Address(string host) =>
         host is "*" or "" ? IPAddress.IPv6Any
         : IPAddress.TryParse(host, out var address) ? address
         : Dns.GetHostAddresses(host) is [var first, ..] ? first
         : throw new Listening.ListenException($"cannot listen on {host}: it resolves to no address", new ArgumentException(host));
 
-    private sealed class ToldLifetime : IHostLifetime
+    internal sealed class ToldLifetime : IHostLifetime
     {
         public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -210,7 +210,7 @@ internal sealed class WebListener(
 
     // This host's logging, less the web application's own lifetime lines ("Now listening on"): it says where it
     // listens once, as "Web client on".
-    private sealed class WebLoggerFactory(ILoggerFactory inner) : ILoggerFactory
+    internal sealed class WebLoggerFactory(ILoggerFactory inner) : ILoggerFactory
     {
         public ILogger CreateLogger(string categoryName) =>
             categoryName == "Microsoft.Hosting.Lifetime" ? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance : inner.CreateLogger(categoryName);
