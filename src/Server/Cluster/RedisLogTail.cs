@@ -16,16 +16,37 @@ internal sealed class RedisLogTail(RedisMessageStore store, TimeProvider clock, 
 {
     private const int MaxBatch = 8192;
 
+    // How long this node's own append may go without its publication coming back before the subscription counts as
+    // silent (a publication takes a millisecond or two).
+    private const long SilentAfterMs = 2000;
+
+    // How old an entry a quiet second's read finds must be for its publication to count as missed.
+    private static readonly TimeSpan MissedAfter = TimeSpan.FromSeconds(1);
+
     private readonly FailureRun _failures = new(clock);
+
+    // When a publication last arrived (Environment.TickCount64), and since when the subscription has been down or
+    // silent (0: it is not); the second is set by Redis's connection events too, on another thread.
+    private long _publishedAt;
+    private long _downSince;
 
     public async Task FollowAsync(ChannelWriter<IReadOnlyList<StoredMessage>> committed, StoreHealth health, CancellationToken stopping)
     {
         ChannelMessageQueue? publications = null;
         var read = true;
+        var quiet = false;
+        var watched = false;
         try
         {
             while (true)
             {
+                if (!watched && store.Reachable)
+                {
+                    // The subscription's connection dropping is delivery being late at once, not in a second.
+                    store.Connection.ConnectionFailed += SubscriptionFailed;
+                    watched = true;
+                }
+
                 var last = stopping.IsCancellationRequested;
                 try
                 {
@@ -43,8 +64,13 @@ internal sealed class RedisLogTail(RedisMessageStore store, TimeProvider clock, 
                             await committed.WriteAsync(entries, CancellationToken.None);
                         }
 
-                        // A full batch may have more behind it.
+                        // A full batch may have more behind it. What a quiet second's read finds, the subscription
+                        // should have brought.
                         read = entries.Count == MaxBatch;
+                        // (One appended as the second ended may be a moment ahead of its publication: not counted.)
+                        var missed = quiet && entries.Any(entry => clock.GetUtcNow() - entry.Timestamp > MissedAfter);
+                        Assess(health, publications, caughtUp: !read, missed, idle: quiet && entries.Count == 0);
+                        quiet = false;
                         continue;
                     }
                 }
@@ -86,6 +112,7 @@ internal sealed class RedisLogTail(RedisMessageStore store, TimeProvider clock, 
 
                 if (await NextPublicationAsync(publications, stopping) is { } publication)
                 {
+                    Volatile.Write(ref _publishedAt, Environment.TickCount64);
                     var followed = store.Follow(publication.Message);
                     read = followed is null;
                     if (followed is { Count: > 0 })
@@ -93,15 +120,74 @@ internal sealed class RedisLogTail(RedisMessageStore store, TimeProvider clock, 
                         await committed.WriteAsync(followed, CancellationToken.None);
                     }
                 }
+                else
+                {
+                    // A quiet second: read the log (whatever the subscription missed), then judge it.
+                    quiet = true;
+                    Assess(health, publications, caughtUp: false, missed: false, idle: false);
+                }
             }
         }
         finally
         {
+            if (watched)
+            {
+                store.Connection.ConnectionFailed -= SubscriptionFailed;
+            }
+
             committed.TryComplete();
             if (publications is not null)
             {
                 await publications.UnsubscribeAsync().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
+        }
+    }
+
+    private void SubscriptionFailed(object? sender, ConnectionFailedEventArgs failed)
+    {
+        if (failed.ConnectionType == ConnectionType.Subscription)
+        {
+            Interlocked.CompareExchange(ref _downSince, Environment.TickCount64, 0);
+        }
+    }
+
+    // Whether delivery keeps up: not while the subscription is down or was since the tail last caught up, nor while
+    // the log holds what its publications should have brought (a quiet second's read finds entries, or this node's
+    // own append is not published back to it: a subscription gone silent, as Centrifugo's once did after a failover,
+    // while appends still succeed). Meanwhile the tail reads the log every second, so nothing is lost, only late; the
+    // health probe says so until publications arrive again and the tail has caught up (or, nothing appended since,
+    // there was nothing to bring).
+    private void Assess(StoreHealth health, ChannelMessageQueue? publications, bool caughtUp, bool missed, bool idle)
+    {
+        var now = Environment.TickCount64;
+        var appended = store.AppendedAt;
+        var published = Volatile.Read(ref _publishedAt);
+        var subscribed = publications is { Completion.IsCompleted: false } && store.Connection.GetSubscriber().IsConnected(RedisMessageStore.LogChannel);
+        if (!subscribed || missed)
+        {
+            Interlocked.CompareExchange(ref _downSince, now, 0);
+        }
+        else if (appended > published && now - appended > SilentAfterMs)
+        {
+            // Silent since that append, whose publication never came.
+            Interlocked.CompareExchange(ref _downSince, appended, 0);
+        }
+        else if (caughtUp && Volatile.Read(ref _downSince) is var since and not 0 && (published > since || (idle && appended < since)))
+        {
+            Interlocked.CompareExchange(ref _downSince, 0, since);
+        }
+
+        if (Volatile.Read(ref _downSince) is var down and not 0)
+        {
+            var seconds = (now - down) / 1000.0;
+            if (health.Late($"the log's publications have not been arriving for {seconds:0.0} s; reading the log every second instead"))
+            {
+                ServerLog.DeliveryLate(logger, !subscribed ? "not subscribed to the log's publications" : "the log holds entries its publications did not bring");
+            }
+        }
+        else if (health.OnTime())
+        {
+            ServerLog.DeliveryOnTime(logger);
         }
     }
 

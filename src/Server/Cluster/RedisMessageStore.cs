@@ -161,6 +161,11 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
 
     public long LostUpTo => Volatile.Read(ref _lostUpTo);
 
+    // When this node last appended (Environment.TickCount64), 0 before it has.
+    public long AppendedAt => Volatile.Read(ref _appendedAt);
+
+    private long _appendedAt;
+
     // Started once (again after a failure) by whichever comes first at a node's first contact with Redis: its first
     // append or its tail's first read.
     private Task? _positioning;
@@ -279,6 +284,12 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
 
         // The store's clock, not this node's: every node's messages are timed alike, whatever its own clock says.
         timestamp = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse((string)results[drafts.Count]!, CultureInfo.InvariantCulture));
+        if (drafts.Count > 0)
+        {
+            // Its publication is owed to every node's tail, this one's too (RedisLogTail's silent-subscription check).
+            Volatile.Write(ref _appendedAt, Environment.TickCount64);
+        }
+
         var appended = new List<Appended>(drafts.Count);
         for (var i = 0; i < drafts.Count; i++)
         {

@@ -222,4 +222,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(86, LogLevel.Information, "Metrics for Prometheus on {Url}", EventName = "MetricsListening")]
     public static partial void MetricsListening(ILogger logger, string url);
+
+    [LoggerMessage(87, LogLevel.Warning, "Delivery is late: {Reason}; reading the shared log every second, and unhealthy until caught up", EventName = "DeliveryLate")]
+    public static partial void DeliveryLate(ILogger logger, string reason);
+
+    [LoggerMessage(88, LogLevel.Information, "Delivery keeps up again: the log's publications arrive and the tail has caught up", EventName = "DeliveryOnTime")]
+    public static partial void DeliveryOnTime(ILogger logger);
 }

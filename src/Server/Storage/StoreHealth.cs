@@ -10,8 +10,30 @@ internal sealed class StoreHealth
     private readonly Channel<StoreChange> _changes = Channel.CreateUnbounded<StoreChange>(new UnboundedChannelOptions { SingleReader = true });
     private volatile string? _problem;
 
-    // What is wrong, for the health probe; null while the store works.
-    public string? Problem => _problem;
+    // Cluster mode: why delivery is late though the store takes messages (the log's publications stopped arriving,
+    // or this node's reader fell behind the log); null while it keeps up. Set by the tail alone.
+    private volatile string? _delivery;
+
+    // What is wrong, for the health probe; null while the store works and delivery keeps up.
+    public string? Problem => _problem ?? _delivery;
+
+    public string? DeliveryProblem => _delivery;
+
+    // Delivery is late, for this reason; true when it was not before.
+    public bool Late(string reason)
+    {
+        var first = _delivery is null;
+        _delivery = reason;
+        return first;
+    }
+
+    // Delivery keeps up again; true when it did not before.
+    public bool OnTime()
+    {
+        var was = _delivery is not null;
+        _delivery = null;
+        return was;
+    }
 
     // Each time the store starts failing, recovers, or is found to have lost its data; completed when the log stops.
     public ChannelReader<StoreChange> Changes => _changes.Reader;

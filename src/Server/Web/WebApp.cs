@@ -10,7 +10,7 @@ namespace SocketChat.Server.Web;
 
 // What the web port answers: the page's files at /, and at /ws a WebSocket that is a chat connection
 // in JSON mode, opened only by pages from an allowed origin (the server's own by default).
-internal sealed class WebApp(ConnectionTracker connections, Listening.ListenerPorts ports, IOptions<ChatOptions> options, ILogger<WebApp> logger)
+internal sealed class WebApp(ConnectionTracker connections, Listening.ListenerPorts ports, Storage.MessageLog log, IOptions<ChatOptions> options, ILogger<WebApp> logger)
 {
     // Everything the page loads comes from here; no inline script or style, no framing by other sites.
     private const string ContentSecurityPolicy =
@@ -57,6 +57,17 @@ internal sealed class WebApp(ConnectionTracker connections, Listening.ListenerPo
         {
             response.StatusCode = StatusCodes.Status405MethodNotAllowed;
             response.Headers.Allow = "GET, HEAD";
+            return;
+        }
+
+        if (context.Request.Path == "/health")
+        {
+            // What the probe's /ping says: the store failing, or delivery late (cluster mode), is a 503 with why.
+            var problem = log.Problem;
+            response.StatusCode = problem is null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+            response.ContentType = "text/plain; charset=utf-8";
+            response.Headers.CacheControl = "no-store";
+            await response.WriteAsync(problem is null ? "healthy\n" : $"unhealthy: {problem}\n", context.RequestAborted);
             return;
         }
 

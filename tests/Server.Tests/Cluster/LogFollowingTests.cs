@@ -72,6 +72,61 @@ public sealed class LogFollowingTests
         Assert.Equal("* lobby (2): alice, bob", await bob.ExpectAsync(line => line.StartsWith("* lobby", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task SubscriptionCut_WhileAppendsSucceed_TheNodeIsUnhealthyUntilCaughtUp_EveryLineOnceInOrder()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var a = await ClusterTests.StartNodeAsync(redis);
+        await using var b = await ClusterTests.StartNodeAsync(redis, new() { ["Chat:Web:Port"] = "0" });
+        await using var alice = await a.ConnectAsAsync("alice");
+        await using var bob = await b.ConnectAsAsync("bob");
+        await using var probe = await b.ConnectAsync();
+        await probe.ReadLineAsync();
+        using var admin = await ConnectionMultiplexer.ConnectAsync(redis.Configuration + ",allowAdmin=true");
+        var server = admin.GetServer(redis.Configuration);
+        using var http = new HttpClient { Timeout = TestTimeouts.Default };
+        var health = new Uri(b.WebUrl, "/health");
+        Assert.Equal("healthy\n", await http.GetStringAsync(health));
+
+        // The subscriptions cut, and not allowed back (the ACL denies SUBSCRIBE, not the append script's PUBLISH):
+        // appends still succeed, B reads the log every second instead, and says it is late.
+        await server.ExecuteAsync("ACL", "SETUSER", "default", "-subscribe", "-psubscribe", "-ssubscribe");
+        await server.ExecuteAsync("CLIENT", "KILL", "TYPE", "pubsub");
+        var said = new List<string>();
+        string? unhealthy = null;
+        for (var i = 0; unhealthy is null; i++)
+        {
+            Assert.True(i < 100, "never unhealthy while its subscription was cut");
+            said.Add($"alice: line {i}");
+            await alice.SendAsync($"line {i}");
+            Assert.Equal(said[^1], await bob.ExpectAsync(line => line.StartsWith("alice:", StringComparison.Ordinal)));
+            await probe.SendAsync("/ping");
+            var pong = await probe.ExpectAsync(line => line.StartsWith("* pong", StringComparison.Ordinal));
+            unhealthy = pong.StartsWith("* pong; unhealthy: ", StringComparison.Ordinal) ? pong : null;
+        }
+
+        Assert.Matches(@"^\* pong; unhealthy: the log's publications have not been arriving for [\d.]+ s; reading the log every second instead$", unhealthy);
+        using (var answer = await http.GetAsync(health))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, answer.StatusCode);
+            Assert.StartsWith("unhealthy: the log's publications have not been arriving for ", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // Allowed back and cut once more, so the subscription is made again.
+        await server.ExecuteAsync("ACL", "SETUSER", "default", "+@all");
+        await server.ExecuteAsync("CLIENT", "KILL", "TYPE", "pubsub");
+
+        Assert.Contains(b.Log.Events, e => e.MessageTemplate.Text.StartsWith("Delivery is late", StringComparison.Ordinal));
+
+        // Subscribed again and caught up: healthy, the probe and /health alike.
+        await alice.SendAsync("after the cuts");
+        Assert.Equal("alice: after the cuts", await bob.ExpectAsync(line => line.StartsWith("alice:", StringComparison.Ordinal)));
+        await b.Log.WaitForAsync(e => e.MessageTemplate.Text.StartsWith("Delivery keeps up again", StringComparison.Ordinal));
+        await probe.SendAsync("/ping");
+        Assert.Equal("* pong", await probe.ExpectAsync(line => line.StartsWith("* pong", StringComparison.Ordinal)));
+        Assert.Equal("healthy\n", await http.GetStringAsync(health));
+    }
+
     private static long Calls(IGrouping<string, KeyValuePair<string, string>>[] info, string command) =>
         info.SelectMany(group => group)
             .Where(pair => pair.Key == $"cmdstat_{command}")
