@@ -123,7 +123,7 @@ internal static class ServerHost
     {
         StorageProvider.Memory => new MemoryMessageStore(options.HistoryPerRoom),
         StorageProvider.Redis when export => new RedisMessageStore(options.Storage.Redis, "export", requireAtStart: true),
-        StorageProvider.Redis => new RedisMessageStore(options.Storage.Redis, options.Node, options.Storage.RequireAtStart, options.Run),
+        StorageProvider.Redis => new RedisMessageStore(options.Storage.Redis, options.Node, options.Storage.RequireAtStart, options.Run, waitForReplicas: options.Storage.WaitForReplicas),
         _ => new SqliteMessageStore(ServerPaths.StorageFile(options)),
     };
 

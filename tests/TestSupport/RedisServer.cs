@@ -10,9 +10,12 @@ public sealed class RedisServer : IAsyncDisposable
     private readonly TempDirectory _directory = new();
     private ChildProcess? _process;
 
-    private RedisServer(int port)
+    private readonly string[] _extra;
+
+    private RedisServer(int port, string[] extra)
     {
         Port = port;
+        _extra = extra;
     }
 
     public int Port { get; }
@@ -22,8 +25,16 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync()
     {
-        var server = new RedisServer(FreePort.Pick());
+        var server = new RedisServer(FreePort.Pick(), []);
         await server.RunAsync();
+        return server;
+    }
+
+    // A replica of primary (its own port and directory), once it has synchronised with it.
+    public static async Task<RedisServer> StartReplicaAsync(RedisServer primary)
+    {
+        var server = new RedisServer(FreePort.Pick(), ["--replicaof", "127.0.0.1", primary.Port.ToString(CultureInfo.InvariantCulture)]);
+        await server.RunAsync("MASTER <-> REPLICA sync: Finished with success");
         return server;
     }
 
@@ -54,7 +65,7 @@ public sealed class RedisServer : IAsyncDisposable
         _directory.Dispose();
     }
 
-    private async Task RunAsync()
+    private async Task RunAsync(string ready = "Ready to accept connections")
     {
         _process = ChildProcess.Start("redis-server", [
             RepositoryRoot.File("deploy", "redis", "redis.conf"),
@@ -62,7 +73,8 @@ public sealed class RedisServer : IAsyncDisposable
             "--bind", "127.0.0.1",
             "--dir", _directory.Path,
             "--daemonize", "no",
+            .. _extra,
         ]);
-        await _process.ReadOutputLineAsync(line => line.Contains("Ready to accept connections", StringComparison.Ordinal));
+        await _process.ReadOutputLineAsync(line => line.Contains(ready, StringComparison.Ordinal));
     }
 }

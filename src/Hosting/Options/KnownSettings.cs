@@ -21,7 +21,7 @@ public static class KnownSettings
         // The server.
         "Chat:MaxLineBytes", "Chat:MaxQueuedBytesPerClient", "Chat:MaxQueuedMessagesPerClient", "Chat:ListenBacklog",
         "Chat:ShutdownGraceSeconds", "Chat:SlowClientGraceSeconds", "Chat:ResumeWindowSeconds", "Chat:HistoryPerRoom",
-        "Chat:Storage:Provider", "Chat:Storage:Path", "Chat:Storage:Redis", "Chat:Storage:RequireAtStart", "Chat:NodeName", "Chat:TrustedProxies",
+        "Chat:Storage:Provider", "Chat:Storage:Path", "Chat:Storage:Redis", "Chat:Storage:RequireAtStart", "Chat:Storage:WaitForReplicas", "Chat:NodeName", "Chat:TrustedProxies",
         "Chat:History:OnJoin", "Chat:History:RetentionDays", "Chat:History:MaxMessagesPerRoom", "Chat:History:PruneIntervalMinutes",
         "Chat:DataDirectory",
         "Chat:Limits:MaxConnections", "Chat:Limits:MaxConnectionsPerIp", "Chat:Limits:MessagesPerSecond", "Chat:Limits:Burst",

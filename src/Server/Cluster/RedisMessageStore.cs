@@ -21,8 +21,16 @@ namespace SocketChat.Server.Cluster;
 // Messages are timed by Redis (TIME in the script), not by the node that appends them, so a node whose clock
 // is off cannot misdate them; storeClock false takes the caller's time instead (the store
 // contract's tests, which date messages on purpose).
-internal sealed class RedisMessageStore(string configuration, string node, bool requireAtStart, string? run = null, bool storeClock = true) : IMessageStore
+internal sealed class RedisMessageStore(string configuration, string node, bool requireAtStart, string? run = null, bool storeClock = true, int waitForReplicas = 0) : IMessageStore
 {
+    // Chat:Storage:WaitForReplicas: how long a batch's WAIT may take for its replicas before the batch counts as not
+    // stored (and is tried again, acknowledged only once they have it).
+    public static readonly TimeSpan ReplicaWait = TimeSpan.FromMilliseconds(500);
+
+    // With WaitForReplicas, the writer's own connection: WAIT counts what was written on the connection it is sent
+    // on, and blocks that connection while it waits, which must not hold up reads and claims on the shared one.
+    private ConnectionMultiplexer? _writer;
+
     public const string Prefix = "socketchat:";
     private const string LogKey = Prefix + "log";
     private const string LastIdKey = Prefix + "lastid";
@@ -215,6 +223,12 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         try
         {
             _redis = ConnectionMultiplexer.Connect(options);
+            if (waitForReplicas > 0)
+            {
+                var writer = options.Clone();
+                writer.ClientName = $"{node}:writer";
+                _writer = ConnectionMultiplexer.Connect(writer);
+            }
         }
         catch (RedisConnectionException ex)
         {
@@ -273,13 +287,28 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         arguments.Add(LogLength);
         arguments.Add(_epoch);
         RedisResult[] results;
+        var writer = (_writer ?? Connection).GetDatabase();
         try
         {
-            results = (RedisResult[])(await Database.ScriptEvaluateAsync(AppendScript, ScriptKeys, [.. arguments]))!;
+            results = (RedisResult[])(await writer.ScriptEvaluateAsync(AppendScript, ScriptKeys, [.. arguments]))!;
         }
         catch (RedisServerException ex) when (ex.Message.StartsWith("LOGLOST ", StringComparison.Ordinal))
         {
             throw await LostAsync($"its epoch is {ex.Message["LOGLOST ".Length..]}, not {_epoch}");
+        }
+
+        // Acknowledged means replicated, when asked: the batch counts as stored once that many replicas have it (one
+        // round trip a batch). Until then it is not, and the log tries it again: the script finds it there and
+        // answers with what it stored, so nothing is stored twice.
+        if (waitForReplicas > 0)
+        {
+            var replicated = (long)await writer.ExecuteAsync("WAIT", waitForReplicas, (long)ReplicaWait.TotalMilliseconds);
+            if (replicated < waitForReplicas)
+            {
+                throw new StoreUnavailableException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"only {replicated} of the {waitForReplicas} replicas Chat:Storage:WaitForReplicas asks for took the batch within {ReplicaWait.TotalMilliseconds:0} ms"));
+            }
         }
 
         // The store's clock, not this node's: every node's messages are timed alike, whatever its own clock says.
@@ -652,7 +681,11 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
     public IEnumerable<StoredMessage> Export(string room, DateTimeOffset since) =>
         Database.StreamRange(RoomKey(room), "-", "+").Select(Parse).Where(message => message.Timestamp >= since);
 
-    public void Dispose() => _redis?.Dispose();
+    public void Dispose()
+    {
+        _writer?.Dispose();
+        _redis?.Dispose();
+    }
 
     // Stream ids compare by their two numbers ("42-0" < "42-1" < "43-0").
     private static bool After(string id, string other)

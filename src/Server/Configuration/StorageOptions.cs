@@ -17,4 +17,9 @@ internal sealed class StorageOptions
 
     // With Provider=Redis: refuse to start (exit 2) when Redis cannot be reached, instead of retrying.
     public bool RequireAtStart { get; set; }
+
+    // With Provider=Redis: acknowledge (and take as stored) a batch only once WAIT says this many replicas have it;
+    // 0 acknowledges what the primary took.
+    [Range(0, 16, ErrorMessage = "must be from {1} to {2} replicas")]
+    public int WaitForReplicas { get; set; }
 }
