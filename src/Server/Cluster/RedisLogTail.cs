@@ -30,6 +30,9 @@ internal sealed class RedisLogTail(RedisMessageStore store, TimeProvider clock, 
     private long _publishedAt;
     private long _downSince;
 
+    // When Redis last said the subscription's connection was made again (Environment.TickCount64).
+    private long _restoredAt;
+
     public async Task FollowAsync(ChannelWriter<IReadOnlyList<StoredMessage>> committed, StoreHealth health, CancellationToken stopping)
     {
         ChannelMessageQueue? publications = null;
@@ -44,6 +47,7 @@ internal sealed class RedisLogTail(RedisMessageStore store, TimeProvider clock, 
                 {
                     // The subscription's connection dropping is delivery being late at once, not in a second.
                     store.Connection.ConnectionFailed += SubscriptionFailed;
+                    store.Connection.ConnectionRestored += SubscriptionRestored;
                     watched = true;
                 }
 
@@ -119,6 +123,12 @@ internal sealed class RedisLogTail(RedisMessageStore store, TimeProvider clock, 
                     {
                         await committed.WriteAsync(followed, CancellationToken.None);
                     }
+
+                    // Late until now, and a publication followed on from the position: publications flow again.
+                    if (followed is not null && health.DeliveryProblem is not null)
+                    {
+                        Assess(health, publications, caughtUp: true, missed: false, idle: false);
+                    }
                 }
                 else
                 {
@@ -133,6 +143,7 @@ internal sealed class RedisLogTail(RedisMessageStore store, TimeProvider clock, 
             if (watched)
             {
                 store.Connection.ConnectionFailed -= SubscriptionFailed;
+                store.Connection.ConnectionRestored -= SubscriptionRestored;
             }
 
             committed.TryComplete();
@@ -148,6 +159,14 @@ internal sealed class RedisLogTail(RedisMessageStore store, TimeProvider clock, 
         if (failed.ConnectionType == ConnectionType.Subscription)
         {
             Interlocked.CompareExchange(ref _downSince, Environment.TickCount64, 0);
+        }
+    }
+
+    private void SubscriptionRestored(object? sender, ConnectionFailedEventArgs restored)
+    {
+        if (restored.ConnectionType == ConnectionType.Subscription)
+        {
+            Volatile.Write(ref _restoredAt, Environment.TickCount64);
         }
     }
 
@@ -172,8 +191,12 @@ internal sealed class RedisLogTail(RedisMessageStore store, TimeProvider clock, 
             // Silent since that append, whose publication never came.
             Interlocked.CompareExchange(ref _downSince, appended, 0);
         }
-        else if (caughtUp && Volatile.Read(ref _downSince) is var since and not 0 && (published > since || (idle && appended < since)))
+        else if (caughtUp && Volatile.Read(ref _downSince) is var since and not 0
+            && (published > since || (idle && (appended < since || Volatile.Read(ref _restoredAt) > since))))
         {
+            // Publications have come since the trouble began; or a quiet second's read found nothing they missed,
+            // and either nothing was appended here since (nothing to show for them) or the subscription was made
+            // again since (after an outage, with the line retried meanwhile).
             Interlocked.CompareExchange(ref _downSince, 0, since);
         }
 

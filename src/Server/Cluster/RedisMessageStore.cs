@@ -48,8 +48,12 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
 
     private const string AppendScript = """
         local epoch = redis.call('GET', KEYS[3] .. 'epoch')
-        if epoch ~= ARGV[#ARGV] then
+        if epoch ~= ARGV[#ARGV - 1] then
           return redis.error_reply('LOGLOST ' .. (epoch or 'none'))
+        end
+        local counter = tonumber(redis.call('GET', KEYS[2]) or '0')
+        if counter < tonumber(ARGV[#ARGV]) then
+          return redis.error_reply('LOGBEHIND ' .. counter)
         end
         local ts = ARGV[2]
         if ts == '' then
@@ -67,7 +71,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
           local fields = {'k', kind, 'r', room, 'f', from, 't', to, 'x', text, 'ts', ts, 'tk', token, 'c', cid, 'o', origin}
           if kind == '3' then
             local last = redis.call('GET', KEYS[2]) or '0'
-            local entry = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[#ARGV - 1], last .. '-*', unpack(fields))
+            local entry = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[#ARGV - 2], last .. '-*', unpack(fields))
             out[d] = {0, 0, entry}
             published[#published + 1] = entry
             for f = 2, #fields, 2 do published[#published + 1] = fields[f] end
@@ -78,7 +82,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
               out[d] = {tonumber(first), 1, stored[1] and stored[1][2] or {}}
             else
               local id = redis.call('INCR', KEYS[2])
-              redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[#ARGV - 1], id .. '-0', unpack(fields))
+              redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[#ARGV - 2], id .. '-0', unpack(fields))
               published[#published + 1] = id .. '-0'
               for f = 2, #fields, 2 do published[#published + 1] = fields[f] end
               if kind == '0' or kind == '5' then
@@ -256,7 +260,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
             await PositionedAsync();
         }
 
-        var arguments = new List<RedisValue>((drafts.Count * 11) + (identities.Count * 6) + 4)
+        var arguments = new List<RedisValue>((drafts.Count * 11) + (identities.Count * 6) + 5)
         {
             drafts.Count,
             storeClock ? RedisValue.EmptyString : timestamp.ToUnixTimeMilliseconds(),
@@ -286,6 +290,10 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
 
         arguments.Add(LogLength);
         arguments.Add(_epoch);
+
+        // The highest id this node has seen: a log whose counter is below it went back (a replica promoted without
+        // the last writes), and must not hand those ids out again.
+        arguments.Add(Volatile.Read(ref _highest));
         RedisResult[] results;
         var writer = (_writer ?? Connection).GetDatabase();
         try
@@ -295,6 +303,10 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         catch (RedisServerException ex) when (ex.Message.StartsWith("LOGLOST ", StringComparison.Ordinal))
         {
             throw await LostAsync($"its epoch is {ex.Message["LOGLOST ".Length..]}, not {_epoch}");
+        }
+        catch (RedisServerException ex) when (ex.Message.StartsWith("LOGBEHIND ", StringComparison.Ordinal))
+        {
+            throw await LostAsync($"its ids end at {ex.Message["LOGBEHIND ".Length..]}, below the {Volatile.Read(ref _highest)} this node has seen");
         }
 
         // Acknowledged means replicated, when asked: the batch counts as stored once that many replicas have it (one
