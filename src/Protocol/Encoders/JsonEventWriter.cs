@@ -143,13 +143,7 @@ public static class JsonEventWriter
             case WhoEvent w:
                 json.WriteString("type", "who");
                 json.WriteString("room", w.Room);
-                json.WriteStartArray("nicks");
-                foreach (var nick in w.Nicks)
-                {
-                    json.WriteStringValue(nick);
-                }
-
-                json.WriteEndArray();
+                Strings(json, "nicks", w.Nicks);
                 if (w.Roles is { Count: > 0 } roles)
                 {
                     json.WriteStartObject("roles");
@@ -192,13 +186,7 @@ public static class JsonEventWriter
                 break;
             case WatchEvent w:
                 json.WriteString("type", "watch");
-                json.WriteStartArray("nicks");
-                foreach (var watched in w.Nicks)
-                {
-                    json.WriteStringValue(watched);
-                }
-
-                json.WriteEndArray();
+                Strings(json, "nicks", w.Nicks);
                 json.WriteBoolean("online", w.Online);
                 break;
             case ReadEvent r:
@@ -310,6 +298,17 @@ public static class JsonEventWriter
         json.WriteString("type", type);
         json.WriteNumber("id", id);
         json.WriteString("ts", EventWriter.FormatTimestamp(timestamp));
+    }
+
+    private static void Strings(Utf8JsonWriter json, string name, IEnumerable<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            json.WriteStringValue(value);
+        }
+
+        json.WriteEndArray();
     }
 
     private static void Cid(Utf8JsonWriter json, string? cid)

@@ -486,7 +486,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
             while (found.Count < limit)
             {
                 var page = await Database.StreamRangeAsync(PrivateKey(nick), lower, upper, SearchWords.Page, forward ? Order.Ascending : Order.Descending);
-                found.AddRange(page.Select(Parse).Where(message => peer is null || MemoryMessageStore.Between(message, nick, peer)).Take(limit - found.Count));
+                found.AddRange(page.Select(Parse).Where(message => peer is null || message.IsBetween(nick, peer)).Take(limit - found.Count));
                 if (page.Length < SearchWords.Page)
                 {
                     break;

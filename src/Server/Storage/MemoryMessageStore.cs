@@ -140,16 +140,11 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
         lock (_gate)
         {
             var found = (_private.GetValueOrDefault(nick) ?? [])
-                .Where(message => message.Id > afterId && message.Id < beforeId && (peer is null || Between(message, nick, peer)))
+                .Where(message => message.Id > afterId && message.Id < beforeId && (peer is null || message.IsBetween(nick, peer)))
                 .ToList();
             return ValueTask.FromResult<IReadOnlyList<StoredMessage>>(forward ? found.Take(limit).ToList() : found.Count > limit ? found[^limit..] : found);
         }
     }
-
-    // True when message went between nick and peer, either way.
-    internal static bool Between(StoredMessage message, string nick, string peer) =>
-        (string.Equals(message.From, nick, StringComparison.OrdinalIgnoreCase) && string.Equals(message.To, peer, StringComparison.OrdinalIgnoreCase))
-        || (string.Equals(message.From, peer, StringComparison.OrdinalIgnoreCase) && string.Equals(message.To, nick, StringComparison.OrdinalIgnoreCase));
 
     public ValueTask<IReadOnlyDictionary<string, string>> AccountStateAsync(string account)
     {

@@ -24,6 +24,11 @@ internal sealed record StoredMessage(
     // Appended on this server (a cluster's log also holds the others'); not stored.
     public bool Local { get; init; }
 
+    // True when it went between nick and peer, either way (a private message of their conversation).
+    public bool IsBetween(string nick, string peer) =>
+        (string.Equals(From, nick, StringComparison.OrdinalIgnoreCase) && string.Equals(To, peer, StringComparison.OrdinalIgnoreCase))
+        || (string.Equals(From, peer, StringComparison.OrdinalIgnoreCase) && string.Equals(To, nick, StringComparison.OrdinalIgnoreCase));
+
     public static StoredMessage Of(Draft draft, long id, DateTimeOffset timestamp) =>
         new(id, timestamp, draft.Kind, draft.Room, draft.From, draft.To, draft.Text, draft.SenderToken, draft.Cid) { Origin = draft.Origin, Local = true };
 

@@ -48,11 +48,7 @@ internal sealed class MetricsListener(IOptions<ChatOptions> options, ServerMetri
             InstrumentFilterPredicate = instrument => ReferenceEquals(instrument.Meter, metrics.Meter),
         });
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.Sources.Clear();
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<ILoggerFactory>(new WebListener.WebLoggerFactory(loggerFactory));
-        builder.Services.AddSingleton<IHostLifetime, WebListener.ToldLifetime>();
+        var builder = WebListener.SlimBuilder(loggerFactory);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

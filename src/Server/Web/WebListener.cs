@@ -55,12 +55,7 @@ internal sealed class WebListener(
         // Kestrel with its own small service container (what HTTPS and WebSockets need), configured here alone: it
         // reads no settings files or environment of its own, logs through this host's logging, and hands every
         // request to WebApp, whose services are this host's.
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.Sources.Clear();
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<ILoggerFactory>(new WebLoggerFactory(loggerFactory));
-        // Signals and systemd are this host's business: the web application starts and stops when told.
-        builder.Services.AddSingleton<IHostLifetime, ToldLifetime>();
+        var builder = SlimBuilder(loggerFactory);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -194,6 +189,18 @@ internal sealed class WebListener(
         }
     };
 
+    // A web application reading no settings files or environment of its own, logging through this host's logging,
+    // started and stopped when told (signals and systemd are this host's business). The metrics endpoint's too.
+    internal static WebApplicationBuilder SlimBuilder(ILoggerFactory loggerFactory)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.Sources.Clear();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<ILoggerFactory>(new WebLoggerFactory(loggerFactory));
+        builder.Services.AddSingleton<IHostLifetime, ToldLifetime>();
+        return builder;
+    }
+
     // Chat:Host as Kestrel takes it: * for every address, an address, or a name's first address.
     internal static IPAddress Address(string host) =>
         host is "*" or "" ? IPAddress.IPv6Any
@@ -201,7 +208,7 @@ internal sealed class WebListener(
         : Dns.GetHostAddresses(host) is [var first, ..] ? first
         : throw new Listening.ListenException($"cannot listen on {host}: it resolves to no address", new ArgumentException(host));
 
-    internal sealed class ToldLifetime : IHostLifetime
+    private sealed class ToldLifetime : IHostLifetime
     {
         public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -210,7 +217,7 @@ internal sealed class WebListener(
 
     // This host's logging, less the web application's own lifetime lines ("Now listening on"): it says where it
     // listens once, as "Web client on".
-    internal sealed class WebLoggerFactory(ILoggerFactory inner) : ILoggerFactory
+    private sealed class WebLoggerFactory(ILoggerFactory inner) : ILoggerFactory
     {
         public ILogger CreateLogger(string categoryName) =>
             categoryName == "Microsoft.Hosting.Lifetime" ? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance : inner.CreateLogger(categoryName);
