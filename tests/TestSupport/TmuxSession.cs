@@ -2,7 +2,9 @@ using System.Diagnostics;
 
 namespace SocketChat.TestSupport;
 
-// A program in a real terminal: tmux runs it, send-keys types, capture-pane reads the screen.
+// A program in a real terminal: tmux runs it, send-keys types, capture-pane reads the screen. Each session has a
+// tmux server of its own (its own socket, -L): with one shared server, the last session's end stops that server
+// while the next test's new-session may be connecting to it ("server exited unexpectedly").
 public sealed class TmuxSession : IAsyncDisposable
 {
     private readonly string _name = $"socketchat-test-{Guid.NewGuid():N}";
@@ -14,7 +16,7 @@ public sealed class TmuxSession : IAsyncDisposable
     public static async Task<TmuxSession> StartAsync(string command)
     {
         var session = new TmuxSession();
-        await RunAsync("new-session", "-d", "-s", session._name, "-x", "120", "-y", "30", command);
+        await session.RunAsync("new-session", "-d", "-s", session._name, "-x", "120", "-y", "30", command);
         return session;
     }
 
@@ -53,9 +55,11 @@ public sealed class TmuxSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await RunAsync("kill-session", "-t", _name);
 
-    private static async Task<string> RunAsync(params string[] arguments)
+    private async Task<string> RunAsync(params string[] arguments)
     {
         var start = new ProcessStartInfo("tmux") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("-L");
+        start.ArgumentList.Add(_name);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -7,7 +7,8 @@ namespace SocketChat.Server.Web;
 // The names the web port answers to (Chat:Web:AllowedHosts). A page on another site whose name an attacker
 // points at this machine (DNS rebinding) sends its own name as Host, and its origin would pass the origin check,
 // which compares the Origin with that Host: refused here first. An address is always answered (no page can rebind
-// one); by default so are localhost, this machine's name and Chat:Host when it is a name.
+// one); by default so are localhost, this machine's name and Chat:Host when it is a name. A request naming no host
+// (HTTP/1.0, as a balancer's health check sends it) is answered too: a browser always names one, so no page sends it.
 internal sealed class AllowedHosts(IReadOnlyList<string>? names)
 {
     public static AllowedHosts From(ChatOptions options)
@@ -33,7 +34,7 @@ internal sealed class AllowedHosts(IReadOnlyList<string>? names)
 
     public bool Allows(HostString host)
     {
-        if (names is null || IPAddress.TryParse(host.Host.Trim('[', ']'), out _))
+        if (names is null || !host.HasValue || IPAddress.TryParse(host.Host.Trim('[', ']'), out _))
         {
             return true;
         }

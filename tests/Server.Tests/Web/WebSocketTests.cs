@@ -158,6 +158,13 @@ public sealed class WebSocketTests
         Assert.StartsWith("HTTP/1.1 101 ", await UpgradeAsync(port, $"127.0.0.1:{port}", $"http://127.0.0.1:{port}"), StringComparison.Ordinal);
         await server.Log.WaitForAsync(e => e.RenderMessage().EndsWith($"refused: host \"rebind.evil.example:{port}\" is not one this server answers to (Chat:Web:AllowedHosts)", StringComparison.Ordinal));
 
+        // A request naming no host, as haproxy's "option httpchk GET /" sends it: no page can, so it is answered.
+        await using (var check = await TestClient.ConnectAsync(port))
+        {
+            await check.SendBytesAsync("GET / HTTP/1.0\r\n\r\n"u8.ToArray());
+            Assert.Equal("HTTP/1.1 200 OK", await check.ReadLineAsync());
+        }
+
         await using var defaults = await StartAsync();
         Assert.StartsWith("HTTP/1.1 101 ", await UpgradeAsync(defaults.WebUrl.Port, $"localhost:{defaults.WebUrl.Port}", $"http://localhost:{defaults.WebUrl.Port}"), StringComparison.Ordinal);
         Assert.StartsWith("HTTP/1.1 400 ", await UpgradeAsync(defaults.WebUrl.Port, "rebind.evil.example", "http://rebind.evil.example"), StringComparison.Ordinal);
