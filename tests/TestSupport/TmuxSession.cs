@@ -3,11 +3,12 @@ using System.Diagnostics;
 namespace SocketChat.TestSupport;
 
 // A program in a real terminal: tmux runs it, send-keys types, capture-pane reads the screen. Each session has a
-// tmux server of its own (its own socket, -L): with one shared server, the last session's end stops that server
-// while the next test's new-session may be connecting to it ("server exited unexpectedly").
+// tmux server of its own (its own socket, -S, in a directory of its own): with one shared server, the last session's
+// end stops that server while the next test's new-session may be connecting to it ("server exited unexpectedly").
 public sealed class TmuxSession : IAsyncDisposable
 {
     private readonly string _name = $"socketchat-test-{Guid.NewGuid():N}";
+    private readonly TempDirectory _directory = new();
 
     private TmuxSession()
     {
@@ -53,13 +54,17 @@ public sealed class TmuxSession : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await RunAsync("kill-session", "-t", _name);
+    public async ValueTask DisposeAsync()
+    {
+        await RunAsync("kill-server");
+        _directory.Dispose();
+    }
 
     private async Task<string> RunAsync(params string[] arguments)
     {
         var start = new ProcessStartInfo("tmux") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("-L");
-        start.ArgumentList.Add(_name);
+        start.ArgumentList.Add("-S");
+        start.ArgumentList.Add(_directory.File("tmux"));
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -69,7 +74,7 @@ public sealed class TmuxSession : IAsyncDisposable
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TestTimeouts.Default);
-        if (process.ExitCode != 0 && arguments[0] != "kill-session")
+        if (process.ExitCode != 0 && arguments[0] != "kill-server")
         {
             throw new InvalidOperationException($"tmux {string.Join(' ', arguments)} failed: {await error}");
         }
