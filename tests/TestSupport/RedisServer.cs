@@ -67,8 +67,15 @@ public sealed class RedisServer : IAsyncDisposable
 
     private async Task RunAsync(string ready = "Ready to accept connections")
     {
+        // A copy of its own: a Sentinel promoting a replica has it rewrite its configuration file (CONFIG REWRITE).
+        var configuration = Path.Combine(_directory.Path, "redis.conf");
+        if (!File.Exists(configuration))
+        {
+            File.Copy(RepositoryRoot.File("deploy", "redis", "redis.conf"), configuration);
+        }
+
         _process = ChildProcess.Start("redis-server", [
-            RepositoryRoot.File("deploy", "redis", "redis.conf"),
+            configuration,
             "--port", Port.ToString(CultureInfo.InvariantCulture),
             "--bind", "127.0.0.1",
             "--dir", _directory.Path,

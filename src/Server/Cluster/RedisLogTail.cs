@@ -16,12 +16,22 @@ internal sealed class RedisLogTail(RedisMessageStore store, TimeProvider clock, 
 {
     private const int MaxBatch = 8192;
 
+    // How many quiet seconds late, with Redis reachable, before the tail subscribes again.
+    private const int ResubscribeAfterQuiet = 3;
+
     // How long this node's own append may go without its publication coming back before the subscription counts as
     // silent (a publication takes a millisecond or two).
     private const long SilentAfterMs = 2000;
 
     // How old an entry a quiet second's read finds must be for its publication to count as missed.
     private static readonly TimeSpan MissedAfter = TimeSpan.FromSeconds(1);
+
+    // How far behind the log this node's reader may fall before delivery counts as late: a full batch read whose
+    // newest entry is older than this (the node cannot keep up, or is catching up after a long stall).
+    internal static readonly TimeSpan BehindAfter = TimeSpan.FromSeconds(5);
+
+    // How far behind the reader last found itself (in milliseconds, 0 when it was not), for the health text.
+    private long _behindMs;
 
     private readonly FailureRun _failures = new(clock);
 
@@ -39,6 +49,7 @@ internal sealed class RedisLogTail(RedisMessageStore store, TimeProvider clock, 
         var read = true;
         var quiet = false;
         var watched = false;
+        var lateQuiet = 0;
         try
         {
             while (true)
@@ -73,7 +84,8 @@ internal sealed class RedisLogTail(RedisMessageStore store, TimeProvider clock, 
                         read = entries.Count == MaxBatch;
                         // (One appended as the second ended may be a moment ahead of its publication: not counted.)
                         var missed = quiet && entries.Any(entry => clock.GetUtcNow() - entry.Timestamp > MissedAfter);
-                        Assess(health, publications, caughtUp: !read, missed, idle: quiet && entries.Count == 0);
+                        var behind = read ? clock.GetUtcNow() - entries[^1].Timestamp : TimeSpan.Zero;
+                        Assess(health, publications, caughtUp: !read, missed, idle: quiet && entries.Count == 0, behind > BehindAfter ? behind : null);
                         quiet = false;
                         continue;
                     }
@@ -135,6 +147,17 @@ internal sealed class RedisLogTail(RedisMessageStore store, TimeProvider clock, 
                     // A quiet second: read the log (whatever the subscription missed), then judge it.
                     quiet = true;
                     Assess(health, publications, caughtUp: false, missed: false, idle: false);
+
+                    // Late for a few quiet seconds with Redis there: the subscription is made again, whatever Redis's
+                    // client thinks of the one it has (one that failed to come back, or went silent, stays so).
+                    lateQuiet = health.DeliveryProblem is null || !store.Reachable ? 0 : lateQuiet + 1;
+                    if (lateQuiet >= ResubscribeAfterQuiet)
+                    {
+                        lateQuiet = 0;
+                        ServerLog.Resubscribing(logger);
+                        await publications.UnsubscribeAsync().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                        publications = null;
+                    }
                 }
             }
         }
@@ -176,9 +199,17 @@ internal sealed class RedisLogTail(RedisMessageStore store, TimeProvider clock, 
     // while appends still succeed). Meanwhile the tail reads the log every second, so nothing is lost, only late; the
     // health probe says so until publications arrive again and the tail has caught up (or, nothing appended since,
     // there was nothing to bring).
-    private void Assess(StoreHealth health, ChannelMessageQueue? publications, bool caughtUp, bool missed, bool idle)
+    // A reader behind the log by more than BehindAfter is late too, whatever the publications do, until it has read
+    // to the log's end.
+    private void Assess(StoreHealth health, ChannelMessageQueue? publications, bool caughtUp, bool missed, bool idle, TimeSpan? behind = null)
     {
         var now = Environment.TickCount64;
+        if (behind is { } lag)
+        {
+            Interlocked.CompareExchange(ref _downSince, now, 0);
+            Volatile.Write(ref _behindMs, (long)lag.TotalMilliseconds);
+        }
+
         var appended = store.AppendedAt;
         var published = Volatile.Read(ref _publishedAt);
         var subscribed = publications is { Completion.IsCompleted: false } && store.Connection.GetSubscriber().IsConnected(RedisMessageStore.LogChannel);
@@ -199,18 +230,32 @@ internal sealed class RedisLogTail(RedisMessageStore store, TimeProvider clock, 
             // again since (after an outage, with the line retried meanwhile).
             Interlocked.CompareExchange(ref _downSince, 0, since);
         }
+        else if (caughtUp && behind is null && Volatile.Read(ref _behindMs) > 0 && Volatile.Read(ref _downSince) is var behindSince and not 0)
+        {
+            // Behind, and read to the end since: caught up, publications or not.
+            Interlocked.CompareExchange(ref _downSince, 0, behindSince);
+        }
 
         if (Volatile.Read(ref _downSince) is var down and not 0)
         {
             var seconds = (now - down) / 1000.0;
-            if (health.Late($"the log's publications have not been arriving for {seconds:0.0} s; reading the log every second instead"))
+            var behindBy = Volatile.Read(ref _behindMs) / 1000.0;
+            var problem = behindBy > 0
+                ? $"this node's reader is {behindBy:0.0} s behind the log (more than {BehindAfter.TotalSeconds:0} s), catching up"
+                : $"the log's publications have not been arriving for {seconds:0.0} s; reading the log every second instead";
+            if (health.Late(problem))
             {
-                ServerLog.DeliveryLate(logger, !subscribed ? "not subscribed to the log's publications" : "the log holds entries its publications did not bring");
+                ServerLog.DeliveryLate(logger, behindBy > 0 ? "this node's reader has fallen behind the log"
+                    : !subscribed ? "not subscribed to the log's publications" : "the log holds entries its publications did not bring");
             }
         }
-        else if (health.OnTime())
+        else
         {
-            ServerLog.DeliveryOnTime(logger);
+            Volatile.Write(ref _behindMs, 0);
+            if (health.OnTime())
+            {
+                ServerLog.DeliveryOnTime(logger);
+            }
         }
     }
 

@@ -18,6 +18,11 @@ namespace SocketChat.Server.Cluster;
 // Every draft carries a key it is recognised by, a client's (token, cid) or, for a line without one, this node's
 // own (node, start, sequence): a batch sent again after an error whose reply was lost is recognised, never stored
 // twice.
+// With Chat:Storage:WaitForReplicas the publication waits: the script keeps it back, WAIT confirms the replicas have
+// the batch, and only then does the release publish it and move the log's replicated mark (socketchat:acked) past
+// it. Such a node reads the log only up to that mark, so no node delivers a line its replicas might not have (after
+// a failover it would be gone, and its id given again). Replication is one ordered stream: a later batch's WAIT
+// covers every earlier one, so the mark only moves forward. A node that does not wait moves it in the script.
 // Messages are timed by Redis (TIME in the script), not by the node that appends them, so a node whose clock
 // is off cannot misdate them; storeClock false takes the caller's time instead (the store
 // contract's tests, which date messages on purpose).
@@ -31,10 +36,16 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
     // on, and blocks that connection while it waits, which must not hold up reads and claims on the shared one.
     private ConnectionMultiplexer? _writer;
 
+    // The pool threads a node keeps ready (see Open).
+    private const int MinPoolThreads = 32;
+
     public const string Prefix = "socketchat:";
     private const string LogKey = Prefix + "log";
     private const string LastIdKey = Prefix + "lastid";
     private const string AnnouncementsKey = Prefix + "announcements";
+
+    // The newest log entry every replica asked for has (the release moves it; a node that does not wait, its script).
+    private const string AckedKey = Prefix + "acked";
 
     // Every moderation entry, never trimmed: what a node starting (or first reaching Redis) applies up to its place.
     private const string ModerationKey = Prefix + "moderation";
@@ -46,15 +57,45 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
     private static readonly TimeSpan ClientIdsKept = TimeSpan.FromDays(7);
     private static readonly TimeSpan NodeIdsKept = TimeSpan.FromHours(1);
 
-    private const string AppendScript = """
+    // Moves the replicated mark (KEYS[1]) to the entry id ARGV[1] when that is later, and publishes ARGV[2] on the
+    // log's channel (KEYS[2]). Both scripts start with it.
+    private const string MarkFunction = """
+        local function later(a, b)
+          local a1, a2 = string.match(a, '^(%d+)-(%d+)$')
+          local b1, b2 = string.match(b, '^(%d+)-(%d+)$')
+          a1, a2, b1, b2 = tonumber(a1), tonumber(a2), tonumber(b1), tonumber(b2)
+          return a1 > b1 or (a1 == b1 and a2 > b2)
+        end
+        local function release(mark, channel, newest, publication)
+          if later(newest, redis.call('GET', mark) or '0-0') then
+            redis.call('SET', mark, newest)
+          end
+          if publication then
+            redis.call('PUBLISH', channel, publication)
+          end
+        end
+
+        """;
+
+    // After WAIT: the batch's newest entry id and its publication (or the bare mark, ["?"], for a batch found
+    // stored already: its entries were never published, so the nodes read the log).
+    private const string ReleaseScript = MarkFunction + """
+        release(KEYS[1], KEYS[2], ARGV[1], ARGV[2])
+        return 1
+        """;
+
+    private static readonly RedisKey[] ReleaseKeys = [AckedKey, Prefix + "log"];
+
+    private const string AppendScript = MarkFunction + """
         local epoch = redis.call('GET', KEYS[3] .. 'epoch')
-        if epoch ~= ARGV[#ARGV - 1] then
+        if epoch ~= ARGV[#ARGV - 2] then
           return redis.error_reply('LOGLOST ' .. (epoch or 'none'))
         end
         local counter = tonumber(redis.call('GET', KEYS[2]) or '0')
-        if counter < tonumber(ARGV[#ARGV]) then
+        if counter < tonumber(ARGV[#ARGV - 1]) then
           return redis.error_reply('LOGBEHIND ' .. counter)
         end
+        local newest = '0-0'
         local ts = ARGV[2]
         if ts == '' then
           local clock = redis.call('TIME')
@@ -71,8 +112,9 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
           local fields = {'k', kind, 'r', room, 'f', from, 't', to, 'x', text, 'ts', ts, 'tk', token, 'c', cid, 'o', origin}
           if kind == '3' then
             local last = redis.call('GET', KEYS[2]) or '0'
-            local entry = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[#ARGV - 2], last .. '-*', unpack(fields))
+            local entry = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[#ARGV - 3], last .. '-*', unpack(fields))
             out[d] = {0, 0, entry}
+            newest = entry
             published[#published + 1] = entry
             for f = 2, #fields, 2 do published[#published + 1] = fields[f] end
           else
@@ -80,9 +122,11 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
             if first then
               local stored = redis.call('XRANGE', KEYS[1], first .. '-0', first .. '-0')
               out[d] = {tonumber(first), 1, stored[1] and stored[1][2] or {}}
+              if later(first .. '-0', newest) then newest = first .. '-0' end
             else
               local id = redis.call('INCR', KEYS[2])
-              redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[#ARGV - 2], id .. '-0', unpack(fields))
+              redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[#ARGV - 3], id .. '-0', unpack(fields))
+              newest = id .. '-0'
               published[#published + 1] = id .. '-0'
               for f = 2, #fields, 2 do published[#published + 1] = fields[f] end
               if kind == '0' or kind == '5' then
@@ -121,11 +165,18 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
             redis.call('EXPIRE', KEYS[3] .. 'identity:' .. token, ttl)
           end
         end
+        local publication = nil
         if #published > 1 then
           redis.call('SET', KEYS[3] .. 'logend', published[#published - 9])
-          redis.call('PUBLISH', KEYS[3] .. 'log', cjson.encode(published))
+          publication = cjson.encode(published)
         end
         out[n + 1] = ts
+        if ARGV[#ARGV] == '1' then
+          out[n + 2] = newest
+          out[n + 3] = publication or '["?"]'
+        elseif n > 0 then
+          release(KEYS[3] .. 'acked', KEYS[3] .. 'log', newest, publication)
+        end
         return out
         """;
 
@@ -223,6 +274,13 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
 
         // Unless told to refuse, a node starts without Redis and keeps trying; it serves once Redis answers.
         options.AbortOnConnectFail = requireAtStart;
+
+        // Redis's client follows a Sentinel failover by blocking pool threads (it waits on its reconfiguration, and
+        // sleeps between asking the Sentinels), once a second per connection while the primary is away. With the
+        // pool's few threads (one per core) that starved everything else: a node took some 20 s after the promotion
+        // to acknowledge again, not 0.1 s. Threads enough for that from the start, not as the pool slowly adds them.
+        ThreadPool.GetMinThreads(out var workers, out var completions);
+        ThreadPool.SetMinThreads(Math.Max(workers, MinPoolThreads), completions);
         options.ClientName = node;
         try
         {
@@ -294,6 +352,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         // The highest id this node has seen: a log whose counter is below it went back (a replica promoted without
         // the last writes), and must not hand those ids out again.
         arguments.Add(Volatile.Read(ref _highest));
+        arguments.Add(waitForReplicas > 0 ? 1 : 0);
         RedisResult[] results;
         var writer = (_writer ?? Connection).GetDatabase();
         try
@@ -320,6 +379,12 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
                 throw new StoreUnavailableException(string.Create(
                     CultureInfo.InvariantCulture,
                     $"only {replicated} of the {waitForReplicas} replicas Chat:Storage:WaitForReplicas asks for took the batch within {ReplicaWait.TotalMilliseconds:0} ms"));
+            }
+
+            // Now the nodes may deliver it: the mark moves past it, and they are told.
+            if (drafts.Count > 0)
+            {
+                await writer.ScriptEvaluateAsync(ReleaseScript, ReleaseKeys, [(string)results[drafts.Count + 1]!, (string)results[drafts.Count + 2]!]);
             }
         }
 
@@ -379,6 +444,9 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         var database = Database;
         var epoch = database.StringGetAsync(EpochKey);
         var lastId = database.StringGetAsync(LastIdKey);
+
+        // Waiting for replicas, only what they have: the mark is read before the range (one connection, in order).
+        var acked = waitForReplicas > 0 ? database.StringGetAsync(AckedKey) : null;
         var entries = await database.StreamRangeAsync(LogKey, "(" + _position, "+", count);
         if ((string?)await epoch != _epoch)
         {
@@ -390,9 +458,16 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
             throw await LostAsync($"its newest id is {last ?? 0}, below {highest} which this node has seen");
         }
 
+        var mark = acked is null ? null : (string?)await acked ?? "0-0";
         var read = new List<StoredMessage>(entries.Length);
         foreach (var entry in entries)
         {
+            if (mark is not null && After(entry.Id!, mark))
+            {
+                // Not yet on the replicas asked for: its release will say so.
+                break;
+            }
+
             var message = Parse(entry);
             read.Add(message);
             Seen(message.Id);
@@ -416,8 +491,10 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         var previous = reader.GetString()!;
         var entries = new List<StoredMessage>();
         var values = new NameValueEntry[PublishedFields.Length];
+        var any = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.String)
         {
+            any = true;
             var id = reader.GetString()!;
             for (var field = 0; field < values.Length && reader.Read(); field++)
             {
@@ -443,7 +520,8 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
             _position = previous = id;
         }
 
-        return entries;
+        // A bare release (["?"]): entries this node has not had, to be read.
+        return any ? entries : null;
     }
 
     public async ValueTask<IReadOnlyList<StoredMessage>> RoomAsync(string room, long afterId, long beforeId, int limit)

@@ -228,4 +228,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(88, LogLevel.Information, "Delivery keeps up again: the log's publications arrive and the tail has caught up", EventName = "DeliveryOnTime")]
     public static partial void DeliveryOnTime(ILogger logger);
+
+    [LoggerMessage(89, LogLevel.Warning, "Subscribing to the log's publications again: delivery has been late for a few seconds with Redis reachable", EventName = "Resubscribing")]
+    public static partial void Resubscribing(ILogger logger);
 }

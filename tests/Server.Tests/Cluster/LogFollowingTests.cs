@@ -121,10 +121,42 @@ public sealed class LogFollowingTests
         // Subscribed again and caught up: healthy, the probe and /health alike.
         await alice.SendAsync("after the cuts");
         Assert.Equal("alice: after the cuts", await bob.ExpectAsync(line => line.StartsWith("alice:", StringComparison.Ordinal)));
-        await b.Log.WaitForAsync(e => e.MessageTemplate.Text.StartsWith("Delivery keeps up again", StringComparison.Ordinal));
+        await b.Log.WaitForAsync(e => e.MessageTemplate.Text.StartsWith("Delivery keeps up again", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
         await probe.SendAsync("/ping");
         Assert.Equal("* pong", await probe.ExpectAsync(line => line.StartsWith("* pong", StringComparison.Ordinal)));
         Assert.Equal("healthy\n", await http.GetStringAsync(health));
+    }
+
+    // A node whose reader falls behind the log by more than the bound is unhealthy until it has read to the end:
+    // a full batch of entries a minute old put straight into the log (as a node stalled that long would find them).
+    [Fact]
+    public async Task ReaderBehindTheLogByMoreThanTheBound_UnhealthyUntilCaughtUp()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var b = await ClusterTests.StartNodeAsync(redis);
+        await using var bob = await b.ConnectAsAsync("bob");
+        using var direct = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var database = direct.GetDatabase();
+        var first = (long)await database.StringGetAsync("socketchat:lastid") + 1;
+        var old = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds();
+        const int Count = 8192 + 1;
+        var batch = database.CreateBatch();
+        var adds = Enumerable.Range(0, Count).Select(i => batch.StreamAddAsync("socketchat:log", [
+            new("k", 0), new("r", "lobby"), new("f", "ghost"), new("t", ""), new("x", $"old {i}"), new("ts", old), new("tk", ""), new("c", ""), new("o", ""),
+        ], $"{first + i}-0")).ToList();
+        batch.Execute();
+        await Task.WhenAll(adds);
+        await database.StringSetAsync("socketchat:lastid", first + Count - 1);
+
+        // Told of it by a bare publication, as a release says it: B reads the log.
+        await direct.GetSubscriber().PublishAsync(RedisChannel.Literal("socketchat:log"), """["?"]""");
+        Assert.Equal($"ghost: old {Count - 1}", await bob.ExpectAsync(line => line == $"ghost: old {Count - 1}"));
+        var late = await b.Log.WaitForAsync(e => e.MessageTemplate.Text.StartsWith("Delivery is late", StringComparison.Ordinal));
+        Assert.Equal("\"this node's reader has fallen behind the log\"", late.Properties["Reason"].ToString());
+        await b.Log.WaitForAsync(e => e.MessageTemplate.Text.StartsWith("Delivery keeps up again", StringComparison.Ordinal));
+        await using var probe = await b.ConnectAsync();
+        await probe.SendAsync("/ping");
+        Assert.Equal("* pong", await probe.ExpectAsync(line => line.StartsWith("* pong", StringComparison.Ordinal)));
     }
 
     private static long Calls(IGrouping<string, KeyValuePair<string, string>>[] info, string command) =>
