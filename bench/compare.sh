@@ -159,16 +159,30 @@ start_redis() {
     until redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG; do sleep 0.01; done
 }
 
+# A replica of that Redis (cluster-wait), once it has synchronised.
+start_replica() {
+    replica_port=$(free_port)
+    mkdir -p "$work/redis-$replica_port"
+    cp deploy/redis/redis.conf "$work/redis-$replica_port/redis.conf"
+    redis-server "$work/redis-$replica_port/redis.conf" --port "$replica_port" --dir "$work/redis-$replica_port" --replicaof 127.0.0.1 "$redis_port" --daemonize no >"$work/redis-$replica_port.log" 2>&1 &
+    replica_pid=$!
+    pids+=("$replica_pid")
+    until redis-cli -p "$replica_port" info replication 2>/dev/null | grep -q 'master_link_status:up'; do sleep 0.01; done
+}
+
 # Starts the target's servers: node_ports and node_pids, senders on the first, receivers on the others.
+# cluster-wait: the cluster with a replica, each batch acknowledged once WAIT says the replica has it.
 start_target() {
-    node_ports=(); node_pids=(); redis_pid=
+    node_ports=(); node_pids=(); redis_pid=; replica_pid=
     case $1 in
         single) start_ours; node_ports=("$ours_port"); node_pids=("$ours_pid") ;;
         single-redis) start_redis; start_ours --Chat:Storage:Provider=Redis --Chat:Storage:Redis="127.0.0.1:$redis_port"
             node_ports=("$ours_port"); node_pids=("$ours_pid") ;;
-        cluster) start_redis
+        cluster|cluster-wait) start_redis
+            local wait=0
+            if [[ $1 == cluster-wait ]]; then start_replica; wait=1; fi
             for n in 1 2 3; do
-                start_ours --Chat:Storage:Provider=Redis --Chat:Storage:Redis="127.0.0.1:$redis_port" --Chat:NodeName="node$n"
+                start_ours --Chat:Storage:Provider=Redis --Chat:Storage:Redis="127.0.0.1:$redis_port" --Chat:NodeName="node$n" --Chat:Storage:WaitForReplicas=$wait
                 node_ports+=("$ours_port"); node_pids+=("$ours_pid")
             done ;;
     esac
@@ -177,14 +191,14 @@ start_target() {
     receiver_ports=${receiver_ports:-$sender_port}
 }
 
-stop_target() { for pid in "${node_pids[@]}" $redis_pid; do stop "$pid"; done; }
+stop_target() { for pid in "${node_pids[@]}" $redis_pid $replica_pid; do stop "$pid"; done; }
 
 cpu_sum() { local sum=0 pid; for pid in "$@"; do sum=$(( sum + $(cpu_ticks "$pid") )); done; echo "$sum"; }
 seconds() { awk -v t="$1" -v hz="$ticks_per_s" 'BEGIN {printf "%.2f", t / hz}'; }
 
 split=("${bench[@]}" split --senders 10 --receivers 40 --size 64)
 for round in $(seq "$rounds"); do
-    for target in single single-redis cluster; do
+    for target in single single-redis cluster cluster-wait; do
         start_target "$target"
         "${split[@]}" --port "$sender_port" --receiver-ports "$receiver_ports" --label warmup --lines 200 >/dev/null
         before=$(cpu_sum "${node_pids[@]}"); redis_before=$([[ -n $redis_pid ]] && cpu_ticks "$redis_pid" || echo 0)
@@ -203,7 +217,7 @@ done
 
 # Steady, every round (the cross-node p99 against one server's is judged run by run).
 for round in $(seq "$rounds"); do
-    for target in single single-redis cluster; do
+    for target in single single-redis cluster cluster-wait; do
         start_target "$target"
         "${split[@]}" --port "$sender_port" --receiver-ports "$receiver_ports" --label warmup --lines 200 >/dev/null
         "${bench[@]}" split --senders 50 --receivers 50 --size 64 --rate 5 --seconds 20 --port "$sender_port" --receiver-ports "$receiver_ports" --label "$target" | tee -a "$results"
@@ -213,8 +227,9 @@ done
 
 # Round trips: the commands the nodes send Redis (not those the append script runs inside it), per stored line,
 # counted with MONITOR on a run of its own (MONITOR slows Redis, so nothing else is measured in it).
+for target in cluster cluster-wait; do
 for workload in fanout steady; do
-    start_target cluster
+    start_target "$target"
     redis-cli -p "$redis_port" monitor >"$work/monitor" &
     monitor_pid=$!
     until [[ -s $work/monitor ]]; do sleep 0.01; done
@@ -224,9 +239,10 @@ for workload in fanout steady; do
         "${bench[@]}" split --senders 50 --receivers 50 --size 64 --rate 5 --seconds 5 --port "$sender_port" --receiver-ports "$receiver_ports" --label count >/dev/null; stored=1250
     fi
     stop "$monitor_pid"
-    sent=$(grep -c '^[0-9.]* \[0 [0-9]' "$work/monitor" || true)
-    echo "RESULT roundtrips-$workload cluster redis_roundtrips_per_line=$(awk -v c="$sent" -v n="$stored" 'BEGIN {printf "%.3f", c / n}')" | tee -a "$results"
+    sent=$(grep '^[0-9.]* \[0 [0-9]' "$work/monitor" | grep -vic '"replconf"' || true)
+    echo "RESULT roundtrips-$workload $target redis_roundtrips_per_line=$(awk -v c="$sent" -v n="$stored" 'BEGIN {printf "%.3f", c / n}')" | tee -a "$results"
     stop_target
+done
 done
 fi
 

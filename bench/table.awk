@@ -88,6 +88,23 @@ function cluster_table() {
     printf "%-40s %12s %12s %12s %14s %14s\n", "steady p99, 3 nodes/one, worst run", "-", "-", "-", worst("split-steady", "cluster", "single", "p99_ms"), worst("split-steady", "cluster", "single-redis", "p99_ms")
     trow("node round trips per line, fanout", "roundtrips-fanout", "redis_roundtrips_per_line")
     trow("node round trips per line, steady", "roundtrips-steady", "redis_roundtrips_per_line")
+    if (("split-fanout", "cluster-wait", "deliveries_per_s") in v) {
+        printf "\n%-40s %12s %12s %14s\n", "Chat:Storage:WaitForReplicas (3 nodes)", "0", "1, a replica", "1/0"
+        wrow("fanout deliveries/s (median)", "split-fanout", "deliveries_per_s")
+        wrow("fanout p99 latency ms (median)", "split-fanout", "p99_ms")
+        wrow("fanout lines lost (median)", "split-fanout", "lost")
+        wrow("fanout servers' CPU s (median)", "split-fanout", "server_cpu_s")
+        wrow("fanout Redis commands per line", "split-fanout", "redis_commands_per_line")
+        wrow("steady p50 latency ms", "split-steady", "p50_ms")
+        wrow("steady p99 latency ms", "split-steady", "p99_ms")
+        wrow("steady lines lost", "split-steady", "lost")
+        wrow("node round trips per line, fanout", "roundtrips-fanout", "redis_roundtrips_per_line")
+        wrow("node round trips per line, steady", "roundtrips-steady", "redis_roundtrips_per_line")
+    }
+}
+function wrow(title, mode, key,   none, one) {
+    none = median(v[mode, "cluster", key]); one = median(v[mode, "cluster-wait", key])
+    printf "%-40s %12s %12s %14s\n", title, none, one, ratio(one, none)
 }
 function trow(title, mode, key,   one, redis, cluster) {
     one = median(v[mode, "single", key]); redis = median(v[mode, "single-redis", key]); cluster = median(v[mode, "cluster", key])
