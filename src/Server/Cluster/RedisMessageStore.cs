@@ -111,12 +111,22 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
           i = i + 11
           local fields = {'k', kind, 'r', room, 'f', from, 't', to, 'x', text, 'ts', ts, 'tk', token, 'c', cid, 'o', origin}
           if kind == '3' then
-            local last = redis.call('GET', KEYS[2]) or '0'
-            local entry = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[#ARGV - 3], last .. '-*', unpack(fields))
-            out[d] = {0, 0, entry}
-            newest = entry
-            published[#published + 1] = entry
-            for f = 2, #fields, 2 do published[#published + 1] = fields[f] end
+            -- A presence entry tried again (its batch's WAIT failed, or a timeout hid that it got through) is
+            -- found under its key too, never added twice.
+            local first = redis.call('HGET', key, field)
+            if first then
+              out[d] = {0, 0, first}
+              if later(first, newest) then newest = first end
+            else
+              local last = redis.call('GET', KEYS[2]) or '0'
+              local entry = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[#ARGV - 3], last .. '-*', unpack(fields))
+              redis.call('HSET', key, field, entry)
+              redis.call('EXPIRE', key, ttl)
+              out[d] = {0, 0, entry}
+              newest = entry
+              published[#published + 1] = entry
+              for f = 2, #fields, 2 do published[#published + 1] = fields[f] end
+            end
           else
             local first = redis.call('HGET', key, field)
             if first then

@@ -49,4 +49,42 @@ public sealed class ReplicationTests
             await replica.ResumeAsync();
         }
     }
+    // A presence entry whose batch is tried again while the replica stalls is added once, so it is shown once.
+    [Fact]
+    public async Task WaitForReplicas_APresenceTriedAgainWhileTheReplicaStalls_IsShownOnce()
+    {
+        await using var primary = await RedisServer.StartAsync();
+        await using var replica = await RedisServer.StartReplicaAsync(primary);
+        await using var node = await ClusterTests.StartNodeAsync(primary, new() { ["Chat:Storage:WaitForReplicas"] = "1" });
+        await using var bob = await node.ConnectAsAsync("bob");
+        await using var alice = await node.ConnectAsAsync("alice");
+        await bob.ExpectAsync(line => line == "* alice is now known as alice" || line.EndsWith("is now known as alice", StringComparison.Ordinal));
+
+        // The replica stalls for three seconds (the batch is tried once a second meanwhile) while alice leaves.
+        await replica.PauseAsync();
+        await alice.SendAsync("/join elsewhere");
+        await node.Log.WaitForAsync(e => e.MessageTemplate.Text.StartsWith("Could not store", StringComparison.Ordinal));
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await replica.ResumeAsync();
+
+        // Back: what bob is shown up to her return is her leaving, once.
+        await alice.SendAsync("/join lobby");
+        var shown = new List<string>();
+        while (shown.LastOrDefault() != "* alice joined lobby")
+        {
+            shown.Add(await bob.ExpectAsync(line => line.StartsWith("* alice", StringComparison.Ordinal)));
+        }
+
+        Assert.Equal(["* alice left lobby", "* alice joined lobby"], shown);
+
+        // And the log holds each of her presence entries once: a batch tried again adds an entry again with only its
+        // time (Redis's, at each try) changed, which the readers pass over but the log should not hold.
+        using var direct = await ConnectionMultiplexer.ConnectAsync(primary.Configuration);
+        var presence = (await direct.GetDatabase().StreamRangeAsync("socketchat:log"))
+            .Where(entry => entry["k"] == "3" && entry["f"] == "alice")
+            .Select(entry => string.Join('|', entry.Values.Where(field => field.Name != "ts").Select(field => $"{field.Name}={field.Value}")))
+            .ToList();
+        Assert.NotEmpty(presence);
+        Assert.Equal(presence.Distinct().Count(), presence.Count);
+    }
 }
