@@ -28,7 +28,7 @@ public static class KnownSettings
         "Chat:Limits:FloodTimeoutSeconds", "Chat:Limits:IdleTimeoutSeconds", "Chat:Limits:Ipv6PrefixLength", "Chat:Limits:ExemptLoopback",
         "Chat:Auth:Mode", "Chat:Auth:UsersFile", "Chat:Auth:LoginTimeoutSeconds", "Chat:Auth:MaxFailuresPerMinute", "Chat:Auth:MaxSessionsPerAccount",
         "Chat:Tls:CertificatePath", "Chat:Tls:KeyPath", "Chat:Tls:CertificatePassword", "Chat:Tls:Required", "Chat:Tls:HandshakeTimeoutSeconds",
-        "Chat:OperatorConsole", "Chat:DefaultRoom", "Chat:PresenceRoomSizeLimit",
+        "Chat:OperatorConsole", "Chat:HealthDetail", "Chat:DefaultRoom", "Chat:PresenceRoomSizeLimit",
         "Chat:Irc:Port", "Chat:Irc:TlsPort", "Chat:Irc:ServerName",
         "Chat:Web:Port", "Chat:Web:TlsPort", "Chat:Web:AllowedOrigins", "Chat:Web:AllowedHosts", "Chat:Metrics:Port",
 

@@ -78,6 +78,13 @@ internal sealed class ChatOptions
 
     public OperatorConsoleMode OperatorConsole { get; set; } = OperatorConsoleMode.Auto;
 
+    // Who /health and a pong tell why the server is unhealthy; others get a one-line status.
+    public HealthDetail HealthDetail { get; set; } = HealthDetail.Loopback;
+
+    // Whether a client at address is told the detail of what is wrong (HealthDetail).
+    public bool ShowsHealthDetailTo(System.Net.IPAddress address) =>
+        HealthDetail == HealthDetail.Anyone || System.Net.IPAddress.IsLoopback(address);
+
     // Server operators by settings (an OPER block): name to a password hash as `users` writes it. /oper NAME PASSWORD
     // (IRC OPER) makes a connection one; so does logging in to an account marked operator in the users file.
     public Dictionary<string, string> Operators { get; set; } = new(StringComparer.OrdinalIgnoreCase);

@@ -48,7 +48,7 @@ internal sealed class LineProtocol(SessionCommands commands, SessionLifecycle li
         if (command is PingCommand ping && !session.Registered)
         {
             // A health probe: answer without greeting, so it never appears in a room.
-            session.Send(new PongEvent(ping.Cid, commands.Problem));
+            session.Send(new PongEvent(ping.Cid, commands.ProblemFor(session)));
             return ValueTask.FromResult(true);
         }
 

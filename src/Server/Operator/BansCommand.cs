@@ -64,6 +64,15 @@ internal static class BansCommand
             return 1;
         }
 
+        // A mistyped directory must not read as "no bans": nothing is created where there is no store.
+        if (options.Storage.Provider == StorageProvider.Sqlite && ServerPaths.StorageFile(options) is var path && !File.Exists(path))
+        {
+            error.WriteLine(Directory.Exists(ServerPaths.DataDirectory(options))
+                ? $"no message store at {path}: Chat:DataDirectory={ServerPaths.DataDirectory(options)} holds no server's data"
+                : $"Chat:DataDirectory={ServerPaths.DataDirectory(options)} does not exist: no server has kept its data there");
+            return UsageExitCode;
+        }
+
         // The data directory is held while a server uses it: taken here, so the store has one writer.
         using var held = new DataDirectoryLock(Options.Create(options));
         if (words[0] == "remove")

@@ -96,8 +96,9 @@ internal sealed class SessionCommands(
     // overtakes it.
     public ValueTask<bool> DispatchAsync(ChatSession session, ClientCommand? command) => Dispatch(session, command);
 
-    // What the health probe's pong says is wrong with the store; null when well.
-    public string? Problem => log.Problem;
+    // What the health probe's pong says is wrong with the store; null when well. Only this machine, a server operator
+    // or everyone if Chat:HealthDetail says so is told addresses and errors; others, in a few words.
+    public string? ProblemFor(ChatSession session) => log.ProblemFor(session.ServerOperator || limitsOptions.Value.ShowsHealthDetailTo(session.Address));
 
     // Who is in room, across the cluster, sorted.
     public async Task<string[]> MembersAsync(string room) => await cluster.MembersAsync(room) ?? rooms.FindRoom(room)?.Nicks() ?? [];
@@ -246,7 +247,7 @@ internal sealed class SessionCommands(
 
                 break;
             case PingCommand ping:
-                session.Send(new PongEvent(ping.Cid, log.Problem));
+                session.Send(new PongEvent(ping.Cid, ProblemFor(session)));
                 break;
             case QuitCommand quit:
                 // Nothing the room says after the goodbye is sent: the client asked to go.

@@ -59,6 +59,12 @@ internal sealed class MessageLog(
     // What the health probe is told is wrong: the store failing to commit, or out of reach; null when well.
     public string? Problem => health.Problem ?? store.Problem;
 
+    // Problem in a few words, for those not shown its detail (Chat:HealthDetail).
+    public string? Summary => health.Summary ?? (store.Problem is null ? null : "the message store cannot be reached");
+
+    // What a client is told is wrong: the detail, or only the summary.
+    public string? ProblemFor(bool detail) => detail ? Problem : Summary;
+
     // The log's position: the newest id delivered. A member who joins now has seen nothing after it.
     public long LastDelivered => Volatile.Read(ref _lastDelivered);
 

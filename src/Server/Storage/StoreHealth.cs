@@ -19,6 +19,9 @@ internal sealed class StoreHealth
 
     public string? DeliveryProblem => _delivery;
 
+    // What is wrong in a few words, naming no address and quoting no exception: what anyone may be told.
+    public string? Summary => _problem is not null ? "messages cannot be stored right now" : _delivery is not null ? "delivery is late" : null;
+
     // Delivery is late, for this reason; true when it was not before.
     public bool Late(string reason)
     {

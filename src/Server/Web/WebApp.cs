@@ -62,8 +62,9 @@ internal sealed class WebApp(ConnectionTracker connections, Listening.ListenerPo
 
         if (context.Request.Path == "/health")
         {
-            // What the probe's /ping says: the store failing, or delivery late (cluster mode), is a 503 with why.
-            var problem = log.Problem;
+            // What the probe's /ping says: the store failing, or delivery late (cluster mode), is a 503 with why: in
+            // detail (Redis's address, the error) to this machine, in a few words to anyone else (Chat:HealthDetail).
+            var problem = log.ProblemFor(options.Value.ShowsHealthDetailTo(Client(context).Address));
             response.StatusCode = problem is null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
             response.ContentType = "text/plain; charset=utf-8";
             response.Headers.CacheControl = "no-store";

@@ -53,6 +53,45 @@ public sealed class StoreFailureTests
         Assert.Equal(0, await HealthProbe.RunAsync(ProbeSettings(server.Port), new StringWriter()));
     }
 
+    // Finding 14: /health on the public web port told anyone the store's address and raw exception text.
+    [Theory]
+    [InlineData("Loopback", "messages cannot be stored right now")]
+    [InlineData("Anyone", "cannot store messages since")]
+    public async Task StoreFailing_AClientFromElsewhere_ToldInAFewWordsUnlessHealthDetailIsAnyone(string detail, string told)
+    {
+        FaultyStore? store = null;
+        await using var server = await TestServer.StartAsync(
+            new() { ["Chat:TrustedProxies"] = "127.0.0.1", ["Chat:Web:Port"] = "0", ["Chat:HealthDetail"] = detail },
+            services => services.AddSingleton<IMessageStore>(provider => store = new FaultyStore(new MemoryMessageStore(100))));
+
+        // Through a trusted balancer from 203.0.113.7: the chat port's pong and the web port's /health.
+        await using var sender = await ConnectThroughBalancerAsync(server, 40000);
+        await using var remote = await ConnectThroughBalancerAsync(server, 40001);
+        store!.Failing = true;
+        await sender.SendAsync("held");
+        await remote.ExpectAsync(line => line == Delayed);
+        await remote.SendAsync("/ping");
+        Assert.StartsWith($"* pong; unhealthy: {told}", await remote.ReadLineAsync(), StringComparison.Ordinal);
+        using var http = new HttpClient { BaseAddress = server.WebUrl, Timeout = TestTimeouts.Default };
+        using var forwarded = new HttpRequestMessage(HttpMethod.Get, "/health") { Headers = { { "X-Forwarded-For", "203.0.113.7" } } };
+        using var answer = await http.SendAsync(forwarded);
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, answer.StatusCode);
+        Assert.StartsWith($"unhealthy: {told}", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // This machine is told everything.
+        using var local = await http.GetAsync("/health");
+        Assert.StartsWith("unhealthy: cannot store messages since ", await local.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        store.Failing = false;
+    }
+
+    private static async Task<TestClient> ConnectThroughBalancerAsync(TestServer server, int port)
+    {
+        var client = await TestClient.ConnectAsync(server.Port);
+        await client.SendBytesAsync(System.Text.Encoding.ASCII.GetBytes($"PROXY TCP4 203.0.113.7 127.0.0.1 {port} 8080\r\n"));
+        await client.ExpectAsync(line => line.StartsWith("* welcome", StringComparison.Ordinal));
+        return client;
+    }
+
     [Fact]
     public async Task StoreFailing_Stop_GivesUpAfterTheGracePeriodAndCountsWhatWasNeverStored()
     {
