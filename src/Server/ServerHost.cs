@@ -69,6 +69,7 @@ internal static class ServerHost
         services.AddSingleton<ResumeRegistry>();
         services.AddSingleton<AccountStore>();
         services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<SessionDoor>();
         services.AddSingleton<SessionLifecycle>();
         services.AddSingleton<SessionLogin>();
         services.AddSingleton<SessionMessages>();

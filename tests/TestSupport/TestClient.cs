@@ -44,12 +44,21 @@ public sealed class TestClient : IAsyncDisposable
 
     public static Task<TestClient> ConnectAsync(int port, int? receiveBufferSize = null) => ConnectAsync(IPAddress.Loopback, port, receiveBufferSize);
 
-    public static async Task<TestClient> ConnectAsync(IPAddress address, int port, int? receiveBufferSize = null)
+    // From another loopback address (127.0.0.80), as a client elsewhere would be seen.
+    public static Task<TestClient> ConnectFromAsync(IPAddress from, int port) => ConnectAsync(IPAddress.Loopback, port, from: from);
+
+    public static async Task<TestClient> ConnectAsync(IPAddress address, int port, int? receiveBufferSize = null, IPAddress? from = null)
     {
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         if (receiveBufferSize is { } size)
         {
             socket.ReceiveBufferSize = size;
+        }
+
+        // Another loopback address of this machine's (127.0.0.80): the server sees a client of its own address.
+        if (from is not null)
+        {
+            socket.Bind(new IPEndPoint(from, 0));
         }
 
         await socket.ConnectAsync(new IPEndPoint(address, port)).WaitAsync(TestTimeouts.Default);

@@ -156,7 +156,10 @@ public static class JsonCommandParser
             ModerationVerb.Bans => new ModerateCommand(verb, room, ServerWide: serverWide, Cid: cid),
             ModerationVerb.Kick or ModerationVerb.Kill => Named("nick", nick, target => new ModerateCommand(verb, room, target, reason, Cid: cid)),
             ModerationVerb.Ban or ModerationVerb.Mute or ModerationVerb.Unban or ModerationVerb.Unmute =>
-                Named("mask", mask ?? nick, target => new ModerateCommand(verb, room, target, reason, lasts, serverWide, cid)),
+                Named("mask", mask ?? nick, target => new ModerateCommand(verb, room, target, reason, lasts, serverWide, cid)
+                {
+                    Force = root.TryGetProperty("force", out var force) && force.ValueKind == JsonValueKind.True,
+                }),
             _ => Named("nick", nick, target => new ModerateCommand(verb, room, target, Cid: cid)),
         };
     }

@@ -66,6 +66,9 @@ public sealed record ModerateCommand(
     /// <summary>Whether a ban also removes the members it matches (SocketChat's <c>/ban</c>; IRC's <c>MODE +b</c> only bans).</summary>
     public bool RemoveBanned { get; init; } = true;
 
+    /// <summary>Whether a server-wide ban or mute may match everyone (<c>--force</c>); without it one that would is refused.</summary>
+    public bool Force { get; init; }
+
     /// <summary>Whether a done invitation is confirmed with an info line (IRC clients get their numeric instead).</summary>
     public bool Confirm { get; init; } = true;
 }

@@ -56,9 +56,9 @@ public static class TextCommandParser
     {
         ["topic"] = "/topic [#ROOM] [TEXT] (/topic - clears it)",
         ["kick"] = "/kick [#ROOM] NICK [REASON]",
-        ["ban"] = "/ban [#ROOM|--server] MASK [DURATION]",
+        ["ban"] = "/ban [#ROOM|--server [--force]] MASK [DURATION]",
         ["unban"] = "/unban [#ROOM|--server] MASK",
-        ["mute"] = "/mute [#ROOM|--server] MASK [DURATION]",
+        ["mute"] = "/mute [#ROOM|--server [--force]] MASK [DURATION]",
         ["unmute"] = "/unmute [#ROOM|--server] MASK",
         ["op"] = "/op [#ROOM] NICK",
         ["deop"] = "/deop [#ROOM] NICK",
@@ -89,6 +89,14 @@ public static class TextCommandParser
         {
             serverWide = true;
             rest = after;
+        }
+
+        // --force: a server-wide ban or mute of a mask that matches everyone, meant.
+        var force = false;
+        if (serverWide && SplitWord(rest) is ("--force", var forced))
+        {
+            force = true;
+            rest = forced;
         }
 
         var (word, remainder) = SplitWord(rest);
@@ -124,11 +132,11 @@ public static class TextCommandParser
 
                 if (duration.Length == 0)
                 {
-                    return new ModerateCommand(parsed, room, word, ServerWide: serverWide);
+                    return new ModerateCommand(parsed, room, word, ServerWide: serverWide) { Force = force };
                 }
 
                 return DurationText.TryParse(duration, out var lasts)
-                    ? new ModerateCommand(parsed, room, word, Duration: lasts, ServerWide: serverWide)
+                    ? new ModerateCommand(parsed, room, word, Duration: lasts, ServerWide: serverWide) { Force = force }
                     : new InvalidCommand(ErrorCodes.BadArguments, $"invalid duration \"{duration}\": use {DurationText.Rule}");
             }
 

@@ -181,6 +181,11 @@ public static class JsonCommandWriter
         {
             json.WriteBoolean("server", true);
         }
+
+        if (moderate.Force)
+        {
+            json.WriteBoolean("force", true);
+        }
     }
 
     private static void WriteIfSet(Utf8JsonWriter json, string name, string? value)

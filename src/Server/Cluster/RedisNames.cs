@@ -123,18 +123,6 @@ internal sealed class RedisNames(RedisMessageStore store) : INameRegistry
         }
     }
 
-    public async ValueTask ForceClaimAsync(string nick, string owner)
-    {
-        try
-        {
-            await Database.StringSetAsync(NickKey(nick), $"{owner}\n{nick}", Lease);
-        }
-        catch (Exception ex) when (RedisMessageStore.IsRedisFailure(ex))
-        {
-            throw new StoreUnavailableException(ex.Message, ex);
-        }
-    }
-
     public void Release(string nick, string owner) =>
         Database.ScriptEvaluate(ReleaseScript, [NickKey(nick)], [owner], CommandFlags.FireAndForget);
 

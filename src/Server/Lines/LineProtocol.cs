@@ -86,6 +86,15 @@ internal sealed class LineProtocol(SessionCommands commands, SessionLifecycle li
 
     private async ValueTask<bool> GreetThenDispatchAsync(ChatSession session, ClientCommand? command)
     {
+        // /oper as its first line is checked before the greeting: a server operator passes the server's bans, so a
+        // ban that matches everyone never locks the operators out.
+        if (command is OperCommand)
+        {
+            var going = await commands.DispatchAsync(session, command);
+            await GreetSilentAsync(session);
+            return going;
+        }
+
         await GreetSilentAsync(session);
         return await commands.DispatchAsync(session, command);
     }

@@ -60,11 +60,15 @@ internal static class BanMask
     }
 
     // True when session is who mask is for.
-    public static bool Matches(string mask, ChatSession session)
+    public static bool Matches(string mask, ChatSession session) =>
+        Matches(mask, new Subject(session.Nick, session.Ident?.User, session.Account, session.Address));
+
+    // True when subject (a connection as it is, or as it asks to be) is who mask is for.
+    public static bool Matches(string mask, Subject subject)
     {
         if (mask.StartsWith(AccountPrefix, StringComparison.Ordinal))
         {
-            return session.Account is { } account && string.Equals(account, mask[AccountPrefix.Length..], StringComparison.OrdinalIgnoreCase);
+            return subject.Account is { } account && string.Equals(account, mask[AccountPrefix.Length..], StringComparison.OrdinalIgnoreCase);
         }
 
         var bang = mask.IndexOf('!', StringComparison.Ordinal);
@@ -74,11 +78,32 @@ internal static class BanMask
             return false;
         }
 
-        var user = session.Ident?.User ?? session.Nick;
-        return Glob.IsMatch(mask[..bang], session.Nick)
-            && Glob.IsMatch(mask[(bang + 1)..at], user)
-            && HostMatches(mask[(at + 1)..], session.Address);
+        return Glob.IsMatch(mask[..bang], subject.Nick)
+            && Glob.IsMatch(mask[(bang + 1)..at], subject.User ?? subject.Nick)
+            && HostMatches(mask[(at + 1)..], subject.Address);
     }
+
+    // Who a mask is matched against: a nickname, the user name it gave (IRC's USER), its account and its address.
+    public readonly record struct Subject(string Nick, string? User, string? Account, IPAddress Address);
+
+    // Whether mask is for everyone: it matches every one of a spread of made-up users (any name, any address) of
+    // IPv4 or of IPv6, as *!*@*, *, *!*@*.* and 0.0.0.0/0 do. A server-wide ban of it locks (nearly) everybody out.
+    public static bool MatchesEveryone(string mask) =>
+        EveryoneOn(AddressFamily.InterNetwork).All(subject => Matches(mask, subject))
+        || EveryoneOn(AddressFamily.InterNetworkV6).All(subject => Matches(mask, subject));
+
+    private static IEnumerable<Subject> EveryoneOn(AddressFamily family) => Everyone.Where(subject => subject.Address.AddressFamily == family);
+
+    private static readonly Subject[] Everyone =
+    [
+        new("a", "a", "a", IPAddress.Parse("192.0.2.7")),
+        new("Zed_9", "~zed", "zed", IPAddress.Parse("203.0.113.254")),
+        new("guest12", "guest12", null, IPAddress.Loopback),
+        new("B0b", "bob", "bob", IPAddress.Parse("10.1.2.3")),
+        new("x-", null, null, IPAddress.Parse("2001:db8::1")),
+        new("Q", "q", "q", IPAddress.Parse("fe80::2")),
+        new("guest7", "guest7", null, IPAddress.IPv6Loopback),
+    ];
 
     private static bool HostMatches(string host, IPAddress address)
     {

@@ -15,9 +15,6 @@ internal interface INameRegistry
     // Claims nick for owner; false when someone else has it (an owner may claim again).
     ValueTask<bool> TryClaimAsync(string nick, string owner);
 
-    // Gives nick to owner whoever had it: this server knows the holder is its own (a login taking its account over).
-    ValueTask ForceClaimAsync(string nick, string owner);
-
     // Lets nick go, if owner still has it; sent without waiting for an answer.
     void Release(string nick, string owner);
 

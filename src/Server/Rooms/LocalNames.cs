@@ -9,8 +9,6 @@ internal sealed class LocalNames : INameRegistry
 
     public ValueTask<bool> TryClaimAsync(string nick, string owner) => ValueTask.FromResult(true);
 
-    public ValueTask ForceClaimAsync(string nick, string owner) => ValueTask.CompletedTask;
-
     public void Release(string nick, string owner)
     {
     }

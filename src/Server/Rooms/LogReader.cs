@@ -248,10 +248,11 @@ internal sealed class LogReader(
         var session = arrive.Session;
         session.Arriving = false;
         var room = arrive.Room;
+        // The door checked before the name was claimed; this is the check in the log's order, after any ban entry
+        // the door's check came too early for.
         if (moderation.ServerBan(session) is { } ban)
         {
-            var until = ban.Expires is { } end ? $" until {SocketChat.Protocol.Encoders.EventWriter.FormatTimestamp(end)}" : string.Empty;
-            return Refused(new SocketChat.Protocol.Commands.InvalidCommand(SocketChat.Protocol.ErrorCodes.Refused, $"you are banned from this server{until}")) with { Closes = true };
+            return Refused(Moderation.BannedFromServer(ban)) with { Closes = true };
         }
 
         if (arrive.Displaced is { } displaced)

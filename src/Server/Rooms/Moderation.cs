@@ -200,6 +200,20 @@ internal sealed class Moderation(IOptions<ChatOptions> options, TimeProvider clo
     // The server-wide ban session falls under, if any (server operators fall under none).
     public Restriction? ServerBan(ChatSession session) => session.ServerOperator ? null : Matching(_server.Bans, session);
 
+    // The server-wide ban a connection falls under as it asks to be (its nickname or account to come), if any.
+    public Restriction? ServerBan(BanMask.Subject subject)
+    {
+        var now = clock.GetUtcNow();
+        return _server.Bans.FirstOrDefault(restriction => restriction.Active(now) && BanMask.Matches(restriction.Mask, subject));
+    }
+
+    // What a connection the server has banned is told: until when, and (where any can) how an operator gets in.
+    public static InvalidCommand BannedFromServer(Restriction ban)
+    {
+        var until = ban.Expires is { } end ? $" until {SocketChat.Protocol.Encoders.EventWriter.FormatTimestamp(end)}" : string.Empty;
+        return new InvalidCommand(ErrorCodes.Refused, $"you are banned from this server{until}");
+    }
+
     public Restriction? Matching(IEnumerable<Restriction> restrictions, ChatSession session)
     {
         var now = clock.GetUtcNow();

@@ -41,11 +41,12 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
     // The nickname's spelling when someone here or (cluster) elsewhere has it; null when nobody does.
     public async ValueTask<string?> FindAsync(string nick) => FindByNick(nick)?.Nick ?? await cluster.FindAsync(nick);
 
-    // Who holds a name across the cluster for session. An account's devices share one holder, this server, so any of
-    // them renews it and it goes with the last (another server's login is refused while this one has it).
-    public string Owner(ChatSession session) => session.Account is { } account && SeveralPerAccount
-        ? $"a:{options.Value.Run}:{account}"
-        : session.NameOwner(options.Value.Run);
+    // Who holds a name across the cluster for session. An account is held by this server for all its devices (any of
+    // them renews it and it goes with the last), so another server's login is refused while this one has it, and a
+    // login here is never refused by its own server's claim; a guest's name by its connection or resumable identity.
+    public string Owner(ChatSession session) => session.Account is { } account ? AccountOwner(account) : session.NameOwner(options.Value.Run);
+
+    private string AccountOwner(string account) => $"a:{options.Value.Run}:{account}";
 
     // An account may be logged in from several connections at once.
     public bool SeveralPerAccount => options.Value.Auth.MaxSessionsPerAccount > 1;
@@ -122,30 +123,18 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
     // Password mode: gives a logged-in connection its account's name. With one session per account, whoever had it
     // here (an earlier login, live or parked) loses it; with several, only the same device's earlier connection, or
     // the oldest when the account has its most, is displaced; the caller closes that connection or forgets that
-    // identity. Null when a connection on another server of the cluster has it.
+    // identity. Null when another server of the cluster has the account: the claim is one atomic script in Redis,
+    // free or this server's already, so two servers can never both win it, whatever this one holds locally.
     public async Task<AccountClaim?> ClaimAccountAsync(ChatSession session, string account)
     {
-        if (!await cluster.TryClaimAsync(account, Owner(session)))
+        if (!await cluster.TryClaimAsync(account, AccountOwner(account)))
         {
-            if (!Holds(account))
-            {
-                return null;
-            }
-
-            // Held here: this login takes it over, so it takes the name over too.
-            await cluster.ForceClaimAsync(account, Owner(session));
+            return null;
         }
 
-        var most = options.Value.Auth.MaxSessionsPerAccount;
         lock (_gate)
         {
-            var current = SessionsOf(account).Where(owner => !ReferenceEquals(owner, session)).ToList();
-            // A connection with the name that is not one of the account's (it was not logged in) always gives way.
-            var displaced = most == 1
-                ? current.FirstOrDefault()
-                : current.FirstOrDefault(owner => owner.Account is null)
-                    ?? current.FirstOrDefault(owner => session.Device is { } device && string.Equals(owner.Device, device, StringComparison.OrdinalIgnoreCase))
-                    ?? (current.Count >= most ? current[0] : null);
+            var displaced = OverTheMost(session, SessionsOf(account).Where(owner => !ReferenceEquals(owner, session)).ToList());
             if (displaced is not null && _sessions.TryRemove(displaced.Id, out _))
             {
                 Detach(displaced);
@@ -161,7 +150,7 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
             string? parkedRoom = null;
             if (_reserved.TryGetValue(account, out var reserved))
             {
-                if (most == 1 || string.Equals(reserved.Device, session.Device, StringComparison.OrdinalIgnoreCase))
+                if (!SeveralPerAccount || string.Equals(reserved.Device, session.Device, StringComparison.OrdinalIgnoreCase))
                 {
                     _reserved.Remove(account);
                     released = reserved;
@@ -178,14 +167,28 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
         }
     }
 
-    // A resuming identity claims its name across the cluster (its token owns it, or, an account's device, this
-    // server for the account); false when someone else took it.
-    public ValueTask<bool> TryClaimForResumeAsync(string nick, string token, bool account) =>
-        cluster.TryClaimAsync(nick, account && SeveralPerAccount ? $"a:{options.Value.Run}:{nick}" : $"t:{token}");
+    // Under _gate: which of an account's other connections here (current) a new one of session's takes the place of,
+    // if any: with one session per account, the one there; with several, one not logged in, the same device's, or
+    // the oldest when the account has its most (Chat:Auth:MaxSessionsPerAccount, resumed ones counted alike).
+    private ChatSession? OverTheMost(ChatSession session, List<ChatSession> current)
+    {
+        var most = options.Value.Auth.MaxSessionsPerAccount;
+        return most == 1
+            ? current.FirstOrDefault()
+            : current.FirstOrDefault(owner => owner.Account is null)
+                ?? current.FirstOrDefault(owner => session.Device is { } device && string.Equals(owner.Device, device, StringComparison.OrdinalIgnoreCase))
+                ?? (current.Count >= most ? current[0] : null);
+    }
 
-    // Gives a resuming connection its identity's name, taking it from previous (the identity's
-    // earlier, half-open connection) if it still has it.
-    public void Resume(ChatSession session, string nick, ChatSession? previous)
+    // A resuming identity claims its name across the cluster (its token owns a guest's name; an account is this
+    // server's); false when someone else took it, or the account is logged in on another server.
+    public ValueTask<bool> TryClaimForResumeAsync(string nick, string token, bool account) =>
+        cluster.TryClaimAsync(nick, account ? AccountOwner(nick) : $"t:{token}");
+
+    // Gives a resuming connection its identity's name, taking it from previous (the identity's earlier, half-open
+    // connection) if it still has it. An account's resumed connection counts towards its most like a login: one
+    // beyond it takes the place of the account's oldest here, which is returned for the caller to close.
+    public ChatSession? Resume(ChatSession session, string nick, ChatSession? previous)
     {
         lock (_gate)
         {
@@ -194,11 +197,22 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
                 Detach(previous);
             }
 
+            ChatSession? displaced = null;
+            if (session.Account is not null
+                && OverTheMost(session, [.. SessionsOf(nick).Where(owner => !ReferenceEquals(owner, session))]) is { } over
+                && _sessions.TryRemove(over.Id, out _))
+            {
+                Detach(over);
+                displaced = over;
+            }
+
             if (_reserved.TryGetValue(nick, out var reserved) && ReferenceEquals(reserved, session.Identity))
             {
                 _reserved.Remove(nick);
             }
+
             Attach(session, nick);
+            return displaced;
         }
     }
 
@@ -241,15 +255,6 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
         lock (_gate)
         {
             return _reserved.Remove(nick, out var identity) ? identity : null;
-        }
-    }
-
-    // True when a connection here has nick, or an identity parked here keeps it.
-    public bool Holds(string nick)
-    {
-        lock (_gate)
-        {
-            return _nicks.ContainsKey(nick) || _reserved.ContainsKey(nick);
         }
     }
 

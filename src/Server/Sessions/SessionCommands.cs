@@ -78,7 +78,9 @@ internal sealed class SessionCommands(
                 return ValueTask.FromResult(true);
             case LoginCommand request:
                 return new ValueTask<bool>(LogInAsync(session, request));
-            case not (HelpCommand or QuitCommand or InvalidCommand or JsonModeCommand) when login.Required && session.Account is null:
+            // /oper before /login: a server operator passes the server's bans (so one matching everyone locks no
+            // operator out).
+            case not (HelpCommand or QuitCommand or InvalidCommand or JsonModeCommand or OperCommand) when login.Required && session.Account is null:
                 Reject(session, new InvalidCommand(ErrorCodes.LoginRequired, "log in first: /login NAME PASSWORD", command.Cid));
                 return ValueTask.FromResult(true);
             case not (SayCommand or ChannelSayCommand or PrivateMessageCommand) when !IsDelivered(session):

@@ -18,6 +18,7 @@ namespace SocketChat.Server.Sessions;
 // and shown the room's history up to where it entered.
 internal sealed class SessionLifecycle(
     Users users,
+    SessionDoor door,
     LogReader reader,
     Microsoft.Extensions.Options.IOptions<Configuration.ChatOptions> options,
     AccountStore accounts,
@@ -50,12 +51,32 @@ internal sealed class SessionLifecycle(
     {
         // Held from before it has a name: a private message to it waits behind its welcome.
         session.Outbound.Hold();
-        await ReleasingOnFailure(session, users.RegisterGuestAsync(session));
+        if (await ReleasingOnFailure(session, door.GuestAsync(session)) is { Admitted: false } turnedAway)
+        {
+            session.Outbound.Release();
+            TurnAway(session, turnedAway);
+            return;
+        }
+
         await GreetAsync(session, new Arrive(session, options.Value.DefaultRoom), token);
     }
 
+    // The door said no: the connection is told why, and closed when it must go (a ban).
+    private static void TurnAway(ChatSession session, DoorAnswer answer)
+    {
+        if (answer.Refusal is { } refusal)
+        {
+            session.Send(new ErrorEvent(refusal.Code, refusal.Message));
+        }
+
+        if (answer.Closes)
+        {
+            session.StopReading(answer.Refusal?.Message ?? "turned away");
+        }
+    }
+
     // Registers an IRC connection under the nickname it chose, in no channel yet; false when the name is taken
-    // (here, reserved for a dropped client, or on another server of the cluster).
+    // (here, reserved for a dropped client, or on another server of the cluster). A banned one is told and closed.
     public async Task<bool> GreetAsNamedAsync(ChatSession session, string nick)
     {
         // A client that reconnects at once may find its name still held by its own connection that just closed,
@@ -66,10 +87,11 @@ internal sealed class SessionLifecycle(
         }
 
         session.Outbound.Hold();
-        if (!await ReleasingOnFailure(session, users.TryRegisterAsync(session, nick)))
+        if (await ReleasingOnFailure(session, door.NamedAsync(session, nick)) is { Admitted: false } turnedAway)
         {
             session.Outbound.Release();
-            return false;
+            TurnAway(session, turnedAway);
+            return turnedAway.Refusal is not null;
         }
 
         await GreetAsync(session, new Arrive(session, Room: null), token: null);
@@ -91,7 +113,8 @@ internal sealed class SessionLifecycle(
         ServerLog.JsonModeOn(logger, session.RemoteEndPoint);
         if (command.ResumeToken is { } token)
         {
-            if (resumes.Enabled && await TryResumeAsync(session, token, command.LastId))
+            var resumed = resumes.Enabled ? await TryResumeAsync(session, token, command.LastId) : Resumption.Failed;
+            if (resumed != Resumption.Failed)
             {
                 return;
             }
@@ -138,24 +161,23 @@ internal sealed class SessionLifecycle(
         var since = log.LastDelivered;
         session.Arriving = true;
 
-        // Across a cluster the account's name may be held by a connection on another server: this one is refused
-        // rather than two connections sharing an account.
+        // The door: the server's bans (an operator's account passes), the account's most, and across a cluster the
+        // account held by another server (this login is refused rather than two servers sharing an account).
         session.Outbound.Hold();
-        if (await ReleasingOnFailure(session, users.ClaimAccountAsync(session, account)) is not { } claim)
+        var answer = await ReleasingOnFailure(session, door.AccountAsync(session, account));
+        if (answer.Claim is not { } claim)
         {
             session.Arriving = false;
             session.Outbound.Release();
             session.Account = null;
-            session.AwaitingLogin = true;
-            session.Send(new ErrorEvent(ErrorCodes.Refused, $"{account} is logged in on another server of this cluster; its devices connect to one server at a time: log out there first"));
-            session.StopReading("account in use on another server");
+            session.AwaitingLogin = !answer.Closes;
+            TurnAway(session, answer with { Closes = true });
             return;
         }
 
         ServerLog.LoggedIn(logger, account, session.RemoteEndPoint);
         if (accounts.IsOperator(account))
         {
-            session.ServerOperator = true;
             ServerLog.BecameOperator(logger, account, "operator account");
         }
 
@@ -283,7 +305,7 @@ internal sealed class SessionLifecycle(
 
         // A parked identity keeps its name across the cluster (its lease is renewed while it may resume); an account's
         // name is nobody else's, so an account's device keeps none, and may resume on any server.
-        users.Unregister(session, keepClaim: parked && !(session.Account is not null && users.SeveralPerAccount));
+        users.Unregister(session, keepClaim: parked && session.Account is null);
         watch.Offline(session.Nick);
         if (reason == ChatSession.SlowConsumerReason)
         {
@@ -396,25 +418,39 @@ internal sealed class SessionLifecycle(
         }
     }
 
-    private async Task<bool> TryResumeAsync(ChatSession session, string token, long lastId)
+    private enum Resumption
+    {
+        Resumed,
+        Failed,
+        TurnedAway,
+    }
+
+    private async Task<Resumption> TryResumeAsync(ChatSession session, string token, long lastId)
     {
         if (await resumes.FindAsync(token) is not { } identity)
         {
-            return false;
+            return Resumption.Failed;
         }
 
         // The identity's nickname is its account in password mode; a removed account cannot come back this way.
-        if (accounts.Required && !accounts.Exists(identity.Owner?.Nick ?? identity.ParkedNick))
+        var named = identity.Owner?.Nick ?? identity.ParkedNick;
+        if (accounts.Required && !accounts.Exists(named))
         {
             resumes.Forget(identity);
-            return false;
+            return Resumption.Failed;
         }
 
-        // Across a cluster the name is the identity's (owned by its token) unless its lease ran out and someone
-        // else took it meanwhile: then there is nothing to resume.
-        if (!await users.TryClaimForResumeAsync(identity.Owner?.Nick ?? identity.ParkedNick, token, accounts.Required))
+        // Through the door like any login: a server ban keeps a token out as it keeps out its account or address.
+        var answer = await door.ResumeAsync(session, identity, named);
+        if (answer.Refusal is not null)
         {
-            return false;
+            TurnAway(session, answer);
+            return Resumption.TurnedAway;
+        }
+
+        if (!answer.Admitted)
+        {
+            return Resumption.Failed;
         }
 
         string nick;
@@ -436,7 +472,7 @@ internal sealed class SessionLifecycle(
             }
             else
             {
-                return false;
+                return Resumption.Failed;
             }
 
             identity.Attach(session);
@@ -446,7 +482,12 @@ internal sealed class SessionLifecycle(
         }
 
         session.Arriving = true;
-        users.Resume(session, nick, previous);
+        if (door.Seat(session, nick, previous) is { } displaced)
+        {
+            // One of the account's connections beyond its most: the oldest goes, as it would for a login.
+            Displace(displaced, session, nick);
+        }
+
         session.Send(new WelcomeEvent(nick, roomName, token, Resumed: true, Rate: session.Rate));
 
         // Handed to the reader before the old connection is cut, so its leaving finds it in no room: the room sees
@@ -455,6 +496,14 @@ internal sealed class SessionLifecycle(
         previous?.Abort("replaced by a resumed connection");
         var entered = await entering;
         session.Registered = true;
+        if (entered.Refusal is { } banned && entered.Closes)
+        {
+            // A ban stored after the door's check, found in the log's order.
+            RoomHistory.Skip(session);
+            session.Send(new ErrorEvent(banned.Code, banned.Message));
+            session.StopReading("banned from this server");
+            return Resumption.TurnedAway;
+        }
 
         // Its position was in a log Redis has since lost: what it missed there is gone, and it is told so.
         if (lastId > 0 && lastId < log.Store.LostUpTo)
@@ -470,7 +519,7 @@ internal sealed class SessionLifecycle(
 
         ServerLog.ClientResumed(logger, nick, session.RemoteEndPoint, lastId);
         display.Show($"* {nick} ({session.RemoteEndPoint}) reconnected");
-        return true;
+        return Resumption.Resumed;
     }
 
     // A claim that fails (in a cluster, Redis away) lets the live events it held go.

@@ -174,6 +174,16 @@ internal sealed class SessionModeration(
             return Refuse(ErrorCodes.BadArguments, $"{mask} is not {(action == ModerationActions.Unban ? "banned" : "muted")} {(room is null ? "on this server" : "in " + room)}", cid);
         }
 
+        // Everyone banned (*!*@*, 0.0.0.0/0 and the like) is asked for by mistake far more often than meant: it must
+        // be said twice. Server operators and the console stay in whatever it bans.
+        if (room is null && action is ModerationActions.Ban or ModerationActions.Mute && !command.Force && BanMask.MatchesEveryone(mask))
+        {
+            return Refuse(
+                ErrorCodes.BadArguments,
+                $"{mask} matches everyone: a server-wide {action} of it shuts every user out (server operators and the console stay in); add --force if you mean that",
+                cid);
+        }
+
         DateTimeOffset? expires = command.Duration is { } lasts ? clock.GetUtcNow() + lasts : null;
         return await ActAsync(who, new ModerationRecord(action, room, who.Nick, mask, Clean(command.Text), expires, Remove: removeBanned && action == ModerationActions.Ban), cid);
     }

@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Reflection.Emit;
 using SocketChat.Server;
 using Xunit.Abstractions;
 
@@ -10,11 +9,6 @@ namespace SocketChat.Server.Tests.Core;
 public sealed class FolderGraphTests(ITestOutputHelper output)
 {
     private const string Root = "SocketChat.Server";
-
-    private static readonly Dictionary<short, OpCode> OpCodesByValue = typeof(OpCodes)
-        .GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Select(field => (OpCode)field.GetValue(null)!)
-        .ToDictionary(code => code.Value);
 
     [Fact]
     public void ServerFolders_FormNoCycle()
@@ -139,70 +133,13 @@ public sealed class FolderGraphTests(ITestOutputHelper output)
                 Add(parameter.ParameterType);
             }
 
-            foreach (var used in InBody(method))
+            foreach (var used in Il.TypesIn(method))
             {
                 Add(used);
             }
         }
 
         return found;
-    }
-
-    // The types a method body names: what it calls, creates, reads, casts to, or declares as locals.
-    private static IEnumerable<Type> InBody(MethodBase method)
-    {
-        if (method.GetMethodBody() is not { } body)
-        {
-            yield break;
-        }
-
-        foreach (var local in body.LocalVariables)
-        {
-            yield return local.LocalType;
-        }
-
-        var il = body.GetILAsByteArray() ?? [];
-        var typeArguments = method.DeclaringType?.IsGenericType == true ? method.DeclaringType.GetGenericArguments() : null;
-        var methodArguments = method.IsGenericMethod ? method.GetGenericArguments() : null;
-        for (var at = 0; at < il.Length;)
-        {
-            var value = il[at] == 0xFE ? (short)(0xFE00 | il[at + 1]) : il[at];
-            at += il[at] == 0xFE ? 2 : 1;
-            var code = OpCodesByValue[value];
-            var size = code.OperandType switch
-            {
-                OperandType.InlineNone => 0,
-                OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar => 1,
-                OperandType.InlineVar => 2,
-                OperandType.InlineI8 or OperandType.InlineR => 8,
-                OperandType.InlineSwitch => 4 + (4 * BitConverter.ToInt32(il, at)),
-                _ => 4,
-            };
-            if (code.OperandType is OperandType.InlineMethod or OperandType.InlineField or OperandType.InlineType or OperandType.InlineTok)
-            {
-                Type? used = null;
-                try
-                {
-                    used = method.Module.ResolveMember(BitConverter.ToInt32(il, at), typeArguments, methodArguments) switch
-                    {
-                        Type named => named,
-                        MemberInfo member => member.DeclaringType,
-                        _ => null,
-                    };
-                }
-                catch (ArgumentException)
-                {
-                    // A token outside this module's tables (a generic signature it cannot resolve here).
-                }
-
-                if (used is not null)
-                {
-                    yield return used;
-                }
-            }
-
-            at += size;
-        }
     }
 
     private static List<List<string>> StronglyConnected(Dictionary<string, Dictionary<string, string>> graph)

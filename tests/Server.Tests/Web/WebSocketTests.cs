@@ -261,7 +261,7 @@ public sealed class WebSocketTests
         Assert.StartsWith("* welcome to SocketChat", await nc.ReadLineAsync(), StringComparison.Ordinal);
     }
 
-    private static async Task<ClientWebSocket> ConnectAsync(TestServer server, string? origin)
+    internal static async Task<ClientWebSocket> ConnectAsync(TestServer server, string? origin)
     {
         var socket = new ClientWebSocket();
         if (origin is not null)
@@ -281,10 +281,10 @@ public sealed class WebSocketTests
         }
     }
 
-    private static Task SendAsync(ClientWebSocket socket, string text) =>
+    internal static Task SendAsync(ClientWebSocket socket, string text) =>
         socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
-    private static async Task<JsonElement> ReceiveAsync(ClientWebSocket socket)
+    internal static async Task<JsonElement> ReceiveAsync(ClientWebSocket socket)
     {
         var buffer = new byte[64 * 1024];
         var length = 0;
