@@ -78,6 +78,10 @@ public static class ErrorCodes
     /// <summary>The user is banned from the room (it cannot join, nor speak in it) or from the server.</summary>
     public const string Banned = "banned";
 
+    /// <summary>A nickname change refused: the user is banned or muted in one of its rooms (it could speak again under a
+    /// new name), or the new name is banned from the server.</summary>
+    public const string NickChangeBanned = "nick_change_banned";
+
     /// <summary>The user is muted in the room (or server-wide), or the room is moderated and it has no voice.</summary>
     public const string Muted = "muted";
 

@@ -447,7 +447,10 @@ internal sealed class IrcCommands(
         {
             var room = rooms.FindRoom(asked)?.Name ?? asked;
             var rules = moderation.Rules(room);
-            foreach (var member in await commands.MembersAsync(room))
+
+            // A secret room's members are its members' to see: anyone else is told only the end.
+            var members = moderation.HiddenFrom(session, room) ? [] : await commands.MembersAsync(room);
+            foreach (var member in members)
             {
                 WhoReply(session, irc, $"#{room}", member, IrcModeration.Prefix(rules, member, irc.Has(IrcCapabilities.MultiPrefix)), whox);
             }
@@ -463,12 +466,15 @@ internal sealed class IrcCommands(
                     continue;
                 }
 
-                WhoReply(session, irc, (shared ?? other.Rooms.FirstOrDefault()) is { } channel ? $"#{channel}" : "*", other.Nick, whox: whox);
+                // The channel shown is one they share, else one that is not secret.
+                var shown = shared ?? other.Rooms.FirstOrDefault(room => !moderation.HiddenFrom(session, room));
+                WhoReply(session, irc, shown is { } channel ? $"#{channel}" : "*", other.Nick, whox: whox);
             }
         }
         else if (!mask.StartsWith('#') && await FindAsync(mask) is { } found)
         {
-            WhoReply(session, irc, users.FindByNick(found)?.Rooms is [var their, ..] ? $"#{their}" : "*", found, whox: whox);
+            var their = users.FindByNick(found)?.Rooms.FirstOrDefault(room => !moderation.HiddenFrom(session, room));
+            WhoReply(session, irc, their is not null ? $"#{their}" : "*", found, whox: whox);
         }
 
         session.Reply(session.Numeric("315", $"{mask} :End of /WHO list."));

@@ -122,6 +122,14 @@ internal sealed class IrcModeration(SessionCommands commands, SessionModeration 
 
         var room = Name(asked);
         var rules = moderation.Rules(room);
+
+        // A secret room's modes and lists are its members' to see.
+        if (moderation.HiddenFrom(session, room))
+        {
+            session.Reply(session.Numeric("442", $"{channel} :You're not on that channel"));
+            return;
+        }
+
         if (message[1] is null)
         {
             session.Reply(session.Numeric("324", $"{channel} {rules.ModeString(withKey: session.IsIn(room) || session.ServerOperator)}"));

@@ -85,6 +85,7 @@ internal static class IrcReplies
         ErrorCodes.InvalidName or ErrorCodes.NickFixed => Numeric(server, "432", nick, $"{subject} :{error.Message}"),
         ErrorCodes.NoSuchNick => Numeric(server, "401", nick, $"{subject} :No such nick/channel"),
         ErrorCodes.Banned => Numeric(server, "474", nick, $"{subject} :Cannot join channel (+b)"),
+        ErrorCodes.NickChangeBanned => Numeric(server, "435", nick, $"{subject} :{error.Message}"),
         ErrorCodes.Refused => $"ERROR :Closing link: {error.Message}",
         ErrorCodes.InviteOnly => Numeric(server, "473", nick, $"{subject} :Cannot join channel (+i)"),
         ErrorCodes.BadKey => Numeric(server, "475", nick, $"{subject} :Cannot join channel (+k)"),

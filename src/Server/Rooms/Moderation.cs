@@ -138,6 +138,11 @@ internal sealed class Moderation(IOptions<ChatOptions> options, TimeProvider clo
         return true;
     }
 
+    // A secret room (+s) is its members' and server operators' alone to see: who is in it, its topic, modes and bans.
+    // Null session: the operator console, which sees everything.
+    public bool HiddenFrom(ChatSession? session, string room) =>
+        session is { ServerOperator: false } && !session.IsIn(room) && Rules(room).Has('s');
+
     // Why session may not join room with key, or null when it may. The member limit is the session's to check: it
     // counts the whole cluster's members.
     public InvalidCommand? JoinRefusal(ChatSession session, string room, string? key)
@@ -164,6 +169,30 @@ internal sealed class Moderation(IOptions<ChatOptions> options, TimeProvider clo
         }
 
         return null;
+    }
+
+    // Why session may not take the name nick: banned or muted in one of its rooms (under a new name it would be
+    // neither), or the name banned from the server; null when it may.
+    public InvalidCommand? RenameRefusal(ChatSession session, string nick)
+    {
+        if (session.ServerOperator)
+        {
+            return null;
+        }
+
+        foreach (var room in session.Rooms)
+        {
+            if (_rooms.TryGetValue(room, out var rules) && !rules.IsOperator(session.Nick) && rules.RoleOf(session.Nick) != RoomRole.Voice
+                && (Matching(rules.Bans, session) ?? Matching(rules.Mutes, session)) is { } restriction)
+            {
+                var what = rules.Bans.Contains(restriction) ? "banned" : "muted";
+                return new InvalidCommand(ErrorCodes.NickChangeBanned, $"you cannot change your nickname while {what} in {rules.Name}");
+            }
+        }
+
+        return ServerBan(new BanMask.Subject(nick, session.Ident?.User, session.Account, session.Address)) is not null
+            ? new InvalidCommand(ErrorCodes.NickChangeBanned, $"{nick} is banned from this server")
+            : null;
     }
 
     // Why session may not speak in room, or null when it may (the hot path: two lookups when nothing is moderated).

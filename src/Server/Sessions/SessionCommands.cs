@@ -323,6 +323,12 @@ internal sealed class SessionCommands(
             return;
         }
 
+        if (moderation.RenameRefusal(session, nick) is { } banned)
+        {
+            Reject(session, banned with { Cid = command.Cid });
+            return;
+        }
+
         if (!await users.TryRenameAsync(session, nick))
         {
             Reject(session, new InvalidCommand(ErrorCodes.NickTaken, $"nickname {nick} is already taken", command.Cid));

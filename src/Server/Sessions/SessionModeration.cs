@@ -73,6 +73,14 @@ internal sealed class SessionModeration(
             }, cid);
         }
 
+        // What a secret room is (its topic, modes, bans) is not told to those outside it.
+        if (room is not null && command.Verb is ModerationVerb.Topic or ModerationVerb.Mode or ModerationVerb.Bans
+            && (command.Verb == ModerationVerb.Bans || string.IsNullOrWhiteSpace(command.Text))
+            && moderation.HiddenFrom(who.Session, room))
+        {
+            return Refuse(ErrorCodes.NotInRoom, $"you are not in {room}", cid);
+        }
+
         switch (command.Verb)
         {
             case ModerationVerb.Topic when command.Text is null:

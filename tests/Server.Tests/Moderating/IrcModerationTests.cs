@@ -160,6 +160,75 @@ public sealed class IrcModerationTests
         Assert.Equal(":socketchat 353 alice @ #den :~alice", await alice.ReadLineAsync());
     }
 
+    // Weakness 10: a member banned with MODE +b (which bans without removing) renamed and spoke again at once.
+    [Fact]
+    public async Task BannedOrMutedMember_CannotChangeNickname_AnyoneElseCan()
+    {
+        await using var server = await StartAsync();
+        await using var alice = await server.ConnectIrcAsync("alice", join: "#den");
+        await using var bob = await server.ConnectIrcAsync("bob", join: "#den");
+        await using var carol = await server.ConnectAsAsync("carol");
+        await carol.SendAsync("/join den");
+        await alice.SendAsync("MODE #den +b bob");
+        await alice.ExpectAsync(line => line.EndsWith(" MODE #den +b bob!*@*", StringComparison.Ordinal));
+        await alice.SendAsync("MODE #den +b m:carol");
+        await alice.ExpectAsync(line => line.EndsWith(" MODE #den +b m:carol!*@*", StringComparison.Ordinal));
+
+        await bob.SendAsync("NICK robert");
+        Assert.Equal(":socketchat 435 bob robert :you cannot change your nickname while banned in den", await bob.ExpectAsync(line => line.Contains(" 435 ", StringComparison.Ordinal)));
+        await bob.SendAsync("PRIVMSG #den :as bob still");
+        Assert.Contains(" 404 bob #den :Cannot send to channel", await bob.ExpectAsync(line => line.Contains(" 404 ", StringComparison.Ordinal)), StringComparison.Ordinal);
+        await carol.SendAsync("/nick caroline");
+        Assert.Equal("! error: you cannot change your nickname while muted in den", await carol.ExpectAsync(line => line.StartsWith('!')));
+
+        // The room's operator renames freely.
+        await alice.SendAsync("NICK alicia");
+        Assert.Equal(":alice!alice@socketchat NICK :alicia", await alice.ExpectAsync(line => line.Contains(" NICK ", StringComparison.Ordinal)));
+    }
+
+    // Finding 5: a non-member's WHO #den listed its members with their roles, WHO *mask* showed the room, and text
+    // /topic, JSON topic, /mode and /bans of it answered non-members.
+    [Fact]
+    public async Task SecretRoom_ItsMembersTopicModesAndBans_ToldToNoNonMemberInAnyProtocol()
+    {
+        await using var server = await StartAsync();
+        await using var alice = await server.ConnectIrcAsync("alice", join: "#den");
+        await alice.SendAsync("TOPIC #den :the plan");
+        await alice.SendAsync("MODE #den +s");
+        await alice.SendAsync("MODE #den +b mallory");
+        await alice.ExpectAsync(line => line.EndsWith(" MODE #den +b mallory!*@*", StringComparison.Ordinal));
+        await using var carol = await server.ConnectAsAsync("carol");
+        await using var dave = await JsonModeTests.ConnectJsonAsync(server, "dave");
+        await using var bob = await server.ConnectIrcAsync("bob", join: "#lobby");
+
+        await bob.SendAsync("WHO #den");
+        Assert.Equal(":socketchat 315 bob #den :End of /WHO list.", await bob.ReadLineAsync());
+        await bob.SendAsync("WHO al*");
+        Assert.Equal(":socketchat 352 bob * alice socketchat socketchat alice H :0 alice", await bob.ReadLineAsync());
+        Assert.Equal(":socketchat 315 bob al* :End of /WHO list.", await bob.ReadLineAsync());
+        await bob.SendAsync("MODE #den");
+        Assert.Equal(":socketchat 442 bob #den :You're not on that channel", await bob.ReadLineAsync());
+        await bob.SendAsync("MODE #den +b");
+        Assert.Equal(":socketchat 442 bob #den :You're not on that channel", await bob.ReadLineAsync());
+        await bob.SendAsync("TOPIC #den");
+        Assert.Equal(":socketchat 442 bob #den :You're not on that channel", await bob.ReadLineAsync());
+
+        foreach (var asked in new[] { "/topic #den", "/mode #den", "/bans #den" })
+        {
+            await carol.SendAsync(asked);
+            Assert.Equal("! error: you are not in den", await carol.ExpectAsync(line => line.StartsWith('!')));
+        }
+
+        await dave.SendAsync("""{"type":"topic","room":"den"}""");
+        Assert.Equal("""{"type":"error","code":"not_in_room","message":"you are not in den"}""", await dave.ExpectAsync(line => line.Contains("error", StringComparison.Ordinal)));
+
+        // Its members are told all of it.
+        await alice.SendAsync("WHO #den");
+        Assert.Equal(":socketchat 352 alice #den alice socketchat socketchat alice H~ :0 alice", await alice.ReadLineAsync());
+        await alice.SendAsync("MODE #den");
+        Assert.Equal(":socketchat 324 alice #den +nst", await alice.ExpectAsync(line => line.Contains(" 324 ", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public async Task Oper_WhereNobodyCanBeOne_491()
     {
