@@ -25,6 +25,9 @@ internal sealed class BenchOptions(string[] args)
         return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
+    // A switch with no value (--no-index).
+    public bool Flag(string name) => Array.IndexOf(args, name) >= 0;
+
     public string Text(string name, string fallback)
     {
         var index = Array.IndexOf(args, name);

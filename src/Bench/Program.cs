@@ -16,6 +16,7 @@ return args switch
     ["conns", .. var rest] => await ConnectionBenchmark.RunAsync(new BenchOptions(rest), Console.Out),
     ["join", .. var rest] => await JoinBenchmark.RunAsync(new BenchOptions(rest), Console.Out),
     ["relay", .. var rest] => await Relay.RunAsync(new BenchOptions(rest), Console.Out),
+    ["attack", .. var rest] => await AttackBenchmark.RunAsync(new BenchOptions(rest), Console.Out),
     _ => Usage(),
 };
 
@@ -31,6 +32,8 @@ static int Usage()
                SocketChat.Bench conns  [--host H] [--port P] [--label L] --pid PID [--count 10000] [--hold SECONDS]
                SocketChat.Bench join   [--host H] [--port P] [--label L] [--joins 200] [--busy 20] [--rate 20]
                SocketChat.Bench relay  [--host H] [--port 0]   (the reference: a minimal lossless .NET line relay)
+               SocketChat.Bench attack [--host H] [--port P] [--kind search|oper] [--attackers 10] [--seconds 10] [--fill 0]
+                                       (another user's round trip while one address sends expensive requests)
         """);
     return 2;
 }

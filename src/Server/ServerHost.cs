@@ -67,6 +67,7 @@ internal static class ServerHost
         services.AddSingleton<OperatorDisplay>();
         services.AddSingleton(provider => new MessageEvents(provider.GetService<Serilog.ILogger>() ?? Serilog.Log.Logger));
         services.AddSingleton<ResumeRegistry>();
+        services.AddSingleton<Budget.WorkBudget>();
         services.AddSingleton<AccountStore>();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<SessionDoor>();
@@ -103,6 +104,7 @@ internal static class ServerHost
         services.AddHostedService(provider => provider.GetRequiredService<MessageLog>());
         services.AddHostedService<NodeClaim>();
         services.AddHostedService<RetentionService>();
+        services.AddHostedService<SearchIndexing>();
         services.AddHostedService<StoreNotices>();
         services.AddHostedService<NameLeases>();
         services.AddHostedService<IdleSweep>();

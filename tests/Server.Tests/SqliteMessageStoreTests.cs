@@ -15,6 +15,26 @@ public sealed class SqliteMessageStoreTests : IDisposable
         _data.Dispose();
     }
 
+    // The search index is only an index: a file that cannot be read (a power cut mid-write) is made anew from the store,
+    // and the index catches up; it never stops the store from opening.
+    [Fact]
+    public async Task SearchIndex_Damaged_MadeAgain_FindsWhatTheStoreHolds()
+    {
+        using (var first = Open())
+        {
+            await first.AppendAsync([Message("the cafe opens"), Message("closed")], Now, []);
+            first.IndexNewMessages();
+        }
+
+        SqliteConnection.ClearAllPools();
+        File.WriteAllText(_data.File("messages.search.db"), "not a database at all, not even close to one");
+        using var again = Open();
+        Assert.Equal(0, again.IndexedUpTo);
+        Assert.Equal(2, again.IndexNewMessages());
+        Assert.Equal(2, again.IndexedUpTo);
+        Assert.Equal(["the cafe opens"], (await again.SearchAsync(["lobby"], "nobody", ["cafe"], long.MaxValue, 10)).Select(message => message.Text));
+    }
+
     [Fact]
     public async Task Reopened_LastIdKept_SchemaNotMigratedTwice_PagesOldestFirst_ClientIdsStillRecognised()
     {

@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SocketChat.Server.Configuration;
@@ -8,18 +7,12 @@ namespace SocketChat.Server.Accounts;
 
 // The accounts in Chat:Auth:UsersFile, read at start and again whenever the file changes (or on SIGHUP),
 // so users add takes effect on a running server. A file that fails to read keeps the accounts loaded before.
-internal sealed class AccountStore(IOptions<ChatOptions> options, ILogger<AccountStore> logger) : IDisposable
+internal sealed class AccountStore(IOptions<ChatOptions> options, Budget.WorkBudget budget, ILogger<AccountStore> logger)
 {
     // PBKDF2 is deliberately slow (about 0.2 s of a core each): a burst of logins must not take every core from the
-    // chat, nor queue for ever. At most half the cores hash; a few more wait their turn; beyond that a login is
-    // refused at once (the client tries again shortly) rather than made to wait behind a flood of guesses.
-    private static readonly int Hashers = Math.Max(1, Environment.ProcessorCount / 2);
-    private readonly ConcurrencyLimiter _hashing = new(new ConcurrencyLimiterOptions
-    {
-        PermitLimit = Hashers,
-        QueueLimit = 4 * Hashers,
-        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-    });
+    // chat, nor queue for ever. Each check takes a place in the server's budget for expensive work (a few at once, a
+    // few more waiting, each address and account its share); beyond that it is refused at once (the client tries
+    // again shortly) rather than made to wait behind a flood of guesses.
     private volatile Dictionary<string, UserAccount> _accounts = new(StringComparer.OrdinalIgnoreCase);
 
     public bool Required => options.Value.Auth.Mode == AuthMode.Password;
@@ -31,12 +24,13 @@ internal sealed class AccountStore(IOptions<ChatOptions> options, ILogger<Accoun
 
     public int Count => _accounts.Count;
 
-    public void Dispose() => _hashing.Dispose();
-
     public bool Exists(string name) => _accounts.ContainsKey(name);
 
     // True when the account is a server operator's (NAME:HASH:operator in the file).
     public bool IsOperator(string name) => _accounts.TryGetValue(name, out var account) && account.Operator;
+
+    // An operator account's password hash; null for any other name.
+    public string? OperatorHash(string name) => _accounts.TryGetValue(name, out var account) && account.Operator ? account.Hash : null;
 
     // True when any account is a server operator's.
     public bool AnyOperator => _accounts.Values.Any(account => account.Operator);
@@ -82,19 +76,29 @@ internal sealed class AccountStore(IOptions<ChatOptions> options, ILogger<Accoun
         }
     }
 
-    // Checks a password: the account's name as stored when it is right, null otherwise (after the same work either
-    // way), or Verification.NotChecked when too many checks are already running and waiting.
-    public async Task<Verification> VerifyAsync(string name, string password, CancellationToken cancellationToken)
+    // Checks a password for a client at address: the account's name as stored when it is right, null otherwise
+    // (after the same work either way), or Verification.NotChecked when the budget has no place for it.
+    public async Task<Verification> VerifyAsync(string name, string password, System.Net.IPAddress address, CancellationToken cancellationToken)
     {
         var found = _accounts.TryGetValue(name, out var account);
-        using var lease = await _hashing.AcquireAsync(1, cancellationToken);
-        if (!lease.IsAcquired)
+        return await VerifyHashAsync(password, found ? account!.Hash : null, address, cancellationToken) is not { } matches
+            ? Verification.NotChecked
+            : new Verification(found && matches ? account!.Name : null, Busy: false);
+    }
+
+    // Checks password against hash (null: none, so a decoy's, taking the same time and answering no) in a place of
+    // the budget, off the caller's thread; null when there was no place (busy).
+    public async Task<bool?> VerifyHashAsync(string password, string? hash, System.Net.IPAddress address, CancellationToken cancellationToken)
+    {
+        using var place = await budget.EnterAsync(address, account: null, cancellationToken);
+        if (place is null)
         {
-            return Verification.NotChecked;
+            return null;
         }
 
         // Off the connection's read loop: hashing takes a few hundred milliseconds of one core.
-        var matches = await Task.Run(() => PasswordHasher.Verify(password, found ? account!.Hash : PasswordHasher.DecoyHash), cancellationToken);
-        return new Verification(found && matches ? account!.Name : null, Busy: false);
+        var real = hash is not null && PasswordHasher.IsWellFormed(hash);
+        var matches = await Task.Run(() => PasswordHasher.Verify(password, real ? hash! : PasswordHasher.DecoyHash), cancellationToken);
+        return real && matches;
     }
 }

@@ -34,4 +34,13 @@ internal sealed class LimitsOptions
 
     // 127.0.0.1 and ::1 are exempt from the per-address and flood limits (benchmarks, local tools).
     public bool ExemptLoopback { get; set; } = true;
+
+    // Expensive work (a password checked, a search, a history page) run at once for the whole server; 0: half the
+    // cores, at least one.
+    [Range(0, 1024, ErrorMessage = "must be from {1} to {2} (0 is half the cores)")]
+    public int HeavyWorkAtOnce { get; set; }
+
+    // Expensive work each address (and each account) may have running or waiting; beyond it the answer is busy.
+    [Range(1, 1024, ErrorMessage = "must be from {1} to {2}")]
+    public int HeavyWorkPerClient { get; set; } = 5;
 }

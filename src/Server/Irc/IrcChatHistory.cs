@@ -33,6 +33,13 @@ internal sealed class IrcChatHistory(MessageLog log, RoomHistory history, RoomDi
             return;
         }
 
+        using var place = await history.PlaceAsync(session);
+        if (place is null)
+        {
+            session.Reply($":{server} FAIL CHATHISTORY MESSAGE_ERROR {subcommand} {message[1] ?? "*"} :{RoomHistory.Busy}");
+            return;
+        }
+
         try
         {
             if (subcommand == "TARGETS")
@@ -143,6 +150,13 @@ internal sealed class IrcChatHistory(MessageLog log, RoomHistory history, RoomDi
         }
 
         var before = attributes.TryGetValue("before", out var until) && Reference.Parse(until, allowStar: false) is { } reference ? await BeforeAsync(reference) : long.MaxValue;
+        using var place = await history.PlaceAsync(session);
+        if (place is null)
+        {
+            session.Reply($":{server} FAIL SEARCH TEMPORARILY_UNAVAILABLE :{RoomHistory.Busy}");
+            return;
+        }
+
         IReadOnlyList<StoredMessage> found;
         try
         {

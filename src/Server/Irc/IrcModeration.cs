@@ -11,7 +11,7 @@ namespace SocketChat.Server.Irc;
 // SessionCommands as every client's moderation does (checked, stored in the log, applied on every node, told to each
 // room in its members' protocols); what IRC asks and answers in its own numerics (the topic, the modes, the ban
 // list, not-on-channel) is answered here, from the rules the log made.
-internal sealed class IrcModeration(SessionCommands commands, SessionModeration moderating, Moderation moderation, RoomDirectory rooms, Users users)
+internal sealed class IrcModeration(SessionCommands commands, SessionLogin login, Moderation moderation, RoomDirectory rooms, Users users)
 {
     // A member's prefix in NAMES and WHO: its highest role's sign, or every sign it has (multi-prefix).
     public static string Prefix(RoomRules rules, string nick, bool all)
@@ -231,15 +231,24 @@ internal sealed class IrcModeration(SessionCommands commands, SessionModeration 
             return;
         }
 
-        if (!moderating.HasOperators)
+        if (!login.HasOperators)
         {
             session.Reply(session.Numeric("491", ":No O-lines for your host"));
             return;
         }
 
-        if (await moderating.OperAsync(session, new OperCommand(name, password)) is not null)
+        if (await login.OperAsync(session, new OperCommand(name, password)) is { } refused)
         {
-            session.Reply(session.Numeric("464", ":Password incorrect"));
+            // Busy: told as such (a NOTICE), not as a wrong password.
+            if (refused.Code == SocketChat.Protocol.ErrorCodes.OperFailed)
+            {
+                session.Reply(session.Numeric("464", ":Password incorrect"));
+            }
+            else
+            {
+                session.Send(new SocketChat.Protocol.Events.ErrorEvent(refused.Code, refused.Message));
+            }
+
             return;
         }
 

@@ -208,8 +208,8 @@ internal static partial class ServerLog
     [LoggerMessage(81, LogLevel.Information, "{Nick} is a server operator ({How})", EventName = "ServerOperator")]
     public static partial void BecameOperator(ILogger logger, string nick, string how);
 
-    [LoggerMessage(82, LogLevel.Warning, "{Nick} failed to become a server operator", EventName = "OperFailed")]
-    public static partial void OperFailed(ILogger logger, string nick);
+    [LoggerMessage(82, LogLevel.Warning, "{Nick} from {RemoteEndPoint} failed to become a server operator ({Failures} failed password checks from its address in the last minute)", EventName = "OperFailed")]
+    public static partial void OperFailed(ILogger logger, string nick, string remoteEndPoint, int failures);
 
     [LoggerMessage(83, LogLevel.Warning, "Could not read or keep {Account}'s devices' places and read markers: {Reason}", EventName = "AccountStateUnavailable")]
     public static partial void AccountStateUnavailable(ILogger logger, string account, string reason);

@@ -11,7 +11,7 @@ namespace SocketChat.Server.Sessions;
 
 // What a client is shown of a room's past: its newest messages on entering (Chat:History:OnJoin), what it
 // missed when it resumes, and older pages on request, all read from the store.
-internal sealed class RoomHistory(LogReader reader, MessageLog log, IOptions<ChatOptions> options)
+internal sealed class RoomHistory(LogReader reader, MessageLog log, Budget.WorkBudget budget, IOptions<ChatOptions> options)
 {
     // A resuming client is sent at most this many missed messages; it can page back further itself.
     private const int MaxMissed = 1000;
@@ -35,6 +35,13 @@ internal sealed class RoomHistory(LogReader reader, MessageLog log, IOptions<Cha
             throw;
         }
     }
+
+    // A place in the server's budget for expensive work, for a history page or a search a client asked for (what is
+    // shown on entering a room is not: it is small, and part of entering); null when there is none: busy.
+    public ValueTask<IDisposable?> PlaceAsync(ChatSession session) => budget.EnterAsync(session.Address, session.Account, session.ReadingStopped);
+
+    // What a client told busy is told.
+    public const string Busy = "the server is busy with other searches and history; try again in a moment";
 
     // After EnterAsync that entered no room: releases the live events, with no history to show.
     public static void Skip(ChatSession session) => session.Outbound.Release();
@@ -79,6 +86,13 @@ internal sealed class RoomHistory(LogReader reader, MessageLog log, IOptions<Cha
     // Answers /history: the page of the session's room it asks for, then the end marker.
     public async Task PageAsync(ChatSession session, HistoryCommand request)
     {
+        using var place = await PlaceAsync(session);
+        if (place is null)
+        {
+            session.Send(new ErrorEvent(ErrorCodes.Busy, Busy, request.Cid));
+            return;
+        }
+
         var room = session.Room;
         var (after, before) = await RangeAsync(request.AfterId ?? 0, request.BeforeId ?? long.MaxValue, request.AfterTime, request.BeforeTime);
         if (request.With is { } with)
@@ -113,6 +127,13 @@ internal sealed class RoomHistory(LogReader reader, MessageLog log, IOptions<Cha
         if (words.Count == 0)
         {
             session.Send(new ErrorEvent(ErrorCodes.BadArguments, "a search needs a word (letters or digits)", request.Cid));
+            return;
+        }
+
+        using var place = await PlaceAsync(session);
+        if (place is null)
+        {
+            session.Send(new ErrorEvent(ErrorCodes.Busy, Busy, request.Cid));
             return;
         }
 

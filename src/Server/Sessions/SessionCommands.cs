@@ -272,7 +272,7 @@ internal sealed class SessionCommands(
 
     private async Task OperAsync(ChatSession session, OperCommand command)
     {
-        if (await moderating.OperAsync(session, command) is { } refused)
+        if (await login.OperAsync(session, command) is { } refused)
         {
             Reject(session, refused);
             return;

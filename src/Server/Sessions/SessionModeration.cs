@@ -31,10 +31,8 @@ internal sealed class SessionModeration(
     Users users,
     INameRegistry cluster,
     RoomDirectory rooms,
-    AccountStore accounts,
     IOptions<ChatOptions> options,
-    TimeProvider clock,
-    ILogger<SessionModeration> logger)
+    TimeProvider clock)
 {
     // The longest topic or reason kept, in characters.
     public const int MaxTextLength = 300;
@@ -133,33 +131,6 @@ internal sealed class SessionModeration(
         {
             await AppendAsync(new ModerationRecord(ModerationActions.Owner, room, session.Nick, session.Nick));
         }
-    }
-
-    // Whether anyone can become a server operator here (IRC: 491 when nobody can).
-    public bool HasOperators => options.Value.Operators.Count > 0 || accounts.AnyOperator;
-
-    // /oper NAME PASSWORD: an operator in Chat:Operators, or an account marked operator in the users file.
-    public async Task<InvalidCommand?> OperAsync(ChatSession session, OperCommand command)
-    {
-        var valid = false;
-        if (options.Value.Operators.TryGetValue(command.Name, out var hash))
-        {
-            valid = await Task.Run(() => PasswordHasher.IsWellFormed(hash) && PasswordHasher.Verify(command.Password, hash));
-        }
-        else if (accounts.IsOperator(command.Name))
-        {
-            valid = (await accounts.VerifyAsync(command.Name, command.Password, CancellationToken.None)).Account is not null;
-        }
-
-        if (!valid)
-        {
-            ServerLog.OperFailed(logger, session.Nick);
-            return new InvalidCommand(ErrorCodes.OperFailed, "wrong operator name or password", command.Cid);
-        }
-
-        session.ServerOperator = true;
-        ServerLog.BecameOperator(logger, session.Nick, $"oper {command.Name}");
-        return null;
     }
 
     private async Task<InvalidCommand?> RestrictAsync(Moderator who, ModerateCommand command, string? room, bool removeBanned)

@@ -5,9 +5,14 @@ namespace SocketChat.Server.Storage;
 
 // Messages in SQLite, WAL mode: one connection writes (whole batches per transaction, synchronous=FULL, so a commit
 // survives a crash or power loss), pooled connections read alongside it.
-internal sealed class SqliteMessageStore(string path) : IMessageStore
+internal sealed class SqliteMessageStore(string path) : IMessageStore, ISearchIndexed
 {
     private readonly System.Collections.Concurrent.ConcurrentBag<RoomReader> _roomReaders = [];
+    private readonly SqliteSearchIndex _index = new(path);
+
+    // The oldest id retention kept (set by Prune), and how far the index has let go (the indexer's alone).
+    private long _prunedBelow;
+    private long _forgottenBelow;
     private SqliteConnection? _writer;
     private InsertStatement? _insert;
     private string _connectionString = string.Empty;
@@ -32,6 +37,7 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
             SqliteSchema.Migrate(_writer, path);
             LastId = Scalar(_writer, "SELECT coalesce(max(id), 0) FROM messages");
             _insert = new InsertStatement(_writer);
+            _index.Open();
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
@@ -153,32 +159,44 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
         return ValueTask.FromResult<IReadOnlyList<StoredMessage>>([.. Read(query)]);
     }
 
-    // Read newest first, a page at a time, matched here (SearchWords), up to SearchWords.Scan messages: no index to
-    // keep, so storing a message costs nothing more (an FTS5 index, kept by triggers, cut the server's message-heavy
-    // throughput to a quarter; see the README).
-    // Off the caller's thread: reading far back takes thousands of times a history page's read.
+    // The words index (SqliteSearchIndex) for what it has, then the newer tail it has not reached, read newest first
+    // and matched here (SearchWords); each found message checked again against the words, so the index only narrows.
+    // Off the caller's thread, which a budget's place lets it take.
     public async ValueTask<IReadOnlyList<StoredMessage>> SearchAsync(IReadOnlyCollection<string> rooms, string nick, IReadOnlyList<string> words, long beforeId, int limit) =>
         await Task.Run(() => Search(rooms, nick, words, beforeId, limit));
 
     private List<StoredMessage> Search(IReadOnlyCollection<string> rooms, string nick, IReadOnlyList<string> words, long beforeId, int limit)
     {
         using var connection = OpenReader();
-        using var query = connection.CreateCommand();
-        var inRooms = string.Join(", ", rooms.Select((_, i) => $"$r{i}"));
-        query.CommandText = $"""
-            SELECT id, ts, kind, room, sender, recipient, text, sender_token, cid FROM messages
-            WHERE id < $before
-              AND ((kind IN (0, 5) AND room IN ({(inRooms.Length == 0 ? "NULL" : inRooms)}))
-                OR (kind IN (1, 6) AND (sender = $nick COLLATE NOCASE OR recipient = $nick COLLATE NOCASE)))
-            ORDER BY id DESC LIMIT $page
-            """;
-        var i = 0;
-        foreach (var room in rooms)
+        var indexed = _index.IndexedUpTo;
+        var found = Scan(connection, rooms, nick, words, beforeId, limit, above: indexed);
+        var read = 0;
+        foreach (var ids in _index.Find(words, Math.Min(beforeId, indexed + 1), Math.Max(limit * 2, 32), SearchWords.Page))
         {
-            query.Parameters.AddWithValue($"$r{i++}", room);
+            if (found.Count >= limit || read >= SearchWords.Scan)
+            {
+                break;
+            }
+
+            read += ids.Count;
+            found.AddRange(Fetch(connection, ids, rooms, nick).Where(message => SearchWords.Matches(message.Text, words)).Take(limit - found.Count));
         }
 
+        return found;
+    }
+
+    // The searchable messages of rooms and nick with ids in (above, beforeId), newest first, a page at a time, up to
+    // SearchWords.Scan of them: what the index has not reached yet (a second's worth, unless it is still catching up).
+    private static List<StoredMessage> Scan(SqliteConnection connection, IReadOnlyCollection<string> rooms, string nick, IReadOnlyList<string> words, long beforeId, int limit, long above)
+    {
+        using var query = connection.CreateCommand();
+        query.CommandText = $"""
+            SELECT id, ts, kind, room, sender, recipient, text, sender_token, cid FROM messages
+            WHERE id < $before AND id > $above AND {Searchable(query, rooms)}
+            ORDER BY id DESC LIMIT $page
+            """;
         var before = query.Parameters.AddWithValue("$before", beforeId);
+        query.Parameters.AddWithValue("$above", above);
         query.Parameters.AddWithValue("$nick", nick);
         query.Parameters.AddWithValue("$page", SearchWords.Page);
         var found = new List<StoredMessage>();
@@ -197,6 +215,49 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
 
         return found;
     }
+
+    // Of ids (numbers, written into the query), those of rooms' lines and nick's private ones, newest first.
+    private static List<StoredMessage> Fetch(SqliteConnection connection, List<long> ids, IReadOnlyCollection<string> rooms, string nick)
+    {
+        using var query = connection.CreateCommand();
+        query.CommandText = $"""
+            SELECT id, ts, kind, room, sender, recipient, text, sender_token, cid FROM messages
+            WHERE id IN ({string.Join(',', ids.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)))}) AND {Searchable(query, rooms)}
+            ORDER BY id DESC
+            """;
+        query.Parameters.AddWithValue("$nick", nick);
+        return [.. Read(query)];
+    }
+
+    // What a search may find: rooms' lines and notices, and the private ones $nick sent or was sent.
+    private static string Searchable(SqliteCommand query, IReadOnlyCollection<string> rooms)
+    {
+        var i = 0;
+        foreach (var room in rooms)
+        {
+            query.Parameters.AddWithValue($"$r{i++}", room);
+        }
+
+        var inRooms = string.Join(", ", rooms.Select((_, n) => $"$r{n}"));
+        return $"((kind IN (0, 5) AND room IN ({(inRooms.Length == 0 ? "NULL" : inRooms)})) OR (kind IN (1, 6) AND (sender = $nick COLLATE NOCASE OR recipient = $nick COLLATE NOCASE)))";
+    }
+
+    // The indexing service's: adds what the store took since the last call to the words index (a batch at most), and
+    // lets go of what retention pruned; returns how many messages it read (SqliteSearchIndex.Batch: call again).
+    public int IndexNewMessages()
+    {
+        if (Volatile.Read(ref _prunedBelow) is var below && below > _forgottenBelow)
+        {
+            _index.Forget(below);
+            _forgottenBelow = below;
+        }
+
+        using var connection = OpenReader();
+        return _index.CatchUp(connection);
+    }
+
+    // The index's place, for the counters and tests.
+    public long IndexedUpTo => _index.IndexedUpTo;
 
     public ValueTask<long> IdAtAsync(DateTimeOffset time)
     {
@@ -300,6 +361,8 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
                 ("$keep", keep));
         }
 
+        // The index lets go of what is gone below the oldest kept (its indexer does, on its own connection).
+        Volatile.Write(ref _prunedBelow, Scalar(connection, "SELECT coalesce(min(id), 0) FROM messages"));
         return removed;
     }
 
@@ -332,6 +395,7 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore
         }
 
         _writer?.Dispose();
+        _index.Dispose();
         SqliteConnection.ClearAllPools();
     }
 

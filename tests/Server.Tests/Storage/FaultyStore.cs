@@ -73,7 +73,25 @@ internal sealed class FaultyStore(IMessageStore inner) : IMessageStore
 
     public ValueTask<long> IdAtAsync(DateTimeOffset time) => inner.IdAtAsync(time);
 
-    public ValueTask<IReadOnlyList<StoredMessage>> SearchAsync(IReadOnlyCollection<string> rooms, string nick, IReadOnlyList<string> words, long beforeId, int limit) => inner.SearchAsync(rooms, nick, words, beforeId, limit);
+    // Searches wait here until it completes (a search that takes long); searches that have started are counted.
+    public TaskCompletionSource SearchGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public int SearchesStarted => Volatile.Read(ref _searches);
+
+    private int _searches;
+
+    public bool HoldSearches { get; init; }
+
+    public async ValueTask<IReadOnlyList<StoredMessage>> SearchAsync(IReadOnlyCollection<string> rooms, string nick, IReadOnlyList<string> words, long beforeId, int limit)
+    {
+        Interlocked.Increment(ref _searches);
+        if (HoldSearches)
+        {
+            await SearchGate.Task;
+        }
+
+        return await inner.SearchAsync(rooms, nick, words, beforeId, limit);
+    }
 
     public IEnumerable<StoredMessage> Export(string room, DateTimeOffset since) => inner.Export(room, since);
 

@@ -121,12 +121,38 @@ public abstract class MessageStoreContract : IDisposable
         ], Now, []);
 
         var words = SearchWords.Of("cafe, Opens");
-        var found = await Store.SearchAsync(["lobby"], "alice", words, long.MaxValue, 10);
 
-        Assert.Equal(["the cafe opens later", "it opens: the CAFE!", "The Café opens at nine"], found.Select(m => m.Text));
-        Assert.Equal(["The Café opens at nine"], (await Store.SearchAsync(["lobby"], "alice", words, found[^1].Id + 1, 10)).Select(m => m.Text));
-        Assert.Equal(["the cafe opens later"], (await Store.SearchAsync(["LOBBY"], "nobody", words, long.MaxValue, 1)).Select(m => m.Text));
-        Assert.Empty(await Store.SearchAsync([], "nobody", words, long.MaxValue, 10));
+        // Alike whether a store's index (where it keeps one) has them yet or not.
+        for (var indexed = false; ; indexed = true)
+        {
+            var found = await Store.SearchAsync(["lobby"], "alice", words, long.MaxValue, 10);
+            Assert.Equal(["the cafe opens later", "it opens: the CAFE!", "The Café opens at nine"], found.Select(m => m.Text));
+            Assert.Equal(["The Café opens at nine"], (await Store.SearchAsync(["lobby"], "alice", words, found[1].Id, 10)).Select(m => m.Text));
+            Assert.Equal(["the cafe opens later"], (await Store.SearchAsync(["LOBBY"], "nobody", words, long.MaxValue, 1)).Select(m => m.Text));
+            Assert.Empty(await Store.SearchAsync([], "nobody", words, long.MaxValue, 10));
+            if (indexed || Store is not ISearchIndexed index)
+            {
+                break;
+            }
+
+            index.IndexNewMessages();
+            Assert.Equal(Store.LastId, index.IndexedUpTo);
+        }
+    }
+
+    // A store with an index (SQLite's) finds what it has indexed and the newer tail it has not, newest first, once each.
+    [Fact]
+    public async Task Search_PartlyIndexed_FindsTheIndexedAndTheNewerTail_NewestFirst_OnceEach()
+    {
+        await Store.AppendAsync([.. Enumerable.Range(1, 6).Select(n => Say($"alpha {n}")), Say("beta", room: "dev")], Now, []);
+        (Store as ISearchIndexed)?.IndexNewMessages();
+        await Store.AppendAsync([.. Enumerable.Range(7, 4).Select(n => Say($"alpha {n}")), new Draft(MessageKind.Private, null, "bob", "alice", "alpha private")], Now, []);
+
+        var found = await Store.SearchAsync(["lobby"], "alice", ["alpha"], long.MaxValue, 20);
+        Assert.Equal(["alpha private", .. Enumerable.Range(1, 10).Reverse().Select(n => $"alpha {n}")], found.Select(m => m.Text));
+        Assert.Equal(["alpha private", "alpha 10", "alpha 9"], (await Store.SearchAsync(["lobby"], "alice", ["alpha"], long.MaxValue, 3)).Select(m => m.Text));
+        Assert.Equal(["alpha 6", "alpha 5"], (await Store.SearchAsync(["lobby"], "alice", ["alpha"], found[4].Id, 2)).Select(m => m.Text));
+        Assert.Empty(await Store.SearchAsync(["lobby"], "alice", ["beta"], long.MaxValue, 20));
     }
 
     [Fact]
