@@ -50,6 +50,7 @@ internal static class ServerHost
             ? new RedisLogTail(shared, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<RedisLogTail>>())
             : null!);
         services.AddSingleton<StoreHealth>();
+        services.AddSingleton<ILineJudge, LineJudge>();
         services.AddSingleton<MessageLog>();
         services.AddSingleton<RoomHistory>();
         services.AddSingleton<AccountPlaces>();

@@ -82,6 +82,13 @@ internal sealed class Acknowledgements(ChatSession session, ILogger logger)
 
     private void Answer(Owed owed, Appended outcome)
     {
+        // Judged again where it would go in the log, and refused (banned, muted, kicked meanwhile): stored nowhere.
+        if (outcome.Refusal is { } refusal)
+        {
+            session.Send(new ErrorEvent(refusal.Code, refusal.Message, owed.Cid));
+            return;
+        }
+
         using var scope = outcome.Duplicate ? logger.BeginScope(session.LogScope) : null;
         if (outcome.Duplicate && AcceptedMessage.From(outcome.Message).Fingerprint != owed.Fingerprint)
         {

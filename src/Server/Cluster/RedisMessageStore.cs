@@ -105,12 +105,32 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         local out = {}
         local published = {redis.call('GET', KEYS[3] .. 'logend') or '0-0'}
         local i = 3
+        local restricted = KEYS[3] .. 'restricted'
+        local staleOrigins = {}
         for d = 1, n do
-          local kind, room, from, to, text, token, cid, origin, key, field, ttl =
-            ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6], ARGV[i+7], ARGV[i+8], ARGV[i+9], ARGV[i+10]
-          i = i + 11
+          local kind, room, from, to, text, token, cid, origin, key, field, ttl, judged, restricts =
+            ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6], ARGV[i+7], ARGV[i+8], ARGV[i+9], ARGV[i+10], ARGV[i+11], ARGV[i+12]
+          i = i + 13
           local fields = {'k', kind, 'r', room, 'f', from, 't', to, 'x', text, 'ts', ts, 'tk', token, 'c', cid, 'o', origin}
-          if kind == '3' then
+          -- A line judged at a position before an entry that can restrict it (in its room, or server-wide) is stale:
+          -- not stored; its node judges it again. A connection's later drafts in the batch are stale with it.
+          local stale = 0
+          if kind ~= '3' and staleOrigins[origin] then
+            stale = staleOrigins[origin]
+          elseif judged ~= '' then
+            local after = tonumber(redis.call('HGET', restricted, '*') or '0')
+            if kind == '0' or kind == '5' then
+              local inRoom = tonumber(redis.call('HGET', restricted, string.lower(room)) or '0')
+              if inRoom > after then after = inRoom end
+            end
+            if after > tonumber(judged) then
+              stale = after
+              staleOrigins[origin] = after
+            end
+          end
+          if stale > 0 and kind ~= '3' and not redis.call('HGET', key, field) then
+            out[d] = {0, 2, stale}
+          elseif kind == '3' then
             -- A presence entry tried again (its batch's WAIT failed, or a timeout hid that it got through) is
             -- found under its key too, never added twice.
             local first = redis.call('HGET', key, field)
@@ -153,6 +173,9 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
                 if string.lower(to) ~= string.lower(from) then
                   redis.call('XADD', KEYS[3] .. 'private:' .. string.lower(to), id .. '-0', unpack(fields))
                 end
+              end
+              if restricts == '1' then
+                redis.call('HSET', restricted, room == '' and '*' or string.lower(room), id)
               end
               redis.call('HSET', key, field, id)
               redis.call('EXPIRE', key, ttl)
@@ -328,7 +351,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
             await PositionedAsync();
         }
 
-        var arguments = new List<RedisValue>((drafts.Count * 11) + (identities.Count * 6) + 5)
+        var arguments = new List<RedisValue>((drafts.Count * 13) + (identities.Count * 6) + 5)
         {
             drafts.Count,
             storeClock ? RedisValue.EmptyString : timestamp.ToUnixTimeMilliseconds(),
@@ -343,6 +366,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
                 (int)draft.Kind, draft.Room ?? string.Empty, draft.From, draft.To ?? string.Empty, draft.Text,
                 draft.SenderToken ?? string.Empty, draft.Cid ?? string.Empty, Origin(draft.Origin),
                 key, field, (long)kept.TotalSeconds,
+                draft.JudgedAt is { } judged ? judged : RedisValue.EmptyString, draft.Restricts ? 1 : 0,
             ]);
         }
 
@@ -411,9 +435,12 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         {
             var result = (RedisResult[])results[i]!;
             var id = (long)result[0];
-            appended.Add((int)result[1] == 1
-                ? new Appended(First(id, (RedisResult[])result[2]!, drafts[i]), Duplicate: true)
-                : new Appended(StoredMessage.Of(drafts[i], id, timestamp), Duplicate: false));
+            appended.Add((int)result[1] switch
+            {
+                1 => new Appended(First(id, (RedisResult[])result[2]!, drafts[i]), Duplicate: true),
+                2 => Appended.Stale(drafts[i], (long)result[2]),
+                _ => new Appended(StoredMessage.Of(drafts[i], id, timestamp), Duplicate: false),
+            });
             Seen(id);
         }
 

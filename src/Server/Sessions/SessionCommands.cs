@@ -214,11 +214,20 @@ internal sealed class SessionCommands(
                 Reject(session, new InvalidCommand(ErrorCodes.NotInRoom, "you are in no room: /join ROOM first", say.Cid));
                 break;
             case SayCommand say:
-                RejectIfRefused(session, moderation.SpeakRefusal(session, session.Room) is { } refused ? refused with { Cid = say.Cid } : messages.Say(session, session.Room, say.Text, say.Cid));
+            {
+                // The log's position first, then the rules: a restriction stored after it finds the line stale.
+                var judgedAt = log.LastDelivered;
+                RejectIfRefused(session, moderation.SpeakRefusal(session, session.Room) is { } refused ? refused with { Cid = say.Cid } : messages.Say(session, session.Room, say.Text, say.Cid, judgedAt));
                 break;
+            }
+
             case ChannelSayCommand say:
-                RejectIfRefused(session, moderation.SpeakRefusal(session, say.Room) ?? messages.Say(session, say.Room, say.Text, say.Cid));
+            {
+                var judgedAt = log.LastDelivered;
+                RejectIfRefused(session, moderation.SpeakRefusal(session, say.Room) ?? messages.Say(session, say.Room, say.Text, say.Cid, judgedAt));
                 break;
+            }
+
             case ModerateCommand moderate:
                 return Continue(ModerateAsync(session, moderate));
             case OperCommand oper:

@@ -14,8 +14,9 @@ namespace SocketChat.Server.Sessions;
 // append returned (Acknowledgements).
 internal sealed class SessionMessages(Users users, MessageLog log, ILogger<SessionMessages> logger)
 {
-    // Accepts a message to room; returns the refusal to send when there is one.
-    public InvalidCommand? Say(ChatSession session, string room, string said, string? cid)
+    // Accepts a message to room, its sender judged allowed to speak there at the log's position judgedAt (read before
+    // the rules were); returns the refusal to send when there is one.
+    public InvalidCommand? Say(ChatSession session, string room, string said, string? cid, long judgedAt)
     {
         var text = TextSanitizer.RemoveControlCharacters(said);
         if (string.IsNullOrWhiteSpace(text))
@@ -23,7 +24,7 @@ internal sealed class SessionMessages(Users users, MessageLog log, ILogger<Sessi
             return Empty(cid);
         }
 
-        Append(session, cid, new Draft(session.Quiet ? MessageKind.Notice : MessageKind.Room, room, session.Nick, null, text, session.Identity?.Token, StoredCid(session, cid), session.Id));
+        Append(session, cid, new Draft(session.Quiet ? MessageKind.Notice : MessageKind.Room, room, session.Nick, null, text, session.Identity?.Token, StoredCid(session, cid), session.Id) { JudgedAt = judgedAt });
         return null;
     }
 
@@ -36,13 +37,14 @@ internal sealed class SessionMessages(Users users, MessageLog log, ILogger<Sessi
             return Empty(command.Cid);
         }
 
-        // Here, or on another server of the cluster (whose log reader delivers it).
+        // Judged (the server's bans) at the log's position now; here, or on another server of the cluster.
+        var judgedAt = log.LastDelivered;
         if (await users.FindAsync(command.To) is not { } to)
         {
             return new InvalidCommand(ErrorCodes.NoSuchNick, $"no such nick: {TextSanitizer.RemoveControlCharacters(command.To)}", command.Cid);
         }
 
-        Append(session, command.Cid, new Draft(session.Quiet ? MessageKind.PrivateNotice : MessageKind.Private, null, session.Nick, to, text, session.Identity?.Token, StoredCid(session, command.Cid), session.Id));
+        Append(session, command.Cid, new Draft(session.Quiet ? MessageKind.PrivateNotice : MessageKind.Private, null, session.Nick, to, text, session.Identity?.Token, StoredCid(session, command.Cid), session.Id) { JudgedAt = judgedAt });
         return null;
     }
 
@@ -54,12 +56,12 @@ internal sealed class SessionMessages(Users users, MessageLog log, ILogger<Sessi
             return;
         }
 
-        var appended = log.AppendAsync(draft);
-        session.LastAppend = appended;
-
         // A person's text-mode line needs no answer; a program's (JSON) is acknowledged, and a client id used
         // again is answered either way. An IRC client's is too: its acknowledgement is the echo (echo-message).
-        if (session.Mode != WireMode.Text || (draft.SenderToken is not null && cid is not null))
+        var answered = session.Mode != WireMode.Text || (draft.SenderToken is not null && cid is not null);
+        var appended = log.AppendAsync(draft with { Answered = answered });
+        session.LastAppend = appended;
+        if (answered)
         {
             // An IRC NOTICE is echoed as one: the flag goes with the acknowledgement, which brings the echo.
             (session.Acknowledgements ??= new Acknowledgements(session, logger)).Add(

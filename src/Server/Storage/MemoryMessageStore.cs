@@ -13,6 +13,7 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
     private readonly Dictionary<string, IdentityRecord> _identities = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AcceptedIds> _accepted = new(StringComparer.Ordinal);
     private readonly List<StoredMessage> _moderation = [];
+    private readonly Restrictions _restrictions = new();
 
     // Private messages by each party's nickname, the newest Chat:HistoryPerRoom of each.
     private readonly Dictionary<string, LinkedList<StoredMessage>> _private = new(StringComparer.OrdinalIgnoreCase);
@@ -36,6 +37,7 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
         var results = new List<Appended>(drafts.Count);
         lock (_gate)
         {
+            _restrictions.BeginBatch();
             foreach (var draft in drafts)
             {
                 if (draft.Kind == MessageKind.Presence)
@@ -50,7 +52,14 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
                     continue;
                 }
 
+                if (_restrictions.StaleAfter(draft) is var after and > 0)
+                {
+                    results.Add(Appended.Stale(draft, after));
+                    continue;
+                }
+
                 var message = StoredMessage.Of(draft, ++LastId, timestamp);
+                _restrictions.Stored(draft, message.Id);
                 results.Add(new Appended(message, Duplicate: false));
                 Accept(message);
                 if (message.Kind == MessageKind.Moderation)
@@ -100,6 +109,8 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
                     _identities[identity.Token] = identity;
                 }
             }
+
+            _restrictions.Commit();
         }
 
         return results;

@@ -24,7 +24,8 @@ internal sealed class MessageLog(
     ServerMetrics metrics,
     IOptions<ChatOptions> options,
     ILogger<MessageLog> logger,
-    ILogTail? tail = null) : IHostedService, IDisposable
+    ILogTail? tail = null,
+    ILineJudge? judge = null) : IHostedService, IDisposable
 {
     private const int MaxBatch = 8192;
 
@@ -38,6 +39,11 @@ internal sealed class MessageLog(
 
     private readonly List<(long Id, TaskCompletionSource Delivered)> _waiters = [];
     private readonly CancellationTokenSource _giveUp = new();
+
+    // Lines a store found stale (an entry that can restrict them was stored after they were judged), by the
+    // connection that sent them, with what it sent after them: held until this server has applied that entry, then
+    // judged again and stored in order, or refused. The writer's alone.
+    private readonly Dictionary<long, Queue<Entry>> _held = [];
     private readonly CancellationTokenSource _stopTailing = new();
 
     // This node's messages on their way: appended and not yet stored, then stored and not yet delivered (their ids,
@@ -132,6 +138,10 @@ internal sealed class MessageLog(
             await _giveUp.CancelAsync();
             await _writing;
         }
+
+        // Held lines waiting for an entry to be delivered wait no longer: the writer has let them go.
+        await _giveUp.CancelAsync();
+        await Task.WhenAll(_rejudging);
 
         // The tail reads once more, so this node's last lines are delivered (and logged), then ends the stream; a
         // Redis that does not answer gets the grace period, no more.
@@ -281,6 +291,19 @@ internal sealed class MessageLog(
             {
                 while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var entry))
                 {
+                    if (entry.Rejudge is { } origin)
+                    {
+                        Rejudge(origin, batch, drafts);
+                        continue;
+                    }
+
+                    // A connection with lines held to be judged again: what it sends meanwhile waits behind them.
+                    if (entry.Draft is { Kind: not MessageKind.Presence, Origin: not 0 and var from } && _held.TryGetValue(from, out var held))
+                    {
+                        held.Enqueue(entry);
+                        continue;
+                    }
+
                     batch.Add(entry);
                     if (entry.Draft is { } draft)
                     {
@@ -291,6 +314,11 @@ internal sealed class MessageLog(
                     {
                         identities.Add(identity);
                     }
+                }
+
+                if (batch.Count == 0)
+                {
+                    continue;
                 }
 
                 if (await AppendAsync(drafts, identities) is not { } results)
@@ -307,10 +335,94 @@ internal sealed class MessageLog(
         }
         finally
         {
+            // Still held at stop: never stored, never acknowledged, so their senders send them again.
+            foreach (var entry in _held.Values.SelectMany(held => held))
+            {
+                if (entry.Result is { } appended)
+                {
+                    Interlocked.Decrement(ref _unanswered);
+                    appended.TrySetCanceled();
+                }
+            }
+
+            _held.Clear();
             if (tail is null)
             {
                 _committed.Writer.TryComplete();
             }
+        }
+    }
+
+    // A stale line is held, with whatever its connection sends after it, until this server has applied the entry
+    // that may restrict it; then judged again (Rejudge).
+    private void Hold(Entry entry, long after)
+    {
+        var origin = entry.Draft!.Origin;
+        if (!_held.TryGetValue(origin, out var held))
+        {
+            _held[origin] = held = new Queue<Entry>();
+            _rejudging.Add(RejudgeWhenDeliveredAsync(origin, after));
+            _rejudging.RemoveAll(task => task.IsCompleted);
+        }
+
+        held.Enqueue(entry);
+    }
+
+    // The writer's list of its own waits for a rejudging (each ends when its entry is delivered, or at stop).
+    private readonly List<Task> _rejudging = [];
+
+    private async Task RejudgeWhenDeliveredAsync(long origin, long after)
+    {
+        try
+        {
+            await WhenDeliveredAsync(after).WaitAsync(_giveUp.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        _pending.Writer.TryWrite(new Entry(null, null, null, origin));
+    }
+
+    // A connection's held lines, judged again in order against the rules as this server has them now: each either
+    // goes into this batch, judged at the log's position now, or is refused (its sender told why). Moderation
+    // entries it sent meanwhile go as they are (each is judged as it applies).
+    private void Rejudge(long origin, List<Entry> batch, List<Draft> drafts)
+    {
+        if (!_held.Remove(origin, out var held))
+        {
+            return;
+        }
+
+        foreach (var entry in held)
+        {
+            var draft = entry.Draft!;
+            if (draft.JudgedAt is not null)
+            {
+                // The position first, then the rules: they hold every entry up to it.
+                var position = LastDelivered;
+                if (judge?.Refusal(draft) is { } refusal)
+                {
+                    if (!draft.Answered)
+                    {
+                        judge.Refused(draft, refusal);
+                    }
+
+                    if (entry.Result is { } refused)
+                    {
+                        Interlocked.Decrement(ref _unanswered);
+                        refused.TrySetResult(Appended.Refused(draft, refusal));
+                    }
+
+                    continue;
+                }
+
+                draft = draft with { JudgedAt = position };
+            }
+
+            batch.Add(entry with { Draft = draft });
+            drafts.Add(draft);
         }
     }
 
@@ -328,6 +440,12 @@ internal sealed class MessageLog(
             }
 
             var outcome = results[result++];
+            if (outcome.StaleAfter > 0)
+            {
+                Hold(entry, outcome.StaleAfter);
+                continue;
+            }
+
             if (!outcome.Duplicate)
             {
                 stored.Add(outcome.Message);
@@ -430,5 +548,7 @@ internal sealed class MessageLog(
         }
     }
 
-    private sealed record Entry(Draft? Draft, IdentityRecord? Identity, TaskCompletionSource<Appended>? Result);
+    // A draft (with who waits for what it becomes), an identity to save, or (Rejudge) the sign that a connection's held
+    // lines may be judged again.
+    private sealed record Entry(Draft? Draft, IdentityRecord? Identity, TaskCompletionSource<Appended>? Result, long? Rejudge = null);
 }

@@ -24,7 +24,12 @@ internal sealed record ModerationRecord(
 
     // A claim is kept out of its room's history and export (it is nobody's action): stored with no room, its room
     // in the text instead.
-    public Draft ToDraft(long origin = 0) => new(MessageKind.Moderation, IsClaim ? null : Room, Actor, Target, Encode(), Origin: origin);
+    public Draft ToDraft(long origin = 0) => new(MessageKind.Moderation, IsClaim ? null : Room, Actor, Target, Encode(), Origin: origin) { Restricts = Restricts };
+
+    // Whether it can take someone's voice away in its room (or, with no room, on the server): lines judged before it
+    // are judged again where they would go (Draft.JudgedAt).
+    public bool Restricts => !IsClaim && Action is ModerationActions.Ban or ModerationActions.Mute or ModerationActions.Kick or ModerationActions.Mode
+        or ModerationActions.Deop or ModerationActions.Devoice or ModerationActions.Disown or ModerationActions.Kill;
 
     public ModerationEvent ToEvent(long id, DateTimeOffset timestamp, bool history = false) =>
         new(id, timestamp, Room, Actor, Action, Target, Text, Expires, history);

@@ -9,6 +9,7 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore, ISearchIn
 {
     private readonly System.Collections.Concurrent.ConcurrentBag<RoomReader> _roomReaders = [];
     private readonly SqliteSearchIndex _index = new(path);
+    private readonly Restrictions _restrictions = new();
 
     // The oldest id retention kept (set by Prune), and how far the index has let go (the indexer's alone).
     private long _prunedBelow;
@@ -57,6 +58,7 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore, ISearchIn
         var results = new List<Appended>(drafts.Count);
         var lastId = LastId;
         using var transaction = connection.BeginTransaction();
+        _restrictions.BeginBatch();
         if (drafts.Count > 0)
         {
             foreach (var draft in drafts)
@@ -72,8 +74,16 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore, ISearchIn
                 // says so, atomically with the insert): no row changes, and the first one is looked up instead. Any
                 // other conflict (an id taken by another process writing the same file) fails the batch with its
                 // own reason.
-                if (_insert!.Execute(lastId + 1, timestamp.ToUnixTimeMilliseconds(), draft))
+                // A stale line is not stored; unless it is a resend, stored already at its own place.
+                if (_restrictions.StaleAfter(draft) is var after and > 0)
                 {
+                    results.Add(draft is { SenderToken: { } token, Cid: { } cid } && FindByClientIdOrNull(connection, transaction, token, cid) is { } first
+                        ? new Appended(first, Duplicate: true)
+                        : Appended.Stale(draft, after));
+                }
+                else if (_insert!.Execute(lastId + 1, timestamp.ToUnixTimeMilliseconds(), draft))
+                {
+                    _restrictions.Stored(draft, lastId + 1);
                     results.Add(new Appended(StoredMessage.Of(draft, ++lastId, timestamp), Duplicate: false));
                 }
                 else
@@ -111,6 +121,7 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore, ISearchIn
         }
 
         transaction.Commit();
+        _restrictions.Commit();
         LastId = lastId;
         return results;
     }
@@ -433,14 +444,17 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore, ISearchIn
         }
     }
 
-    private static StoredMessage FindByClientId(SqliteConnection connection, SqliteTransaction transaction, string token, string cid)
+    private static StoredMessage FindByClientId(SqliteConnection connection, SqliteTransaction transaction, string token, string cid) =>
+        FindByClientIdOrNull(connection, transaction, token, cid) ?? throw new InvalidOperationException($"no message under client id {cid}");
+
+    private static StoredMessage? FindByClientIdOrNull(SqliteConnection connection, SqliteTransaction transaction, string token, string cid)
     {
         using var query = connection.CreateCommand();
         query.Transaction = transaction;
         query.CommandText = "SELECT id, ts, kind, room, sender, recipient, text, sender_token, cid FROM messages WHERE sender_token = $token AND cid = $cid";
         query.Parameters.AddWithValue("$token", token);
         query.Parameters.AddWithValue("$cid", cid);
-        return Read(query).First();
+        return Read(query).FirstOrDefault();
     }
 
     private SqliteConnection OpenReader()

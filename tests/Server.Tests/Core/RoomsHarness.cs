@@ -27,8 +27,9 @@ internal sealed class RoomsHarness : IAsyncDisposable
         var options = Options.Create(new ChatOptions { OperatorConsole = OperatorConsoleMode.Off });
         var metrics = new ServerMetrics(_services.GetRequiredService<IMeterFactory>(), "test");
         Store = new MemoryMessageStore(100);
-        Log = new MessageLog(Store, new StoreHealth(), Clock, metrics, options, NullLogger<MessageLog>.Instance);
         Users = new Users(new LocalNames(), options, Clock);
+        Moderation = new Moderation(options, Clock);
+        Log = new MessageLog(Store, new StoreHealth(), Clock, metrics, options, NullLogger<MessageLog>.Instance, judge: new LineJudge(Users, Moderation));
         Recent = new RecentNames(Clock);
         Reader = new LogReader(
             Log,
@@ -40,7 +41,7 @@ internal sealed class RoomsHarness : IAsyncDisposable
             new OperatorDisplay(new TestConsoleBridge(isTerminal: false), options),
             new MessageEvents(Serilog.Core.Logger.None),
             Recent,
-            Moderation = new Moderation(options, Clock),
+            Moderation,
             Clock,
             NullLogger<LogReader>.Instance);
         Log.StartAsync(CancellationToken.None).GetAwaiter().GetResult();

@@ -1,3 +1,4 @@
+using SocketChat.Protocol.Events;
 using SocketChat.Server.Storage;
 
 namespace SocketChat.Server.Tests.Storage;
@@ -138,6 +139,38 @@ public abstract class MessageStoreContract : IDisposable
             index.IndexNewMessages();
             Assert.Equal(Store.LastId, index.IndexedUpTo);
         }
+    }
+
+    // One order: a line judged before an entry that can restrict it (in its room, or server-wide) was stored is not
+    // stored but answered stale, with that entry's id; so is whatever its connection sends after it in the batch. An
+    // entry that restricts nothing, another room's, or a line judged after it, does not matter.
+    [Fact]
+    public async Task ALineJudgedBeforeARestrictionStoredAheadOfIt_Stale_ItsConnectionsLaterDraftsToo()
+    {
+        var judged = (await Store.AppendAsync([Say("before")], Now, []))[0].Message.Id;
+        var restricting = new ModerationRecord(ModerationActions.Mute, "lobby", "alice", "bob!*@*").ToDraft();
+        var results = await Store.AppendAsync(
+        [
+            Say("judged before, other room", room: "dev") with { JudgedAt = judged, Origin = 7 },
+            restricting,
+            Say("judged before") with { JudgedAt = judged, Origin = 5 },
+            Say("its next, judged later") with { JudgedAt = long.MaxValue - 1, Origin = 5 },
+            Say("someone else's, judged before") with { JudgedAt = judged, Origin = 6 },
+        ], Now, []);
+        var mute = results[1].Message.Id;
+
+        Assert.Equal([0, 0, mute, mute, mute], results.Select(result => result.StaleAfter));
+        Assert.True(results[0].Message.Id > judged);
+        var later = await Store.AppendAsync(
+        [
+            Say("judged after it") with { JudgedAt = mute, Origin = 5 },
+            Say("judged before it, a batch later") with { JudgedAt = judged, Origin = 6 },
+            new ModerationRecord(ModerationActions.Topic, "lobby", "alice", null, "news").ToDraft(),
+            Say("judged before the topic") with { JudgedAt = mute, Origin = 8 },
+        ], Now, []);
+
+        Assert.Equal([0, mute, 0, 0], later.Select(result => result.StaleAfter));
+        Assert.Equal(["before", "judged after it", "judged before the topic"], (await Store.RoomAsync("lobby", 0, long.MaxValue, 10)).Where(m => m.Kind == MessageKind.Room).Select(m => m.Text));
     }
 
     // A store with an index (SQLite's) finds what it has indexed and the newer tail it has not, newest first, once each.
