@@ -29,6 +29,9 @@ internal interface IWireProtocol
     // The client has said nothing for a moment after connecting: greet it, unless it registers itself.
     ValueTask GreetSilentAsync(ChatSession session);
 
+    // Whether this client is told what another user says of itself (away, a new real name).
+    bool Shows(ChatSession session, StatusEvent status);
+
     // A reply for this client alone, as it is told it (IRC: a numeric for an error); null when it is not told.
     ServerEvent? Reply(ChatSession session, ServerEvent reply);
 

@@ -23,6 +23,7 @@ internal sealed class IrcCommands(
     IrcReadMarkers readMarkers,
     IrcMonitor monitor,
     Moderation moderation,
+    LogReader reader,
     Storage.MessageLog log)
 {
     // The longest line an IRC client may send: 510 bytes of message and 4,096 of client tags, CR LF aside.
@@ -246,7 +247,7 @@ internal sealed class IrcCommands(
                 session.Reply(irc.Away is null
                     ? session.Numeric("305", ":You are no longer marked as being away")
                     : session.Numeric("306", ":You have been marked as being away"));
-                TellSharers(session, IrcCapabilities.AwayNotify, irc.Away is null ? $":{IrcEventWriter.Mask(nick)} AWAY" : IrcText.Fit($":{IrcEventWriter.Mask(nick)} AWAY :", irc.Away));
+                await reader.ChangeAsync(new StatusChange(session, new StatusEvent(nick, UserStatus.Away, irc.Away)));
                 break;
             case "SETNAME" when !irc.Has(IrcCapabilities.SetName):
                 session.Reply(session.Numeric("421", "SETNAME :Unknown command (negotiate setname first)"));
@@ -258,7 +259,7 @@ internal sealed class IrcCommands(
                 irc.RealName = IrcText.Field(message[0]!, MaxReasonBytes);
                 session.Ident = session.Ident is { } ident ? ident with { RealName = irc.RealName } : new Clients.ClientIdent(irc.User ?? nick, irc.RealName);
                 session.Reply(IrcText.Fit($":{IrcEventWriter.Mask(nick)} SETNAME :", irc.RealName));
-                TellSharers(session, IrcCapabilities.SetName, IrcText.Fit($":{IrcEventWriter.Mask(nick)} SETNAME :", irc.RealName));
+                await reader.ChangeAsync(new StatusChange(session, new StatusEvent(nick, UserStatus.RealName, irc.RealName)));
                 break;
             case "ISON":
                 var online = new List<string>();
@@ -606,20 +607,6 @@ internal sealed class IrcCommands(
     // What an IRC user on this server said in USER; anyone else is their nickname.
     private (string User, string RealName) Identity(string nick) =>
         users.FindByNick(nick)?.Irc is { User: { } user, RealName: { } realName } ? (user, realName) : (nick, nick);
-
-    // A line for this server's IRC users who negotiated capability and share a channel with session (not session):
-    // away-notify, setname. Users on other nodes of a cluster are not told.
-    private void TellSharers(ChatSession session, IrcCapabilities capability, string line)
-    {
-        EncodedEvent? told = null;
-        foreach (var other in users.Sessions)
-        {
-            if (!ReferenceEquals(other, session) && other.Irc is { } theirs && theirs.Has(capability) && other.Rooms.Any(session.IsIn))
-            {
-                other.Deliver(told ??= new EncodedEvent(new IrcLineEvent(line)));
-            }
-        }
-    }
 
     // A connected nickname as it is spelled, here or on another server of the cluster.
     private async ValueTask<string?> FindAsync(string nick) =>

@@ -100,6 +100,12 @@ internal static class IrcEventWriter
                 }
 
                 break;
+            case StatusEvent { What: UserStatus.Away } away:
+                Line(output, away.Text is { } gone ? IrcText.Fit($":{Mask(away.Nick)} AWAY :", gone) : $":{Mask(away.Nick)} AWAY");
+                break;
+            case StatusEvent named:
+                Line(output, IrcText.Fit($":{Mask(named.Nick)} SETNAME :", named.Text ?? named.Nick));
+                break;
             case PresenceEvent renamed:
                 // Told once by each room this client shares with the renamed user: shown once.
                 if (irc.LastRename != (renamed.OldNick, renamed.Nick))

@@ -36,9 +36,14 @@ internal sealed class IrcProtocol(IrcState state, IrcCommands commands) : IWireP
         ? session.Quiet ? null : new IrcLineEvent(IrcReplies.ForError(state.ServerName, session.Registered ? session.Nick : "*", state.Subject, error))
         : reply;
 
+    // away-notify and setname, as negotiated.
+    public bool Shows(ChatSession session, StatusEvent status) =>
+        state.Has(status.What == UserStatus.Away ? IrcCapabilities.AwayNotify : IrcCapabilities.SetName);
+
     public int SizeOf(EncodedEvent message, ChatSession session) => message.Event switch
     {
         IrcLineEvent reply => reply.Line.Length + 2,
+        StatusEvent status => (status.Text?.Length ?? 0) + IrcEventWriter.Overhead,
         IrcLabelEvent label => label.Label.Length + 64,
         RoomMessageEvent { History: false } => IrcEventWriter.Shared(message, state).Length,
         _ => message.For(WireMode.Text).Length + IrcEventWriter.Overhead,

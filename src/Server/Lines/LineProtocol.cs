@@ -80,6 +80,9 @@ internal sealed class LineProtocol(SessionCommands commands, SessionLifecycle li
 
     public ServerEvent? Reply(ChatSession session, ServerEvent reply) => reply;
 
+    // Text and JSON show nobody's away message or real name.
+    public bool Shows(ChatSession session, StatusEvent status) => false;
+
     public int SizeOf(EncodedEvent message, ChatSession session) => message.For(session.Mode).Length;
 
     public void Write(EncodedEvent message, ChatSession session, IEventOutput output) => output.Share(message.For(session.Mode));

@@ -236,6 +236,18 @@ internal sealed class LogReader(
             case Lapsed lapsed:
                 Tell(PresenceAction.Leave, lapsed.Room, lapsed.Nick, reason: lapsed.Reason, disconnected: true);
                 return Changed(null, []);
+            case StatusChange status:
+            {
+                var rooms = status.Session.Rooms;
+                fanout.TellSharers(rooms, status.Status, status.Session);
+                if (log.Shared && rooms.Length > 0)
+                {
+                    log.Announce(StatusEntry.Of(status.Status, rooms));
+                }
+
+                return Changed(null, []);
+            }
+
             default:
                 throw new ArgumentOutOfRangeException(nameof(change), change.GetType().Name, "not a room change");
         }
@@ -535,6 +547,10 @@ internal sealed class LogReader(
                     break;
                 case MessageKind.Moderation:
                     Moderate(message);
+                    break;
+                case MessageKind.Presence when !message.Local && StatusEntry.Read(message) is { } status:
+                    // Another server's user said something of itself: its rooms' members here are told.
+                    fanout.TellSharers(message.Room!.Split(','), status);
                     break;
                 case MessageKind.Presence when !message.Local:
                     // Another server's: its own members were told when it happened, this one's are told now.

@@ -109,6 +109,9 @@ internal sealed class Room(string name)
         return nicks;
     }
 
+    // Its members, for the log reader alone (it alone changes them).
+    public IEnumerable<ChatSession> Members => _members;
+
     // The log reader's: encodes event once, however many receive it, and hands it to every member but
     // except (and, with exceptNick, but every member of that name: the sender's other devices, told apart).
     // Members whose queue is full are added to overflowed.

@@ -52,3 +52,7 @@ internal sealed record RoomChanged(long Position, string? Joined, IReadOnlyList<
     // The refusal is the server's (a server-wide ban): the connection is closed.
     public bool Closes { get; init; }
 }
+
+// A user says something of itself (away, back, a new real name): told to those sharing a room with it, here and on
+// the other servers, in its place in the log.
+internal sealed record StatusChange(ChatSession Session, StatusEvent Status) : RoomChange;

@@ -117,6 +117,30 @@ internal sealed class RoomFanout(RoomDirectory rooms, Users users, ServerMetrics
         DropAll(overflowed);
     }
 
+    // What a user says of itself, to each connection here sharing one of rooms with it whose protocol shows it, once
+    // each (the sender's own connection left out); rooms too large to announce presence in stay quiet about it too.
+    public void TellSharers(IEnumerable<string> sharedRooms, StatusEvent status, ChatSession? sender = null)
+    {
+        var limit = options.Value.PresenceRoomSizeLimit;
+        var message = new EncodedEvent(status);
+        var told = new HashSet<ChatSession>(ReferenceEqualityComparer.Instance);
+        foreach (var room in sharedRooms)
+        {
+            if (rooms.FindRoom(room) is not { } shared || (limit > 0 && shared.Count > limit))
+            {
+                continue;
+            }
+
+            foreach (var member in shared.Members)
+            {
+                if (!ReferenceEquals(member, sender) && member.Protocol.Shows(member, status) && told.Add(member) && member.Deliver(message) == EnqueueResult.Full)
+                {
+                    member.Abort(ChatSession.SlowConsumerReason);
+                }
+            }
+        }
+    }
+
     // A notice to every connection (the store's health).
     public void NotifyEveryone(ServerEvent notice) => NotifyEveryoneCounted(notice);
 

@@ -61,12 +61,16 @@ internal sealed class AccountPlaces(MessageLog log, Users users, ILogger<Account
 
         try
         {
-            await log.Store.SaveAccountStateAsync(account, DeviceKey + device, session.LastShownId.ToString(CultureInfo.InvariantCulture));
+            await log.SaveStateAsync(account, DeviceKey + device, session.LastShownId.ToString(CultureInfo.InvariantCulture));
             ServerLog.DevicePlaceKept(logger, device, account, session.LastShownId);
         }
         catch (StoreUnavailableException ex)
         {
             ServerLog.AccountStateUnavailable(logger, account, ex.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            // The server stopped first.
         }
     }
 
@@ -149,11 +153,15 @@ internal sealed class AccountPlaces(MessageLog log, Users users, ILogger<Account
                 kept = known;
                 try
                 {
-                    await log.Store.SaveAccountStateAsync(account, ReadKey + room.ToLowerInvariant(), kept.ToString());
+                    await log.SaveStateAsync(account, ReadKey + room.ToLowerInvariant(), kept.ToString());
                 }
                 catch (StoreUnavailableException ex)
                 {
                     ServerLog.AccountStateUnavailable(logger, account, ex.Message);
+                    break;
+                }
+                catch (OperationCanceledException)
+                {
                     break;
                 }
             }

@@ -1,6 +1,7 @@
 namespace SocketChat.Server.Storage;
 
-// Where messages are kept. One writer (MessageLog) appends; any thread may read. Everything the
+// Where messages are kept. One writer (MessageLog) appends, and keeps identities and account state; any thread may
+// read. Everything the
 // session code needs goes through here, so another store (one shared by several servers) can replace SQLite. A
 // local store answers at once; a remote one (Redis) without holding a thread while it waits.
 internal interface IMessageStore : IDisposable
@@ -56,7 +57,7 @@ internal interface IMessageStore : IDisposable
     // read marker ("read:ROOM"). Empty when nothing is.
     ValueTask<IReadOnlyDictionary<string, string>> AccountStateAsync(string account);
 
-    // Keeps value under key for account, durably, replacing what was there.
+    // Keeps value under key for account, durably, replacing what was there (the log's writer alone calls it).
     ValueTask SaveAccountStateAsync(string account, string key, string value);
 
     // Deletes messages older than before and beyond the newest maxPerRoom of each room; returns how many.

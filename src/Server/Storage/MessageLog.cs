@@ -184,6 +184,20 @@ internal sealed class MessageLog(
     // Stores a resumable identity's nickname and room with the next batch.
     public void Save(IdentityRecord identity) => _pending.Writer.TryWrite(new Entry(null, identity, null));
 
+    // Keeps value under key for account (a device's place, a read marker) after the next batch, by this log's one
+    // writer (a store has one writer, whatever it keeps); completes once it is kept, or fails with why not (the
+    // store unavailable), or is cancelled when the server stops first.
+    public Task SaveStateAsync(string account, string key, string value)
+    {
+        var saved = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_pending.Writer.TryWrite(new Entry(null, null, null) { State = (account, key, value), Saved = saved }))
+        {
+            saved.SetCanceled();
+        }
+
+        return saved.Task;
+    }
+
     // The newest append, so a caller can wait for everything appended before it asks (IRC's PING).
     private Task<Appended>? _latest;
 
@@ -321,13 +335,15 @@ internal sealed class MessageLog(
                     continue;
                 }
 
-                if (await AppendAsync(drafts, identities) is not { } results)
+                var results = drafts.Count == 0 && identities.Count == 0 ? [] : await AppendAsync(drafts, identities);
+                if (results is null)
                 {
                     Abandon(batch);
                     return;
                 }
 
                 await PublishAsync(batch, results);
+                await SaveStatesAsync(batch);
                 batch.Clear();
                 drafts.Clear();
                 identities.Clear();
@@ -349,6 +365,26 @@ internal sealed class MessageLog(
             if (tail is null)
             {
                 _committed.Writer.TryComplete();
+            }
+        }
+    }
+
+    // What the batch keeps for accounts, after its messages: each told when it is kept, or why not.
+    private async Task SaveStatesAsync(List<Entry> batch)
+    {
+        foreach (var entry in batch)
+        {
+            if (entry is { State: var (account, key, value), Saved: { } saved })
+            {
+                try
+                {
+                    await store.SaveAccountStateAsync(account, key, value);
+                    saved.TrySetResult();
+                }
+                catch (Exception ex) when (ex is StoreUnavailableException or StorageException or IOException or Microsoft.Data.Sqlite.SqliteException)
+                {
+                    saved.TrySetException(ex as StoreUnavailableException ?? new StoreUnavailableException(ex.Message, ex));
+                }
             }
         }
     }
@@ -534,6 +570,8 @@ internal sealed class MessageLog(
                 Interlocked.Decrement(ref _unanswered);
                 appended.TrySetCanceled();
             }
+
+            entry.Saved?.TrySetCanceled();
         }
 
         Volatile.Write(ref _unstored, unstored);
@@ -550,5 +588,11 @@ internal sealed class MessageLog(
 
     // A draft (with who waits for what it becomes), an identity to save, or (Rejudge) the sign that a connection's held
     // lines may be judged again.
-    private sealed record Entry(Draft? Draft, IdentityRecord? Identity, TaskCompletionSource<Appended>? Result, long? Rejudge = null);
+    private sealed record Entry(Draft? Draft, IdentityRecord? Identity, TaskCompletionSource<Appended>? Result, long? Rejudge = null)
+    {
+        // Account state to keep (SaveStateAsync), and who waits for it.
+        public (string Account, string Key, string Value)? State { get; init; }
+
+        public TaskCompletionSource? Saved { get; init; }
+    }
 }

@@ -329,9 +329,10 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore, ISearchIn
     }
 
     // Its own connection, beside the log's writer (SQLite waits its turn for the write lock): rare, small writes.
+    // On the writer's connection: the log's writer is the one that keeps account state (MessageLog.SaveStateAsync).
     public ValueTask SaveAccountStateAsync(string account, string key, string value)
     {
-        using var connection = OpenReader();
+        var connection = _writer ?? throw new InvalidOperationException("The store is not open.");
         using var upsert = connection.CreateCommand();
         upsert.CommandText = "INSERT INTO account_state (account, key, value) VALUES ($account, $key, $value) ON CONFLICT (account, key) DO UPDATE SET value = excluded.value";
         upsert.Parameters.AddWithValue("$account", account);

@@ -45,4 +45,28 @@ public sealed class IrcClusterTests
         await second.SendAsync("USER bob 0 * :bob");
         Assert.Equal(":socketchat 433 * bob :Nickname is already in use", await second.ReadLineAsync());
     }
+
+    // AWAY and SETNAME go through the log like everything else: an IRC user on another node sharing a channel (and
+    // its capability) is told, once, however many channels they share; one sharing none is not.
+    [Fact]
+    public async Task AwayAndSetName_OnNodeA_ToldToSharersOnNodeB_OnceEach()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var a = await ClusterTests.StartNodeAsync(redis, new() { ["Chat:Irc:Port"] = "0" });
+        await using var b = await ClusterTests.StartNodeAsync(redis, new() { ["Chat:Irc:Port"] = "0" });
+        await using var alice = await a.ConnectIrcAsync("alice", "setname", join: "#den,#dev");
+        await using var bob = await b.ConnectIrcAsync("bob", "away-notify setname", join: "#den,#dev");
+        await bob.ExpectAsync(line => line.Contains(" 366 bob #dev ", StringComparison.Ordinal));
+        await using var carol = await b.ConnectIrcAsync("carol", "away-notify setname", join: "#elsewhere");
+        await alice.ExpectAsync(line => line.EndsWith("JOIN #dev", StringComparison.Ordinal) && line.StartsWith(":bob", StringComparison.Ordinal));
+
+        await alice.SendAsync("AWAY :at lunch");
+        Assert.Equal(":alice!alice@socketchat AWAY :at lunch", await bob.ReadLineAsync());
+        await alice.SendAsync("SETNAME :Alice Liddell");
+        Assert.Equal(":alice!alice@socketchat SETNAME :Alice Liddell", await bob.ReadLineAsync());
+        await alice.SendAsync("PRIVMSG #den :back soon");
+        Assert.Equal(":alice!alice@socketchat PRIVMSG #den :back soon", await bob.ReadLineAsync());
+        await carol.SendAsync("PING :nothing for me");
+        Assert.Equal(":socketchat PONG socketchat :nothing for me", await carol.ReadLineAsync());
+    }
 }

@@ -276,6 +276,8 @@ public sealed class LogReaderModerationTests
 
         public ServerEvent? Reply(ChatSession session, ServerEvent reply) => reply;
 
+        public bool Shows(ChatSession session, StatusEvent status) => false;
+
         public int SizeOf(EncodedEvent message, ChatSession session)
         {
             if (message.Event is ModerationEvent { Action: ModerationActions.Kick } kick && kick.Target == session.Nick)

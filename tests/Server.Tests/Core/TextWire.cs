@@ -27,6 +27,8 @@ internal sealed class TextWire : IWireProtocol
 
     public ServerEvent? Reply(ChatSession session, ServerEvent reply) => reply;
 
+    public bool Shows(ChatSession session, StatusEvent status) => false;
+
     public int SizeOf(EncodedEvent message, ChatSession session) => message.For(session.Mode == WireMode.Json ? WireMode.Json : WireMode.Text).Length;
 
     public void Write(EncodedEvent message, ChatSession session, IEventOutput output) => output.Share(message.For(session.Mode));
