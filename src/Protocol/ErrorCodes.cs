@@ -82,6 +82,9 @@ public static class ErrorCodes
     /// new name), or the new name is banned from the server.</summary>
     public const string NickChangeBanned = "nick_change_banned";
 
+    /// <summary>A moderation change beyond the pace one connection may make them at; it was not made.</summary>
+    public const string TooFast = "too_fast";
+
     /// <summary>The user is muted in the room (or server-wide), or the room is moderated and it has no voice.</summary>
     public const string Muted = "muted";
 

@@ -60,6 +60,7 @@ internal static class ServerHost
         services.AddSingleton<LogReader>();
         services.AddSingleton<RecentNames>();
         services.AddSingleton<Moderation>();
+        services.AddSingleton<ModerationPace>();
         services.AddSingleton<SessionModeration>();
         services.AddSingleton<INameRegistry>(provider => provider.GetRequiredService<IMessageStore>() is RedisMessageStore shared
             ? new RedisNames(shared)

@@ -26,7 +26,7 @@ public static class KnownSettings
         "Chat:DataDirectory",
         "Chat:Limits:MaxConnections", "Chat:Limits:MaxConnectionsPerIp", "Chat:Limits:MessagesPerSecond", "Chat:Limits:Burst",
         "Chat:Limits:FloodTimeoutSeconds", "Chat:Limits:IdleTimeoutSeconds", "Chat:Limits:Ipv6PrefixLength", "Chat:Limits:ExemptLoopback",
-        "Chat:Limits:HeavyWorkAtOnce", "Chat:Limits:HeavyWorkPerClient",
+        "Chat:Limits:HeavyWorkAtOnce", "Chat:Limits:HeavyWorkPerClient", "Chat:Limits:ModerationPerMinute",
         "Chat:Auth:Mode", "Chat:Auth:UsersFile", "Chat:Auth:LoginTimeoutSeconds", "Chat:Auth:MaxFailuresPerMinute", "Chat:Auth:MaxSessionsPerAccount",
         "Chat:Tls:CertificatePath", "Chat:Tls:KeyPath", "Chat:Tls:CertificatePassword", "Chat:Tls:Required", "Chat:Tls:HandshakeTimeoutSeconds",
         "Chat:OperatorConsole", "Chat:HealthDetail", "Chat:DefaultRoom", "Chat:PresenceRoomSizeLimit",

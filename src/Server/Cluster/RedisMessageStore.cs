@@ -50,6 +50,18 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
     // Every moderation entry, never trimmed: what a node starting (or first reaching Redis) applies up to its place.
     private const string ModerationKey = Prefix + "moderation";
 
+    // The newest snapshot of every rule (a hash: up_to, ts, rules); the moderation stream keeps only what follows it.
+    private const string SnapshotKey = Prefix + "moderation:snapshot";
+
+    // Keeps a snapshot unless one further on is kept, and trims the moderation stream of what it holds.
+    private const string SnapshotScript = """
+        local kept = tonumber(redis.call('HGET', KEYS[1], 'up_to') or '0')
+        if tonumber(ARGV[1]) <= kept then return 0 end
+        redis.call('HSET', KEYS[1], 'up_to', ARGV[1], 'ts', ARGV[2], 'rules', ARGV[3])
+        redis.call('XTRIM', KEYS[2], 'MINID', (tonumber(ARGV[1]) + 1) .. '-0')
+        return 1
+        """;
+
     // The global log keeps this many entries (a node away longer starts again from its end); room streams keep all.
     private const int LogLength = 1_000_000;
 
@@ -239,6 +251,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
     public static readonly RedisChannel LogChannel = RedisChannel.Literal(Prefix + "log");
     private readonly string _run = run ?? $"{node}:{Guid.NewGuid():N}";
     private ConnectionMultiplexer? _redis;
+    private readonly SentinelWatch? _watch = SentinelWatch.For(configuration);
     private string _position = "0-0";
     private volatile bool _positioned;
 
@@ -351,6 +364,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
             await PositionedAsync();
         }
 
+        await EnsurePrimaryAsync();
         var arguments = new List<RedisValue>((drafts.Count * 13) + (identities.Count * 6) + 5)
         {
             drafts.Count,
@@ -457,6 +471,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
             await PositionedAsync();
         }
 
+        await EnsurePrimaryAsync();
         if (Interlocked.Exchange(ref _reposition, 0) == 1)
         {
             _position = "0-0";
@@ -465,12 +480,13 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
 
         if (_replayUpTo is { } upTo)
         {
-            // Before anything after this node's place: the moderation that came before it, applied, not told.
-            var earlier = await Database.StreamRangeAsync(ModerationKey, "-", upTo);
+            // Before anything after this node's place: the moderation that came before it (the snapshot, then the
+            // entries after it), applied, not told.
+            var earlier = await ModerationAsync(upTo);
             _replayUpTo = null;
-            if (earlier.Length > 0)
+            if (earlier.Count > 0)
             {
-                return [.. earlier.Select(entry => Parse(entry) with { Replayed = true })];
+                return [.. earlier.Select(entry => entry with { Replayed = true })];
             }
         }
 
@@ -803,7 +819,36 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
         return long.Parse(end[..end.IndexOf('-', StringComparison.Ordinal)], CultureInfo.InvariantCulture);
     }
 
-    public IReadOnlyList<StoredMessage> Moderation() => [.. Database.StreamRange(ModerationKey, "-", "+").Select(Parse)];
+    public IReadOnlyList<StoredMessage> Moderation() => ModerationAsync("+").GetAwaiter().GetResult();
+
+    // The snapshot, if one is kept, then the moderation entries after it up to upTo (a stream id, or + for all).
+    private async Task<List<StoredMessage>> ModerationAsync(RedisValue upTo)
+    {
+        var found = new List<StoredMessage>();
+        var snapshot = await Database.HashGetAsync(SnapshotKey, ["up_to", "ts", "rules"]);
+        var after = "-";
+        if (snapshot[0].HasValue && (long)snapshot[0] is var kept)
+        {
+            found.Add(ModerationRecord.SnapshotEntry(kept, DateTimeOffset.FromUnixTimeMilliseconds((long)snapshot[1]), snapshot[2]!));
+            after = "(" + kept.ToString(CultureInfo.InvariantCulture) + "-0";
+        }
+
+        found.AddRange((await Database.StreamRangeAsync(ModerationKey, after, upTo)).Select(Parse));
+        return found;
+    }
+
+    public async ValueTask SaveModerationSnapshotAsync(long upTo, string rules)
+    {
+        try
+        {
+            await (_writer ?? Connection).GetDatabase().ScriptEvaluateAsync(
+                SnapshotScript, [SnapshotKey, ModerationKey], [upTo, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), rules]);
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            throw new StoreUnavailableException(ex.Message, ex);
+        }
+    }
 
     public IEnumerable<StoredMessage> Export(string room, DateTimeOffset since) =>
         Database.StreamRange(RoomKey(room), "-", "+").Select(Parse).Where(message => message.Timestamp >= since);
@@ -812,6 +857,7 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
     {
         _writer?.Dispose();
         _redis?.Dispose();
+        _watch?.Dispose();
     }
 
     // Stream ids compare by their two numbers ("42-0" < "42-1" < "43-0").
@@ -899,12 +945,60 @@ internal sealed class RedisMessageStore(string configuration, string node, bool 
     // the new one, from its start, ids continuing above any this node has seen; the exception says what was found.
     private async Task<LogLostException> LostAsync(string found)
     {
+        // A primary the Sentinels do not name (an old one started again, until they make it a replica) is no new log:
+        // where they say the primary is, the log is still this node's; the node waits for them.
+        await EnsurePrimaryAsync();
+        if (await NamedPrimaryKeepsTheLogAsync() is { } named)
+        {
+            throw new StoreUnavailableException($"a Redis that is not the primary the Sentinels name ({named}) answered with another log ({found}): waiting until they make it a replica");
+        }
+
         var before = _epoch;
         var floor = Volatile.Read(ref _highest);
         Volatile.Write(ref _reposition, 1);
         _epoch = (string?)await Database.ScriptEvaluateAsync(AdoptScript, [EpochKey, LastIdKey], [before ?? string.Empty, NewEpoch(), floor]);
         Volatile.Write(ref _lostUpTo, floor);
         return new LogLostException($"the cluster's log in Redis at {Location} is not the one this node knows: {found}; Redis lost its data or went back to an older copy. This node now follows the new log (epoch {_epoch}), its ids continuing after {floor}; what was stored and not delivered before is gone");
+    }
+
+    // With Sentinel: the primary the Sentinels name, when its log is still the one this node follows (its epoch, its ids
+    // not behind what this node has seen); null otherwise, or without Sentinel.
+    private async Task<string?> NamedPrimaryKeepsTheLogAsync()
+    {
+        try
+        {
+            if (_watch is null || _redis is null || await _watch.NamedPrimaryAsync() is not { } named || SentinelWatch.ServerAt(_redis, named) is not { IsConnected: true } server)
+            {
+                return null;
+            }
+
+            var epoch = (string?)await server.ExecuteAsync("GET", EpochKey);
+            var lastId = (long?)await server.ExecuteAsync("GET", LastIdKey) ?? 0;
+            return epoch == _epoch && lastId >= Volatile.Read(ref _highest) ? SentinelWatch.Text(named) : null;
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            return null;
+        }
+    }
+
+    // With Sentinel: unavailable while a primary this node is connected to is not the one the Sentinels name.
+    private async Task EnsurePrimaryAsync()
+    {
+        if (_watch is not null && _redis is not null)
+        {
+            try
+            {
+                if (await _watch.ProblemAsync(_redis, _writer) is { } problem)
+                {
+                    throw new StoreUnavailableException(problem);
+                }
+            }
+            catch (Exception ex) when (IsRedisFailure(ex))
+            {
+                // The Sentinels cannot be asked: the node's own checks (epoch, ids) still stand.
+            }
+        }
     }
 
     private void Seen(long id)

@@ -35,6 +35,11 @@ internal sealed class LimitsOptions
     // 127.0.0.1 and ::1 are exempt from the per-address and flood limits (benchmarks, local tools).
     public bool ExemptLoopback { get; set; } = true;
 
+    // Moderation entries (kicks, bans, modes, topics…) one connection may make a minute, ten at once; 0 turns the
+    // limit off. The operator console is never limited.
+    [Range(0, 100_000, ErrorMessage = "must be from {1} to {2} (0 turns the limit off)")]
+    public int ModerationPerMinute { get; set; } = 60;
+
     // Expensive work (a password checked, a search, a history page) run at once for the whole server; 0: half the
     // cores, at least one.
     [Range(0, 1024, ErrorMessage = "must be from {1} to {2} (0 is half the cores)")]

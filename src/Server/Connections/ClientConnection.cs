@@ -319,6 +319,20 @@ internal sealed class ClientConnection(
                 var shown = 0L;
                 while (session.Outbound.TryDequeue(out var message))
                 {
+                    // Exactly once, whatever a log read twice after a failover hands over: a live line is never written
+                    // to a connection that was written its id (or a later one) already.
+                    var live = message.Event switch
+                    {
+                        RoomMessageEvent { History: false } said => said.Id,
+                        PrivateMessageEvent { History: false } told => told.Id,
+                        _ => 0,
+                    };
+                    if (live > 0 && live <= Math.Max(shown, session.LastShownId))
+                    {
+                        metrics.SkippedTwice();
+                        continue;
+                    }
+
                     var before = writer.UnflushedBytes;
                     session.Protocol.Write(message, session, transport.Events);
                     transport.EndOfMessage();

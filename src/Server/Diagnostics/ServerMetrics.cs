@@ -16,6 +16,7 @@ internal sealed class ServerMetrics
     private readonly Counter<long> _bytesReceived;
     private readonly Counter<long> _bytesSent;
     private readonly Counter<long> _droppedSlow;
+    private readonly Counter<long> _skippedTwice;
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _refused;
     private readonly Counter<long> _throttled;
@@ -41,6 +42,7 @@ internal sealed class ServerMetrics
         _bytesReceived = meter.CreateCounter<long>("socketchat.bytes.received", "By", "Bytes read from clients");
         _bytesSent = meter.CreateCounter<long>("socketchat.bytes.sent", "By", "Bytes written to clients");
         _droppedSlow = meter.CreateCounter<long>("socketchat.clients.dropped_slow", "{client}", "Clients disconnected because their outbound queue overflowed");
+        _skippedTwice = meter.CreateCounter<long>("socketchat.messages.skipped_twice", "{message}", "Lines not written to a connection that had been written their id already (a log read twice after a failover)");
         _rejected = meter.CreateCounter<long>("socketchat.lines.rejected", "{line}", "Lines answered with an error, by error code");
         _throttled = meter.CreateCounter<long>("socketchat.lines.throttled", "{line}", "Lines held back by flood control until the client's rate allowed them");
         _tlsFailed = meter.CreateCounter<long>("socketchat.tls.handshakes_failed", "{connection}", "TLS handshakes that failed or timed out, and plaintext refused where TLS is required");
@@ -68,6 +70,8 @@ internal sealed class ServerMetrics
     public void BytesSent(long bytes) => _bytesSent.Add(bytes);
 
     public void DroppedSlow() => _droppedSlow.Add(1);
+
+    public void SkippedTwice() => _skippedTwice.Add(1);
 
     public void Refused() => _refused.Add(1);
 

@@ -231,4 +231,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(89, LogLevel.Warning, "Subscribing to the log's publications again: delivery has been late for a few seconds with Redis reachable", EventName = "Resubscribing")]
     public static partial void Resubscribing(ILogger logger);
+
+    [LoggerMessage(90, LogLevel.Debug, "Kept a snapshot of every room's rules up to message {UpTo}", EventName = "ModerationSnapshotKept")]
+    public static partial void ModerationSnapshotKept(ILogger logger, long upTo);
+
+    [LoggerMessage(91, LogLevel.Warning, "Could not keep a snapshot of every room's rules up to message {UpTo}: {Reason}; the next one tries again", EventName = "ModerationSnapshotFailed")]
+    public static partial void ModerationSnapshotFailed(ILogger logger, long upTo, string reason);
 }

@@ -32,6 +32,9 @@ internal sealed class LogReader(
     TimeProvider clock,
     ILogger<LogReader> logger) : BackgroundService
 {
+    // Moderation entries applied between two snapshots of every rule.
+    public const int SnapshotEvery = 1000;
+
     private readonly Channel<RoomChange> _changes = Channel.CreateUnbounded<RoomChange>(new UnboundedChannelOptions { SingleReader = true });
 
     // Hands the reader a room change; completes once it is applied (with where), or is cancelled when the reader
@@ -547,6 +550,13 @@ internal sealed class LogReader(
                     break;
                 case MessageKind.Moderation:
                     Moderate(message);
+                    if (moderation.SinceSnapshot >= SnapshotEvery)
+                    {
+                        // A start applies the snapshot and what follows it, not every entry ever stored.
+                        var (upTo, rules) = moderation.TakeSnapshot();
+                        log.SaveSnapshot(upTo, rules);
+                    }
+
                     break;
                 case MessageKind.Presence when !message.Local && StatusEntry.Read(message) is { } status:
                     // Another server's user said something of itself: its rooms' members here are told.

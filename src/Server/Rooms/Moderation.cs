@@ -20,6 +20,17 @@ internal sealed class Moderation(IOptions<ChatOptions> options, TimeProvider clo
     private readonly ConcurrentDictionary<string, RoomRules> _rooms = new(StringComparer.OrdinalIgnoreCase);
     private volatile ServerRules _server = new();
     private long _applied;
+    private int _sinceSnapshot;
+
+    // Moderation entries applied since the last snapshot was taken (the reader takes one every so many).
+    public int SinceSnapshot => _sinceSnapshot;
+
+    // The reader's: every room's rules and the server's now, and the last entry they hold.
+    public (long UpTo, string Rules) TakeSnapshot()
+    {
+        _sinceSnapshot = 0;
+        return (_applied, ModerationSnapshot.Encode(_server, _rooms.Values, clock.GetUtcNow()));
+    }
 
     public ServerRules Server => _server;
 
@@ -79,6 +90,21 @@ internal sealed class Moderation(IOptions<ChatOptions> options, TimeProvider clo
         }
 
         _applied = Math.Max(_applied, entry.Id);
+        if (record.Action == ModerationRecord.Snapshot)
+        {
+            // Every rule up to the entry's place at once: what a store keeps instead of the entries before it.
+            var (server, rooms) = ModerationSnapshot.Decode(record.Text!);
+            _server = server;
+            _rooms.Clear();
+            foreach (var room in rooms)
+            {
+                _rooms[room.Name] = room;
+            }
+
+            return true;
+        }
+
+        _sinceSnapshot++;
         if (Authorize(record) is not null)
         {
             return false;

@@ -31,6 +31,7 @@ internal sealed class SessionModeration(
     Users users,
     INameRegistry cluster,
     RoomDirectory rooms,
+    ModerationPace pace,
     IOptions<ChatOptions> options,
     TimeProvider clock)
 {
@@ -259,6 +260,12 @@ internal sealed class SessionModeration(
         if (moderation.Authorize(record) is { } refused)
         {
             return refused with { Cid = cid };
+        }
+
+        // Each entry stays in the log as long as retention keeps it: a connection makes them at a bounded pace.
+        if (who.Session is { } session && !pace.TryTake(session.Id))
+        {
+            return Refuse(ErrorCodes.TooFast, $"too many moderation changes: at most {pace.PerMinute} a minute (10 at once); this one was not made", cid);
         }
 
         if (await AppendAsync(record, who.Session?.Id ?? 0) is not { } stored)

@@ -60,12 +60,19 @@ internal interface IMessageStore : IDisposable
     // Keeps value under key for account, durably, replacing what was there (the log's writer alone calls it).
     ValueTask SaveAccountStateAsync(string account, string key, string value);
 
-    // Deletes messages older than before and beyond the newest maxPerRoom of each room; returns how many.
+    // Deletes messages older than before and beyond the newest maxPerRoom of each room, and moderation entries older
+    // than before that a snapshot holds; returns how many.
     int Prune(DateTimeOffset? before, int? maxPerRoom);
 
-    // Every moderation entry (MessageKind.Moderation), oldest first: read at start, so a restarted server knows
-    // every role, topic, ban and mode. Retention never removes them.
+    // The moderation read at start, so a restarted server knows every role, topic, ban and mode: the latest snapshot
+    // of every rule (ModerationRecord.SnapshotEntry, at the last entry it holds), if one was kept, then every
+    // moderation entry (MessageKind.Moderation) after it, oldest first.
     IReadOnlyList<StoredMessage> Moderation();
+
+    // Keeps rules (every room's and the server's) as holding every moderation entry up to upTo, unless a snapshot
+    // further on is kept already; the entries it holds are then kept only as long as retention keeps messages (the
+    // log's writer alone calls it).
+    ValueTask SaveModerationSnapshotAsync(long upTo, string rules);
 
     // A room's messages and moderation entries since a time, oldest first, read lazily.
     IEnumerable<StoredMessage> Export(string room, DateTimeOffset since);

@@ -14,6 +14,7 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
     private readonly Dictionary<string, AcceptedIds> _accepted = new(StringComparer.Ordinal);
     private readonly List<StoredMessage> _moderation = [];
     private readonly Restrictions _restrictions = new();
+    private StoredMessage? _snapshot;
 
     // Private messages by each party's nickname, the newest Chat:HistoryPerRoom of each.
     private readonly Dictionary<string, LinkedList<StoredMessage>> _private = new(StringComparer.OrdinalIgnoreCase);
@@ -264,8 +265,23 @@ internal sealed class MemoryMessageStore(int perRoom) : IMessageStore
     {
         lock (_gate)
         {
-            return [.. _moderation];
+            return _snapshot is { } snapshot ? [snapshot, .. _moderation] : [.. _moderation];
         }
+    }
+
+    // The entries the snapshot holds are let go at once: memory keeps no audit trail beyond its history.
+    public ValueTask SaveModerationSnapshotAsync(long upTo, string rules)
+    {
+        lock (_gate)
+        {
+            if (_snapshot is null || upTo > _snapshot.Id)
+            {
+                _snapshot = ModerationRecord.SnapshotEntry(upTo, DateTimeOffset.UtcNow, rules);
+                _moderation.RemoveAll(entry => entry.Id <= upTo);
+            }
+        }
+
+        return ValueTask.CompletedTask;
     }
 
     public void Dispose()

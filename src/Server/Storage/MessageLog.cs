@@ -184,6 +184,10 @@ internal sealed class MessageLog(
     // Stores a resumable identity's nickname and room with the next batch.
     public void Save(IdentityRecord identity) => _pending.Writer.TryWrite(new Entry(null, identity, null));
 
+    // Keeps a snapshot of every rule (Rooms/ModerationSnapshot) as holding the moderation entries up to upTo, after
+    // the next batch; a failure is logged by the writer and the next snapshot tries again.
+    public void SaveSnapshot(long upTo, string rules) => _pending.Writer.TryWrite(new Entry(null, null, null) { Snapshot = (upTo, rules) });
+
     // Keeps value under key for account (a device's place, a read marker) after the next batch, by this log's one
     // writer (a store has one writer, whatever it keeps); completes once it is kept, or fails with why not (the
     // store unavailable), or is cancelled when the server stops first.
@@ -374,6 +378,19 @@ internal sealed class MessageLog(
     {
         foreach (var entry in batch)
         {
+            if (entry.Snapshot is var (upTo, rules))
+            {
+                try
+                {
+                    await store.SaveModerationSnapshotAsync(upTo, rules);
+                    ServerLog.ModerationSnapshotKept(logger, upTo);
+                }
+                catch (Exception ex) when (ex is StoreUnavailableException or StorageException or IOException or Microsoft.Data.Sqlite.SqliteException)
+                {
+                    ServerLog.ModerationSnapshotFailed(logger, upTo, ex.Message);
+                }
+            }
+
             if (entry is { State: var (account, key, value), Saved: { } saved })
             {
                 try
@@ -590,6 +607,9 @@ internal sealed class MessageLog(
     // lines may be judged again.
     private sealed record Entry(Draft? Draft, IdentityRecord? Identity, TaskCompletionSource<Appended>? Result, long? Rejudge = null)
     {
+        // A snapshot of every rule to keep (SaveSnapshot).
+        public (long UpTo, string Rules)? Snapshot { get; init; }
+
         // Account state to keep (SaveStateAsync), and who waits for it.
         public (string Account, string Key, string Value)? State { get; init; }
 

@@ -18,6 +18,13 @@ internal sealed record ModerationRecord(
     bool ByOperator = false,
     bool Remove = false)
 {
+    // Every room's rules and the server's up to a place in the log (Rooms/ModerationSnapshot), as a store gives it back
+    // ahead of the moderation entries after that place.
+    public const string Snapshot = "snapshot";
+
+    public static StoredMessage SnapshotEntry(long upTo, DateTimeOffset at, string rules) =>
+        new(upTo, at, MessageKind.Moderation, null, "server", null, new ModerationRecord(Snapshot, null, "server", null, rules, ByOperator: true).Encode()) { Replayed = true };
+
     // The first member of a room nobody ever owned claiming it: applied everywhere, told nowhere (its owner sees it
     // in /who and NAMES, as IRC's channel creator does), and kept out of the room's history.
     public bool IsClaim => Action == ModerationActions.Owner && Actor == Target;
@@ -57,7 +64,7 @@ internal sealed record ModerationRecord(
         }
     }
 
-    private string Encode()
+    internal string Encode()
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))

@@ -362,7 +362,7 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore, ISearchIn
         var removed = 0;
         if (before is { } cutoff)
         {
-            removed += DeleteInBatches(connection, "DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE ts < $cutoff AND kind != 4 LIMIT 5000)", ("$cutoff", cutoff.ToUnixTimeMilliseconds()));
+            removed += DeleteInBatches(connection, "DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE ts < $cutoff AND (kind != 4 OR id <= (SELECT coalesce(max(up_to), 0) FROM moderation_snapshot)) LIMIT 5000)", ("$cutoff", cutoff.ToUnixTimeMilliseconds()));
         }
 
         if (maxPerRoom is { } keep)
@@ -381,9 +381,40 @@ internal sealed class SqliteMessageStore(string path) : IMessageStore, ISearchIn
     public IReadOnlyList<StoredMessage> Moderation()
     {
         using var connection = OpenReader();
+        var found = new List<StoredMessage>();
+        long upTo = 0;
+        using (var snapshot = connection.CreateCommand())
+        {
+            snapshot.CommandText = "SELECT up_to, ts, rules FROM moderation_snapshot";
+            using var reader = snapshot.ExecuteReader();
+            if (reader.Read())
+            {
+                upTo = reader.GetInt64(0);
+                found.Add(ModerationRecord.SnapshotEntry(upTo, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetString(2)));
+            }
+        }
+
         using var query = connection.CreateCommand();
-        query.CommandText = "SELECT id, ts, kind, room, sender, recipient, text, sender_token, cid FROM messages WHERE kind = 4 ORDER BY id";
-        return [.. Read(query)];
+        query.CommandText = "SELECT id, ts, kind, room, sender, recipient, text, sender_token, cid FROM messages WHERE kind = 4 AND id > $upto ORDER BY id";
+        query.Parameters.AddWithValue("$upto", upTo);
+        found.AddRange(Read(query));
+        return found;
+    }
+
+    // On the writer's connection (MessageLog's writer alone calls it); an older snapshot never replaces a newer one.
+    public ValueTask SaveModerationSnapshotAsync(long upTo, string rules)
+    {
+        var connection = _writer ?? throw new InvalidOperationException("The store is not open.");
+        using var upsert = connection.CreateCommand();
+        upsert.CommandText = """
+            INSERT INTO moderation_snapshot (only, up_to, ts, rules) VALUES (1, $upto, $ts, $rules)
+            ON CONFLICT (only) DO UPDATE SET up_to = excluded.up_to, ts = excluded.ts, rules = excluded.rules WHERE excluded.up_to > up_to
+            """;
+        upsert.Parameters.AddWithValue("$upto", upTo);
+        upsert.Parameters.AddWithValue("$ts", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        upsert.Parameters.AddWithValue("$rules", rules);
+        upsert.ExecuteNonQuery();
+        return ValueTask.CompletedTask;
     }
 
     public IEnumerable<StoredMessage> Export(string room, DateTimeOffset since)

@@ -46,6 +46,14 @@ internal static class SqliteSchema
             PRIMARY KEY (account, key)
         );
         """,
+        """
+        CREATE TABLE moderation_snapshot (
+            only INTEGER PRIMARY KEY CHECK (only = 1),
+            up_to INTEGER NOT NULL,
+            ts INTEGER NOT NULL,
+            rules TEXT NOT NULL
+        );
+        """,
     ];
 
     public static int Current => Migrations.Length;

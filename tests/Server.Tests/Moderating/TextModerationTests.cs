@@ -157,6 +157,28 @@ public sealed class TextModerationTests
         Assert.Equal("! error: carol!*@* is not banned in den", await alice.ReadLineAsync());
     }
 
+    // Weakness 11: a room's operator could store 2,000 MODE +m/-m a second, each kept for ever.
+    [Fact]
+    public async Task ModerationChanges_BeyondTheirPace_RefusedUnmade_TheRoomStillUsable()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await server.ConnectAsAsync("alice");
+        await alice.SendAsync("/join den");
+        await alice.ExpectAsync(line => line == "* alice joined den");
+        for (var n = 0; n < 10; n++)
+        {
+            await alice.SendAsync(n % 2 == 0 ? "/mode +m" : "/mode -m");
+            Assert.Equal($"* alice set mode {(n % 2 == 0 ? "+m" : "-m")} on den", await alice.ExpectAsync(line => line.StartsWith("* alice set", StringComparison.Ordinal) || line.StartsWith('!')));
+        }
+
+        await alice.SendAsync("/mode +m");
+        Assert.Equal("! error: too many moderation changes: at most 60 a minute (10 at once); this one was not made", await alice.ReadLineAsync());
+        await alice.SendAsync("/mode");
+        Assert.Equal("* den modes: +nt", await alice.ReadLineAsync());
+        await alice.SendAsync("still speaking");
+        await server.WaitUntilStoredAsync("still speaking");
+    }
+
     [Fact]
     public async Task BannedByAddress_RefusedUnderANewNickname_TheOperatorItMatchesStays()
     {

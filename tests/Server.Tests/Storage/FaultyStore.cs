@@ -69,6 +69,8 @@ internal sealed class FaultyStore(IMessageStore inner) : IMessageStore
 
     public IReadOnlyList<StoredMessage> Moderation() => inner.Moderation();
 
+    public ValueTask SaveModerationSnapshotAsync(long upTo, string rules) => inner.SaveModerationSnapshotAsync(upTo, rules);
+
     public ValueTask<IReadOnlyList<StoredMessage>> RoomForwardAsync(string room, long afterId, long beforeId, int limit) => inner.RoomForwardAsync(room, afterId, beforeId, limit);
 
     public ValueTask<long> IdAtAsync(DateTimeOffset time) => inner.IdAtAsync(time);

@@ -173,6 +173,27 @@ public abstract class MessageStoreContract : IDisposable
         Assert.Equal(["before", "judged after it", "judged before the topic"], (await Store.RoomAsync("lobby", 0, long.MaxValue, 10)).Where(m => m.Kind == MessageKind.Room).Select(m => m.Text));
     }
 
+    // A snapshot of every rule is given back ahead of the moderation entries after it; one older than the kept one
+    // never replaces it; the entries it holds go with the messages of their time, those after it stay.
+    [Fact]
+    public async Task ModerationSnapshot_GivenBackAheadOfTheEntriesAfterIt_ThoseItHoldsPrunedWithTheirTime()
+    {
+        var old = Now.AddDays(-10);
+        var before = await Store.AppendAsync([new ModerationRecord(ModerationActions.Topic, "lobby", "alice", null, "one").ToDraft(), Say("old line")], old, []);
+        var held = before[0].Message.Id;
+        var after = await Store.AppendAsync([new ModerationRecord(ModerationActions.Topic, "lobby", "alice", null, "two").ToDraft()], old, []);
+        await Store.SaveModerationSnapshotAsync(held, "{\"rules\":1}");
+        await Store.SaveModerationSnapshotAsync(held - 1, "{\"older\":1}");
+
+        var kept = Store.Moderation();
+        Assert.Equal([held, after[0].Message.Id], kept.Select(entry => entry.Id));
+        Assert.Equal((ModerationRecord.Snapshot, "{\"rules\":1}"), (ModerationRecord.Of(kept[0])!.Action, ModerationRecord.Of(kept[0])!.Text));
+        Assert.Equal("two", ModerationRecord.Of(kept[1])!.Text);
+
+        Store.Prune(Now.AddDays(-1), null);
+        Assert.Equal([held, after[0].Message.Id], Store.Moderation().Select(entry => entry.Id));
+    }
+
     // A store with an index (SQLite's) finds what it has indexed and the newer tail it has not, newest first, once each.
     [Fact]
     public async Task Search_PartlyIndexed_FindsTheIndexedAndTheNewerTail_NewestFirst_OnceEach()
