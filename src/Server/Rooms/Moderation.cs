@@ -229,6 +229,12 @@ internal sealed class Moderation(IOptions<ChatOptions> options, TimeProvider clo
             return null;
         }
 
+        // Banned from the server while still connected (its connection closing, or banned without removal).
+        if (_server.Bans.Count > 0 && Matching(_server.Bans, session) is { } ban)
+        {
+            return BannedFromServer(ban);
+        }
+
         if (_server.Mutes.Count > 0 && Matching(_server.Mutes, session) is not null)
         {
             return new InvalidCommand(ErrorCodes.Muted, "you are muted on this server");

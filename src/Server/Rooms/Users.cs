@@ -20,6 +20,10 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
     private readonly ConcurrentDictionary<string, ChatSession[]> _nicks = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<long, ChatSession> _sessions = new();
     private readonly Dictionary<string, ResumableIdentity> _reserved = new(StringComparer.OrdinalIgnoreCase);
+
+    // Names the door is claiming (between its claim in the cluster and the session taking the name here): a
+    // connection of the same name leaving meanwhile must not let the claim go.
+    private readonly Dictionary<string, int> _claiming = new(StringComparer.OrdinalIgnoreCase);
     private long _guests;
 
     public int Count => _sessions.Count;
@@ -229,7 +233,7 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
             }
 
             Detach(session);
-            keepClaim |= _nicks.ContainsKey(session.Nick);
+            keepClaim |= _nicks.ContainsKey(session.Nick) || _claiming.ContainsKey(session.Nick);
         }
 
         if (!keepClaim)
@@ -238,6 +242,60 @@ internal sealed class Users(INameRegistry cluster, IOptions<ChatOptions> options
         }
 
         return true;
+    }
+
+    // A claim made for a resume that did not happen goes, unless a connection here has the name or claims it.
+    public void LetGoUnlessHeld(string nick, string token, bool account)
+    {
+        lock (_gate)
+        {
+            if (_nicks.ContainsKey(nick) || _claiming.ContainsKey(nick))
+            {
+                return;
+            }
+        }
+
+        cluster.Release(nick, account ? AccountOwner(nick) : $"t:{token}");
+    }
+
+    // The door claims nick (until disposed): a connection of that name leaving meanwhile keeps the cluster's claim,
+    // which is the newcomer's from then on.
+    public IDisposable Claiming(string nick)
+    {
+        lock (_gate)
+        {
+            _claiming[nick] = _claiming.GetValueOrDefault(nick) + 1;
+        }
+
+        return new ClaimUnderWay(this, nick);
+    }
+
+    private void Claimed(string nick)
+    {
+        lock (_gate)
+        {
+            if (_claiming[nick] == 1)
+            {
+                _claiming.Remove(nick);
+            }
+            else
+            {
+                _claiming[nick]--;
+            }
+        }
+    }
+
+    private sealed class ClaimUnderWay(Users users, string nick) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+            {
+                users.Claimed(nick);
+            }
+        }
     }
 
     // Keeps a dropped identity's nickname from others while it may resume.

@@ -15,5 +15,8 @@ internal sealed record DoorAnswer(bool Admitted, InvalidCommand? Refusal = null)
 
     public bool Closes { get; init; }
 
+    // A resume let in holds its name's claim until it is seated (SessionDoor.Seat), then lets it go to the session.
+    public IDisposable? Seating { get; init; }
+
     public static DoorAnswer Refused(InvalidCommand refusal) => new(Admitted: false, refusal);
 }

@@ -54,6 +54,7 @@ internal sealed class SessionDoor(Users users, Moderation moderation, AccountSto
             return refused;
         }
 
+        using var claiming = users.Claiming(account);
         return await users.ClaimAccountAsync(session, account) is { } claim
             ? DoorAnswer.In with { Claim = claim }
             : DoorAnswer.Refused(new InvalidCommand(
@@ -77,13 +78,38 @@ internal sealed class SessionDoor(Users users, Moderation moderation, AccountSto
         }
 
         // Across a cluster the name is the identity's (owned by its token) or its account's server's, unless its
-        // lease ran out and someone else took it meanwhile: then there is nothing to resume.
-        return await users.TryClaimForResumeAsync(nick, identity.Token, account is not null) ? DoorAnswer.In : DoorAnswer.Taken;
+        // lease ran out and someone else took it meanwhile: then there is nothing to resume. The claim is held until
+        // the session is seated: its old connection leaving meanwhile keeps it.
+        var claiming = users.Claiming(nick);
+        if (!await users.TryClaimForResumeAsync(nick, identity.Token, account is not null))
+        {
+            claiming.Dispose();
+            return DoorAnswer.Taken;
+        }
+
+        return DoorAnswer.In with { Seating = claiming };
     }
 
     // After ResumeAsync let it in and the identity is attached: the name is the resumed connection's; returns the
     // connection over the account's most that it displaces, for the caller to close.
-    public ChatSession? Seat(ChatSession session, string nick, ChatSession? previous) => users.Resume(session, nick, previous);
+    public ChatSession? Seat(ChatSession session, string nick, ChatSession? previous, DoorAnswer admitted)
+    {
+        try
+        {
+            return users.Resume(session, nick, previous);
+        }
+        finally
+        {
+            admitted.Seating?.Dispose();
+        }
+    }
+
+    // A resume let in that found its identity expired after all: its claim goes, unless a connection here has the name.
+    public void Abandon(string nick, ResumableIdentity identity, DoorAnswer admitted)
+    {
+        admitted.Seating?.Dispose();
+        users.LetGoUnlessHeld(nick, identity.Token, accounts.Required);
+    }
 
     private DoorAnswer? Banned(ChatSession session, string nick, string? account) =>
         !session.ServerOperator && moderation.ServerBan(new BanMask.Subject(nick, session.Ident?.User, account, session.Address)) is { } ban

@@ -453,9 +453,12 @@ internal sealed class SessionLifecycle(
             return Resumption.Failed;
         }
 
-        string nick;
-        string roomName;
+        // Let go at the latest here (Seat and Abandon do earlier): a claim under way never outlives the resume.
+        using var seating = answer.Seating;
+        string nick = named;
+        string roomName = string.Empty;
         ChatSession? previous;
+        var expired = false;
         lock (identity.Gate)
         {
             // The old connection is not known to be dead yet (a half-open TCP connection): this one replaces it.
@@ -472,17 +475,27 @@ internal sealed class SessionLifecycle(
             }
             else
             {
-                return Resumption.Failed;
+                expired = true;
             }
 
-            identity.Attach(session);
-            session.Identity = identity;
-            session.Account = accounts.Required ? nick : null;
-            session.Device = identity.Device;
+            if (!expired)
+            {
+                identity.Attach(session);
+                session.Identity = identity;
+                session.Account = accounts.Required ? nick : null;
+                session.Device = identity.Device;
+            }
+        }
+
+        if (expired)
+        {
+            // Expired as it was claimed: the claim goes (unless a connection here has the name).
+            door.Abandon(named, identity, answer);
+            return Resumption.Failed;
         }
 
         session.Arriving = true;
-        if (door.Seat(session, nick, previous) is { } displaced)
+        if (door.Seat(session, nick, previous, answer) is { } displaced)
         {
             // One of the account's connections beyond its most: the oldest goes, as it would for a login.
             Displace(displaced, session, nick);
