@@ -2,11 +2,11 @@ using Microsoft.Data.Sqlite;
 
 namespace SocketChat.Server.Storage;
 
-// The words index behind search in SQLite, off the commit path: an FTS5 table of each message's words (as SearchWords
-// makes them), in a file of its own beside the store (messages.db: messages.search.db), so adding to it never takes
-// the store's write lock. CatchUp adds what the store took since it last looked, a batch at a time, in the background
-// (the indexing service, at most a quarter of a second behind); a search reads the index for what it has and scans
-// only the newer tail. Kept by triggers on the commit path, the same index cut message-heavy throughput to 0.27x; this
+// The words index behind search in SQLite, off the commit path: an FTS5 table of each message's text (unicode61,
+// case and accents aside, tokenised in C; contentless, so it keeps no copy), in a file of its own beside the store
+// (messages.db: messages.search.db), so adding to it never takes the store's write lock. CatchUp adds what the store
+// took since it last looked, a batch at a time, in the background (Storage/SearchIndexing); a search reads the index
+// for what it has and scans only the newer tail. Kept by triggers on the commit path, the same index cut message-heavy throughput to 0.27x; this
 // way a commit costs nothing more. It holds nothing that cannot be made again: a file that fails to open is made anew.
 internal sealed class SqliteSearchIndex(string storePath) : IDisposable
 {
@@ -86,8 +86,10 @@ internal sealed class SqliteSearchIndex(string storePath) : IDisposable
                 last = reader.GetInt64(0);
                 if ((MessageKind)reader.GetInt32(1) is MessageKind.Room or MessageKind.Notice or MessageKind.Private or MessageKind.PrivateNotice)
                 {
+                    // The text as it is: FTS5's unicode61 tokenizer (case and accents aside) cuts it in C, far cheaper than
+                    // here; a search checks each hit against SearchWords again, so the index only narrows.
                     id.Value = last;
-                    words.Value = string.Join(' ', SearchWords.Of(reader.GetString(2)));
+                    words.Value = reader.GetString(2);
                     insert.ExecuteNonQuery();
                 }
             }
